@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "eccbench",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "GF2", targets: ["GF2"]),
+        .library(name: "Codes", targets: ["Codes"]),
+        .library(name: "Channels", targets: ["Channels"]),
+        .executable(name: "eccbench", targets: ["eccbench"]),
+        .executable(name: "eccbench-benchmarks", targets: ["Benchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "GF2", path: "Sources/GF2", swiftSettings: optimize),
+        .target(name: "Codes", dependencies: ["GF2"], path: "Sources/Codes", swiftSettings: optimize),
+        .target(name: "Channels", dependencies: ["GF2", "Codes"], path: "Sources/Channels",
+                swiftSettings: optimize),
+        .executableTarget(
+            name: "eccbench",
+            dependencies: ["GF2", "Codes", "Channels",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Bench/eccbench", swiftSettings: optimize),
+        .executableTarget(
+            name: "Benchmarks", dependencies: ["GF2", "Codes", "Channels"],
+            path: "Bench/Benchmarks", swiftSettings: optimize),
+        .testTarget(name: "GF2Tests", dependencies: ["GF2", "Channels"], path: "Tests/GF2Tests"),
+        .testTarget(name: "CodesTests", dependencies: ["GF2", "Codes", "Channels"],
+                    path: "Tests/CodesTests", resources: [.copy("Resources")]),
+        .testTarget(name: "ChannelsTests", dependencies: ["GF2", "Codes", "Channels"],
+                    path: "Tests/ChannelsTests"),
+        .testTarget(name: "CLITests", dependencies: ["eccbench"], path: "Tests/CLITests"),
+    ]
+)

@@ -1,0 +1,3 @@
+#include <cblas.h>
+// Debian's libopenblas also exports LAPACK's Fortran symbols; declare the ones we use here.
+void openblas_set_num_threads(int num_threads);

@@ -1,0 +1,144 @@
+/// Standard normal samples, eight lanes at a time: xoshiro128+ in SIMD lanes feeding a vectorised
+/// Box–Muller transform with polynomial log / sin / cos (Cephes-style minimax, ~1e-7 relative error).
+///
+/// z0 = r cos θ, z1 = r sin θ with r = √(−2 ln u1), u1 ∈ (0, 1] (31-bit resolution: |z| ≤ 6.5),
+/// θ = 2π (u2 − ½). `GaussianGenerator.reference` is the scalar twin over the same uniforms.
+public struct GaussianGenerator: Sendable {
+    @usableFromInline var s0, s1, s2, s3: SIMD8<UInt32>
+
+    /// Eight independent xoshiro128+ lanes seeded from one 64-bit seed.
+    public init(seed: UInt64) {
+        var sm = seed
+        func lane() -> SIMD8<UInt32> {
+            var v = SIMD8<UInt32>()
+            for i in 0..<8 { v[i] = UInt32(truncatingIfNeeded: splitMix64(&sm) >> 32) | 1 }
+            return v
+        }
+        s0 = lane(); s1 = lane(); s2 = lane(); s3 = lane()
+    }
+
+    public init<G: RandomNumberGenerator>(using rng: inout G) { self.init(seed: rng.next()) }
+
+    /// Next eight uniform 32-bit words (xoshiro128+, Blackman & Vigna).
+    @inlinable @inline(__always) mutating func nextWords() -> SIMD8<UInt32> {
+        let result = s0 &+ s3
+        let t = s1 &<< 9
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= t
+        s3 = (s3 &<< 11) | (s3 &>> 21)
+        return result
+    }
+
+    /// Uniforms for one Box–Muller step: u1 ∈ (0, 1], v ∈ [−½, ½).
+    @inlinable @inline(__always) mutating func nextUniforms() -> (u1: SIMD8<Float>, v: SIMD8<Float>) {
+        let a = nextWords(), b = nextWords()
+        let ai = SIMD8<Int32>(truncatingIfNeeded: a &>> 1)
+        let u1 = (SIMD8<Float>(ai) + 0.5) * 0x1p-31
+        // upper 23 bits as a float in [1, 2), shifted to [−½, ½)
+        let fb = unsafeBitCast((b &>> 9) | 0x3F80_0000, to: SIMD8<Float>.self) - 1.5
+        return (u1, fb)
+    }
+
+    /// Fill `out` with N(0, 1) samples.
+    @inlinable public mutating func fill(_ out: UnsafeMutableBufferPointer<Float>) {
+        var i = 0
+        let n = out.count
+        guard let base = out.baseAddress else { return }
+        while i + 16 <= n {
+            let (u1, v) = nextUniforms()
+            let (z0, z1) = GaussianGenerator.boxMuller(u1, v)
+            UnsafeMutableRawPointer(base + i).storeBytes(of: z0, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(base + i + 8).storeBytes(of: z1, as: SIMD8<Float>.self)
+            i += 16
+        }
+        if i < n {
+            let (u1, v) = nextUniforms()
+            let (z0, z1) = GaussianGenerator.boxMuller(u1, v)
+            var j = 0
+            while i < n { out[i] = j < 8 ? z0[j] : z1[j - 8]; i += 1; j += 1 }
+        }
+    }
+
+    public mutating func fill(_ out: inout [Float]) {
+        out.withUnsafeMutableBufferPointer { fill($0) }
+    }
+
+    /// Box–Muller on eight lanes: returns (r cos 2πv, r sin 2πv), r = √(−2 ln u1).
+    @inlinable @inline(__always)
+    public static func boxMuller(_ u1: SIMD8<Float>, _ v: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
+        let r = (-2 * fastLog(u1)).squareRoot()
+        let (c, s) = sinCosTurns(v)
+        return (r * c, r * s)
+    }
+
+    /// ln x for x > 0 (normal floats), Cephes logf polynomial.
+    @inlinable @inline(__always) public static func fastLog(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
+        var e = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: (bits &>> 23) & 0xFF) &- 126)
+        // mantissa in [0.5, 1)
+        var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F00_0000, to: SIMD8<Float>.self)
+        let small = m .< 0.707106781186547524
+        e = e.replacing(with: e - 1, where: small)
+        m = m.replacing(with: m + m, where: small) - 1
+        let z = m * m
+        var y = SIMD8<Float>(repeating: 7.0376836292e-2)
+        y = y * m - 1.1514610310e-1
+        y = y * m + 1.1676998740e-1
+        y = y * m - 1.2420140846e-1
+        y = y * m + 1.4249322787e-1
+        y = y * m - 1.6668057665e-1
+        y = y * m + 2.0000714765e-1
+        y = y * m - 2.4999993993e-1
+        y = y * m + 3.3333331174e-1
+        y = y * m * z
+        y = y + e * -2.12194440e-4
+        y = y - 0.5 * z
+        return m + y + e * 0.693359375
+    }
+
+    /// (cos 2πv, sin 2πv) for v ∈ [−½, ½]: quadrant reduction, then Cephes sin/cos on [−π/4, π/4].
+    @inlinable @inline(__always)
+    public static func sinCosTurns(_ v: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
+        let q = (v * 4).rounded(.toNearestOrEven)
+        let a = (v - q * 0.25) * 6.283185307179586
+        let a2 = a * a
+        var s = SIMD8<Float>(repeating: -1.9515295891e-4)
+        s = s * a2 + 8.3321608736e-3
+        s = s * a2 - 1.6666654611e-1
+        s = s * a2 * a + a
+        var c = SIMD8<Float>(repeating: 2.443315711809948e-5)
+        c = c * a2 - 1.388731625493765e-3
+        c = c * a2 + 4.166664568298827e-2
+        c = c * a2 * a2 - 0.5 * a2 + 1
+        // rotate by q quarter turns: q ∈ {−2, −1, 0, 1, 2}
+        let qi = SIMD8<Int32>(q) & 3
+        let odd = (qi & 1) .== 1
+        var cosOut = c.replacing(with: -s, where: odd)       // q=1: −sin a; q=3: sin a (fixed below)
+        var sinOut = s.replacing(with: c, where: odd)        // q=1: cos a;  q=3: −cos a (fixed below)
+        let three = qi .== 3, two = qi .== 2
+        cosOut = cosOut.replacing(with: s, where: three)
+        sinOut = sinOut.replacing(with: -c, where: three)
+        cosOut = cosOut.replacing(with: -c, where: two)
+        sinOut = sinOut.replacing(with: -s, where: two)
+        return (cosOut, sinOut)
+    }
+
+    /// Scalar reference twin: the same Box–Muller transform with the C library's log, cos and sin.
+    public static func reference(u1: Float, v: Float) -> (Float, Float) {
+        let r = (-2 * Double(u1).logValue).squareRoot()
+        let theta = 2 * Double.pi * Double(v)
+        return (Float(r * cosine(theta)), Float(r * sine(theta)))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Double {
+    @usableFromInline var logValue: Double { log(self) }
+}
+@usableFromInline func cosine(_ x: Double) -> Double { cos(x) }
+@usableFromInline func sine(_ x: Double) -> Double { sin(x) }

@@ -1,0 +1,39 @@
+/// A decoder: channel LLRs in (positive = bit 0 more likely), hard bits out.
+///
+/// Implementations are immutable values safe to share across threads; scratch memory lives inside
+/// each `decode` call, so one batch call amortises allocation over many frames.
+public protocol Decoder: Sendable {
+    /// Name as given on the command line (`bp50`, `osd2`, …).
+    var name: String { get }
+    /// Decode `count` frames. llr: [count, n] row-major; bits: [count, n], written as 0/1.
+    func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>)
+}
+
+extension Decoder {
+    /// Decode frames held in an array: llr [count · n] → bits [count · n].
+    public func decode(llr: [Float], n: Int) -> [UInt8] {
+        precondition(n > 0 && llr.count % n == 0, "Decoder.decode: \(llr.count) LLRs is not a multiple of n = \(n)")
+        var out = [UInt8](repeating: 0, count: llr.count)
+        llr.withUnsafeBufferPointer { l in
+            out.withUnsafeMutableBufferPointer { o in decode(llr: l, count: llr.count / n, into: o) }
+        }
+        return out
+    }
+}
+
+/// Hard decision: bit 1 where the LLR is negative.
+@inlinable public func hardDecision(_ llr: Float) -> UInt8 { llr < 0 ? 1 : 0 }
+
+extension TannerGraph {
+    /// True when the 0/1 word satisfies every check.
+    @inlinable public func satisfiesAllChecks(_ bits: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        var e = 0
+        for c in 0..<m {
+            var parity: UInt8 = 0
+            let end = checkEdgeStart[c + 1]
+            while e < end { parity ^= bits[edgeVariable[e]]; e += 1 }
+            if parity != 0 { return false }
+        }
+        return true
+    }
+}

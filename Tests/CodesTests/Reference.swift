@@ -1,0 +1,15 @@
+import Foundation
+@testable import Codes
+import GF2
+
+/// Paths of the reference parity-check matrices copied into the test bundle.
+enum Reference {
+    static func path(_ file: String) -> String {
+        Bundle.module.path(forResource: file, ofType: nil, inDirectory: "Resources")
+            ?? Bundle.module.resourcePath! + "/Resources/" + file
+    }
+
+    static func H(_ file: String) throws -> BitMatrix { try CodeFiles.readParityCheck(path: path(file)) }
+
+    static func code(_ file: String) throws -> LinearCode { try CodeFiles.readCode(path: path(file)) }
+}
