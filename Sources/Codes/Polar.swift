@@ -5,35 +5,47 @@ import GF2
 ///
 /// F^{⊗p}[i, j] = 1 iff j ⊆ i as bit sets. Since F^{⊗p} is its own inverse, the frozen constraints
 /// u_i = 0 (i frozen) read (x·F^{⊗p})_i = 0: H is the transpose of the frozen columns of F^{⊗p}.
-/// The information set is the K most reliable synthetic channels under the Bhattacharyya bound
-/// at a design SNR (Arıkan's construction; z_{2i} = 2z − z², z_{2i+1} = z² in the natural index order).
+///
+/// Construction: the K best synthetic channels under the Bhattacharyya bound on BI-AWGN,
+/// z(W) = exp(−Es/N0), z⁻ = 2z − z², z⁺ = z². With the index bits read most-significant first, the
+/// recursion gives each u_i's channel under natural-order SC (`.natural`). The benchmark files of the
+/// neural-decoding literature (POLAR_N64_K32 … POLAR_N128_K96 of the channel-codes database) are
+/// reproduced exactly by reading the index bits in the opposite order (`.bitReversed`) at design
+/// Es/N0 = 4 dB; the catalog uses that, so that POLAR-n-k names the papers' codes.
 public enum PolarConstruction {
-    /// Default design Eb/N0 of the catalog's polar codes (dB).
-    public static let defaultDesignEbN0: Double = 0.0
+    /// How a channel index maps to the polarization sequence.
+    public enum IndexOrder: Sendable { case natural, bitReversed }
 
-    /// Bhattacharyya parameters of the n synthetic channels on BPSK-AWGN with the given design Eb/N0.
-    /// Computed in the log domain so that tiny parameters do not underflow.
-    public static func bhattacharyyaLog(n: Int, rate: Double, designEbN0 dB: Double) -> [Double] {
-        // BI-AWGN: Z(W) = exp(−Es/N0) = exp(−R·Eb/N0)
-        var z: [Double] = [-rate * pow(10, dB / 10)]
+    /// Design Es/N0 (dB) of the catalog's polar codes.
+    public static let defaultDesignEsN0: Double = 4.0
+
+    /// ln z of the n synthetic channels at design Es/N0 (dB), computed in the log domain.
+    public static func bhattacharyyaLog(n: Int, designEsN0 dB: Double, order: IndexOrder = .natural) -> [Double] {
+        var z: [Double] = [-pow(10, dB / 10)]
         while z.count < n {
             var next = [Double](repeating: 0, count: 2 * z.count)
             for (i, lz) in z.enumerated() {
-                // worse channel (check-node combination): 2z − z² = z(2 − z); better: z²
-                next[2 * i] = lz + log(2 - exp(lz))
-                next[2 * i + 1] = 2 * lz
+                next[2 * i] = lz + log(2 - exp(lz))   // z⁻ = z(2 − z)
+                next[2 * i + 1] = 2 * lz                // z⁺ = z²
             }
             z = next
         }
-        // The first polarization step sets the most significant index bit, which is the natural order
-        // of x = u·F^{⊗p}: u_i with i < n/2 sees the worse channel at the outermost SC stage.
-        return z
+        guard order == .bitReversed else { return z }
+        let p = n.trailingZeroBitCount
+        return (0..<n).map { z[bitReverse($0, bits: p)] }
     }
 
-    /// Frozen mask (true = frozen) of the K best channels by Bhattacharyya parameter.
-    public static func frozenSet(n: Int, k: Int, designEbN0: Double = defaultDesignEbN0) -> [Bool] {
-        let z = bhattacharyyaLog(n: n, rate: Double(k) / Double(n), designEbN0: designEbN0)
-        let best = (0..<n).sorted { z[$0] != z[$1] ? z[$0] < z[$1] : $0 > $1 }.prefix(k)
+    static func bitReverse(_ i: Int, bits: Int) -> Int {
+        var r = 0
+        for b in 0..<bits where i & (1 << b) != 0 { r |= 1 << (bits - 1 - b) }
+        return r
+    }
+
+    /// Frozen mask (true = frozen): all but the k channels with the smallest z (ties: lower index first).
+    public static func frozenSet(n: Int, k: Int, designEsN0: Double = defaultDesignEsN0,
+                                 order: IndexOrder = .bitReversed) -> [Bool] {
+        let z = bhattacharyyaLog(n: n, designEsN0: designEsN0, order: order)
+        let best = (0..<n).sorted { z[$0] != z[$1] ? z[$0] < z[$1] : $0 < $1 }.prefix(k)
         var frozen = [Bool](repeating: true, count: n)
         for i in best { frozen[i] = false }
         return frozen
@@ -58,13 +70,14 @@ public enum PolarConstruction {
                           structure: .polar(frozen: frozen))
     }
 
-    /// POLAR-n-k of the catalog (Bhattacharyya construction at `designEbN0`).
-    public static func code(n: Int, k: Int, designEbN0: Double = defaultDesignEbN0) throws -> LinearCode {
+    /// POLAR-n-k of the catalog (Bhattacharyya construction, see the type's notes).
+    public static func code(n: Int, k: Int, designEsN0: Double = defaultDesignEsN0,
+                            order: IndexOrder = .bitReversed) throws -> LinearCode {
         guard n >= 2, n <= 1 << 16, n & (n - 1) == 0 else {
             throw CodeError("POLAR-\(n)-\(k): length must be a power of two between 2 and 65536")
         }
         guard k >= 1, k < n else { throw CodeError("POLAR-\(n)-\(k): dimension must be in 1...\(n - 1)") }
-        return code(name: "POLAR-\(n)-\(k)", frozen: frozenSet(n: n, k: k, designEbN0: designEbN0))
+        return code(name: "POLAR-\(n)-\(k)", frozen: frozenSet(n: n, k: k, designEsN0: designEsN0, order: order))
     }
 
     /// Recognise a polar code in a parity-check matrix: n a power of two and every row of H equal to a
