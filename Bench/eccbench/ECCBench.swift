@@ -1,0 +1,31 @@
+import ArgumentParser
+import Channels
+import Codes
+import Foundation
+
+/// The `eccbench` command: BER/FER curves of classical (and later neural) decoders.
+@main
+struct ECCBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eccbench",
+        abstract: "Error-correcting codes and their decoders: BER/FER curves, −ln(BER) tables, code catalog.",
+        discussion: """
+            Example: eccbench --code BCH-63-45
+                     eccbench --code POLAR-64-32 --decoders sc,scl8,osd2 --ebn0 1:6:0.5 --plot polar.svg
+            Decoders:
+            \(DecoderRegistry.help)
+            """,
+        subcommands: [Simulate.self, ListCodes.self, ShowCode.self],
+        defaultSubcommand: Simulate.self)
+}
+
+/// Error raised by the command for bad input: printed as "Error: message", exit status 1.
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Resolve a code name or file, turning library errors into command errors.
+func loadCode(_ name: String) throws -> LinearCode {
+    do { return try Catalog.code(named: name) } catch let error as CodeError { throw CommandError(error.message) }
+}

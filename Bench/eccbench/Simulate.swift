@@ -1,0 +1,186 @@
+import ArgumentParser
+import Channels
+import Codes
+import Foundation
+
+/// `eccbench simulate` (the default): Monte Carlo BER/FER of decoders over a range of operating points.
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Simulate decoders on a code (the default command).")
+
+    @Option(name: .long, help: "Code name (BCH-63-45, POLAR-64-32, …) or a path to an .alist / dense .txt H file.")
+    var code: String = "BCH-63-45"
+
+    @Option(name: .long, help: "Comma-separated decoders (bp50,osd2,bm,…). Default: bp5,bp50,osd2, plus bm for BCH and sc,scl8 for polar codes.")
+    var decoders: String?
+
+    @Option(name: .long, help: "Channel: awgn, bsc or bec.")
+    var channel: String = "awgn"
+
+    @Option(name: .long, help: "Eb/N0 points in dB for AWGN: a list '4,5,6' or a range 'start:stop:step' ('3:7:0.5').")
+    var ebn0: String = "4,5,6"
+
+    @Option(name: .long, help: "Crossover (BSC) or erasure (BEC) probabilities, list or range ('0.01,0.02').")
+    var p: String?
+
+    @Option(name: .long, help: "Stop a point after this many frame errors (and --min-frames frames).")
+    var minErrors: Int = 100
+
+    @Option(name: .long, help: "Minimum frames per point.")
+    var minFrames: Int = 10_000
+
+    @Option(name: .long, help: "Maximum frames per point (stops even with fewer errors).")
+    var maxFrames: Int = 300_000
+
+    @Option(name: .long, help: "Worker threads (default: all cores). Counts do not depend on it.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .long, help: "Random seed.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "Write the results as JSON to this file.")
+    var json: String?
+
+    @Option(name: .long, help: "Write the results as CSV to this file.")
+    var csv: String?
+
+    @Option(name: .long, help: "Write BER and FER curves as an SVG plot to this file.")
+    var plot: String?
+
+    func validate() throws {
+        guard minErrors >= 0 else { throw ValidationError("--min-errors must be non-negative, got \(minErrors)") }
+        guard minFrames >= 1 else { throw ValidationError("--min-frames must be at least 1, got \(minFrames)") }
+        guard maxFrames >= 1 else { throw ValidationError("--max-frames must be at least 1, got \(maxFrames)") }
+        guard maxFrames >= minFrames else {
+            throw ValidationError("--max-frames (\(maxFrames)) must be at least --min-frames (\(minFrames))")
+        }
+        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024, got \(threads)") }
+        guard let model = ChannelModel(rawValue: channel.lowercased()) else {
+            throw ValidationError("--channel '\(channel)' is not one of awgn, bsc, bec")
+        }
+        let values = try points(for: model)
+        for v in values { if let problem = model.validate(v) { throw ValidationError(problem) } }
+        if let decoders, decoderNames(decoders).isEmpty { throw ValidationError("--decoders is empty") }
+        for path in [json, csv, plot].compactMap({ $0 }) {
+            let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+                throw ValidationError("cannot write '\(path)': folder '\(dir)' does not exist")
+            }
+        }
+    }
+
+    func points(for model: ChannelModel) throws -> [Double] {
+        if model == .awgn {
+            guard p == nil else { throw ValidationError("--p is for the BSC and BEC channels; use --ebn0 with awgn") }
+            return try parsePoints(ebn0, option: "--ebn0")
+        }
+        guard let p else { throw ValidationError("--channel \(model.rawValue) needs --p (e.g. --p 0.01,0.02)") }
+        return try parsePoints(p, option: "--p")
+    }
+
+    func decoderNames(_ list: String) -> [String] {
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// The default decoders for a code.
+    static func defaultDecoders(for code: LinearCode) -> [String] {
+        var names = ["bp5", "bp50"]
+        if code.k <= 128 { names.append("osd2") }
+        switch code.structure {
+        case .bch: names.append("bm")
+        case .polar: names += ["sc", "scl8"]
+        case .none: break
+        }
+        return names
+    }
+
+    func run() throws {
+        let model = ChannelModel(rawValue: channel.lowercased())!
+        let values = try points(for: model)
+        let code = try loadCode(self.code)
+        let names = decoders.map(decoderNames) ?? Self.defaultDecoders(for: code)
+        let decs: [any Decoder]
+        do { decs = try names.map { try DecoderRegistry.make($0, code: code) } } catch let e as CodeError {
+            throw CommandError(e.message)
+        }
+        var config = MonteCarloConfig()
+        config.minErrors = minErrors
+        config.minFrames = minFrames
+        config.maxFrames = maxFrames
+        config.threads = threads
+        config.seed = seed
+        let engine = MonteCarlo(code: code, config: config)
+        let report = Report(code: code, channel: model, config: config)
+        print(report.header())
+        print(Report.tableHeader(model))
+        var results: [PointResult] = []
+        let progress = ProgressLine()
+        var onProgress: (@Sendable (PointResult) -> Void)?
+        if progress.isEnabled { onProgress = { @Sendable r in progress.show(r) } }
+        for dec in decs {
+            for (index, value) in values.enumerated() {
+                let r = engine.run(decoder: dec, channel: model, parameter: value, pointIndex: index, progress: onProgress)
+                progress.clear()
+                print(Report.row(r))
+                results.append(r)
+            }
+        }
+        print("")
+        print(report.summary(results, points: values))
+        if let json { try write(report.json(results), to: json) }
+        if let csv { try write(report.csv(results), to: csv) }
+        if let plot { try write(SVGPlot.render(results, code: code, channel: model), to: plot) }
+    }
+
+    func write(_ text: String, to path: String) throws {
+        do { try CodeFiles.writeAtomically(text, to: path) } catch let e as CodeError { throw CommandError(e.message) }
+    }
+}
+
+/// Parse "4,5,6" or "3:7:0.5" (inclusive of the end, within rounding).
+func parsePoints(_ text: String, option: String) throws -> [Double] {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    if trimmed.contains(":") {
+        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 3, let a = parts[0], let b = parts[1], let s = parts[2] else {
+            throw ValidationError("\(option) '\(text)': a range is start:stop:step, e.g. 3:7:0.5")
+        }
+        guard s > 0, b >= a, a.isFinite, b.isFinite else {
+            throw ValidationError("\(option) '\(text)': need step > 0 and stop ≥ start")
+        }
+        let count = Int(((b - a) / s + 1e-9).rounded(.down)) + 1
+        guard count <= 1000 else { throw ValidationError("\(option) '\(text)': \(count) points is too many (at most 1000)") }
+        return (0..<count).map { a + Double($0) * s }
+    }
+    var out: [Double] = []
+    for token in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
+        let t = token.trimmingCharacters(in: .whitespaces)
+        guard let v = Double(t), v.isFinite else { throw ValidationError("\(option): '\(t)' is not a number") }
+        out.append(v)
+    }
+    guard !out.isEmpty else { throw ValidationError("\(option) is empty") }
+    return out
+}
+
+/// A one-line progress display on stderr, only when stderr is a terminal.
+final class ProgressLine: @unchecked Sendable {
+    let isEnabled = isatty(2) == 1
+    private let lock = NSLock()
+    private var last = Date.distantPast
+
+    func show(_ r: PointResult) {
+        lock.lock(); defer { lock.unlock() }
+        guard Date().timeIntervalSince(last) > 0.2 else { return }
+        last = Date()
+        let line = String(format: "\r  %@ %@=%g: %d frames, %d frame errors, BER %.3e   ",
+                          r.decoder, r.channel.parameterName, r.parameter, r.frames, r.frameErrors, r.ber)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func clear() {
+        guard isEnabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

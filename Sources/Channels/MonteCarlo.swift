@@ -1,0 +1,202 @@
+import Codes
+import Foundation
+import GF2
+
+/// Stopping rule and resources of a Monte Carlo run.
+public struct MonteCarloConfig: Sendable {
+    /// Stop once both minimums are met …
+    public var minErrors: Int = 100
+    public var minFrames: Int = 10_000
+    /// … or at this many frames.
+    public var maxFrames: Int = 1_000_000
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    public var seed: UInt64 = 1
+    /// Frames per work unit. Each block has its own random stream, so counts do not depend on threads.
+    public var blockSize: Int = 256
+
+    public init() {}
+}
+
+/// Counts of one (decoder, operating point) simulation.
+public struct PointResult: Sendable, Codable, Equatable {
+    public var decoder: String
+    public var channel: ChannelModel
+    /// Eb/N0 (dB) for AWGN, p for BSC, ε for BEC.
+    public var parameter: Double
+    public var frames: Int = 0
+    public var frameErrors: Int = 0
+    public var bitErrors: Int = 0
+    /// Σ over frames of (bit errors in the frame)², for the BER interval.
+    public var bitErrorSquares: Double = 0
+    /// Frames whose decoded word is a codeword other than the transmitted one and more likely than it.
+    public var mlErrors: Int = 0
+    public var seconds: Double = 0
+    public var n: Int
+
+    public init(decoder: String, channel: ChannelModel, parameter: Double, n: Int) {
+        self.decoder = decoder
+        self.channel = channel
+        self.parameter = parameter
+        self.n = n
+    }
+
+    public var ber: Double { frames > 0 ? Double(bitErrors) / (Double(frames) * Double(n)) : .nan }
+    public var fer: Double { frames > 0 ? Double(frameErrors) / Double(frames) : .nan }
+    /// −ln(BER), the headline metric of the neural-decoding papers (natural log).
+    public var negLnBER: Double { -Foundation.log(ber) }
+    /// Lower bound on the maximum-likelihood FER (see `mlErrors`).
+    public var mlLowerFER: Double { frames > 0 ? Double(mlErrors) / Double(frames) : .nan }
+    public var framesPerSecond: Double { seconds > 0 ? Double(frames) / seconds : 0 }
+    public var ferInterval: Interval { Statistics.wilson(errors: frameErrors, trials: frames) }
+    public var berInterval: Interval {
+        Statistics.berInterval(bitErrors: bitErrors, sumSquares: bitErrorSquares, frames: frames, n: n)
+    }
+    /// 95% interval of −ln(BER) (the BER interval's ends, transformed).
+    public var negLnBERInterval: Interval {
+        let b = berInterval
+        return Interval(lower: -Foundation.log(b.upper), upper: b.lower > 0 ? -Foundation.log(b.lower) : .infinity)
+    }
+
+    mutating func add(_ other: PointResult) {
+        frames += other.frames
+        frameErrors += other.frameErrors
+        bitErrors += other.bitErrors
+        bitErrorSquares += other.bitErrorSquares
+        mlErrors += other.mlErrors
+    }
+}
+
+/// Monte Carlo BER/FER simulation of one decoder at one operating point.
+///
+/// Frames are random information words u (k uniform bits), encoded as c = u·G, sent through the channel
+/// and decoded. Work is cut into numbered blocks of `blockSize` frames; block b draws from the stream
+/// `SeededRNG(seed).derived(point).derived(b)`, and blocks are accounted in index order: the run stops at
+/// the first block prefix meeting the stopping rule. The counts therefore depend on the seed only, not on
+/// the thread count, and every decoder sees the same frames at the same point index.
+public struct MonteCarlo: Sendable {
+    public let code: LinearCode
+    public let config: MonteCarloConfig
+    /// Tanner graph of H, to tell whether a decoded word is a codeword (ML lower bound).
+    let graph: TannerGraph
+
+    public init(code: LinearCode, config: MonteCarloConfig) {
+        self.code = code
+        self.config = config
+        self.graph = code.tannerGraph
+    }
+
+    /// Simulate; `progress` (if given) is called with the running totals after each accounted block.
+    public func run(decoder: any Decoder, channel: ChannelModel, parameter: Double, pointIndex: Int,
+                    progress: (@Sendable (PointResult) -> Void)? = nil) -> PointResult {
+        let start = Date()
+        let blockSize = max(1, config.blockSize)
+        let blockLimit = (config.maxFrames + blockSize - 1) / blockSize
+        let ch = Channel(model: channel, parameter: parameter, rate: code.rate)
+        let pointRNG = SeededRNG(seed: config.seed).derived(UInt64(pointIndex))
+        let state = RunState(template: PointResult(decoder: decoder.name, channel: channel, parameter: parameter, n: code.n))
+        let workers = max(1, min(config.threads, blockLimit))
+        let config = self.config
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let b = state.nextBlock(limit: blockLimit) {
+                let frames = min(blockSize, config.maxFrames - b * blockSize)
+                var rng = pointRNG.derived(UInt64(b))
+                let result = simulateBlock(decoder: decoder, channel: ch, frames: frames, rng: &rng, template: state.template)
+                state.finish(block: b, result: result, config: config, progress: progress)
+            }
+        }
+        var total = state.total
+        total.seconds = Date().timeIntervalSince(start)
+        return total
+    }
+
+    /// Encode, transmit and decode `frames` frames; count errors.
+    func simulateBlock(decoder: any Decoder, channel: Channel, frames: Int, rng: inout SeededRNG,
+                       template: PointResult) -> PointResult {
+        let n = code.n, k = code.k
+        var result = template
+        var codewords = [UInt8](repeating: 0, count: frames * n)
+        var llr = [Float](repeating: 0, count: frames * n)
+        var decoded = [UInt8](repeating: 0, count: frames * n)
+        let W = code.G.wordsPerRow
+        var c = [UInt64](repeating: 0, count: W)
+        for f in 0..<frames {
+            for w in 0..<W { c[w] = 0 }
+            var r: UInt64 = 0
+            for i in 0..<k {
+                if i & 63 == 0 { r = rng.next() }
+                if (r >> UInt64(i & 63)) & 1 == 1 {
+                    for w in 0..<W { c[w] ^= code.G.words[i * W + w] }
+                }
+            }
+            for j in 0..<n { codewords[f * n + j] = UInt8((c[j >> 6] >> UInt64(j & 63)) & 1) }
+        }
+        codewords.withUnsafeBufferPointer { cw in
+            llr.withUnsafeMutableBufferPointer { channel.transmit(cw, into: $0, rng: &rng) }
+        }
+        llr.withUnsafeBufferPointer { l in
+            decoded.withUnsafeMutableBufferPointer { d in decoder.decode(llr: l, count: frames, into: d) }
+        }
+        decoded.withUnsafeMutableBufferPointer { d in
+            for f in 0..<frames {
+                var errors = 0
+                var corrDecoded: Float = 0, corrSent: Float = 0
+                for j in 0..<n {
+                    let i = f * n + j
+                    if d[i] != codewords[i] { errors += 1 }
+                    corrDecoded += d[i] == 0 ? llr[i] : -llr[i]
+                    corrSent += codewords[i] == 0 ? llr[i] : -llr[i]
+                }
+                guard errors > 0 else { continue }
+                result.frameErrors += 1
+                result.bitErrors += errors
+                result.bitErrorSquares += Double(errors * errors)
+                if corrDecoded > corrSent,
+                   graph.satisfiesAllChecks(UnsafeMutableBufferPointer(rebasing: d[(f * n)..<((f + 1) * n)])) {
+                    result.mlErrors += 1
+                }
+            }
+        }
+        result.frames = frames
+        return result
+    }
+}
+
+/// Shared accounting of one run: hands out block indices and sums finished blocks in index order.
+final class RunState: @unchecked Sendable {
+    let template: PointResult
+    private let lock = NSLock()
+    private var next = 0
+    private var stopAfter: Int?
+    private var pending: [Int: PointResult] = [:]
+    private var accounted = 0
+    private(set) var total: PointResult
+
+    init(template: PointResult) {
+        self.template = template
+        self.total = template
+    }
+
+    func nextBlock(limit: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < limit, stopAfter == nil || next <= stopAfter! else { return nil }
+        defer { next += 1 }
+        return next
+    }
+
+    func finish(block: Int, result: PointResult, config: MonteCarloConfig, progress: (@Sendable (PointResult) -> Void)?) {
+        lock.lock()
+        pending[block] = result
+        var advanced = false
+        while stopAfter == nil, let r = pending.removeValue(forKey: accounted) {
+            total.add(r)
+            advanced = true
+            if total.frameErrors >= config.minErrors && total.frames >= config.minFrames || total.frames >= config.maxFrames {
+                stopAfter = accounted
+            }
+            accounted += 1
+        }
+        let snapshot = total
+        lock.unlock()
+        if advanced, let progress { progress(snapshot) }
+    }
+}
