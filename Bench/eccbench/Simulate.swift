@@ -115,6 +115,7 @@ struct Simulate: ParsableCommand {
         let report = Report(code: code, channel: model, config: config)
         print(report.header())
         print(Report.tableHeader(model))
+        fflush(nil)
         var results: [PointResult] = []
         let progress = ProgressLine()
         var onProgress: (@Sendable (PointResult) -> Void)?
@@ -124,6 +125,7 @@ struct Simulate: ParsableCommand {
                 let r = engine.run(decoder: dec, channel: model, parameter: value, pointIndex: index, progress: onProgress)
                 progress.clear()
                 print(Report.row(r))
+                fflush(nil)
                 results.append(r)
             }
         }
