@@ -7,6 +7,11 @@ import GF2
 // Run: swift run -c release eccbench-benchmarks [--quick]
 
 let quick = CommandLine.arguments.contains("--quick")
+/// `--only NAME` runs the sections whose name contains NAME (gf2, gaussian, bp, osd, lbp, peer).
+let only: String? = CommandLine.arguments.firstIndex(of: "--only").flatMap {
+    $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
+}
+func enabled(_ section: String) -> Bool { only.map { section.contains($0) } ?? true }
 let cores = ProcessInfo.processInfo.activeProcessorCount
 print("eccbench benchmarks (\(cores) cores\(quick ? ", quick" : ""))")
 
@@ -52,7 +57,7 @@ func decoderThroughput(_ decoder: any Decoder, code: LinearCode, llr: [Float]) -
 }
 
 // 1. GF(2) rank
-do {
+if enabled("gf2") {
     var rng = SeededRNG(seed: 1)
     let A = BitMatrix.random(rows: 1024, columns: 2048, using: &rng)
     var r = 0
@@ -61,7 +66,7 @@ do {
 }
 
 // 2. Gaussian generator, one thread
-do {
+if enabled("gaussian") {
     let count = quick ? 1 << 22 : 1 << 25
     var buffer = [Float](repeating: 0, count: count)
     var gen = GaussianGenerator(seed: 3)
@@ -85,22 +90,23 @@ do {
 let bch = try Catalog.code(named: "BCH-63-45")
 let frameCount = quick ? 4_000 : 20_000
 var bchFrames: [Double: (bits: [UInt8], llr: [Float])] = [:]
-for ebn0 in [4.0, 6.0] {
+for ebn0 in [4.0, 6.0] where enabled("bp") || enabled("peer") {
     let frames = makeFrames(bch, count: frameCount, ebn0: ebn0, seed: 10 + UInt64(ebn0))
     bchFrames[ebn0] = frames
+    guard enabled("bp") else { continue }
     let bp = try DecoderRegistry.make("bp50", code: bch)
     let (s, a) = decoderThroughput(bp, code: bch, llr: frames.llr)
     Harness.report("bp50 BCH-63-45 @ \(Int(ebn0)) dB, 1 thread", s, "frames/s")
     Harness.report("bp50 BCH-63-45 @ \(Int(ebn0)) dB, \(cores) threads", a, "frames/s", String(format: "%.2f× one thread", a / s))
 }
-do {
+if enabled("osd") {
     let osd = try DecoderRegistry.make("osd2", code: bch)
     let frames = makeFrames(bch, count: frameCount / 2, ebn0: 4, seed: 21)
     let (s, a) = decoderThroughput(osd, code: bch, llr: frames.llr)
     Harness.report("osd2 BCH-63-45 @ 4 dB, 1 thread", s, "frames/s")
     Harness.report("osd2 BCH-63-45 @ 4 dB, \(cores) threads", a, "frames/s")
 }
-do {
+if enabled("lbp") {
     let ccsds = try Catalog.code(named: "CCSDS-128-64")
     let frames = makeFrames(ccsds, count: frameCount / 2, ebn0: 2, seed: 31)
     let lbp = try DecoderRegistry.make("lbp50", code: ccsds)
@@ -112,7 +118,8 @@ do {
 // 4. Peer: the ldpc package's product-sum BP, 50 iterations, on the same BCH-63-45 frames.
 let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("peers/ldpc_bp.py").path
-if Harness.shell(["python3", "-c", "import ldpc"]) == nil {
+if !enabled("peer") {
+} else if Harness.shell(["python3", "-c", "import ldpc"]) == nil {
     print("peer: the ldpc Python package is not installed (pip install ldpc) — peer comparison skipped")
 } else {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eccbench-bench-\(getpid())")

@@ -1,7 +1,10 @@
+import Codes
+import Foundation
+
 /// Standard normal samples, eight lanes at a time: xoshiro128+ in SIMD lanes feeding a vectorised
-/// Box–Muller transform with polynomial log / sin / cos (Cephes-style minimax, ~1e-7 relative error).
+/// Box–Muller transform with polynomial log / sin / cos (`SIMDMath`, Cephes-style, ~1e-7 relative error).
 ///
-/// z0 = r cos θ, z1 = r sin θ with r = √(−2 ln u1), u1 ∈ (0, 1] (31-bit resolution: |z| ≤ 6.5),
+/// z0 = r cos θ, z1 = r sin θ with r = √(−2 ln u1), u1 ∈ (0, 1] (32-bit resolution: |z| ≤ 6.8),
 /// θ = 2π (u2 − ½). `GaussianGenerator.reference` is the scalar twin over the same uniforms.
 public struct GaussianGenerator: Sendable {
     @usableFromInline var s0, s1, s2, s3: SIMD8<UInt32>
@@ -32,8 +35,7 @@ public struct GaussianGenerator: Sendable {
     /// Uniforms for one Box–Muller step: u1 ∈ (0, 1], v ∈ [−½, ½).
     @inlinable @inline(__always) mutating func nextUniforms() -> (u1: SIMD8<Float>, v: SIMD8<Float>) {
         let a = nextWords(), b = nextWords()
-        let ai = SIMD8<Int32>(truncatingIfNeeded: a &>> 1)
-        let u1 = (SIMD8<Float>(ai) + 0.5) * 0x1p-31
+        let u1 = (SIMDMath.float(a) + 0.5) * 0x1p-32
         // upper 23 bits as a float in [1, 2), shifted to [−½, ½)
         let fb = unsafeBitCast((b &>> 9) | 0x3F80_0000, to: SIMD8<Float>.self) - 1.5
         return (u1, fb)
@@ -66,40 +68,15 @@ public struct GaussianGenerator: Sendable {
     /// Box–Muller on eight lanes: returns (r cos 2πv, r sin 2πv), r = √(−2 ln u1).
     @inlinable @inline(__always)
     public static func boxMuller(_ u1: SIMD8<Float>, _ v: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
-        let r = (-2 * fastLog(u1)).squareRoot()
+        let r = (-2 * SIMDMath.log(u1)).squareRoot()
         let (c, s) = sinCosTurns(v)
         return (r * c, r * s)
-    }
-
-    /// ln x for x > 0 (normal floats), Cephes logf polynomial.
-    @inlinable @inline(__always) public static func fastLog(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
-        var e = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: (bits &>> 23) & 0xFF) &- 126)
-        // mantissa in [0.5, 1)
-        var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F00_0000, to: SIMD8<Float>.self)
-        let small = m .< 0.707106781186547524
-        e = e.replacing(with: e - 1, where: small)
-        m = m.replacing(with: m + m, where: small) - 1
-        let z = m * m
-        var y = SIMD8<Float>(repeating: 7.0376836292e-2)
-        y = y * m - 1.1514610310e-1
-        y = y * m + 1.1676998740e-1
-        y = y * m - 1.2420140846e-1
-        y = y * m + 1.4249322787e-1
-        y = y * m - 1.6668057665e-1
-        y = y * m + 2.0000714765e-1
-        y = y * m - 2.4999993993e-1
-        y = y * m + 3.3333331174e-1
-        y = y * m * z
-        y = y + e * -2.12194440e-4
-        y = y - 0.5 * z
-        return m + y + e * 0.693359375
     }
 
     /// (cos 2πv, sin 2πv) for v ∈ [−½, ½]: quadrant reduction, then Cephes sin/cos on [−π/4, π/4].
     @inlinable @inline(__always)
     public static func sinCosTurns(_ v: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
-        let q = (v * 4).rounded(.toNearestOrEven)
+        let q = SIMDMath.roundNearest(v * 4)
         let a = (v - q * 0.25) * 6.283185307179586
         let a2 = a * a
         var s = SIMD8<Float>(repeating: -1.9515295891e-4)
@@ -110,14 +87,12 @@ public struct GaussianGenerator: Sendable {
         c = c * a2 - 1.388731625493765e-3
         c = c * a2 + 4.166664568298827e-2
         c = c * a2 * a2 - 0.5 * a2 + 1
-        // rotate by q quarter turns: q ∈ {−2, −1, 0, 1, 2}
-        let qi = SIMD8<Int32>(q) & 3
-        let odd = (qi & 1) .== 1
-        var cosOut = c.replacing(with: -s, where: odd)       // q=1: −sin a; q=3: sin a (fixed below)
-        var sinOut = s.replacing(with: c, where: odd)        // q=1: cos a;  q=3: −cos a (fixed below)
-        let three = qi .== 3, two = qi .== 2
-        cosOut = cosOut.replacing(with: s, where: three)
-        sinOut = sinOut.replacing(with: -c, where: three)
+        // rotate by q quarter turns, q ∈ {−2, −1, 0, 1, 2}: (cos, sin)(a + qπ/2)
+        let one = q .== 1, minusOne = q .== -1, two = q .== 2 .| q .== -2
+        var cosOut = c.replacing(with: -s, where: one)
+        var sinOut = s.replacing(with: c, where: one)
+        cosOut = cosOut.replacing(with: s, where: minusOne)
+        sinOut = sinOut.replacing(with: -c, where: minusOne)
         cosOut = cosOut.replacing(with: -c, where: two)
         sinOut = sinOut.replacing(with: -s, where: two)
         return (cosOut, sinOut)
@@ -125,20 +100,9 @@ public struct GaussianGenerator: Sendable {
 
     /// Scalar reference twin: the same Box–Muller transform with the C library's log, cos and sin.
     public static func reference(u1: Float, v: Float) -> (Float, Float) {
-        let r = (-2 * Double(u1).logValue).squareRoot()
+        let r = (-2 * Foundation.log(Double(u1))).squareRoot()
         let theta = 2 * Double.pi * Double(v)
-        return (Float(r * cosine(theta)), Float(r * sine(theta)))
+        return (Float(r * cos(theta)), Float(r * sin(theta)))
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-extension Double {
-    @usableFromInline var logValue: Double { log(self) }
-}
-@usableFromInline func cosine(_ x: Double) -> Double { cos(x) }
-@usableFromInline func sine(_ x: Double) -> Double { sin(x) }

@@ -18,11 +18,17 @@ public enum CheckNodeRule: Sendable, Equatable {
 /// posterior L_v = llr_v + Σ_c m_cv and its outgoing m_vc = L_v − m_cv. Stops early when the hard
 /// decision of L satisfies every check (the decision is then a codeword). Magnitudes are clamped so the
 /// tanh rule never reaches ±1: |m_vc| ≤ 30, |∏ tanh| ≤ 1 − 1e-7 (|m_cv| ≤ ~16.6).
+///
+/// Sum-product runs as whole-array SIMD passes over the edges (tanh(x/2) for every edge, exclusive
+/// products per check, 2·atanh for every edge, `SIMDMath`); `referenceKernels` switches to the plain
+/// per-check libm twin (`CheckNode.update`) that the tests compare against.
 public struct BeliefPropagationDecoder: Decoder {
     public let name: String
     public let graph: TannerGraph
     public let iterations: Int
     public let rule: CheckNodeRule
+    /// Use the scalar libm check-node kernel instead of the SIMD one (for tests).
+    public var referenceKernels = false
 
     public init(code: LinearCode, iterations: Int, rule: CheckNodeRule = .sumProduct, name: String? = nil) {
         precondition(iterations >= 1, "BP: iterations must be at least 1")
@@ -34,50 +40,122 @@ public struct BeliefPropagationDecoder: Decoder {
 
     public func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
         let n = graph.n, E = graph.edgeCount
-        let v2c = UnsafeMutableBufferPointer<Float>.allocate(capacity: E)
-        let c2v = UnsafeMutableBufferPointer<Float>.allocate(capacity: E)
-        let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, graph.checkNeighbors.map(\.count).max() ?? 1))
-        defer { v2c.deallocate(); c2v.deallocate(); scratch.deallocate() }
+        let padded = (E + 7) & ~7
+        var work = Workspace(edges: padded, variables: n, maxDegree: graph.checkNeighbors.map(\.count).max() ?? 1)
+        defer { work.deallocate() }
         graph.edgeVariable.withUnsafeBufferPointer { edgeVar in
             graph.checkEdgeStart.withUnsafeBufferPointer { cStart in
-                graph.variableEdgeStart.withUnsafeBufferPointer { vStart in
-                    graph.variableEdgeList.withUnsafeBufferPointer { vEdges in
-                        for f in 0..<count {
-                            let l = UnsafeBufferPointer(rebasing: llr[(f * n)..<((f + 1) * n)])
-                            let out = UnsafeMutableBufferPointer(rebasing: bits[(f * n)..<((f + 1) * n)])
-                            decodeFrame(l, out, v2c, c2v, scratch, edgeVar, cStart, vStart, vEdges)
-                        }
-                    }
+                for f in 0..<count {
+                    let l = UnsafeBufferPointer(rebasing: llr[(f * n)..<((f + 1) * n)])
+                    let out = UnsafeMutableBufferPointer(rebasing: bits[(f * n)..<((f + 1) * n)])
+                    decodeFrame(l, out, &work, edgeVar, cStart)
                 }
             }
         }
     }
 
+    /// Per-call scratch: messages over the (padded) edges and the posteriors.
+    struct Workspace {
+        let v2c, c2v, t: UnsafeMutableBufferPointer<Float>
+        let total: UnsafeMutableBufferPointer<Float>
+        let scratch: UnsafeMutableBufferPointer<Float>
+
+        init(edges: Int, variables: Int, maxDegree: Int) {
+            func zeros(_ c: Int) -> UnsafeMutableBufferPointer<Float> {
+                let p = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(c, 8))
+                p.initialize(repeating: 0)
+                return p
+            }
+            v2c = zeros(edges); c2v = zeros(edges); t = zeros(edges); total = zeros(variables); scratch = zeros(maxDegree)
+        }
+
+        func deallocate() { [v2c, c2v, t, total, scratch].forEach { $0.deallocate() } }
+    }
+
     @inline(__always)
-    func decodeFrame(_ llr: UnsafeBufferPointer<Float>, _ out: UnsafeMutableBufferPointer<UInt8>,
-                     _ v2c: UnsafeMutableBufferPointer<Float>, _ c2v: UnsafeMutableBufferPointer<Float>,
-                     _ scratch: UnsafeMutableBufferPointer<Float>,
-                     _ edgeVar: UnsafeBufferPointer<Int>, _ cStart: UnsafeBufferPointer<Int>,
-                     _ vStart: UnsafeBufferPointer<Int>, _ vEdges: UnsafeBufferPointer<Int>) {
-        let n = graph.n, m = graph.m
+    func decodeFrame(_ llr: UnsafeBufferPointer<Float>, _ out: UnsafeMutableBufferPointer<UInt8>, _ w: inout Workspace,
+                     _ edgeVar: UnsafeBufferPointer<Int>, _ cStart: UnsafeBufferPointer<Int>) {
+        let n = graph.n, m = graph.m, E = graph.edgeCount
         for v in 0..<n { out[v] = hardDecision(llr[v]) }
         if graph.satisfiesAllChecks(out) { return }
-        for e in 0..<edgeVar.count { v2c[e] = clampMessage(llr[edgeVar[e]]) }
+        for e in 0..<E { w.v2c[e] = clampMessage(llr[edgeVar[e]]) }
+        let fast = rule == .sumProduct && !referenceKernels
         for _ in 0..<iterations {
-            for c in 0..<m {
-                let s = cStart[c], t = cStart[c + 1]
-                CheckNode.update(rule, input: UnsafeBufferPointer(rebasing: v2c[s..<t]),
-                                 output: UnsafeMutableBufferPointer(rebasing: c2v[s..<t]), scratch: scratch)
+            // check nodes
+            if fast {
+                SumProduct.tanhHalf(w.v2c, into: w.t, count: E)
+                for c in 0..<m {
+                    SumProduct.exclusiveProducts(UnsafeBufferPointer(rebasing: w.t[cStart[c]..<cStart[c + 1]]),
+                                                 into: UnsafeMutableBufferPointer(rebasing: w.c2v[cStart[c]..<cStart[c + 1]]))
+                }
+                SumProduct.twoAtanhClamped(w.c2v, count: E)
+            } else {
+                for c in 0..<m {
+                    let s = cStart[c], t = cStart[c + 1]
+                    CheckNode.update(rule, input: UnsafeBufferPointer(rebasing: w.v2c[s..<t]),
+                                     output: UnsafeMutableBufferPointer(rebasing: w.c2v[s..<t]), scratch: w.scratch)
+                }
             }
-            for v in 0..<n {
-                var total = llr[v]
-                let s = vStart[v], t = vStart[v + 1]
-                for i in s..<t { total += c2v[vEdges[i]] }
-                for i in s..<t { let e = vEdges[i]; v2c[e] = clampMessage(total - c2v[e]) }
-                out[v] = hardDecision(total)
-            }
+            // variable nodes: scatter-add the posteriors, then gather the extrinsic messages
+            for v in 0..<n { w.total[v] = llr[v] }
+            for e in 0..<E { w.total[edgeVar[e]] += w.c2v[e] }
+            for e in 0..<E { w.v2c[e] = clampMessage(w.total[edgeVar[e]] - w.c2v[e]) }
+            for v in 0..<n { out[v] = hardDecision(w.total[v]) }
             if graph.satisfiesAllChecks(out) { return }
         }
+    }
+}
+
+/// SIMD kernels of the sum-product check node.
+enum SumProduct {
+    /// out[i] = tanh(x[i] / 2) for i < count (rounded up to a multiple of 8: buffers are padded).
+    @inline(__always)
+    static func tanhHalf(_ x: UnsafeMutableBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>, count: Int) {
+        let src = UnsafeRawPointer(x.baseAddress!), dst = UnsafeMutableRawPointer(out.baseAddress!)
+        var i = 0
+        while i < count {
+            let v = src.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            dst.storeBytes(of: SIMDMath.tanhHalf(v), toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+    }
+
+    /// x[i] ← 2·atanh(clamp(x[i], ±(1 − 1e-7))) in place, for i < count rounded up to 8.
+    @inline(__always)
+    static func twoAtanhClamped(_ x: UnsafeMutableBufferPointer<Float>, count: Int) {
+        let p = UnsafeMutableRawPointer(x.baseAddress!)
+        let limit = SIMD8<Float>(repeating: CheckNode.tanhLimit)
+        var i = 0
+        while i < count {
+            var v = p.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            v = v.replacing(with: limit, where: v .> limit).replacing(with: -limit, where: v .< -limit)
+            p.storeBytes(of: SIMDMath.twoAtanh(v), toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+    }
+
+    /// out[i] = ∏_{j ≠ i} t[j], by a forward prefix and a backward suffix sweep (no division).
+    @inline(__always)
+    static func exclusiveProducts(_ t: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
+        let d = t.count
+        var prefix: Float = 1
+        for i in 0..<d { out[i] = prefix; prefix *= t[i] }
+        var suffix: Float = 1
+        var i = d - 1
+        while i >= 0 { out[i] *= suffix; suffix *= t[i]; i -= 1 }
+    }
+
+    /// One check's sum-product update with the SIMD kernels: out[i] = 2·atanh(∏_{j≠i} tanh(in[j]/2)).
+    /// `scratch` holds at least d rounded up to 8 floats; `out` too.
+    @inline(__always)
+    static func update(input: UnsafeBufferPointer<Float>, output: UnsafeMutableBufferPointer<Float>,
+                       scratch: UnsafeMutableBufferPointer<Float>, padded: UnsafeMutableBufferPointer<Float>) {
+        let d = input.count
+        for i in 0..<d { padded[i] = input[i] }
+        tanhHalf(padded, into: scratch, count: d)
+        exclusiveProducts(UnsafeBufferPointer(rebasing: scratch[0..<d]), into: padded)
+        twoAtanhClamped(padded, count: d)
+        for i in 0..<d { output[i] = padded[i] }
     }
 }
 

@@ -2,12 +2,15 @@
 ///
 /// Keeps the posterior L_v and the check messages R_cv. For each check c in order: t_v = L_v − R_cv,
 /// R_cv ← sum-product over the other t, L_v ← t_v + R_cv. Converges in about half the iterations of
-/// flooding on LDPC codes. Stops early when the hard decision of L satisfies every check.
+/// flooding on LDPC codes. Stops early when the hard decision of L satisfies every check. Sum-product uses
+/// the SIMD check-node kernel (`SumProduct.update`); `referenceKernels` selects the libm twin.
 public struct LayeredBeliefPropagationDecoder: Decoder {
     public let name: String
     public let graph: TannerGraph
     public let iterations: Int
     public let rule: CheckNodeRule
+    /// Use the scalar libm check-node kernel instead of the SIMD one (for tests).
+    public var referenceKernels = false
 
     public init(code: LinearCode, iterations: Int, rule: CheckNodeRule = .sumProduct, name: String? = nil) {
         precondition(iterations >= 1, "layered BP: iterations must be at least 1")
@@ -24,8 +27,11 @@ public struct LayeredBeliefPropagationDecoder: Decoder {
         let L = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
         let t = UnsafeMutableBufferPointer<Float>.allocate(capacity: maxDegree)
         let newR = UnsafeMutableBufferPointer<Float>.allocate(capacity: maxDegree)
-        let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: maxDegree)
-        defer { R.deallocate(); L.deallocate(); t.deallocate(); newR.deallocate(); scratch.deallocate() }
+        let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: (maxDegree + 7) & ~7)
+        let padded = UnsafeMutableBufferPointer<Float>.allocate(capacity: (maxDegree + 7) & ~7)
+        scratch.initialize(repeating: 0); padded.initialize(repeating: 0)
+        defer { [R, L, t, newR, scratch, padded].forEach { $0.deallocate() } }
+        let fast = rule == .sumProduct && !referenceKernels
         graph.edgeVariable.withUnsafeBufferPointer { edgeVar in
             graph.checkEdgeStart.withUnsafeBufferPointer { cStart in
                 for f in 0..<count {
@@ -37,8 +43,13 @@ public struct LayeredBeliefPropagationDecoder: Decoder {
                         for c in 0..<m {
                             let s = cStart[c], d = cStart[c + 1] - s
                             for i in 0..<d { t[i] = clampMessage(L[edgeVar[s + i]] - R[s + i]) }
-                            CheckNode.update(rule, input: UnsafeBufferPointer(rebasing: t[0..<d]),
-                                             output: UnsafeMutableBufferPointer(rebasing: newR[0..<d]), scratch: scratch)
+                            let input = UnsafeBufferPointer(rebasing: t[0..<d])
+                            let output = UnsafeMutableBufferPointer(rebasing: newR[0..<d])
+                            if fast {
+                                SumProduct.update(input: input, output: output, scratch: scratch, padded: padded)
+                            } else {
+                                CheckNode.update(rule, input: input, output: output, scratch: scratch)
+                            }
                             for i in 0..<d { R[s + i] = newR[i]; L[edgeVar[s + i]] = t[i] + newR[i] }
                         }
                         for v in 0..<n { out[v] = hardDecision(L[v]) }

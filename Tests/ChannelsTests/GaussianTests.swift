@@ -1,5 +1,6 @@
 import XCTest
 @testable import Channels
+import Codes
 
 final class GaussianTests: XCTestCase {
     func testFastLogAndSinCosMatchLibm() {
@@ -11,7 +12,7 @@ final class GaussianTests: XCTestCase {
                 x[i] = Float(exp(-30 * rng.nextDouble())) // (1e-13, 1]
                 v[i] = Float(rng.nextDouble() - 0.5)
             }
-            let l = GaussianGenerator.fastLog(x)
+            let l = SIMDMath.log(x)
             let (c, s) = GaussianGenerator.sinCosTurns(v)
             for i in 0..<8 {
                 maxLogErr = max(maxLogErr, abs(l[i] - Float(log(Double(x[i])))) / max(1, abs(l[i])))
