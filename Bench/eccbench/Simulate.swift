@@ -25,19 +25,22 @@ struct Simulate: ParsableCommand {
     var p: String?
 
     @Option(name: .long, help: "Stop a point after this many frame errors (and --min-frames frames).")
-    var minErrors: Int = 100
+    var minErrors: Int = 200
 
     @Option(name: .long, help: "Minimum frames per point.")
-    var minFrames: Int = 10_000
+    var minFrames: Int = 20_000
 
     @Option(name: .long, help: "Maximum frames per point (stops even with fewer errors).")
-    var maxFrames: Int = 300_000
+    var maxFrames: Int = 1_000_000
 
     @Option(name: .long, help: "Worker threads (default: all cores). Counts do not depend on it.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(name: .long, help: "Random seed.")
     var seed: UInt64 = 1
+
+    @Flag(name: .long, help: "Draw AWGN with the scalar reference generator (libm Box–Muller) instead of the SIMD one.")
+    var referenceNoise = false
 
     @Option(name: .long, help: "Write the results as JSON to this file.")
     var json: String?
@@ -111,6 +114,7 @@ struct Simulate: ParsableCommand {
         config.maxFrames = maxFrames
         config.threads = threads
         config.seed = seed
+        config.referenceNoise = referenceNoise
         let engine = MonteCarlo(code: code, config: config)
         let report = Report(code: code, channel: model, config: config)
         print(report.header())

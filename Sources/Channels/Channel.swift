@@ -37,11 +37,15 @@ public struct Channel: Sendable {
     public let model: ChannelModel
     public let parameter: Double
     public let rate: Double
+    /// Draw AWGN from the scalar reference twin (SeededRNG doubles through libm Box–Muller) instead of
+    /// the SIMD generator: slower, for cross-checks.
+    public var referenceNoise: Bool
 
-    public init(model: ChannelModel, parameter: Double, rate: Double) {
+    public init(model: ChannelModel, parameter: Double, rate: Double, referenceNoise: Bool = false) {
         self.model = model
         self.parameter = parameter
         self.rate = rate
+        self.referenceNoise = referenceNoise
     }
 
     public var sigma: Double { awgnSigma(ebN0dB: parameter, rate: rate) }
@@ -54,8 +58,18 @@ public struct Channel: Sendable {
         case .awgn:
             let sigma = Float(self.sigma)
             let scale = 2 / (sigma * sigma)
-            var gauss = GaussianGenerator(using: &rng)
-            gauss.fill(llr)
+            if referenceNoise {
+                var i = 0
+                while i < count {
+                    let (z0, z1) = GaussianGenerator.reference(u1: Float(1 - rng.nextDouble()), v: Float(rng.nextDouble() - 0.5))
+                    llr[i] = z0
+                    if i + 1 < count { llr[i + 1] = z1 }
+                    i += 2
+                }
+            } else {
+                var gauss = GaussianGenerator(using: &rng)
+                gauss.fill(llr)
+            }
             for i in 0..<count {
                 let x: Float = bits[i] == 0 ? 1 : -1
                 llr[i] = (x + sigma * llr[i]) * scale

@@ -13,6 +13,8 @@ public struct MonteCarloConfig: Sendable {
     public var seed: UInt64 = 1
     /// Frames per work unit. Each block has its own random stream, so counts do not depend on threads.
     public var blockSize: Int = 256
+    /// Use the scalar reference Gaussian twin (see `Channel.referenceNoise`).
+    public var referenceNoise = false
 
     public init() {}
 }
@@ -91,7 +93,7 @@ public struct MonteCarlo: Sendable {
         let start = Date()
         let blockSize = max(1, config.blockSize)
         let blockLimit = (config.maxFrames + blockSize - 1) / blockSize
-        let ch = Channel(model: channel, parameter: parameter, rate: code.rate)
+        let ch = Channel(model: channel, parameter: parameter, rate: code.rate, referenceNoise: config.referenceNoise)
         let pointRNG = SeededRNG(seed: config.seed).derived(UInt64(pointIndex))
         let state = RunState(template: PointResult(decoder: decoder.name, channel: channel, parameter: parameter, n: code.n))
         let workers = max(1, min(config.threads, blockLimit))

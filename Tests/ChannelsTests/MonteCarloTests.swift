@@ -58,4 +58,28 @@ final class MonteCarloTests: XCTestCase {
             XCTAssertEqual(r.fer, fer, accuracy: 5 * (fer * (1 - fer) / 40_000).squareRoot(), "Eb/N0 \(ebn0)")
         }
     }
+
+    /// BM on BCH(63,45) fails exactly when a frame has more than t = 3 hard errors: FER = P(Bin(63, p) > 3),
+    /// p = Q(1/σ). This probes the Gaussian tails and the independence of the 63 samples of a frame, for the
+    /// SIMD generator and its scalar twin. 1M frames per point: 5 standard errors of tolerance.
+    func testBCHBoundedDistanceFERMatchesBinomialTail() throws {
+        let code = try Catalog.code(named: "BCH-63-45")
+        let bm = try DecoderRegistry.make("bm", code: code)
+        for (i, ebn0) in [5.0, 6.0].enumerated() {
+            let sigma = awgnSigma(ebN0dB: ebn0, rate: code.rate)
+            let p = 0.5 * erfc(1 / sigma / 2.0.squareRoot())
+            var binom = 1.0, term = pow(1 - p, 63.0)
+            for e in 0...3 {
+                binom -= term
+                term *= Double(63 - e) / Double(e + 1) * p / (1 - p)
+            }
+            for reference in [false, true] {
+                var c = config(threads: 2, minErrors: 0, minFrames: 1_000_000, maxFrames: 1_000_000)
+                c.blockSize = 4096
+                c.referenceNoise = reference
+                let r = MonteCarlo(code: code, config: c).run(decoder: bm, channel: .awgn, parameter: ebn0, pointIndex: i)
+                XCTAssertEqual(r.fer, binom, accuracy: 5 * (binom / 1e6).squareRoot(), "\(ebn0) dB, reference noise \(reference)")
+            }
+        }
+    }
 }
