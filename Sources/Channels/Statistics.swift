@@ -18,7 +18,7 @@ public enum Statistics {
         let n = Double(trials), p = Double(errors) / n, z2 = z * z
         let center = (p + z2 / (2 * n)) / (1 + z2 / n)
         let half = z / (1 + z2 / n) * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()
-        return Interval(lower: max(0, center - half), upper: min(1, center + half))
+        return Interval(lower: errors == 0 ? 0 : max(0, center - half), upper: min(1, center + half))
     }
 
     /// Interval for the BER from per-frame bit-error counts (bit errors cluster in frames, so the frame is
