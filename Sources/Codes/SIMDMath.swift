@@ -4,6 +4,10 @@
 public enum SIMDMath {
     public typealias V = SIMD8<Float>
 
+    /// A constant in every lane. The Horner steps use vector constants: with `v * m + 0.1` (a scalar
+    /// operand) the compiler scalarised the chains (measured: Gaussian 134 → 159 M/s with `c`).
+    @inlinable @inline(__always) public static func c(_ x: Float) -> V { V(repeating: x) }
+
     /// ln x for normal x > 0 (Cephes logf polynomial).
     @inlinable @inline(__always) public static func log(_ x: V) -> V {
         let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
@@ -14,14 +18,14 @@ public enum SIMDMath {
         m = m.replacing(with: m + m, where: small) - 1
         let z = m * m
         var y = V(repeating: 7.0376836292e-2)
-        y = y * m - 1.1514610310e-1
-        y = y * m + 1.1676998740e-1
-        y = y * m - 1.2420140846e-1
-        y = y * m + 1.4249322787e-1
-        y = y * m - 1.6668057665e-1
-        y = y * m + 2.0000714765e-1
-        y = y * m - 2.4999993993e-1
-        y = y * m + 3.3333331174e-1
+        y = y * m - c(1.1514610310e-1)
+        y = y * m + c(1.1676998740e-1)
+        y = y * m - c(1.2420140846e-1)
+        y = y * m + c(1.4249322787e-1)
+        y = y * m - c(1.6668057665e-1)
+        y = y * m + c(2.0000714765e-1)
+        y = y * m - c(2.4999993993e-1)
+        y = y * m + c(3.3333331174e-1)
         y = y * m * z
         y = y + e * -2.12194440e-4
         y = y - 0.5 * z
@@ -39,13 +43,13 @@ public enum SIMDMath {
         // 2^{−f} = e^{−f ln 2}, Taylor to degree 7 on [0, ln 2): relative error < 2e-8
         let t = f * -0.6931471805599453
         var p = V(repeating: 1.0 / 5040)
-        p = p * t + 1.0 / 720
-        p = p * t + 1.0 / 120
-        p = p * t + 1.0 / 24
-        p = p * t + 1.0 / 6
-        p = p * t + 0.5
-        p = p * t + 1
-        p = p * t + 1
+        p = p * t + c(1.0 / 720)
+        p = p * t + c(1.0 / 120)
+        p = p * t + c(1.0 / 24)
+        p = p * t + c(1.0 / 6)
+        p = p * t + c(0.5)
+        p = p * t + c(1)
+        p = p * t + c(1)
         let scale = unsafeBitCast((127 &- i) &<< 23, to: V.self)
         return p * scale
     }
