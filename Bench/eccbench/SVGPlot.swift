@@ -34,7 +34,7 @@ enum SVGPlot {
             }
             let xLabel = channel == .awgn ? "Eb/N0 (dB)" : channel.parameterName
             svg += "<text x=\"\(x0 + panelW / 2)\" y=\"\(y0 + panelH + 36)\" text-anchor=\"middle\">\(xLabel)</text>\n"
-            svg += "<text x=\"\(x0 + 8)\" y=\"\(y0 + 16)\">\(metric)</text>\n"
+            svg += "<text x=\"\(x0 + panelW / 2)\" y=\"\(y0 - 8)\" text-anchor=\"middle\" font-weight=\"bold\">\(metric)</text>\n"
             for (i, d) in decoders.enumerated() {
                 let pts = results.filter { $0.decoder == d }.sorted { $0.parameter < $1.parameter }
                     .compactMap { r -> (Double, Double)? in
@@ -45,10 +45,10 @@ enum SVGPlot {
                 let path = pts.map { String(format: "%.1f,%.1f", $0.0, $0.1) }.joined(separator: " ")
                 svg += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
                 for p in pts { svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%@\"/>", p.0, p.1, color) }
-                if panel == 1 {
-                    let ly = y0 + 16 + Double(i) * 16
-                    svg += "<line x1=\"\(x0 + panelW - 90)\" y1=\"\(ly - 4)\" x2=\"\(x0 + panelW - 70)\" y2=\"\(ly - 4)\" stroke=\"\(color)\" stroke-width=\"2\"/>"
-                    svg += "<text x=\"\(x0 + panelW - 64)\" y=\"\(ly)\">\(escape(d))</text>\n"
+                if panel == 1 {  // legend in the lower left, where falling curves leave room
+                    let ly = y0 + panelH - 10 - Double(decoders.count - 1 - i) * 16
+                    svg += "<line x1=\"\(x0 + 10)\" y1=\"\(ly - 4)\" x2=\"\(x0 + 30)\" y2=\"\(ly - 4)\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+                    svg += "<text x=\"\(x0 + 36)\" y=\"\(ly)\">\(escape(d))</text>\n"
                 }
             }
         }

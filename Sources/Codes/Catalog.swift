@@ -9,16 +9,18 @@ public enum Catalog {
     public static let examples: [String] = [
         "BCH-31-16", "BCH-31-21", "BCH-63-36", "BCH-63-45", "BCH-63-51", "BCH-127-64", "BCH-255-239",
         "POLAR-64-32", "POLAR-64-48", "POLAR-128-64", "POLAR-128-86", "POLAR-128-96", "POLAR-256-128",
+        "POLARSC-64-32", "POLARSC-128-64",
         "HAMMING-7-4", "HAMMING-15-11", "HAMMING-31-26", "GOLAY-23-12", "GOLAY-24-12",
         "RM-1-5", "RM-2-5", "RM-3-7", "REP-5", "SPC-8", "CCSDS-128-64",
     ]
 
-    public static let families = ["BCH", "POLAR", "HAMMING", "GOLAY", "RM", "REP", "SPC", "CCSDS"]
+    public static let families = ["BCH", "POLAR", "POLARSC", "HAMMING", "GOLAY", "RM", "REP", "SPC", "CCSDS"]
 
     /// One line describing each family, for `eccbench codes`.
     public static let familyNotes: [(String, String)] = [
         ("BCH-n-k", "primitive narrow-sense binary BCH, n = 2^m − 1 (m = 3…10), cyclic H of n − k rows"),
         ("POLAR-n-k", "Arıkan kernel, natural order; Bhattacharyya frozen set at design Es/N0 4 dB (reproduces the benchmark files)"),
+        ("POLARSC-n-k", "polar code constructed for natural-order SC (Bhattacharyya, Es/N0 4 dB): far better under SC/SCL"),
         ("HAMMING-n-k", "n = 2^r − 1, k = n − r"),
         ("GOLAY-23-12, GOLAY-24-12", "binary Golay and extended Golay"),
         ("RM-r-m", "Reed–Muller of order r, length 2^m (RM-n-k also accepted)"),
@@ -50,6 +52,9 @@ public enum Catalog {
         case "POLAR":
             try need(2, "POLAR-n-k, e.g. POLAR-64-32")
             return try PolarConstruction.code(n: a[0], k: a[1])
+        case "POLARSC":
+            try need(2, "POLARSC-n-k, e.g. POLARSC-64-32")
+            return try PolarConstruction.code(n: a[0], k: a[1], order: .natural)
         case "HAMMING":
             try need(2, "HAMMING-n-k, e.g. HAMMING-7-4")
             guard let r = (2...16).first(where: { (1 << $0) - 1 == a[0] }), a[1] == a[0] - r else {

@@ -11,7 +11,9 @@ import GF2
 /// recursion gives each u_i's channel under natural-order SC (`.natural`). The benchmark files of the
 /// neural-decoding literature (POLAR_N64_K32 … POLAR_N128_K96 of the channel-codes database) are
 /// reproduced exactly by reading the index bits in the opposite order (`.bitReversed`) at design
-/// Es/N0 = 4 dB; the catalog uses that, so that POLAR-n-k names the papers' codes.
+/// Es/N0 = 4 dB; the catalog uses that, so that POLAR-n-k names the papers' codes. Under natural-order
+/// SC those codes are poor (POLAR-64-32 at 4 dB: SC FER 0.12 against 0.0045 for the natural construction),
+/// so the natural construction is in the catalog too, as POLARSC-n-k.
 public enum PolarConstruction {
     /// How a channel index maps to the polarization sequence.
     public enum IndexOrder: Sendable { case natural, bitReversed }
@@ -73,11 +75,12 @@ public enum PolarConstruction {
     /// POLAR-n-k of the catalog (Bhattacharyya construction, see the type's notes).
     public static func code(n: Int, k: Int, designEsN0: Double = defaultDesignEsN0,
                             order: IndexOrder = .bitReversed) throws -> LinearCode {
+        let family = order == .natural ? "POLARSC" : "POLAR"
         guard n >= 2, n <= 1 << 16, n & (n - 1) == 0 else {
-            throw CodeError("POLAR-\(n)-\(k): length must be a power of two between 2 and 65536")
+            throw CodeError("\(family)-\(n)-\(k): length must be a power of two between 2 and 65536")
         }
-        guard k >= 1, k < n else { throw CodeError("POLAR-\(n)-\(k): dimension must be in 1...\(n - 1)") }
-        return code(name: "POLAR-\(n)-\(k)", frozen: frozenSet(n: n, k: k, designEsN0: designEsN0, order: order))
+        guard k >= 1, k < n else { throw CodeError("\(family)-\(n)-\(k): dimension must be in 1...\(n - 1)") }
+        return code(name: "\(family)-\(n)-\(k)", frozen: frozenSet(n: n, k: k, designEsN0: designEsN0, order: order))
     }
 
     /// Recognise a polar code in a parity-check matrix: n a power of two and every row of H equal to a
