@@ -43,15 +43,8 @@ public enum BCHConstruction {
             throw CodeError("BCH-\(n)-\(k): no narrow-sense BCH code of length \(n) has dimension \(k); available k: \(ks)")
         }
         let field = GaloisField(m: m)
-        let g = generatorPolynomial(field: field, t: t)
-        var xn1 = [UInt8](repeating: 0, count: n + 1); xn1[0] = 1; xn1[n] = 1
-        let h = BinaryPolynomial.divide(xn1, by: g).quotient  // degree k
-        // H row i: coefficient of x^{i+j} is h_{k−j}, j = 0...k
-        var H = BitMatrix(rows: n - k, columns: n)
-        for i in 0..<(n - k) { for j in 0...k where h[k - j] == 1 { H[i, i + j] = true } }
-        var G = BitMatrix(rows: k, columns: n)
-        for i in 0..<k { for (d, c) in g.enumerated() where c == 1 { G[i, i + d] = true } }
-        return LinearCode(name: "BCH-\(n)-\(k)", parityCheck: H, generator: G,
-                          structure: .bch(m: m, t: t, primitivePolynomial: field.primitivePolynomial))
+        var code = SmallCodes.cyclic(name: "BCH-\(n)-\(k)", n: n, generator: generatorPolynomial(field: field, t: t))
+        code.structure = .bch(m: m, t: t, primitivePolynomial: field.primitivePolynomial)
+        return code
     }
 }
