@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "CodesTests", dependencies: ["GF2", "Codes", "Channels"],
                     path: "Tests/CodesTests", resources: [.copy("Resources")]),
         .testTarget(name: "ChannelsTests", dependencies: ["GF2", "Codes", "Channels"],
-                    path: "Tests/ChannelsTests"),
+                    path: "Tests/ChannelsTests", resources: [.copy("Resources")]),
         .testTarget(name: "CLITests", dependencies: ["eccbench"], path: "Tests/CLITests"),
     ]
 )
