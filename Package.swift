@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "GF2", targets: ["GF2"]),
         .library(name: "Codes", targets: ["Codes"]),
         .library(name: "Channels", targets: ["Channels"]),
+        .library(name: "Neural", targets: ["Neural"]),
         .executable(name: "eccbench", targets: ["eccbench"]),
         .executable(name: "eccbench-benchmarks", targets: ["Benchmarks"]),
     ],
@@ -23,6 +24,7 @@ let package = Package(
         .target(name: "Codes", dependencies: ["GF2"], path: "Sources/Codes", swiftSettings: optimize),
         .target(name: "Channels", dependencies: ["GF2", "Codes"], path: "Sources/Channels",
                 swiftSettings: optimize),
+        .target(name: "Neural", dependencies: ["CBLAS"], path: "Sources/Neural", swiftSettings: optimize),
         .executableTarget(
             name: "eccbench",
             dependencies: ["GF2", "Codes", "Channels",
@@ -36,6 +38,7 @@ let package = Package(
                     path: "Tests/CodesTests", resources: [.copy("Resources")]),
         .testTarget(name: "ChannelsTests", dependencies: ["GF2", "Codes", "Channels"],
                     path: "Tests/ChannelsTests", resources: [.copy("Resources")]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural"], path: "Tests/NeuralTests"),
         .testTarget(name: "CLITests", dependencies: ["eccbench"], path: "Tests/CLITests"),
     ]
 )

@@ -1,0 +1,59 @@
+import XCTest
+
+/// Central finite differences against analytic gradients.
+///
+/// The checked scalar is ℓ = Σ w ⊙ f(x) with fixed random weights w, so the analytic gradient is
+/// backward(dy = w). Each input element gets (ℓ(x + ε) − ℓ(x − ε)) / 2ε in Double accumulation; the
+/// comparison uses |a − n| ≤ atol + rtol·max(|a|, |n|).
+struct GradientCheck {
+    var eps: Float = 1e-2
+    var atol: Double = 2e-3
+    var rtol: Double = 2e-2
+
+    static func random(_ count: Int, seed: inout UInt64, scale: Float = 1) -> [Float] {
+        (0..<count).map { _ in
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return (Float(seed >> 40) / Float(1 << 24) * 2 - 1) * scale
+        }
+    }
+
+    /// `inputs`: the tensors to check; `forward`: all inputs → output; `backward`: (inputs, dy) → one gradient per input.
+    func check(_ name: String, inputs: [[Float]], forward: ([[Float]]) -> [Float],
+               backward: ([[Float]], [Float]) -> [[Float]], file: StaticString = #filePath, line: UInt = #line) {
+        if let problem = mismatch(inputs: inputs, forward: forward, backward: backward) {
+            XCTFail("\(name): \(problem)", file: file, line: line)
+        }
+    }
+
+    /// The first element whose analytic and numeric gradients disagree, or nil.
+    func mismatch(inputs: [[Float]], forward: ([[Float]]) -> [Float], backward: ([[Float]], [Float]) -> [[Float]]) -> String? {
+        var seed: UInt64 = 12345
+        let y = forward(inputs)
+        let w = GradientCheck.random(y.count, seed: &seed)
+        let analytic = backward(inputs, w)
+        func loss(_ xs: [[Float]]) -> Double { zip(forward(xs), w).reduce(0) { $0 + Double($1.0) * Double($1.1) } }
+        for (t, x) in inputs.enumerated() {
+            guard analytic[t].count == x.count else { return "gradient \(t) has \(analytic[t].count) values for \(x.count) inputs" }
+            for i in 0..<x.count {
+                var plus = inputs, minus = inputs
+                plus[t][i] += eps
+                minus[t][i] -= eps
+                let numeric = (loss(plus) - loss(minus)) / Double(2 * eps)
+                let a = Double(analytic[t][i])
+                if abs(a - numeric) > atol + rtol * max(abs(a), abs(numeric)) {
+                    return "input \(t)[\(i)]: analytic \(a) vs numeric \(numeric)"
+                }
+            }
+        }
+        return nil
+    }
+}
+
+extension Array where Element == Float {
+    /// Run a body with a mutable pointer to a copy, returning the copy.
+    func mutated(_ body: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+        var copy = self
+        copy.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+        return copy
+    }
+}

@@ -1,0 +1,205 @@
+import XCTest
+@testable import Neural
+
+final class KernelGradientTests: XCTestCase {
+    let gc = GradientCheck()
+    var seed: UInt64 = 7
+    func rand(_ n: Int, scale: Float = 1) -> [Float] { GradientCheck.random(n, seed: &seed, scale: scale) }
+    func zeros(_ n: Int) -> [Float] { [Float](repeating: 0, count: n) }
+
+    /// The checker itself: a GELU gradient off by 5% must be rejected, the exact one accepted.
+    func testGradientCheckRejectsWrongGradients() {
+        let x = rand(20, scale: 2)
+        let forward: ([[Float]]) -> [Float] = { xs in self.zeros(20).mutated { Elementwise.geluForward(xs[0], $0, count: 20) } }
+        func backward(_ factor: Float) -> ([[Float]], [Float]) -> [[Float]] {
+            { xs, dy in [self.zeros(20).mutated { Elementwise.geluBackward(xs[0], dy, $0, count: 20) }.map { $0 * factor }] }
+        }
+        XCTAssertNil(gc.mismatch(inputs: [x], forward: forward, backward: backward(1)))
+        XCTAssertNotNil(gc.mismatch(inputs: [x], forward: forward, backward: backward(1.05)))
+    }
+
+    func testGEMMMatchesReference() {
+        for (ta, tb, m, n, k) in [(false, false, 3, 4, 5), (true, false, 7, 2, 3), (false, true, 5, 6, 4), (true, true, 8, 3, 9)] {
+            let a = rand(m * k), b = rand(k * n)
+            var c = rand(m * n), ref = c
+            let lda = ta ? m : k, ldb = tb ? k : n
+            GEMM.multiply(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.7, a: a, lda: lda, b: b, ldb: ldb, beta: 0.3, c: &c, ldc: n)
+            GEMM.reference(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.7, a: a, lda: lda, b: b, ldb: ldb, beta: 0.3, c: &ref, ldc: n)
+            for i in 0..<c.count { XCTAssertEqual(c[i], ref[i], accuracy: 1e-5) }
+        }
+    }
+
+    func testLinear() {
+        let N = 3, I = 4, O = 5
+        gc.check("linear", inputs: [rand(N * I), rand(O * I), rand(O)], forward: { xs in
+            zeros(N * O).mutated { LinearKernel.forward(x: xs[0], weight: xs[1], bias: xs[2], y: $0, rows: N, inFeatures: I, outFeatures: O) }
+        }, backward: { xs, dy in
+            var dx = zeros(N * I), dw = zeros(O * I), db = zeros(O)
+            LinearKernel.backward(dy: dy, x: xs[0], weight: xs[1], dx: &dx, dWeight: &dw, dBias: &db, rows: N, inFeatures: I, outFeatures: O)
+            return [dx, dw, db]
+        })
+    }
+
+    func testLayerNorm() {
+        let N = 3, C = 6
+        gc.check("layernorm", inputs: [rand(N * C, scale: 2), rand(C), rand(C)], forward: { xs in
+            var mean = zeros(N), rstd = zeros(N)
+            return zeros(N * C).mutated { LayerNormKernel.forward(x: xs[0], gamma: xs[1], beta: xs[2], y: $0, mean: &mean, rstd: &rstd, rows: N, channels: C) }
+        }, backward: { xs, dy in
+            var mean = zeros(N), rstd = zeros(N), y = zeros(N * C)
+            LayerNormKernel.forward(x: xs[0], gamma: xs[1], beta: xs[2], y: &y, mean: &mean, rstd: &rstd, rows: N, channels: C)
+            var dx = zeros(N * C), dg = zeros(C), db = zeros(C)
+            LayerNormKernel.backward(dy: dy, x: xs[0], gamma: xs[1], mean: mean, rstd: rstd, dx: &dx, dGamma: &dg, dBeta: &db, rows: N, channels: C)
+            return [dx, dg, db]
+        })
+        // reference values: normalised rows have mean 0 and variance 1 (γ = 1, β = 0)
+        let x = rand(2 * 8, scale: 3)
+        var mean = zeros(2), rstd = zeros(2), y = zeros(16)
+        LayerNormKernel.forward(x: x, gamma: [Float](repeating: 1, count: 8), beta: zeros(8), y: &y, mean: &mean, rstd: &rstd, rows: 2, channels: 8)
+        for r in 0..<2 {
+            let row = y[(r * 8)..<((r + 1) * 8)]
+            XCTAssertEqual(row.reduce(0, +) / 8, 0, accuracy: 1e-5)
+            XCTAssertEqual(row.reduce(0) { $0 + $1 * $1 } / 8, 1, accuracy: 1e-3)
+        }
+    }
+
+    typealias Unary = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    func checkUnary(_ name: String, x: [Float], forward: @escaping Unary,
+                    backward: @escaping (_ x: [Float], _ y: [Float], _ dy: [Float], _ dx: inout [Float]) -> Void) {
+        gc.check(name, inputs: [x], forward: { xs in zeros(xs[0].count).mutated { forward(xs[0], $0, xs[0].count) } },
+                 backward: { xs, dy in
+            let y = self.zeros(xs[0].count).mutated { forward(xs[0], $0, xs[0].count) }
+            var dx = self.zeros(xs[0].count)
+            backward(xs[0], y, dy, &dx)
+            return [dx]
+        })
+    }
+
+    func testElementwise() {
+        let x = rand(40, scale: 3).map { abs($0) < 0.05 ? $0 + 0.1 : $0 }  // keep away from kinks
+        checkUnary("gelu", x: x, forward: { Elementwise.geluForward($0, $1, count: $2) }) { x, _, dy, dx in Elementwise.geluBackward(x, dy, &dx, count: x.count) }
+        checkUnary("relu", x: x, forward: { Elementwise.reluForward($0, $1, count: $2) }) { x, _, dy, dx in Elementwise.reluBackward(x, dy, &dx, count: x.count) }
+        checkUnary("sigmoid", x: x, forward: { Elementwise.sigmoidForward($0, $1, count: $2) }) { _, y, dy, dx in Elementwise.sigmoidBackward(y, dy, &dx, count: y.count) }
+        checkUnary("exp", x: x, forward: { Elementwise.expForward($0, $1, count: $2) }) { _, y, dy, dx in Elementwise.expBackward(y, dy, &dx, count: y.count) }
+        checkUnary("abs", x: x, forward: { Elementwise.absForward($0, $1, count: $2) }) { x, _, dy, dx in Elementwise.absBackward(x, dy, &dx, count: x.count) }
+        let positive = x.map { abs($0) + 0.5 }
+        checkUnary("log", x: positive, forward: { Elementwise.logForward($0, $1, count: $2) }) { x, _, dy, dx in Elementwise.logBackward(x, dy, &dx, count: x.count) }
+        // GELU against erf reference values (PyTorch: gelu(1) = 0.8413447, gelu(-0.5) = -0.1542687)
+        let g = zeros(2).mutated { Elementwise.geluForward([1, -0.5], $0, count: 2) }
+        XCTAssertEqual(g[0], 0.8413447, accuracy: 1e-6)
+        XCTAssertEqual(g[1], -0.1542687, accuracy: 1e-6)
+        XCTAssertEqual(Elementwise.sigmoid(-100), 0, accuracy: 1e-30)
+        XCTAssertEqual(Elementwise.sigmoid(100), 1)
+    }
+
+    /// Straight-through estimators: the forward quantises, the backward is the identity (optionally clipped),
+    /// which is exactly the gradient of the surrogate f(x) = x (clip: of clamp(x, ±c)).
+    func testStraightThrough() {
+        let x: [Float] = [-2, -0.7, -0.2, 0, 0.3, 0.5, 1.6]
+        XCTAssertEqual(zeros(7).mutated { Elementwise.signForward(x, $0, count: 7) }, [-1, -1, -1, 0, 1, 1, 1])
+        XCTAssertEqual(zeros(7).mutated { Elementwise.roundForward(x, $0, count: 7) }, [-2, -1, -0, 0, 0, 1, 2])
+        let dy: [Float] = [1, 2, 3, 4, 5, 6, 7]
+        XCTAssertEqual(zeros(7).mutated { Elementwise.straightThroughBackward(x, dy, $0, count: 7) }, dy)
+        XCTAssertEqual(zeros(7).mutated { Elementwise.straightThroughBackward(x, dy, $0, count: 7, clip: 1) }, [0, 2, 3, 4, 5, 6, 0])
+    }
+
+    func testMaskedSoftmax() {
+        let R = 4, C = 5
+        var mask = zeros(2 * C)
+        mask[1] = SoftmaxKernel.maskedScore; mask[C + 3] = SoftmaxKernel.maskedScore
+        gc.check("softmax", inputs: [rand(R * C, scale: 3)], forward: { xs in
+            zeros(R * C).mutated { SoftmaxKernel.forward(x: xs[0], mask: mask, maskRows: 2, y: $0, rows: R, columns: C) }
+        }, backward: { xs, dy in
+            let y = self.zeros(R * C).mutated { SoftmaxKernel.forward(x: xs[0], mask: mask, maskRows: 2, y: $0, rows: R, columns: C) }
+            return [self.zeros(R * C).mutated { SoftmaxKernel.backward(y: y, dy: dy, dx: $0, rows: R, columns: C) }]
+        })
+        let y = zeros(R * C).mutated { SoftmaxKernel.forward(x: rand(R * C, scale: 50), mask: mask, maskRows: 2, y: $0, rows: R, columns: C) }
+        XCTAssertEqual(y[1], 0); XCTAssertEqual(y[C + 3], 0); XCTAssertEqual(y[2 * C + 1], 0)
+        for r in 0..<R { XCTAssertEqual(y[(r * C)..<((r + 1) * C)].reduce(0, +), 1, accuracy: 1e-5) }
+    }
+
+    func testBCEWithLogits() {
+        let t: [Float] = (0..<12).map { Float($0 % 2) }
+        gc.check("bce", inputs: [rand(12, scale: 4)], forward: { xs in [BCEWithLogits.forward(logits: xs[0], targets: t, count: 12)] },
+                 backward: { xs, dy in [self.zeros(12).mutated { BCEWithLogits.backward(logits: xs[0], targets: t, dz: $0, count: 12, scale: dy[0]) }] })
+        // stable at extreme logits; reference: log(1 + e^{-z}) for t = 1
+        XCTAssertEqual(BCEWithLogits.forward(logits: [100], targets: [0], count: 1), 100, accuracy: 1e-4)
+        XCTAssertEqual(BCEWithLogits.forward(logits: [-100], targets: [0], count: 1), 0, accuracy: 1e-6)
+        XCTAssertEqual(BCEWithLogits.forward(logits: [0.3], targets: [1], count: 1), Float(log(1 + exp(-0.3))), accuracy: 1e-6)
+    }
+
+    func testDropout() {
+        let d = Dropout(p: 0.25, seed: 3)
+        let n = 100_000
+        let x = [Float](repeating: 1, count: n)
+        var keep = zeros(n)
+        let y = zeros(n).mutated { d.forward(x, $0, keep: &keep, count: n, stream: 1) }
+        let kept = keep.reduce(0, +)
+        XCTAssertEqual(Double(kept) / Double(n), 0.75, accuracy: 5 * (0.1875 / Double(n)).squareRoot())
+        XCTAssertEqual(Double(y.reduce(0, +)) / Double(n), 1, accuracy: 0.02, "inverted dropout keeps the mean")
+        // thread independence: two halves with offsets equal one pass
+        var k1 = zeros(n / 2), k2 = zeros(n / 2)
+        _ = zeros(n / 2).mutated { d.forward(x, $0, keep: &k1, count: n / 2, stream: 1, offset: 0) }
+        _ = zeros(n / 2).mutated { d.forward(x, $0, keep: &k2, count: n / 2, stream: 1, offset: n / 2) }
+        XCTAssertEqual(k1 + k2, keep)
+        let dx = zeros(n).mutated { d.backward(x, keep: keep, $0, count: n) }
+        XCTAssertEqual(dx, y, "backward scales by the same mask")
+    }
+
+    func testMaskedAttentionMatchesDenseReferenceAndGradients() {
+        let B = 2, L = 6, H = 2, d = 8
+        var allowed = [Bool](repeating: false, count: L * L)
+        for i in 0..<L { for j in 0..<L where i == j || (i + j) % 3 == 0 || abs(i - j) == 1 { allowed[i * L + j] = true } }
+        let pattern = AttentionPattern(allowed: allowed, length: L)
+        let P = pattern.pairCount
+        func run(_ xs: [[Float]]) -> [Float] {
+            var probs = zeros(B * H * P)
+            return zeros(B * L * d).mutated {
+                MaskedAttention.forward(q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &probs, keep: nil, dropout: nil,
+                                        stream: 0, pattern: pattern, batch: B, heads: H, width: d)
+            }
+        }
+        let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
+        let ref = MaskedAttention.reference(q: q, k: k, v: v, allowed: allowed, batch: B, length: L, heads: H, width: d)
+        let out = run([q, k, v])
+        for i in 0..<out.count { XCTAssertEqual(out[i], ref[i], accuracy: 1e-5) }
+        gc.check("attention", inputs: [q, k, v], forward: run, backward: { xs, dy in
+            var probs = self.zeros(B * H * P), o = self.zeros(B * L * d)
+            MaskedAttention.forward(q: xs[0], k: xs[1], v: xs[2], out: &o, probabilities: &probs, keep: nil, dropout: nil,
+                                    stream: 0, pattern: pattern, batch: B, heads: H, width: d)
+            var dq = self.zeros(B * L * d), dk = self.zeros(B * L * d), dv = self.zeros(B * L * d)
+            MaskedAttention.backward(dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: nil, dropout: nil,
+                                     dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d)
+            return [dq, dk, dv]
+        })
+    }
+
+    /// With dropout, the gradient is that of the function with the keep mask frozen (same seed and stream).
+    func testMaskedAttentionDropoutGradients() {
+        let B = 1, L = 5, H = 1, d = 4
+        let pattern = AttentionPattern.full(L)
+        let P = pattern.pairCount
+        let drop = Dropout(p: 0.3, seed: 11)
+        func forward(_ xs: [[Float]], keep: inout [Float], probs: inout [Float]) -> [Float] {
+            var k = keep, p = probs
+            let o = zeros(B * L * d).mutated {
+                MaskedAttention.forward(q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &p, keep: &k, dropout: drop,
+                                        stream: 5, pattern: pattern, batch: B, heads: H, width: d)
+            }
+            keep = k; probs = p
+            return o
+        }
+        gc.check("attention+dropout", inputs: [rand(B * L * d), rand(B * L * d), rand(B * L * d)], forward: { xs in
+            var keep = self.zeros(B * H * P), probs = self.zeros(B * H * P)
+            return forward(xs, keep: &keep, probs: &probs)
+        }, backward: { xs, dy in
+            var keep = self.zeros(B * H * P), probs = self.zeros(B * H * P)
+            _ = forward(xs, keep: &keep, probs: &probs)
+            XCTAssertTrue(keep.contains(0) && keep.contains(1), "the test exercises dropped and kept pairs")
+            var dq = self.zeros(B * L * d), dk = self.zeros(B * L * d), dv = self.zeros(B * L * d)
+            MaskedAttention.backward(dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: keep, dropout: drop,
+                                     dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d)
+            return [dq, dk, dv]
+        })
+    }
+}
