@@ -27,11 +27,11 @@ let package = Package(
         .target(name: "Neural", dependencies: ["CBLAS"], path: "Sources/Neural", swiftSettings: optimize),
         .executableTarget(
             name: "eccbench",
-            dependencies: ["GF2", "Codes", "Channels",
+            dependencies: ["GF2", "Codes", "Channels", "Neural",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Bench/eccbench", swiftSettings: optimize),
         .executableTarget(
-            name: "Benchmarks", dependencies: ["GF2", "Codes", "Channels"],
+            name: "Benchmarks", dependencies: ["GF2", "Codes", "Channels", "Neural"],
             path: "Bench/Benchmarks", swiftSettings: optimize),
         .testTarget(name: "GF2Tests", dependencies: ["GF2", "Channels"], path: "Tests/GF2Tests"),
         .testTarget(name: "CodesTests", dependencies: ["GF2", "Codes", "Channels"],

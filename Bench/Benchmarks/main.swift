@@ -2,18 +2,20 @@ import Channels
 import Codes
 import Foundation
 import GF2
+import Neural
 
 // eccbench-benchmarks: throughput of the classical core, with the `ldpc` Python package as the BP peer.
 // Run: swift run -c release eccbench-benchmarks [--quick]
 
+OpenBLASCore.ensureCoreType()
 let quick = CommandLine.arguments.contains("--quick")
-/// `--only NAME` runs the sections whose name contains NAME (gf2, gaussian, bp, osd, lbp, peer).
+/// `--only NAME` runs the sections whose name contains NAME (gf2, gaussian, bp, osd, lbp, peer, train).
 let only: String? = CommandLine.arguments.firstIndex(of: "--only").flatMap {
     $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
 }
 func enabled(_ section: String) -> Bool { only.map { section.contains($0) } ?? true }
 let cores = ProcessInfo.processInfo.activeProcessorCount
-print("eccbench benchmarks (\(cores) cores\(quick ? ", quick" : ""))")
+print("eccbench benchmarks (\(cores) cores\(quick ? ", quick" : ""); OpenBLAS core \(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "auto"))")
 
 /// Random codewords and their AWGN LLRs.
 func makeFrames(_ code: LinearCode, count: Int, ebn0: Double, seed: UInt64) -> (bits: [UInt8], llr: [Float]) {
@@ -146,4 +148,11 @@ if !enabled("peer") {
                               s / peerRate, a / peerRate, cores, Int(fields[2]), ourFE, frameCount))
     }
     try? FileManager.default.removeItem(at: dir)
+}
+
+// 5. Neural engine: training step of an ECCT-shaped model, with PyTorch as the peer.
+if enabled("train") {
+    let torchScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("peers/torch_ecct_step.py").path
+    try TrainingBenchmark.run(quick: quick, script: torchScript)
 }

@@ -2,10 +2,21 @@ import ArgumentParser
 import Channels
 import Codes
 import Foundation
+import Neural
 
 /// The `eccbench` command: BER/FER curves of classical (and later neural) decoders.
 @main
 struct ECCBench: ParsableCommand {
+    static func main() {
+        OpenBLASCore.ensureCoreType()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "eccbench",
         abstract: "Error-correcting codes and their decoders: BER/FER curves, −ln(BER) tables, code catalog.",

@@ -40,3 +40,6 @@ public enum GEMM {
         }
     }
 }
+
+/// Sets OpenBLAS's thread count (benchmarks measure the machine's GEMM rate with all cores).
+public func openBLASThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
