@@ -30,9 +30,12 @@ public struct AttentionPattern: Sendable, Equatable {
 ///
 /// q, k, v, out: [B, L, d] with H heads of width dh = d/H (head h uses columns h·dh ..< (h+1)·dh).
 /// For each batch, head and query i: s_j = q_i·k_j/√dh over the allowed keys j, p = softmax(s),
-/// p̃ = dropout(p) in training, out_i = Σ_j p̃_j v_j. Work and memory are O(B·H·pairs·dh), so a sparse
+/// p̃ = dropout(p) in training, out_i = Σ_j p̃_j v_j. Work and memory are O(B·pairs·d), so a sparse
 /// Tanner-graph mask (CCSDS-128-64 allows 13% of the pairs) costs 13% of dense attention.
-/// Cache: probabilities p and dropout keep flags, each [B, H, pairs].
+///
+/// Layout for speed with narrow heads (d = 32 has dh = 4): every (query, key) pair is processed for all
+/// heads at once along the contiguous d columns, so the inner loops run over d, not dh.
+/// Cache: probabilities p and dropout keep flags, each [B, pairs, H].
 public enum MaskedAttention {
     public static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                                out: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>,
@@ -41,49 +44,52 @@ public enum MaskedAttention {
                                batchOffset: Int = 0) {
         let L = pattern.length, dh = d / H, P = pattern.pairCount
         let scale = 1 / Float(dh).squareRoot()
-        let maxRow = (0..<L).map { pattern.rowStart[$0 + 1] - pattern.rowStart[$0] }.max() ?? 0
-        let pp = UnsafeMutablePointer<Float>.allocate(capacity: max(1, maxRow))
-        defer { pp.deallocate() }
+        let prod = UnsafeMutablePointer<Float>.allocate(capacity: d)
+        let weights = UnsafeMutablePointer<Float>.allocate(capacity: d)
+        let mx = UnsafeMutablePointer<Float>.allocate(capacity: H)
+        let sum = UnsafeMutablePointer<Float>.allocate(capacity: H)
+        let dropped = UnsafeMutablePointer<Float>.allocate(capacity: H)
+        defer { [prod, weights, mx, sum, dropped].forEach { $0.deallocate() } }
         pattern.rowStart.withUnsafeBufferPointer { start in
             pattern.keys.withUnsafeBufferPointer { keys in
                 for b in 0..<B {
-                    for h in 0..<H {
-                        let probs = probabilities + (b * H + h) * P
-                        for i in 0..<L {
-                            let qi = q + (b * L + i) * d + h * dh
-                            let s = start[i], e = start[i + 1]
-                            var mx = -Float.infinity
-                            for t in s..<e {
-                                let kj = k + (b * L + keys[t]) * d + h * dh
+                    let probs = probabilities + b * P * H
+                    for i in 0..<L {
+                        let qi = q + (b * L + i) * d
+                        let s = start[i], e = start[i + 1]
+                        for h in 0..<H { mx[h] = -Float.infinity; sum[h] = 0 }
+                        // scores of all heads for each allowed key
+                        for t in s..<e {
+                            let kj = k + (b * L + keys[t]) * d
+                            for c in 0..<d { prod[c] = qi[c] * kj[c] }
+                            let row = probs + t * H
+                            for h in 0..<H {
                                 var dot: Float = 0
-                                for c in 0..<dh { dot += qi[c] * kj[c] }
+                                for c in 0..<dh { dot += prod[h * dh + c] }
                                 dot *= scale
-                                probs[t] = dot
-                                mx = max(mx, dot)
+                                row[h] = dot
+                                mx[h] = max(mx[h], dot)
                             }
-                            var sum: Float = 0
-                            for t in s..<e { let x = expf(probs[t] - mx); probs[t] = x; sum += x }
-                            let inv = 1 / sum
-                            for t in s..<e { probs[t] *= inv }
-                            let oi = out + (b * L + i) * d + h * dh
-                            for c in 0..<dh { oi[c] = 0 }
-                            let keepRow = keep.map { $0 + (b * H + h) * P }
-                            if let dropout, let keepRow {
-                                // per-pair dropout on the probabilities; the stream index makes it thread-independent
-                                let base = ((batchOffset + b) * H + h) * P
-                                dropout.forward(probs + s, pp, keep: keepRow + s, count: e - s, stream: stream, offset: base + s)
-                                for t in s..<e {
-                                    let w = pp[t - s]
-                                    let vj = v + (b * L + keys[t]) * d + h * dh
-                                    for c in 0..<dh { oi[c] += w * vj[c] }
-                                }
-                            } else {
-                                for t in s..<e {
-                                    let w = probs[t]
-                                    let vj = v + (b * L + keys[t]) * d + h * dh
-                                    for c in 0..<dh { oi[c] += w * vj[c] }
-                                }
+                        }
+                        for t in s..<e {
+                            let row = probs + t * H
+                            for h in 0..<H { let x = expf(row[h] - mx[h]); row[h] = x; sum[h] += x }
+                        }
+                        for h in 0..<H { sum[h] = 1 / sum[h] }
+                        let oi = out + (b * L + i) * d
+                        for c in 0..<d { oi[c] = 0 }
+                        for t in s..<e {
+                            let row = probs + t * H
+                            for h in 0..<H { row[h] *= sum[h] }
+                            var w = UnsafePointer(row)
+                            if let dropout, let keep {
+                                dropout.forward(row, dropped, keep: keep + b * P * H + t * H, count: H, stream: stream,
+                                                offset: ((batchOffset + b) * P + t) * H)
+                                w = UnsafePointer(dropped)
                             }
+                            for h in 0..<H { for c in 0..<dh { weights[h * dh + c] = w[h] } }
+                            let vj = v + (b * L + keys[t]) * d
+                            for c in 0..<d { oi[c] += weights[c] * vj[c] }
                         }
                     }
                 }
@@ -101,38 +107,48 @@ public enum MaskedAttention {
         let scale = 1 / Float(dh).squareRoot()
         let keepScale: Float = dropout.map { 1 / (1 - $0.p) } ?? 1
         let maxRow = (0..<L).map { pattern.rowStart[$0 + 1] - pattern.rowStart[$0] }.max() ?? 0
-        let dp = UnsafeMutablePointer<Float>.allocate(capacity: max(1, maxRow))
-        defer { dp.deallocate() }
+        let dp = UnsafeMutablePointer<Float>.allocate(capacity: max(1, maxRow * H))
+        let prod = UnsafeMutablePointer<Float>.allocate(capacity: d)
+        let weights = UnsafeMutablePointer<Float>.allocate(capacity: d)
+        let dot = UnsafeMutablePointer<Float>.allocate(capacity: H)
+        defer { [dp, prod, weights, dot].forEach { $0.deallocate() } }
         pattern.rowStart.withUnsafeBufferPointer { start in
             pattern.keys.withUnsafeBufferPointer { keys in
                 for b in 0..<B {
-                    for h in 0..<H {
-                        let probs = probabilities + (b * H + h) * P
-                        let keepRow = keep.map { $0 + (b * H + h) * P }
-                        for i in 0..<L {
-                            let s = start[i], e = start[i + 1]
-                            let doi = dOut + (b * L + i) * d + h * dh
-                            // dp̃_j = dout_i · v_j ; dv_j += p̃_j dout_i ; dp_j = dp̃_j · keep/(1−p)
-                            var dot: Float = 0
-                            for t in s..<e {
-                                let row = (b * L + keys[t]) * d + h * dh
-                                let vj = v + row, dvj = dv + row
-                                let kf: Float = dropout == nil ? 1 : keepRow![t] * keepScale
-                                let w = probs[t] * kf
-                                var g: Float = 0
-                                for c in 0..<dh { g += doi[c] * vj[c]; dvj[c] += w * doi[c] }
-                                g *= kf
-                                dp[t - s] = g
-                                dot += g * probs[t]
+                    let probs = probabilities + b * P * H
+                    let keepB = keep.map { $0 + b * P * H }
+                    for i in 0..<L {
+                        let s = start[i], e = start[i + 1]
+                        let doi = dOut + (b * L + i) * d
+                        for h in 0..<H { dot[h] = 0 }
+                        // dp̃_j = dout_i · v_j (per head); dv_j += p̃_j dout_i; dp_j = dp̃_j · keep/(1−p)
+                        for t in s..<e {
+                            let row = probs + t * H
+                            let vj = v + (b * L + keys[t]) * d, dvj = dv + (b * L + keys[t]) * d
+                            for h in 0..<H {
+                                let kf: Float = keepB.map { $0[t * H + h] * keepScale } ?? 1
+                                for c in 0..<dh { weights[h * dh + c] = row[h] * kf }
                             }
-                            // softmax backward, then the scaled dot products
-                            let qi = q + (b * L + i) * d + h * dh, dqi = dq + (b * L + i) * d + h * dh
-                            for t in s..<e {
-                                let ds = probs[t] * (dp[t - s] - dot) * scale
-                                let row = (b * L + keys[t]) * d + h * dh
-                                let kj = k + row, dkj = dk + row
-                                for c in 0..<dh { dqi[c] += ds * kj[c]; dkj[c] += ds * qi[c] }
+                            for c in 0..<d { dvj[c] += weights[c] * doi[c]; prod[c] = doi[c] * vj[c] }
+                            let g = dp + (t - s) * H
+                            for h in 0..<H {
+                                var x: Float = 0
+                                for c in 0..<dh { x += prod[h * dh + c] }
+                                let kf: Float = keepB.map { $0[t * H + h] * keepScale } ?? 1
+                                g[h] = x * kf
+                                dot[h] += g[h] * row[h]
                             }
+                        }
+                        // softmax backward, then the scaled dot products
+                        let qi = q + (b * L + i) * d, dqi = dq + (b * L + i) * d
+                        for t in s..<e {
+                            let row = probs + t * H, g = dp + (t - s) * H
+                            for h in 0..<H {
+                                let ds = row[h] * (g[h] - dot[h]) * scale
+                                for c in 0..<dh { weights[h * dh + c] = ds }
+                            }
+                            let kj = k + (b * L + keys[t]) * d, dkj = dk + (b * L + keys[t]) * d
+                            for c in 0..<d { dqi[c] += weights[c] * kj[c]; dkj[c] += weights[c] * qi[c] }
                         }
                     }
                 }
