@@ -11,11 +11,7 @@ public struct CheckpointError: Error, CustomStringConvertible, Equatable {
 /// `{"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, "__metadata__": {...}}`,
 /// then the raw little-endian data. Every field is validated before use; writes are atomic.
 public enum SafeTensors {
-    public struct Tensor: Equatable, Sendable {
-        public var shape: [Int]
-        public var values: [Float]
-        public init(shape: [Int], values: [Float]) { self.shape = shape; self.values = values }
-    }
+    public typealias Tensor = Neural.Tensor
 
     /// Largest header accepted (the format's own limit is 100 MB).
     public static let maxHeaderBytes = 100_000_000
@@ -94,7 +90,7 @@ public enum SafeTensors {
             #if _endian(big)
             values = values.map { Float(bitPattern: $0.bitPattern.byteSwapped) }
             #endif
-            tensors[name] = Tensor(shape: shape, values: values)
+            tensors[name] = Neural.Tensor(shape: shape, values: values)
             ranges.append((b, e, name))
         }
         ranges.sort { $0.0 < $1.0 }
@@ -112,9 +108,6 @@ public enum SafeTensors {
         let names = tensors.keys.sorted()
         for name in names {
             let t = tensors[name]!
-            guard t.shape.reduce(1, *) == t.values.count else {
-                throw CheckpointError("tensor '\(name)': shape \(t.shape) does not match its \(t.values.count) values")
-            }
             header[name] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + 4 * t.values.count]]
             offset += 4 * t.values.count
         }
