@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Codes", targets: ["Codes"]),
         .library(name: "Channels", targets: ["Channels"]),
         .library(name: "Neural", targets: ["Neural"]),
+        .library(name: "ECCT", targets: ["ECCT"]),
         .executable(name: "eccbench", targets: ["eccbench"]),
         .executable(name: "eccbench-benchmarks", targets: ["Benchmarks"]),
     ],
@@ -25,6 +26,7 @@ let package = Package(
         .target(name: "Channels", dependencies: ["GF2", "Codes"], path: "Sources/Channels",
                 swiftSettings: optimize),
         .target(name: "Neural", dependencies: ["CBLAS"], path: "Sources/Neural", swiftSettings: optimize),
+        .target(name: "ECCT", dependencies: ["GF2", "Codes", "Neural"], path: "Sources/ECCT", swiftSettings: optimize),
         .executableTarget(
             name: "eccbench",
             dependencies: ["GF2", "Codes", "Channels", "Neural",
@@ -39,6 +41,8 @@ let package = Package(
         .testTarget(name: "ChannelsTests", dependencies: ["GF2", "Codes", "Channels"],
                     path: "Tests/ChannelsTests", resources: [.copy("Resources")]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural"], path: "Tests/NeuralTests"),
+        .testTarget(name: "ECCTTests", dependencies: ["ECCT", "Codes", "Neural"], path: "Tests/ECCTTests",
+                    resources: [.copy("Resources")]),
         .testTarget(name: "CLITests", dependencies: ["eccbench"], path: "Tests/CLITests"),
     ]
 )

@@ -1,0 +1,42 @@
+import Codes
+import ECCT
+import Foundation
+import Neural
+import XCTest
+
+/// The reference PyTorch ECCT (BCH-63-45, N = 2, d = 32) in evaluation mode: our logits from its weights and
+/// inputs must match its logits (fixture copied from the team's shared folder into the test resources).
+final class ReferenceParityTests: XCTestCase {
+    func resource(_ name: String) -> String {
+        Bundle.module.path(forResource: name, ofType: nil, inDirectory: "Resources")!
+    }
+
+    func testLogitsMatchReferenceModel() throws {
+        let code = try CodeFiles.readCode(path: resource("BCH_N63_K45.txt"))
+        let model = try ECCTModel(code: code, layers: 2, width: 32)
+        XCTAssertEqual(model.network.parameters.count, 33_327, "DESIGN.md §3 parameter count for BCH-63-45, N=2, d=32")
+        try model.load(weightsAt: resource("weights.safetensors"))
+        let io = try SafeTensors.read(path: resource("io.safetensors")).tensors
+        let magnitude = try XCTUnwrap(io["magnitude"]), syndrome = try XCTUnwrap(io["syndrome"]), expected = try XCTUnwrap(io["logits"])
+        let B = magnitude.shape[0]
+        XCTAssertEqual(magnitude.shape, [B, 63]); XCTAssertEqual(syndrome.shape, [B, 18])
+        let logits = model.logits(magnitude: magnitude.values, syndrome: syndrome.values, batch: B)
+        var maxDiff: Float = 0
+        for i in 0..<logits.count { maxDiff = max(maxDiff, abs(logits[i] - expected.values[i])) }
+        XCTAssertLessThan(maxDiff, 1e-4, "max |ours − reference| = \(maxDiff)")
+        print("ECCT parity: max |logit difference| = \(maxDiff) over \(logits.count) logits")
+    }
+
+    func testBadSizesAndWeightsAreRejected() throws {
+        let code = try CodeFiles.readCode(path: resource("BCH_N63_K45.txt"))
+        XCTAssertThrowsError(try ECCTModel(code: code, layers: 2, width: 30)) { XCTAssertTrue("\($0)".contains("multiple of the 8 heads")) }
+        let wide = try ECCTModel(code: code, layers: 2, width: 64)
+        XCTAssertThrowsError(try wide.load(weightsAt: resource("weights.safetensors"))) {
+            XCTAssertTrue("\($0)".contains("src_embed") && "\($0)".contains("[81, 32]"), "\($0)")
+        }
+        let deeper = try ECCTModel(code: code, layers: 4, width: 32)
+        XCTAssertThrowsError(try deeper.load(weightsAt: resource("weights.safetensors"))) {
+            XCTAssertTrue("\($0)".contains("missing tensor 'decoder.layers.2"), "\($0)")
+        }
+    }
+}
