@@ -25,11 +25,12 @@ let package = Package(
         .target(name: "Codes", dependencies: ["GF2"], path: "Sources/Codes", swiftSettings: optimize),
         .target(name: "Channels", dependencies: ["GF2", "Codes"], path: "Sources/Channels",
                 swiftSettings: optimize),
-        .target(name: "Neural", dependencies: ["CBLAS"], path: "Sources/Neural", swiftSettings: optimize),
-        .target(name: "ECCT", dependencies: ["GF2", "Codes", "Neural"], path: "Sources/ECCT", swiftSettings: optimize),
+        .target(name: "Neural", dependencies: ["Codes", "CBLAS"], path: "Sources/Neural", swiftSettings: optimize),
+        .target(name: "ECCT", dependencies: ["GF2", "Codes", "Channels", "Neural"], path: "Sources/ECCT",
+                resources: [.copy("Models")], swiftSettings: optimize),
         .executableTarget(
             name: "eccbench",
-            dependencies: ["GF2", "Codes", "Channels", "Neural",
+            dependencies: ["GF2", "Codes", "Channels", "Neural", "ECCT",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Bench/eccbench", swiftSettings: optimize),
         .executableTarget(
@@ -41,7 +42,7 @@ let package = Package(
         .testTarget(name: "ChannelsTests", dependencies: ["GF2", "Codes", "Channels"],
                     path: "Tests/ChannelsTests", resources: [.copy("Resources")]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural"], path: "Tests/NeuralTests"),
-        .testTarget(name: "ECCTTests", dependencies: ["ECCT", "Codes", "Neural"], path: "Tests/ECCTTests",
+        .testTarget(name: "ECCTTests", dependencies: ["ECCT", "Codes", "Channels", "GF2", "Neural"], path: "Tests/ECCTTests",
                     resources: [.copy("Resources")]),
         .testTarget(name: "CLITests", dependencies: ["eccbench"], path: "Tests/CLITests"),
     ]

@@ -25,8 +25,9 @@ struct ECCBench: ParsableCommand {
                      eccbench --code POLAR-64-32 --decoders sc,scl8,osd2 --ebn0 1:6:0.5 --plot polar.svg
             Decoders:
             \(DecoderRegistry.help)
+            \(NeuralDecoders.help)
             """,
-        subcommands: [Simulate.self, ListCodes.self, ShowCode.self],
+        subcommands: [Simulate.self, Train.self, Infer.self, ListCodes.self, ShowCode.self],
         defaultSubcommand: Simulate.self)
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Channels
 import Codes
+import ECCT
 import Foundation
 
 /// `eccbench simulate` (the default): Monte Carlo BER/FER of decoders over a range of operating points.
@@ -12,7 +13,7 @@ struct Simulate: ParsableCommand {
     @Option(name: .long, help: "Code name (BCH-63-45, POLAR-64-32, …) or a path to an .alist / dense .txt H file.")
     var code: String = "BCH-63-45"
 
-    @Option(name: .long, help: "Comma-separated decoders (bp50,osd2,bm,…). Default: bp5,bp50,osd2, plus bm for BCH and sc,scl8 for polar codes.")
+    @Option(name: .long, help: "Comma-separated decoders (bp50,osd2,bm,…). Default: bp5,bp50,osd2, plus bm for BCH, sc,scl8 for polar codes, and ecct when a trained model ships for the code.")
     var decoders: String?
 
     @Option(name: .long, help: "Channel: awgn, bsc or bec.")
@@ -96,6 +97,7 @@ struct Simulate: ParsableCommand {
         case .polar: names += ["sc", "scl8"]
         case .none: break
         }
+        if !PretrainedModels.models(for: code).isEmpty { names.append("ecct") }
         return names
     }
 
@@ -104,10 +106,7 @@ struct Simulate: ParsableCommand {
         let values = try points(for: model)
         let code = try loadCode(self.code)
         let names = decoders.map(decoderNames) ?? Self.defaultDecoders(for: code)
-        let decs: [any Decoder]
-        do { decs = try names.map { try DecoderRegistry.make($0, code: code) } } catch let e as CodeError {
-            throw CommandError(e.message)
-        }
+        let decs = try names.map { try NeuralDecoders.make($0, code: code) }
         var config = MonteCarloConfig()
         config.minErrors = minErrors
         config.minFrames = minFrames

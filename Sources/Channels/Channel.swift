@@ -50,6 +50,16 @@ public struct Channel: Sendable {
 
     public var sigma: Double { awgnSigma(ebN0dB: parameter, rate: rate) }
 
+    /// LLR per unit of channel output: LLR = llrScale · y (AWGN 2/σ², BSC ln((1−p)/p) with y = ±1,
+    /// BEC `BEC.knownLLR` with y ∈ {−1, 0, +1}).
+    public var llrScale: Float {
+        switch model {
+        case .awgn: let s = Float(sigma); return 2 / (s * s)
+        case .bsc: return Float(log((1 - parameter) / parameter))
+        case .bec: return BEC.knownLLR
+        }
+    }
+
     /// Transmit 0/1 codeword bits; write LLRs.  bits, llr: [count] (any number of frames back to back).
     public func transmit(_ bits: UnsafeBufferPointer<UInt8>, into llr: UnsafeMutableBufferPointer<Float>,
                          rng: inout SeededRNG) {

@@ -136,7 +136,7 @@ public struct MonteCarlo: Sendable {
             llr.withUnsafeMutableBufferPointer { channel.transmit(cw, into: $0, rng: &rng) }
         }
         llr.withUnsafeBufferPointer { l in
-            decoded.withUnsafeMutableBufferPointer { d in decoder.decode(llr: l, count: frames, into: d) }
+            decoded.withUnsafeMutableBufferPointer { d in decoder.decode(llr: l, count: frames, llrScale: channel.llrScale, into: d) }
         }
         decoded.withUnsafeMutableBufferPointer { d in
             for f in 0..<frames {

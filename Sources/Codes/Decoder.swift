@@ -7,6 +7,16 @@ public protocol Decoder: Sendable {
     var name: String { get }
     /// Decode `count` frames. llr: [count, n] row-major; bits: [count, n], written as 0/1.
     func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>)
+    /// Decode frames whose LLRs are `llrScale` times the channel output y (AWGN: 2/σ²; BSC: ln((1−p)/p)).
+    /// Decoders that work on y itself (the ECCT reads |y|) use the scale; the default ignores it.
+    func decode(llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into bits: UnsafeMutableBufferPointer<UInt8>)
+}
+
+extension Decoder {
+    public func decode(llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float,
+                       into bits: UnsafeMutableBufferPointer<UInt8>) {
+        decode(llr: llr, count: count, into: bits)
+    }
 }
 
 extension Decoder {

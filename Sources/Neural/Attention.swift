@@ -36,12 +36,18 @@ public struct AttentionPattern: Sendable, Equatable {
 /// Layout for speed with narrow heads (d = 32 has dh = 4): every (query, key) pair is processed for all
 /// heads at once along the contiguous d columns, so the inner loops run over d, not dh.
 /// Cache: probabilities p and dropout keep flags, each [B, pairs, H].
+/// With H = 8 a vectorised path runs (`Attention+EightHeads.swift`); `generic: true` forces these loops.
 public enum MaskedAttention {
     public static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                                out: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>,
                                keep: UnsafeMutablePointer<Float>?, dropout: Dropout?, stream: UInt64,
                                pattern: AttentionPattern, batch B: Int, heads H: Int, width d: Int,
-                               batchOffset: Int = 0) {
+                               batchOffset: Int = 0, generic: Bool = false) {
+        if H == 8 && !generic {
+            forwardEightHeads(q: q, k: k, v: v, out: out, probabilities: probabilities, keep: keep, dropout: dropout,
+                              stream: stream, pattern: pattern, batch: B, width: d, batchOffset: batchOffset)
+            return
+        }
         let L = pattern.length, dh = d / H, P = pattern.pairCount
         let scale = 1 / Float(dh).squareRoot()
         let prod = UnsafeMutablePointer<Float>.allocate(capacity: d)
@@ -102,7 +108,12 @@ public enum MaskedAttention {
                                 v: UnsafePointer<Float>, probabilities: UnsafePointer<Float>,
                                 keep: UnsafePointer<Float>?, dropout: Dropout?,
                                 dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
-                                pattern: AttentionPattern, batch B: Int, heads H: Int, width d: Int) {
+                                pattern: AttentionPattern, batch B: Int, heads H: Int, width d: Int, generic: Bool = false) {
+        if H == 8 && !generic {
+            backwardEightHeads(dOut: dOut, q: q, k: k, v: v, probabilities: probabilities, keep: keep, dropout: dropout,
+                               dq: dq, dk: dk, dv: dv, pattern: pattern, batch: B, width: d)
+            return
+        }
         let L = pattern.length, dh = d / H, P = pattern.pairCount
         let scale = 1 / Float(dh).squareRoot()
         let keepScale: Float = dropout.map { 1 / (1 - $0.p) } ?? 1

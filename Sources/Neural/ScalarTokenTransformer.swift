@@ -97,7 +97,8 @@ public final class ParallelTrainer: @unchecked Sendable {
     let workspaces: [ScalarTokenTransformer.Workspace]
     /// One gradient buffer per worker, [workers, parameter count], owned by the trainer.
     let workerGradients: UnsafeMutablePointer<Float>
-    var logits: [Float]
+    /// Logits [batch, outputs] of the last step (before the update).
+    public private(set) var logits: [Float]
     public var optimizer: Adam
     public var clipNorm: Float?
 

@@ -202,4 +202,51 @@ final class KernelGradientTests: XCTestCase {
             return [dq, dk, dv]
         })
     }
+    /// The vectorised eight-head path against the generic loops (its twin) and the dense reference, with and
+    /// without dropout, and its gradients against finite differences.
+    func testEightHeadAttentionMatchesGenericPath() {
+        let B = 2, L = 7, H = 8
+        var allowed = [Bool](repeating: false, count: L * L)
+        for i in 0..<L { for j in 0..<L where i == j || (i * j) % 4 == 1 || abs(i - j) == 2 { allowed[i * L + j] = true } }
+        let pattern = AttentionPattern(allowed: allowed, length: L)
+        let P = pattern.pairCount
+        for d in [8, 16, 32] {
+            let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d), dy = rand(B * L * d)
+            let ref = MaskedAttention.reference(q: q, k: k, v: v, allowed: allowed, batch: B, length: L, heads: H, width: d)
+            for drop in [nil, Dropout(p: 0.25, seed: 3)] {
+                var results: [[[Float]]] = []
+                for generic in [false, true] {
+                    var probs = zeros(B * H * P), keep = zeros(B * H * P)
+                    let out = zeros(B * L * d).mutated {
+                        MaskedAttention.forward(q: q, k: k, v: v, out: $0, probabilities: &probs, keep: &keep, dropout: drop,
+                                                stream: 4, pattern: pattern, batch: B, heads: H, width: d, batchOffset: 1, generic: generic)
+                    }
+                    var dq = zeros(B * L * d), dk = zeros(B * L * d), dv = zeros(B * L * d)
+                    MaskedAttention.backward(dOut: dy, q: q, k: k, v: v, probabilities: probs, keep: drop == nil ? nil : keep, dropout: drop,
+                                             dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d, generic: generic)
+                    results.append([out, probs, dq, dk, dv])
+                    if drop == nil { for i in 0..<out.count { XCTAssertEqual(out[i], ref[i], accuracy: 1e-5, "d = \(d)") } }
+                }
+                for (a, b) in zip(results[0], results[1]) {
+                    for i in 0..<a.count { XCTAssertEqual(a[i], b[i], accuracy: 1e-5 * max(1, abs(b[i])), "d = \(d), dropout \(drop != nil)") }
+                }
+            }
+        }
+        let d = 16
+        gc.check("attention, 8 heads", inputs: [rand(B * L * d), rand(B * L * d), rand(B * L * d)], forward: { xs in
+            var probs = self.zeros(B * H * P)
+            return self.zeros(B * L * d).mutated {
+                MaskedAttention.forward(q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &probs, keep: nil, dropout: nil,
+                                        stream: 0, pattern: pattern, batch: B, heads: H, width: d)
+            }
+        }, backward: { xs, dy in
+            var probs = self.zeros(B * H * P), o = self.zeros(B * L * d)
+            MaskedAttention.forward(q: xs[0], k: xs[1], v: xs[2], out: &o, probabilities: &probs, keep: nil, dropout: nil,
+                                    stream: 0, pattern: pattern, batch: B, heads: H, width: d)
+            var dq = self.zeros(B * L * d), dk = self.zeros(B * L * d), dv = self.zeros(B * L * d)
+            MaskedAttention.backward(dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: nil, dropout: nil,
+                                     dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d)
+            return [dq, dk, dv]
+        })
+    }
 }

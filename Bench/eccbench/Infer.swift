@@ -1,0 +1,57 @@
+import ArgumentParser
+import ECCT
+import Foundation
+import Neural
+
+/// `eccbench infer`: ECCT logits for given inputs, for cross-checks against the reference implementation.
+struct Infer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "infer",
+        abstract: "Run an ECCT on tensors: magnitude [B, n] and syndrome [B, m] (±1, +1 = satisfied) in, logits [B, n] out.")
+
+    @Option(name: .long, help: "Code name or H file.")
+    var code: String
+    @Option(name: .long, help: "Weights (safetensors, reference parameter names).")
+    var weights: String
+    @Option(name: .long, help: "Input safetensors with tensors 'magnitude' [B, n] and 'syndrome' [B, m].")
+    var inputs: String
+    @Option(name: .long, help: "Output safetensors; receives 'logits' [B, n].")
+    var out: String
+    @Option(name: .long, help: "Layers N (default: read from the weights).")
+    var layers: Int?
+    @Option(name: .long, help: "Width d (default: read from the weights).")
+    var dim: Int?
+
+    func validate() throws {
+        if let dim { guard dim >= 8, dim % 8 == 0 else { throw ValidationError("--dim \(dim) must be a positive multiple of 8 (the heads)") } }
+        if let layers { guard layers >= 1 else { throw ValidationError("--layers \(layers) must be at least 1") } }
+    }
+
+    func run() throws {
+        let code = try loadCode(self.code)
+        do {
+            let model = try ECCTModel.load(code: code, weightsAt: weights, layers: layers, width: dim)
+            let (tensors, _) = try SafeTensors.read(path: inputs)
+            guard let magnitude = tensors["magnitude"] else { throw CheckpointError("\(inputs): missing tensor 'magnitude'") }
+            guard let syndrome = tensors["syndrome"] else { throw CheckpointError("\(inputs): missing tensor 'syndrome'") }
+            guard magnitude.shape.count == 2, magnitude.shape[1] == code.n else {
+                throw CheckpointError("\(inputs): 'magnitude' has shape \(magnitude.shape), expected [B, \(code.n)] for \(code.name)")
+            }
+            let B = magnitude.shape[0]
+            guard syndrome.shape == [B, code.m] else {
+                throw CheckpointError("\(inputs): 'syndrome' has shape \(syndrome.shape), expected [\(B), \(code.m)]")
+            }
+            if let bad = magnitude.values.firstIndex(where: { !$0.isFinite }) {
+                throw CheckpointError("\(inputs): 'magnitude' value \(bad) (row \(bad / code.n), column \(bad % code.n)) is \(magnitude.values[bad])")
+            }
+            if let bad = syndrome.values.firstIndex(where: { !$0.isFinite }) {
+                throw CheckpointError("\(inputs): 'syndrome' value \(bad) (row \(bad / code.m), column \(bad % code.m)) is \(syndrome.values[bad])")
+            }
+            GEMM.useSingleThreadedBLAS()
+            let logits = model.logits(magnitude: magnitude.values, syndrome: syndrome.values, batch: B)
+            try SafeTensors.write(["logits": Tensor(shape: [B, code.n], values: logits)],
+                                  metadata: ["code": code.name, "layers": String(model.layers), "width": String(model.width)], to: out)
+            print("\(B) words → \(out) (N = \(model.layers), d = \(model.width))")
+        } catch let e as CheckpointError { throw CommandError(e.message) }
+    }
+}

@@ -1,0 +1,50 @@
+import Codes
+import ECCT
+import Foundation
+import Neural
+
+/// Decoder names the command adds to `DecoderRegistry`'s: the ECCT.
+///
+///   ecct               the shipped model for the code (the smallest, when several)
+///   ecct-N<l>-d<w>     the shipped model of that size (ecct-N6-d128)
+///   ecct:PATH          weights from a safetensors file (N and d read from the shapes)
+enum NeuralDecoders {
+    static let help = """
+        ecct  the shipped ECCT model for the code, ecct-N6-d128 a given size, ecct:FILE.safetensors your weights
+        """
+
+    static func make(_ raw: String, code: LinearCode) throws -> any Decoder {
+        let name = raw.trimmingCharacters(in: .whitespaces)
+        let lower = name.lowercased()
+        if lower.hasPrefix("ecct:") {
+            let path = String(name.dropFirst(5))
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CommandError("decoder '\(raw)': weights file '\(path)' does not exist")
+            }
+            do { return ECCTDecoder(model: try ECCTModel.load(code: code, weightsAt: path), name: name) } catch let e as CheckpointError {
+                throw CommandError("decoder '\(raw)': \(e.message)")
+            }
+        }
+        if lower == "ecct" || lower.hasPrefix("ecct-") {
+            let shipped = PretrainedModels.models(for: code)
+            let chosen: PretrainedModels.Entry?
+            if lower == "ecct" {
+                chosen = shipped.first
+            } else {
+                chosen = shipped.first { "ecct-n\($0.layers)-d\($0.width)" == lower }
+            }
+            guard let chosen else {
+                let have = shipped.map { "ecct-N\($0.layers)-d\($0.width)" }
+                throw CommandError("decoder '\(raw)': no shipped ECCT model for \(code.name)"
+                                   + (have.isEmpty ? "" : " of that size (shipped: \(have.joined(separator: ", ")))")
+                                   + "; train one with `eccbench train --code \(code.name) --out FILE` and use ecct:FILE")
+            }
+            do { return ECCTDecoder(model: try ECCTModel.load(code: code, weightsAt: chosen.path), name: lower) } catch let e as CheckpointError {
+                throw CommandError("decoder '\(raw)': shipped model: \(e.message)")
+            }
+        }
+        do { return try DecoderRegistry.make(raw, code: code) } catch let e as CodeError {
+            throw CommandError(e.message + "\n" + help)
+        }
+    }
+}

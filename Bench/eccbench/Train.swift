@@ -1,0 +1,205 @@
+import ArgumentParser
+import Codes
+import ECCT
+import Foundation
+import Neural
+
+/// `eccbench train`: train an ECCT on a code with the reference recipe (DESIGN.md §3).
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train an ECCT decoder (reference recipe: Adam 1e-4, cosine to 1e-6 per epoch, batch 128, 1000 steps/epoch, Eb/N0 2…7 dB).",
+        discussion: """
+            Writes a checkpoint (weights under the reference names, Adam state, settings, learning curve) to --out
+            after every epoch and when --minutes runs out; --resume continues it exactly.
+            Example: eccbench train --code BCH-63-45 --layers 2 --dim 32 --epochs 20 --out bch.safetensors
+            """)
+
+    @Option(name: .long, help: "Code name or H file.")
+    var code: String = "BCH-63-45"
+    @Option(name: .long, help: "Transformer layers N (default 2).")
+    var layers: Int?
+    @Option(name: .long, help: "Width d, a multiple of 8, the heads (default 32).")
+    var dim: Int?
+    @Option(name: .long, help: "Checkpoint file (safetensors) written every epoch.")
+    var out: String
+    @Flag(name: .long, help: "Continue the run in --out with the settings stored in it.")
+    var resume = false
+    @Option(name: .long, help: "Initial learning rate (default 1e-4).")
+    var lr: Float?
+    @Option(name: .long, help: "Final learning rate of the cosine schedule (default 1e-6).")
+    var minLr: Float?
+    @Option(name: .long, help: "Epochs (the cosine period; default 1000).")
+    var epochs: Int?
+    @Option(name: .long, help: "Optimisation steps per epoch (default 1000).")
+    var stepsPerEpoch: Int?
+    @Option(name: .long, help: "Batch size (default 128).")
+    var batchSize: Int?
+    @Option(name: .long, help: "Training Eb/N0 values in dB, one drawn per sample (default 2,3,4,5,6,7).")
+    var trainEbn0: String?
+    @Option(name: .long, help: "Validation Eb/N0 values in dB (default 4,5,6).")
+    var validationEbn0: String?
+    @Option(name: .long, help: "Validation words per Eb/N0 after each epoch (default 20000; 0 = none).")
+    var validationWords: Int?
+    @Option(name: .long, help: "Dropout on attention probabilities (default 0.1).")
+    var dropout: Float?
+    @Option(name: .long, help: "Clip the global gradient norm (default: no clipping).")
+    var clip: Float?
+    @Option(name: .long, help: "Random seed (data, dropout, initialisation; default 1).")
+    var seed: UInt64?
+    @Option(name: .long, help: "Wall-clock budget in minutes; the run stops with a checkpoint (resume with --resume).")
+    var minutes: Double?
+    @Option(name: .long, help: "Worker threads (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .long, help: "Also write the learning curve as CSV to this file.")
+    var curve: String?
+
+    func validate() throws {
+        if let dim { guard dim >= 8, dim % 8 == 0 else { throw ValidationError("--dim \(dim) must be a positive multiple of 8 (the heads)") } }
+        if let layers { guard (1...64).contains(layers) else { throw ValidationError("--layers \(layers) must be in 1…64") } }
+        if let minutes { guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be positive") } }
+        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1…1024, got \(threads)") }
+        let dir = URL(fileURLWithPath: out).deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw ValidationError("cannot write '\(out)': folder '\(dir)' does not exist")
+        }
+        if resume {
+            guard FileManager.default.fileExists(atPath: out) else { throw ValidationError("--resume: '\(out)' does not exist") }
+        }
+        _ = try settings()
+    }
+
+    /// The settings from the options (defaults: the reference's).
+    func settings() throws -> ECCTTrainingConfig {
+        var c = ECCTTrainingConfig()
+        if let lr { c.learningRate = lr }
+        if let minLr { c.minimumLearningRate = minLr } else if let lr { c.minimumLearningRate = min(c.minimumLearningRate, lr) }
+        if let epochs { c.epochs = epochs }
+        if let stepsPerEpoch { c.stepsPerEpoch = stepsPerEpoch }
+        if let batchSize { c.batchSize = batchSize }
+        if let trainEbn0 { c.trainingEbN0 = try parsePoints(trainEbn0, option: "--train-ebn0") }
+        if let validationEbn0 { c.validationEbN0 = try parsePoints(validationEbn0, option: "--validation-ebn0") }
+        if let validationWords { c.validationWords = validationWords }
+        if let dropout { c.attentionDropout = dropout }
+        c.clipNorm = clip
+        if let seed { c.seed = seed }
+        do { try c.validate() } catch let e as CheckpointError { throw ValidationError(e.message) }
+        return c
+    }
+
+    func run() throws {
+        let code = try loadCode(self.code)
+        let trainer: ECCTTrainer
+        do {
+            if resume {
+                trainer = try ECCTCheckpoint.resume(code: code, from: out, workers: threads)
+                let given: [(String, Bool)] = [("--lr", lr != nil), ("--min-lr", minLr != nil), ("--epochs", epochs != nil),
+                    ("--steps-per-epoch", stepsPerEpoch != nil), ("--batch-size", batchSize != nil), ("--train-ebn0", trainEbn0 != nil),
+                    ("--validation-ebn0", validationEbn0 != nil), ("--validation-words", validationWords != nil),
+                    ("--dropout", dropout != nil), ("--clip", clip != nil), ("--seed", seed != nil)]
+                if let option = given.first(where: { $0.1 }) {
+                    throw CommandError("\(option.0) cannot change a run being resumed; its settings are stored in \(out)")
+                }
+                guard layers.map({ $0 == trainer.model.layers }) ?? true, dim.map({ $0 == trainer.model.width }) ?? true else {
+                    throw CommandError("\(out) holds N = \(trainer.model.layers), d = \(trainer.model.width); drop --layers/--dim to resume it")
+                }
+                print("resuming \(out): step \(trainer.state.step) of \(trainer.totalSteps), \(trainer.samplesSeen) samples seen")
+            } else {
+                let config = try settings()
+                let model = try ECCTModel(code: code, layers: layers ?? 2, width: dim ?? 32, attentionDropout: config.attentionDropout,
+                                          seed: config.seed)
+                trainer = try ECCTTrainer(model: model, config: config, workers: threads)
+            }
+        } catch let e as CheckpointError { throw CommandError(e.message) }
+        let c = trainer.config, m = trainer.model
+        print("ECCT \(code.name) (n = \(code.n), k = \(code.k), m = \(code.m)): N = \(m.layers), d = \(m.width), 8 heads, \(m.network.parameters.count) parameters")
+        print(String(format: "Adam lr %g → %g (cosine over %d epochs), batch %d, %d steps/epoch, Eb/N0 %@ dB, dropout %g, seed %llu, %d threads",
+                     c.learningRate, c.minimumLearningRate, c.epochs, c.batchSize, c.stepsPerEpoch,
+                     c.trainingEbN0.map { String(format: "%g", $0) }.joined(separator: ","), c.attentionDropout, c.seed, trainer.workers))
+        print(TrainingLog.header(c))
+        fflush(nil)
+        let deadline = minutes.map { Date().addingTimeInterval($0 * 60) }
+        let log = TrainingLog(config: c)
+        let sessionStart = Date(), stepsBefore = trainer.state.step
+        let outcome: ECCTTrainer.Outcome
+        do {
+            outcome = try trainer.train(deadline: deadline, checkpoint: out) { event in log.show(event) }
+        } catch let e as CheckpointError { throw CommandError(e.message) }
+        log.clear()
+        if let curve { try writeCurve(trainer.state, config: c, to: curve) }
+        let seconds = Date().timeIntervalSince(sessionStart)
+        let samples = (trainer.state.step - stepsBefore) * c.batchSize
+        print(String(format: "%@ after %d of %d steps (%d samples seen). This session: %d samples in %.1f s = %.0f samples/s.",
+                     outcome == .finished ? "finished" : "stopped by --minutes", trainer.state.step, trainer.totalSteps,
+                     trainer.samplesSeen, samples, seconds, Double(samples) / max(seconds, 1e-9)))
+        if outcome == .finished, trainer.state.step % c.stepsPerEpoch != 0 { try trainer.save(to: out) }
+        print("checkpoint: \(out)\(outcome == .outOfTime ? " (continue with --resume)" : "")")
+    }
+
+    func writeCurve(_ state: ECCTTrainingState, config: ECCTTrainingConfig, to path: String) throws {
+        do { try CodeFiles.writeAtomically(TrainingLog.csv(state, config: config), to: path) } catch let e as CodeError {
+            throw CommandError(e.message)
+        }
+    }
+}
+
+/// Progress bar (stderr, on a terminal) and per-epoch validation lines (stdout).
+final class TrainingLog {
+    let config: ECCTTrainingConfig
+    let isTerminal = isatty(2) == 1
+    var lastDraw = Date.distantPast
+    var lastPlain = Date()
+
+    init(config: ECCTTrainingConfig) { self.config = config }
+
+    static func header(_ c: ECCTTrainingConfig) -> String {
+        let points = c.validationEbN0.map { String(format: "−lnBER@%gdB", $0) }.joined(separator: "  ")
+        return "epoch   samples       loss  train BER        lr  \(points)  minutes"
+    }
+
+    func show(_ event: ECCTTrainer.Event) {
+        switch event {
+        case let .step(step, _, epochLoss, epochBER, rate):
+            let inEpoch = (step - 1) % config.stepsPerEpoch + 1
+            let epoch = (step - 1) / config.stepsPerEpoch + 1
+            let now = Date()
+            if isTerminal {
+                guard now.timeIntervalSince(lastDraw) > 0.2 || inEpoch == config.stepsPerEpoch else { return }
+                lastDraw = now
+                let width = 24, filled = width * inEpoch / config.stepsPerEpoch
+                let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+                let line = String(format: "\r  epoch %d/%d %@ %d/%d  loss %.4f  BER %.3e  %.0f samples/s ",
+                                  epoch, config.epochs, bar, inEpoch, config.stepsPerEpoch, epochLoss, epochBER, rate)
+                FileHandle.standardError.write(Data(line.utf8))
+            } else if now.timeIntervalSince(lastPlain) >= 60 {
+                lastPlain = now
+                print(String(format: "  epoch %d step %d/%d  loss %.4f  BER %.3e  %.0f samples/s",
+                             epoch, inEpoch, config.stepsPerEpoch, epochLoss, epochBER, rate))
+                fflush(nil)
+            }
+        case let .epoch(r):
+            clear()
+            let points = r.validationBER.map { String(format: "%12.2f", -log($0)) }.joined(separator: "  ")
+            print(String(format: "%5d %9d %10.5f  %9.3e %9.2e  %@  %7.1f", r.epoch, r.samples, r.loss, r.trainBER,
+                         r.learningRate, points, r.seconds / 60))
+            fflush(nil)
+        case .checkpoint: break
+        }
+    }
+
+    func clear() {
+        if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+
+    /// The learning curve as CSV: epoch, samples, loss, train BER, lr, −ln(BER) per validation point, seconds.
+    static func csv(_ state: ECCTTrainingState, config: ECCTTrainingConfig) -> String {
+        var lines = ["epoch,samples,loss,train_ber,lr," + config.validationEbN0.map { String(format: "neg_ln_ber_%gdB", $0) }.joined(separator: ",") + ",seconds"]
+        for r in state.curve {
+            lines.append(([String(r.epoch), String(r.samples), String(format: "%.6f", r.loss), String(format: "%.4e", r.trainBER),
+                           String(format: "%.3e", r.learningRate)] + r.validationBER.map { String(format: "%.4f", -log($0)) }
+                          + [String(format: "%.1f", r.seconds)]).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,78 @@
+import Codes
+import Foundation
+import Neural
+
+/// ECCT checkpoints: one safetensors file with the weights under the reference names, Adam's moments as
+/// `optimizer.exp_avg` / `optimizer.exp_avg_sq` [P] (parameter order of `ParameterSet`), and in the metadata
+/// the code, N, d, Adam's step, the training settings and the state (JSON). Reference tools that read the
+/// weights by name ignore the rest. Writes are atomic (temp file + rename).
+public enum ECCTCheckpoint {
+    public static let format = "eccbench-ecct-1"
+
+    /// The weights, plus optimizer and training state when given.
+    public static func save(model: ECCTModel, optimizer: Adam?, config: ECCTTrainingConfig?, state: ECCTTrainingState?,
+                            notes: [String: String] = [:], to path: String) throws {
+        var tensors = model.network.parameters.tensors
+        var meta = notes
+        meta["format"] = format
+        meta["code"] = model.code.name
+        meta["n"] = String(model.code.n)
+        meta["m"] = String(model.code.m)
+        meta["layers"] = String(model.layers)
+        meta["width"] = String(model.width)
+        meta["heads"] = String(model.network.encoder.config.heads)
+        if let optimizer, optimizer.m.count == model.network.parameters.count {
+            tensors["optimizer.exp_avg"] = Tensor(shape: [optimizer.m.count], values: optimizer.m)
+            tensors["optimizer.exp_avg_sq"] = Tensor(shape: [optimizer.v.count], values: optimizer.v)
+            meta["adam_step"] = String(optimizer.step)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        if let config { meta["training"] = String(decoding: try encoder.encode(config), as: UTF8.self) }
+        if let state { meta["state"] = String(decoding: try encoder.encode(state), as: UTF8.self) }
+        try SafeTensors.write(tensors, metadata: meta, to: path)
+    }
+
+    /// A training run restored from a checkpoint written by `save` with optimizer and state.
+    public static func resume(code: LinearCode, from path: String, workers: Int) throws -> ECCTTrainer {
+        let (tensors, meta) = try SafeTensors.read(path: path)
+        guard meta["format"] == format else {
+            throw CheckpointError("\(path): not an eccbench ECCT checkpoint (metadata 'format' is \(meta["format"].map { "'\($0)'" } ?? "missing"))")
+        }
+        if let name = meta["code"], name.lowercased() != code.name.lowercased() {
+            throw CheckpointError("\(path): the checkpoint was trained on \(name), not \(code.name)")
+        }
+        let decoder = JSONDecoder()
+        func decode<T: Decodable>(_ key: String, _ type: T.Type) throws -> T {
+            guard let text = meta[key] else { throw CheckpointError("\(path): metadata '\(key)' is missing; cannot resume") }
+            do { return try decoder.decode(T.self, from: Data(text.utf8)) } catch {
+                throw CheckpointError("\(path): metadata '\(key)' is not valid: \(error)")
+            }
+        }
+        let config = try decode("training", ECCTTrainingConfig.self)
+        let state = try decode("state", ECCTTrainingState.self)
+        let (layers, width) = try ECCTModel.size(of: tensors, code: code, source: path)
+        let model = try ECCTModel(code: code, layers: layers, width: width, attentionDropout: config.attentionDropout)
+        try model.load(tensors, source: path)
+        let P = model.network.parameters.count
+        var adam = Adam(learningRate: config.learningRate)
+        guard let m = tensors["optimizer.exp_avg"], let v = tensors["optimizer.exp_avg_sq"],
+              let stepText = meta["adam_step"], let step = Int(stepText), step >= 0 else {
+            throw CheckpointError("\(path): optimizer state (optimizer.exp_avg, optimizer.exp_avg_sq, adam_step) is missing; cannot resume")
+        }
+        guard m.shape == [P], v.shape == [P] else {
+            throw CheckpointError("\(path): optimizer moments have shapes \(m.shape) and \(v.shape), the model has \(P) parameters")
+        }
+        adam.m = m.values
+        adam.v = v.values
+        adam.step = step
+        return try ECCTTrainer(model: model, config: config, workers: workers, state: state, optimizer: adam)
+    }
+}
+
+extension ECCTTrainer {
+    /// Write a checkpoint of the run (weights, Adam, settings, state).
+    public func save(to path: String, notes: [String: String] = [:]) throws {
+        try ECCTCheckpoint.save(model: model, optimizer: optimizer, config: config, state: state, notes: notes, to: path)
+    }
+}

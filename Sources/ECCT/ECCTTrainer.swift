@@ -1,0 +1,152 @@
+import Channels
+import Codes
+import Dispatch
+import Foundation
+import Neural
+
+/// Trains an `ECCTModel` with the reference recipe (DESIGN.md §3): BCE-with-logits of −f against the flip
+/// target on zero-codeword AWGN samples, Adam, cosine annealing per epoch, attention dropout.
+///
+/// Reproducible and resumable: the batch of global step s is drawn from `SeededRNG(seed).derived(s)`, dropout
+/// from (seed, s), the learning rate from the epoch s / stepsPerEpoch, and a checkpoint holds the weights, Adam's
+/// moments and step, and the state. Resuming from the checkpoint of step s therefore continues exactly as the
+/// uninterrupted run would have (with the same worker count; other counts change only the summation order of
+/// the per-worker gradients).
+public final class ECCTTrainer {
+    public let model: ECCTModel
+    public let config: ECCTTrainingConfig
+    public private(set) var state: ECCTTrainingState
+    public let workers: Int
+    let trainer: ParallelTrainer
+    /// Fixed validation words [validationWords, n] per validation point, the same for every run.
+    private var validationSets: [[Float]] = []
+    private lazy var validationDecoder = ECCTDecoder(model: model, chunk: 256)
+
+    public enum Event {
+        /// After each step: the step's loss, the samples/s of this session so far.
+        case step(step: Int, loss: Float, epochLoss: Double, epochBER: Double, samplesPerSecond: Double)
+        case epoch(ECCTEpochRecord)
+        case checkpoint(path: String)
+    }
+
+    public enum Outcome: Equatable { case finished, outOfTime }
+
+    public init(model: ECCTModel, config: ECCTTrainingConfig, workers: Int, state: ECCTTrainingState = .init(),
+                optimizer: Adam? = nil) throws {
+        try config.validate()
+        guard workers >= 1 else { throw CheckpointError("training: workers \(workers) must be at least 1") }
+        self.model = model
+        self.config = config
+        self.state = state
+        self.workers = min(workers, config.batchSize)
+        var adam = optimizer ?? Adam(learningRate: config.learningRate)
+        adam.learningRate = config.learningRate(epoch: state.step / config.stepsPerEpoch)
+        trainer = ParallelTrainer(model: model.network, batch: config.batchSize, workers: self.workers, optimizer: adam)
+        trainer.clipNorm = config.clipNorm
+    }
+
+    public var optimizer: Adam { trainer.optimizer }
+    public var totalSteps: Int { config.epochs * config.stepsPerEpoch }
+    public var samplesSeen: Int { state.step * config.batchSize }
+
+    /// Tokens [B, n+m], targets [B, n] (1 = not flipped, so BCE(f, 1 − flip) = BCE(−f, flip)) and y of step s.
+    public func batch(step s: Int) -> (tokens: [Float], targets: [Float], y: [Float]) {
+        let B = config.batchSize
+        var rng = SeededRNG(seed: config.seed).derived(UInt64(s))
+        let y = ECCTData.channelOutputs(code: model.code, count: B, ebN0: config.trainingEbN0, rng: &rng)
+        var tokens = [Float](repeating: 0, count: B * model.length)
+        y.withUnsafeBufferPointer { yp in
+            tokens.withUnsafeMutableBufferPointer { model.tokens(channelOutput: yp.baseAddress!, batch: B, into: $0.baseAddress!) }
+        }
+        let targets = y.map { $0 > 0 ? Float(1) : 0 }
+        return (tokens, targets, y)
+    }
+
+    /// One optimisation step; returns the loss and the bit errors of the step's decisions.
+    @discardableResult
+    public func step() -> (loss: Float, bitErrors: Int) {
+        let epoch = state.step / config.stepsPerEpoch
+        trainer.optimizer.learningRate = config.learningRate(epoch: epoch)
+        let (tokens, targets, y) = batch(step: state.step)
+        let loss = trainer.step(input: tokens, targets: targets, seed: config.seed, step: UInt64(state.step))
+        var errors = 0
+        let f = trainer.logits
+        for i in 0..<y.count where (f[i] < 0) != (y[i] < 0) { errors += 1 }
+        state.step += 1
+        state.epochLoss += Double(loss)
+        state.epochBitErrors += errors
+        state.epochBits += y.count
+        return (loss, errors)
+    }
+
+    /// Validation BER at each `validationEbN0` on the fixed validation words (evaluation mode, all workers).
+    public func validate() -> [Double] {
+        let V = config.validationWords, n = model.code.n
+        guard V > 0 else { return [] }
+        if validationSets.isEmpty {
+            validationSets = config.validationEbN0.enumerated().map { i, e in
+                var rng = SeededRNG(seed: 0x7661_6C69_6461_7465).derived(UInt64(i))
+                return ECCTData.channelOutputs(code: model.code, count: V, ebN0: [e], rng: &rng)
+            }
+        }
+        let decoder = validationDecoder
+        let parts = min(workers, V)
+        return validationSets.map { y in
+            var bits = [UInt8](repeating: 0, count: V * n)
+            y.withUnsafeBufferPointer { yp in
+                bits.withUnsafeMutableBufferPointer { bp in
+                    let shared = (y: yp, bits: bp)
+                    let box = UnsafeSendable(shared)
+                    DispatchQueue.concurrentPerform(iterations: parts) { w in
+                        let start = V * w / parts, end = V * (w + 1) / parts
+                        let (yy, bb) = box.value
+                        decoder.decode(llr: UnsafeBufferPointer(rebasing: yy[(start * n)..<(end * n)]), count: end - start,
+                                       into: UnsafeMutableBufferPointer(rebasing: bb[(start * n)..<(end * n)]))
+                    }
+                }
+            }
+            return Double(bits.reduce(0) { $0 + Int($1) }) / Double(V * n)
+        }
+    }
+
+    /// Train until `totalSteps` or the deadline. Writes a checkpoint after every epoch and when the deadline
+    /// stops the run (atomically, so a kill at any moment leaves the previous checkpoint intact).
+    public func train(deadline: Date? = nil, checkpoint path: String?, report: (Event) -> Void = { _ in }) throws -> Outcome {
+        let sessionStart = Date(), stepsAtStart = state.step
+        var lastClock = Date()
+        func tick() { let now = Date(); state.seconds += now.timeIntervalSince(lastClock); lastClock = now }
+        while state.step < totalSteps {
+            let (loss, _) = step()
+            let inEpoch = (state.step - 1) % config.stepsPerEpoch + 1
+            let rate = Double((state.step - stepsAtStart) * config.batchSize) / max(1e-9, Date().timeIntervalSince(sessionStart))
+            report(.step(step: state.step, loss: loss, epochLoss: state.epochLoss / Double(inEpoch),
+                         epochBER: Double(state.epochBitErrors) / Double(max(1, state.epochBits)), samplesPerSecond: rate))
+            if state.step % config.stepsPerEpoch == 0 {
+                let validation = validate()
+                tick()
+                let record = ECCTEpochRecord(
+                    epoch: state.step / config.stepsPerEpoch, samples: samplesSeen,
+                    loss: state.epochLoss / Double(config.stepsPerEpoch),
+                    trainBER: Double(state.epochBitErrors) / Double(max(1, state.epochBits)),
+                    learningRate: trainer.optimizer.learningRate, validationBER: validation, seconds: state.seconds)
+                state.curve.append(record)
+                state.epochLoss = 0; state.epochBitErrors = 0; state.epochBits = 0
+                report(.epoch(record))
+                if let path { try save(to: path); report(.checkpoint(path: path)) }
+            }
+            if let deadline, Date() >= deadline, state.step < totalSteps {
+                tick()
+                if let path { try save(to: path); report(.checkpoint(path: path)) }
+                return .outOfTime
+            }
+        }
+        tick()
+        return .finished
+    }
+}
+
+/// A value moved into a concurrent closure whose safety the caller guarantees (disjoint ranges).
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,96 @@
+import Channels
+import Codes
+import Foundation
+import Neural
+
+/// Training settings; the defaults are the reference's (DESIGN.md §3).
+public struct ECCTTrainingConfig: Codable, Equatable, Sendable {
+    /// Adam learning rate at epoch 0, annealed by cosine to `minimumLearningRate` over `epochs`, stepped per epoch.
+    public var learningRate: Float = 1e-4
+    public var minimumLearningRate: Float = 1e-6
+    public var epochs = 1000
+    public var stepsPerEpoch = 1000
+    public var batchSize = 128
+    /// Each training sample draws its Eb/N0 uniformly from this list (dB).
+    public var trainingEbN0: [Double] = [2, 3, 4, 5, 6, 7]
+    /// Validation after every epoch: −ln(BER) at these points on a fixed set of zero-codeword words.
+    public var validationEbN0: [Double] = [4, 5, 6]
+    public var validationWords = 20_000
+    public var attentionDropout: Float = 0.1
+    /// Global gradient-norm clipping (none by default, as in the reference).
+    public var clipNorm: Float?
+    public var seed: UInt64 = 1
+
+    public init() {}
+
+    /// Throws naming the field of an impossible setting.
+    public func validate() throws {
+        func fail(_ s: String) -> CheckpointError { CheckpointError("training: \(s)") }
+        guard learningRate > 0, learningRate.isFinite else { throw fail("learning rate \(learningRate) must be a positive number") }
+        guard minimumLearningRate >= 0, minimumLearningRate <= learningRate else {
+            throw fail("minimum learning rate \(minimumLearningRate) must be in [0, learning rate \(learningRate)]")
+        }
+        guard epochs >= 1 else { throw fail("epochs \(epochs) must be at least 1") }
+        guard stepsPerEpoch >= 1 else { throw fail("steps per epoch \(stepsPerEpoch) must be at least 1") }
+        guard (1...65_536).contains(batchSize) else { throw fail("batch size \(batchSize) must be in 1…65536") }
+        guard !trainingEbN0.isEmpty, trainingEbN0.allSatisfy({ $0.isFinite && (-20...40).contains($0) }) else {
+            throw fail("training Eb/N0 list \(trainingEbN0) must be finite values in −20…40 dB")
+        }
+        guard validationEbN0.allSatisfy({ $0.isFinite && (-20...40).contains($0) }) else {
+            throw fail("validation Eb/N0 list \(validationEbN0) must be finite values in −20…40 dB")
+        }
+        guard validationWords >= 0 else { throw fail("validation words \(validationWords) must not be negative") }
+        guard (0..<1).contains(attentionDropout) else { throw fail("attention dropout \(attentionDropout) must be in [0, 1)") }
+        if let clipNorm, !(clipNorm > 0 && clipNorm.isFinite) { throw fail("gradient clip norm \(clipNorm) must be positive") }
+    }
+
+    /// Learning rate during epoch e (PyTorch CosineAnnealingLR with T_max = epochs, η_min = minimum).
+    public func learningRate(epoch e: Int) -> Float {
+        CosineAnnealingLR(baseLearningRate: learningRate, period: epochs, minimumLearningRate: minimumLearningRate)
+            .learningRate(afterSteps: e)
+    }
+}
+
+/// One row of the learning curve, written after every epoch.
+public struct ECCTEpochRecord: Codable, Equatable, Sendable {
+    public var epoch: Int
+    /// Training samples seen at the end of the epoch.
+    public var samples: Int
+    public var loss: Double
+    /// Bit error rate of the decisions on the epoch's training batches (all Eb/N0 mixed).
+    public var trainBER: Double
+    public var learningRate: Float
+    /// Validation BER at `ECCTTrainingConfig.validationEbN0`.
+    public var validationBER: [Double]
+    /// Wall-clock training seconds so far (validation included).
+    public var seconds: Double
+}
+
+/// Where a run is: global steps done, seconds spent, the learning curve.
+public struct ECCTTrainingState: Codable, Equatable, Sendable {
+    public var step = 0
+    public var seconds = 0.0
+    public var curve: [ECCTEpochRecord] = []
+    /// Running sums of the current (unfinished) epoch.
+    public var epochLoss = 0.0
+    public var epochBitErrors = 0
+    public var epochBits = 0
+    public init() {}
+}
+
+/// Zero-codeword AWGN samples for the ECCT (DESIGN.md §3): x = +1ⁿ, y = x + σz with Eb/N0 drawn per sample.
+public enum ECCTData {
+    /// Channel outputs y [count, n]; sample i uses Eb/N0 = ebN0[index drawn uniformly].
+    public static func channelOutputs(code: LinearCode, count: Int, ebN0: [Double], rng: inout SeededRNG) -> [Float] {
+        let n = code.n
+        let sigmas = ebN0.map { Float(awgnSigma(ebN0dB: $0, rate: code.rate)) }
+        var y = [Float](repeating: 0, count: count * n)
+        var gauss = GaussianGenerator(using: &rng)
+        gauss.fill(&y)
+        for s in 0..<count {
+            let sigma = sigmas[Int(rng.next() % UInt64(sigmas.count))]
+            for j in 0..<n { y[s * n + j] = 1 + sigma * y[s * n + j] }
+        }
+        return y
+    }
+}

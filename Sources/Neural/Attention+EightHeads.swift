@@ -1,0 +1,156 @@
+import Codes
+
+/// The fast path of `MaskedAttention` for H = 8 heads (the ECCT's), any head width dh = d/8.
+///
+/// q, k, v are first re-laid out per row from [H, dh] (column h·dh + c) to [dh, H] (column c·8 + h), so the
+/// eight heads of one (query, key) pair sit in one `SIMD8<Float>`: scores are dh vector multiply-adds, the
+/// softmax runs on eight lanes (`SIMDMath.expNegative`), and the weighted sum of values is dh vector
+/// multiply-adds. The probabilities cache keeps the generic layout [B, pairs, H], so both paths are
+/// interchangeable; the generic loops remain the reference twin (tests compare them).
+extension MaskedAttention {
+    typealias V8 = SIMD8<Float>
+
+    @inline(__always) static func load8(_ p: UnsafePointer<Float>) -> V8 { UnsafeRawPointer(p).loadUnaligned(as: V8.self) }
+    @inline(__always) static func store8(_ v: V8, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self)
+    }
+
+    /// y[r, c·8 + h] = scale · x[r, h·dh + c] for R rows of width 8·dh.
+    static func interleave(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows R: Int, dh: Int, scale: Float = 1) {
+        let d = 8 * dh
+        for r in 0..<R {
+            let xr = x + r * d, yr = y + r * d
+            for h in 0..<8 { for c in 0..<dh { yr[c * 8 + h] = scale * xr[h * dh + c] } }
+        }
+    }
+
+    /// y[r, h·dh + c] += scale · x[r, c·8 + h] (the inverse of `interleave`, accumulating).
+    static func deinterleaveAdd(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows R: Int, dh: Int, scale: Float = 1) {
+        let d = 8 * dh
+        for r in 0..<R {
+            let xr = x + r * d, yr = y + r * d
+            for h in 0..<8 { for c in 0..<dh { yr[h * dh + c] += scale * xr[c * 8 + h] } }
+        }
+    }
+
+    static func forwardEightHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                                  out: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>,
+                                  keep: UnsafeMutablePointer<Float>?, dropout: Dropout?, stream: UInt64,
+                                  pattern: AttentionPattern, batch B: Int, width d: Int, batchOffset: Int) {
+        let L = pattern.length, dh = d / 8, P = pattern.pairCount, R = B * L
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 3 * R * d + d + 8)
+        defer { buffer.deallocate() }
+        let qp = buffer, kp = buffer + R * d, vp = buffer + 2 * R * d, acc = buffer + 3 * R * d, dropped = acc + d
+        interleave(q, qp, rows: R, dh: dh, scale: 1 / Float(dh).squareRoot())
+        interleave(k, kp, rows: R, dh: dh)
+        interleave(v, vp, rows: R, dh: dh)
+        let one = V8(repeating: 1)
+        pattern.rowStart.withUnsafeBufferPointer { start in
+            pattern.keys.withUnsafeBufferPointer { keys in
+                for b in 0..<B {
+                    let probs = probabilities + b * P * 8
+                    let base = b * L
+                    for i in 0..<L {
+                        let qi = qp + (base + i) * d
+                        let s = start[i], e = start[i + 1]
+                        var mx = V8(repeating: -Float.infinity)
+                        for t in s..<e {
+                            let kj = kp + (base + keys[t]) * d
+                            var a = V8()
+                            for c in 0..<dh { a = a + load8(qi + 8 * c) * load8(kj + 8 * c) }
+                            store8(a, probs + t * 8)
+                            mx = mx.replacing(with: a, where: a .> mx)
+                        }
+                        var sum = V8()
+                        for t in s..<e {
+                            let x = SIMDMath.expNegative(mx - load8(probs + t * 8))
+                            store8(x, probs + t * 8)
+                            sum = sum + x
+                        }
+                        let inv = one / sum
+                        for c in 0..<dh { store8(V8(), acc + 8 * c) }
+                        for t in s..<e {
+                            let row = probs + t * 8
+                            var w = load8(row) * inv
+                            store8(w, row)
+                            if let dropout, let keep {
+                                dropout.forward(row, dropped, keep: keep + b * P * 8 + t * 8, count: 8, stream: stream,
+                                                offset: ((batchOffset + b) * P + t) * 8)
+                                w = load8(dropped)
+                            }
+                            let vj = vp + (base + keys[t]) * d
+                            for c in 0..<dh { store8(load8(acc + 8 * c) + w * load8(vj + 8 * c), acc + 8 * c) }
+                        }
+                        let oi = out + (base + i) * d
+                        for h in 0..<8 { for c in 0..<dh { oi[h * dh + c] = acc[c * 8 + h] } }
+                    }
+                }
+            }
+        }
+    }
+
+    static func backwardEightHeads(dOut: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
+                                   v: UnsafePointer<Float>, probabilities: UnsafePointer<Float>,
+                                   keep: UnsafePointer<Float>?, dropout: Dropout?,
+                                   dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
+                                   pattern: AttentionPattern, batch B: Int, width d: Int) {
+        let L = pattern.length, dh = d / 8, P = pattern.pairCount, R = B * L
+        let scale = 1 / Float(dh).squareRoot()
+        let keepScale = V8(repeating: dropout.map { 1 / (1 - $0.p) } ?? 1)
+        let maxRow = (0..<L).map { pattern.rowStart[$0 + 1] - pattern.rowStart[$0] }.max() ?? 0
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 7 * R * d + 8 * maxRow + 8)
+        defer { buffer.deallocate() }
+        let dop = buffer, qp = buffer + R * d, kp = buffer + 2 * R * d, vp = buffer + 3 * R * d
+        let dqp = buffer + 4 * R * d, dkp = buffer + 5 * R * d, dvp = buffer + 6 * R * d, dp = buffer + 7 * R * d
+        interleave(dOut, dop, rows: R, dh: dh)
+        interleave(q, qp, rows: R, dh: dh, scale: scale)
+        interleave(k, kp, rows: R, dh: dh)
+        interleave(v, vp, rows: R, dh: dh)
+        dqp.initialize(repeating: 0, count: 3 * R * d)
+        pattern.rowStart.withUnsafeBufferPointer { start in
+            pattern.keys.withUnsafeBufferPointer { keys in
+                for b in 0..<B {
+                    let probs = probabilities + b * P * 8
+                    let keepB = keep.map { $0 + b * P * 8 }
+                    let base = b * L
+                    for i in 0..<L {
+                        let s = start[i], e = start[i + 1]
+                        let doi = dop + (base + i) * d
+                        // g_j = (dout_i · v_j) per head · keep/(1−p); dv_j += p̃_j dout_i; dot = Σ_j g_j p_j
+                        var dot = V8()
+                        for t in s..<e {
+                            let p = load8(probs + t * 8)
+                            let kf = keepB.map { load8($0 + t * 8) * keepScale } ?? keepScale
+                            let w = p * kf
+                            let j = (base + keys[t]) * d
+                            let vj = vp + j, dvj = dvp + j
+                            var g = V8()
+                            for c in 0..<dh {
+                                let o = load8(doi + 8 * c)
+                                store8(load8(dvj + 8 * c) + w * o, dvj + 8 * c)
+                                g = g + o * load8(vj + 8 * c)
+                            }
+                            g = g * kf
+                            store8(g, dp + (t - s) * 8)
+                            dot = dot + g * p
+                        }
+                        // softmax backward ds = p (g − dot); s = q'·k with q' = q/√dh
+                        let qi = qp + (base + i) * d, dqi = dqp + (base + i) * d
+                        for t in s..<e {
+                            let ds = load8(probs + t * 8) * (load8(dp + (t - s) * 8) - dot)
+                            let j = (base + keys[t]) * d
+                            let kj = kp + j, dkj = dkp + j
+                            for c in 0..<dh {
+                                store8(load8(dqi + 8 * c) + ds * load8(kj + 8 * c), dqi + 8 * c)
+                                store8(load8(dkj + 8 * c) + ds * load8(qi + 8 * c), dkj + 8 * c)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        deinterleaveAdd(dqp, dq, rows: R, dh: dh, scale: scale)
+        deinterleaveAdd(dkp, dk, rows: R, dh: dh)
+        deinterleaveAdd(dvp, dv, rows: R, dh: dh)
+    }
+}
