@@ -34,7 +34,7 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Bench/eccbench", swiftSettings: optimize),
         .executableTarget(
-            name: "Benchmarks", dependencies: ["GF2", "Codes", "Channels", "Neural"],
+            name: "Benchmarks", dependencies: ["GF2", "Codes", "Channels", "Neural", "ECCT"],
             path: "Bench/Benchmarks", swiftSettings: optimize),
         .testTarget(name: "GF2Tests", dependencies: ["GF2", "Channels"], path: "Tests/GF2Tests"),
         .testTarget(name: "CodesTests", dependencies: ["GF2", "Codes", "Channels"],

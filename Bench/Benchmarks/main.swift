@@ -9,7 +9,7 @@ import Neural
 
 OpenBLASCore.ensureCoreType()
 let quick = CommandLine.arguments.contains("--quick")
-/// `--only NAME` runs the sections whose name contains NAME (gf2, gaussian, bp, osd, lbp, peer, train).
+/// `--only NAME` runs the sections whose name contains NAME (gf2, gaussian, bp, osd, lbp, peer, train, infer).
 let only: String? = CommandLine.arguments.firstIndex(of: "--only").flatMap {
     $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
 }
@@ -150,9 +150,8 @@ if !enabled("peer") {
     try? FileManager.default.removeItem(at: dir)
 }
 
-// 5. Neural engine: training step of an ECCT-shaped model, with PyTorch as the peer.
-if enabled("train") {
-    let torchScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("peers/torch_ecct_step.py").path
-    try TrainingBenchmark.run(quick: quick, script: torchScript)
-}
+// 5. Neural engine: training step of an ECCT-shaped model, and ECCT inference, with PyTorch as the peer.
+let torchScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("peers/torch_ecct_step.py").path
+if enabled("train") { try TrainingBenchmark.run(quick: quick, script: torchScript) }
+if enabled("infer") { try InferenceBenchmark.run(quick: quick, script: torchScript) }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Peer benchmark: an ECCT-shaped model (DESIGN.md §3) in PyTorch, training step = forward + backward + Adam.
-Usage: torch_ecct_step.py MASK.txt LAYERS WIDTH OUTPUTS BATCH STEPS [THREADS]
-MASK.txt: the (n+m)×(n+m) 0/1 attention mask (1 = may attend). Prints: samples_per_second."""
+"""Peer benchmark: an ECCT-shaped model (DESIGN.md §3) in PyTorch, training step = forward + backward + Adam,
+or with MODE = infer, evaluation-mode inference (no_grad) of batches.
+Usage: torch_ecct_step.py MASK.txt LAYERS WIDTH OUTPUTS BATCH STEPS [THREADS] [train|infer]
+MASK.txt: the (n+m)×(n+m) 0/1 attention mask (1 = may attend). Prints: samples (words) per second."""
 import sys, time, math
 import numpy as np
 import torch
@@ -10,6 +11,7 @@ import torch.nn.functional as F
 
 mask_path, N, d, n_out, B, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
 torch.set_num_threads(int(sys.argv[7]) if len(sys.argv) > 7 else 2)
+mode = sys.argv[8] if len(sys.argv) > 8 else "train"
 allowed = torch.tensor(np.loadtxt(mask_path, dtype=np.int64) > 0)
 L, H = allowed.shape[0], 8
 
@@ -57,7 +59,12 @@ def step():
     loss = F.binary_cross_entropy_with_logits(model(x), t)
     loss.backward()
     opt.step()
-for _ in range(3):
+if mode == "infer":
+    model.eval()
+    def step():
+        with torch.no_grad():
+            model(x)
+for _ in range(2):
     step()
 start = time.perf_counter()
 for _ in range(steps):

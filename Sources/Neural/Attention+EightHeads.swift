@@ -38,9 +38,10 @@ extension MaskedAttention {
                                   keep: UnsafeMutablePointer<Float>?, dropout: Dropout?, stream: UInt64,
                                   pattern: AttentionPattern, batch B: Int, width d: Int, batchOffset: Int) {
         let L = pattern.length, dh = d / 8, P = pattern.pairCount, R = B * L
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 3 * R * d + d + 8)
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 3 * R * d + d)
         defer { buffer.deallocate() }
-        let qp = buffer, kp = buffer + R * d, vp = buffer + 2 * R * d, acc = buffer + 3 * R * d, dropped = acc + d
+        let qp = buffer, kp = buffer + R * d, vp = buffer + 2 * R * d, acc = buffer + 3 * R * d
+        let keepScale = V8(repeating: dropout?.scale ?? 1)
         interleave(q, qp, rows: R, dh: dh, scale: 1 / Float(dh).squareRoot())
         interleave(k, kp, rows: R, dh: dh)
         interleave(v, vp, rows: R, dh: dh)
@@ -54,33 +55,55 @@ extension MaskedAttention {
                         let qi = qp + (base + i) * d
                         let s = start[i], e = start[i + 1]
                         var mx = V8(repeating: -Float.infinity)
-                        for t in s..<e {
-                            let kj = kp + (base + keys[t]) * d
-                            var a = V8()
-                            for c in 0..<dh { a = a + load8(qi + 8 * c) * load8(kj + 8 * c) }
-                            store8(a, probs + t * 8)
-                            mx = mx.replacing(with: a, where: a .> mx)
+                        if dh == 4 {
+                            let q0 = load8(qi), q1 = load8(qi + 8), q2 = load8(qi + 16), q3 = load8(qi + 24)
+                            for t in s..<e {
+                                let kj = kp + (base + keys[t]) * 32
+                                let a = (q0 * load8(kj) + q1 * load8(kj + 8)) + (q2 * load8(kj + 16) + q3 * load8(kj + 24))
+                                store8(a, probs + t * 8)
+                                mx = mx.replacing(with: a, where: a .> mx)
+                            }
+                        } else {
+                            for t in s..<e {
+                                let kj = kp + (base + keys[t]) * d
+                                var a = V8()
+                                for c in 0..<dh { a = a + load8(qi + 8 * c) * load8(kj + 8 * c) }
+                                store8(a, probs + t * 8)
+                                mx = mx.replacing(with: a, where: a .> mx)
+                            }
                         }
+                        // p̂_j = e^{s_j − max}, Σ p̂_j and Σ p̂_j·keep_j/(1−p′)·v_j in one pass; normalised at the end
                         var sum = V8()
-                        for t in s..<e {
-                            let x = SIMDMath.expNegative(mx - load8(probs + t * 8))
-                            store8(x, probs + t * 8)
+                        @inline(__always) func weight(_ t: Int) -> V8 {
+                            let row = probs + t * 8
+                            let x = SIMDMath.expNegative(mx - load8(row))
+                            store8(x, row)
                             sum = sum + x
+                            guard let dropout, let keep else { return x }
+                            let flags = dropout.keepFlags8(stream: stream, index: ((batchOffset + b) * P + t) * 8)
+                            store8(flags, keep + b * P * 8 + t * 8)
+                            return x * flags * keepScale
+                        }
+                        if dh == 4 {
+                            var a0 = V8(), a1 = V8(), a2 = V8(), a3 = V8()
+                            for t in s..<e {
+                                let w = weight(t)
+                                let vj = vp + (base + keys[t]) * 32
+                                a0 = a0 + w * load8(vj); a1 = a1 + w * load8(vj + 8)
+                                a2 = a2 + w * load8(vj + 16); a3 = a3 + w * load8(vj + 24)
+                            }
+                            store8(a0, acc); store8(a1, acc + 8); store8(a2, acc + 16); store8(a3, acc + 24)
+                        } else {
+                            for c in 0..<dh { store8(V8(), acc + 8 * c) }
+                            for t in s..<e {
+                                let w = weight(t)
+                                let vj = vp + (base + keys[t]) * d
+                                for c in 0..<dh { store8(load8(acc + 8 * c) + w * load8(vj + 8 * c), acc + 8 * c) }
+                            }
                         }
                         let inv = one / sum
-                        for c in 0..<dh { store8(V8(), acc + 8 * c) }
-                        for t in s..<e {
-                            let row = probs + t * 8
-                            var w = load8(row) * inv
-                            store8(w, row)
-                            if let dropout, let keep {
-                                dropout.forward(row, dropped, keep: keep + b * P * 8 + t * 8, count: 8, stream: stream,
-                                                offset: ((batchOffset + b) * P + t) * 8)
-                                w = load8(dropped)
-                            }
-                            let vj = vp + (base + keys[t]) * d
-                            for c in 0..<dh { store8(load8(acc + 8 * c) + w * load8(vj + 8 * c), acc + 8 * c) }
-                        }
+                        for c in 0..<dh { store8(load8(acc + 8 * c) * inv, acc + 8 * c) }
+                        for t in s..<e { store8(load8(probs + t * 8) * inv, probs + t * 8) }
                         let oi = out + (base + i) * d
                         for h in 0..<8 { for c in 0..<dh { oi[h * dh + c] = acc[c * 8 + h] } }
                     }
@@ -96,7 +119,7 @@ extension MaskedAttention {
                                    pattern: AttentionPattern, batch B: Int, width d: Int) {
         let L = pattern.length, dh = d / 8, P = pattern.pairCount, R = B * L
         let scale = 1 / Float(dh).squareRoot()
-        let keepScale = V8(repeating: dropout.map { 1 / (1 - $0.p) } ?? 1)
+        let keepScale = V8(repeating: dropout.map { $0.scale } ?? 1)
         let maxRow = (0..<L).map { pattern.rowStart[$0 + 1] - pattern.rowStart[$0] }.max() ?? 0
         let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 7 * R * d + 8 * maxRow + 8)
         defer { buffer.deallocate() }

@@ -116,7 +116,7 @@ public enum MaskedAttention {
         }
         let L = pattern.length, dh = d / H, P = pattern.pairCount
         let scale = 1 / Float(dh).squareRoot()
-        let keepScale: Float = dropout.map { 1 / (1 - $0.p) } ?? 1
+        let keepScale: Float = dropout.map { $0.scale } ?? 1
         let maxRow = (0..<L).map { pattern.rowStart[$0 + 1] - pattern.rowStart[$0] }.max() ?? 0
         let dp = UnsafeMutablePointer<Float>.allocate(capacity: max(1, maxRow * H))
         let prod = UnsafeMutablePointer<Float>.allocate(capacity: d)

@@ -8,6 +8,17 @@ public enum LayerNormKernel {
     public static func forward(x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
                                rstd: UnsafeMutablePointer<Float>, rows: Int, channels C: Int) {
+        if C % 8 == 0 {
+            forwardEightLanes(x: x, gamma: gamma, beta: beta, y: y, mean: mean, rstd: rstd, rows: rows, channels: C)
+        } else {
+            forwardReference(x: x, gamma: gamma, beta: beta, y: y, mean: mean, rstd: rstd, rows: rows, channels: C)
+        }
+    }
+
+    /// Scalar twin of `forward`.
+    public static func forwardReference(x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+                                        y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
+                                        rstd: UnsafeMutablePointer<Float>, rows: Int, channels C: Int) {
         for r in 0..<rows {
             let xr = x + r * C, yr = y + r * C
             var m: Float = 0
@@ -27,6 +38,18 @@ public enum LayerNormKernel {
                                 mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                                 dx: UnsafeMutablePointer<Float>, dGamma: UnsafeMutablePointer<Float>,
                                 dBeta: UnsafeMutablePointer<Float>, rows: Int, channels C: Int) {
+        if C % 8 == 0 {
+            backwardEightLanes(dy: dy, x: x, gamma: gamma, mean: mean, rstd: rstd, dx: dx, dGamma: dGamma, dBeta: dBeta, rows: rows, channels: C)
+        } else {
+            backwardReference(dy: dy, x: x, gamma: gamma, mean: mean, rstd: rstd, dx: dx, dGamma: dGamma, dBeta: dBeta, rows: rows, channels: C)
+        }
+    }
+
+    /// Scalar twin of `backward`.
+    public static func backwardReference(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
+                                         mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
+                                         dx: UnsafeMutablePointer<Float>, dGamma: UnsafeMutablePointer<Float>,
+                                         dBeta: UnsafeMutablePointer<Float>, rows: Int, channels C: Int) {
         for r in 0..<rows {
             let xr = x + r * C, dyr = dy + r * C, dxr = dx + r * C
             let m = mean[r], s = rstd[r]

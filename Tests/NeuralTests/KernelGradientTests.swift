@@ -41,8 +41,9 @@ final class KernelGradientTests: XCTestCase {
     }
 
     func testLayerNorm() {
-        let N = 3, C = 6
-        gc.check("layernorm", inputs: [rand(N * C, scale: 2), rand(C), rand(C)], forward: { xs in
+      for C in [6, 16] {  // the scalar path and the eight-lane path
+        let N = 3
+        gc.check("layernorm C=\(C)", inputs: [rand(N * C, scale: 2), rand(C), rand(C)], forward: { xs in
             var mean = zeros(N), rstd = zeros(N)
             return zeros(N * C).mutated { LayerNormKernel.forward(x: xs[0], gamma: xs[1], beta: xs[2], y: $0, mean: &mean, rstd: &rstd, rows: N, channels: C) }
         }, backward: { xs, dy in
@@ -52,6 +53,21 @@ final class KernelGradientTests: XCTestCase {
             LayerNormKernel.backward(dy: dy, x: xs[0], gamma: xs[1], mean: mean, rstd: rstd, dx: &dx, dGamma: &dg, dBeta: &db, rows: N, channels: C)
             return [dx, dg, db]
         })
+      }
+        // the eight-lane kernels against their scalar twins
+        do {
+            let N = 5, C = 32
+            let x = rand(N * C, scale: 3), g = rand(C), b = rand(C), dy = rand(N * C)
+            var m1 = zeros(N), r1 = zeros(N), m2 = zeros(N), r2 = zeros(N), y1 = zeros(N * C), y2 = zeros(N * C)
+            LayerNormKernel.forward(x: x, gamma: g, beta: b, y: &y1, mean: &m1, rstd: &r1, rows: N, channels: C)
+            LayerNormKernel.forwardReference(x: x, gamma: g, beta: b, y: &y2, mean: &m2, rstd: &r2, rows: N, channels: C)
+            for i in 0..<(N * C) { XCTAssertEqual(y1[i], y2[i], accuracy: 1e-5) }
+            var dx1 = rand(N * C), dg1 = rand(C), db1 = rand(C)
+            var dx2 = dx1, dg2 = dg1, db2 = db1
+            LayerNormKernel.backward(dy: dy, x: x, gamma: g, mean: m1, rstd: r1, dx: &dx1, dGamma: &dg1, dBeta: &db1, rows: N, channels: C)
+            LayerNormKernel.backwardReference(dy: dy, x: x, gamma: g, mean: m2, rstd: r2, dx: &dx2, dGamma: &dg2, dBeta: &db2, rows: N, channels: C)
+            for (a, c) in [(dx1, dx2), (dg1, dg2), (db1, db2)] { for i in 0..<a.count { XCTAssertEqual(a[i], c[i], accuracy: 1e-4) } }
+        }
         // reference values: normalised rows have mean 0 and variance 1 (γ = 1, β = 0)
         let x = rand(2 * 8, scale: 3)
         var mean = zeros(2), rstd = zeros(2), y = zeros(16)
@@ -88,6 +104,17 @@ final class KernelGradientTests: XCTestCase {
         let g = zeros(2).mutated { Elementwise.geluForward([1, -0.5], $0, count: 2) }
         XCTAssertEqual(g[0], 0.8413447, accuracy: 1e-6)
         XCTAssertEqual(g[1], -0.1542687, accuracy: 1e-6)
+        // the vectorised GELU against its libm twin on [−12, 12] (odd count: exercises the partial last group)
+        let grid = (0...4801).map { Float($0) * 0.005 - 12 }
+        let dy = grid.map { _ in Float(1) }
+        let fast = zeros(grid.count).mutated { Elementwise.geluForward(grid, $0, count: grid.count) }
+        let slow = zeros(grid.count).mutated { Elementwise.geluForwardReference(grid, $0, count: grid.count) }
+        let fastD = zeros(grid.count).mutated { Elementwise.geluBackward(grid, dy, $0, count: grid.count) }
+        let slowD = zeros(grid.count).mutated { Elementwise.geluBackwardReference(grid, dy, $0, count: grid.count) }
+        for i in 0..<grid.count {
+            XCTAssertEqual(fast[i], slow[i], accuracy: 4e-7 * max(1, abs(grid[i])), "gelu(\(grid[i]))")
+            XCTAssertEqual(fastD[i], slowD[i], accuracy: 6e-7, "gelu'(\(grid[i]))")
+        }
         XCTAssertEqual(Elementwise.sigmoid(-100), 0, accuracy: 1e-30)
         XCTAssertEqual(Elementwise.sigmoid(100), 1)
     }

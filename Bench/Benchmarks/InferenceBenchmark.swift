@@ -1,0 +1,46 @@
+import Codes
+import ECCT
+import Foundation
+import Neural
+
+/// ECCT inference throughput (evaluation mode, decisions included) against the PyTorch peer.
+enum InferenceBenchmark {
+    static func run(quick: Bool, script: String) throws {
+        let torchAvailable = Harness.shell(["python3", "-c", "import torch"]) != nil
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eccbench-infer-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        for (name, layers, d) in [("BCH-63-45", 2, 32), ("BCH-63-45", 6, 128), ("CCSDS-128-64", 2, 32)] {
+            let code = try Catalog.code(named: name)
+            let model = try ECCTModel(code: code, layers: layers, width: d, seed: 1)
+            let decoder = ECCTDecoder(model: model)
+            let words = quick ? 512 : (d == 32 ? 8192 : 2048)
+            let (_, llr) = makeFrames(code, count: words, ebn0: 4, seed: 3)
+            _ = decoderThroughput(decoder, code: code, llr: Array(llr[0..<(256 * code.n)]))
+            let (single, all) = decoderThroughput(decoder, code: code, llr: llr)
+            let pattern = model.network.encoder.config.pattern
+            let flops = TrainingBenchmark.forwardFLOPs(L: model.length, d: d, layers: layers, pairs: pattern.pairCount, outputs: code.n)
+            Harness.report("ECCT inference N=\(layers) d=\(d) \(name), 1 thread", single, "words/s")
+            Harness.report("ECCT inference N=\(layers) d=\(d) \(name), \(cores) threads", all, "words/s",
+                           String(format: "%.1f GFLOP/s", all * flops / 1e9))
+            if torchAvailable {
+                let maskPath = dir.appendingPathComponent("mask-\(name).txt").path
+                let L = model.length
+                let mask = AttentionMask(parityCheck: code.H)
+                let text = (0..<L).map { i in (0..<L).map { mask.allowed[i * L + $0] ? "1" : "0" }.joined(separator: " ") }.joined(separator: "\n")
+                try text.write(toFile: maskPath, atomically: true, encoding: .utf8)
+                let batches = quick ? 1 : (d == 32 ? 4 : 1)
+                if let out = Harness.shell(["python3", script, maskPath, String(layers), String(d), String(code.n), "2048",
+                                            String(batches), String(cores), "infer"]),
+                   let peer = Double(out.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                    Harness.report("peer PyTorch inference N=\(layers) d=\(d) \(name), batch 2048", peer, "words/s",
+                                   String(format: "ours %.1f× (%.1f GFLOP/s)", all / peer, peer * flops / 1e9))
+                } else {
+                    print("peer: torch_ecct_step.py infer failed")
+                }
+            }
+        }
+        if !torchAvailable { print("peer: torch is not installed (pip install torch) — PyTorch comparison skipped") }
+    }
+}
