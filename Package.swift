@@ -44,6 +44,6 @@ let package = Package(
         .testTarget(name: "NeuralTests", dependencies: ["Neural"], path: "Tests/NeuralTests"),
         .testTarget(name: "ECCTTests", dependencies: ["ECCT", "Codes", "Channels", "GF2", "Neural"], path: "Tests/ECCTTests",
                     resources: [.copy("Resources")]),
-        .testTarget(name: "CLITests", dependencies: ["eccbench"], path: "Tests/CLITests"),
+        .testTarget(name: "CLITests", dependencies: ["eccbench", "Neural"], path: "Tests/CLITests"),
     ]
 )

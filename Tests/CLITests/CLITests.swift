@@ -1,32 +1,8 @@
 import Foundation
 import XCTest
 
-/// Runs the built `eccbench` binary (next to the test bundle) as a subprocess.
+/// The `eccbench` command end to end: simulation outputs, seeds, errors, code listing.
 final class CLITests: XCTestCase {
-    struct Output { let status: Int32; let stdout: String; let stderr: String }
-
-    var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("eccbench")
-    }
-
-    func run(_ args: [String]) throws -> Output {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
-    func temp(_ name: String) -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eccbench-cli-\(getpid())")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent(name).path
-    }
-
     func testSimulationWritesJSONCSVAndPlot() throws {
         let json = temp("r.json"), csv = temp("r.csv"), svg = temp("r.svg")
         let r = try run(["--code", "hamming-7-4", "--decoders", "bp10,osd1", "--ebn0", "2:3:1", "--min-errors", "5",

@@ -1,0 +1,90 @@
+import Foundation
+import Neural
+import XCTest
+
+/// `eccbench train`, `infer` and the `ecct` decoder names, end to end.
+final class ECCTCommandTests: XCTestCase {
+    /// Test resources of the ECCT tests: the reference fixture (weights, inputs, logits) and its code.
+    func fixture(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ECCTTests/Resources/\(name)").path
+    }
+
+    func testInferReproducesReferenceLogits() throws {
+        let out = temp("logits.safetensors")
+        let r = try run(["infer", "--code", fixture("BCH_N63_K45.txt"), "--weights", fixture("weights.safetensors"),
+                         "--inputs", fixture("io.safetensors"), "--out", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("N = 2, d = 32"), r.stdout)
+        let logits = try XCTUnwrap(SafeTensors.read(path: out).tensors["logits"])
+        let expected = try XCTUnwrap(SafeTensors.read(path: fixture("io.safetensors")).tensors["logits"])
+        XCTAssertEqual(logits.shape, expected.shape)
+        let diff = zip(logits.values, expected.values).map { abs($0 - $1) }.max()!
+        XCTAssertLessThan(diff, 1e-4)
+        // sizes that disagree with the weights, and weights for another code
+        let wrong = try run(["infer", "--code", fixture("BCH_N63_K45.txt"), "--weights", fixture("weights.safetensors"),
+                             "--inputs", fixture("io.safetensors"), "--out", out, "--dim", "64"])
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(wrong.stderr.contains("d = 32, --dim says 64"), wrong.stderr)
+        let other = try run(["infer", "--code", "BCH-31-16", "--weights", fixture("weights.safetensors"),
+                             "--inputs", fixture("io.safetensors"), "--out", out])
+        XCTAssertNotEqual(other.status, 0)
+        XCTAssertTrue(other.stderr.contains("'src_embed' has 81 tokens"), other.stderr)
+    }
+
+    func testTrainingBadInputGivesClearErrors() throws {
+        let cases: [([String], String)] = [
+            (["train", "--dim", "12", "--out", temp("x.safetensors")], "multiple of 8"),
+            (["train", "--code", "NOPE-1-1", "--out", temp("x.safetensors")], "NOPE-1-1"),
+            (["train", "--lr", "-1", "--out", temp("x.safetensors")], "learning rate"),
+            (["train", "--resume", "--out", temp("missing.safetensors")], "does not exist"),
+            (["train", "--out", "/no/such/folder/m.safetensors"], "does not exist"),
+            (["--code", "HAMMING-7-4", "--decoders", "ecct"], "no shipped ECCT model for HAMMING-7-4"),
+            (["--code", "HAMMING-7-4", "--decoders", "ecct:/no/such.safetensors"], "does not exist"),
+        ]
+        for (args, message) in cases {
+            let r = try run(args)
+            XCTAssertNotEqual(r.status, 0, "\(args)")
+            XCTAssertTrue(r.stderr.contains(message), "\(args): \(r.stderr)")
+        }
+    }
+
+    /// A run killed with SIGKILL leaves a valid checkpoint; --resume finishes it with exactly the weights of an
+    /// uninterrupted run; the trained weights decode through `--decoders ecct:FILE`.
+    func testKilledRunResumesToTheSameWeights() throws {
+        let args = ["train", "--code", "HAMMING-7-4", "--layers", "1", "--dim", "8", "--epochs", "4", "--steps-per-epoch", "150",
+                    "--batch-size", "32", "--validation-words", "200", "--lr", "3e-3", "--threads", "2"]
+        let straight = temp("straight.safetensors"), killed = temp("killed.safetensors")
+        let s = try run(args + ["--out", straight])
+        XCTAssertEqual(s.status, 0, s.stderr)
+        XCTAssertTrue(s.stdout.contains("finished after 600 of 600 steps"), s.stdout)
+
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args + ["--out", killed]
+        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+        try p.run()
+        let start = Date()
+        while !FileManager.default.fileExists(atPath: killed), Date().timeIntervalSince(start) < 60 { usleep(2000) }
+        usleep(150_000)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let (_, meta) = try SafeTensors.read(path: killed)
+        XCTAssertNotNil(meta["state"], "the checkpoint left by the kill is complete")
+        let r = try run(["train", "--code", "HAMMING-7-4", "--resume", "--out", killed, "--threads", "2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("resuming") && r.stdout.contains("finished after 600 of 600 steps"), r.stdout)
+        let a = try SafeTensors.read(path: straight).tensors, b = try SafeTensors.read(path: killed).tensors
+        XCTAssertEqual(Set(a.keys), Set(b.keys))
+        for (name, t) in a { XCTAssertEqual(t, b[name], name) }
+
+        let resumeChange = try run(["train", "--code", "HAMMING-7-4", "--resume", "--out", killed, "--lr", "1e-2"])
+        XCTAssertNotEqual(resumeChange.status, 0)
+        XCTAssertTrue(resumeChange.stderr.contains("--lr cannot change a run being resumed"), resumeChange.stderr)
+
+        let sim = try run(["--code", "HAMMING-7-4", "--decoders", "ecct:\(straight)", "--ebn0", "4", "--min-errors", "10",
+                           "--min-frames", "2000", "--max-frames", "2000"])
+        XCTAssertEqual(sim.status, 0, sim.stderr)
+        XCTAssertTrue(sim.stdout.contains("ecct:"), sim.stdout)
+    }
+}

@@ -1,0 +1,59 @@
+import Codes
+import ECCT
+import Foundation
+import Neural
+import XCTest
+
+/// scripts/export_ecct_weights.py on a PyTorch checkpoint shaped like the reference's (runs when torch imports).
+final class ExportScriptTests: XCTestCase {
+    func python(_ args: [String]) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3"] + args
+        let pipe = Pipe()
+        p.standardOutput = pipe; p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func testExportedStateDictLoadsWithTheSameValues() throws {
+        guard (try? python(["-c", "import torch"]))?.status == 0 else { throw XCTSkip("PyTorch is not installed") }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/export_ecct_weights.py").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ecct-export-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let code = try Catalog.code(named: "HAMMING-7-4")
+        let model = try ECCTModel(code: code, layers: 2, width: 8, seed: 7)
+        let ours = dir.appendingPathComponent("ours.safetensors").path
+        try SafeTensors.write(model.network.parameters.tensors, to: ours)
+        // a DataParallel-style state_dict inside {'state_dict': …}, with the reference's boolean mask buffer
+        let checkpoint = dir.appendingPathComponent("ref.pt").path
+        let make = """
+            import json, struct, sys, numpy as np, torch, collections
+            raw = open(sys.argv[1], 'rb').read(); n = struct.unpack('<Q', raw[:8])[0]; h = json.loads(raw[8:8 + n])
+            sd = collections.OrderedDict()
+            for k, v in h.items():
+                if k == '__metadata__': continue
+                a, b = v['data_offsets']
+                sd['module.' + k] = torch.from_numpy(np.frombuffer(raw[8 + n + a:8 + n + b], dtype='<f4').reshape(v['shape']).copy())
+            sd['module.src_mask'] = torch.ones(10, 10, dtype=torch.bool)
+            torch.save({'state_dict': sd, 'epoch': 3}, sys.argv[2])
+            """
+        let made = try python(["-c", make, ours, checkpoint])
+        XCTAssertEqual(made.status, 0, made.output)
+        let exported = dir.appendingPathComponent("exported.safetensors").path
+        let run = try python([script, checkpoint, exported])
+        XCTAssertEqual(run.status, 0, run.output)
+        XCTAssertTrue(run.output.contains("N = 2, d = 8") && run.output.contains("src_mask"), run.output)
+        let loaded = try ECCTModel.load(code: code, weightsAt: exported)
+        XCTAssertEqual(loaded.network.parameters.values, model.network.parameters.values)
+        // a file that holds no state_dict gets a clear error
+        let bad = dir.appendingPathComponent("bad.pt").path
+        XCTAssertEqual(try python(["-c", "import torch, sys; torch.save({'x': 1}, sys.argv[1])", bad]).status, 0)
+        let failed = try python([script, bad, dir.appendingPathComponent("never.safetensors").path])
+        XCTAssertNotEqual(failed.status, 0)
+        XCTAssertTrue(failed.output.contains("cannot find a state_dict"), failed.output)
+    }
+}

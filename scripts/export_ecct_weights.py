@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Convert a reference ECCT checkpoint (PyTorch) into the safetensors file `eccbench` loads.
+
+Usage:
+  export_ecct_weights.py CHECKPOINT OUT.safetensors [--reference-dir DIR]
+
+CHECKPOINT is what the reference code saved with torch.save: the whole model (pickled; its classes must be
+importable, so pass the reference repository with --reference-dir), or a state_dict, or a dict holding one
+under 'state_dict' / 'model_state_dict' / 'model'. A 'module.' prefix (DataParallel) is removed. Floating-point
+tensors are written as F32 under their reference names (../shared/reference/ecct-weights.md); non-float
+buffers such as the attention mask are left out (eccbench rebuilds the mask from H). The file is written
+atomically (temporary file + rename). Then: eccbench --code CODE --decoders ecct:OUT.safetensors
+"""
+import argparse
+import json
+import os
+import struct
+import sys
+import tempfile
+
+
+def state_dict_of(obj):
+    import torch
+    if isinstance(obj, torch.nn.Module):
+        return obj.state_dict()
+    if isinstance(obj, dict):
+        for key in ("state_dict", "model_state_dict", "model"):
+            if key in obj:
+                return state_dict_of(obj[key])
+        if all(isinstance(v, torch.Tensor) for v in obj.values()):
+            return obj
+    raise SystemExit(f"error: cannot find a state_dict in the checkpoint (found {type(obj).__name__}"
+                     + (f" with keys {sorted(obj)[:8]}" if isinstance(obj, dict) else "") + ")")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("checkpoint")
+    parser.add_argument("out")
+    parser.add_argument("--reference-dir", help="folder of the reference code, for unpickling whole models")
+    args = parser.parse_args()
+    try:
+        import torch
+    except ImportError:
+        raise SystemExit("error: this script needs PyTorch (pip install torch)")
+    if args.reference_dir:
+        sys.path.insert(0, os.path.abspath(args.reference_dir))
+        sys.path.insert(0, os.path.dirname(os.path.abspath(args.reference_dir)))
+    try:
+        obj = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
+    except ModuleNotFoundError as e:
+        raise SystemExit(f"error: {args.checkpoint}: the pickled model needs module '{e.name}'; "
+                         "pass the reference code's folder with --reference-dir")
+    except Exception as e:
+        raise SystemExit(f"error: {args.checkpoint}: cannot load: {e}")
+    tensors, skipped = {}, []
+    for name, value in state_dict_of(obj).items():
+        name = name[len("module."):] if name.startswith("module.") else name
+        if not value.is_floating_point():
+            skipped.append(name)
+            continue
+        tensors[name] = value.detach().to(torch.float32).contiguous().cpu().numpy()
+    if "src_embed" not in tensors:
+        raise SystemExit(f"error: {args.checkpoint}: no 'src_embed' tensor; names found: {sorted(tensors)[:10]}")
+    header, offset = {}, 0
+    for name in sorted(tensors):
+        nbytes = tensors[name].size * 4
+        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + nbytes]}
+        offset += nbytes
+    header["__metadata__"] = {"source": os.path.basename(args.checkpoint), "exported_by": "scripts/export_ecct_weights.py"}
+    blob = json.dumps(header, separators=(",", ":")).encode()
+    blob += b" " * (-len(blob) % 8)
+    folder = os.path.dirname(os.path.abspath(args.out))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".export-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(struct.pack("<Q", len(blob)))
+            f.write(blob)
+            for name in sorted(tensors):
+                f.write(tensors[name].astype("<f4").tobytes())
+        os.replace(tmp, args.out)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    layers = len({n.split(".")[2] for n in tensors if n.startswith("decoder.layers.")})
+    print(f"{args.out}: {len(tensors)} tensors, N = {layers}, d = {tensors['src_embed'].shape[1]}, "
+          f"n + m = {tensors['src_embed'].shape[0]}" + (f"; left out non-float {skipped}" if skipped else ""))
+
+
+if __name__ == "__main__":
+    main()
