@@ -36,10 +36,9 @@ extension MaskedAttention {
     static func forwardEightHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                                   out: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>,
                                   keep: UnsafeMutablePointer<Float>?, dropout: Dropout?, stream: UInt64,
-                                  pattern: AttentionPattern, batch B: Int, width d: Int, batchOffset: Int) {
+                                  pattern: AttentionPattern, batch B: Int, width d: Int, batchOffset: Int,
+                                  scratch buffer: UnsafeMutablePointer<Float>) {
         let L = pattern.length, dh = d / 8, P = pattern.pairCount, R = B * L
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 3 * R * d + d)
-        defer { buffer.deallocate() }
         let qp = buffer, kp = buffer + R * d, vp = buffer + 2 * R * d, acc = buffer + 3 * R * d
         let keepScale = V8(repeating: dropout?.scale ?? 1)
         interleave(q, qp, rows: R, dh: dh, scale: 1 / Float(dh).squareRoot())
@@ -116,13 +115,11 @@ extension MaskedAttention {
                                    v: UnsafePointer<Float>, probabilities: UnsafePointer<Float>,
                                    keep: UnsafePointer<Float>?, dropout: Dropout?,
                                    dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
-                                   pattern: AttentionPattern, batch B: Int, width d: Int) {
+                                   pattern: AttentionPattern, batch B: Int, width d: Int,
+                                   scratch buffer: UnsafeMutablePointer<Float>) {
         let L = pattern.length, dh = d / 8, P = pattern.pairCount, R = B * L
         let scale = 1 / Float(dh).squareRoot()
         let keepScale = V8(repeating: dropout.map { $0.scale } ?? 1)
-        let maxRow = (0..<L).map { pattern.rowStart[$0 + 1] - pattern.rowStart[$0] }.max() ?? 0
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 7 * R * d + 8 * maxRow + 8)
-        defer { buffer.deallocate() }
         let dop = buffer, qp = buffer + R * d, kp = buffer + 2 * R * d, vp = buffer + 3 * R * d
         let dqp = buffer + 4 * R * d, dkp = buffer + 5 * R * d, dvp = buffer + 6 * R * d, dp = buffer + 7 * R * d
         interleave(dOut, dop, rows: R, dh: dh)

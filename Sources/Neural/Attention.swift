@@ -40,12 +40,15 @@ public struct AttentionPattern: Sendable, Equatable {
 public enum MaskedAttention {
     public static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                                out: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>,
-                               keep: UnsafeMutablePointer<Float>?, dropout: Dropout?, stream: UInt64,
+                               keep: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>? = nil,
+                               dropout: Dropout?, stream: UInt64,
                                pattern: AttentionPattern, batch B: Int, heads H: Int, width d: Int,
                                batchOffset: Int = 0, generic: Bool = false) {
         if H == 8 && !generic {
-            forwardEightHeads(q: q, k: k, v: v, out: out, probabilities: probabilities, keep: keep, dropout: dropout,
-                              stream: stream, pattern: pattern, batch: B, width: d, batchOffset: batchOffset)
+            withScratch(scratch, count: scratchCount(batch: B, heads: H, width: d, pattern: pattern)) {
+                forwardEightHeads(q: q, k: k, v: v, out: out, probabilities: probabilities, keep: keep, dropout: dropout,
+                                  stream: stream, pattern: pattern, batch: B, width: d, batchOffset: batchOffset, scratch: $0)
+            }
             return
         }
         let L = pattern.length, dh = d / H, P = pattern.pairCount
@@ -106,12 +109,14 @@ public enum MaskedAttention {
     /// Accumulates dq, dk, dv from dOut, using the cached probabilities (and keep flags with dropout).
     public static func backward(dOut: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
                                 v: UnsafePointer<Float>, probabilities: UnsafePointer<Float>,
-                                keep: UnsafePointer<Float>?, dropout: Dropout?,
+                                keep: UnsafePointer<Float>?, dropout: Dropout?, scratch: UnsafeMutablePointer<Float>? = nil,
                                 dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
                                 pattern: AttentionPattern, batch B: Int, heads H: Int, width d: Int, generic: Bool = false) {
         if H == 8 && !generic {
-            backwardEightHeads(dOut: dOut, q: q, k: k, v: v, probabilities: probabilities, keep: keep, dropout: dropout,
-                               dq: dq, dk: dk, dv: dv, pattern: pattern, batch: B, width: d)
+            withScratch(scratch, count: scratchCount(batch: B, heads: H, width: d, pattern: pattern)) {
+                backwardEightHeads(dOut: dOut, q: q, k: k, v: v, probabilities: probabilities, keep: keep, dropout: dropout,
+                                   dq: dq, dk: dk, dv: dv, pattern: pattern, batch: B, width: d, scratch: $0)
+            }
             return
         }
         let L = pattern.length, dh = d / H, P = pattern.pairCount
@@ -165,6 +170,20 @@ public enum MaskedAttention {
                 }
             }
         }
+    }
+
+    /// Floats of scratch the kernels need for a batch (callers that run them repeatedly keep one buffer).
+    public static func scratchCount(batch B: Int, heads H: Int, width d: Int, pattern: AttentionPattern) -> Int {
+        guard H == 8 else { return 0 }
+        let maxRow = (0..<pattern.length).map { pattern.rowStart[$0 + 1] - pattern.rowStart[$0] }.max() ?? 0
+        return 7 * B * pattern.length * d + 8 * maxRow + d
+    }
+
+    static func withScratch(_ given: UnsafeMutablePointer<Float>?, count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) {
+        if let given { body(given); return }
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
+        defer { p.deallocate() }
+        body(p)
     }
 
     /// Dense reference twin (no dropout): scores over all pairs, masked ones set to −1e9 before the softmax.

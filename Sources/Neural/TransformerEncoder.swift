@@ -99,6 +99,7 @@ public struct TransformerEncoder: Sendable {
             LinearKernel.forward(x: a.ln1, weight: p + o.kW, bias: p + o.kB, y: a.k, rows: R, inFeatures: d, outFeatures: d)
             LinearKernel.forward(x: a.ln1, weight: p + o.vW, bias: p + o.vB, y: a.v, rows: R, inFeatures: d, outFeatures: d)
             MaskedAttention.forward(q: a.q, k: a.k, v: a.v, out: a.att, probabilities: a.probs, keep: dropout == nil ? nil : a.keep,
+                                    scratch: ws.attentionScratch,
                                     dropout: dropout, stream: step &* 1024 &+ UInt64(i), pattern: c.pattern, batch: B,
                                     heads: c.heads, width: d, batchOffset: batchOffset)
             LinearKernel.forward(x: a.att, weight: p + o.oW, bias: p + o.oB, y: a.xMid, rows: R, inFeatures: d, outFeatures: d)
@@ -159,7 +160,7 @@ public struct TransformerEncoder: Sendable {
             ws.gradK.initialize(repeating: 0, count: R * d)
             ws.gradV.initialize(repeating: 0, count: R * d)
             MaskedAttention.backward(dOut: ws.gradAtt, q: a.q, k: a.k, v: a.v, probabilities: a.probs,
-                                     keep: ws.dropout == nil ? nil : a.keep, dropout: ws.dropout,
+                                     keep: ws.dropout == nil ? nil : a.keep, dropout: ws.dropout, scratch: ws.attentionScratch,
                                      dq: ws.gradQ, dk: ws.gradK, dv: ws.gradV, pattern: c.pattern, batch: B, heads: c.heads, width: d)
             ws.gradLN.initialize(repeating: 0, count: R * d)
             LinearKernel.backward(dy: ws.gradQ, x: a.ln1, weight: p + o.qW, dx: ws.gradLN, dWeight: g + o.qW, dBias: g + o.qB, rows: R, inFeatures: d, outFeatures: d)
@@ -193,6 +194,8 @@ public final class EncoderWorkspace: @unchecked Sendable {
     let layers: [Layer]
     let input, midOut, midMean, midRstd, finalIn, finalMean, finalRstd: UnsafeMutablePointer<Float>
     let gradA, gradB, gradLN, gradAtt, gradQ, gradK, gradV, gradHidden, gradHidden2: UnsafeMutablePointer<Float>
+    /// Scratch of the attention kernels, reused by every call (no allocation, no page faults per step).
+    let attentionScratch: UnsafeMutablePointer<Float>
     var dropout: Dropout?
     private var owned: [UnsafeMutablePointer<Float>] = []
 
@@ -208,6 +211,7 @@ public final class EncoderWorkspace: @unchecked Sendable {
         input = buf(R * d); midOut = buf(R * d); midMean = buf(R); midRstd = buf(R); finalIn = buf(R * d); finalMean = buf(R); finalRstd = buf(R)
         gradA = buf(R * d); gradB = buf(R * d); gradLN = buf(R * d); gradAtt = buf(R * d)
         gradQ = buf(R * d); gradK = buf(R * d); gradV = buf(R * d); gradHidden = buf(R * 4 * d); gradHidden2 = buf(R * 4 * d)
+        attentionScratch = buf(MaskedAttention.scratchCount(batch: batch, heads: c.heads, width: d, pattern: c.pattern))
         self.owned = owned
     }
 
