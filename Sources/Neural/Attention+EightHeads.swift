@@ -136,6 +136,12 @@ extension MaskedAttention {
                     for i in 0..<L {
                         let s = start[i], e = start[i + 1]
                         let doi = dop + (base + i) * d
+                        if dh == 4 {
+                            backwardRowFourWide(doi: doi, qi: qp + (base + i) * 32, dqi: dqp + (base + i) * 32,
+                                                probs: probs, keep: keepB, keepScale: keepScale, keys: keys, s: s, e: e,
+                                                base: base, kp: kp, vp: vp, dkp: dkp, dvp: dvp, dp: dp)
+                            continue
+                        }
                         // g_j = (dout_i · v_j) per head · keep/(1−p); dv_j += p̃_j dout_i; dot = Σ_j g_j p_j
                         var dot = V8()
                         for t in s..<e {
@@ -172,5 +178,40 @@ extension MaskedAttention {
         deinterleaveAdd(dqp, dq, rows: R, dh: dh, scale: scale)
         deinterleaveAdd(dkp, dk, rows: R, dh: dh)
         deinterleaveAdd(dvp, dv, rows: R, dh: dh)
+    }
+
+    /// One query row of `backwardEightHeads` for dh = 4 (d = 32), with dout_i, q′_i and dq_i in registers.
+    @inline(__always)
+    static func backwardRowFourWide(doi: UnsafePointer<Float>, qi: UnsafePointer<Float>, dqi: UnsafeMutablePointer<Float>,
+                                    probs: UnsafePointer<Float>, keep: UnsafePointer<Float>?, keepScale: V8,
+                                    keys: UnsafeBufferPointer<Int>, s: Int, e: Int, base: Int,
+                                    kp: UnsafePointer<Float>, vp: UnsafePointer<Float>,
+                                    dkp: UnsafeMutablePointer<Float>, dvp: UnsafeMutablePointer<Float>, dp: UnsafeMutablePointer<Float>) {
+        let o0 = load8(doi), o1 = load8(doi + 8), o2 = load8(doi + 16), o3 = load8(doi + 24)
+        var dot = V8()
+        for t in s..<e {
+            let p = load8(probs + t * 8)
+            let kf = keep.map { load8($0 + t * 8) * keepScale } ?? keepScale
+            let w = p * kf
+            let j = (base + keys[t]) * 32
+            let vj = vp + j, dvj = dvp + j
+            store8(load8(dvj) + w * o0, dvj); store8(load8(dvj + 8) + w * o1, dvj + 8)
+            store8(load8(dvj + 16) + w * o2, dvj + 16); store8(load8(dvj + 24) + w * o3, dvj + 24)
+            let g = ((o0 * load8(vj) + o1 * load8(vj + 8)) + (o2 * load8(vj + 16) + o3 * load8(vj + 24))) * kf
+            store8(g, dp + (t - s) * 8)
+            dot = dot + g * p
+        }
+        let q0 = load8(qi), q1 = load8(qi + 8), q2 = load8(qi + 16), q3 = load8(qi + 24)
+        var a0 = V8(), a1 = V8(), a2 = V8(), a3 = V8()
+        for t in s..<e {
+            let ds = load8(probs + t * 8) * (load8(dp + (t - s) * 8) - dot)
+            let j = (base + keys[t]) * 32
+            let kj = kp + j, dkj = dkp + j
+            a0 = a0 + ds * load8(kj); a1 = a1 + ds * load8(kj + 8); a2 = a2 + ds * load8(kj + 16); a3 = a3 + ds * load8(kj + 24)
+            store8(load8(dkj) + ds * q0, dkj); store8(load8(dkj + 8) + ds * q1, dkj + 8)
+            store8(load8(dkj + 16) + ds * q2, dkj + 16); store8(load8(dkj + 24) + ds * q3, dkj + 24)
+        }
+        store8(load8(dqi) + a0, dqi); store8(load8(dqi + 8) + a1, dqi + 8)
+        store8(load8(dqi + 16) + a2, dqi + 16); store8(load8(dqi + 24) + a3, dqi + 24)
     }
 }
