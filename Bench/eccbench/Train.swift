@@ -133,7 +133,6 @@ struct Train: ParsableCommand {
         print(String(format: "%@ after %d of %d steps (%d samples seen). This session: %d samples in %.1f s = %.0f samples/s.",
                      outcome == .finished ? "finished" : "stopped by --minutes", trainer.state.step, trainer.totalSteps,
                      trainer.samplesSeen, samples, seconds, Double(samples) / max(seconds, 1e-9)))
-        if outcome == .finished, trainer.state.step % c.stepsPerEpoch != 0 { try trainer.save(to: out) }
         print("checkpoint: \(out)\(outcome == .outOfTime ? " (continue with --resume)" : "")")
     }
 

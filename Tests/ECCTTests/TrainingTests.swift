@@ -150,4 +150,26 @@ final class TrainingTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("batch size 0"), "\($0)")
         }
     }
+
+    /// Any code, including an H with redundant rows (m > n − k): one syndrome token per row, and the parameter
+    /// count of DESIGN.md §3: (n+m)d + N(12d² + 13d) + 2d [N > 1] + 2d + (d + 1) + (n+m)n + n.
+    func testAnyCodeAndSizeHaveTheDesignParameterCount() throws {
+        let hamming = try Catalog.code(named: "HAMMING-7-4")
+        var rows = (0..<3).map { r in (0..<7).map { UInt8(hamming.H[r, $0] ? 1 : 0) } }
+        rows.append((0..<7).map { rows[0][$0] ^ rows[1][$0] })      // a redundant check
+        let redundant = LinearCode(name: "redundant", parityCheck: BitMatrix(rows: rows))
+        XCTAssertEqual(redundant.m, 4); XCTAssertEqual(redundant.k, 4)
+        for (code, N, d) in [(redundant, 1, 8), (try Catalog.code(named: "CCSDS-128-64"), 2, 16), (try Catalog.code(named: "BCH-63-45"), 6, 128)] {
+            let model = try ECCTModel(code: code, layers: N, width: d)
+            let n = code.n, L = code.n + code.m
+            let expected = L * d + N * (12 * d * d + 13 * d) + (N > 1 ? 2 * d : 0) + 2 * d + (d + 1) + L * n + n
+            XCTAssertEqual(model.network.parameters.count, expected, "\(code.name) N=\(N) d=\(d)")
+        }
+        let model = try ECCTModel(code: redundant, layers: 1, width: 8)
+        let y: [Float] = [0.9, -0.2, 1.1, 0.7, -1.3, 0.4, 0.8]
+        var tokens = [Float](repeating: 0, count: 11)
+        model.tokens(channelOutput: y, batch: 1, into: &tokens)
+        XCTAssertEqual(Array(tokens[7...]).count, 4)
+        XCTAssertEqual(tokens[10], tokens[7] * tokens[8], "the redundant check's sign is the product of the two it sums")
+    }
 }
