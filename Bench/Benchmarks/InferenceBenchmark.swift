@@ -14,9 +14,16 @@ enum InferenceBenchmark {
         for (name, layers, d) in [("BCH-63-45", 2, 32), ("BCH-63-45", 6, 128), ("CCSDS-128-64", 2, 32)] {
             let code = try Catalog.code(named: name)
             let model = try ECCTModel(code: code, layers: layers, width: d, seed: 1)
-            let decoder = ECCTDecoder(model: model)
             let words = quick ? 512 : (d == 32 ? 8192 : 2048)
             let (_, llr) = makeFrames(code, count: words, ebn0: 4, seed: 3)
+            if name == "BCH-63-45" && d == 32 && !quick {
+                for chunk in [16, 32, 64, 128, 256] {
+                    let dec = ECCTDecoder(model: model, chunk: chunk)
+                    _ = decoderThroughput(dec, code: code, llr: Array(llr[0..<(256 * code.n)]))
+                    Harness.report("  chunk \(chunk) words, \(cores) threads", decoderThroughput(dec, code: code, llr: llr).all, "words/s")
+                }
+            }
+            let decoder = ECCTDecoder(model: model)
             _ = decoderThroughput(decoder, code: code, llr: Array(llr[0..<(256 * code.n)]))
             let (single, all) = decoderThroughput(decoder, code: code, llr: llr)
             let pattern = model.network.encoder.config.pattern

@@ -15,7 +15,7 @@ public struct ECCTDecoder: Decoder {
     public let chunk: Int
     let pool: WorkspacePool
 
-    public init(model: ECCTModel, name: String = "ecct", chunk: Int = 256) {
+    public init(model: ECCTModel, name: String = "ecct", chunk: Int = 32) {
         precondition(chunk >= 1, "ECCTDecoder: chunk must be positive")
         self.name = name
         self.model = model
