@@ -87,4 +87,13 @@ final class ECCTCommandTests: XCTestCase {
         XCTAssertEqual(sim.status, 0, sim.stderr)
         XCTAssertTrue(sim.stdout.contains("ecct:"), sim.stdout)
     }
+
+    /// The default decoder set of a code with a shipped model includes the ECCT.
+    func testDefaultRunIncludesTheShippedECCT() throws {
+        let r = try run(["--code", "BCH-63-45", "--ebn0", "6", "--min-errors", "1", "--min-frames", "256", "--max-frames", "256"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(rows.contains { $0.hasPrefix("ecct ") }, r.stdout)
+        XCTAssertTrue(rows.contains { $0.hasPrefix("bp50 ") }, r.stdout)
+    }
 }
