@@ -190,10 +190,25 @@ final class KernelGradientTests: XCTestCase {
         let ref = MaskedAttention.reference(q: q, k: k, v: v, allowed: allowed, batch: B, length: L, heads: H, width: d)
         let out = run([q, k, v])
         for i in 0..<out.count { XCTAssertEqual(out[i], ref[i], accuracy: 1e-5) }
-        gc.check("attention", inputs: [q, k, v], forward: run, backward: { xs, dy in
-            var probs = self.zeros(B * H * P), o = self.zeros(B * L * d)
-            MaskedAttention.forward(q: xs[0], k: xs[1], v: xs[2], out: &o, probabilities: &probs, keep: nil, dropout: nil,
-                                    stream: 0, pattern: pattern, batch: B, heads: H, width: d)
+        checkAttentionGradients("attention", q: q, k: k, v: v, pattern: pattern, batch: B, heads: H, width: d)
+    }
+
+    /// Finite-difference check of attention (no dropout) with respect to q, k and v.
+    private func checkAttentionGradients(_ name: String, q: [Float], k: [Float], v: [Float], pattern: AttentionPattern,
+                                         batch B: Int, heads H: Int, width d: Int) {
+        let L = pattern.length, P = pattern.pairCount
+        func forward(_ xs: [[Float]], _ probs: inout [Float]) -> [Float] {
+            zeros(B * L * d).mutated {
+                MaskedAttention.forward(q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &probs, keep: nil, dropout: nil,
+                                        stream: 0, pattern: pattern, batch: B, heads: H, width: d)
+            }
+        }
+        gc.check(name, inputs: [q, k, v], forward: { xs in
+            var probs = self.zeros(B * H * P)
+            return forward(xs, &probs)
+        }, backward: { xs, dy in
+            var probs = self.zeros(B * H * P)
+            _ = forward(xs, &probs)
             var dq = self.zeros(B * L * d), dk = self.zeros(B * L * d), dv = self.zeros(B * L * d)
             MaskedAttention.backward(dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: nil, dropout: nil,
                                      dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d)
@@ -260,20 +275,7 @@ final class KernelGradientTests: XCTestCase {
             }
         }
         let d = 16
-        gc.check("attention, 8 heads", inputs: [rand(B * L * d), rand(B * L * d), rand(B * L * d)], forward: { xs in
-            var probs = self.zeros(B * H * P)
-            return self.zeros(B * L * d).mutated {
-                MaskedAttention.forward(q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &probs, keep: nil, dropout: nil,
-                                        stream: 0, pattern: pattern, batch: B, heads: H, width: d)
-            }
-        }, backward: { xs, dy in
-            var probs = self.zeros(B * H * P), o = self.zeros(B * L * d)
-            MaskedAttention.forward(q: xs[0], k: xs[1], v: xs[2], out: &o, probabilities: &probs, keep: nil, dropout: nil,
-                                    stream: 0, pattern: pattern, batch: B, heads: H, width: d)
-            var dq = self.zeros(B * L * d), dk = self.zeros(B * L * d), dv = self.zeros(B * L * d)
-            MaskedAttention.backward(dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: nil, dropout: nil,
-                                     dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d)
-            return [dq, dk, dv]
-        })
+        checkAttentionGradients("attention, 8 heads", q: rand(B * L * d), k: rand(B * L * d), v: rand(B * L * d),
+                                pattern: pattern, batch: B, heads: H, width: d)
     }
 }
