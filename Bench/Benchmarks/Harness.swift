@@ -15,7 +15,9 @@ enum Harness {
 
     static func report(_ name: String, _ value: Double, _ unit: String, _ note: String = "") {
         let v = value >= 100 ? String(format: "%12.0f", value) : String(format: "%12.3f", value)
-        print(name.padding(toLength: 52, withPad: " ", startingAt: 0) + v + " " + unit + (note.isEmpty ? "" : "   " + note))
+        // names longer than the column keep their full text and push the value right
+        let label = name.count < 52 ? name.padding(toLength: 52, withPad: " ", startingAt: 0) : name + " "
+        print(label + v + " " + unit + (note.isEmpty ? "" : "   " + note))
         fflush(nil)
     }
 

@@ -41,7 +41,7 @@ enum InferenceBenchmark {
                 if let out = Harness.shell(["python3", script, maskPath, String(layers), String(d), String(code.n), "2048",
                                             String(batches), String(cores), "infer"]),
                    let peer = Double(out.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                    Harness.report("peer PyTorch inference N=\(layers) d=\(d) \(name), batch 2048", peer, "words/s",
+                    Harness.report("peer PyTorch infer N=\(layers) d=\(d) \(name), batch 2048", peer, "words/s",
                                    String(format: "ours %.1f× (%.1f GFLOP/s)", all / peer, peer * flops / 1e9))
                 } else {
                     print("peer: torch_ecct_step.py infer failed")
