@@ -5,20 +5,33 @@ import Foundation
 import Neural
 import XCTest
 
-/// The model shipped in Sources/ECCT/Models for BCH-63-45 (N = 2, d = 32).
+/// The models shipped in Sources/ECCT/Models.
 final class PretrainedModelTests: XCTestCase {
-    func testShippedBCHModelIsTheFinishedRunAndBeatsBP5() throws {
+    /// Every shipped file loads for its code, with the size its name gives, and is the end of its training run.
+    func testEveryShippedModelLoadsAndIsAFinishedRun() throws {
+        XCTAssertGreaterThanOrEqual(PretrainedModels.all.count, 2, "\(PretrainedModels.all)")
+        for entry in PretrainedModels.all {
+            let code = try Catalog.code(named: entry.code)
+            let model = try ECCTModel.load(code: code, weightsAt: entry.path)
+            XCTAssertEqual(model.layers, entry.layers, entry.path)
+            XCTAssertEqual(model.width, entry.width, entry.path)
+            let meta = try SafeTensors.read(path: entry.path).metadata
+            let state = try JSONDecoder().decode(ECCTTrainingState.self, from: Data(try XCTUnwrap(meta["state"]).utf8))
+            let config = try JSONDecoder().decode(ECCTTrainingConfig.self, from: Data(try XCTUnwrap(meta["training"]).utf8))
+            XCTAssertEqual(state.step, config.epochs * config.stepsPerEpoch, "\(entry.path) is the end of its run")
+            XCTAssertEqual(state.curve.count, config.epochs, entry.path)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: entry.path.replacingOccurrences(of: ".safetensors", with: ".curve.csv")),
+                          "\(entry.path) ships with its learning curve")
+        }
+    }
+
+    /// The shipped BCH-63-45 model (N = 2, d = 32) has fewer bit errors than 5 BP iterations.
+    func testShippedBCHModelBeatsBP5() throws {
         let code = try Catalog.code(named: "BCH-63-45")
         let entry = try XCTUnwrap(PretrainedModels.models(for: code).first { $0.layers == 2 && $0.width == 32 },
                                   "shipped: \(PretrainedModels.all)")
         let model = try ECCTModel.load(code: code, weightsAt: entry.path)
         XCTAssertEqual(model.network.parameters.count, 33_327)
-        let meta = try SafeTensors.read(path: entry.path).metadata
-        let state = try JSONDecoder().decode(ECCTTrainingState.self, from: Data(try XCTUnwrap(meta["state"]).utf8))
-        let config = try JSONDecoder().decode(ECCTTrainingConfig.self, from: Data(try XCTUnwrap(meta["training"]).utf8))
-        XCTAssertEqual(state.step, config.epochs * config.stepsPerEpoch, "the shipped checkpoint is the end of its run")
-        XCTAssertEqual(state.curve.count, config.epochs)
-
         // the same 20,000 random codewords at 5 dB through the ECCT and through 5 BP iterations
         var mc = MonteCarloConfig()
         mc.minErrors = 0; mc.minFrames = 20_000; mc.maxFrames = 20_000; mc.seed = 7
