@@ -7,19 +7,19 @@ import XCTest
 
 /// The models shipped in Sources/ECCT/Models.
 final class PretrainedModelTests: XCTestCase {
-    /// Every shipped file loads for its code, with the size its name gives, and is the end of its training run.
+    /// Every shipped file loads for its code, with the size its name gives, and is a valid checkpoint at the end of its run.
     func testEveryShippedModelLoadsAndIsAFinishedRun() throws {
         XCTAssertGreaterThanOrEqual(PretrainedModels.all.count, 2, "\(PretrainedModels.all)")
         for entry in PretrainedModels.all {
             let code = try Catalog.code(named: entry.code)
+            // the loader `ecct` uses, and the checkpoint reader of `train --resume` (weights, Adam, settings, state)
             let model = try ECCTModel.load(code: code, weightsAt: entry.path)
             XCTAssertEqual(model.layers, entry.layers, entry.path)
             XCTAssertEqual(model.width, entry.width, entry.path)
-            let meta = try SafeTensors.read(path: entry.path).metadata
-            let state = try JSONDecoder().decode(ECCTTrainingState.self, from: Data(try XCTUnwrap(meta["state"]).utf8))
-            let config = try JSONDecoder().decode(ECCTTrainingConfig.self, from: Data(try XCTUnwrap(meta["training"]).utf8))
-            XCTAssertEqual(state.step, config.epochs * config.stepsPerEpoch, "\(entry.path) is the end of its run")
-            XCTAssertEqual(state.curve.count, config.epochs, entry.path)
+            let run = try ECCTCheckpoint.resume(code: code, from: entry.path, workers: 1)
+            XCTAssertEqual(run.model.network.parameters.values, model.network.parameters.values, entry.path)
+            XCTAssertEqual(run.state.step, run.config.epochs * run.config.stepsPerEpoch, "\(entry.path) is the end of its run")
+            XCTAssertEqual(run.state.curve.count, run.config.epochs, entry.path)
             XCTAssertTrue(FileManager.default.fileExists(atPath: entry.path.replacingOccurrences(of: ".safetensors", with: ".curve.csv")),
                           "\(entry.path) ships with its learning curve")
         }

@@ -178,37 +178,33 @@ final class KernelGradientTests: XCTestCase {
         var allowed = [Bool](repeating: false, count: L * L)
         for i in 0..<L { for j in 0..<L where i == j || (i + j) % 3 == 0 || abs(i - j) == 1 { allowed[i * L + j] = true } }
         let pattern = AttentionPattern(allowed: allowed, length: L)
-        let P = pattern.pairCount
-        func run(_ xs: [[Float]]) -> [Float] {
-            var probs = zeros(B * H * P)
-            return zeros(B * L * d).mutated {
-                MaskedAttention.forward(q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &probs, keep: nil, dropout: nil,
-                                        stream: 0, pattern: pattern, batch: B, heads: H, width: d)
-            }
-        }
         let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
         let ref = MaskedAttention.reference(q: q, k: k, v: v, allowed: allowed, batch: B, length: L, heads: H, width: d)
-        let out = run([q, k, v])
+        var probs = zeros(B * H * pattern.pairCount)
+        let out = attentionForward([q, k, v], &probs, pattern: pattern, batch: B, heads: H, width: d)
         for i in 0..<out.count { XCTAssertEqual(out[i], ref[i], accuracy: 1e-5) }
         checkAttentionGradients("attention", q: q, k: k, v: v, pattern: pattern, batch: B, heads: H, width: d)
+    }
+
+    /// Attention output (no dropout) for xs = [q, k, v]; the probabilities land in `probs`.
+    private func attentionForward(_ xs: [[Float]], _ probs: inout [Float], pattern: AttentionPattern,
+                                  batch B: Int, heads H: Int, width d: Int) -> [Float] {
+        zeros(B * pattern.length * d).mutated {
+            MaskedAttention.forward(q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &probs, keep: nil, dropout: nil,
+                                    stream: 0, pattern: pattern, batch: B, heads: H, width: d)
+        }
     }
 
     /// Finite-difference check of attention (no dropout) with respect to q, k and v.
     private func checkAttentionGradients(_ name: String, q: [Float], k: [Float], v: [Float], pattern: AttentionPattern,
                                          batch B: Int, heads H: Int, width d: Int) {
         let L = pattern.length, P = pattern.pairCount
-        func forward(_ xs: [[Float]], _ probs: inout [Float]) -> [Float] {
-            zeros(B * L * d).mutated {
-                MaskedAttention.forward(q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &probs, keep: nil, dropout: nil,
-                                        stream: 0, pattern: pattern, batch: B, heads: H, width: d)
-            }
-        }
         gc.check(name, inputs: [q, k, v], forward: { xs in
             var probs = self.zeros(B * H * P)
-            return forward(xs, &probs)
+            return self.attentionForward(xs, &probs, pattern: pattern, batch: B, heads: H, width: d)
         }, backward: { xs, dy in
             var probs = self.zeros(B * H * P)
-            _ = forward(xs, &probs)
+            _ = self.attentionForward(xs, &probs, pattern: pattern, batch: B, heads: H, width: d)
             var dq = self.zeros(B * L * d), dk = self.zeros(B * L * d), dv = self.zeros(B * L * d)
             MaskedAttention.backward(dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: nil, dropout: nil,
                                      dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d)
