@@ -25,7 +25,10 @@ let package = Package(
         .target(name: "Codes", dependencies: ["GF2"], path: "Sources/Codes", swiftSettings: optimize),
         .target(name: "Channels", dependencies: ["GF2", "Codes"], path: "Sources/Channels",
                 swiftSettings: optimize),
-        .target(name: "Neural", dependencies: ["Codes", "CBLAS"], path: "Sources/Neural", swiftSettings: optimize),
+        .target(name: "NeuralKernels", path: "Sources/NeuralKernels",
+                cSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))]),
+        .target(name: "Neural", dependencies: ["Codes", "CBLAS", "NeuralKernels"], path: "Sources/Neural",
+                swiftSettings: optimize),
         .target(name: "ECCT", dependencies: ["GF2", "Codes", "Channels", "Neural"], path: "Sources/ECCT",
                 resources: [.copy("Models")], swiftSettings: optimize),
         .executableTarget(

@@ -5,7 +5,7 @@ import GF2
 import Neural
 
 // eccbench-benchmarks: throughput of the classical core, with the `ldpc` Python package as the BP peer.
-// Run: swift run -c release eccbench-benchmarks [--quick]
+// Run: swift run -c release eccbench-benchmarks [--quick] [--only SECTION]
 
 OpenBLASCore.ensureCoreType()
 let quick = CommandLine.arguments.contains("--quick")
@@ -15,7 +15,8 @@ let only: String? = CommandLine.arguments.firstIndex(of: "--only").flatMap {
 }
 func enabled(_ section: String) -> Bool { only.map { section.contains($0) } ?? true }
 let cores = ProcessInfo.processInfo.activeProcessorCount
-print("eccbench benchmarks (\(cores) cores\(quick ? ", quick" : ""); OpenBLAS core \(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "auto"))")
+print("eccbench benchmarks (\(cores) cores\(quick ? ", quick" : ""); OpenBLAS core \(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "auto")"
+      + "; neural kernels \(KernelPath.best.rawValue), ECCBENCH_KERNELS=portable for the Swift SIMD8 twins)")
 
 /// Random codewords and their AWGN LLRs.
 func makeFrames(_ code: LinearCode, count: Int, ebn0: Double, seed: UInt64) -> (bits: [UInt8], llr: [Float]) {

@@ -53,7 +53,7 @@ public struct ECCTDecoder: Decoder {
     func logits(y: UnsafePointer<Float>, scratch: Scratch) {
         model.tokens(channelOutput: y, batch: chunk, into: scratch.tokens)
         model.network.forward(input: scratch.tokens, logits: scratch.logits, workspace: scratch.workspace,
-                              parameters: model.network.parameters.values, training: false)
+                              parameters: model.network.parameters.values, training: false, forBackward: false)
     }
 
     /// Buffers of one chunk.

@@ -106,7 +106,8 @@ public final class ECCTModel: @unchecked Sendable {
         }
         var out = [Float](repeating: 0, count: B * n)
         let ws = network.makeWorkspace(batch: B)
-        network.forward(input: tokens, logits: &out, workspace: ws, parameters: network.parameters.values, training: false)
+        network.forward(input: tokens, logits: &out, workspace: ws, parameters: network.parameters.values, training: false,
+                        forBackward: false)
         return out
     }
 }

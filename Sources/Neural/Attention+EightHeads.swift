@@ -37,7 +37,7 @@ extension MaskedAttention {
                                   out: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>,
                                   keep: UnsafeMutablePointer<Float>?, dropout: Dropout?, stream: UInt64,
                                   pattern: AttentionPattern, batch B: Int, width d: Int, batchOffset: Int,
-                                  scratch buffer: UnsafeMutablePointer<Float>) {
+                                  storeProbabilities: Bool, scratch buffer: UnsafeMutablePointer<Float>) {
         let L = pattern.length, dh = d / 8, P = pattern.pairCount, R = B * L
         let qp = buffer, kp = buffer + R * d, vp = buffer + 2 * R * d, acc = buffer + 3 * R * d
         let keepScale = V8(repeating: dropout?.scale ?? 1)
@@ -102,7 +102,7 @@ extension MaskedAttention {
                         }
                         let inv = one / sum
                         for c in 0..<dh { store8(load8(acc + 8 * c) * inv, acc + 8 * c) }
-                        for t in s..<e { store8(load8(probs + t * 8) * inv, probs + t * 8) }
+                        if storeProbabilities { for t in s..<e { store8(load8(probs + t * 8) * inv, probs + t * 8) } }
                         let oi = out + (base + i) * d
                         for h in 0..<8 { for c in 0..<dh { oi[h * dh + c] = acc[c * 8 + h] } }
                     }

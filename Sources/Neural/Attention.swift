@@ -36,18 +36,28 @@ public struct AttentionPattern: Sendable, Equatable {
 /// Layout for speed with narrow heads (d = 32 has dh = 4): every (query, key) pair is processed for all
 /// heads at once along the contiguous d columns, so the inner loops run over d, not dh.
 /// Cache: probabilities p and dropout keep flags, each [B, pairs, H].
-/// With H = 8 a vectorised path runs (`Attention+EightHeads.swift`); `generic: true` forces these loops.
+/// With H = 8 a vectorised path runs: the AVX2 kernels of `NeuralKernels` or the Swift SIMD8 twin
+/// (`Attention+EightHeads.swift`), as `kernels` says; `generic: true` forces the loops below, the reference.
+/// `storeProbabilities: false` (inference) lets the fast paths leave `probabilities` unnormalised; backward needs them.
 public enum MaskedAttention {
     public static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                                out: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>,
                                keep: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>? = nil,
                                dropout: Dropout?, stream: UInt64,
                                pattern: AttentionPattern, batch B: Int, heads H: Int, width d: Int,
-                               batchOffset: Int = 0, generic: Bool = false) {
+                               batchOffset: Int = 0, storeProbabilities: Bool = true, generic: Bool = false,
+                               kernels: KernelPath = .best) {
         if H == 8 && !generic {
             withScratch(scratch, count: scratchCount(batch: B, heads: H, width: d, pattern: pattern)) {
-                forwardEightHeads(q: q, k: k, v: v, out: out, probabilities: probabilities, keep: keep, dropout: dropout,
-                                  stream: stream, pattern: pattern, batch: B, width: d, batchOffset: batchOffset, scratch: $0)
+                if kernels.runnable == .avx2 {
+                    forwardEightHeadsAVX2(q: q, k: k, v: v, out: out, probabilities: probabilities, keep: keep, dropout: dropout,
+                                          stream: stream, pattern: pattern, batch: B, width: d, batchOffset: batchOffset,
+                                          storeProbabilities: storeProbabilities, scratch: $0)
+                } else {
+                    forwardEightHeads(q: q, k: k, v: v, out: out, probabilities: probabilities, keep: keep, dropout: dropout,
+                                      stream: stream, pattern: pattern, batch: B, width: d, batchOffset: batchOffset,
+                                      storeProbabilities: storeProbabilities, scratch: $0)
+                }
             }
             return
         }
@@ -111,9 +121,15 @@ public enum MaskedAttention {
                                 v: UnsafePointer<Float>, probabilities: UnsafePointer<Float>,
                                 keep: UnsafePointer<Float>?, dropout: Dropout?, scratch: UnsafeMutablePointer<Float>? = nil,
                                 dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
-                                pattern: AttentionPattern, batch B: Int, heads H: Int, width d: Int, generic: Bool = false) {
+                                pattern: AttentionPattern, batch B: Int, heads H: Int, width d: Int, generic: Bool = false,
+                                kernels: KernelPath = .best) {
         if H == 8 && !generic {
             withScratch(scratch, count: scratchCount(batch: B, heads: H, width: d, pattern: pattern)) {
+                if kernels.runnable == .avx2 {
+                    backwardEightHeadsAVX2(dOut: dOut, q: q, k: k, v: v, probabilities: probabilities, keep: keep, dropout: dropout,
+                                           dq: dq, dk: dk, dv: dv, pattern: pattern, batch: B, width: d, scratch: $0)
+                    return
+                }
                 backwardEightHeads(dOut: dOut, q: q, k: k, v: v, probabilities: probabilities, keep: keep, dropout: dropout,
                                    dq: dq, dk: dk, dv: dv, pattern: pattern, batch: B, width: d, scratch: $0)
             }

@@ -1,19 +1,25 @@
 import Codes
 import Foundation
+import NeuralKernels
 
 /// Elementwise forward/backward kernels over flat buffers of `count` values. Backward accumulates into dx.
 public enum Elementwise {
     // GELU, exact (erf) form as PyTorch's default: y = ½x(1 + erf(x/√2)) = x·Φ(x), y' = Φ(x) + x·φ(x).
     // Vectorised over eight lanes: Φ from erfc by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7, relative in
-    // the lower tail), e^{−x²/2} by `SIMDMath.expNegative`. The libm versions below are the reference twins.
-    public static func geluForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+    // the lower tail), e^{−x²/2} by `SIMDMath.expNegative`. The libm versions below are the reference twins;
+    // `kernels` picks the AVX2 build of the same formulas (`NeuralKernels`) or this Swift one.
+    public static func geluForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
+                                   kernels: KernelPath = .best) {
+        if kernels.runnable == .avx2 { nk_gelu_forward(x, y, count); return }
         vectorised(count) { i, tail in
             let v = load(x + i, tail)
             let (cdf, _) = normalCDFAndDensity(v)
             store(v * cdf, y + i, tail)
         }
     }
-    public static func geluBackward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, count: Int) {
+    public static func geluBackward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, count: Int,
+                                    kernels: KernelPath = .best) {
+        if kernels.runnable == .avx2 { nk_gelu_backward(x, dy, dx, count); return }
         vectorised(count) { i, tail in
             let v = load(x + i, tail)
             let (cdf, pdf) = normalCDFAndDensity(v)

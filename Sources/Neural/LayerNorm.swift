@@ -1,14 +1,19 @@
+import NeuralKernels
+
 /// Layer normalisation over the last dimension (Ba, Kiros & Hinton 2016), eps 1e-5 as PyTorch.
 ///
 /// x, y: [N, C]; γ, β: [C]; mean, rstd: [N] (cached for backward). y = (x − μ)·rstd·γ + β, rstd = 1/√(var + eps)
-/// with the biased variance. Backward accumulates dx, dγ, dβ.
+/// with the biased variance. Backward accumulates dx, dγ, dβ. For C a multiple of 8 `kernels` picks the AVX2
+/// kernels (`NeuralKernels`) or the Swift SIMD8 twin (`LayerNorm+EightLanes.swift`); otherwise the scalar one runs.
 public enum LayerNormKernel {
     public static let eps: Float = 1e-5
 
     public static func forward(x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
-                               rstd: UnsafeMutablePointer<Float>, rows: Int, channels C: Int) {
-        if C % 8 == 0 {
+                               rstd: UnsafeMutablePointer<Float>, rows: Int, channels C: Int, kernels: KernelPath = .best) {
+        if C % 8 == 0 && kernels.runnable == .avx2 {
+            nk_layernorm_forward(x, gamma, beta, y, mean, rstd, rows, C, eps)
+        } else if C % 8 == 0 {
             forwardEightLanes(x: x, gamma: gamma, beta: beta, y: y, mean: mean, rstd: rstd, rows: rows, channels: C)
         } else {
             forwardReference(x: x, gamma: gamma, beta: beta, y: y, mean: mean, rstd: rstd, rows: rows, channels: C)
@@ -37,8 +42,10 @@ public enum LayerNormKernel {
     public static func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
                                 mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                                 dx: UnsafeMutablePointer<Float>, dGamma: UnsafeMutablePointer<Float>,
-                                dBeta: UnsafeMutablePointer<Float>, rows: Int, channels C: Int) {
-        if C % 8 == 0 {
+                                dBeta: UnsafeMutablePointer<Float>, rows: Int, channels C: Int, kernels: KernelPath = .best) {
+        if C % 8 == 0 && kernels.runnable == .avx2 {
+            nk_layernorm_backward(dy, x, gamma, mean, rstd, dx, dGamma, dBeta, rows, C)
+        } else if C % 8 == 0 {
             backwardEightLanes(dy: dy, x: x, gamma: gamma, mean: mean, rstd: rstd, dx: dx, dGamma: dGamma, dBeta: dBeta, rows: rows, channels: C)
         } else {
             backwardReference(dy: dy, x: x, gamma: gamma, mean: mean, rstd: rstd, dx: dx, dGamma: dGamma, dBeta: dBeta, rows: rows, channels: C)

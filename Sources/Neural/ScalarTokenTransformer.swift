@@ -51,9 +51,10 @@ public final class ScalarTokenTransformer: @unchecked Sendable {
 
     public func makeWorkspace(batch: Int) -> Workspace { Workspace(model: self, batch: batch) }
 
-    /// logits [B, outputs] from input [B, L]; `batchOffset`, `seed`, `step` as in `TransformerEncoder.forward`.
+    /// logits [B, outputs] from input [B, L]; `batchOffset`, `seed`, `step`, `forBackward` as in `TransformerEncoder.forward`.
     public func forward(input: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, workspace ws: Workspace,
-                        parameters p: UnsafePointer<Float>, training: Bool, seed: UInt64 = 0, step: UInt64 = 0, batchOffset: Int = 0) {
+                        parameters p: UnsafePointer<Float>, training: Bool, seed: UInt64 = 0, step: UInt64 = 0, batchOffset: Int = 0,
+                        forBackward: Bool = true) {
         let B = ws.batch, L = length, d = width
         for b in 0..<B {
             for l in 0..<L {
@@ -62,7 +63,7 @@ public final class ScalarTokenTransformer: @unchecked Sendable {
             }
         }
         encoder.forward(x: ws.tokens, out: ws.hidden, workspace: ws.encoder, parameters: p, training: training,
-                        seed: seed, step: step, batchOffset: batchOffset)
+                        seed: seed, step: step, batchOffset: batchOffset, forBackward: forBackward)
         LinearKernel.forward(x: ws.hidden, weight: p + headW, bias: p + headB, y: ws.t, rows: B * L, inFeatures: d, outFeatures: 1)
         LinearKernel.forward(x: ws.t, weight: p + outW, bias: p + outB, y: logits, rows: B, inFeatures: L, outFeatures: outputs)
     }

@@ -84,9 +84,10 @@ public struct TransformerEncoder: Sendable {
 
     /// out = encoder(x). `training` enables attention dropout with `seed`/`step`; `batchOffset` is the index
     /// of this slice's first sample in the whole batch (dropout decisions depend on it, not on threads).
+    /// `forBackward: false` (inference only) skips caching what only `backward` reads.
     public func forward(x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, workspace ws: EncoderWorkspace,
                         parameters p: UnsafePointer<Float>, training: Bool, seed: UInt64 = 0, step: UInt64 = 0,
-                        batchOffset: Int = 0) {
+                        batchOffset: Int = 0, forBackward: Bool = true) {
         let c = config, B = ws.batch, L = c.length, d = c.width, R = B * L
         let dropout = training && c.attentionDropout > 0 ? Dropout(p: c.attentionDropout, seed: seed) : nil
         ws.input.update(from: x, count: R * d)
@@ -101,7 +102,7 @@ public struct TransformerEncoder: Sendable {
             MaskedAttention.forward(q: a.q, k: a.k, v: a.v, out: a.att, probabilities: a.probs, keep: dropout == nil ? nil : a.keep,
                                     scratch: ws.attentionScratch,
                                     dropout: dropout, stream: step &* 1024 &+ UInt64(i), pattern: c.pattern, batch: B,
-                                    heads: c.heads, width: d, batchOffset: batchOffset)
+                                    heads: c.heads, width: d, batchOffset: batchOffset, storeProbabilities: forBackward)
             LinearKernel.forward(x: a.att, weight: p + o.oW, bias: p + o.oB, y: a.xMid, rows: R, inFeatures: d, outFeatures: d)
             for j in 0..<(R * d) { a.xMid[j] += a.xIn[j] }
             LayerNormKernel.forward(x: a.xMid, gamma: p + o.n2G, beta: p + o.n2B, y: a.ln2, mean: a.mean2, rstd: a.rstd2, rows: R, channels: d)

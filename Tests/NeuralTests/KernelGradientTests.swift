@@ -54,19 +54,21 @@ final class KernelGradientTests: XCTestCase {
             return [dx, dg, db]
         })
       }
-        // the eight-lane kernels against their scalar twins
-        do {
+        // the eight-lane kernels (AVX2 when the CPU has it, and Swift SIMD8) against their scalar twins
+        for kernels in KernelPath.allCases where kernels.runnable == kernels {
             let N = 5, C = 32
             let x = rand(N * C, scale: 3), g = rand(C), b = rand(C), dy = rand(N * C)
             var m1 = zeros(N), r1 = zeros(N), m2 = zeros(N), r2 = zeros(N), y1 = zeros(N * C), y2 = zeros(N * C)
-            LayerNormKernel.forward(x: x, gamma: g, beta: b, y: &y1, mean: &m1, rstd: &r1, rows: N, channels: C)
+            LayerNormKernel.forward(x: x, gamma: g, beta: b, y: &y1, mean: &m1, rstd: &r1, rows: N, channels: C, kernels: kernels)
             LayerNormKernel.forwardReference(x: x, gamma: g, beta: b, y: &y2, mean: &m2, rstd: &r2, rows: N, channels: C)
-            for i in 0..<(N * C) { XCTAssertEqual(y1[i], y2[i], accuracy: 1e-5) }
+            for i in 0..<(N * C) { XCTAssertEqual(y1[i], y2[i], accuracy: 1e-5, "\(kernels)") }
+            for i in 0..<N { XCTAssertEqual(m1[i], m2[i], accuracy: 1e-6); XCTAssertEqual(r1[i], r2[i], accuracy: 1e-5 * r2[i]) }
             var dx1 = rand(N * C), dg1 = rand(C), db1 = rand(C)
             var dx2 = dx1, dg2 = dg1, db2 = db1
-            LayerNormKernel.backward(dy: dy, x: x, gamma: g, mean: m1, rstd: r1, dx: &dx1, dGamma: &dg1, dBeta: &db1, rows: N, channels: C)
+            LayerNormKernel.backward(dy: dy, x: x, gamma: g, mean: m1, rstd: r1, dx: &dx1, dGamma: &dg1, dBeta: &db1, rows: N, channels: C,
+                                     kernels: kernels)
             LayerNormKernel.backwardReference(dy: dy, x: x, gamma: g, mean: m2, rstd: r2, dx: &dx2, dGamma: &dg2, dBeta: &db2, rows: N, channels: C)
-            for (a, c) in [(dx1, dx2), (dg1, dg2), (db1, db2)] { for i in 0..<a.count { XCTAssertEqual(a[i], c[i], accuracy: 1e-4) } }
+            for (a, c) in [(dx1, dx2), (dg1, dg2), (db1, db2)] { for i in 0..<a.count { XCTAssertEqual(a[i], c[i], accuracy: 1e-4, "\(kernels)") } }
         }
         // reference values: normalised rows have mean 0 and variance 1 (γ = 1, β = 0)
         let x = rand(2 * 8, scale: 3)
@@ -104,16 +106,19 @@ final class KernelGradientTests: XCTestCase {
         let g = zeros(2).mutated { Elementwise.geluForward([1, -0.5], $0, count: 2) }
         XCTAssertEqual(g[0], 0.8413447, accuracy: 1e-6)
         XCTAssertEqual(g[1], -0.1542687, accuracy: 1e-6)
-        // the vectorised GELU against its libm twin on [−12, 12] (odd count: exercises the partial last group)
+        // the vectorised GELUs (AVX2 when the CPU has it, and Swift SIMD8) against their libm twin on [−12, 12]
+        // (odd count: exercises the partial last group; backward accumulates onto a nonzero dx)
         let grid = (0...4801).map { Float($0) * 0.005 - 12 }
-        let dy = grid.map { _ in Float(1) }
-        let fast = zeros(grid.count).mutated { Elementwise.geluForward(grid, $0, count: grid.count) }
+        let dy = grid.map { _ in Float(1) }, dx0 = grid.map { $0 * 0.25 }
         let slow = zeros(grid.count).mutated { Elementwise.geluForwardReference(grid, $0, count: grid.count) }
-        let fastD = zeros(grid.count).mutated { Elementwise.geluBackward(grid, dy, $0, count: grid.count) }
-        let slowD = zeros(grid.count).mutated { Elementwise.geluBackwardReference(grid, dy, $0, count: grid.count) }
-        for i in 0..<grid.count {
-            XCTAssertEqual(fast[i], slow[i], accuracy: 4e-7 * max(1, abs(grid[i])), "gelu(\(grid[i]))")
-            XCTAssertEqual(fastD[i], slowD[i], accuracy: 6e-7, "gelu'(\(grid[i]))")
+        let slowD = dx0.mutated { Elementwise.geluBackwardReference(grid, dy, $0, count: grid.count) }
+        for kernels in KernelPath.allCases where kernels.runnable == kernels {
+            let fast = zeros(grid.count).mutated { Elementwise.geluForward(grid, $0, count: grid.count, kernels: kernels) }
+            let fastD = dx0.mutated { Elementwise.geluBackward(grid, dy, $0, count: grid.count, kernels: kernels) }
+            for i in 0..<grid.count {
+                XCTAssertEqual(fast[i], slow[i], accuracy: 4e-7 * max(1, abs(grid[i])), "gelu(\(grid[i])), \(kernels)")
+                XCTAssertEqual(fastD[i], slowD[i], accuracy: 6e-7 * max(1, abs(dx0[i])), "gelu'(\(grid[i])), \(kernels)")
+            }
         }
         XCTAssertEqual(Elementwise.sigmoid(-100), 0, accuracy: 1e-30)
         XCTAssertEqual(Elementwise.sigmoid(100), 1)
@@ -240,8 +245,9 @@ final class KernelGradientTests: XCTestCase {
             return [dq, dk, dv]
         })
     }
-    /// The vectorised eight-head path against the generic loops (its twin) and the dense reference, with and
-    /// without dropout, and its gradients against finite differences.
+    /// The vectorised eight-head paths (AVX2 when the CPU has it, and Swift SIMD8) against the generic loops
+    /// (their twin) and the dense reference, with and without dropout, and the gradients against finite differences.
+    /// Keep flags are integer decisions, so they must agree exactly; inference mode gives the same output.
     func testEightHeadAttentionMatchesGenericPath() {
         let B = 2, L = 7, H = 8
         var allowed = [Bool](repeating: false, count: L * L)
@@ -252,21 +258,38 @@ final class KernelGradientTests: XCTestCase {
             let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d), dy = rand(B * L * d)
             let ref = MaskedAttention.reference(q: q, k: k, v: v, allowed: allowed, batch: B, length: L, heads: H, width: d)
             for drop in [nil, Dropout(p: 0.25, seed: 3)] {
-                var results: [[[Float]]] = []
-                for generic in [false, true] {
+                var results: [[[Float]]] = [], keeps: [[Float]] = []
+                let variants: [(generic: Bool, kernels: KernelPath)] = [(true, .portable), (false, .portable)]
+                    + (KernelPath.avx2Available ? [(false, .avx2)] : [])
+                for variant in variants {
                     var probs = zeros(B * H * P), keep = zeros(B * H * P)
                     let out = zeros(B * L * d).mutated {
                         MaskedAttention.forward(q: q, k: k, v: v, out: $0, probabilities: &probs, keep: &keep, dropout: drop,
-                                                stream: 4, pattern: pattern, batch: B, heads: H, width: d, batchOffset: 1, generic: generic)
+                                                stream: 4, pattern: pattern, batch: B, heads: H, width: d, batchOffset: 1,
+                                                generic: variant.generic, kernels: variant.kernels)
                     }
+                    var scores = zeros(B * H * P)
+                    let inferenceOut = zeros(B * L * d).mutated {
+                        MaskedAttention.forward(q: q, k: k, v: v, out: $0, probabilities: &scores, keep: &keep, dropout: drop,
+                                                stream: 4, pattern: pattern, batch: B, heads: H, width: d, batchOffset: 1,
+                                                storeProbabilities: false, generic: variant.generic, kernels: variant.kernels)
+                    }
+                    XCTAssertEqual(inferenceOut, out, "d = \(d), \(variant)")
                     var dq = zeros(B * L * d), dk = zeros(B * L * d), dv = zeros(B * L * d)
                     MaskedAttention.backward(dOut: dy, q: q, k: k, v: v, probabilities: probs, keep: drop == nil ? nil : keep, dropout: drop,
-                                             dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d, generic: generic)
+                                             dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d,
+                                             generic: variant.generic, kernels: variant.kernels)
                     results.append([out, probs, dq, dk, dv])
+                    keeps.append(keep)
                     if drop == nil { for i in 0..<out.count { XCTAssertEqual(out[i], ref[i], accuracy: 1e-5, "d = \(d)") } }
                 }
-                for (a, b) in zip(results[0], results[1]) {
-                    for i in 0..<a.count { XCTAssertEqual(a[i], b[i], accuracy: 1e-5 * max(1, abs(b[i])), "d = \(d), dropout \(drop != nil)") }
+                for (r, variant) in zip(results.indices.dropFirst(), variants.dropFirst()) {
+                    if drop != nil { XCTAssertEqual(keeps[r], keeps[0], "keep flags, d = \(d), \(variant)") }
+                    for (a, b) in zip(results[r], results[0]) {
+                        for i in 0..<a.count {
+                            XCTAssertEqual(a[i], b[i], accuracy: 1e-5 * max(1, abs(b[i])), "d = \(d), dropout \(drop != nil), \(variant)")
+                        }
+                    }
                 }
             }
         }

@@ -1,0 +1,56 @@
+// AVX2 + FMA kernels of the neural engine, chosen at run time.
+//
+// The `Neural` module calls these only when `nk_has_avx2_fma()` is true; otherwise (older x86-64 CPUs,
+// ARM) it runs its portable Swift twins, which the tests compare these kernels against. Each kernel has
+// the same contract (shapes, layouts, accumulation) as the Swift function named in its comment. On
+// targets other than x86-64 the kernels are not compiled in and `nk_has_avx2_fma()` returns 0.
+#ifndef NEURAL_KERNELS_H
+#define NEURAL_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the CPU executes AVX2 and FMA instructions (CPUID), else 0.
+int nk_has_avx2_fma(void);
+
+/// Attention dropout: element e of a call is kept iff its 16-bit hash field is ≥ threshold (see `Dropout`).
+typedef struct {
+    uint64_t seed;
+    uint64_t stream;
+    uint32_t threshold;
+    float scale;
+    int enabled;
+} nk_dropout;
+
+/// `MaskedAttention.forwardEightHeads`: H = 8 heads of width dh = d/8 over the allowed pairs.
+/// q, k, v, out: [B, L, d]; probs, keep: [B, P, 8]; row_start: [L + 1]; keys: [P];
+/// scratch: 4·B·L·d floats. With store_probabilities = 0, probs holds unnormalised scores (eval mode).
+void nk_attention8_forward(const float *q, const float *k, const float *v, float *out, float *probs, float *keep,
+                           nk_dropout dropout, const long *row_start, const long *keys, long L, long P, long B,
+                           long d, long batch_offset, float *scratch, int store_probabilities);
+
+/// `MaskedAttention.backwardEightHeads`: accumulates dq, dk, dv ([B, L, d]).
+/// scratch: 7·B·L·d + 8·(longest row) floats.
+void nk_attention8_backward(const float *dout, const float *q, const float *k, const float *v, const float *probs,
+                            const float *keep, float keep_scale, float *dq, float *dk, float *dv,
+                            const long *row_start, const long *keys, long L, long P, long B, long d, float *scratch);
+
+/// `Elementwise.geluForward`: y = x·Φ(x).
+void nk_gelu_forward(const float *x, float *y, long count);
+/// `Elementwise.geluBackward`: dx += dy·(Φ(x) + x·φ(x)).
+void nk_gelu_backward(const float *x, const float *dy, float *dx, long count);
+
+/// `LayerNormKernel.forward` for channels a multiple of 8.
+void nk_layernorm_forward(const float *x, const float *gamma, const float *beta, float *y, float *mean, float *rstd,
+                          long rows, long channels, float eps);
+/// `LayerNormKernel.backward` for channels a multiple of 8 (accumulates dx, dgamma, dbeta).
+void nk_layernorm_backward(const float *dy, const float *x, const float *gamma, const float *mean, const float *rstd,
+                           float *dx, float *dgamma, float *dbeta, long rows, long channels);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
