@@ -51,7 +51,7 @@ enum TrainingBenchmark {
             let t = (0..<(batch * code.n)).map { _ in Float.random(in: 0..<1, using: &rng) < 0.1 ? Float(1) : 0 }
             var step: UInt64 = 0
             for _ in 0..<2 { trainer.step(input: x, targets: t, seed: 1, step: step); step += 1 }
-            let steps = quick ? 3 : (d == 32 ? 30 : 6)
+            let steps = quick ? 3 : (d == 32 ? 100 : 10)
             let seconds = Harness.time(repeats: 1) {
                 for _ in 0..<steps { trainer.step(input: x, targets: t, seed: 1, step: step); step += 1 }
             }
