@@ -22,12 +22,13 @@ extension MaskedAttention {
                                        v: UnsafePointer<Float>, probabilities: UnsafePointer<Float>,
                                        keep: UnsafePointer<Float>?, dropout: Dropout?,
                                        dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
-                                       pattern: AttentionPattern, batch B: Int, width d: Int,
+                                       pattern: AttentionPattern, batch B: Int, width d: Int, accumulate: Bool,
                                        scratch: UnsafeMutablePointer<Float>) {
         pattern.rowStart.withUnsafeBufferPointer { start in
             pattern.keys.withUnsafeBufferPointer { keys in
                 nk_attention8_backward(dOut, q, k, v, probabilities, keep, dropout?.scale ?? 1, dq, dk, dv,
-                                       start.baseAddress, keys.baseAddress, pattern.length, pattern.pairCount, B, d, scratch)
+                                       start.baseAddress, keys.baseAddress, pattern.length, pattern.pairCount, B, d, scratch,
+                                       accumulate ? 1 : 0)
             }
         }
     }

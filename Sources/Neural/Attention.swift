@@ -116,20 +116,24 @@ public enum MaskedAttention {
         }
     }
 
-    /// Accumulates dq, dk, dv from dOut, using the cached probabilities (and keep flags with dropout).
+    /// Accumulates dq, dk, dv from dOut, using the cached probabilities (and keep flags with dropout);
+    /// `accumulate: false` writes them instead (no zeroing pass needed before).
     public static func backward(dOut: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
                                 v: UnsafePointer<Float>, probabilities: UnsafePointer<Float>,
                                 keep: UnsafePointer<Float>?, dropout: Dropout?, scratch: UnsafeMutablePointer<Float>? = nil,
                                 dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
-                                pattern: AttentionPattern, batch B: Int, heads H: Int, width d: Int, generic: Bool = false,
-                                kernels: KernelPath = .best) {
+                                pattern: AttentionPattern, batch B: Int, heads H: Int, width d: Int, accumulate: Bool = true,
+                                generic: Bool = false, kernels: KernelPath = .best) {
+        if H == 8 && !generic && kernels.runnable == .avx2 {
+            withScratch(scratch, count: scratchCount(batch: B, heads: H, width: d, pattern: pattern)) {
+                backwardEightHeadsAVX2(dOut: dOut, q: q, k: k, v: v, probabilities: probabilities, keep: keep, dropout: dropout,
+                                       dq: dq, dk: dk, dv: dv, pattern: pattern, batch: B, width: d, accumulate: accumulate, scratch: $0)
+            }
+            return
+        }
+        if !accumulate { for g in [dq, dk, dv] { g.initialize(repeating: 0, count: B * pattern.length * d) } }
         if H == 8 && !generic {
             withScratch(scratch, count: scratchCount(batch: B, heads: H, width: d, pattern: pattern)) {
-                if kernels.runnable == .avx2 {
-                    backwardEightHeadsAVX2(dOut: dOut, q: q, k: k, v: v, probabilities: probabilities, keep: keep, dropout: dropout,
-                                           dq: dq, dk: dk, dv: dv, pattern: pattern, batch: B, width: d, scratch: $0)
-                    return
-                }
                 backwardEightHeads(dOut: dOut, q: q, k: k, v: v, probabilities: probabilities, keep: keep, dropout: dropout,
                                    dq: dq, dk: dk, dv: dv, pattern: pattern, batch: B, width: d, scratch: $0)
             }

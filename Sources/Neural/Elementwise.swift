@@ -17,9 +17,11 @@ public enum Elementwise {
             store(v * cdf, y + i, tail)
         }
     }
+    /// dx += dy·GELU′(x); with `accumulate: false`, dx = dy·GELU′(x) (no zeroing pass needed before).
     public static func geluBackward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, count: Int,
-                                    kernels: KernelPath = .best) {
-        if kernels.runnable == .avx2 { nk_gelu_backward(x, dy, dx, count); return }
+                                    accumulate: Bool = true, kernels: KernelPath = .best) {
+        if kernels.runnable == .avx2 { nk_gelu_backward(x, dy, dx, count, accumulate ? 1 : 0); return }
+        if !accumulate { dx.initialize(repeating: 0, count: count) }
         vectorised(count) { i, tail in
             let v = load(x + i, tail)
             let (cdf, pdf) = normalCDFAndDensity(v)

@@ -72,12 +72,10 @@ public final class ScalarTokenTransformer: @unchecked Sendable {
     public func backward(input: UnsafePointer<Float>, dLogits: UnsafePointer<Float>, workspace ws: Workspace,
                          parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
         let B = ws.batch, L = length, d = width, R = B * L
-        ws.dT.initialize(repeating: 0, count: R)
         LinearKernel.backward(dy: dLogits, x: ws.t, weight: p + outW, dx: ws.dT, dWeight: g + outW, dBias: g + outB,
-                              rows: B, inFeatures: L, outFeatures: outputs)
-        ws.dHidden.initialize(repeating: 0, count: R * d)
+                              rows: B, inFeatures: L, outFeatures: outputs, accumulateDx: false)
         LinearKernel.backward(dy: ws.dT, x: ws.hidden, weight: p + headW, dx: ws.dHidden, dWeight: g + headW, dBias: g + headB,
-                              rows: R, inFeatures: d, outFeatures: 1)
+                              rows: R, inFeatures: d, outFeatures: 1, accumulateDx: false)
         ws.dTokens.initialize(repeating: 0, count: R * d)
         encoder.backward(dOut: ws.dHidden, dx: ws.dTokens, workspace: ws.encoder, parameters: p, gradients: g)
         for b in 0..<B {

@@ -142,29 +142,23 @@ public struct TransformerEncoder: Sendable {
             // FFN branch: xOut = xMid + W2·gelu(W1·LN2(xMid))
             let dMid = ws.gradB
             dMid.update(from: dCur, count: R * d)
-            ws.gradHidden.initialize(repeating: 0, count: R * F)
             LinearKernel.backward(dy: dCur, x: a.h1g, weight: p + o.f2W, dx: ws.gradHidden, dWeight: g + o.f2W, dBias: g + o.f2B,
-                                  rows: R, inFeatures: F, outFeatures: d)
-            ws.gradHidden2.initialize(repeating: 0, count: R * F)
-            Elementwise.geluBackward(a.h1, ws.gradHidden, ws.gradHidden2, count: R * F)
-            ws.gradLN.initialize(repeating: 0, count: R * d)
+                                  rows: R, inFeatures: F, outFeatures: d, accumulateDx: false)
+            Elementwise.geluBackward(a.h1, ws.gradHidden, ws.gradHidden2, count: R * F, accumulate: false)
             LinearKernel.backward(dy: ws.gradHidden2, x: a.ln2, weight: p + o.f1W, dx: ws.gradLN, dWeight: g + o.f1W, dBias: g + o.f1B,
-                                  rows: R, inFeatures: d, outFeatures: F)
+                                  rows: R, inFeatures: d, outFeatures: F, accumulateDx: false)
             LayerNormKernel.backward(dy: ws.gradLN, x: a.xMid, gamma: p + o.n2G, mean: a.mean2, rstd: a.rstd2,
                                      dx: dMid, dGamma: g + o.n2G, dBeta: g + o.n2B, rows: R, channels: d)
             // attention branch: xMid = xIn + Wo·Attn(Wq·LN1, Wk·LN1, Wv·LN1)
             dCur.update(from: dMid, count: R * d)         // residual: dxIn starts as dxMid
-            ws.gradAtt.initialize(repeating: 0, count: R * d)
             LinearKernel.backward(dy: dMid, x: a.att, weight: p + o.oW, dx: ws.gradAtt, dWeight: g + o.oW, dBias: g + o.oB,
-                                  rows: R, inFeatures: d, outFeatures: d)
-            ws.gradQ.initialize(repeating: 0, count: R * d)
-            ws.gradK.initialize(repeating: 0, count: R * d)
-            ws.gradV.initialize(repeating: 0, count: R * d)
+                                  rows: R, inFeatures: d, outFeatures: d, accumulateDx: false)
             MaskedAttention.backward(dOut: ws.gradAtt, q: a.q, k: a.k, v: a.v, probabilities: a.probs,
                                      keep: ws.dropout == nil ? nil : a.keep, dropout: ws.dropout, scratch: ws.attentionScratch,
-                                     dq: ws.gradQ, dk: ws.gradK, dv: ws.gradV, pattern: c.pattern, batch: B, heads: c.heads, width: d)
-            ws.gradLN.initialize(repeating: 0, count: R * d)
-            LinearKernel.backward(dy: ws.gradQ, x: a.ln1, weight: p + o.qW, dx: ws.gradLN, dWeight: g + o.qW, dBias: g + o.qB, rows: R, inFeatures: d, outFeatures: d)
+                                     dq: ws.gradQ, dk: ws.gradK, dv: ws.gradV, pattern: c.pattern, batch: B, heads: c.heads, width: d,
+                                     accumulate: false)
+            LinearKernel.backward(dy: ws.gradQ, x: a.ln1, weight: p + o.qW, dx: ws.gradLN, dWeight: g + o.qW, dBias: g + o.qB, rows: R, inFeatures: d, outFeatures: d,
+                                  accumulateDx: false)
             LinearKernel.backward(dy: ws.gradK, x: a.ln1, weight: p + o.kW, dx: ws.gradLN, dWeight: g + o.kW, dBias: g + o.kB, rows: R, inFeatures: d, outFeatures: d)
             LinearKernel.backward(dy: ws.gradV, x: a.ln1, weight: p + o.vW, dx: ws.gradLN, dWeight: g + o.vW, dBias: g + o.vB, rows: R, inFeatures: d, outFeatures: d)
             LayerNormKernel.backward(dy: ws.gradLN, x: a.xIn, gamma: p + o.n1G, mean: a.mean1, rstd: a.rstd1,

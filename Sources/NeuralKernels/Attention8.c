@@ -43,14 +43,19 @@ NK_AVX2 static void nk_interleave(const float *x, float *y, long rows, long dh, 
     }
 }
 
-/// y[r, h·dh + c] += scale · x[r, c·8 + h] (the inverse of `nk_interleave`, accumulating).
-NK_AVX2 static void nk_deinterleave_add(const float *x, float *y, long rows, long dh, float scale) {
+/// y[r, h·dh + c] (+)= scale · x[r, c·8 + h]: the inverse of `nk_interleave`, accumulating or writing.
+NK_AVX2 static void nk_deinterleave(const float *x, float *y, long rows, long dh, float scale, int accumulate) {
     long d = 8 * dh;
     for (long r = 0; r < rows; r++) {
         const float *xr = x + r * d;
         float *yr = y + r * d;
-        for (long h = 0; h < 8; h++)
-            for (long c = 0; c < dh; c++) yr[h * dh + c] += scale * xr[c * 8 + h];
+        if (accumulate) {
+            for (long h = 0; h < 8; h++)
+                for (long c = 0; c < dh; c++) yr[h * dh + c] += scale * xr[c * 8 + h];
+        } else {
+            for (long h = 0; h < 8; h++)
+                for (long c = 0; c < dh; c++) yr[h * dh + c] = scale * xr[c * 8 + h];
+        }
     }
 }
 
@@ -137,7 +142,7 @@ NK_AVX2 void nk_attention8_forward(const float *q, const float *k, const float *
     }
 }
 
-/// One query row of the backward pass for dh = 4, with dout_i, q′_i and Σ ds·k in registers.
+/// One query row of the backward pass for dh = 4, with dout_i, q′_i and dq_i = Σ ds·k in registers (dq_i is written).
 NK_INLINE void nk_backward_row4(const float *doi, const float *qi, float *dqi, const float *pb, const float *kb,
                                 __m256 keep_scale, const long *keys, long s, long e, long base, const float *kp,
                                 const float *vp, float *dkp, float *dvp, float *dp) {
@@ -176,15 +181,16 @@ NK_INLINE void nk_backward_row4(const float *doi, const float *qi, float *dqi, c
         _mm256_storeu_ps(dkj + 16, _mm256_fmadd_ps(ds, q2, _mm256_loadu_ps(dkj + 16)));
         _mm256_storeu_ps(dkj + 24, _mm256_fmadd_ps(ds, q3, _mm256_loadu_ps(dkj + 24)));
     }
-    _mm256_storeu_ps(dqi, _mm256_add_ps(_mm256_loadu_ps(dqi), a0));
-    _mm256_storeu_ps(dqi + 8, _mm256_add_ps(_mm256_loadu_ps(dqi + 8), a1));
-    _mm256_storeu_ps(dqi + 16, _mm256_add_ps(_mm256_loadu_ps(dqi + 16), a2));
-    _mm256_storeu_ps(dqi + 24, _mm256_add_ps(_mm256_loadu_ps(dqi + 24), a3));
+    _mm256_storeu_ps(dqi, a0);
+    _mm256_storeu_ps(dqi + 8, a1);
+    _mm256_storeu_ps(dqi + 16, a2);
+    _mm256_storeu_ps(dqi + 24, a3);
 }
 
 NK_AVX2 void nk_attention8_backward(const float *dout, const float *q, const float *k, const float *v, const float *probs,
                                     const float *keep, float keep_scale, float *dq, float *dk, float *dv,
-                                    const long *row_start, const long *keys, long L, long P, long B, long d, float *scratch) {
+                                    const long *row_start, const long *keys, long L, long P, long B, long d, float *scratch,
+                                    int accumulate) {
     long R = B * L, dh = d / 8;
     float scale = 1.0f / sqrtf((float)dh);
     float *dop = scratch, *qp = scratch + R * d, *kp = scratch + 2 * R * d, *vp = scratch + 3 * R * d;
@@ -193,7 +199,7 @@ NK_AVX2 void nk_attention8_backward(const float *dout, const float *q, const flo
     nk_interleave(q, qp, R, dh, scale);
     nk_interleave(k, kp, R, dh, 1.0f);
     nk_interleave(v, vp, R, dh, 1.0f);
-    memset(dqp, 0, sizeof(float) * (size_t)(3 * R * d));
+    memset(dkp, 0, sizeof(float) * (size_t)(2 * R * d)); // dk, dv gather from many rows; dq is written per row
     __m256 ks = nk_set1(keep_scale);
     for (long b = 0; b < B; b++) {
         const float *pb = probs + b * P * 8;
@@ -209,6 +215,7 @@ NK_AVX2 void nk_attention8_backward(const float *dout, const float *q, const flo
             }
             // g_j = (dout_i·v_j)·keep/(1 − p′) per head; dv_j += p̃_j dout_i; dot = Σ_j g_j p_j
             __m256 dot = _mm256_setzero_ps();
+            for (long c = 0; c < dh; c++) _mm256_storeu_ps(dqi + 8 * c, _mm256_setzero_ps());
             for (long t = s; t < e; t++) {
                 __m256 p = _mm256_loadu_ps(pb + t * 8);
                 __m256 kf = kb ? _mm256_mul_ps(_mm256_loadu_ps(kb + t * 8), ks) : ks;
@@ -239,9 +246,9 @@ NK_AVX2 void nk_attention8_backward(const float *dout, const float *q, const flo
             }
         }
     }
-    nk_deinterleave_add(dqp, dq, R, dh, scale);
-    nk_deinterleave_add(dkp, dk, R, dh, 1.0f);
-    nk_deinterleave_add(dvp, dv, R, dh, 1.0f);
+    nk_deinterleave(dqp, dq, R, dh, scale, accumulate);
+    nk_deinterleave(dkp, dk, R, dh, 1.0f, accumulate);
+    nk_deinterleave(dvp, dv, R, dh, 1.0f, accumulate);
 }
 
 #else
@@ -256,7 +263,8 @@ void nk_attention8_forward(const float *q, const float *k, const float *v, float
 }
 void nk_attention8_backward(const float *dout, const float *q, const float *k, const float *v, const float *probs,
                             const float *keep, float keep_scale, float *dq, float *dk, float *dv,
-                            const long *row_start, const long *keys, long L, long P, long B, long d, float *scratch) {
+                            const long *row_start, const long *keys, long L, long P, long B, long d, float *scratch,
+                            int accumulate) {
     fprintf(stderr, "nk_attention8_backward: AVX2 kernels are not built for this CPU\n");
     abort();
 }

@@ -39,19 +39,21 @@ NK_AVX2 void nk_gelu_forward(const float *x, float *y, long count) {
     }
 }
 
-NK_AVX2 void nk_gelu_backward(const float *x, const float *dy, float *dx, long count) {
+NK_AVX2 void nk_gelu_backward(const float *x, const float *dy, float *dx, long count, int accumulate) {
     long i = 0;
     __m256 cdf, pdf;
     for (; i + 8 <= count; i += 8) {
         __m256 v = _mm256_loadu_ps(x + i);
         nk_normal_cdf_pdf(v, &cdf, &pdf);
-        _mm256_storeu_ps(dx + i, _mm256_fmadd_ps(_mm256_loadu_ps(dy + i), _mm256_fmadd_ps(v, pdf, cdf), _mm256_loadu_ps(dx + i)));
+        __m256 base = accumulate ? _mm256_loadu_ps(dx + i) : _mm256_setzero_ps();
+        _mm256_storeu_ps(dx + i, _mm256_fmadd_ps(_mm256_loadu_ps(dy + i), _mm256_fmadd_ps(v, pdf, cdf), base));
     }
     if (i < count) {
         __m256i m = nk_tail_mask(count - i);
         __m256 v = _mm256_maskload_ps(x + i, m);
         nk_normal_cdf_pdf(v, &cdf, &pdf);
-        __m256 r = _mm256_fmadd_ps(_mm256_maskload_ps(dy + i, m), _mm256_fmadd_ps(v, pdf, cdf), _mm256_maskload_ps(dx + i, m));
+        __m256 base = accumulate ? _mm256_maskload_ps(dx + i, m) : _mm256_setzero_ps();
+        __m256 r = _mm256_fmadd_ps(_mm256_maskload_ps(dy + i, m), _mm256_fmadd_ps(v, pdf, cdf), base);
         _mm256_maskstore_ps(dx + i, m, r);
     }
 }
@@ -120,7 +122,7 @@ static void nk_unavailable(const char *name) {
     abort();
 }
 void nk_gelu_forward(const float *x, float *y, long count) { nk_unavailable("nk_gelu_forward"); }
-void nk_gelu_backward(const float *x, const float *dy, float *dx, long count) { nk_unavailable("nk_gelu_backward"); }
+void nk_gelu_backward(const float *x, const float *dy, float *dx, long count, int accumulate) { nk_unavailable("nk_gelu_backward"); }
 void nk_layernorm_forward(const float *x, const float *gamma, const float *beta, float *y, float *mean, float *rstd,
                           long rows, long channels, float eps) { nk_unavailable("nk_layernorm_forward"); }
 void nk_layernorm_backward(const float *dy, const float *x, const float *gamma, const float *mean, const float *rstd,

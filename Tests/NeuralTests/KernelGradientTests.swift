@@ -36,6 +36,12 @@ final class KernelGradientTests: XCTestCase {
         }, backward: { xs, dy in
             var dx = zeros(N * I), dw = zeros(O * I), db = zeros(O)
             LinearKernel.backward(dy: dy, x: xs[0], weight: xs[1], dx: &dx, dWeight: &dw, dBias: &db, rows: N, inFeatures: I, outFeatures: O)
+            // accumulateDx: false overwrites dx (here prefilled with noise) and still accumulates dW, db
+            var written = self.rand(N * I), dw2 = dw, db2 = db
+            LinearKernel.backward(dy: dy, x: xs[0], weight: xs[1], dx: &written, dWeight: &dw2, dBias: &db2, rows: N, inFeatures: I,
+                                  outFeatures: O, accumulateDx: false)
+            XCTAssertEqual(written, dx)
+            for i in 0..<dw.count { XCTAssertEqual(dw2[i], 2 * dw[i], accuracy: 1e-6 * max(1, abs(dw[i]))) }
             return [dx, dw, db]
         })
     }
@@ -115,6 +121,9 @@ final class KernelGradientTests: XCTestCase {
         for kernels in KernelPath.allCases where kernels.runnable == kernels {
             let fast = zeros(grid.count).mutated { Elementwise.geluForward(grid, $0, count: grid.count, kernels: kernels) }
             let fastD = dx0.mutated { Elementwise.geluBackward(grid, dy, $0, count: grid.count, kernels: kernels) }
+            let written = dx0.mutated { Elementwise.geluBackward(grid, dy, $0, count: grid.count, accumulate: false, kernels: kernels) }
+            let onZeros = zeros(grid.count).mutated { Elementwise.geluBackward(grid, dy, $0, count: grid.count, kernels: kernels) }
+            XCTAssertEqual(written, onZeros, "accumulate: false, \(kernels)")
             for i in 0..<grid.count {
                 XCTAssertEqual(fast[i], slow[i], accuracy: 4e-7 * max(1, abs(grid[i])), "gelu(\(grid[i])), \(kernels)")
                 XCTAssertEqual(fastD[i], slowD[i], accuracy: 6e-7 * max(1, abs(dx0[i])), "gelu'(\(grid[i])), \(kernels)")
@@ -279,6 +288,11 @@ final class KernelGradientTests: XCTestCase {
                     MaskedAttention.backward(dOut: dy, q: q, k: k, v: v, probabilities: probs, keep: drop == nil ? nil : keep, dropout: drop,
                                              dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d,
                                              generic: variant.generic, kernels: variant.kernels)
+                    var wq = rand(B * L * d), wk = rand(B * L * d), wv = rand(B * L * d)  // overwritten, not added to
+                    MaskedAttention.backward(dOut: dy, q: q, k: k, v: v, probabilities: probs, keep: drop == nil ? nil : keep, dropout: drop,
+                                             dq: &wq, dk: &wk, dv: &wv, pattern: pattern, batch: B, heads: H, width: d, accumulate: false,
+                                             generic: variant.generic, kernels: variant.kernels)
+                    XCTAssertEqual([wq, wk, wv], [dq, dk, dv], "accumulate: false, d = \(d), \(variant)")
                     results.append([out, probs, dq, dk, dv])
                     keeps.append(keep)
                     if drop == nil { for i in 0..<out.count { XCTAssertEqual(out[i], ref[i], accuracy: 1e-5, "d = \(d)") } }

@@ -32,16 +32,17 @@ void nk_attention8_forward(const float *q, const float *k, const float *v, float
                            nk_dropout dropout, const long *row_start, const long *keys, long L, long P, long B,
                            long d, long batch_offset, float *scratch, int store_probabilities);
 
-/// `MaskedAttention.backwardEightHeads`: accumulates dq, dk, dv ([B, L, d]).
+/// `MaskedAttention.backwardEightHeads`: dq, dk, dv ([B, L, d]) accumulated (accumulate = 1) or written (0).
 /// scratch: 7·B·L·d + 8·(longest row) floats.
 void nk_attention8_backward(const float *dout, const float *q, const float *k, const float *v, const float *probs,
                             const float *keep, float keep_scale, float *dq, float *dk, float *dv,
-                            const long *row_start, const long *keys, long L, long P, long B, long d, float *scratch);
+                            const long *row_start, const long *keys, long L, long P, long B, long d, float *scratch,
+                            int accumulate);
 
 /// `Elementwise.geluForward`: y = x·Φ(x).
 void nk_gelu_forward(const float *x, float *y, long count);
-/// `Elementwise.geluBackward`: dx += dy·(Φ(x) + x·φ(x)).
-void nk_gelu_backward(const float *x, const float *dy, float *dx, long count);
+/// `Elementwise.geluBackward`: dx (+)= dy·(Φ(x) + x·φ(x)), accumulated (accumulate = 1) or written (0).
+void nk_gelu_backward(const float *x, const float *dy, float *dx, long count, int accumulate);
 
 /// `LayerNormKernel.forward` for channels a multiple of 8.
 void nk_layernorm_forward(const float *x, const float *gamma, const float *beta, float *y, float *mean, float *rstd,
