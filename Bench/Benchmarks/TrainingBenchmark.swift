@@ -40,7 +40,7 @@ enum TrainingBenchmark {
         let maskText = (0..<L).map { i in (0..<L).map { mask.allowed[i * L + $0] ? "1" : "0" }.joined(separator: " ") }.joined(separator: "\n")
         try maskText.write(toFile: maskPath, atomically: true, encoding: .utf8)
         let batch = 128
-        for (layers, d) in [(2, 32)] {
+        for (layers, d) in [(2, 32), (6, 128)] {
             var config = EncoderConfig(layers: layers, width: d, heads: 8, pattern: pattern)
             config.attentionDropout = 0.1
             var rng = SystemRandomNumberGenerator()
@@ -51,7 +51,7 @@ enum TrainingBenchmark {
             let t = (0..<(batch * code.n)).map { _ in Float.random(in: 0..<1, using: &rng) < 0.1 ? Float(1) : 0 }
             var step: UInt64 = 0
             for _ in 0..<2 { trainer.step(input: x, targets: t, seed: 1, step: step); step += 1 }
-            let steps = quick ? 3 : (d == 32 ? 400 : 10)
+            let steps = quick ? 3 : (d == 32 ? 100 : 10)
             let seconds = Harness.time(repeats: 1) {
                 for _ in 0..<steps { trainer.step(input: x, targets: t, seed: 1, step: step); step += 1 }
             }

@@ -5,8 +5,9 @@ import NeuralKernels
 ///
 /// `.avx2` is the C module `NeuralKernels`, compiled for AVX2 + FMA and called only when CPUID reports both;
 /// `.portable` is the Swift SIMD8 code, which builds for baseline x86-64 and ARM. The two agree to rounding
-/// (FMA and summation order differ), not bit for bit, so a seeded run reproduces exactly on one machine and
-/// path, whatever the thread count; between paths it agrees to ~1e-6 relative per kernel.
+/// (FMA and summation order differ: ~1e-6 relative per kernel), not bit for bit, so a seeded training run
+/// repeats bit for bit only on the same path (and thread count, which sets the gradient summation order).
+/// Dropout decisions are integer hashes and identical on both paths.
 public enum KernelPath: String, Sendable, CaseIterable {
     case avx2
     case portable
