@@ -25,19 +25,31 @@ final class PretrainedModelTests: XCTestCase {
         }
     }
 
-    /// The shipped BCH-63-45 model (N = 2, d = 32) has fewer bit errors than 5 BP iterations.
+    /// The shipped BCH-63-45 model (N = 2, d = 32) has fewer bit errors than 5 BP iterations (measured ratio ≈ 0.68).
     func testShippedBCHModelBeatsBP5() throws {
-        let code = try Catalog.code(named: "BCH-63-45")
+        try checkShippedModelBeatsBP5(code: "BCH-63-45", parameters: 33_327, ratio: 0.9)
+    }
+
+    /// The shipped POLAR-64-32 model (N = 2, d = 32, 100 epochs) has under half the bit errors of 5 BP
+    /// iterations at 5 dB (papers' protocol: BER 5.5e-3 against 1.8e-2).
+    func testShippedPolarModelBeatsBP5() throws {
+        try checkShippedModelBeatsBP5(code: "POLAR-64-32", parameters: 34_849, ratio: 0.5)
+    }
+
+    /// The same 20,000 random codewords at 5 dB through the shipped N2 d32 ECCT and through 5 BP iterations:
+    /// BER(ecct) < ratio · BER(bp5).
+    func checkShippedModelBeatsBP5(code name: String, parameters: Int, ratio: Double) throws {
+        let code = try Catalog.code(named: name)
         let entry = try XCTUnwrap(PretrainedModels.models(for: code).first { $0.layers == 2 && $0.width == 32 },
                                   "shipped: \(PretrainedModels.all)")
         let model = try ECCTModel.load(code: code, weightsAt: entry.path)
-        XCTAssertEqual(model.network.parameters.count, 33_327)
-        // the same 20,000 random codewords at 5 dB through the ECCT and through 5 BP iterations
+        XCTAssertEqual(model.network.parameters.count, parameters)
         var mc = MonteCarloConfig()
         mc.minErrors = 0; mc.minFrames = 20_000; mc.maxFrames = 20_000; mc.seed = 7
         let engine = MonteCarlo(code: code, config: mc)
         let ecct = engine.run(decoder: ECCTDecoder(model: model), channel: .awgn, parameter: 5, pointIndex: 0)
         let bp5 = engine.run(decoder: try DecoderRegistry.make("bp5", code: code), channel: .awgn, parameter: 5, pointIndex: 0)
-        XCTAssertLessThan(ecct.ber, 0.9 * bp5.ber, "ECCT BER \(ecct.ber), bp5 BER \(bp5.ber)")
+        XCTAssertGreaterThan(bp5.ber, 0, "\(name): bp5 must make errors for the comparison to mean anything")
+        XCTAssertLessThan(ecct.ber, ratio * bp5.ber, "\(name): ECCT BER \(ecct.ber), bp5 BER \(bp5.ber)")
     }
 }
