@@ -114,9 +114,10 @@ struct Train: ParsableCommand {
         } catch let e as CheckpointError { throw CommandError(e.message) }
         let c = trainer.config, m = trainer.model
         print("ECCT \(code.name) (n = \(code.n), k = \(code.k), m = \(code.m)): N = \(m.layers), d = \(m.width), 8 heads, \(m.network.parameters.count) parameters")
-        print(String(format: "Adam lr %g → %g (cosine over %d epochs), batch %d, %d steps/epoch, Eb/N0 %@ dB, dropout %g, seed %llu, %d threads",
+        print(String(format: "Adam lr %g → %g (cosine over %d epochs), batch %d, %d steps/epoch, Eb/N0 %@ dB, dropout %g, seed %llu, %d threads, %@ kernels",
                      c.learningRate, c.minimumLearningRate, c.epochs, c.batchSize, c.stepsPerEpoch,
-                     c.trainingEbN0.map { String(format: "%g", $0) }.joined(separator: ","), c.attentionDropout, c.seed, trainer.workers))
+                     c.trainingEbN0.map { String(format: "%g", $0) }.joined(separator: ","), c.attentionDropout, c.seed, trainer.workers,
+                     KernelPath.best.rawValue))
         print(TrainingLog.header(c))
         fflush(nil)
         let deadline = minutes.map { Date().addingTimeInterval($0 * 60) }
