@@ -18,8 +18,7 @@ enum TrainingBenchmark {
         let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
         var c = [Float](repeating: 0, count: n * n)
         openBLASThreads(ProcessInfo.processInfo.activeProcessorCount)
-        // best of 10 after a warm-up call (one product takes ~7 ms; a single slow repeat once read as half the rate)
-        GEMM.multiply(m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n)
+        // best of 10 (one product takes ~7 ms; with best of 3, one run read half the rate)
         let t = Harness.time(repeats: 10) {
             GEMM.multiply(m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n)
         }

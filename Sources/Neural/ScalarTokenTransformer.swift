@@ -158,6 +158,10 @@ public final class ParallelTrainer: @unchecked Sendable {
                             let g = shared0.base + w * shared0.count
                             g.initialize(repeating: 0, count: params.count)
                             shared0.losses[w] = 0
+                            // dLogits of one chunk, reused by the worker's chunks
+                            let largest = self.workerChunks[w].map { self.chunks[$0].count }.max() ?? 0
+                            let dz = UnsafeMutablePointer<Float>.allocate(capacity: max(1, largest * outputs))
+                            defer { dz.deallocate() }
                             for chunk in self.workerChunks[w] {
                                 let (start, count) = self.chunks[chunk]
                                 let ws = self.workspaces[w][count]!
@@ -165,8 +169,6 @@ public final class ParallelTrainer: @unchecked Sendable {
                                 model.forward(input: xs, logits: zs, workspace: ws, parameters: shared.p, training: true,
                                               seed: seed, step: step, batchOffset: start)
                                 // loss and dLogits for the chunk, normalised by the whole batch
-                                let dz = UnsafeMutablePointer<Float>.allocate(capacity: count * outputs)
-                                defer { dz.deallocate() }
                                 dz.initialize(repeating: 0, count: count * outputs)
                                 let chunkLoss = BCEWithLogits.forward(logits: zs, targets: ts, count: count * outputs)
                                 shared0.losses[w] += Double(chunkLoss) * Double(count * outputs) / Double(total)
