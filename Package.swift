@@ -1,12 +1,13 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-
+// Library code builds with the release configuration's -O, so preconditions and bounds checks stay live;
+// the hot loops use unsafe pointers where it matters (DESIGN.md §5).
 let package = Package(
     name: "eccbench",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "Base", targets: ["Base"]),
         .library(name: "GF2", targets: ["GF2"]),
         .library(name: "Codes", targets: ["Codes"]),
         .library(name: "Channels", targets: ["Channels"]),
@@ -21,32 +22,34 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "GF2", path: "Sources/GF2", swiftSettings: optimize),
-        .target(name: "Codes", dependencies: ["GF2"], path: "Sources/Codes", swiftSettings: optimize),
-        .target(name: "Channels", dependencies: ["GF2", "Codes"], path: "Sources/Channels",
-                swiftSettings: optimize),
+        .target(name: "CPUFeatures", path: "Sources/CPUFeatures"),
+        .target(name: "Base", dependencies: ["CPUFeatures"], path: "Sources/Base"),
+        .target(name: "GF2", dependencies: ["Base"], path: "Sources/GF2"),
+        .target(name: "Codes", dependencies: ["Base", "GF2"], path: "Sources/Codes"),
+        .target(name: "Channels", dependencies: ["Base", "GF2", "Codes"], path: "Sources/Channels"),
         .target(name: "NeuralKernels", path: "Sources/NeuralKernels",
                 cSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))]),
-        .target(name: "Neural", dependencies: ["Codes", "CBLAS", "NeuralKernels"], path: "Sources/Neural",
-                swiftSettings: optimize),
-        .target(name: "ECCT", dependencies: ["GF2", "Codes", "Channels", "Neural"], path: "Sources/ECCT",
-                resources: [.copy("Models")], swiftSettings: optimize),
+        .target(name: "Neural", dependencies: ["Base", "CBLAS", "NeuralKernels"], path: "Sources/Neural"),
+        .target(name: "ECCT", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural"], path: "Sources/ECCT",
+                resources: [.copy("Models")]),
         .executableTarget(
             name: "eccbench",
-            dependencies: ["GF2", "Codes", "Channels", "Neural", "ECCT",
+            dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Bench/eccbench", swiftSettings: optimize),
+            path: "Sources/eccbench"),
         .executableTarget(
-            name: "Benchmarks", dependencies: ["GF2", "Codes", "Channels", "Neural", "ECCT"],
-            path: "Bench/Benchmarks", swiftSettings: optimize),
-        .testTarget(name: "GF2Tests", dependencies: ["GF2", "Channels"], path: "Tests/GF2Tests"),
-        .testTarget(name: "CodesTests", dependencies: ["GF2", "Codes", "Channels"],
-                    path: "Tests/CodesTests", resources: [.copy("Resources")]),
-        .testTarget(name: "ChannelsTests", dependencies: ["GF2", "Codes", "Channels"],
-                    path: "Tests/ChannelsTests", resources: [.copy("Resources")]),
-        .testTarget(name: "NeuralTests", dependencies: ["Neural"], path: "Tests/NeuralTests"),
-        .testTarget(name: "ECCTTests", dependencies: ["ECCT", "Codes", "Channels", "GF2", "Neural"], path: "Tests/ECCTTests",
-                    resources: [.copy("Resources")]),
-        .testTarget(name: "CLITests", dependencies: ["eccbench", "Neural"], path: "Tests/CLITests"),
+            name: "Benchmarks", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT"],
+            path: "Bench/Benchmarks"),
+        .target(name: "TestSupport", dependencies: ["Base", "Neural"], path: "Tests/TestSupport",
+                resources: [.copy("Resources")]),
+        .testTarget(name: "GF2Tests", dependencies: ["GF2", "Channels", "TestSupport"], path: "Tests/GF2Tests"),
+        .testTarget(name: "CodesTests", dependencies: ["GF2", "Codes", "Channels", "TestSupport"],
+                    path: "Tests/CodesTests"),
+        .testTarget(name: "ChannelsTests", dependencies: ["GF2", "Codes", "Channels", "TestSupport"],
+                    path: "Tests/ChannelsTests"),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "TestSupport"], path: "Tests/NeuralTests"),
+        .testTarget(name: "ECCTTests", dependencies: ["ECCT", "Codes", "Channels", "GF2", "Neural", "TestSupport"],
+                    path: "Tests/ECCTTests"),
+        .testTarget(name: "CLITests", dependencies: ["eccbench", "Neural", "TestSupport"], path: "Tests/CLITests"),
     ]
 )

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Binary-input channels with BPSK (bit 0 → +1, bit 1 → −1) and their LLRs (positive means bit 0).

@@ -1,3 +1,4 @@
+import Base
 import Codes
 import Foundation
 

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Check-node rules of belief propagation.

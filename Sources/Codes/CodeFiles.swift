@@ -1,3 +1,4 @@
+import Base
 import Foundation
 import GF2
 
@@ -154,10 +155,8 @@ public enum CodeFiles {
 
     /// Write text atomically (temporary file in the same folder, then rename).
     public static func writeAtomically(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw CodeError.file(path, line: nil, "cannot write: \(error.localizedDescription)")
+        do { try AtomicFile.write(text, to: path) } catch let e as AtomicFile.WriteError {
+            throw CodeError.file(path, line: nil, "cannot write: \(e.reason)")
         }
     }
 }

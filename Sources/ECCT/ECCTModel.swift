@@ -1,3 +1,4 @@
+import Base
 import Codes
 import GF2
 import Neural
@@ -109,18 +110,5 @@ public final class ECCTModel: @unchecked Sendable {
         network.forward(input: tokens, logits: &out, workspace: ws, parameters: network.parameters.values, training: false,
                         forBackward: false)
         return out
-    }
-}
-
-/// SplitMix64 as a `RandomNumberGenerator`, for seeded initialisation.
-public struct SplitMixRNG: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

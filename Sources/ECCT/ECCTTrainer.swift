@@ -1,3 +1,4 @@
+import Base
 import Channels
 import Codes
 import Dispatch
@@ -143,10 +144,4 @@ public final class ECCTTrainer {
         tick()
         return .finished
     }
-}
-
-/// A value moved into a concurrent closure whose safety the caller guarantees (disjoint ranges).
-struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

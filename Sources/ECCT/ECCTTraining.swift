@@ -1,3 +1,4 @@
+import Base
 import Channels
 import Codes
 import Foundation

@@ -1,3 +1,4 @@
+import Base
 import NeuralKernels
 
 /// The eight-head attention kernels of `NeuralKernels` (AVX2 + FMA), with the contract of

@@ -1,4 +1,4 @@
-import Codes
+import Base
 
 /// The fast path of `MaskedAttention` for H = 8 heads (the ECCT's), any head width dh = d/8.
 ///

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Which (query, key) pairs may interact, as compressed rows: the keys of query i are

@@ -1,4 +1,4 @@
-import Codes
+import Base
 import Foundation
 import NeuralKernels
 

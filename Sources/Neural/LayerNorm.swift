@@ -1,3 +1,4 @@
+import Base
 import NeuralKernels
 
 /// Layer normalisation over the last dimension (Ba, Kiros & Hinton 2016), eps 1e-5 as PyTorch.

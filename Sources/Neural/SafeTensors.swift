@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// A malformed or mismatched checkpoint; the message names the file and the offending field.
@@ -126,9 +127,7 @@ public enum SafeTensors {
     /// Write atomically: a temporary file in the same folder, then rename over the target.
     public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to path: String) throws {
         let data = try serialize(tensors, metadata: metadata)
-        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw CheckpointError("\(path): cannot write: \(error.localizedDescription)")
-        }
+        do { try AtomicFile.write(data, to: path) } catch let e as AtomicFile.WriteError { throw CheckpointError(e.description) }
     }
 }
 

@@ -258,7 +258,7 @@ NK_AVX2 void nk_attention8_backward(const float *dout, const float *q, const flo
 #else
 #include <stdio.h>
 #include <stdlib.h>
-// Not an x86-64 target: `nk_has_avx2_fma()` is 0, so `Neural` never calls these.
+// Not an x86-64 target: `cpu_has_avx2_fma()` is 0, so `Neural` never calls these.
 void nk_attention8_forward(const float *q, const float *k, const float *v, float *out, float *probs, float *keep,
                            nk_dropout dropout, const long *row_start, const long *keys, long L, long P, long B,
                            long d, long batch_offset, float *scratch, int store_probabilities) {

@@ -116,7 +116,7 @@ NK_AVX2 void nk_layernorm_backward(const float *dy, const float *x, const float 
 #else
 #include <stdio.h>
 #include <stdlib.h>
-// Not an x86-64 target: `nk_has_avx2_fma()` is 0, so `Neural` never calls these.
+// Not an x86-64 target: `cpu_has_avx2_fma()` is 0, so `Neural` never calls these.
 static void nk_unavailable(const char *name) {
     fprintf(stderr, "%s: AVX2 kernels are not built for this CPU\n", name);
     abort();

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The `eccbench` command end to end: simulation outputs, seeds, errors, code listing.

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import Channels
 import Codes
+import TestSupport
 
 /// The ECCT paper's BP baseline on BCH-63-45 (Choukroun & Wolf 2022, Table 1): −ln(BER) at 4 / 5 / 6 dB.
 ///
@@ -48,7 +49,7 @@ final class BaselineTests: XCTestCase {
     /// Layered BP on the LDPC(49,24) benchmark file (28 rows, 3 redundant): with the same 10 iterations it
     /// has a lower FER than flooding on the same frames (it converges in about half the iterations).
     func testLayeredScheduleConvergesFasterOnLDPC() throws {
-        let path = Bundle.module.path(forResource: "LDPC_N49_K24", ofType: "alist", inDirectory: "Resources")!
+        let path = TestResources.path("LDPC_N49_K24.alist")
         let code = try CodeFiles.readCode(path: path)
         var config = MonteCarloConfig()
         config.minErrors = 0; config.minFrames = 40_000; config.maxFrames = 40_000

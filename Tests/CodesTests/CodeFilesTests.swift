@@ -1,6 +1,7 @@
 import XCTest
 @testable import Codes
 import GF2
+import TestSupport
 
 final class CodeFilesTests: XCTestCase {
     func testReadsEveryReferenceFileWithExpectedShape() throws {

@@ -1,6 +1,7 @@
 import XCTest
 @testable import Codes
 import GF2
+import TestSupport
 
 final class ConstructionTests: XCTestCase {
     func checkCode(_ code: LinearCode, n: Int, k: Int, file: StaticString = #filePath, line: UInt = #line) {

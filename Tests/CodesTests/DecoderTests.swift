@@ -1,7 +1,9 @@
+import Base
 import XCTest
 @testable import Codes
 import Channels
 import GF2
+import TestSupport
 
 final class DecoderTests: XCTestCase {
     /// Random codewords with AWGN LLRs at the given Eb/N0.

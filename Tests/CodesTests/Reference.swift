@@ -1,12 +1,12 @@
 import Foundation
 @testable import Codes
 import GF2
+import TestSupport
 
 /// Paths of the reference parity-check matrices copied into the test bundle.
 enum Reference {
     static func path(_ file: String) -> String {
-        Bundle.module.path(forResource: file, ofType: nil, inDirectory: "Resources")
-            ?? Bundle.module.resourcePath! + "/Resources/" + file
+        TestResources.path(file)
     }
 
     static func H(_ file: String) throws -> BitMatrix { try CodeFiles.readParityCheck(path: path(file)) }

@@ -1,8 +1,10 @@
+import Base
 import Channels
 import Codes
 import ECCT
 import Foundation
 import Neural
+import TestSupport
 import XCTest
 
 /// The ECCT as it was before the engine became blocks (issue 10), frozen in `Resources/golden-engine.safetensors`:
@@ -51,7 +53,7 @@ final class EngineGoldenTests: XCTestCase {
             print("golden written to \(out)")
             return
         }
-        let path = try XCTUnwrap(Bundle.module.path(forResource: "golden-engine", ofType: "safetensors", inDirectory: "Resources"))
+        let path = TestResources.path("golden-engine.safetensors")
         let (golden, meta) = try SafeTensors.read(path: path)
         let exact = meta["kernels"] == KernelPath.best.rawValue
         for (name, tensor) in tensors.sorted(by: { $0.key < $1.key }) {

@@ -1,19 +1,15 @@
+import Base
 import Channels
 import Codes
 import GF2
 import ECCT
 import Foundation
 import Neural
+import TestSupport
 import XCTest
 
 /// The ECCT trainer, checkpoints and decoder on small codes.
 final class TrainingTests: XCTestCase {
-    func temp(_ name: String) -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ecct-tests-\(getpid())")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent(name).path
-    }
-
     func tinyConfig() -> ECCTTrainingConfig {
         var c = ECCTTrainingConfig()
         c.epochs = 3; c.stepsPerEpoch = 4; c.batchSize = 16; c.validationWords = 64; c.learningRate = 1e-3; c.seed = 5

@@ -1,3 +1,4 @@
+import Base
 import XCTest
 import Channels
 @testable import GF2

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Neural
+import TestSupport
 
 final class EncoderTests: XCTestCase {
     struct Fixture {

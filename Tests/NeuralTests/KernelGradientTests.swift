@@ -1,5 +1,7 @@
+import Base
 import XCTest
 @testable import Neural
+import TestSupport
 
 final class KernelGradientTests: XCTestCase {
     let gc = GradientCheck()

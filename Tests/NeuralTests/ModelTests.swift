@@ -1,5 +1,6 @@
 import XCTest
 @testable import Neural
+import TestSupport
 
 final class ModelTests: XCTestCase {
     func makeModel(L: Int = 5, d: Int = 8, outputs: Int = 3, layers: Int = 2, heads: Int = 2, pattern: AttentionPattern? = nil, seed: UInt64 = 4) -> ScalarTokenTransformer {

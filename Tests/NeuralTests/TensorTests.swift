@@ -1,5 +1,6 @@
 import XCTest
 @testable import Neural
+import TestSupport
 
 final class TensorTests: XCTestCase {
     func testBatchedMatmulWithTransposesMatchesReference() {

@@ -1,9 +1,9 @@
 // AVX2 + FMA kernels of the neural engine, chosen at run time.
 //
-// The `Neural` module calls these only when `nk_has_avx2_fma()` is true; otherwise (older x86-64 CPUs,
+// The `Neural` module calls these only when `cpu_has_avx2_fma()` is true; otherwise (older x86-64 CPUs,
 // ARM) it runs its portable Swift twins, which the tests compare these kernels against. Each kernel has
 // the same contract (shapes, layouts, accumulation) as the Swift function named in its comment. On
-// targets other than x86-64 the kernels are not compiled in and `nk_has_avx2_fma()` returns 0.
+// targets other than x86-64 the kernels are not compiled in and `cpu_has_avx2_fma()` returns 0.
 #ifndef NEURAL_KERNELS_H
 #define NEURAL_KERNELS_H
 
@@ -14,7 +14,6 @@ extern "C" {
 #endif
 
 /// 1 when the CPU executes AVX2 and FMA instructions (CPUID), else 0.
-int nk_has_avx2_fma(void);
 
 /// Attention dropout: element e of a call is kept iff its 16-bit hash field is ≥ threshold (see `Dropout`).
 typedef struct {

@@ -1,6 +1,6 @@
-#include "NeuralKernels.h"
+#include "CPUFeatures.h"
 
-int nk_has_avx2_fma(void) {
+int cpu_has_avx2_fma(void) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");

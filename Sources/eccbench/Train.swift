@@ -1,4 +1,5 @@
 import ArgumentParser
+import Base
 import Codes
 import ECCT
 import Foundation

@@ -1,12 +1,3 @@
-/// SplitMix64 step (Steele, Lea & Flood 2014): a bijective 64-bit mixer used to seed and derive streams.
-@inlinable public func splitMix64(_ x: inout UInt64) -> UInt64 {
-    x &+= 0x9E37_79B9_7F4A_7C15
-    var z = x
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-}
-
 /// xoshiro256** (Blackman & Vigna 2018), seeded through SplitMix64, with deterministic sub-streams.
 ///
 /// `derived(k)` gives an independent generator that depends only on this generator's seed key and `k`

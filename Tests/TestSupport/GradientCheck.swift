@@ -5,12 +5,16 @@ import XCTest
 /// The checked scalar is ℓ = Σ w ⊙ f(x) with fixed random weights w, so the analytic gradient is
 /// backward(dy = w). Each input element gets (ℓ(x + ε) − ℓ(x − ε)) / 2ε in Double accumulation; the
 /// comparison uses |a − n| ≤ atol + rtol·max(|a|, |n|).
-struct GradientCheck {
-    var eps: Float = 1e-2
-    var atol: Double = 2e-3
-    var rtol: Double = 2e-2
+public struct GradientCheck {
+    public var eps: Float = 1e-2
+    public var atol: Double = 2e-3
+    public var rtol: Double = 2e-2
 
-    static func random(_ count: Int, seed: inout UInt64, scale: Float = 1) -> [Float] {
+    public init(eps: Float = 1e-2, atol: Double = 2e-3, rtol: Double = 2e-2) {
+        self.eps = eps; self.atol = atol; self.rtol = rtol
+    }
+
+    public static func random(_ count: Int, seed: inout UInt64, scale: Float = 1) -> [Float] {
         (0..<count).map { _ in
             seed = seed &* 6364136223846793005 &+ 1442695040888963407
             return (Float(seed >> 40) / Float(1 << 24) * 2 - 1) * scale
@@ -18,7 +22,7 @@ struct GradientCheck {
     }
 
     /// `inputs`: the tensors to check; `forward`: all inputs → output; `backward`: (inputs, dy) → one gradient per input.
-    func check(_ name: String, inputs: [[Float]], forward: ([[Float]]) -> [Float],
+    public func check(_ name: String, inputs: [[Float]], forward: ([[Float]]) -> [Float],
                backward: ([[Float]], [Float]) -> [[Float]], file: StaticString = #filePath, line: UInt = #line) {
         if let problem = mismatch(inputs: inputs, forward: forward, backward: backward) {
             XCTFail("\(name): \(problem)", file: file, line: line)
@@ -26,7 +30,7 @@ struct GradientCheck {
     }
 
     /// The first element whose analytic and numeric gradients disagree, or nil.
-    func mismatch(inputs: [[Float]], forward: ([[Float]]) -> [Float], backward: ([[Float]], [Float]) -> [[Float]]) -> String? {
+    public func mismatch(inputs: [[Float]], forward: ([[Float]]) -> [Float], backward: ([[Float]], [Float]) -> [[Float]]) -> String? {
         var seed: UInt64 = 12345
         let y = forward(inputs)
         let w = GradientCheck.random(y.count, seed: &seed)
@@ -51,7 +55,7 @@ struct GradientCheck {
 
 extension Array where Element == Float {
     /// Run a body with a mutable pointer to a copy, returning the copy.
-    func mutated(_ body: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+    public func mutated(_ body: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
         var copy = self
         copy.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
         return copy
