@@ -31,11 +31,21 @@ enum InferenceBenchmark {
             Harness.report("ECCT inference N=\(layers) d=\(d) \(name), 1 thread", single, "words/s")
             Harness.report("ECCT inference N=\(layers) d=\(d) \(name), \(cores) threads", all, "words/s",
                            String(format: "%.1f GFLOP/s", all * flops / 1e9))
+            // the logits API (what `eccbench infer` runs): magnitude and syndrome of the same words in one call
+            let y = llr.map { $0 / 4 }
+            var scalars = [Float](repeating: 0, count: words * model.length)
+            model.tokens(channelOutput: y, batch: words, into: &scalars)
+            let L = model.length, n = code.n, m = code.m
+            let magnitude = (0..<(words * n)).map { scalars[($0 / n) * L + $0 % n] }
+            let syndrome = (0..<(words * m)).map { scalars[($0 / m) * L + n + $0 % m] }
+            let api = Harness.time(repeats: 2) { _ = model.logits(magnitude: magnitude, syndrome: syndrome, batch: words) }
+            Harness.report("ECCT logits API N=\(layers) d=\(d) \(name), \(words) words in one call", Double(words) / api, "words/s",
+                           String(format: "%.2f× the decoder", Double(words) / api / all))
             if torchAvailable {
                 let maskPath = dir.appendingPathComponent("mask-\(name).txt").path
                 let L = model.length
-                let mask = AttentionMask(parityCheck: code.H)
-                let text = (0..<L).map { i in (0..<L).map { mask.allowed[i * L + $0] ? "1" : "0" }.joined(separator: " ") }.joined(separator: "\n")
+                let allowed = model.network.encoder.config.pattern.allowed
+                let text = (0..<L).map { i in (0..<L).map { allowed[i * L + $0] ? "1" : "0" }.joined(separator: " ") }.joined(separator: "\n")
                 try text.write(toFile: maskPath, atomically: true, encoding: .utf8)
                 let batches = quick ? 1 : (d == 32 ? 4 : 1)
                 if let out = Harness.shell(["python3", script, maskPath, String(layers), String(d), String(code.n), "2048",

@@ -1,4 +1,5 @@
 import Codes
+import ECCT
 import Foundation
 import Neural
 
@@ -28,8 +29,8 @@ enum TrainingBenchmark {
 
     static func run(quick: Bool, script: String) throws {
         let code = try Catalog.code(named: "BCH-63-45")
-        let mask = AttentionMask(parityCheck: code.H)
-        let pattern = AttentionPattern(allowed: mask.allowed, length: mask.size)
+        let pattern = ECCTMask.pattern(parityCheck: code.H)
+        let allowed = pattern.allowed
         let peak = machineGEMMRate()
         Harness.report("machine: SGEMM 1024³ on all cores (OpenBLAS)", peak, "GFLOP/s")
         let torchAvailable = Harness.shell(["python3", "-c", "import torch"]) != nil
@@ -37,18 +38,17 @@ enum TrainingBenchmark {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let maskPath = dir.appendingPathComponent("mask.txt").path
-        let L = mask.size
-        let maskText = (0..<L).map { i in (0..<L).map { mask.allowed[i * L + $0] ? "1" : "0" }.joined(separator: " ") }.joined(separator: "\n")
+        let L = pattern.length
+        let maskText = (0..<L).map { i in (0..<L).map { allowed[i * L + $0] ? "1" : "0" }.joined(separator: " ") }.joined(separator: "\n")
         try maskText.write(toFile: maskPath, atomically: true, encoding: .utf8)
         let batch = 128
         for (layers, d) in [(2, 32), (6, 128)] {
-            var config = EncoderConfig(layers: layers, width: d, heads: 8, pattern: pattern)
-            config.attentionDropout = 0.1
             var rng = SystemRandomNumberGenerator()
-            let model = ScalarTokenTransformer(config: config, outputs: code.n, using: &rng)
-            let trainer = ParallelTrainer(model: model, batch: batch, workers: ProcessInfo.processInfo.activeProcessorCount,
-                                          optimizer: Adam(learningRate: 1e-4))
-            let x = (0..<(batch * L)).map { _ in Float.random(in: 0..<2, using: &rng) }
+            let model = try ECCTModel(code: code, layers: layers, width: d, attentionDropout: 0.1, seed: 1)
+            let trainer = DataParallelTrainer(network: model.network, batch: batch,
+                                              workers: ProcessInfo.processInfo.activeProcessorCount, optimizer: Adam(learningRate: 1e-4))
+            // channel outputs y (the network tokenises them itself)
+            let x = (0..<(batch * code.n)).map { _ in Float.random(in: -1..<3, using: &rng) }
             let t = (0..<(batch * code.n)).map { _ in Float.random(in: 0..<1, using: &rng) < 0.1 ? Float(1) : 0 }
             var step: UInt64 = 0
             for _ in 0..<2 { trainer.step(input: x, targets: t, seed: 1, step: step); step += 1 }

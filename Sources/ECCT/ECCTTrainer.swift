@@ -18,7 +18,7 @@ public final class ECCTTrainer {
     public let config: ECCTTrainingConfig
     public private(set) var state: ECCTTrainingState
     public let workers: Int
-    let trainer: ParallelTrainer
+    let trainer: DataParallelTrainer<ECCTNetwork>
     /// Fixed validation words [validationWords, n] per validation point, the same for every run.
     private var validationSets: [[Float]] = []
     private lazy var validationDecoder = ECCTDecoder(model: model, chunk: 256)
@@ -42,7 +42,7 @@ public final class ECCTTrainer {
         self.workers = min(workers, config.batchSize)
         var adam = optimizer ?? Adam(learningRate: config.learningRate)
         adam.learningRate = config.learningRate(epoch: state.step / config.stepsPerEpoch)
-        trainer = ParallelTrainer(model: model.network, batch: config.batchSize, workers: self.workers, optimizer: adam)
+        trainer = DataParallelTrainer(network: model.network, batch: config.batchSize, workers: self.workers, optimizer: adam)
         trainer.clipNorm = config.clipNorm
     }
 
@@ -50,17 +50,11 @@ public final class ECCTTrainer {
     public var totalSteps: Int { config.epochs * config.stepsPerEpoch }
     public var samplesSeen: Int { state.step * config.batchSize }
 
-    /// Tokens [B, n+m], targets [B, n] (1 = not flipped, so BCE(f, 1 − flip) = BCE(−f, flip)) and y of step s.
-    public func batch(step s: Int) -> (tokens: [Float], targets: [Float], y: [Float]) {
-        let B = config.batchSize
+    /// Channel outputs y [B, n] and targets [B, n] (1 = not flipped, so BCE(f, 1 − flip) = BCE(−f, flip)) of step s.
+    public func batch(step s: Int) -> (y: [Float], targets: [Float]) {
         var rng = SeededRNG(seed: config.seed).derived(UInt64(s))
-        let y = ECCTData.channelOutputs(code: model.code, count: B, ebN0: config.trainingEbN0, rng: &rng)
-        var tokens = [Float](repeating: 0, count: B * model.length)
-        y.withUnsafeBufferPointer { yp in
-            tokens.withUnsafeMutableBufferPointer { model.tokens(channelOutput: yp.baseAddress!, batch: B, into: $0.baseAddress!) }
-        }
-        let targets = y.map { $0 > 0 ? Float(1) : 0 }
-        return (tokens, targets, y)
+        let y = ECCTData.channelOutputs(code: model.code, count: config.batchSize, ebN0: config.trainingEbN0, rng: &rng)
+        return (y, y.map { $0 > 0 ? Float(1) : 0 })
     }
 
     /// One optimisation step; returns the loss and the bit errors of the step's decisions.
@@ -68,8 +62,8 @@ public final class ECCTTrainer {
     public func step() -> (loss: Float, bitErrors: Int) {
         let epoch = state.step / config.stepsPerEpoch
         trainer.optimizer.learningRate = config.learningRate(epoch: epoch)
-        let (tokens, targets, y) = batch(step: state.step)
-        let loss = trainer.step(input: tokens, targets: targets, seed: config.seed, step: UInt64(state.step))
+        let (y, targets) = batch(step: state.step)
+        let loss = trainer.step(input: y, targets: targets, seed: config.seed, step: UInt64(state.step))
         var errors = 0
         let f = trainer.logits
         for i in 0..<y.count where (f[i] < 0) != (y[i] < 0) { errors += 1 }

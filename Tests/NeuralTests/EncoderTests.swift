@@ -1,6 +1,7 @@
 import XCTest
 @testable import Neural
 import TestSupport
+import Base
 
 final class EncoderTests: XCTestCase {
     struct Fixture {
@@ -17,8 +18,8 @@ final class EncoderTests: XCTestCase {
         var config = EncoderConfig(layers: layers, width: d, heads: 2, pattern: AttentionPattern(allowed: allowed, length: L))
         config.attentionDropout = 0.3
         let params = ParameterSet()
-        var rng = SystemRandomNumberGeneratorSeeded(seed: 3)
-        let enc = TransformerEncoder(config: config, parameters: params, using: &rng)
+        var rng = SplitMixRNG(seed: 3)
+        let enc = TransformerEncoder(config: config, parameters: params, names: testNames, using: &rng)
         // non-trivial LayerNorm parameters, so their gradients are exercised
         var s: UInt64 = 99
         let noise = GradientCheck.random(params.count, seed: &s, scale: 0.2)
@@ -29,7 +30,7 @@ final class EncoderTests: XCTestCase {
     func run(_ f: Fixture, x: [Float], p: [Float], training: Bool) -> ([Float], EncoderWorkspace) {
         let ws = f.encoder.makeWorkspace(batch: f.B)
         var out = [Float](repeating: 0, count: x.count)
-        f.encoder.forward(x: x, out: &out, workspace: ws, parameters: p, training: training, seed: 5, step: 2)
+        f.encoder.forward(x: x, out: &out, workspace: ws, parameters: p, call: .init(training: training, seed: 5, step: 2))
         return (out, ws)
     }
 
@@ -61,18 +62,5 @@ final class EncoderTests: XCTestCase {
         XCTAssertEqual(f.params.entry("decoder.layers.0.feed_forward.w_1.weight")?.shape, [32, 8])
         // N(12d² + 13d) + 2d + 2d for the encoder body (DESIGN.md §3 count without embedding and head)
         XCTAssertEqual(f.params.count, 2 * (12 * 64 + 13 * 8) + 2 * 8 + 2 * 8)
-    }
-}
-
-/// A seeded generator for tests (SplitMix64).
-struct SystemRandomNumberGeneratorSeeded: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

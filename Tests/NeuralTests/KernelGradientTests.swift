@@ -270,30 +270,29 @@ final class KernelGradientTests: XCTestCase {
             let ref = MaskedAttention.reference(q: q, k: k, v: v, allowed: allowed, batch: B, length: L, heads: H, width: d)
             for drop in [nil, Dropout(p: 0.25, seed: 3)] {
                 var results: [[[Float]]] = [], keeps: [[Float]] = []
-                let variants: [(generic: Bool, kernels: KernelPath)] = [(true, .portable), (false, .portable)]
-                    + (KernelPath.avx2Available ? [(false, .avx2)] : [])
+                let variants = KernelPath.runnableCases  // .reference first: the generic loops, the twin
                 for variant in variants {
                     var probs = zeros(B * H * P), keep = zeros(B * H * P)
                     let out = zeros(B * L * d).mutated {
                         MaskedAttention.forward(q: q, k: k, v: v, out: $0, probabilities: &probs, keep: &keep, dropout: drop,
                                                 stream: 4, pattern: pattern, batch: B, heads: H, width: d, batchOffset: 1,
-                                                generic: variant.generic, kernels: variant.kernels)
+                                                kernels: variant)
                     }
                     var scores = zeros(B * H * P)
                     let inferenceOut = zeros(B * L * d).mutated {
                         MaskedAttention.forward(q: q, k: k, v: v, out: $0, probabilities: &scores, keep: &keep, dropout: drop,
                                                 stream: 4, pattern: pattern, batch: B, heads: H, width: d, batchOffset: 1,
-                                                storeProbabilities: false, generic: variant.generic, kernels: variant.kernels)
+                                                storeProbabilities: false, kernels: variant)
                     }
                     XCTAssertEqual(inferenceOut, out, "d = \(d), \(variant)")
                     var dq = zeros(B * L * d), dk = zeros(B * L * d), dv = zeros(B * L * d)
                     MaskedAttention.backward(dOut: dy, q: q, k: k, v: v, probabilities: probs, keep: drop == nil ? nil : keep, dropout: drop,
                                              dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d,
-                                             generic: variant.generic, kernels: variant.kernels)
+                                             kernels: variant)
                     var wq = rand(B * L * d), wk = rand(B * L * d), wv = rand(B * L * d)  // overwritten, not added to
                     MaskedAttention.backward(dOut: dy, q: q, k: k, v: v, probabilities: probs, keep: drop == nil ? nil : keep, dropout: drop,
                                              dq: &wq, dk: &wk, dv: &wv, pattern: pattern, batch: B, heads: H, width: d, accumulate: false,
-                                             generic: variant.generic, kernels: variant.kernels)
+                                             kernels: variant)
                     XCTAssertEqual([wq, wk, wv], [dq, dk, dv], "accumulate: false, d = \(d), \(variant)")
                     results.append([out, probs, dq, dk, dv])
                     keeps.append(keep)

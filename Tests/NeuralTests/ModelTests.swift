@@ -3,11 +3,11 @@ import XCTest
 import TestSupport
 
 final class ModelTests: XCTestCase {
-    func makeModel(L: Int = 5, d: Int = 8, outputs: Int = 3, layers: Int = 2, heads: Int = 2, pattern: AttentionPattern? = nil, seed: UInt64 = 4) -> ScalarTokenTransformer {
+    func makeModel(L: Int = 5, d: Int = 8, outputs: Int = 3, layers: Int = 2, heads: Int = 2, pattern: AttentionPattern? = nil,
+                   seed: UInt64 = 4) -> TokenNetwork {
         var config = EncoderConfig(layers: layers, width: d, heads: heads, pattern: pattern ?? .full(L))
         config.attentionDropout = 0.1
-        var rng = SystemRandomNumberGeneratorSeeded(seed: seed)
-        return ScalarTokenTransformer(config: config, outputs: outputs, using: &rng)
+        return TokenNetwork(config: config, outputs: outputs, seed: seed)
     }
 
     func testModelGradientsWithBCELoss() {
@@ -17,10 +17,10 @@ final class ModelTests: XCTestCase {
         let x = GradientCheck.random(B * L, seed: &s, scale: 2)
         let t: [Float] = (0..<(B * O)).map { Float($0 % 2) }
         // inputs are data: the check covers every parameter
-        func loss(_ p: [Float]) -> (Float, ScalarTokenTransformer.Workspace, [Float]) {
+        func loss(_ p: [Float]) -> (Float, TokenNetwork.Workspace, [Float]) {
             let ws = m.makeWorkspace(batch: B)
             var z = [Float](repeating: 0, count: B * O)
-            m.forward(input: x, logits: &z, workspace: ws, parameters: p, training: true, seed: 1, step: 3)
+            m.forward(x, &z, ws, p, .init(training: true, seed: 1, step: 3))
             return (BCEWithLogits.forward(logits: z, targets: t, count: B * O), ws, z)
         }
         GradientCheck().check("model", inputs: [m.parameters.values], forward: { xs in [loss(xs[0]).0] }, backward: { xs, dy in
@@ -28,7 +28,7 @@ final class ModelTests: XCTestCase {
             var dz = [Float](repeating: 0, count: B * O)
             BCEWithLogits.backward(logits: z, targets: t, dz: &dz, count: B * O, scale: dy[0])
             var g = [Float](repeating: 0, count: xs[0].count)
-            m.backward(input: x, dLogits: dz, workspace: ws, parameters: xs[0], gradients: &g)
+            m.backward(x, dz, ws, xs[0], &g)
             return [g]
         })
     }
@@ -40,7 +40,7 @@ final class ModelTests: XCTestCase {
         let m = makeModel(L: L, d: 16, outputs: L, layers: 2, seed: 1)
         var adam = Adam(learningRate: 3e-3)
         adam.beta2 = 0.99
-        let trainer = ParallelTrainer(model: m, batch: B, workers: 2, optimizer: adam)
+        let trainer = DataParallelTrainer(network: m, batch: B, workers: 2, optimizer: adam)
         var s: UInt64 = 21
         let x = GradientCheck.random(B * L, seed: &s, scale: 1).map { $0 >= 0 ? $0 + 0.2 : $0 - 0.2 }
         var t = [Float](repeating: 0, count: B * L)
@@ -60,7 +60,7 @@ final class ModelTests: XCTestCase {
         var grads: [[Float]] = [], losses: [Float] = []
         for (workers, micro) in [(1, 9), (3, 4), (2, 1), (1, 4)] {
             let m = makeModel(L: 5, d: 16, outputs: 5, heads: 8, seed: 2)  // the eight-head kernels, with dropout 0.1
-            let trainer = ParallelTrainer(model: m, batch: 9, workers: workers, optimizer: Adam(learningRate: 0), microBatch: micro)
+            let trainer = DataParallelTrainer(network: m, batch: 9, workers: workers, optimizer: Adam(learningRate: 0), microBatch: micro)
             var s: UInt64 = 5
             let x = GradientCheck.random(9 * 5, seed: &s)
             let t = x.map { $0 > 0 ? Float(1) : 0 }

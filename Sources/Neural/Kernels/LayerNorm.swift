@@ -5,7 +5,8 @@ import NeuralKernels
 ///
 /// x, y: [N, C]; γ, β: [C]; mean, rstd: [N] (cached for backward). y = (x − μ)·rstd·γ + β, rstd = 1/√(var + eps)
 /// with the biased variance. Backward accumulates dx, dγ, dβ. For C a multiple of 8 `kernels` picks the AVX2
-/// kernels (`NeuralKernels`) or the Swift SIMD8 twin (`LayerNorm+EightLanes.swift`); otherwise the scalar one runs.
+/// kernels (`NeuralKernels`), the Swift SIMD8 twin (`LayerNorm+EightLanes.swift`) or the scalar reference;
+/// otherwise the scalar one runs.
 public enum LayerNormKernel {
     public static let eps: Float = 1e-5
 
@@ -14,7 +15,7 @@ public enum LayerNormKernel {
                                rstd: UnsafeMutablePointer<Float>, rows: Int, channels C: Int, kernels: KernelPath = .best) {
         if C % 8 == 0 && kernels.runnable == .avx2 {
             nk_layernorm_forward(x, gamma, beta, y, mean, rstd, rows, C, eps)
-        } else if C % 8 == 0 {
+        } else if C % 8 == 0 && kernels != .reference {
             forwardEightLanes(x: x, gamma: gamma, beta: beta, y: y, mean: mean, rstd: rstd, rows: rows, channels: C)
         } else {
             forwardReference(x: x, gamma: gamma, beta: beta, y: y, mean: mean, rstd: rstd, rows: rows, channels: C)
@@ -46,7 +47,7 @@ public enum LayerNormKernel {
                                 dBeta: UnsafeMutablePointer<Float>, rows: Int, channels C: Int, kernels: KernelPath = .best) {
         if C % 8 == 0 && kernels.runnable == .avx2 {
             nk_layernorm_backward(dy, x, gamma, mean, rstd, dx, dGamma, dBeta, rows, C)
-        } else if C % 8 == 0 {
+        } else if C % 8 == 0 && kernels != .reference {
             backwardEightLanes(dy: dy, x: x, gamma: gamma, mean: mean, rstd: rstd, dx: dx, dGamma: dGamma, dBeta: dBeta, rows: rows, channels: C)
         } else {
             backwardReference(dy: dy, x: x, gamma: gamma, mean: mean, rstd: rstd, dx: dx, dGamma: dGamma, dBeta: dBeta, rows: rows, channels: C)

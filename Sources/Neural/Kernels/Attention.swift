@@ -1,32 +1,6 @@
 import Base
 import Foundation
 
-/// Which (query, key) pairs may interact, as compressed rows: the keys of query i are
-/// `keys[rowStart[i] ..< rowStart[i + 1]]`, ascending. The same pattern serves every batch and head.
-public struct AttentionPattern: Sendable, Equatable {
-    public let length: Int
-    public let rowStart: [Int]
-    public let keys: [Int]
-    public var pairCount: Int { keys.count }
-
-    /// From a dense row-major [L, L] mask (true = may attend). Every row needs at least one allowed key.
-    public init(allowed: [Bool], length L: Int) {
-        precondition(allowed.count == L * L, "AttentionPattern: \(allowed.count) entries for L = \(L)")
-        var start = [0], keys: [Int] = []
-        for i in 0..<L {
-            for j in 0..<L where allowed[i * L + j] { keys.append(j) }
-            precondition(keys.count > start.last!, "AttentionPattern: query \(i) may attend to no key")
-            start.append(keys.count)
-        }
-        self.length = L
-        self.rowStart = start
-        self.keys = keys
-    }
-
-    /// Every pair allowed.
-    public static func full(_ L: Int) -> AttentionPattern { AttentionPattern(allowed: .init(repeating: true, count: L * L), length: L) }
-}
-
 /// Fused masked multi-head scaled dot-product attention over the allowed pairs only (Vaswani et al. 2017).
 ///
 /// q, k, v, out: [B, L, d] with H heads of width dh = d/H (head h uses columns h·dh ..< (h+1)·dh).
@@ -38,17 +12,25 @@ public struct AttentionPattern: Sendable, Equatable {
 /// heads at once along the contiguous d columns, so the inner loops run over d, not dh.
 /// Cache: probabilities p and dropout keep flags, each [B, pairs, H].
 /// With H = 8 a vectorised path runs: the AVX2 kernels of `NeuralKernels` or the Swift SIMD8 twin
-/// (`Attention+EightHeads.swift`), as `kernels` says; `generic: true` forces the loops below, the reference.
+/// (`Attention+EightHeads.swift`), as `kernels` says; `.reference` runs the loops below, for any H.
 /// `storeProbabilities: false` (inference) lets the fast paths leave `probabilities` unnormalised; backward needs them.
+///
+/// Two options run the loops below (any H):
+/// - `headMask` [pairs, H], 1 = head h may use the pair, 0 = it may not (head-partitioned attention, AECCT's
+///   HPSA): the softmax of head h runs over its own allowed keys. A query with no allowed key in a head gets a
+///   zero output from that head (and zero gradients), not the uniform average a −1e9 mask would give.
+/// - `scoreScale` [pairs]: s_j = (q_i·k_j/√dh)·φ_t for the pair t = (i, j), all batches and heads (the learned
+///   codes' φ(M)); backward accumulates ∂ℓ/∂φ_t into `dScoreScale`.
 public enum MaskedAttention {
     public static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                                out: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>,
                                keep: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>? = nil,
                                dropout: Dropout?, stream: UInt64,
                                pattern: AttentionPattern, batch B: Int, heads H: Int, width d: Int,
-                               batchOffset: Int = 0, storeProbabilities: Bool = true, generic: Bool = false,
+                               batchOffset: Int = 0, storeProbabilities: Bool = true,
+                               headMask: UnsafePointer<Float>? = nil, scoreScale: UnsafePointer<Float>? = nil,
                                kernels: KernelPath = .best) {
-        if H == 8 && !generic {
+        if H == 8 && kernels != .reference && headMask == nil && scoreScale == nil {
             withScratch(scratch, count: scratchCount(batch: B, heads: H, width: d, pattern: pattern)) {
                 if kernels.runnable == .avx2 {
                     forwardEightHeadsAVX2(q: q, k: k, v: v, out: out, probabilities: probabilities, keep: keep, dropout: dropout,
@@ -83,19 +65,24 @@ public enum MaskedAttention {
                             let kj = k + (b * L + keys[t]) * d
                             for c in 0..<d { prod[c] = qi[c] * kj[c] }
                             let row = probs + t * H
+                            let pairScale = scoreScale.map { scale * $0[t] } ?? scale
                             for h in 0..<H {
                                 var dot: Float = 0
                                 for c in 0..<dh { dot += prod[h * dh + c] }
-                                dot *= scale
+                                dot *= pairScale
+                                if let headMask, headMask[t * H + h] == 0 { dot = -.infinity }
                                 row[h] = dot
                                 mx[h] = max(mx[h], dot)
                             }
                         }
                         for t in s..<e {
                             let row = probs + t * H
-                            for h in 0..<H { let x = expf(row[h] - mx[h]); row[h] = x; sum[h] += x }
+                            for h in 0..<H {
+                                let x = row[h] == -.infinity ? 0 : expf(row[h] - mx[h])
+                                row[h] = x; sum[h] += x
+                            }
                         }
-                        for h in 0..<H { sum[h] = 1 / sum[h] }
+                        for h in 0..<H { sum[h] = sum[h] > 0 ? 1 / sum[h] : 0 }
                         let oi = out + (b * L + i) * d
                         for c in 0..<d { oi[c] = 0 }
                         for t in s..<e {
@@ -124,7 +111,9 @@ public enum MaskedAttention {
                                 keep: UnsafePointer<Float>?, dropout: Dropout?, scratch: UnsafeMutablePointer<Float>? = nil,
                                 dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
                                 pattern: AttentionPattern, batch B: Int, heads H: Int, width d: Int, accumulate: Bool = true,
-                                generic: Bool = false, kernels: KernelPath = .best) {
+                                scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil,
+                                kernels: KernelPath = .best) {
+        let generic = kernels == .reference || scoreScale != nil
         if H == 8 && !generic && kernels.runnable == .avx2 {
             withScratch(scratch, count: scratchCount(batch: B, heads: H, width: d, pattern: pattern)) {
                 backwardEightHeadsAVX2(dOut: dOut, q: q, k: k, v: v, probabilities: probabilities, keep: keep, dropout: dropout,
@@ -180,11 +169,23 @@ public enum MaskedAttention {
                         let qi = q + (b * L + i) * d, dqi = dq + (b * L + i) * d
                         for t in s..<e {
                             let row = probs + t * H, g = dp + (t - s) * H
+                            let kj = k + (b * L + keys[t]) * d, dkj = dk + (b * L + keys[t]) * d
+                            let pairScale = scoreScale.map { scale * $0[t] } ?? scale
+                            if let dScoreScale {
+                                // ∂ℓ/∂φ_t = Σ_h ∂ℓ/∂s_h · (q·k)_h/√dh
+                                for c in 0..<d { prod[c] = qi[c] * kj[c] }
+                                var acc: Float = 0
+                                for h in 0..<H {
+                                    var x: Float = 0
+                                    for c in 0..<dh { x += prod[h * dh + c] }
+                                    acc += row[h] * (g[h] - dot[h]) * x * scale
+                                }
+                                dScoreScale[t] += acc
+                            }
                             for h in 0..<H {
-                                let ds = row[h] * (g[h] - dot[h]) * scale
+                                let ds = row[h] * (g[h] - dot[h]) * pairScale
                                 for c in 0..<dh { weights[h * dh + c] = ds }
                             }
-                            let kj = k + (b * L + keys[t]) * d, dkj = dk + (b * L + keys[t]) * d
                             for c in 0..<d { dqi[c] += weights[c] * kj[c]; dkj[c] += weights[c] * qi[c] }
                         }
                     }

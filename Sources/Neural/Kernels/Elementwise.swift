@@ -10,7 +10,11 @@ public enum Elementwise {
     // `kernels` picks the AVX2 build of the same formulas (`NeuralKernels`) or this Swift one.
     public static func geluForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
                                    kernels: KernelPath = .best) {
-        if kernels.runnable == .avx2 { nk_gelu_forward(x, y, count); return }
+        switch kernels.runnable {
+        case .avx2: nk_gelu_forward(x, y, count); return
+        case .reference: geluForwardReference(x, y, count: count); return
+        case .portable: break
+        }
         vectorised(count) { i, tail in
             let v = load(x + i, tail)
             let (cdf, _) = normalCDFAndDensity(v)
@@ -22,6 +26,7 @@ public enum Elementwise {
                                     accumulate: Bool = true, kernels: KernelPath = .best) {
         if kernels.runnable == .avx2 { nk_gelu_backward(x, dy, dx, count, accumulate ? 1 : 0); return }
         if !accumulate { dx.initialize(repeating: 0, count: count) }
+        if kernels == .reference { geluBackwardReference(x, dy, dx, count: count); return }
         vectorised(count) { i, tail in
             let v = load(x + i, tail)
             let (cdf, pdf) = normalCDFAndDensity(v)

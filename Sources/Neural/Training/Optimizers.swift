@@ -22,15 +22,23 @@ public struct Adam: Optimizer {
     public init(learningRate: Float = 1e-3) { self.learningRate = learningRate }
 
     public mutating func step(parameters p: inout [Float], gradients g: [Float]) {
+        step(parameters: &p, gradients: g, ranges: [0..<p.count])
+    }
+
+    /// One step that updates only the parameters in `ranges` (the trainable groups); the moments of the others
+    /// stay as they are. The step count advances once.
+    public mutating func step(parameters p: inout [Float], gradients g: [Float], ranges: [Range<Int>]) {
         if m.count != p.count { m = [Float](repeating: 0, count: p.count); v = m }
         step += 1
         let c1 = 1 - powf(beta1, Float(step)), c2 = 1 - powf(beta2, Float(step))
         let lr = learningRate, b1 = beta1, b2 = beta2, eps = epsilon, wd = weightDecay
-        for i in 0..<p.count {
-            let grad = g[i] + wd * p[i]
-            m[i] = b1 * m[i] + (1 - b1) * grad
-            v[i] = b2 * v[i] + (1 - b2) * grad * grad
-            p[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+        for range in ranges {
+            for i in range {
+                let grad = g[i] + wd * p[i]
+                m[i] = b1 * m[i] + (1 - b1) * grad
+                v[i] = b2 * v[i] + (1 - b2) * grad * grad
+                p[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+            }
         }
     }
 }
@@ -85,11 +93,17 @@ public enum GradientClipping {
     /// factor maxNorm / (norm + 1e-6)); returns the norm before clipping.
     @discardableResult
     public static func clipNorm(_ g: inout [Float], maxNorm: Float) -> Float {
+        clipNorm(&g, ranges: [0..<g.count], maxNorm: maxNorm)
+    }
+
+    /// The same over the entries in `ranges` only (one parameter group).
+    @discardableResult
+    public static func clipNorm(_ g: inout [Float], ranges: [Range<Int>], maxNorm: Float) -> Float {
         var s: Double = 0
-        for x in g { s += Double(x) * Double(x) }
+        for r in ranges { for i in r { s += Double(g[i]) * Double(g[i]) } }
         let norm = Float(s.squareRoot())
         let factor = maxNorm / (norm + 1e-6)
-        if factor < 1 { for i in 0..<g.count { g[i] *= factor } }
+        if factor < 1 { for r in ranges { for i in r { g[i] *= factor } } }
         return norm
     }
 }

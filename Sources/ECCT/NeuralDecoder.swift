@@ -1,0 +1,75 @@
+import Base
+import Codes
+import Foundation
+import Neural
+
+/// Any network that predicts the channel's flips as a `Decoder`: channel output y → logits f → x̂ = sign(f)·sign(y),
+/// bit 1 where x̂ = −1 (the ECCT family's decision, DESIGN.md §3). The network's raw input is y [n].
+///
+/// The networks read y, not LLRs: `decode(llr:count:llrScale:into:)` recovers y = LLR / llrScale (the Monte Carlo
+/// engine passes 2/σ² for AWGN); plain `decode(llr:count:into:)` takes its input as y itself. Frames run in chunks
+/// of `chunk` words in evaluation mode; workspaces are pooled, so concurrent calls from the Monte Carlo threads
+/// share only the weights, and memory depends on the number of concurrent callers, not on the frame count.
+public struct NeuralDecoder<Network: TrainableNetwork>: Decoder {
+    public let name: String
+    public let network: Network
+    public let chunk: Int
+    let pool: WorkspacePool<Scratch>
+
+    public init(network: Network, name: String, chunk: Int = 32) {
+        precondition(chunk >= 1, "NeuralDecoder: chunk must be positive")
+        precondition(network.inputWidth == network.outputWidth, "NeuralDecoder: a flip decoder needs one logit per input")
+        self.name = name
+        self.network = network
+        self.chunk = chunk
+        self.pool = WorkspacePool { Scratch(network: network, batch: chunk) }
+        GEMM.useSingleThreadedBLAS()
+    }
+
+    public func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
+        decode(llr: llr, count: count, llrScale: 1, into: bits)
+    }
+
+    public func decode(llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into bits: UnsafeMutableBufferPointer<UInt8>) {
+        let n = network.inputWidth
+        precondition(llr.count >= count * n && bits.count >= count * n, "\(name): buffers shorter than \(count) frames")
+        let inverse = llrScale != 0 && llrScale.isFinite ? 1 / llrScale : 1
+        pool.with { s in
+            network.parameters.values.withUnsafeBufferPointer { p in
+                var start = 0
+                while start < count {
+                    let frames = min(chunk, count - start)
+                    for i in 0..<(frames * n) { s.y[i] = llr[start * n + i] * inverse }
+                    for i in (frames * n)..<(chunk * n) { s.y[i] = 1 }
+                    network.infer(input: s.y, logits: s.logits, count: chunk, workspace: s.workspace, parameters: p.baseAddress!)
+                    for i in 0..<(frames * n) {
+                        // x̂ = sign(f)·sign(y) = −1 ⇔ f·y < 0; ties (f = 0 or y = 0) follow the sign of the other factor
+                        bits[start * n + i] = (s.logits[i] < 0) != (s.y[i] < 0) ? 1 : 0
+                    }
+                    start += frames
+                }
+            }
+        }
+    }
+
+    /// Buffers of one chunk.
+    final class Scratch: @unchecked Sendable {
+        let workspace: Network.Workspace
+        let arena = Arena()
+        let y, logits: UnsafeMutablePointer<Float>
+        init(network: Network, batch: Int) {
+            workspace = network.makeWorkspace(batch: batch)
+            y = arena.take(batch * network.inputWidth)
+            logits = arena.take(batch * network.outputWidth)
+        }
+    }
+}
+
+/// The ECCT as a decoder.
+public typealias ECCTDecoder = NeuralDecoder<ECCTNetwork>
+
+extension NeuralDecoder where Network == ECCTNetwork {
+    public init(model: ECCTModel, name: String = "ecct", chunk: Int = 32) {
+        self.init(network: model.network, name: name, chunk: chunk)
+    }
+}

@@ -1,0 +1,117 @@
+/// Multi-head self-attention with four biased d×d projections (Q, K, V, out) over the pairs of an
+/// `AttentionPattern` (Vaswani et al. 2017; the ECCT's masked form, DESIGN.md §3):
+///
+///   q, k, v = x·W_qᵀ + b_q, …        out = Attn(q, k, v)·W_oᵀ + b_o
+///
+/// Any head count dividing d (the fused kernels run for 8 heads; others take the reference loops).
+/// Options (see `MaskedAttention`): a per-head pair mask `headMask` [pairs, H] (HPSA), and a per-pair
+/// score scale given at each call (the learned codes' φ(M)), with its gradient from `backward`.
+/// Attention dropout (training only) is counter-based: it depends on (seed, step, layer, sample index).
+public struct MultiHeadAttention: Sendable {
+    public let query, key, value, output: LinearLayer
+    public let pattern: AttentionPattern
+    public let heads: Int
+    public let dropout: Float
+    /// [pairs, H] flags (1 = head may use the pair), or nil: every head uses every pair of the pattern.
+    public let headMask: [Float]?
+    public var width: Int { query.inFeatures }
+
+    /// `names`: the four projections in the order Q, K, V, out.
+    public init<G: RandomNumberGenerator>(_ parameters: ParameterSet, names: [String], width d: Int, heads: Int,
+                                          pattern: AttentionPattern, headMask: [Float]? = nil, dropout: Float,
+                                          using rng: inout G) {
+        precondition(names.count == 4, "MultiHeadAttention: four projection names, got \(names)")
+        precondition(heads >= 1 && d % heads == 0, "MultiHeadAttention: \(heads) heads do not divide d = \(d)")
+        precondition(headMask.map { $0.count == pattern.pairCount * heads } ?? true,
+                     "MultiHeadAttention: head mask of \(headMask?.count ?? 0) flags for \(pattern.pairCount) pairs × \(heads) heads")
+        query = LinearLayer(parameters, name: names[0], inFeatures: d, outFeatures: d, using: &rng)
+        key = LinearLayer(parameters, name: names[1], inFeatures: d, outFeatures: d, using: &rng)
+        value = LinearLayer(parameters, name: names[2], inFeatures: d, outFeatures: d, using: &rng)
+        output = LinearLayer(parameters, name: names[3], inFeatures: d, outFeatures: d, using: &rng)
+        self.pattern = pattern
+        self.heads = heads
+        self.headMask = headMask
+        self.dropout = dropout
+    }
+
+    /// Activations of one batch slice: q, k, v, the attention output before W_o [R, d], probabilities and
+    /// dropout keep flags [B, pairs, H].
+    public struct Workspace: @unchecked Sendable {
+        let q, k, v, attended, probabilities, keep: UnsafeMutablePointer<Float>
+        public init(batch B: Int, length L: Int, width d: Int, heads H: Int, pairs: Int, arena: Arena) {
+            let R = B * L
+            q = arena.take(R * d); k = arena.take(R * d); v = arena.take(R * d); attended = arena.take(R * d)
+            probabilities = arena.take(B * H * pairs); keep = arena.take(B * H * pairs)
+        }
+    }
+
+    /// Gradient scratch shared by the layers of an encoder: dq, dk, dv, d(attended), dx of the projections [R, d],
+    /// and the attention kernels' own scratch.
+    public struct Scratch: @unchecked Sendable {
+        let dq, dk, dv, dAttended, dProjected, kernel: UnsafeMutablePointer<Float>
+        public init(batch B: Int, width d: Int, heads H: Int, pattern: AttentionPattern, arena: Arena) {
+            let R = B * pattern.length
+            dq = arena.take(R * d); dk = arena.take(R * d); dv = arena.take(R * d); dAttended = arena.take(R * d)
+            dProjected = arena.take(R * d)
+            kernel = arena.take(MaskedAttention.scratchCount(batch: B, heads: H, width: d, pattern: pattern))
+        }
+    }
+
+    /// Dropout settings of one call: training on or off, the run's seed, the global step, the layer index (its
+    /// own stream) and the index of this slice's first sample in the whole batch.
+    public struct Call: Sendable {
+        public var training: Bool
+        public var seed: UInt64 = 0
+        public var step: UInt64 = 0
+        public var layer = 0
+        public var batchOffset = 0
+        /// Inference only: skip what only `backward` reads (normalised probabilities).
+        public var forBackward = true
+        public init(training: Bool, seed: UInt64 = 0, step: UInt64 = 0, layer: Int = 0, batchOffset: Int = 0,
+                    forBackward: Bool = true) {
+            self.training = training; self.seed = seed; self.step = step; self.layer = layer
+            self.batchOffset = batchOffset; self.forBackward = forBackward
+        }
+    }
+
+    func dropoutOf(_ call: Call) -> Dropout? { call.training && dropout > 0 ? Dropout(p: dropout, seed: call.seed) : nil }
+
+    // x: [B, L, d] → y: [B, L, d]; scoreScale: [pairs] or nil
+    public func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, batch B: Int, workspace ws: Workspace,
+                        scratch: Scratch, parameters p: UnsafePointer<Float>, call: Call,
+                        scoreScale: UnsafePointer<Float>? = nil) {
+        let R = B * pattern.length, drop = dropoutOf(call)
+        query.forward(x: x, y: ws.q, rows: R, parameters: p)
+        key.forward(x: x, y: ws.k, rows: R, parameters: p)
+        value.forward(x: x, y: ws.v, rows: R, parameters: p)
+        withHeadMask { mask in
+            MaskedAttention.forward(q: ws.q, k: ws.k, v: ws.v, out: ws.attended, probabilities: ws.probabilities,
+                                    keep: drop == nil ? nil : ws.keep, scratch: scratch.kernel, dropout: drop,
+                                    stream: call.step &* 1024 &+ UInt64(call.layer), pattern: pattern, batch: B,
+                                    heads: heads, width: width, batchOffset: call.batchOffset,
+                                    storeProbabilities: call.forBackward, headMask: mask, scoreScale: scoreScale)
+        }
+        output.forward(x: ws.attended, y: y, rows: R, parameters: p)
+    }
+
+    /// dx = ∂ℓ/∂x (written) from dy; parameter gradients accumulate, and ∂ℓ/∂φ into `dScoreScale` [pairs].
+    public func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, batch B: Int,
+                         workspace ws: Workspace, scratch s: Scratch, parameters p: UnsafePointer<Float>,
+                         gradients g: UnsafeMutablePointer<Float>, call: Call,
+                         scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil) {
+        let R = B * pattern.length, drop = dropoutOf(call)
+        output.backward(dy: dy, x: ws.attended, dx: s.dAttended, rows: R, parameters: p, gradients: g)
+        MaskedAttention.backward(dOut: s.dAttended, q: ws.q, k: ws.k, v: ws.v, probabilities: ws.probabilities,
+                                 keep: drop == nil ? nil : ws.keep, dropout: drop, scratch: s.kernel,
+                                 dq: s.dq, dk: s.dk, dv: s.dv, pattern: pattern, batch: B, heads: heads, width: width,
+                                 accumulate: false, scoreScale: scoreScale, dScoreScale: dScoreScale)
+        query.backward(dy: s.dq, x: x, dx: dx, rows: R, parameters: p, gradients: g)
+        key.backward(dy: s.dk, x: x, dx: dx, rows: R, parameters: p, gradients: g, accumulateDx: true)
+        value.backward(dy: s.dv, x: x, dx: dx, rows: R, parameters: p, gradients: g, accumulateDx: true)
+    }
+
+    @inline(__always) func withHeadMask(_ body: (UnsafePointer<Float>?) -> Void) {
+        guard let headMask else { body(nil); return }
+        headMask.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}

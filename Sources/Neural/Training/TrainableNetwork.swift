@@ -1,0 +1,65 @@
+/// One slice of a training batch as a worker sees it: raw inputs, targets and the logits to fill, for `count`
+/// samples starting at sample `batchOffset` of a batch of `batchSize`, at global step `step` of a run seeded
+/// with `seed` (dropout and any other randomness are counter-based on these, never on the thread).
+public struct TrainingSlice {
+    public let input: UnsafePointer<Float>
+    public let targets: UnsafePointer<Float>
+    public let logits: UnsafeMutablePointer<Float>
+    public let count: Int
+    public let batchOffset: Int
+    public let batchSize: Int
+    public let seed: UInt64
+    public let step: UInt64
+}
+
+/// A network the data-parallel trainer can train: it turns its own raw batch into tokens, computes its own loss
+/// and backward on a slice, and decodes in evaluation mode. ECCT, AECCT, the learned-code decoder and the neural
+/// quantum decoder are networks of this kind, built from the engine's blocks.
+public protocol TrainableNetwork: AnyObject, Sendable {
+    associatedtype Workspace: AnyObject
+    var parameters: ParameterSet { get }
+    /// Floats per sample: raw input, targets, outputs (logits).
+    var inputWidth: Int { get }
+    var targetWidth: Int { get }
+    var outputWidth: Int { get }
+    /// Activations for a slice of `batch` samples.
+    func makeWorkspace(batch: Int) -> Workspace
+    /// Forward (training mode), loss and backward on the slice: writes its logits, accumulates parameter gradients
+    /// into `gradients` (ParameterSet layout), and returns its share of the batch loss (the loss is a mean over the
+    /// whole batch, so the shares of all slices add up to it).
+    func trainSlice(_ slice: TrainingSlice, workspace: Workspace, parameters: UnsafePointer<Float>,
+                    gradients: UnsafeMutablePointer<Float>) -> Double
+    /// Evaluation-mode logits [count, outputWidth] from raw inputs [count, inputWidth] (count ≤ the workspace's batch).
+    func infer(input: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int, workspace: Workspace,
+               parameters: UnsafePointer<Float>)
+}
+
+/// A named part of the parameters with its own training rules: frozen (no update, its gradients ignored) or
+/// trainable, optionally with its own gradient-norm clipping (the learned code's Ω, AECCT's δ, two-phase runs).
+public struct ParameterGroup: Sendable, Equatable {
+    public var name: String
+    /// Offsets in the parameter buffer.
+    public var ranges: [Range<Int>]
+    public var trainable: Bool
+    /// Clip this group's gradient norm to this value (after freezing, before the global clip).
+    public var clipNorm: Float?
+
+    public init(name: String, ranges: [Range<Int>], trainable: Bool = true, clipNorm: Float? = nil) {
+        self.name = name
+        self.ranges = ranges
+        self.trainable = trainable
+        self.clipNorm = clipNorm
+    }
+
+    /// The group of the parameters whose names satisfy `member`, as contiguous ranges in registration order.
+    public static func named(_ name: String, in parameters: ParameterSet, trainable: Bool = true, clipNorm: Float? = nil,
+                             where member: (String) -> Bool) -> ParameterGroup {
+        var ranges: [Range<Int>] = []
+        for e in parameters.entries where member(e.name) {
+            let r = e.offset..<(e.offset + e.count)
+            if let last = ranges.last, last.upperBound == r.lowerBound { ranges[ranges.count - 1] = last.lowerBound..<r.upperBound }
+            else { ranges.append(r) }
+        }
+        return ParameterGroup(name: name, ranges: ranges, trainable: trainable, clipNorm: clipNorm)
+    }
+}
