@@ -22,12 +22,12 @@ public final class ECCTModel: @unchecked Sendable {
     /// A freshly initialised model. Throws when the layer count is not positive or d is not a multiple of the heads.
     public init(code: LinearCode, layers: Int, width: Int, heads: Int = 8, attentionDropout: Float = 0.1,
                 seed: UInt64 = 0) throws {
-        guard (1...64).contains(layers) else { throw CheckpointError("ECCT: layers N = \(layers) must be in 1…64") }
+        guard (1...64).contains(layers) else { throw SettingsError("ECCT: layers N = \(layers) must be in 1…64") }
         guard width >= heads, width % heads == 0, width <= 4096 else {
-            throw CheckpointError("ECCT: width d = \(width) must be a positive multiple of the \(heads) heads (at most 4096)")
+            throw SettingsError("ECCT: width d = \(width) must be a positive multiple of the \(heads) heads (at most 4096)")
         }
         guard (0..<1).contains(attentionDropout) else {
-            throw CheckpointError("ECCT: attention dropout \(attentionDropout) must be in [0, 1)")
+            throw SettingsError("ECCT: attention dropout \(attentionDropout) must be in [0, 1)")
         }
         var config = EncoderConfig(layers: layers, width: width, heads: heads, pattern: ECCTMask.pattern(parityCheck: code.H))
         config.attentionDropout = attentionDropout

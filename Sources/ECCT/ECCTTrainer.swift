@@ -35,7 +35,7 @@ public final class ECCTTrainer {
     public init(model: ECCTModel, config: ECCTTrainingConfig, workers: Int, state: ECCTTrainingState = .init(),
                 optimizer: Adam? = nil) throws {
         try config.validate()
-        guard workers >= 1 else { throw CheckpointError("training: workers \(workers) must be at least 1") }
+        guard workers >= 1 else { throw SettingsError("training: workers \(workers) must be at least 1") }
         self.model = model
         self.config = config
         self.state = state

@@ -26,7 +26,7 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable {
 
     /// Throws naming the field of an impossible setting.
     public func validate() throws {
-        func fail(_ s: String) -> CheckpointError { CheckpointError("training: \(s)") }
+        func fail(_ s: String) -> SettingsError { SettingsError("training: \(s)") }
         guard learningRate > 0, learningRate.isFinite else { throw fail("learning rate \(learningRate) must be a positive number") }
         guard minimumLearningRate >= 0, minimumLearningRate <= learningRate else {
             throw fail("minimum learning rate \(minimumLearningRate) must be in [0, learning rate \(learningRate)]")

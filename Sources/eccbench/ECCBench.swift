@@ -37,7 +37,6 @@ struct CommandError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Resolve a code name or file, turning library errors into command errors.
-func loadCode(_ name: String) throws -> LinearCode {
-    do { return try Catalog.code(named: name) } catch let error as CodeError { throw CommandError(error.message) }
-}
+/// Resolve a code name or file. Library errors carry their own message (the file, line or field), and the
+/// command prints them as they are: "Error: message", exit status 1.
+func loadCode(_ name: String) throws -> LinearCode { try Catalog.code(named: name) }

@@ -29,29 +29,27 @@ struct Infer: ParsableCommand {
 
     func run() throws {
         let code = try loadCode(self.code)
-        do {
-            let model = try ECCTModel.load(code: code, weightsAt: weights, layers: layers, width: dim)
-            let (tensors, _) = try SafeTensors.read(path: inputs)
-            guard let magnitude = tensors["magnitude"] else { throw CheckpointError("\(inputs): missing tensor 'magnitude'") }
-            guard let syndrome = tensors["syndrome"] else { throw CheckpointError("\(inputs): missing tensor 'syndrome'") }
-            guard magnitude.shape.count == 2, magnitude.shape[1] == code.n else {
-                throw CheckpointError("\(inputs): 'magnitude' has shape \(magnitude.shape), expected [B, \(code.n)] for \(code.name)")
-            }
-            let B = magnitude.shape[0]
-            guard syndrome.shape == [B, code.m] else {
-                throw CheckpointError("\(inputs): 'syndrome' has shape \(syndrome.shape), expected [\(B), \(code.m)]")
-            }
-            if let bad = magnitude.values.firstIndex(where: { !$0.isFinite }) {
-                throw CheckpointError("\(inputs): 'magnitude' value \(bad) (row \(bad / code.n), column \(bad % code.n)) is \(magnitude.values[bad])")
-            }
-            if let bad = syndrome.values.firstIndex(where: { !$0.isFinite }) {
-                throw CheckpointError("\(inputs): 'syndrome' value \(bad) (row \(bad / code.m), column \(bad % code.m)) is \(syndrome.values[bad])")
-            }
-            GEMM.useSingleThreadedBLAS()
-            let logits = model.logits(magnitude: magnitude.values, syndrome: syndrome.values, batch: B)
-            try SafeTensors.write(["logits": Tensor(shape: [B, code.n], values: logits)],
-                                  metadata: ["code": code.name, "layers": String(model.layers), "width": String(model.width)], to: out)
-            print("\(B) words → \(out) (N = \(model.layers), d = \(model.width))")
-        } catch let e as CheckpointError { throw CommandError(e.message) }
+        let model = try ECCTModel.load(code: code, weightsAt: weights, layers: layers, width: dim)
+        let (tensors, _) = try SafeTensors.read(path: inputs)
+        guard let magnitude = tensors["magnitude"] else { throw CommandError("\(inputs): missing tensor 'magnitude'") }
+        guard let syndrome = tensors["syndrome"] else { throw CommandError("\(inputs): missing tensor 'syndrome'") }
+        guard magnitude.shape.count == 2, magnitude.shape[1] == code.n else {
+            throw CommandError("\(inputs): 'magnitude' has shape \(magnitude.shape), expected [B, \(code.n)] for \(code.name)")
+        }
+        let B = magnitude.shape[0]
+        guard syndrome.shape == [B, code.m] else {
+            throw CommandError("\(inputs): 'syndrome' has shape \(syndrome.shape), expected [\(B), \(code.m)]")
+        }
+        if let bad = magnitude.values.firstIndex(where: { !$0.isFinite }) {
+            throw CommandError("\(inputs): 'magnitude' value \(bad) (row \(bad / code.n), column \(bad % code.n)) is \(magnitude.values[bad])")
+        }
+        if let bad = syndrome.values.firstIndex(where: { !$0.isFinite }) {
+            throw CommandError("\(inputs): 'syndrome' value \(bad) (row \(bad / code.m), column \(bad % code.m)) is \(syndrome.values[bad])")
+        }
+        GEMM.useSingleThreadedBLAS()
+        let logits = model.logits(magnitude: magnitude.values, syndrome: syndrome.values, batch: B)
+        try SafeTensors.write(["logits": Tensor(shape: [B, code.n], values: logits)],
+                              metadata: ["code": code.name, "layers": String(model.layers), "width": String(model.width)], to: out)
+        print("\(B) words → \(out) (N = \(model.layers), d = \(model.width))")
     }
 }

@@ -21,9 +21,7 @@ enum NeuralDecoders {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CommandError("decoder '\(raw)': weights file '\(path)' does not exist")
             }
-            do { return ECCTDecoder(model: try ECCTModel.load(code: code, weightsAt: path), name: name) } catch let e as CheckpointError {
-                throw CommandError("decoder '\(raw)': \(e.message)")
-            }
+            return ECCTDecoder(model: try ECCTModel.load(code: code, weightsAt: path), name: name)
         }
         if lower == "ecct" || lower.hasPrefix("ecct-") {
             let shipped = PretrainedModels.models(for: code)
@@ -39,9 +37,7 @@ enum NeuralDecoders {
                                    + (have.isEmpty ? "" : " of that size (shipped: \(have.joined(separator: ", ")))")
                                    + "; train one with `eccbench train --code \(code.name) --out FILE` and use ecct:FILE")
             }
-            do { return ECCTDecoder(model: try ECCTModel.load(code: code, weightsAt: chosen.path), name: lower) } catch let e as CheckpointError {
-                throw CommandError("decoder '\(raw)': shipped model: \(e.message)")
-            }
+            return ECCTDecoder(model: try ECCTModel.load(code: code, weightsAt: chosen.path), name: lower)
         }
         do { return try DecoderRegistry.make(raw, code: code) } catch let e as CodeError {
             throw CommandError(e.message + "\n" + help)

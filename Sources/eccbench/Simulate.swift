@@ -140,7 +140,7 @@ struct Simulate: ParsableCommand {
     }
 
     func write(_ text: String, to path: String) throws {
-        do { try CodeFiles.writeAtomically(text, to: path) } catch let e as CodeError { throw CommandError(e.message) }
+        try CodeFiles.writeAtomically(text, to: path)
     }
 }
 

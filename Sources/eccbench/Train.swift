@@ -85,36 +85,34 @@ struct Train: ParsableCommand {
         if let dropout { c.attentionDropout = dropout }
         c.clipNorm = clip
         if let seed { c.seed = seed }
-        do { try c.validate() } catch let e as CheckpointError { throw ValidationError(e.message) }
+        do { try c.validate() } catch let e as SettingsError { throw ValidationError(e.message) }
         return c
     }
 
     func run() throws {
         let code = try loadCode(self.code)
         let trainer: ECCTTrainer
-        do {
-            if resume {
-                trainer = try ECCTCheckpoint.resume(code: code, from: out, workers: threads)
-                let given: [(String, Bool)] = [("--lr", lr != nil), ("--min-lr", minLr != nil), ("--epochs", epochs != nil),
-                    ("--steps-per-epoch", stepsPerEpoch != nil), ("--batch-size", batchSize != nil), ("--train-ebn0", trainEbn0 != nil),
-                    ("--validation-ebn0", validationEbn0 != nil), ("--validation-words", validationWords != nil),
-                    ("--dropout", dropout != nil), ("--clip", clip != nil), ("--seed", seed != nil)]
-                if let option = given.first(where: { $0.1 }) {
-                    throw CommandError("\(option.0) cannot change a run being resumed; its settings are stored in \(out)")
-                }
-                guard layers.map({ $0 == trainer.model.layers }) ?? true, dim.map({ $0 == trainer.model.width }) ?? true else {
-                    throw CommandError("\(out) holds N = \(trainer.model.layers), d = \(trainer.model.width); drop --layers/--dim to resume it")
-                }
-                print("resuming \(out): step \(trainer.state.step) of \(trainer.totalSteps), \(trainer.samplesSeen) samples seen")
-            } else {
-                let config = try settings()
-                let model = try ECCTModel(code: code, layers: layers ?? 2, width: dim ?? 32, attentionDropout: config.attentionDropout,
-                                          seed: config.seed)
-                trainer = try ECCTTrainer(model: model, config: config, workers: threads)
+        if resume {
+            trainer = try ECCTCheckpoint.resume(code: code, from: out, workers: threads)
+            let given: [(String, Bool)] = [("--lr", lr != nil), ("--min-lr", minLr != nil), ("--epochs", epochs != nil),
+                ("--steps-per-epoch", stepsPerEpoch != nil), ("--batch-size", batchSize != nil), ("--train-ebn0", trainEbn0 != nil),
+                ("--validation-ebn0", validationEbn0 != nil), ("--validation-words", validationWords != nil),
+                ("--dropout", dropout != nil), ("--clip", clip != nil), ("--seed", seed != nil)]
+            if let option = given.first(where: { $0.1 }) {
+                throw CommandError("\(option.0) cannot change a run being resumed; its settings are stored in \(out)")
             }
-        } catch let e as CheckpointError { throw CommandError(e.message) }
+            guard layers.map({ $0 == trainer.model.layers }) ?? true, dim.map({ $0 == trainer.model.width }) ?? true else {
+                throw CommandError("\(out) holds N = \(trainer.model.layers), d = \(trainer.model.width); drop --layers/--dim to resume it")
+            }
+            print("resuming \(out): step \(trainer.state.step) of \(trainer.totalSteps), \(trainer.samplesSeen) samples seen")
+        } else {
+            let config = try settings()
+            let model = try ECCTModel(code: code, layers: layers ?? 2, width: dim ?? 32, attentionDropout: config.attentionDropout,
+                                      seed: config.seed)
+            trainer = try ECCTTrainer(model: model, config: config, workers: threads)
+        }
         let c = trainer.config, m = trainer.model
-        print("ECCT \(code.name) (n = \(code.n), k = \(code.k), m = \(code.m)): N = \(m.layers), d = \(m.width), 8 heads, \(m.network.parameters.count) parameters")
+        print("ECCT \(code.name) (n = \(code.n), k = \(code.k), m = \(code.m)): N = \(m.layers), d = \(m.width), \(m.heads) heads, \(m.network.parameters.count) parameters")
         print(String(format: "Adam lr %g → %g (cosine over %d epochs), batch %d, %d steps/epoch, Eb/N0 %@ dB, dropout %g, seed %llu, %d threads, %@ kernels",
                      c.learningRate, c.minimumLearningRate, c.epochs, c.batchSize, c.stepsPerEpoch,
                      c.trainingEbN0.map { String(format: "%g", $0) }.joined(separator: ","), c.attentionDropout, c.seed, trainer.workers,
@@ -124,10 +122,7 @@ struct Train: ParsableCommand {
         let deadline = minutes.map { Date().addingTimeInterval($0 * 60) }
         let log = TrainingLog(config: c)
         let sessionStart = Date(), stepsBefore = trainer.state.step
-        let outcome: ECCTTrainer.Outcome
-        do {
-            outcome = try trainer.train(deadline: deadline, checkpoint: out) { event in log.show(event) }
-        } catch let e as CheckpointError { throw CommandError(e.message) }
+        let outcome = try trainer.train(deadline: deadline, checkpoint: out) { event in log.show(event) }
         log.clear()
         if let curve { try writeCurve(trainer.state, config: c, to: curve) }
         let seconds = Date().timeIntervalSince(sessionStart)
@@ -139,9 +134,7 @@ struct Train: ParsableCommand {
     }
 
     func writeCurve(_ state: ECCTTrainingState, config: ECCTTrainingConfig, to path: String) throws {
-        do { try CodeFiles.writeAtomically(TrainingLog.csv(state, config: config), to: path) } catch let e as CodeError {
-            throw CommandError(e.message)
-        }
+        try CodeFiles.writeAtomically(TrainingLog.csv(state, config: config), to: path)
     }
 }
 

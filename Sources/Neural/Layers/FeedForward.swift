@@ -15,8 +15,11 @@ public struct FeedForward: Sendable {
 
     /// Activations of one batch slice: pre- and post-activation hidden states [R, hidden].
     public struct Workspace: @unchecked Sendable {
+        /// Keeps the memory of the buffers below alive as long as this value lives.
+        let owner: Arena
         let preActivation, postActivation: UnsafeMutablePointer<Float>
         public init(rows R: Int, hidden: Int, arena: Arena) {
+            owner = arena
             preActivation = arena.take(R * hidden); postActivation = arena.take(R * hidden)
         }
     }

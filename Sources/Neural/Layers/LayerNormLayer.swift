@@ -12,8 +12,10 @@ public struct LayerNormLayer: Sendable {
 
     /// The cached statistics of one batch slice: mean and 1/σ per row.
     public struct Workspace: @unchecked Sendable {
+        /// Keeps the memory of the buffers below alive as long as this value lives.
+        let owner: Arena
         let mean, rstd: UnsafeMutablePointer<Float>
-        public init(rows R: Int, arena: Arena) { mean = arena.take(R); rstd = arena.take(R) }
+        public init(rows R: Int, arena: Arena) { owner = arena; mean = arena.take(R); rstd = arena.take(R) }
     }
 
     // x, y: [R, d]

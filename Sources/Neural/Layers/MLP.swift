@@ -20,9 +20,12 @@ public struct MLP: Sendable {
 
     /// Pre- and post-activation outputs of every hidden layer, and two gradient buffers.
     public struct Workspace: @unchecked Sendable {
+        /// Keeps the memory of the buffers below alive as long as this value lives.
+        let owner: Arena
         let pre, post: [UnsafeMutablePointer<Float>]
         let grad0, grad1: UnsafeMutablePointer<Float>
         public init(mlp: MLP, rows R: Int, arena: Arena) {
+            owner = arena
             let hidden = mlp.layers.dropLast().map(\.outFeatures)
             pre = hidden.map { arena.take(R * $0) }
             post = hidden.map { arena.take(R * $0) }
@@ -48,18 +51,17 @@ public struct MLP: Sendable {
     /// dx = ∂ℓ/∂x (written, when given) from dy; parameter gradients accumulate.
     public func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, rows R: Int,
                          workspace ws: Workspace, parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
+        // the linear backward writes grad0 while dCur (dy or grad1) is read; the activation then maps grad0 → grad1
         var dCur = dy
-        var buffers = (ws.grad0, ws.grad1)
         for i in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[i]
             let input = i == 0 ? x : UnsafePointer(ws.post[i - 1])
             if i == 0 {
                 layer.backward(dy: dCur, x: input, dx: dx, rows: R, parameters: p, gradients: g)
             } else {
-                layer.backward(dy: dCur, x: input, dx: buffers.0, rows: R, parameters: p, gradients: g)
-                activation.backward(ws.pre[i - 1], buffers.0, buffers.1, count: R * layer.inFeatures)
-                dCur = UnsafePointer(buffers.1)
-                buffers = (buffers.1, buffers.0)
+                layer.backward(dy: dCur, x: input, dx: ws.grad0, rows: R, parameters: p, gradients: g)
+                activation.backward(ws.pre[i - 1], ws.grad0, ws.grad1, count: R * layer.inFeatures)
+                dCur = UnsafePointer(ws.grad1)
             }
         }
     }

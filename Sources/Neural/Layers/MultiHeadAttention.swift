@@ -37,8 +37,11 @@ public struct MultiHeadAttention: Sendable {
     /// Activations of one batch slice: q, k, v, the attention output before W_o [R, d], probabilities and
     /// dropout keep flags [B, pairs, H].
     public struct Workspace: @unchecked Sendable {
+        /// Keeps the memory of the buffers below alive as long as this value lives.
+        let owner: Arena
         let q, k, v, attended, probabilities, keep: UnsafeMutablePointer<Float>
         public init(batch B: Int, length L: Int, width d: Int, heads H: Int, pairs: Int, arena: Arena) {
+            owner = arena
             let R = B * L
             q = arena.take(R * d); k = arena.take(R * d); v = arena.take(R * d); attended = arena.take(R * d)
             probabilities = arena.take(B * H * pairs); keep = arena.take(B * H * pairs)
@@ -48,8 +51,11 @@ public struct MultiHeadAttention: Sendable {
     /// Gradient scratch shared by the layers of an encoder: dq, dk, dv, d(attended), dx of the projections [R, d],
     /// and the attention kernels' own scratch.
     public struct Scratch: @unchecked Sendable {
+        /// Keeps the memory of the buffers below alive as long as this value lives.
+        let owner: Arena
         let dq, dk, dv, dAttended, dProjected, kernel: UnsafeMutablePointer<Float>
         public init(batch B: Int, width d: Int, heads H: Int, pattern: AttentionPattern, arena: Arena) {
+            owner = arena
             let R = B * pattern.length
             dq = arena.take(R * d); dk = arena.take(R * d); dv = arena.take(R * d); dAttended = arena.take(R * d)
             dProjected = arena.take(R * d)

@@ -33,11 +33,14 @@ public struct TransformerBlock: Sendable {
     /// Activations of one batch slice. `normed1`/`normed2` hold LN₁(x), LN₂(m) (pre) or the sums x + Attn(x),
     /// m + FFN(m) that the norms read (post).
     public struct Workspace: @unchecked Sendable {
+        /// Keeps the memory of the buffers below alive as long as this value lives.
+        let owner: Arena
         let input, normed1, middle, normed2, output: UnsafeMutablePointer<Float>
         let stats1, stats2: LayerNormLayer.Workspace
         let attention: MultiHeadAttention.Workspace
         let feedForward: FeedForward.Workspace
         public init(block: TransformerBlock, batch B: Int, arena: Arena) {
+            owner = arena
             let L = block.attention.pattern.length, d = block.width, R = B * L
             input = arena.take(R * d); normed1 = arena.take(R * d); middle = arena.take(R * d)
             normed2 = arena.take(R * d); output = arena.take(R * d)
@@ -52,9 +55,12 @@ public struct TransformerBlock: Sendable {
 
     /// Gradient scratch shared by all blocks of an encoder.
     public struct Scratch: @unchecked Sendable {
+        /// Keeps the memory of the buffers below alive as long as this value lives.
+        let owner: Arena
         let attention: MultiHeadAttention.Scratch
         let dMiddle, dSublayer, hidden1, hidden2: UnsafeMutablePointer<Float>
         public init(batch B: Int, width d: Int, hidden: Int, heads: Int, pattern: AttentionPattern, arena: Arena) {
+            owner = arena
             let R = B * pattern.length
             attention = .init(batch: B, width: d, heads: heads, pattern: pattern, arena: arena)
             dMiddle = arena.take(R * d); dSublayer = arena.take(R * d)

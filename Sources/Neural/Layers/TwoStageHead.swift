@@ -16,8 +16,10 @@ public struct TwoStageHead: Sendable {
 
     /// Per-token scalars t [B, L] (kept for backward) and their gradient.
     public struct Workspace: @unchecked Sendable {
+        /// Keeps the memory of the buffers below alive as long as this value lives.
+        let owner: Arena
         let t, dT: UnsafeMutablePointer<Float>
-        public init(batch B: Int, length L: Int, arena: Arena) { t = arena.take(B * L); dT = arena.take(B * L) }
+        public init(batch B: Int, length L: Int, arena: Arena) { owner = arena; t = arena.take(B * L); dT = arena.take(B * L) }
     }
 
     // h: [B, L, d] → logits: [B, outputs]
