@@ -42,11 +42,24 @@ public struct GaussianGenerator: Sendable {
         return (u1, fb)
     }
 
-    /// Fill `out` with N(0, 1) samples.
-    @inlinable public mutating func fill(_ out: UnsafeMutableBufferPointer<Float>) {
+    /// Fill `out` with N(0, 1) samples. `kernels: .reference` transforms the same uniforms with the scalar libm
+    /// twin (`reference(u1:v:)`), so both paths give the same samples to rounding.
+    @inlinable public mutating func fill(_ out: UnsafeMutableBufferPointer<Float>, kernels: KernelPath = .best) {
         var i = 0
         let n = out.count
         guard let base = out.baseAddress else { return }
+        if kernels == .reference {
+            while i < n {
+                let (u1, v) = nextUniforms()
+                for j in 0..<8 {
+                    let (z0, z1) = GaussianGenerator.reference(u1: u1[j], v: v[j])
+                    if i + j < n { base[i + j] = z0 }
+                    if i + 8 + j < n { base[i + 8 + j] = z1 }
+                }
+                i += 16
+            }
+            return
+        }
         while i + 16 <= n {
             let (u1, v) = nextUniforms()
             let (z0, z1) = GaussianGenerator.boxMuller(u1, v)
@@ -62,8 +75,8 @@ public struct GaussianGenerator: Sendable {
         }
     }
 
-    public mutating func fill(_ out: inout [Float]) {
-        out.withUnsafeMutableBufferPointer { fill($0) }
+    public mutating func fill(_ out: inout [Float], kernels: KernelPath = .best) {
+        out.withUnsafeMutableBufferPointer { fill($0, kernels: kernels) }
     }
 
     /// Box–Muller on eight lanes: returns (r cos 2πv, r sin 2πv), r = √(−2 ln u1).

@@ -21,15 +21,16 @@ public enum CheckNodeRule: Sendable, Equatable {
 /// tanh rule never reaches ±1: |m_vc| ≤ 30, |∏ tanh| ≤ 1 − 1e-7 (|m_cv| ≤ ~16.6).
 ///
 /// Sum-product runs as whole-array SIMD passes over the edges (tanh(x/2) for every edge, exclusive
-/// products per check, 2·atanh for every edge, `SIMDMath`); `referenceKernels` switches to the plain
-/// per-check libm twin (`CheckNode.update`) that the tests compare against.
+/// products per check, 2·atanh for every edge, `SIMDMath`); `kernels: .reference` switches to the
+/// plain per-check libm twin (`CheckNode.update`) that the tests compare against (the SIMD code serves both
+/// `.portable` and `.avx2`).
 public struct BeliefPropagationDecoder: Decoder {
     public let name: String
     public let graph: TannerGraph
     public let iterations: Int
     public let rule: CheckNodeRule
-    /// Use the scalar libm check-node kernel instead of the SIMD one (for tests).
-    public var referenceKernels = false
+    /// `.reference`: the scalar libm check-node kernel instead of the SIMD one.
+    public var kernels: KernelPath = .best
 
     public init(code: LinearCode, iterations: Int, rule: CheckNodeRule = .sumProduct, name: String? = nil) {
         precondition(iterations >= 1, "BP: iterations must be at least 1")
@@ -80,7 +81,7 @@ public struct BeliefPropagationDecoder: Decoder {
         for v in 0..<n { out[v] = hardDecision(llr[v]) }
         if graph.satisfiesAllChecks(out) { return }
         for e in 0..<E { w.v2c[e] = clampMessage(llr[edgeVar[e]]) }
-        let fast = rule == .sumProduct && !referenceKernels
+        let fast = rule == .sumProduct && kernels != .reference
         for _ in 0..<iterations {
             // check nodes
             if fast {

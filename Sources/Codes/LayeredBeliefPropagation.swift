@@ -1,16 +1,17 @@
+import Base
 /// Layered (row-serial) sum-product BP (Hocevar 2004; Mansour & Shanbhag 2003).
 ///
 /// Keeps the posterior L_v and the check messages R_cv. For each check c in order: t_v = L_v − R_cv,
 /// R_cv ← sum-product over the other t, L_v ← t_v + R_cv. Converges in about half the iterations of
 /// flooding on LDPC codes. Stops early when the hard decision of L satisfies every check. Sum-product uses
-/// the SIMD check-node kernel (`SumProduct.update`); `referenceKernels` selects the libm twin.
+/// the SIMD check-node kernel (`SumProduct.update`); `kernels: .reference` selects the libm twin.
 public struct LayeredBeliefPropagationDecoder: Decoder {
     public let name: String
     public let graph: TannerGraph
     public let iterations: Int
     public let rule: CheckNodeRule
-    /// Use the scalar libm check-node kernel instead of the SIMD one (for tests).
-    public var referenceKernels = false
+    /// `.reference`: the scalar libm check-node kernel instead of the SIMD one.
+    public var kernels: KernelPath = .best
 
     public init(code: LinearCode, iterations: Int, rule: CheckNodeRule = .sumProduct, name: String? = nil) {
         precondition(iterations >= 1, "layered BP: iterations must be at least 1")
@@ -31,7 +32,7 @@ public struct LayeredBeliefPropagationDecoder: Decoder {
         let padded = UnsafeMutableBufferPointer<Float>.allocate(capacity: (maxDegree + 7) & ~7)
         scratch.initialize(repeating: 0); padded.initialize(repeating: 0)
         defer { [R, L, t, newR, scratch, padded].forEach { $0.deallocate() } }
-        let fast = rule == .sumProduct && !referenceKernels
+        let fast = rule == .sumProduct && kernels != .reference
         graph.edgeVariable.withUnsafeBufferPointer { edgeVar in
             graph.checkEdgeStart.withUnsafeBufferPointer { cStart in
                 for f in 0..<count {

@@ -139,18 +139,20 @@ final class DecoderTests: XCTestCase {
         for (name, decoder) in [("BCH-63-45", "bp50"), ("CCSDS-128-64", "lbp20")] {
             let code = try Catalog.code(named: name)
             let (_, llr) = frames(code, count: 500, ebn0: 3, seed: 8)
-            let fastOut: [UInt8], refOut: [UInt8]
-            if decoder.hasPrefix("lbp") {
-                fastOut = LayeredBeliefPropagationDecoder(code: code, iterations: 20).decode(llr: llr, n: code.n)
-                var ref = LayeredBeliefPropagationDecoder(code: code, iterations: 20); ref.referenceKernels = true
-                refOut = ref.decode(llr: llr, n: code.n)
-            } else {
-                fastOut = BeliefPropagationDecoder(code: code, iterations: 50).decode(llr: llr, n: code.n)
-                var ref = BeliefPropagationDecoder(code: code, iterations: 50); ref.referenceKernels = true
-                refOut = ref.decode(llr: llr, n: code.n)
+            func run(_ kernels: KernelPath) -> [UInt8] {
+                if decoder.hasPrefix("lbp") {
+                    var d = LayeredBeliefPropagationDecoder(code: code, iterations: 20); d.kernels = kernels
+                    return d.decode(llr: llr, n: code.n)
+                }
+                var d = BeliefPropagationDecoder(code: code, iterations: 50); d.kernels = kernels
+                return d.decode(llr: llr, n: code.n)
             }
-            let differing = (0..<500).filter { fastOut[($0 * code.n)..<(($0 + 1) * code.n)] != refOut[($0 * code.n)..<(($0 + 1) * code.n)] }.count
-            XCTAssertLessThanOrEqual(differing, 3, "\(name) \(decoder): \(differing) of 500 frames differ")
+            let refOut = run(.reference)
+            for kernels in KernelPath.runnableCases where kernels != .reference {
+                let fastOut = run(kernels)
+                let differing = (0..<500).filter { fastOut[($0 * code.n)..<(($0 + 1) * code.n)] != refOut[($0 * code.n)..<(($0 + 1) * code.n)] }.count
+                XCTAssertLessThanOrEqual(differing, 3, "\(name) \(decoder) \(kernels): \(differing) of 500 frames differ")
+            }
         }
     }
 
