@@ -17,19 +17,11 @@ struct Infer: ParsableCommand {
     var inputs: String
     @Option(name: .long, help: "Output safetensors; receives 'logits' [B, n].")
     var out: String
-    @Option(name: .long, help: "Layers N (default: read from the weights).")
-    var layers: Int?
-    @Option(name: .long, help: "Width d (default: read from the weights).")
-    var dim: Int?
-
-    func validate() throws {
-        if let dim { guard dim >= 8, dim % 8 == 0 else { throw ValidationError("--dim \(dim) must be a positive multiple of 8 (the heads)") } }
-        if let layers { guard layers >= 1 else { throw ValidationError("--layers \(layers) must be at least 1") } }
-    }
+    @OptionGroup var size: ModelSizeOptions
 
     func run() throws {
         let code = try loadCode(self.code)
-        let model = try ECCTModel.load(code: code, weightsAt: weights, layers: layers, width: dim)
+        let model = try ECCTModel.load(code: code, weightsAt: weights, layers: size.layers, width: size.dim)
         let (tensors, _) = try SafeTensors.read(path: inputs)
         guard let magnitude = tensors["magnitude"] else { throw CommandError("\(inputs): missing tensor 'magnitude'") }
         guard let syndrome = tensors["syndrome"] else { throw CommandError("\(inputs): missing tensor 'syndrome'") }

@@ -18,10 +18,7 @@ struct Train: ParsableCommand {
 
     @Option(name: .long, help: "Code name or H file.")
     var code: String = "BCH-63-45"
-    @Option(name: .long, help: "Transformer layers N (default 2).")
-    var layers: Int?
-    @Option(name: .long, help: "Width d, a multiple of 8, the heads (default 32).")
-    var dim: Int?
+    @OptionGroup var size: ModelSizeOptions
     @Option(name: .long, help: "Checkpoint file (safetensors) written every epoch.")
     var out: String
     @Flag(name: .long, help: "Continue the run in --out with the settings stored in it.")
@@ -56,8 +53,6 @@ struct Train: ParsableCommand {
     var curve: String?
 
     func validate() throws {
-        if let dim { guard dim >= 8, dim % 8 == 0 else { throw ValidationError("--dim \(dim) must be a positive multiple of 8 (the heads)") } }
-        if let layers { guard (1...64).contains(layers) else { throw ValidationError("--layers \(layers) must be in 1…64") } }
         if let minutes { guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be positive") } }
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1…1024, got \(threads)") }
         let dir = URL(fileURLWithPath: out).deletingLastPathComponent().path
@@ -101,13 +96,13 @@ struct Train: ParsableCommand {
             if let option = given.first(where: { $0.1 }) {
                 throw CommandError("\(option.0) cannot change a run being resumed; its settings are stored in \(out)")
             }
-            guard layers.map({ $0 == trainer.model.layers }) ?? true, dim.map({ $0 == trainer.model.width }) ?? true else {
+            guard size.layers.map({ $0 == trainer.model.layers }) ?? true, size.dim.map({ $0 == trainer.model.width }) ?? true else {
                 throw CommandError("\(out) holds N = \(trainer.model.layers), d = \(trainer.model.width); drop --layers/--dim to resume it")
             }
             print("resuming \(out): step \(trainer.state.step) of \(trainer.totalSteps), \(trainer.samplesSeen) samples seen")
         } else {
             let config = try settings()
-            let model = try ECCTModel(code: code, layers: layers ?? 2, width: dim ?? 32, attentionDropout: config.attentionDropout,
+            let model = try ECCTModel(code: code, layers: size.layers ?? 2, width: size.dim ?? 32, attentionDropout: config.attentionDropout,
                                       seed: config.seed)
             trainer = try ECCTTrainer(model: model, config: config, workers: threads)
         }
