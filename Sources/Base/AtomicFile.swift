@@ -1,7 +1,12 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Atomic file writes: the bytes go to a temporary file in the target's folder, which is then renamed over the
-/// target, so a reader (or a `kill -9` at any moment) sees the old file or the new one, never a partial one.
+/// Atomic file writes: the bytes go to a temporary file in the target's folder, are flushed to disk, and the file is
+/// renamed over the target, so a reader (or a `kill -9` at any moment) sees the old file or the new one, never a
+/// partial one. The temporary file is `.<name>.tmp-<pid>` beside the target; a write first removes the temporary
+/// files of that target left by processes that no longer run (a run killed mid-write).
 public enum AtomicFile {
     /// An error naming the path and the system's reason.
     public struct WriteError: Error, CustomStringConvertible {
@@ -11,10 +16,62 @@ public enum AtomicFile {
     }
 
     public static func write(_ data: Data, to path: String) throws {
-        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw WriteError(path: path, reason: error.localizedDescription)
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path, name = url.lastPathComponent
+        try checkWritable(path)
+        removeStaleTemporaries(folder: dir, name: name)
+        let tmp = dir + "/" + temporaryPrefix(name) + String(getpid())
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw WriteError(path: path, reason: systemReason()) }
+        var failure: String?
+        data.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 { if errno == EINTR { continue }; failure = systemReason(); return }
+                done += n
+            }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = systemReason() }
+        close(fd)
+        if failure == nil && rename(tmp, path) != 0 { failure = systemReason() }
+        if let failure {
+            unlink(tmp)
+            throw WriteError(path: path, reason: failure)
         }
     }
 
     public static func write(_ text: String, to path: String) throws { try write(Data(text.utf8), to: path) }
+
+    /// Throws unless a file can be written at `path`: its folder exists and is writable, and the path is not a
+    /// folder. Commands call it before any work, so a bad output path fails at once.
+    public static func checkWritable(_ path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            throw WriteError(path: path, reason: "it is a folder")
+        }
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw WriteError(path: path, reason: "folder '\(dir)' does not exist")
+        }
+        guard access(dir, W_OK) == 0 else { throw WriteError(path: path, reason: "folder '\(dir)' is not writable") }
+        if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 {
+            throw WriteError(path: path, reason: "the file is not writable")
+        }
+    }
+
+    static func temporaryPrefix(_ name: String) -> String { "." + name + ".tmp-" }
+
+    /// Removes `.<name>.tmp-<pid>` files in `folder` whose process no longer exists.
+    static func removeStaleTemporaries(folder: String, name: String) {
+        let prefix = temporaryPrefix(name)
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for entry in entries where entry.hasPrefix(prefix) {
+            guard let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder + "/" + entry) }
+        }
+    }
+
+    static func systemReason() -> String { String(cString: strerror(errno)) }
 }

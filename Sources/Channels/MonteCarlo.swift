@@ -93,7 +93,7 @@ public struct MonteCarlo: Sendable {
                     progress: (@Sendable (PointResult) -> Void)? = nil) -> PointResult {
         let start = Date()
         let blockSize = max(1, config.blockSize)
-        let blockLimit = (config.maxFrames + blockSize - 1) / blockSize
+        let blockLimit = config.maxFrames / blockSize + (config.maxFrames % blockSize == 0 ? 0 : 1)   // no overflow near Int.max
         let ch = Channel(model: channel, parameter: parameter, rate: code.rate, referenceNoise: config.referenceNoise)
         let pointRNG = SeededRNG(seed: config.seed).derived(UInt64(pointIndex))
         let state = RunState(template: PointResult(decoder: decoder.name, channel: channel, parameter: parameter, n: code.n))

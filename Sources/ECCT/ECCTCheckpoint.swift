@@ -28,6 +28,8 @@ public enum ECCTCheckpoint {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        // a diverged epoch can leave NaN in the curve: metadata must never make a checkpoint write fail
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         if let config { meta["training"] = String(decoding: try encoder.encode(config), as: UTF8.self) }
         if let state { meta["state"] = String(decoding: try encoder.encode(state), as: UTF8.self) }
         try SafeTensors.write(tensors, metadata: meta, to: path)
@@ -43,6 +45,7 @@ public enum ECCTCheckpoint {
             throw CheckpointError("\(path): the checkpoint was trained on \(name), not \(code.name)")
         }
         let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         func decode<T: Decodable>(_ key: String, _ type: T.Type) throws -> T {
             guard let text = meta[key] else { throw CheckpointError("\(path): metadata '\(key)' is missing; cannot resume") }
             do { return try decoder.decode(T.self, from: Data(text.utf8)) } catch {
@@ -62,6 +65,11 @@ public enum ECCTCheckpoint {
         }
         guard m.shape == [P], v.shape == [P] else {
             throw CheckpointError("\(path): optimizer moments have shapes \(m.shape) and \(v.shape), the model has \(P) parameters")
+        }
+        for (name, t) in [("optimizer.exp_avg", m), ("optimizer.exp_avg_sq", v)] {
+            if let bad = t.values.firstIndex(where: { !$0.isFinite || (name == "optimizer.exp_avg_sq" && $0 < 0) }) {
+                throw CheckpointError("\(path): tensor '\(name)' value \(bad) is \(t.values[bad])")
+            }
         }
         adam.m = m.values
         adam.v = v.values

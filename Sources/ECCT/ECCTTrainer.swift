@@ -57,13 +57,24 @@ public final class ECCTTrainer {
         return (y, y.map { $0 > 0 ? Float(1) : 0 })
     }
 
-    /// One optimisation step; returns the loss and the bit errors of the step's decisions.
+    /// One optimisation step; returns the loss and the bit errors of the step's decisions. Throws a
+    /// `TrainingError` when the loss or a gradient is not finite: the step is then not taken (weights, Adam's
+    /// state and the run's state stay as they were before it).
     @discardableResult
-    public func step() -> (loss: Float, bitErrors: Int) {
+    public func step() throws -> (loss: Float, bitErrors: Int) {
         let epoch = state.step / config.stepsPerEpoch
         trainer.optimizer.learningRate = config.learningRate(epoch: epoch)
         let (y, targets) = batch(step: state.step)
         let loss = trainer.step(input: y, targets: targets, seed: config.seed, step: UInt64(state.step))
+        switch trainer.lastUpdate {
+        case .applied: break
+        case .skippedNonFiniteLoss:
+            throw TrainingError(step: state.step + 1, "the loss is \(loss) (learning rate \(trainer.optimizer.learningRate))")
+        case .skippedNonFiniteGradient(let i):
+            let name = model.network.parameters.entries.last { $0.offset <= i }?.name ?? "?"
+            throw TrainingError(step: state.step + 1, "the gradient of '\(name)' is not finite (loss \(loss), learning rate "
+                                + "\(trainer.optimizer.learningRate))")
+        }
         var errors = 0
         let f = trainer.logits
         for i in 0..<y.count where (f[i] < 0) != (y[i] < 0) { errors += 1 }
@@ -111,7 +122,7 @@ public final class ECCTTrainer {
         var lastClock = Date()
         func tick() { let now = Date(); state.seconds += now.timeIntervalSince(lastClock); lastClock = now }
         while state.step < totalSteps {
-            let (loss, _) = step()
+            let (loss, _) = try step()
             let inEpoch = (state.step - 1) % config.stepsPerEpoch + 1
             let rate = Double((state.step - stepsAtStart) * config.batchSize) / max(1e-9, Date().timeIntervalSince(sessionStart))
             report(.step(step: state.step, loss: loss, epochLoss: state.epochLoss / Double(inEpoch),
@@ -137,5 +148,17 @@ public final class ECCTTrainer {
         }
         tick()
         return .finished
+    }
+}
+
+/// Training stopped because it diverged: the loss or a gradient is not finite. The step that produced it was not
+/// taken, and no checkpoint was written after it, so the last checkpoint on disk is the last good state.
+public struct TrainingError: Error, CustomStringConvertible, Equatable {
+    public let step: Int
+    public let message: String
+    public init(step: Int, _ message: String) { self.step = step; self.message = message }
+    public var description: String {
+        "training diverged at step \(step): \(message); the step was not taken and the last checkpoint is kept. "
+            + "Lower --lr or set --clip."
     }
 }

@@ -1,3 +1,4 @@
+import Base
 import ArgumentParser
 import Channels
 import Codes
@@ -40,3 +41,10 @@ struct CommandError: Error, CustomStringConvertible {
 /// Resolve a code name or file. Library errors carry their own message (the file, line or field), and the
 /// command prints them as they are: "Error: message", exit status 1.
 func loadCode(_ name: String) throws -> LinearCode { try Catalog.code(named: name) }
+
+/// Output files are checked before any work: a path that cannot be written fails at once, not after a simulation.
+func checkOutputs(_ paths: [String?]) throws {
+    for path in paths.compactMap({ $0 }) {
+        do { try AtomicFile.checkWritable(path) } catch let e as AtomicFile.WriteError { throw ValidationError(e.description) }
+    }
+}

@@ -19,6 +19,8 @@ struct Infer: ParsableCommand {
     var out: String
     @OptionGroup var size: ModelSizeOptions
 
+    func validate() throws { try checkOutputs([out]) }
+
     func run() throws {
         let code = try loadCode(self.code)
         let model = try ECCTModel.load(code: code, weightsAt: weights, layers: size.layers, width: size.dim)

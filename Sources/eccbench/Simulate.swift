@@ -19,10 +19,11 @@ struct Simulate: ParsableCommand {
     @Option(name: .long, help: "Channel: awgn, bsc or bec.")
     var channel: String = "awgn"
 
-    @Option(name: .long, help: "Eb/N0 points in dB for AWGN: a list '4,5,6' or a range 'start:stop:step' ('3:7:0.5').")
+    @Option(name: .long, parsing: .unconditional,
+            help: "Eb/N0 points in dB for AWGN: a list '4,5,6' or a range 'start:stop:step' ('3:7:0.5'); negative values work ('-2:2:1').")
     var ebn0: String = "4,5,6"
 
-    @Option(name: .long, help: "Crossover (BSC) or erasure (BEC) probabilities, list or range ('0.01,0.02').")
+    @Option(name: .long, parsing: .unconditional, help: "Crossover (BSC) or erasure (BEC) probabilities, list or range ('0.01,0.02').")
     var p: String?
 
     @Option(name: .long, help: "Stop a point after this many frame errors (and --min-frames frames).")
@@ -52,10 +53,17 @@ struct Simulate: ParsableCommand {
     @Option(name: .long, help: "Write BER and FER curves as an SVG plot to this file.")
     var plot: String?
 
+    /// Most frames per point: frames · n bits stay below 2^63 for every code the catalog allows.
+    static let frameLimit = 1 << 46
+
     func validate() throws {
         guard minErrors >= 0 else { throw ValidationError("--min-errors must be non-negative, got \(minErrors)") }
         guard minFrames >= 1 else { throw ValidationError("--min-frames must be at least 1, got \(minFrames)") }
         guard maxFrames >= 1 else { throw ValidationError("--max-frames must be at least 1, got \(maxFrames)") }
+        // bit counts (frames · n, n ≤ 65,536) must fit in 64 bits
+        guard maxFrames <= Self.frameLimit else {
+            throw ValidationError("--max-frames \(maxFrames) is more than the limit of \(Self.frameLimit) frames per point")
+        }
         guard maxFrames >= minFrames else {
             throw ValidationError("--max-frames (\(maxFrames)) must be at least --min-frames (\(minFrames))")
         }
@@ -66,13 +74,7 @@ struct Simulate: ParsableCommand {
         let values = try points(for: model)
         for v in values { if let problem = model.validate(v) { throw ValidationError(problem) } }
         if let decoders, decoderNames(decoders).isEmpty { throw ValidationError("--decoders is empty") }
-        for path in [json, csv, plot].compactMap({ $0 }) {
-            let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-                throw ValidationError("cannot write '\(path)': folder '\(dir)' does not exist")
-            }
-        }
+        try checkOutputs([json, csv, plot])
     }
 
     func points(for model: ChannelModel) throws -> [Double] {
@@ -144,29 +146,39 @@ struct Simulate: ParsableCommand {
     }
 }
 
-/// Parse "4,5,6" or "3:7:0.5" (inclusive of the end, within rounding).
-func parsePoints(_ text: String, option: String) throws -> [Double] {
+/// Parse "4,5,6" or "3:7:0.5" (inclusive of the end, within rounding), at most `maxPoints` values. Numbers are
+/// decimal (`-5`, `2.5`, `1e-3`); hexadecimal, `inf` and `nan` are rejected.
+func parsePoints(_ text: String, option: String, maxPoints: Int = 1000) throws -> [Double] {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     if trimmed.contains(":") {
-        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map { decimal($0.trimmingCharacters(in: .whitespaces)) }
         guard parts.count == 3, let a = parts[0], let b = parts[1], let s = parts[2] else {
-            throw ValidationError("\(option) '\(text)': a range is start:stop:step, e.g. 3:7:0.5")
+            throw ValidationError("\(option) '\(text)': a range is start:stop:step of decimal numbers, e.g. 3:7:0.5")
         }
-        guard s > 0, b >= a, a.isFinite, b.isFinite else {
-            throw ValidationError("\(option) '\(text)': need step > 0 and stop ≥ start")
+        guard s > 0, b >= a else { throw ValidationError("\(option) '\(text)': need step > 0 and stop ≥ start") }
+        let span = ((b - a) / s + 1e-9).rounded(.down)
+        guard span.isFinite, span < Double(maxPoints) else {
+            throw ValidationError("\(option) '\(text)': \(span.isFinite ? String(format: "%.0f", span + 1) : "too many") points "
+                                  + "(at most \(maxPoints))")
         }
-        let count = Int(((b - a) / s + 1e-9).rounded(.down)) + 1
-        guard count <= 1000 else { throw ValidationError("\(option) '\(text)': \(count) points is too many (at most 1000)") }
-        return (0..<count).map { a + Double($0) * s }
+        return (0...Int(span)).map { a + Double($0) * s }
     }
     var out: [Double] = []
     for token in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
         let t = token.trimmingCharacters(in: .whitespaces)
-        guard let v = Double(t), v.isFinite else { throw ValidationError("\(option): '\(t)' is not a number") }
+        guard let v = decimal(t) else { throw ValidationError("\(option): '\(t)' is not a decimal number") }
         out.append(v)
     }
     guard !out.isEmpty else { throw ValidationError("\(option) is empty") }
+    guard out.count <= maxPoints else { throw ValidationError("\(option): \(out.count) points (at most \(maxPoints))") }
     return out
+}
+
+/// A finite decimal number: optional sign, digits with an optional fraction, optional exponent.
+func decimal(_ t: String) -> Double? {
+    guard t.range(of: #"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil,
+          let v = Double(t), v.isFinite else { return nil }
+    return v
 }
 
 /// A one-line progress display on stderr, only when stderr is a terminal.

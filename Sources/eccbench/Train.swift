@@ -33,9 +33,9 @@ struct Train: ParsableCommand {
     var stepsPerEpoch: Int?
     @Option(name: .long, help: "Batch size (default 128).")
     var batchSize: Int?
-    @Option(name: .long, help: "Training Eb/N0 values in dB, one drawn per sample (default 2,3,4,5,6,7).")
+    @Option(name: .long, parsing: .unconditional, help: "Training Eb/N0 values in dB, one drawn per sample (default 2,3,4,5,6,7).")
     var trainEbn0: String?
-    @Option(name: .long, help: "Validation Eb/N0 values in dB (default 4,5,6).")
+    @Option(name: .long, parsing: .unconditional, help: "Validation Eb/N0 values in dB (default 4,5,6).")
     var validationEbn0: String?
     @Option(name: .long, help: "Validation words per Eb/N0 after each epoch (default 20000; 0 = none).")
     var validationWords: Int?
@@ -55,11 +55,7 @@ struct Train: ParsableCommand {
     func validate() throws {
         if let minutes { guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be positive") } }
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1…1024, got \(threads)") }
-        let dir = URL(fileURLWithPath: out).deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            throw ValidationError("cannot write '\(out)': folder '\(dir)' does not exist")
-        }
+        try checkOutputs([out, curve])
         if resume {
             guard FileManager.default.fileExists(atPath: out) else { throw ValidationError("--resume: '\(out)' does not exist") }
         }

@@ -38,6 +38,11 @@ public enum SafeTensors {
             throw CheckpointError("\(source): the header is not valid JSON")
         }
         guard let header = json as? [String: Any] else { throw CheckpointError("\(source): the header is not a JSON object") }
+        // JSON objects keep the last of repeated keys; the format names every tensor once
+        var seen = Set<String>()
+        for key in topLevelKeys(bytes[8..<headerEnd]) where !seen.insert(key).inserted {
+            throw CheckpointError("\(source): tensor '\(key)' is named twice in the header")
+        }
         let dataSize = bytes.count - headerEnd
         var metadata: [String: String] = [:]
         var tensors: [String: Tensor] = [:]
@@ -94,11 +99,54 @@ public enum SafeTensors {
             tensors[name] = Neural.Tensor(shape: shape, values: values)
             ranges.append((b, e, name))
         }
-        ranges.sort { $0.0 < $1.0 }
-        for i in 1..<max(1, ranges.count) where ranges[i].0 < ranges[i - 1].1 {
-            throw CheckpointError("\(source): tensors '\(ranges[i - 1].2)' and '\(ranges[i].2)' overlap in the data")
+        // the tensors must cover the data buffer exactly: no overlap, no gap, nothing after the last one
+        ranges.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        var covered = 0
+        for (b, e, name) in ranges {
+            if b < covered { throw CheckpointError("\(source): tensor '\(name)' overlaps the tensor before it in the data") }
+            if b > covered {
+                throw CheckpointError("\(source): data bytes \(covered)..<\(b) belong to no tensor (before '\(name)'; a wrong header length?)")
+            }
+            covered = e
+        }
+        guard covered == dataSize else {
+            throw CheckpointError("\(source): \(dataSize - covered) data bytes after the last tensor belong to no tensor "
+                                  + "(the header length or the data_offsets are wrong, or bytes were appended)")
         }
         return (tensors, metadata)
+    }
+
+    /// The keys of the top-level JSON object, in order and with repeats (the header was parsed already, so
+    /// the text is valid JSON). Keys are decoded by JSONSerialization, escapes included.
+    static func topLevelKeys(_ header: ArraySlice<UInt8>) -> [String] {
+        var keys: [String] = []
+        var depth = 0, inString = false, escaped = false, expectKey = false, start = 0
+        for i in header.indices {
+            let c = header[i]
+            if inString {
+                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") {
+                    inString = false
+                    if depth == 1 && expectKey {
+                        let quoted = Data([UInt8(ascii: "[")] + Array(header[start...i]) + [UInt8(ascii: "]")])
+                        if let array = try? JSONSerialization.jsonObject(with: quoted) as? [String], let key = array.first {
+                            keys.append(key)
+                        }
+                        expectKey = false
+                    }
+                }
+                continue
+            }
+            switch c {
+            case UInt8(ascii: "\""): inString = true; start = i
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                expectKey = depth == 1 && c == UInt8(ascii: "{")
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            case UInt8(ascii: ","): if depth == 1 { expectKey = true }
+            default: break
+            }
+        }
+        return keys
     }
 
     /// Serialise (names sorted, data contiguous, header padded with spaces to a multiple of 8).
@@ -139,14 +187,21 @@ extension ParameterSet {
         })
     }
 
-    /// Load values by name. Every parameter must be present with its exact shape, and no unexpected name
-    /// may appear (except those accepted by `ignoring`).
+    /// Load values by name. Every parameter must be present with its exact shape and finite values (the error
+    /// names the tensor and the index of the first NaN or infinity), and no unexpected name may appear (except
+    /// those accepted by `ignoring`). Nothing is changed when it throws.
     public func load(_ tensors: [String: SafeTensors.Tensor], source: String, ignoring: (String) -> Bool = { _ in false }) throws {
         for e in entries {
             guard let t = tensors[e.name] else { throw CheckpointError("\(source): missing tensor '\(e.name)'") }
             guard t.shape == e.shape else {
                 throw CheckpointError("\(source): tensor '\(e.name)' has shape \(t.shape), the model needs \(e.shape)")
             }
+            if let bad = t.values.firstIndex(where: { !$0.isFinite }) {
+                throw CheckpointError("\(source): tensor '\(e.name)' value \(bad) (of \(e.count), shape \(e.shape)) is \(t.values[bad])")
+            }
+        }
+        for e in entries {
+            let t = tensors[e.name]!
             for i in 0..<e.count { values[e.offset + i] = t.values[i] }
         }
         let known = Set(entries.map(\.name))

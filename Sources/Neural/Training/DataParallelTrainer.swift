@@ -30,6 +30,15 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
     public var clipNorm: Float?
     /// Parameter groups with their own rules; parameters in no group are trainable.
     public var groups: [ParameterGroup] = []
+    /// What the last step did with its update: applied, or skipped because the loss or a gradient was not finite
+    /// (the parameters and Adam's state are then those before the step).
+    public private(set) var lastUpdate: UpdateOutcome = .applied
+
+    public enum UpdateOutcome: Equatable, Sendable {
+        case applied
+        case skippedNonFiniteLoss
+        case skippedNonFiniteGradient(parameter: Int)
+    }
 
     public init(network: Network, batch: Int, workers: Int, optimizer: Adam, microBatch: Int = 8) {
         precondition(batch >= 1 && workers >= 1 && microBatch >= 1,
@@ -74,7 +83,8 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
     }
 
     /// One step on raw inputs [batch, inputWidth] and targets [batch, targetWidth]: forward, loss, backward,
-    /// gradient sum, groups, clipping, Adam. Returns the loss (before the update).
+    /// gradient sum, groups, clipping, Adam. Returns the loss (before the update). A non-finite loss or gradient
+    /// skips the update (see `lastUpdate`).
     @discardableResult
     public func step(input: [Float], targets: [Float], seed: UInt64, step: UInt64) -> Float {
         let network = self.network, params = network.parameters, P = params.count
@@ -107,11 +117,18 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
                 }
             }
         }
+        let loss = Float((0..<workers).reduce(0.0) { $0 + losses[$1] })
         // sum worker gradients in worker order
         params.zeroGradients()
         params.gradients.withUnsafeMutableBufferPointer { g in
             for w in 0..<workers { let src = workerGradients + w * P; for i in 0..<P { g[i] += src[i] } }
         }
+        guard loss.isFinite else { lastUpdate = .skippedNonFiniteLoss; return loss }
+        if let bad = params.gradients.firstIndex(where: { !$0.isFinite }) {
+            lastUpdate = .skippedNonFiniteGradient(parameter: bad)
+            return loss
+        }
+        lastUpdate = .applied
         for group in groups where !group.trainable {
             for r in group.ranges { for i in r { params.gradients[i] = 0 } }
         }
@@ -120,6 +137,6 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
         }
         if let clipNorm { GradientClipping.clipNorm(&params.gradients, maxNorm: clipNorm) }
         optimizer.step(parameters: &params.values, gradients: params.gradients, ranges: trainableRanges)
-        return Float((0..<workers).reduce(0.0) { $0 + losses[$1] })
+        return loss
     }
 }
