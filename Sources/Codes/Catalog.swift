@@ -44,6 +44,13 @@ public enum Catalog {
         let a = numbers.compactMap { $0 }
         func need(_ count: Int, _ form: String) throws {
             guard a.count == count else { throw CodeError("'\(name)': \(family) codes are named \(form)") }
+            // sizes first: nothing is built for a name the limits refuse
+            let n = a[0], k: Int? = family == "REP" ? 1 : family == "SPC" ? n - 1 : (family == "RM" && a[0] < a[1] ? nil : a[1])
+            if family == "RM" && a[0] < a[1] {
+                guard a[1] <= 16 else { throw CodeError("'\(name)': RM-r-m needs m ≤ 16 (length 2^m ≤ \(CodeLimits.maxLength))") }
+                return
+            }
+            try CodeLimits.check(n: n, rows: k.map { max(0, n - $0) }, k: k, source: "'\(name)'")
         }
         switch family {
         case "BCH":

@@ -12,13 +12,28 @@ public enum CodeFiles {
         guard let text = String(data: data, encoding: .utf8) else {
             throw CodeError.file(path, line: nil, "not UTF-8 text")
         }
+        guard data.count <= maxFileBytes else {
+            throw CodeError.file(path, line: nil, "\(data.count) bytes is more than the \(maxFileBytes)-byte limit for a code file")
+        }
         return path.lowercased().hasSuffix(".alist")
             ? try parseAlist(text, source: path) : try parseDense(text, source: path)
     }
 
-    /// Load a code from a file; the name is the file's base name.
+    /// Largest code file read (a dense H of 16,384 × 16,384 entries is 512 MiB of text; files that large are alists).
+    public static let maxFileBytes = 256 << 20
+
+    /// Lines of a text file: "\n" and "\r\n" line ends (a Swift `Character` joins "\r\n", so splitting on "\n"
+    /// alone never splits it) and a leading UTF-8 byte-order mark dropped.
+    static func lines(_ text: String) -> [Substring] {
+        var body = Substring(text)
+        if body.unicodeScalars.first == "\u{FEFF}" { body = Substring(body.unicodeScalars.dropFirst()) }
+        return body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+    }
+
+    /// Load a code from a file; the name is the file's base name. The code's generator must fit `CodeLimits`.
     public static func readCode(path: String) throws -> LinearCode {
         let H = try readParityCheck(path: path)
+        try CodeLimits.check(n: H.columns, k: H.columns - H.rank, source: path)
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return LinearCode(name: name, parityCheck: H, structure: PolarConstruction.detect(H))
     }
@@ -28,9 +43,17 @@ public enum CodeFiles {
     public static func parseDense(_ text: String, source: String = "<text>") throws -> BitMatrix {
         var rows: [[UInt8]] = []
         var firstLine = 0
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (i, raw) in lines(text).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty { continue }
+            if rows.isEmpty {
+                // the first row sets n: check it before the matrix grows
+                let width = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).count
+                let n = width == 1 ? line.count : width
+                try CodeLimits.check(n: n, source: "\(source):\(i + 1)")
+            } else {
+                try CodeLimits.checkMatrix("H", rows: rows.count + 1, columns: rows[0].count, source: "\(source):\(i + 1)")
+            }
             let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
             let cells: [Substring] = tokens.count == 1 && tokens[0].count > 1
                 ? tokens[0].map { Substring(String($0)) } : tokens
@@ -57,7 +80,7 @@ public enum CodeFiles {
     /// n lines of 1-based row indices (0 = padding), m lines of 1-based column indices (0 = padding).
     /// Both halves must describe the same matrix.
     public static func parseAlist(_ text: String, source: String = "<alist>") throws -> BitMatrix {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        let lines = lines(text).enumerated()
             .map { (number: $0.offset + 1, tokens: $0.element.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })) }
             .filter { !$0.tokens.isEmpty }
         var cursor = 0
@@ -82,7 +105,7 @@ public enum CodeFiles {
         let (l1, dims) = try nextInts("the header 'n m'", count: 2)
         let n = dims[0], m = dims[1]
         guard n > 0, m > 0 else { throw CodeError.file(source, line: l1, "n and m must be positive, got \(n) \(m)") }
-        guard n <= 1 << 20, m <= 1 << 20 else { throw CodeError.file(source, line: l1, "n = \(n), m = \(m) is too large") }
+        try CodeLimits.check(n: n, rows: m, source: "\(source):\(l1)")
         let (l2, maxWeights) = try nextInts("the maximum column and row weights", count: 2)
         let (l3, colWeights) = try nextInts("the \(n) column weights", count: n)
         let (l4, rowWeights) = try nextInts("the \(m) row weights", count: m)
@@ -127,6 +150,9 @@ public enum CodeFiles {
         }
         for i in 0..<m where H.rowWeight(i) != rowWeights[i] {
             throw CodeError.file(source, line: l4, "row \(i + 1) has weight \(H.rowWeight(i)) in the column lists but \(rowWeights[i]) in the header")
+        }
+        if cursor < lines.count {
+            throw CodeError.file(source, line: lines[cursor].number, "unexpected content after the \(m) row lists")
         }
         return H
     }

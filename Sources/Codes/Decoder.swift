@@ -31,6 +31,13 @@ extension Decoder {
     }
 }
 
+/// A decoder that falls back to a simpler rule on some frames (a neural decoder whose logits are not finite decodes
+/// those frames by hard decision) counts them, so the fallback is reported, never silent.
+public protocol FallbackReporting {
+    /// Frames decoded by the fallback since the last `takeFallbacks()`, and the reason; reading resets the count.
+    func takeFallbacks() -> (frames: Int, reason: String)
+}
+
 /// Hard decision: bit 1 where the LLR is negative.
 @inlinable public func hardDecision(_ llr: Float) -> UInt8 { llr < 0 ? 1 : 0 }
 

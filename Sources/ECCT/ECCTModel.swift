@@ -29,11 +29,38 @@ public final class ECCTModel: @unchecked Sendable {
         guard (0..<1).contains(attentionDropout) else {
             throw SettingsError("ECCT: attention dropout \(attentionDropout) must be in [0, 1)")
         }
+        try Self.checkSize(code: code, layers: layers, width: width, heads: heads)
         var config = EncoderConfig(layers: layers, width: width, heads: heads, pattern: ECCTMask.pattern(parityCheck: code.H))
         config.attentionDropout = attentionDropout
         var rng = SplitMixRNG(seed: seed)
         self.code = code
         self.network = ECCTNetwork(code: code, config: config, using: &rng)
+    }
+
+    /// Most attention pairs (the Tanner-graph mask's allowed (query, key) pairs) and most activation memory of one
+    /// 32-word chunk: the sizes are checked before anything is built from them.
+    public static let maxPairs = 1 << 24
+    public static let maxChunkBytes = 2 << 30
+
+    /// Throws when the mask or the activations of a 32-word chunk would exceed the limits, saying what they need.
+    static func checkSize(code: LinearCode, layers: Int, width: Int, heads: Int) throws {
+        let L = code.n + code.m
+        // an upper bound on the mask's pairs without building it: the diagonal, and per check w(w − 1) bit pairs
+        // and 2w bit–check pairs
+        var pairs = Double(L)
+        for r in 0..<code.m { let w = Double(code.H.rowWeight(r)); pairs += w * (w - 1) + 2 * w }
+        pairs = min(pairs, Double(L) * Double(L))
+        guard pairs <= Double(maxPairs) else {
+            throw SettingsError("ECCT for \(code.name): the attention mask would have up to \(Int(pairs)) pairs (n + m = \(L) tokens); "
+                                + "the limit is \(maxPairs)")
+        }
+        // per word and layer: probabilities and keep flags (2·pairs·H) and ~14 [L, d] activations
+        let bytes = 4 * 32 * Double(layers) * (2 * pairs * Double(heads) + 14 * Double(L) * Double(width))
+        guard bytes <= Double(maxChunkBytes) else {
+            throw SettingsError(String(format: "ECCT for %@ with N = %d, d = %d: a 32-word chunk needs %.1f GiB of activations; "
+                                       + "the limit is %.0f GiB", code.name, layers, width, bytes / Double(1 << 30),
+                                       Double(maxChunkBytes) / Double(1 << 30)))
+        }
     }
 
     /// Load reference-named weights; every tensor must be present with the shape this code and size need.
@@ -86,7 +113,8 @@ public final class ECCTModel: @unchecked Sendable {
     }
 
     /// Logits [B, n] in evaluation mode (no dropout) from magnitude [B, n] and syndrome [B, m] (±1), for any B:
-    /// chunks of `chunk` words on all cores with pooled workspaces (memory independent of B).
+    /// chunks of `chunk` words on all cores with pooled workspaces (memory independent of B). Magnitudes are
+    /// clamped to `ECCTNetwork.maxMagnitude`; the logits can still be non-finite when the weights overflow.
     public func logits(magnitude: [Float], syndrome: [Float], batch B: Int, chunk: Int = 32,
                        threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> [Float] {
         let n = code.n, m = code.m, L = n + m
@@ -105,7 +133,7 @@ public final class ECCTModel: @unchecked Sendable {
                         // a short last chunk is padded with copies of its first word
                         for b in 0..<chunk {
                             let src = start + (b < size ? b : 0)
-                            for j in 0..<n { ws.scalars[b * L + j] = s.magnitude[src * n + j] }
+                            for j in 0..<n { ws.scalars[b * L + j] = ECCTNetwork.magnitude(s.magnitude[src * n + j]) }
                             for i in 0..<m { ws.scalars[b * L + n + i] = s.syndrome[src * m + i] }
                         }
                         network.forward(scalars: ws.scalars, logits: ws.logits, workspace: ws, parameters: s.p,

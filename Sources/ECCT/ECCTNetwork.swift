@@ -59,12 +59,19 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
 
     public func makeWorkspace(batch: Int) -> Workspace { Workspace(network: self, batch: batch) }
 
-    /// Scalar tokens [B, n+m] from channel outputs y [B, n]: |y| then the ±1 syndrome of the hard decision (y < 0 ↦ 1).
+    /// The largest magnitude token: |y| is clamped to it (NaN counts as 0). A channel output a million times the
+    /// signal carries no more information, and beyond ~1e19 the LayerNorm variances would overflow Float.
+    public static let maxMagnitude: Float = 1e6
+
+    @inline(__always) static func magnitude(_ y: Float) -> Float { let a = abs(y); return a.isNaN ? 0 : min(a, maxMagnitude) }
+
+    /// Scalar tokens [B, n+m] from channel outputs y [B, n]: |y| (clamped to `maxMagnitude`) then the ±1 syndrome
+    /// of the hard decision (y < 0 ↦ 1).
     public func tokens(channelOutput y: UnsafePointer<Float>, batch B: Int, into tokens: UnsafeMutablePointer<Float>) {
         let L = length
         for b in 0..<B {
             let yb = y + b * n, tb = tokens + b * L
-            for j in 0..<n { tb[j] = abs(yb[j]) }
+            for j in 0..<n { tb[j] = Self.magnitude(yb[j]) }
             for c in 0..<m {
                 var parity = false
                 for e in graph.checkEdgeStart[c]..<graph.checkEdgeStart[c + 1] where yb[graph.edgeVariable[e]] < 0 { parity.toggle() }

@@ -65,6 +65,12 @@ public struct ECCTEpochRecord: Codable, Equatable, Sendable {
     public var validationBER: [Double]
     /// Wall-clock training seconds so far (validation included).
     public var seconds: Double
+
+    public init(epoch: Int, samples: Int, loss: Double, trainBER: Double, learningRate: Float, validationBER: [Double],
+                seconds: Double) {
+        self.epoch = epoch; self.samples = samples; self.loss = loss; self.trainBER = trainBER
+        self.learningRate = learningRate; self.validationBER = validationBER; self.seconds = seconds
+    }
 }
 
 /// Where a run is: global steps done, seconds spent, the learning curve.

@@ -10,11 +10,12 @@ import Neural
 /// engine passes 2/σ² for AWGN); plain `decode(llr:count:into:)` takes its input as y itself. Frames run in chunks
 /// of `chunk` words in evaluation mode; workspaces are pooled, so concurrent calls from the Monte Carlo threads
 /// share only the weights, and memory depends on the number of concurrent callers, not on the frame count.
-public struct NeuralDecoder<Network: TrainableNetwork>: Decoder {
+public struct NeuralDecoder<Network: TrainableNetwork>: Decoder, FallbackReporting {
     public let name: String
     public let network: Network
     public let chunk: Int
     let pool: WorkspacePool<Scratch>
+    let fallbacks = FallbackCounter()
 
     public init(network: Network, name: String, chunk: Int = 32) {
         precondition(chunk >= 1, "NeuralDecoder: chunk must be positive")
@@ -42,6 +43,14 @@ public struct NeuralDecoder<Network: TrainableNetwork>: Decoder {
                     for i in 0..<(frames * n) { s.y[i] = llr[start * n + i] * inverse }
                     for i in (frames * n)..<(chunk * n) { s.y[i] = 1 }
                     network.infer(input: s.y, logits: s.logits, count: chunk, workspace: s.workspace, parameters: p.baseAddress!)
+                    var fallback = 0
+                    for f in 0..<frames {
+                        // a frame whose logits are not finite is decoded by hard decision (f ↦ +1), and counted
+                        var finite = true
+                        for j in 0..<n where !s.logits[f * n + j].isFinite { finite = false; break }
+                        if !finite { fallback += 1; for j in 0..<n { s.logits[f * n + j] = 1 } }
+                    }
+                    if fallback > 0 { fallbacks.add(fallback) }
                     for i in 0..<(frames * n) {
                         // x̂ = sign(f)·sign(y) = −1 ⇔ f·y < 0; ties (f = 0 or y = 0) follow the sign of the other factor
                         bits[start * n + i] = (s.logits[i] < 0) != (s.y[i] < 0) ? 1 : 0
@@ -50,6 +59,10 @@ public struct NeuralDecoder<Network: TrainableNetwork>: Decoder {
                 }
             }
         }
+    }
+
+    public func takeFallbacks() -> (frames: Int, reason: String) {
+        (fallbacks.take(), "the network's logits were not finite (NaN or infinity); those frames were decoded by hard decision")
     }
 
     /// Buffers of one chunk.
@@ -72,4 +85,12 @@ extension NeuralDecoder where Network == ECCTNetwork {
     public init(model: ECCTModel, name: String = "ecct", chunk: Int = 32) {
         self.init(network: model.network, name: name, chunk: chunk)
     }
+}
+
+/// A count shared by the threads that decode with one decoder.
+final class FallbackCounter: @unchecked Sendable {
+    private var count = 0
+    private let lock = NSLock()
+    func add(_ k: Int) { lock.lock(); count += k; lock.unlock() }
+    func take() -> Int { lock.lock(); defer { count = 0; lock.unlock() }; return count }
 }

@@ -42,6 +42,10 @@ struct Infer: ParsableCommand {
         }
         GEMM.useSingleThreadedBLAS()
         let logits = model.logits(magnitude: magnitude.values, syndrome: syndrome.values, batch: B)
+        if let bad = logits.firstIndex(where: { !$0.isFinite }) {
+            throw CommandError("logit [\(bad / code.n), \(bad % code.n)] is \(logits[bad]): the weights in \(weights) overflow on "
+                               + "these inputs; nothing was written")
+        }
         try SafeTensors.write(["logits": Tensor(shape: [B, code.n], values: logits)],
                               metadata: ["code": code.name, "layers": String(model.layers), "width": String(model.width)], to: out)
         print("\(B) words → \(out) (N = \(model.layers), d = \(model.width))")

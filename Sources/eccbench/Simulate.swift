@@ -130,6 +130,10 @@ struct Simulate: ParsableCommand {
                 let r = engine.run(decoder: dec, channel: model, parameter: value, pointIndex: index, progress: onProgress)
                 progress.clear()
                 print(Report.row(r))
+                if let reporting = dec as? FallbackReporting {
+                    let (frames, reason) = reporting.takeFallbacks()
+                    if frames > 0 { print("  warning: \(dec.name) at \(r.parameter): \(frames) of \(r.frames) frames: \(reason)") }
+                }
                 fflush(nil)
                 results.append(r)
             }

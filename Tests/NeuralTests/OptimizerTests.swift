@@ -114,6 +114,35 @@ final class SafeTensorsTests: XCTestCase {
         assertRejects(header(#"{"__metadata__":{"a":1}}"#), "__metadata__.a")
     }
 
+    /// The data buffer must be covered exactly (safetensors spec), and each tensor named once.
+    func testDataBufferCoveredExactlyAndNamesUnique() throws {
+        let eight = [UInt8](repeating: 0, count: 8)
+        // a valid file with a header padded by two spaces, then the header length two bytes short: the JSON still
+        // parses, and every tensor would be read two bytes off
+        let json = #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}  "#
+        XCTAssertNoThrow(try SafeTensors.parse(header(json, data: eight)))
+        assertRejects(header(json, data: eight, declaredLength: UInt64(json.utf8.count - 2)), "belong to no tensor")
+        assertRejects(header(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: eight + [1, 2, 3]), "3 data bytes after")
+        assertRejects(header(#"{"x":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: eight), "data bytes 0..<4")
+        assertRejects(header(#"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"x":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+                             data: eight), "'x' is named twice")
+        // nested objects and escaped quotes are not mistaken for tensor names
+        let nested = #"{"__metadata__":{"x":"a\"b","y":"{"},"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
+        XCTAssertEqual(try SafeTensors.parse(header(nested, data: eight)).tensors.count, 1)
+    }
+
+    func testNonFiniteWeightsAreRejectedWithTheirPlace() {
+        let params = ParameterSet()
+        params.add("w", shape: [2, 2])
+        for bad in [Float.nan, .infinity, -.infinity] {
+            let t = ["w": SafeTensors.Tensor(shape: [2, 2], values: [1, 2, bad, 4])]
+            XCTAssertThrowsError(try params.load(t, source: "m.safetensors")) {
+                XCTAssertTrue("\($0)".contains("m.safetensors: tensor 'w' value 2"), "\($0)")
+            }
+            XCTAssertEqual(params.values, [0, 0, 0, 0], "nothing loaded")
+        }
+    }
+
     func testParameterLoadingChecksNamesAndShapes() throws {
         let params = ParameterSet()
         params.add("w", shape: [2, 2])
