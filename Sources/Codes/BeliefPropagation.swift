@@ -1,4 +1,5 @@
 import Base
+import CKernels
 import Foundation
 
 /// Check-node rules of belief propagation.
@@ -20,10 +21,11 @@ public enum CheckNodeRule: Sendable, Equatable {
 /// decision of L satisfies every check (the decision is then a codeword). Magnitudes are clamped so the
 /// tanh rule never reaches ±1: |m_vc| ≤ 30, |∏ tanh| ≤ 1 − 1e-7 (|m_cv| ≤ ~16.6).
 ///
-/// Sum-product runs as whole-array SIMD passes over the edges (tanh(x/2) for every edge, exclusive
-/// products per check, 2·atanh for every edge, `SIMDMath`); `kernels: .reference` switches to the
-/// plain per-check libm twin (`CheckNode.update`) that the tests compare against (the SIMD code serves both
-/// `.portable` and `.avx2`).
+/// Sum-product, `kernels: .avx2`: the C kernel `nk_bp_sum_product_lanes` decodes eight frames at once, one per
+/// AVX2 lane, and a lane whose frame is done takes the next one (same decisions, same early stop per frame).
+/// `.portable`: whole-array Swift SIMD passes over the edges of one frame (tanh(x/2) for every edge, exclusive
+/// products per check, 2·atanh for every edge, `SIMDMath`). `.reference`: the plain per-check libm twin
+/// (`CheckNode.update`) that the tests compare both against.
 public struct BeliefPropagationDecoder: Decoder {
     public let name: String
     public let graph: TannerGraph
@@ -41,6 +43,10 @@ public struct BeliefPropagationDecoder: Decoder {
     }
 
     public func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
+        if rule == .sumProduct && kernels.runnable == .avx2 && count > 0 {
+            decodeInLanes(llr: llr, count: count, into: bits)
+            return
+        }
         let n = graph.n, E = graph.edgeCount
         let padded = (E + 7) & ~7
         var work = Workspace(edges: padded, variables: n, maxDegree: graph.checkNeighbors.map(\.count).max() ?? 1)
@@ -52,6 +58,19 @@ public struct BeliefPropagationDecoder: Decoder {
                     let out = UnsafeMutableBufferPointer(rebasing: bits[(f * n)..<((f + 1) * n)])
                     decodeFrame(l, out, &work, edgeVar, cStart)
                 }
+            }
+        }
+    }
+
+    /// The AVX2 kernel: eight frames across the SIMD lanes, a finished lane taking the next frame.
+    func decodeInLanes(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
+        let n = graph.n, E = graph.edgeCount
+        let work = UnsafeMutablePointer<Float>.allocate(capacity: 24 * E + 16 * n)
+        defer { work.deallocate() }
+        graph.edgeVariable.withUnsafeBufferPointer { edgeVar in
+            graph.checkEdgeStart.withUnsafeBufferPointer { cStart in
+                nk_bp_sum_product_lanes(llr.baseAddress!, bits.baseAddress!, count, n, graph.m, E, edgeVar.baseAddress!,
+                                        cStart.baseAddress!, iterations, work)
             }
         }
     }

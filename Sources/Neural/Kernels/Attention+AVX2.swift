@@ -1,7 +1,7 @@
 import Base
-import NeuralKernels
+import CKernels
 
-/// The eight-head attention kernels of `NeuralKernels` (AVX2 + FMA), with the contract of
+/// The eight-head attention kernels of `CKernels` (AVX2 + FMA), with the contract of
 /// `forwardEightHeads` / `backwardEightHeads`; called only when `KernelPath.avx2Available`.
 extension MaskedAttention {
     static func forwardEightHeadsAVX2(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,

@@ -11,7 +11,7 @@ import Foundation
 /// Layout for speed with narrow heads (d = 32 has dh = 4): every (query, key) pair is processed for all
 /// heads at once along the contiguous d columns, so the inner loops run over d, not dh.
 /// Cache: probabilities p and dropout keep flags, each [B, pairs, H].
-/// With H = 8 a vectorised path runs: the AVX2 kernels of `NeuralKernels` or the Swift SIMD8 twin
+/// With H = 8 a vectorised path runs: the AVX2 kernels of `CKernels` or the Swift SIMD8 twin
 /// (`Attention+EightHeads.swift`), as `kernels` says; `.reference` runs the loops below, for any H.
 /// `storeProbabilities: false` (inference) lets the fast paths leave `probabilities` unnormalised; backward needs them.
 ///

@@ -1,13 +1,13 @@
 import Base
 import Foundation
-import NeuralKernels
+import CKernels
 
 /// Elementwise forward/backward kernels over flat buffers of `count` values. Backward accumulates into dx.
 public enum Elementwise {
     // GELU, exact (erf) form as PyTorch's default: y = ½x(1 + erf(x/√2)) = x·Φ(x), y' = Φ(x) + x·φ(x).
     // Vectorised over eight lanes: Φ from erfc by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7, relative in
     // the lower tail), e^{−x²/2} by `SIMDMath.expNegative`. The libm versions below are the reference twins;
-    // `kernels` picks the AVX2 build of the same formulas (`NeuralKernels`) or this Swift one.
+    // `kernels` picks the AVX2 build of the same formulas (`CKernels`) or this Swift one.
     public static func geluForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
                                    kernels: KernelPath = .best) {
         switch kernels.runnable {

@@ -1,11 +1,11 @@
 import Base
-import NeuralKernels
+import CKernels
 
 /// Layer normalisation over the last dimension (Ba, Kiros & Hinton 2016), eps 1e-5 as PyTorch.
 ///
 /// x, y: [N, C]; γ, β: [C]; mean, rstd: [N] (cached for backward). y = (x − μ)·rstd·γ + β, rstd = 1/√(var + eps)
 /// with the biased variance. Backward accumulates dx, dγ, dβ. For C a multiple of 8 `kernels` picks the AVX2
-/// kernels (`NeuralKernels`), the Swift SIMD8 twin (`LayerNorm+EightLanes.swift`) or the scalar reference;
+/// kernels (`CKernels`), the Swift SIMD8 twin (`LayerNorm+EightLanes.swift`) or the scalar reference;
 /// otherwise the scalar one runs.
 public enum LayerNormKernel {
     public static let eps: Float = 1e-5

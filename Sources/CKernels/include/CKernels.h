@@ -1,11 +1,11 @@
-// AVX2 + FMA kernels of the neural engine, chosen at run time.
+// AVX2 + FMA kernels of the neural engine and of belief propagation, chosen at run time.
 //
-// The `Neural` module calls these only when `cpu_has_avx2_fma()` is true; otherwise (older x86-64 CPUs,
-// ARM) it runs its portable Swift twins, which the tests compare these kernels against. Each kernel has
+// `Neural` and `Codes` call these only when `cpu_has_avx2_fma()` is true; otherwise (older x86-64 CPUs,
+// ARM) they run their portable Swift twins, which the tests compare these kernels against. Each kernel has
 // the same contract (shapes, layouts, accumulation) as the Swift function named in its comment. On
 // targets other than x86-64 the kernels are not compiled in and `cpu_has_avx2_fma()` returns 0.
-#ifndef NEURAL_KERNELS_H
-#define NEURAL_KERNELS_H
+#ifndef C_KERNELS_H
+#define C_KERNELS_H
 
 #include <stdint.h>
 
@@ -49,6 +49,14 @@ void nk_layernorm_forward(const float *x, const float *gamma, const float *beta,
 /// `LayerNormKernel.backward` for channels a multiple of 8 (accumulates dx, dgamma, dbeta).
 void nk_layernorm_backward(const float *dy, const float *x, const float *gamma, const float *mean, const float *rstd,
                            float *dx, float *dgamma, float *dbeta, long rows, long channels);
+
+/// Sum-product belief propagation, flooding schedule, with eight frames across the AVX2 lanes (the contract of
+/// `BeliefPropagationDecoder.decode` for `.sumProduct`): frames whose hard decision is a codeword are answered at
+/// once; the others occupy a lane until their decision satisfies every check or `iterations` are done, and a
+/// finished lane takes the next frame. Edges are grouped by check (`check_start[m + 1]`), `edge_var[E]` is the
+/// variable of each edge. llr: [count, n]; bits: [count, n] (0/1). work: 3·8·E + 2·8·n floats.
+void nk_bp_sum_product_lanes(const float *llr, uint8_t *bits, long count, long n, long m, long E,
+                             const long *edge_var, const long *check_start, long iterations, float *work);
 
 #ifdef __cplusplus
 }

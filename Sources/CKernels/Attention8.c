@@ -4,7 +4,7 @@
 // fill one 256-bit register; each pair then costs dh fused multiply-adds for the score, one vector exp for
 // the softmax and dh multiply-adds for the values. Summation order differs from the Swift path (FMA, two
 // partial sums), so results agree to rounding, not bit for bit.
-#include "NeuralKernels.h"
+#include "CKernels.h"
 
 #if defined(__x86_64__)
 #include <math.h>

@@ -1,6 +1,6 @@
 // Eight-lane helpers shared by the AVX2 kernels (internal header).
-#ifndef NEURAL_KERNELS_VECTOR_MATH_H
-#define NEURAL_KERNELS_VECTOR_MATH_H
+#ifndef C_KERNELS_VECTOR_MATH_H
+#define C_KERNELS_VECTOR_MATH_H
 
 #if defined(__x86_64__)
 #include <immintrin.h>

@@ -1,6 +1,6 @@
 // GELU and LayerNorm on AVX2 + FMA: the twins of `Elementwise.geluForward/Backward` and
 // `LayerNorm+EightLanes.swift` (same formulas; fused multiply-adds, so equal to rounding).
-#include "NeuralKernels.h"
+#include "CKernels.h"
 
 #if defined(__x86_64__)
 #include <math.h>
