@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "Base", dependencies: ["CPUFeatures"], path: "Sources/Base"),
         .target(name: "GF2", dependencies: ["Base"], path: "Sources/GF2"),
         .target(name: "Codes", dependencies: ["Base", "GF2", "CKernels"], path: "Sources/Codes"),
-        .target(name: "Channels", dependencies: ["Base", "GF2", "Codes"], path: "Sources/Channels"),
+        .target(name: "Channels", dependencies: ["Base", "GF2", "Codes", "CKernels"], path: "Sources/Channels"),
         .target(name: "CKernels", dependencies: ["CPUFeatures"], path: "Sources/CKernels",
                 cSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))]),
         .target(name: "Neural", dependencies: ["Base", "CBLAS", "CKernels"], path: "Sources/Neural"),

@@ -1,4 +1,5 @@
 import Base
+import CKernels
 import Codes
 import Foundation
 
@@ -48,6 +49,10 @@ public struct GaussianGenerator: Sendable {
         var i = 0
         let n = out.count
         guard let base = out.baseAddress else { return }
+        if kernels.runnable == .avx2 {
+            fillAVX2(base, count: n)
+            return
+        }
         if kernels == .reference {
             while i < n {
                 let (u1, v) = nextUniforms()
@@ -73,6 +78,14 @@ public struct GaussianGenerator: Sendable {
             var j = 0
             while i < n { out[i] = j < 8 ? z0[j] : z1[j - 8]; i += 1; j += 1 }
         }
+    }
+
+    /// The AVX2 kernel (`nk_gaussian_fill`) on this generator's state.
+    @usableFromInline mutating func fillAVX2(_ out: UnsafeMutablePointer<Float>, count: Int) {
+        var state = [UInt32](repeating: 0, count: 32)
+        for (k, lane) in [s0, s1, s2, s3].enumerated() { for j in 0..<8 { state[8 * k + j] = lane[j] } }
+        nk_gaussian_fill(&state, out, count)
+        for j in 0..<8 { s0[j] = state[j]; s1[j] = state[8 + j]; s2[j] = state[16 + j]; s3[j] = state[24 + j] }
     }
 
     public mutating func fill(_ out: inout [Float], kernels: KernelPath = .best) {

@@ -58,6 +58,10 @@ void nk_layernorm_backward(const float *dy, const float *x, const float *gamma, 
 void nk_bp_sum_product_lanes(const float *llr, uint8_t *bits, long count, long n, long m, long E,
                              const long *edge_var, const long *check_start, long iterations, float *work);
 
+/// N(0, 1) samples (the contract of `GaussianGenerator.fill`): xoshiro128+ in eight lanes, state [4][8] words
+/// (s0, s1, s2, s3), one Box–Muller step per 16 samples (a tail consumes a whole step), Cephes log and sin/cos.
+void nk_gaussian_fill(uint32_t *state, float *out, long n);
+
 #ifdef __cplusplus
 }
 #endif
