@@ -28,7 +28,9 @@ let package = Package(
         .target(name: "Codes", dependencies: ["Base", "GF2", "CKernels"], path: "Sources/Codes"),
         .target(name: "Channels", dependencies: ["Base", "GF2", "Codes", "CKernels"], path: "Sources/Channels"),
         .target(name: "CKernels", dependencies: ["CPUFeatures"], path: "Sources/CKernels",
-                cSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))]),
+                cSettings: [.unsafeFlags(["-O3"], .when(configuration: .release)),
+                            // FMA only where a kernel asks for it (the Gaussian kernel repeats the Swift twin's bits)
+                            .unsafeFlags(["-ffp-contract=off"])]),
         .target(name: "Neural", dependencies: ["Base", "CBLAS", "CKernels"], path: "Sources/Neural"),
         .target(name: "ECCT", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural"], path: "Sources/ECCT",
                 resources: [.copy("Models")]),

@@ -29,30 +29,34 @@ NK_INLINE __m256 nk_exp_negative(__m256 a) {
     return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
 }
 
-/// ln x for normal x > 0: the Cephes logf polynomial of `SIMDMath.log`.
+/// ln x for normal x > 0: the Cephes logf polynomial of `SIMDMath.log`, with the same operations in the same
+/// order (no FMA), so it gives the Swift function's bits.
+NK_INLINE __m256 nk_mul(__m256 a, __m256 b) { return _mm256_mul_ps(a, b); }
+NK_INLINE __m256 nk_add(__m256 a, __m256 b) { return _mm256_add_ps(a, b); }
+NK_INLINE __m256 nk_sub(__m256 a, __m256 b) { return _mm256_sub_ps(a, b); }
 NK_INLINE __m256 nk_log(__m256 x) {
     __m256i bits = _mm256_castps_si256(x);
-    __m256 e = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(0xFF))),
-                             nk_set1(126.0f));
+    __m256 e = nk_sub(_mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(0xFF))),
+                      nk_set1(126.0f));
     __m256 mant = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x007FFFFF)),
                                                       _mm256_set1_epi32(0x3F000000)));
     __m256 small = _mm256_cmp_ps(mant, nk_set1(0.707106781186547524f), _CMP_LT_OQ);
-    e = _mm256_sub_ps(e, _mm256_and_ps(small, nk_set1(1.0f)));
-    mant = _mm256_sub_ps(_mm256_add_ps(mant, _mm256_and_ps(small, mant)), nk_set1(1.0f));
-    __m256 z = _mm256_mul_ps(mant, mant);
+    e = _mm256_blendv_ps(e, nk_sub(e, nk_set1(1.0f)), small);
+    mant = nk_sub(_mm256_blendv_ps(mant, nk_add(mant, mant), small), nk_set1(1.0f));
+    __m256 z = nk_mul(mant, mant);
     __m256 y = nk_set1(7.0376836292e-2f);
-    y = _mm256_fmadd_ps(y, mant, nk_set1(-1.1514610310e-1f));
-    y = _mm256_fmadd_ps(y, mant, nk_set1(1.1676998740e-1f));
-    y = _mm256_fmadd_ps(y, mant, nk_set1(-1.2420140846e-1f));
-    y = _mm256_fmadd_ps(y, mant, nk_set1(1.4249322787e-1f));
-    y = _mm256_fmadd_ps(y, mant, nk_set1(-1.6668057665e-1f));
-    y = _mm256_fmadd_ps(y, mant, nk_set1(2.0000714765e-1f));
-    y = _mm256_fmadd_ps(y, mant, nk_set1(-2.4999993993e-1f));
-    y = _mm256_fmadd_ps(y, mant, nk_set1(3.3333331174e-1f));
-    y = _mm256_mul_ps(_mm256_mul_ps(y, mant), z);
-    y = _mm256_fmadd_ps(e, nk_set1(-2.12194440e-4f), y);
-    y = _mm256_fnmadd_ps(nk_set1(0.5f), z, y);
-    return _mm256_fmadd_ps(e, nk_set1(0.693359375f), _mm256_add_ps(mant, y));
+    y = nk_sub(nk_mul(y, mant), nk_set1(1.1514610310e-1f));
+    y = nk_add(nk_mul(y, mant), nk_set1(1.1676998740e-1f));
+    y = nk_sub(nk_mul(y, mant), nk_set1(1.2420140846e-1f));
+    y = nk_add(nk_mul(y, mant), nk_set1(1.4249322787e-1f));
+    y = nk_sub(nk_mul(y, mant), nk_set1(1.6668057665e-1f));
+    y = nk_add(nk_mul(y, mant), nk_set1(2.0000714765e-1f));
+    y = nk_sub(nk_mul(y, mant), nk_set1(2.4999993993e-1f));
+    y = nk_add(nk_mul(y, mant), nk_set1(3.3333331174e-1f));
+    y = nk_mul(nk_mul(y, mant), z);
+    y = nk_add(y, nk_mul(e, nk_set1(-2.12194440e-4f)));
+    y = nk_sub(y, nk_mul(nk_set1(0.5f), z));
+    return nk_add(nk_add(mant, y), nk_mul(e, nk_set1(0.693359375f)));
 }
 
 /// Sum of the eight lanes.
