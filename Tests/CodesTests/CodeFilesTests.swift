@@ -30,14 +30,6 @@ final class CodeFilesTests: XCTestCase {
         XCTAssertEqual(try CodeFiles.parseDense("101\n011\n"), BitMatrix(rows: [[1, 0, 1], [0, 1, 1]]))
     }
 
-    func assertError(_ body: @autoclosure () throws -> Any, contains fragments: [String],
-                     file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertThrowsError(try body(), file: file, line: line) { error in
-            let text = "\(error)"
-            for f in fragments { XCTAssertTrue(text.contains(f), "'\(text)' lacks '\(f)'", file: file, line: line) }
-        }
-    }
-
     func testMalformedDenseText() {
         assertError(try CodeFiles.parseDense("1 0 1\n1 2 0\n", source: "h.txt"), contains: ["h.txt:2", "'2'"])
         assertError(try CodeFiles.parseDense("1 0 1\n1 0\n", source: "h.txt"), contains: ["h.txt:2", "2 entries", "line 1 has 3"])

@@ -6,14 +6,6 @@ import XCTest
 
 /// Sizes are checked before anything is allocated from them; real-world files (CRLF, BOM) are read; junk is not.
 final class LimitsAndFormatsTests: XCTestCase {
-    func assertError(_ body: @autoclosure () throws -> Any, contains fragments: [String],
-                     file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertThrowsError(try body(), file: file, line: line) { error in
-            let text = "\(error)"
-            for f in fragments { XCTAssertTrue(text.contains(f), "'\(text)' lacks '\(f)'", file: file, line: line) }
-        }
-    }
-
     func testHugeCatalogNamesFailBeforeAllocating() {
         assertError(try Catalog.code(named: "REP-10000000"), contains: ["REP-10000000", "exceeds the limit of 65536"])
         assertError(try Catalog.code(named: "SPC-1000000"), contains: ["SPC-1000000", "65536"])

@@ -75,3 +75,14 @@ extension Array where Element == Float {
         return copy
     }
 }
+
+extension XCTestCase {
+    /// The body throws, and the error's text contains every fragment (file, line, field, value).
+    public func assertError(_ body: @autoclosure () throws -> Any, contains fragments: [String],
+                            file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try body(), file: file, line: line) { error in
+            let text = "\(error)"
+            for f in fragments { XCTAssertTrue(text.contains(f), "'\(text)' lacks '\(f)'", file: file, line: line) }
+        }
+    }
+}
