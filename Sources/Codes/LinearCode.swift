@@ -21,6 +21,10 @@ public struct LinearCode: Sendable {
     public var rate: Double { Double(k) / Double(n) }
     /// Algebraic structure, when the code came from a construction that has one.
     public var structure: CodeStructure
+    /// True when H was brought to the standard form [I_m | P] (`standardized()`); every report says which H it used.
+    public private(set) var isStandardForm = false
+    /// After `standardized()`: column j of H is column `columnPermutation[j]` of the H as given (nil: none moved).
+    public private(set) var columnPermutation: [Int]?
 
     /// A code from its parity-check matrix; G is computed as the null space of H.
     public init(name: String, parityCheck H: BitMatrix, structure: CodeStructure = .none) {
@@ -49,6 +53,33 @@ public struct LinearCode: Sendable {
 
     /// The Tanner graph of H.
     public var tannerGraph: TannerGraph { TannerGraph(H) }
+
+    /// The same code with H in standard form [I_m | P] as the reference codes' `--standardize` computes it, and
+    /// G = [Pᵀ | I_k] (DESIGN.md §2). When columns move, the code is an equivalent one with another bit order: its
+    /// algebraic structure (BM, SC) no longer applies and is dropped. Throws unless H has full row rank (m = n − k).
+    public func standardized() throws -> LinearCode {
+        guard !isStandardForm else { return self }
+        guard H.rows == n - k else {
+            throw CodeError("\(name): the standard form needs a full-rank H (m = n − k = \(n - k)); this H has \(m) rows of rank \(n - k)")
+        }
+        let (S, permutation) = try H.eliminationStandardForm()
+        let m = S.rows, kk = n - m
+        var G = BitMatrix(rows: kk, columns: n)
+        for i in 0..<kk {
+            for j in 0..<m where S[j, m + i] { G[i, j] = true }
+            G[i, m + i] = true
+        }
+        let moved = permutation != Array(0..<n)
+        var code = LinearCode(name: name, parityCheck: S, generator: G, structure: moved ? .none : structure)
+        code.isStandardForm = true
+        code.columnPermutation = moved ? permutation : nil
+        return code
+    }
+
+    /// "H as given" or "H in standard form [I | P]" (with "columns permuted" when any moved), for reports.
+    public var parityCheckForm: String {
+        isStandardForm ? "H in standard form [I | P]" + (columnPermutation == nil ? "" : ", columns permuted") : "H as given"
+    }
 }
 
 /// Algebraic structure known for a code.

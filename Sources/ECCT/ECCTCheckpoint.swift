@@ -21,6 +21,7 @@ public enum ECCTCheckpoint {
         meta["layers"] = String(model.layers)
         meta["width"] = String(model.width)
         meta["heads"] = String(model.network.encoder.config.heads)
+        meta["parity_check"] = model.code.isStandardForm ? "standard" : "as given"
         if let optimizer, optimizer.m.count == model.network.parameters.count {
             tensors["optimizer.exp_avg"] = Tensor(shape: [optimizer.m.count], values: optimizer.m)
             tensors["optimizer.exp_avg_sq"] = Tensor(shape: [optimizer.v.count], values: optimizer.v)
@@ -43,6 +44,10 @@ public enum ECCTCheckpoint {
         }
         if let name = meta["code"], name.lowercased() != code.name.lowercased() {
             throw CheckpointError("\(path): the checkpoint was trained on \(name), not \(code.name)")
+        }
+        let form = meta["parity_check"] ?? "as given"
+        if (form == "standard") != code.isStandardForm {
+            throw CheckpointError("\(path): the checkpoint was trained with \(form == "standard" ? "H in standard form (add --standardize)" : "H as given (drop --standardize)")")
         }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

@@ -26,8 +26,10 @@ public enum PretrainedModels {
         }.sorted { ($0.code, $0.layers, $0.width) < ($1.code, $1.layers, $1.width) }
     }
 
-    /// Shipped models for a code (by catalog name, case-insensitive), smallest first.
+    /// Shipped models for a code (by catalog name, case-insensitive), smallest first. The shipped models were
+    /// trained on H as given, so a code in standard form (another mask) has none.
     public static func models(for code: LinearCode) -> [Entry] {
-        all.filter { $0.code.lowercased() == code.name.lowercased() }
+        guard !code.isStandardForm else { return [] }
+        return all.filter { $0.code.lowercased() == code.name.lowercased() }
     }
 }

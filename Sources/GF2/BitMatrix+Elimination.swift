@@ -104,6 +104,47 @@ extension BitMatrix {
 }
 
 extension BitMatrix {
+    /// The standard form [I_m | P] as the ECCT reference code computes it (`get_standard_form`, yoniLc/ECCT;
+    /// DESIGN.md §2): for each diagonal position i, when column i has no 1 in rows i… the columns i ..< m shift left
+    /// by one, the next unused column (m, m + 1, …) comes in at m − 1 and column i takes its place; then rows are
+    /// swapped and column i cleared everywhere else (Gauss–Jordan). Column j of the result is column
+    /// `permutation[j]` of `self`. For the BCH benchmark files no column moves; for the polar files columns do.
+    /// Throws `.rankDeficient` when the rows are dependent (m > rank).
+    public func eliminationStandardForm() throws -> (matrix: BitMatrix, permutation: [ColumnIndex]) {
+        let m = min(rows, columns)
+        guard rows <= columns else { throw GF2Error.rankDeficient(rows: rows, rank: rank) }
+        var a = self
+        var permutation = Array(0..<columns)
+        var nextColumn = m
+        func rotate(_ i: Int) {
+            // new[i ..< m−1] ← old[i+1 ..< m], new[m−1] ← old[next], new[next] ← old[i]
+            var columnsNow = (0..<rows).map { r in (i..<m).map { a[r, $0] } }
+            let incoming = (0..<rows).map { a[$0, nextColumn] }
+            for r in 0..<rows {
+                let first = columnsNow[r][0]
+                columnsNow[r].removeFirst()
+                columnsNow[r].append(incoming[r])
+                for (offset, bit) in columnsNow[r].enumerated() { a[r, i + offset] = bit }
+                a[r, nextColumn] = first
+            }
+            let moved = permutation[i]
+            permutation.replaceSubrange(i..<(m - 1), with: permutation[(i + 1)..<m])
+            permutation[m - 1] = permutation[nextColumn]
+            permutation[nextColumn] = moved
+            nextColumn += 1
+        }
+        for i in 0..<m {
+            while !(i..<rows).contains(where: { a[$0, i] }) {
+                guard nextColumn < columns else { throw GF2Error.rankDeficient(rows: rows, rank: rank) }
+                rotate(i)
+            }
+            let pivot = (i..<rows).first { a[$0, i] }!
+            a.swapRows(i, pivot)
+            for r in 0..<rows where r != i && a[r, i] { a.xorRow(i, into: r) }
+        }
+        return (a, permutation)
+    }
+
     /// A generator matrix G (k × n, k = n − rank H, full row rank) with G·Hᵀ = 0 for a parity-check H (m × n).
     /// H may have redundant rows.
     public var generatorFromParityCheck: BitMatrix { nullSpace }

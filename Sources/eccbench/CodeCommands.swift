@@ -28,6 +28,7 @@ struct ShowCode: ParsableCommand {
 
     @Option(name: .long, help: "Output format: txt (dense 0/1 rows) or alist.")
     var export: String = "txt"
+    @OptionGroup var form: ParityCheckFormOptions
 
     func validate() throws {
         guard ["txt", "alist"].contains(export.lowercased()) else {
@@ -36,7 +37,7 @@ struct ShowCode: ParsableCommand {
     }
 
     func run() throws {
-        let code = try loadCode(name)
+        let code = try loadCode(name, standardize: form.standardize)
         print(export.lowercased() == "alist" ? CodeFiles.alistText(code.H) : CodeFiles.denseText(code.H), terminator: "")
     }
 }

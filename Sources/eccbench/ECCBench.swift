@@ -40,7 +40,17 @@ struct CommandError: Error, CustomStringConvertible {
 
 /// Resolve a code name or file. Library errors carry their own message (the file, line or field), and the
 /// command prints them as they are: "Error: message", exit status 1.
-func loadCode(_ name: String) throws -> LinearCode { try Catalog.code(named: name) }
+func loadCode(_ name: String, standardize: Bool = false) throws -> LinearCode {
+    let code = try Catalog.code(named: name)
+    return standardize ? try code.standardized() : code
+}
+
+/// `--standardize`: H brought to [I | P] as the reference codes' `--standardize` (BCH and polar codes; the mask
+/// changes with it). Every header and JSON says which H was used.
+struct ParityCheckFormOptions: ParsableArguments {
+    @Flag(name: .long, help: "Bring H to standard form [I | P] (as the reference codes' --standardize; changes the ECCT mask).")
+    var standardize = false
+}
 
 /// Output files are checked before any work: a path that cannot be written fails at once, not after a simulation.
 func checkOutputs(_ paths: [String?]) throws {

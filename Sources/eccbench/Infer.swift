@@ -11,6 +11,7 @@ struct Infer: ParsableCommand {
 
     @Option(name: .long, help: "Code name or H file.")
     var code: String
+    @OptionGroup var form: ParityCheckFormOptions
     @Option(name: .long, help: "Weights (safetensors, reference parameter names).")
     var weights: String
     @Option(name: .long, help: "Input safetensors with tensors 'magnitude' [B, n] and 'syndrome' [B, m].")
@@ -22,7 +23,7 @@ struct Infer: ParsableCommand {
     func validate() throws { try checkOutputs([out]) }
 
     func run() throws {
-        let code = try loadCode(self.code)
+        let code = try loadCode(self.code, standardize: form.standardize)
         let model = try ECCTModel.load(code: code, weightsAt: weights, layers: size.layers, width: size.dim)
         let (tensors, _) = try SafeTensors.read(path: inputs)
         guard let magnitude = tensors["magnitude"] else { throw CommandError("\(inputs): missing tensor 'magnitude'") }

@@ -10,7 +10,7 @@ struct Report {
 
     func header() -> String {
         """
-        \(code.name): n = \(code.n), k = \(code.k), m = \(code.m) checks (rate \(String(format: "%.4f", code.rate))); \
+        \(code.name): n = \(code.n), k = \(code.k), m = \(code.m) checks (rate \(String(format: "%.4f", code.rate)), \(code.parityCheckForm)); \
         \(channel.rawValue.uppercased()), random codewords, seed \(config.seed), \(config.threads) threads
         each point: at least \(config.minErrors) frame errors and \(config.minFrames) frames, at most \(config.maxFrames) frames; \
         intervals are 95%
@@ -77,7 +77,8 @@ struct Report {
             return d
         }
         let object: [String: Any] = [
-            "code": ["name": code.name, "n": code.n, "k": code.k, "m": code.m],
+            "code": ["name": code.name, "n": code.n, "k": code.k, "m": code.m,
+                     "parity_check": code.isStandardForm ? "standard" : "as given"],
             "seed": config.seed, "min_errors": config.minErrors, "min_frames": config.minFrames,
             "max_frames": config.maxFrames, "points": points,
         ]

@@ -12,6 +12,7 @@ struct Simulate: ParsableCommand {
 
     @Option(name: .long, help: "Code name (BCH-63-45, POLAR-64-32, …) or a path to an .alist / dense .txt H file.")
     var code: String = "BCH-63-45"
+    @OptionGroup var form: ParityCheckFormOptions
 
     @Option(name: .long, help: "Comma-separated decoders (bp50,osd2,bm,…). Default: bp5,bp50,osd2, plus bm for BCH, sc,scl8 for polar codes, and ecct when a trained model ships for the code.")
     var decoders: String?
@@ -106,7 +107,7 @@ struct Simulate: ParsableCommand {
     func run() throws {
         let model = ChannelModel(rawValue: channel.lowercased())!
         let values = try points(for: model)
-        let code = try loadCode(self.code)
+        let code = try loadCode(self.code, standardize: form.standardize)
         let names = decoders.map(decoderNames) ?? Self.defaultDecoders(for: code)
         let decs = try names.map { try NeuralDecoders.make($0, code: code) }
         var config = MonteCarloConfig()

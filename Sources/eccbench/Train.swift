@@ -18,6 +18,7 @@ struct Train: ParsableCommand {
 
     @Option(name: .long, help: "Code name or H file.")
     var code: String = "BCH-63-45"
+    @OptionGroup var form: ParityCheckFormOptions
     @OptionGroup var size: ModelSizeOptions
     @Option(name: .long, help: "Checkpoint file (safetensors) written every epoch.")
     var out: String
@@ -81,7 +82,7 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        let code = try loadCode(self.code)
+        let code = try loadCode(self.code, standardize: form.standardize)
         let trainer: ECCTTrainer
         if resume {
             trainer = try ECCTCheckpoint.resume(code: code, from: out, workers: threads)
@@ -103,7 +104,7 @@ struct Train: ParsableCommand {
             trainer = try ECCTTrainer(model: model, config: config, workers: threads)
         }
         let c = trainer.config, m = trainer.model
-        print("ECCT \(code.name) (n = \(code.n), k = \(code.k), m = \(code.m)): N = \(m.layers), d = \(m.width), \(m.heads) heads, \(m.network.parameters.count) parameters")
+        print("ECCT \(code.name) (n = \(code.n), k = \(code.k), m = \(code.m), \(code.parityCheckForm)): N = \(m.layers), d = \(m.width), \(m.heads) heads, \(m.network.parameters.count) parameters")
         print(String(format: "Adam lr %g → %g (cosine over %d epochs), batch %d, %d steps/epoch, Eb/N0 %@ dB, dropout %g, seed %llu, %d threads, %@ kernels",
                      c.learningRate, c.minimumLearningRate, c.epochs, c.batchSize, c.stepsPerEpoch,
                      c.trainingEbN0.map { String(format: "%g", $0) }.joined(separator: ","), c.attentionDropout, c.seed, trainer.workers,

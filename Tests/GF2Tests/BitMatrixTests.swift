@@ -101,3 +101,17 @@ final class BitMatrixTests: XCTestCase {
         XCTAssertEqual(w.weight, 70, "padding bits are cleared")
     }
 }
+
+final class EliminationStandardFormTests: XCTestCase {
+    /// A missing pivot rotates the columns as the reference does: columns 1 and 2 shift left, column 3 comes in.
+    func testMissingPivotRotatesColumns() throws {
+        // column 1 has no 1 below row 0 once column 0 is cleared
+        let H = BitMatrix(rows: [[1, 1, 0, 1, 0], [0, 0, 1, 1, 0], [0, 0, 0, 1, 1]])
+        let (S, perm) = try H.eliminationStandardForm()
+        XCTAssertEqual(perm, [0, 2, 3, 1, 4])
+        // the reference's get_standard_form gives exactly this matrix
+        XCTAssertEqual(S, BitMatrix(rows: [[1, 0, 0, 1, 1], [0, 1, 0, 0, 1], [0, 0, 1, 0, 1]]))
+        XCTAssertTrue(H.permutingColumns(perm).spansSameRowSpace(as: S))
+        XCTAssertThrowsError(try BitMatrix(rows: [[1, 1, 0], [1, 1, 0]]).eliminationStandardForm())
+    }
+}
