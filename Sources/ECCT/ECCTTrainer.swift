@@ -19,6 +19,7 @@ public final class ECCTTrainer {
     public private(set) var state: ECCTTrainingState
     public let workers: Int
     let trainer: DataParallelTrainer<ECCTNetwork>
+    let graph: TannerGraph
     /// Fixed validation words [validationWords, n] per validation point, the same for every run.
     private var validationSets: [[Float]] = []
     private lazy var validationDecoder = ECCTDecoder(model: model, chunk: 256)
@@ -37,11 +38,14 @@ public final class ECCTTrainer {
         try config.validate()
         guard workers >= 1 else { throw SettingsError("training: workers \(workers) must be at least 1") }
         self.model = model
+        self.graph = model.code.tannerGraph
         self.config = config
         self.state = state
         self.workers = min(workers, config.batchSize)
-        var adam = optimizer ?? Adam(learningRate: config.learningRate)
-        adam.learningRate = config.learningRate(epoch: state.step / config.stepsPerEpoch)
+        var adam = optimizer ?? config.makeOptimizer()
+        adam.weightDecay = config.weightDecay ?? 0
+        adam.decoupledWeightDecay = config.optimizer == "adamw"
+        adam.learningRate = config.learningRate(step: state.step)
         trainer = DataParallelTrainer(network: model.network, batch: config.batchSize, workers: self.workers, optimizer: adam)
         trainer.clipNorm = config.clipNorm
     }
@@ -53,7 +57,10 @@ public final class ECCTTrainer {
     /// Channel outputs y [B, n] and targets [B, n] (1 = not flipped, so BCE(f, 1 − flip) = BCE(−f, flip)) of step s.
     public func batch(step s: Int) -> (y: [Float], targets: [Float]) {
         var rng = SeededRNG(seed: config.seed).derived(UInt64(s))
-        let y = ECCTData.channelOutputs(code: model.code, count: config.batchSize, ebN0: config.trainingEbN0, rng: &rng)
+        let y = config.rejectZeroSyndrome == true
+            ? ECCTData.channelOutputsWithErrors(code: model.code, graph: graph, count: config.batchSize, ebN0: config.trainingEbN0,
+                                                rng: &rng)
+            : ECCTData.channelOutputs(code: model.code, count: config.batchSize, ebN0: config.trainingEbN0, rng: &rng)
         return (y, y.map { $0 > 0 ? Float(1) : 0 })
     }
 
@@ -62,8 +69,7 @@ public final class ECCTTrainer {
     /// state and the run's state stay as they were before it).
     @discardableResult
     public func step() throws -> (loss: Float, bitErrors: Int) {
-        let epoch = state.step / config.stepsPerEpoch
-        trainer.optimizer.learningRate = config.learningRate(epoch: epoch)
+        trainer.optimizer.learningRate = config.learningRate(step: state.step)
         let (y, targets) = batch(step: state.step)
         let loss = trainer.step(input: y, targets: targets, seed: config.seed, step: UInt64(state.step))
         switch trainer.lastUpdate {

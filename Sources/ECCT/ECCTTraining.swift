@@ -21,6 +21,17 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable {
     /// Global gradient-norm clipping (none by default, as in the reference).
     public var clipNorm: Float?
     public var seed: UInt64 = 1
+    // Options of the data-centric recipe (SBND); nil is the reference's choice, so older checkpoints still resume.
+    /// `adam` (nil) or `adamw` (decoupled weight decay, torch.optim.AdamW).
+    public var optimizer: String?
+    public var weightDecay: Float?
+    /// `cosine` (nil: per epoch, the reference's) or `wsd`: linear warm-up over `warmupSteps`, constant, then linear
+    /// decay to `minimumLearningRate` over the last `decaySteps` steps; set every step.
+    public var schedule: String?
+    public var warmupSteps: Int?
+    public var decaySteps: Int?
+    /// Redraw training samples whose hard decision already satisfies every check (they teach almost nothing).
+    public var rejectZeroSyndrome: Bool?
 
     public init() {}
 
@@ -43,6 +54,40 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable {
         guard validationWords >= 0 else { throw fail("validation words \(validationWords) must not be negative") }
         guard (0..<1).contains(attentionDropout) else { throw fail("attention dropout \(attentionDropout) must be in [0, 1)") }
         if let clipNorm, !(clipNorm > 0 && clipNorm.isFinite) { throw fail("gradient clip norm \(clipNorm) must be positive") }
+        if let optimizer, !["adam", "adamw"].contains(optimizer) { throw fail("optimizer '\(optimizer)' is not adam or adamw") }
+        if let weightDecay, !(weightDecay >= 0 && weightDecay < 1 && weightDecay.isFinite) {
+            throw fail("weight decay \(weightDecay) must be in [0, 1)")
+        }
+        if let schedule, !["cosine", "wsd"].contains(schedule) { throw fail("schedule '\(schedule)' is not cosine or wsd") }
+        let total = epochs.multipliedReportingOverflow(by: stepsPerEpoch)
+        guard !total.overflow else { throw fail("epochs × steps per epoch overflows") }
+        if schedule == "wsd" {
+            let w = warmupSteps ?? 0, d = decaySteps ?? 0
+            guard w >= 0, d >= 0, w <= total.partialValue, d <= total.partialValue - w else {
+                throw fail("warm-up \(w) and decay \(d) steps must fit in the \(total.partialValue) steps of the run")
+            }
+        } else if warmupSteps != nil || decaySteps != nil {
+            throw fail("warm-up and decay steps belong to --schedule wsd")
+        }
+    }
+
+    /// Learning rate of global step s: the schedule's value (cosine: that of the step's epoch).
+    public func learningRate(step s: Int) -> Float {
+        guard schedule == "wsd" else { return learningRate(epoch: s / stepsPerEpoch) }
+        let total = epochs * stepsPerEpoch, w = warmupSteps ?? 0, d = decaySteps ?? 0
+        if s < w { return learningRate * Float(s + 1) / Float(w) }
+        let decayStart = total - d
+        if s < decayStart { return learningRate }
+        let progress = Float(s - decayStart + 1) / Float(max(1, d))
+        return learningRate + (minimumLearningRate - learningRate) * min(1, progress)
+    }
+
+    /// The optimiser these settings ask for.
+    public func makeOptimizer() -> Adam {
+        var adam = Adam(learningRate: learningRate)
+        adam.weightDecay = weightDecay ?? 0
+        adam.decoupledWeightDecay = optimizer == "adamw"
+        return adam
     }
 
     /// Learning rate during epoch e (PyTorch CosineAnnealingLR with T_max = epochs, η_min = minimum).
@@ -99,5 +144,38 @@ public enum ECCTData {
             for j in 0..<n { y[s * n + j] = 1 + sigma * y[s * n + j] }
         }
         return y
+    }
+
+    /// The same, keeping only samples whose hard decision violates some check (zero-syndrome rejection): rejected
+    /// samples are replaced by further draws from the same generator, so the batch is a function of the seed.
+    /// After `maxRounds` rounds of redrawing (a channel so clean that almost nothing is rejected-free) the last
+    /// draws are kept as they are.
+    public static func channelOutputsWithErrors(code: LinearCode, graph: TannerGraph, count: Int, ebN0: [Double],
+                                                rng: inout SeededRNG, maxRounds: Int = 10_000) -> [Float] {
+        let n = code.n
+        var out: [Float] = []
+        out.reserveCapacity(count * n)
+        var rounds = 0
+        while out.count < count * n {
+            let need = count - out.count / n
+            let y = channelOutputs(code: code, count: need, ebN0: ebN0, rng: &rng)
+            rounds += 1
+            for s in 0..<need where rounds >= maxRounds || hasNonzeroSyndrome(y, sample: s, n: n, graph: graph) {
+                out += y[(s * n)..<((s + 1) * n)]
+            }
+        }
+        return out
+    }
+
+    /// True when the hard decision of sample s (y < 0 ↦ 1) violates some check.
+    public static func hasNonzeroSyndrome(_ y: [Float], sample s: Int, n: Int, graph: TannerGraph) -> Bool {
+        var e = 0
+        for c in 0..<graph.m {
+            var parity = false
+            let end = graph.checkEdgeStart[c + 1]
+            while e < end { if y[s * n + graph.edgeVariable[e]] < 0 { parity.toggle() }; e += 1 }
+            if parity { return true }
+        }
+        return false
     }
 }

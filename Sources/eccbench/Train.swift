@@ -44,6 +44,18 @@ struct Train: ParsableCommand {
     var dropout: Float?
     @Option(name: .long, help: "Clip the global gradient norm (default: no clipping).")
     var clip: Float?
+    @Option(name: .long, help: "Optimizer: adam (default) or adamw (decoupled weight decay).")
+    var optimizer: String?
+    @Option(name: .long, help: "Weight decay (AdamW: decoupled; Adam: L2 in the gradient). Default 0.")
+    var weightDecay: Float?
+    @Option(name: .long, help: "Learning-rate schedule: cosine (default, per epoch) or wsd (warm-up, stable, decay; per step).")
+    var schedule: String?
+    @Option(name: .long, help: "WSD: warm-up steps (linear from 0).")
+    var warmup: Int?
+    @Option(name: .long, help: "WSD: decay steps at the end of the run (linear to --min-lr).")
+    var decay: Int?
+    @Flag(name: .long, help: "Redraw training samples whose hard decision already satisfies every check.")
+    var rejectZeroSyndrome = false
     @Option(name: .long, help: "Random seed (data, dropout, initialisation; default 1).")
     var seed: UInt64?
     @Option(name: .long, help: "Wall-clock budget in minutes; the run stops with a checkpoint (resume with --resume).")
@@ -77,6 +89,12 @@ struct Train: ParsableCommand {
         if let dropout { c.attentionDropout = dropout }
         c.clipNorm = clip
         if let seed { c.seed = seed }
+        c.optimizer = optimizer?.lowercased()
+        c.weightDecay = weightDecay
+        c.schedule = schedule?.lowercased()
+        c.warmupSteps = warmup
+        c.decaySteps = decay
+        c.rejectZeroSyndrome = rejectZeroSyndrome ? true : nil
         do { try c.validate() } catch let e as SettingsError { throw ValidationError(e.message) }
         return c
     }
@@ -89,7 +107,9 @@ struct Train: ParsableCommand {
             let given: [(String, Bool)] = [("--lr", lr != nil), ("--min-lr", minLr != nil), ("--epochs", epochs != nil),
                 ("--steps-per-epoch", stepsPerEpoch != nil), ("--batch-size", batchSize != nil), ("--train-ebn0", trainEbn0 != nil),
                 ("--validation-ebn0", validationEbn0 != nil), ("--validation-words", validationWords != nil),
-                ("--dropout", dropout != nil), ("--clip", clip != nil), ("--seed", seed != nil)]
+                ("--dropout", dropout != nil), ("--clip", clip != nil), ("--seed", seed != nil), ("--optimizer", optimizer != nil),
+                ("--weight-decay", weightDecay != nil), ("--schedule", schedule != nil), ("--warmup", warmup != nil),
+                ("--decay", decay != nil), ("--reject-zero-syndrome", rejectZeroSyndrome)]
             if let option = given.first(where: { $0.1 }) {
                 throw CommandError("\(option.0) cannot change a run being resumed; its settings are stored in \(out)")
             }
@@ -105,9 +125,14 @@ struct Train: ParsableCommand {
         }
         let c = trainer.config, m = trainer.model
         print("ECCT \(code.name) (n = \(code.n), k = \(code.k), m = \(code.m), \(code.parityCheckForm)): N = \(m.layers), d = \(m.width), \(m.heads) heads, \(m.network.parameters.count) parameters")
-        print(String(format: "Adam lr %g → %g (cosine over %d epochs), batch %d, %d steps/epoch, Eb/N0 %@ dB, dropout %g, seed %llu, %d threads, %@ kernels",
-                     c.learningRate, c.minimumLearningRate, c.epochs, c.batchSize, c.stepsPerEpoch,
-                     c.trainingEbN0.map { String(format: "%g", $0) }.joined(separator: ","), c.attentionDropout, c.seed, trainer.workers,
+        let schedule = c.schedule == "wsd"
+            ? String(format: "WSD: warm-up %d, decay %d steps", c.warmupSteps ?? 0, c.decaySteps ?? 0)
+            : String(format: "cosine over %d epochs", c.epochs)
+        let optimizer = (c.optimizer == "adamw" ? "AdamW" : "Adam") + (c.weightDecay.map { String(format: " (weight decay %g)", $0) } ?? "")
+        print(String(format: "%@ lr %g → %g (%@), batch %d, %d steps/epoch, Eb/N0 %@ dB%@, dropout %g, seed %llu, %d threads, %@ kernels",
+                     optimizer, c.learningRate, c.minimumLearningRate, schedule, c.batchSize, c.stepsPerEpoch,
+                     c.trainingEbN0.map { String(format: "%g", $0) }.joined(separator: ","),
+                     c.rejectZeroSyndrome == true ? " (zero-syndrome samples redrawn)" : "", c.attentionDropout, c.seed, trainer.workers,
                      KernelPath.best.rawValue))
         print(TrainingLog.header(c))
         fflush(nil)

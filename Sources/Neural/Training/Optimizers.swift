@@ -14,6 +14,9 @@ public struct Adam: Optimizer {
     public var beta2: Float = 0.999
     public var epsilon: Float = 1e-8
     public var weightDecay: Float = 0
+    /// AdamW (Loshchilov & Hutter 2019, torch.optim.AdamW): the decay multiplies θ by (1 − lr·λ) before the Adam
+    /// update instead of entering the gradient.
+    public var decoupledWeightDecay = false
     /// Optimiser state, saved in checkpoints: step count and the two moments.
     public var step = 0
     public var m: [Float] = []
@@ -31,9 +34,11 @@ public struct Adam: Optimizer {
         if m.count != p.count { m = [Float](repeating: 0, count: p.count); v = m }
         step += 1
         let c1 = 1 - powf(beta1, Float(step)), c2 = 1 - powf(beta2, Float(step))
-        let lr = learningRate, b1 = beta1, b2 = beta2, eps = epsilon, wd = weightDecay
+        let lr = learningRate, b1 = beta1, b2 = beta2, eps = epsilon
+        let wd = decoupledWeightDecay ? 0 : weightDecay, shrink = decoupledWeightDecay ? 1 - lr * weightDecay : 1
         for range in ranges {
             for i in range {
+                if decoupledWeightDecay { p[i] *= shrink }
                 let grad = g[i] + wd * p[i]
                 m[i] = b1 * m[i] + (1 - b1) * grad
                 v[i] = b2 * v[i] + (1 - b2) * grad * grad
