@@ -20,6 +20,9 @@ public final class ECCTTrainer {
     public let workers: Int
     let trainer: DataParallelTrainer<ECCTNetwork>
     let graph: TannerGraph
+    /// The fixed dataset of `config.dataset`, and the visiting order of the current epoch.
+    let dataset: ECCTDataset?
+    private var order: (epoch: Int, indices: [Int])?
     /// Fixed validation words [validationWords, n] per validation point, the same for every run.
     private var validationSets: [[Float]] = []
     private lazy var validationDecoder = ECCTDecoder(model: model, chunk: 256)
@@ -39,6 +42,7 @@ public final class ECCTTrainer {
         guard workers >= 1 else { throw SettingsError("training: workers \(workers) must be at least 1") }
         self.model = model
         self.graph = model.code.tannerGraph
+        self.dataset = try config.dataset.map { try ECCTDataset.read(folder: $0, code: model.code) }
         self.config = config
         self.state = state
         self.workers = min(workers, config.batchSize)
@@ -54,13 +58,24 @@ public final class ECCTTrainer {
     public var totalSteps: Int { config.epochs * config.stepsPerEpoch }
     public var samplesSeen: Int { state.step * config.batchSize }
 
-    /// Channel outputs y [B, n] and targets [B, n] (1 = not flipped, so BCE(f, 1 − flip) = BCE(−f, flip)) of step s.
+    /// Channel outputs y [B, n] and targets [B, n] (1 = not flipped, so BCE(f, 1 − flip) = BCE(−f, flip)) of step s:
+    /// fresh zero-codeword samples drawn from (seed, s), or the step's share of the fixed dataset.
     public func batch(step s: Int) -> (y: [Float], targets: [Float]) {
+        let B = config.batchSize
+        if let dataset {
+            let epoch = s / config.stepsPerEpoch, within = s % config.stepsPerEpoch, n = model.code.n
+            if order?.epoch != epoch { order = (epoch, dataset.epochOrder(epoch: epoch, seed: config.seed)) }
+            var y = [Float](repeating: 0, count: B * n), targets = y
+            for b in 0..<B {
+                let i = order!.indices[(within * B + b) % dataset.count]
+                for j in 0..<n { y[b * n + j] = dataset.y[i * n + j]; targets[b * n + j] = 1 - dataset.flips[i * n + j] }
+            }
+            return (y, targets)
+        }
         var rng = SeededRNG(seed: config.seed).derived(UInt64(s))
         let y = config.rejectZeroSyndrome == true
-            ? ECCTData.channelOutputsWithErrors(code: model.code, graph: graph, count: config.batchSize, ebN0: config.trainingEbN0,
-                                                rng: &rng)
-            : ECCTData.channelOutputs(code: model.code, count: config.batchSize, ebN0: config.trainingEbN0, rng: &rng)
+            ? ECCTData.channelOutputsWithErrors(code: model.code, graph: graph, count: B, ebN0: config.trainingEbN0, rng: &rng)
+            : ECCTData.channelOutputs(code: model.code, count: B, ebN0: config.trainingEbN0, rng: &rng)
         return (y, y.map { $0 > 0 ? Float(1) : 0 })
     }
 

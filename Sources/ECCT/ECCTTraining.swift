@@ -32,6 +32,8 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable {
     public var decaySteps: Int?
     /// Redraw training samples whose hard decision already satisfies every check (they teach almost nothing).
     public var rejectZeroSyndrome: Bool?
+    /// A fixed dataset folder (`eccbench dataset`) instead of fresh channel samples; reshuffled every epoch.
+    public var dataset: String?
 
     public init() {}
 
@@ -57,6 +59,9 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable {
         if let optimizer, !["adam", "adamw"].contains(optimizer) { throw fail("optimizer '\(optimizer)' is not adam or adamw") }
         if let weightDecay, !(weightDecay >= 0 && weightDecay < 1 && weightDecay.isFinite) {
             throw fail("weight decay \(weightDecay) must be in [0, 1)")
+        }
+        if dataset != nil && rejectZeroSyndrome == true {
+            throw fail("--reject-zero-syndrome applies to fresh samples; give it to `eccbench dataset` for a fixed dataset")
         }
         if let schedule, !["cosine", "wsd"].contains(schedule) { throw fail("schedule '\(schedule)' is not cosine or wsd") }
         let total = epochs.multipliedReportingOverflow(by: stepsPerEpoch)

@@ -56,6 +56,8 @@ struct Train: ParsableCommand {
     var decay: Int?
     @Flag(name: .long, help: "Redraw training samples whose hard decision already satisfies every check.")
     var rejectZeroSyndrome = false
+    @Option(name: .long, help: "Train on a fixed dataset folder (`eccbench dataset`), reshuffled every epoch.")
+    var data: String?
     @Option(name: .long, help: "Random seed (data, dropout, initialisation; default 1).")
     var seed: UInt64?
     @Option(name: .long, help: "Wall-clock budget in minutes; the run stops with a checkpoint (resume with --resume).")
@@ -95,6 +97,7 @@ struct Train: ParsableCommand {
         c.warmupSteps = warmup
         c.decaySteps = decay
         c.rejectZeroSyndrome = rejectZeroSyndrome ? true : nil
+        c.dataset = data
         do { try c.validate() } catch let e as SettingsError { throw ValidationError(e.message) }
         return c
     }
@@ -109,7 +112,7 @@ struct Train: ParsableCommand {
                 ("--validation-ebn0", validationEbn0 != nil), ("--validation-words", validationWords != nil),
                 ("--dropout", dropout != nil), ("--clip", clip != nil), ("--seed", seed != nil), ("--optimizer", optimizer != nil),
                 ("--weight-decay", weightDecay != nil), ("--schedule", schedule != nil), ("--warmup", warmup != nil),
-                ("--decay", decay != nil), ("--reject-zero-syndrome", rejectZeroSyndrome)]
+                ("--decay", decay != nil), ("--reject-zero-syndrome", rejectZeroSyndrome), ("--data", data != nil)]
             if let option = given.first(where: { $0.1 }) {
                 throw CommandError("\(option.0) cannot change a run being resumed; its settings are stored in \(out)")
             }
@@ -132,7 +135,8 @@ struct Train: ParsableCommand {
         print(String(format: "%@ lr %g → %g (%@), batch %d, %d steps/epoch, Eb/N0 %@ dB%@, dropout %g, seed %llu, %d threads, %@ kernels",
                      optimizer, c.learningRate, c.minimumLearningRate, schedule, c.batchSize, c.stepsPerEpoch,
                      c.trainingEbN0.map { String(format: "%g", $0) }.joined(separator: ","),
-                     c.rejectZeroSyndrome == true ? " (zero-syndrome samples redrawn)" : "", c.attentionDropout, c.seed, trainer.workers,
+                     c.dataset.map { " (dataset \($0))" } ?? (c.rejectZeroSyndrome == true ? " (zero-syndrome samples redrawn)" : ""),
+                     c.attentionDropout, c.seed, trainer.workers,
                      KernelPath.best.rawValue))
         print(TrainingLog.header(c))
         fflush(nil)
