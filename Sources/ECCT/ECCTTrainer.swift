@@ -22,6 +22,8 @@ public final class ECCTTrainer {
     let graph: TannerGraph
     /// The fixed dataset of `config.dataset`, and the visiting order of the current epoch.
     let dataset: ECCTDataset?
+    /// Automorphisms of `config.augment` (identity first), or empty.
+    let automorphisms: [[Int]]
     private var order: (epoch: Int, indices: [Int])?
     /// Fixed validation words [validationWords, n] per validation point, the same for every run.
     private var validationSets: [[Float]] = []
@@ -43,6 +45,11 @@ public final class ECCTTrainer {
         self.model = model
         self.graph = model.code.tannerGraph
         self.dataset = try config.dataset.map { try ECCTDataset.read(folder: $0, code: model.code) }
+        switch config.augment {
+        case nil: automorphisms = []
+        case "automorphisms"?: automorphisms = try Automorphisms.group(for: model.code)
+        case let path?: automorphisms = try Automorphisms.read(path: path, code: model.code)
+        }
         self.config = config
         self.state = state
         self.workers = min(workers, config.batchSize)
@@ -61,6 +68,11 @@ public final class ECCTTrainer {
     /// Channel outputs y [B, n] and targets [B, n] (1 = not flipped, so BCE(f, 1 − flip) = BCE(−f, flip)) of step s:
     /// fresh zero-codeword samples drawn from (seed, s), or the step's share of the fixed dataset.
     public func batch(step s: Int) -> (y: [Float], targets: [Float]) {
+        let (y, targets) = samples(step: s)
+        return automorphisms.isEmpty ? (y, targets) : augmented(y, targets, step: s)
+    }
+
+    func samples(step s: Int) -> (y: [Float], targets: [Float]) {
         let B = config.batchSize
         if let dataset {
             let epoch = s / config.stepsPerEpoch, within = s % config.stepsPerEpoch, n = model.code.n
@@ -77,6 +89,18 @@ public final class ECCTTrainer {
             ? ECCTData.channelOutputsWithErrors(code: model.code, graph: graph, count: B, ebN0: config.trainingEbN0, rng: &rng)
             : ECCTData.channelOutputs(code: model.code, count: B, ebN0: config.trainingEbN0, rng: &rng)
         return (y, y.map { $0 > 0 ? Float(1) : 0 })
+    }
+
+    /// Each sample permuted by an automorphism π drawn from (seed, step): y′_j = y_{π(j)}, and the targets alike.
+    func augmented(_ y: [Float], _ targets: [Float], step s: Int) -> (y: [Float], targets: [Float]) {
+        let n = model.code.n, B = y.count / n
+        var rng = SeededRNG(seed: config.seed ^ 0xA067_0AF1).derived(UInt64(s))
+        var py = y, pt = targets
+        for b in 0..<B {
+            let π = automorphisms[Int(rng.next() % UInt64(automorphisms.count))]
+            for j in 0..<n { py[b * n + j] = y[b * n + π[j]]; pt[b * n + j] = targets[b * n + π[j]] }
+        }
+        return (py, pt)
     }
 
     /// One optimisation step; returns the loss and the bit errors of the step's decisions. Throws a

@@ -34,6 +34,10 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable {
     public var rejectZeroSyndrome: Bool?
     /// A fixed dataset folder (`eccbench dataset`) instead of fresh channel samples; reshuffled every epoch.
     public var dataset: String?
+    /// `automorphisms` (the group the code's structure gives) or a permutation file: every training sample is
+    /// permuted by an automorphism drawn from (seed, step). (For fresh zero-codeword samples this changes nothing
+    /// in distribution; it multiplies a fixed dataset.)
+    public var augment: String?
 
     public init() {}
 

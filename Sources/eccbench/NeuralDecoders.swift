@@ -11,9 +11,21 @@ import Neural
 enum NeuralDecoders {
     static let help = """
         ecct  the shipped ECCT model for the code, ecct-N6-d128 a given size, ecct:FILE.safetensors your weights
+        D+ttaK  any decoder D over K automorphisms of the code, keeping the best codeword (ecct+tta8, bp50+tta4)
         """
 
     static func make(_ raw: String, code: LinearCode) throws -> any Decoder {
+        // DECODER+ttaK: an ensemble over K automorphisms of the code (test-time augmentation)
+        if let range = raw.range(of: "+tta", options: [.caseInsensitive, .backwards]) {
+            let baseName = String(raw[..<range.lowerBound]), countText = raw[range.upperBound...]
+            guard let k = Int(countText), (1...1024).contains(k) else {
+                throw CommandError("decoder '\(raw)': +ttaK needs a count K in 1…1024, e.g. ecct+tta8")
+            }
+            let group = try Automorphisms.group(for: code)
+            return AutomorphismEnsembleDecoder(base: try make(baseName, code: code), code: code,
+                                               permutations: AutomorphismEnsembleDecoder.spread(group, count: k),
+                                               name: raw.trimmingCharacters(in: .whitespaces))
+        }
         let name = raw.trimmingCharacters(in: .whitespaces)
         let lower = name.lowercased()
         if lower.hasPrefix("ecct:") {

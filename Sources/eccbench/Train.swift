@@ -58,6 +58,8 @@ struct Train: ParsableCommand {
     var rejectZeroSyndrome = false
     @Option(name: .long, help: "Train on a fixed dataset folder (`eccbench dataset`), reshuffled every epoch.")
     var data: String?
+    @Option(name: .long, help: "Permute every sample by a random automorphism: 'automorphisms' (cyclic × Frobenius for BCH, quasi-cyclic shifts for QC codes) or a permutation file.")
+    var augment: String?
     @Option(name: .long, help: "Random seed (data, dropout, initialisation; default 1).")
     var seed: UInt64?
     @Option(name: .long, help: "Wall-clock budget in minutes; the run stops with a checkpoint (resume with --resume).")
@@ -98,6 +100,7 @@ struct Train: ParsableCommand {
         c.decaySteps = decay
         c.rejectZeroSyndrome = rejectZeroSyndrome ? true : nil
         c.dataset = data
+        c.augment = augment.map { $0.lowercased() == "automorphisms" ? "automorphisms" : $0 }
         do { try c.validate() } catch let e as SettingsError { throw ValidationError(e.message) }
         return c
     }
@@ -112,7 +115,8 @@ struct Train: ParsableCommand {
                 ("--validation-ebn0", validationEbn0 != nil), ("--validation-words", validationWords != nil),
                 ("--dropout", dropout != nil), ("--clip", clip != nil), ("--seed", seed != nil), ("--optimizer", optimizer != nil),
                 ("--weight-decay", weightDecay != nil), ("--schedule", schedule != nil), ("--warmup", warmup != nil),
-                ("--decay", decay != nil), ("--reject-zero-syndrome", rejectZeroSyndrome), ("--data", data != nil)]
+                ("--decay", decay != nil), ("--reject-zero-syndrome", rejectZeroSyndrome), ("--data", data != nil),
+                ("--augment", augment != nil)]
             if let option = given.first(where: { $0.1 }) {
                 throw CommandError("\(option.0) cannot change a run being resumed; its settings are stored in \(out)")
             }

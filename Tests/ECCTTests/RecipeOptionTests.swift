@@ -79,3 +79,25 @@ final class RecipeOptionTests: XCTestCase {
         XCTAssertTrue(run.optimizer.decoupledWeightDecay)
     }
 }
+
+/// Automorphism augmentation permutes each sample and its targets by the same automorphism.
+final class AugmentationTests: XCTestCase {
+    func testSamplesAndTargetsArePermutedAlike() throws {
+        let code = try Catalog.code(named: "BCH-31-16")
+        var c = ECCTTrainingConfig()
+        c.batchSize = 20; c.validationWords = 0; c.epochs = 1; c.stepsPerEpoch = 2
+        let plain = try ECCTTrainer(model: try ECCTModel(code: code, layers: 1, width: 8), config: c, workers: 1)
+        c.augment = "automorphisms"
+        let augmented = try ECCTTrainer(model: try ECCTModel(code: code, layers: 1, width: 8), config: c, workers: 1)
+        let (y0, _) = plain.batch(step: 1), (y1, t1) = augmented.batch(step: 1)
+        let group = try Automorphisms.group(for: code)
+        var moved = 0
+        for b in 0..<20 {
+            let row = Array(y0[(b * 31)..<((b + 1) * 31)]), prow = Array(y1[(b * 31)..<((b + 1) * 31)])
+            let π = try XCTUnwrap(group.first { π in (0..<31).allSatisfy { prow[$0] == row[π[$0]] } }, "sample \(b) is an automorphic image")
+            if π != group[0] { moved += 1 }
+            for j in 0..<31 { XCTAssertEqual(t1[b * 31 + j], prow[j] > 0 ? 1 : 0, "targets follow the permutation") }
+        }
+        XCTAssertGreaterThan(moved, 15)
+    }
+}
