@@ -1,11 +1,28 @@
 import Codes
 import Foundation
+import Neural
 
 /// ECCT weights trained with `eccbench train` and shipped with the library (Sources/ECCT/Models).
 ///
 /// A file `CODE_N<layers>_d<width>.safetensors` (code name in upper case) holds the checkpoint of that size;
 /// `Models/README.md` records the exact training command and budget of each.
 public enum PretrainedModels {
+    /// The fingerprint of the H a shipped model was trained on (cached per file).
+    static func fingerprintOf(_ e: Entry) -> String? {
+        cache.lock.lock(); defer { cache.lock.unlock() }
+        if let known = cache.values[e.path] { return known }
+        var value: String?
+        if let (_, meta) = try? SafeTensors.read(path: e.path), let f = meta["h_fingerprint"] {
+            value = f
+        } else if let code = try? Catalog.code(named: e.code) {
+            value = code.parityCheckFingerprint
+        }
+        cache.values[e.path] = value
+        return value
+    }
+    final class Cache: @unchecked Sendable { var values: [String: String?] = [:]; let lock = NSLock() }
+    static let cache = Cache()
+
     public struct Entry: Sendable, Equatable {
         public let code: String
         public let layers: Int
@@ -26,10 +43,12 @@ public enum PretrainedModels {
         }.sorted { ($0.code, $0.layers, $0.width) < ($1.code, $1.layers, $1.width) }
     }
 
-    /// Shipped models for a code (by catalog name, case-insensitive), smallest first. The shipped models were
-    /// trained on H as given, so a code in standard form (another mask) has none.
+    /// Shipped models for a code, smallest first, found from the matrix itself: a model applies when the H it was
+    /// trained on (metadata `h_fingerprint`, or for older files the catalog code its file name gives) is exactly
+    /// this code's H. So `--code path/to/LDPC_N49_K24.alist` finds a model trained on that file, a standard-form H
+    /// finds only models trained on it, and another H spanning the same code (another mask) finds none.
     public static func models(for code: LinearCode) -> [Entry] {
-        guard !code.isStandardForm else { return [] }
-        return all.filter { $0.code.lowercased() == code.name.lowercased() }
+        let fingerprint = code.parityCheckFingerprint
+        return all.filter { fingerprintOf($0) == fingerprint }
     }
 }

@@ -3,6 +3,7 @@ import Codes
 import ECCT
 import Foundation
 import Neural
+import TestSupport
 import XCTest
 
 /// The models shipped in Sources/ECCT/Models.
@@ -51,5 +52,21 @@ final class PretrainedModelTests: XCTestCase {
         let bp5 = engine.run(decoder: try DecoderRegistry.make("bp5", code: code), channel: .awgn, parameter: 5, pointIndex: 0)
         XCTAssertGreaterThan(bp5.ber, 0, "\(name): bp5 must make errors for the comparison to mean anything")
         XCTAssertLessThan(ecct.ber, ratio * bp5.ber, "\(name): ECCT BER \(ecct.ber), bp5 BER \(bp5.ber)")
+    }
+}
+
+/// Shipped models are found from the matrix itself.
+final class ModelLookupTests: XCTestCase {
+    func testModelsAreFoundByTheFingerprintOfH() throws {
+        let catalog = try Catalog.code(named: "BCH-63-45")
+        let file = try CodeFiles.readCode(path: TestResources.path("BCH_N63_K45.txt"))
+        XCTAssertEqual(file.parityCheckFingerprint, catalog.parityCheckFingerprint, "the benchmark file holds the catalog's H")
+        XCTAssertFalse(PretrainedModels.models(for: catalog).isEmpty)
+        XCTAssertEqual(PretrainedModels.models(for: file), PretrainedModels.models(for: catalog), "a file with the same H finds it")
+        XCTAssertTrue(PretrainedModels.models(for: try catalog.standardized()).isEmpty, "standard form: another mask")
+        var H = catalog.H
+        H.swapRows(0, 1)   // the same code, another H (the same mask here, but rows are tokens: another model input)
+        XCTAssertNotEqual(LinearCode(name: "BCH-63-45", parityCheck: H).parityCheckFingerprint, catalog.parityCheckFingerprint)
+        XCTAssertTrue(PretrainedModels.models(for: LinearCode(name: "BCH-63-45", parityCheck: H)).isEmpty)
     }
 }
