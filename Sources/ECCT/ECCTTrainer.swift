@@ -20,11 +20,13 @@ public final class ECCTTrainer {
     public let workers: Int
     let trainer: DataParallelTrainer<ECCTNetwork>
     let graph: TannerGraph
-    /// The fixed dataset of `config.dataset`, and the visiting order of the current epoch.
-    let dataset: ECCTDataset?
+    /// The fixed datasets of `config.dataset` (comma-separated folders), the samples each gives a batch
+    /// (`config.batchMix`), and the visiting orders of the current epoch.
+    let datasets: [ECCTDataset]
+    let shares: [Int]
+    private var orders: (epoch: Int, indices: [[Int]])?
     /// Automorphisms of `config.augment` (identity first), or empty.
     let automorphisms: [[Int]]
-    private var order: (epoch: Int, indices: [Int])?
     /// Fixed validation words [validationWords, n] per validation point, the same for every run.
     private var validationSets: [[Float]] = []
     private lazy var validationDecoder = ECCTDecoder(model: model, chunk: 256)
@@ -44,7 +46,9 @@ public final class ECCTTrainer {
         guard workers >= 1 else { throw SettingsError("training: workers \(workers) must be at least 1") }
         self.model = model
         self.graph = model.code.tannerGraph
-        self.dataset = try config.dataset.map { try ECCTDataset.read(folder: $0, code: model.code) }
+        let folders = config.dataset.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
+        self.datasets = try folders.map { try ECCTDataset.read(folder: $0, code: model.code) }
+        self.shares = ECCTTrainingConfig.shares(batch: config.batchSize, weights: config.batchMix ?? folders.map { _ in 1 })
         switch config.augment {
         case nil: automorphisms = []
         case "automorphisms"?: automorphisms = try Automorphisms.group(for: model.code)
@@ -74,13 +78,19 @@ public final class ECCTTrainer {
 
     func samples(step s: Int) -> (y: [Float], targets: [Float]) {
         let B = config.batchSize
-        if let dataset {
+        if !datasets.isEmpty {
             let epoch = s / config.stepsPerEpoch, within = s % config.stepsPerEpoch, n = model.code.n
-            if order?.epoch != epoch { order = (epoch, dataset.epochOrder(epoch: epoch, seed: config.seed)) }
+            if orders?.epoch != epoch {
+                orders = (epoch, datasets.enumerated().map { i, d in d.epochOrder(epoch: epoch, seed: config.seed &+ UInt64(i)) })
+            }
             var y = [Float](repeating: 0, count: B * n), targets = y
-            for b in 0..<B {
-                let i = order!.indices[(within * B + b) % dataset.count]
-                for j in 0..<n { y[b * n + j] = dataset.y[i * n + j]; targets[b * n + j] = 1 - dataset.flips[i * n + j] }
+            var b = 0
+            for (k, dataset) in datasets.enumerated() {
+                for r in 0..<shares[k] {
+                    let i = orders!.indices[k][(within * shares[k] + r) % dataset.count]
+                    for j in 0..<n { y[b * n + j] = dataset.y[i * n + j]; targets[b * n + j] = 1 - dataset.flips[i * n + j] }
+                    b += 1
+                }
             }
             return (y, targets)
         }

@@ -32,8 +32,11 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable {
     public var decaySteps: Int?
     /// Redraw training samples whose hard decision already satisfies every check (they teach almost nothing).
     public var rejectZeroSyndrome: Bool?
-    /// A fixed dataset folder (`eccbench dataset`) instead of fresh channel samples; reshuffled every epoch.
+    /// Fixed dataset folders (`eccbench dataset`, comma-separated) instead of fresh channel samples; each is
+    /// reshuffled every epoch.
     public var dataset: String?
+    /// With several datasets: their weights in every batch (each batch takes exactly its share of each; default equal).
+    public var batchMix: [Double]?
     /// `automorphisms` (the group the code's structure gives) or a permutation file: every training sample is
     /// permuted by an automorphism drawn from (seed, step). (For fresh zero-codeword samples this changes nothing
     /// in distribution; it multiplies a fixed dataset.)
@@ -64,6 +67,15 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable {
         if let weightDecay, !(weightDecay >= 0 && weightDecay < 1 && weightDecay.isFinite) {
             throw fail("weight decay \(weightDecay) must be in [0, 1)")
         }
+        if let batchMix {
+            let folders = dataset?.split(separator: ",").count ?? 0
+            guard batchMix.count == folders, batchMix.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw fail("batch mix \(batchMix) needs one positive weight per dataset (\(folders) given)")
+            }
+            guard Self.shares(batch: batchSize, weights: batchMix).allSatisfy({ $0 > 0 }) else {
+                throw fail("batch mix \(batchMix) gives some dataset no sample of a batch of \(batchSize)")
+            }
+        }
         if dataset != nil && rejectZeroSyndrome == true {
             throw fail("--reject-zero-syndrome applies to fresh samples; give it to `eccbench dataset` for a fixed dataset")
         }
@@ -89,6 +101,16 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable {
         if s < decayStart { return learningRate }
         let progress = Float(s - decayStart + 1) / Float(max(1, d))
         return learningRate + (minimumLearningRate - learningRate) * min(1, progress)
+    }
+
+    /// Samples per batch from each dataset: the floor of B·wᵢ/Σw, the remainder one each to the first datasets.
+    public static func shares(batch B: Int, weights: [Double]) -> [Int] {
+        guard !weights.isEmpty else { return [] }
+        let total = weights.reduce(0, +)
+        var shares = weights.map { Int((Double(B) * $0 / total).rounded(.down)) }
+        var i = 0
+        while shares.reduce(0, +) < B { shares[i % shares.count] += 1; i += 1 }
+        return shares
     }
 
     /// The optimiser these settings ask for.

@@ -56,8 +56,10 @@ struct Train: ParsableCommand {
     var decay: Int?
     @Flag(name: .long, help: "Redraw training samples whose hard decision already satisfies every check.")
     var rejectZeroSyndrome = false
-    @Option(name: .long, help: "Train on a fixed dataset folder (`eccbench dataset`), reshuffled every epoch.")
+    @Option(name: .long, help: "Train on fixed dataset folders (`eccbench dataset`; comma-separated), reshuffled every epoch.")
     var data: String?
+    @Option(name: .long, help: "With several --data folders: their weights in every batch (e.g. 0.5,0.5; default equal).")
+    var batchMix: String?
     @Option(name: .long, help: "Permute every sample by a random automorphism: 'automorphisms' (cyclic × Frobenius for BCH, quasi-cyclic shifts for QC codes) or a permutation file.")
     var augment: String?
     @Option(name: .long, help: "Random seed (data, dropout, initialisation; default 1).")
@@ -100,6 +102,7 @@ struct Train: ParsableCommand {
         c.decaySteps = decay
         c.rejectZeroSyndrome = rejectZeroSyndrome ? true : nil
         c.dataset = data
+        if let batchMix { c.batchMix = try parsePoints(batchMix, option: "--batch-mix", maxPoints: 64) }
         c.augment = augment.map { $0.lowercased() == "automorphisms" ? "automorphisms" : $0 }
         do { try c.validate() } catch let e as SettingsError { throw ValidationError(e.message) }
         return c
@@ -115,7 +118,7 @@ struct Train: ParsableCommand {
                 ("--validation-ebn0", validationEbn0 != nil), ("--validation-words", validationWords != nil),
                 ("--dropout", dropout != nil), ("--clip", clip != nil), ("--seed", seed != nil), ("--optimizer", optimizer != nil),
                 ("--weight-decay", weightDecay != nil), ("--schedule", schedule != nil), ("--warmup", warmup != nil),
-                ("--decay", decay != nil), ("--reject-zero-syndrome", rejectZeroSyndrome), ("--data", data != nil),
+                ("--decay", decay != nil), ("--reject-zero-syndrome", rejectZeroSyndrome), ("--data", data != nil), ("--batch-mix", batchMix != nil),
                 ("--augment", augment != nil)]
             if let option = given.first(where: { $0.1 }) {
                 throw CommandError("\(option.0) cannot change a run being resumed; its settings are stored in \(out)")

@@ -73,4 +73,35 @@ final class DatasetTests: XCTestCase {
         XCTAssertNotEqual(trainer.batch(step: 4).y, trainer.batch(step: 0).y, "the next epoch is reshuffled")
         XCTAssertEqual(try trainer.train(checkpoint: nil), .finished)
     }
+
+    /// Several datasets: every batch takes exactly its share of each (floor of B·wᵢ/Σw, the remainder to the first).
+    func testBatchMixIsExact() throws {
+        XCTAssertEqual(ECCTTrainingConfig.shares(batch: 20, weights: [0.75, 0.25]), [15, 5])
+        XCTAssertEqual(ECCTTrainingConfig.shares(batch: 10, weights: [1, 1, 1]), [4, 3, 3])
+        let code = try Catalog.code(named: "HAMMING-7-4")
+        var folders: [String] = [], sets: [ECCTDataset] = []
+        for seed in [UInt64(1), 2] {
+            let data = try ECCTDataset.generate(code: code, ebN0: [2], samples: 50, label: nil, labelName: "truth", seed: seed,
+                                                rejectZeroSyndrome: false, threads: 1)
+            let folder = TemporaryFolder.path("mix-\(seed)-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try data.write(to: folder)
+            folders.append(folder); sets.append(data)
+        }
+        var c = ECCTTrainingConfig()
+        c.batchSize = 20; c.validationWords = 0; c.epochs = 1; c.stepsPerEpoch = 3
+        c.dataset = folders.joined(separator: ","); c.batchMix = [0.75, 0.25]
+        let trainer = try ECCTTrainer(model: try ECCTModel(code: code, layers: 1, width: 8), config: c, workers: 1)
+        func rows(_ d: ECCTDataset) -> Set<[UInt32]> { Set((0..<50).map { i in (0..<7).map { d.y[i * 7 + $0].bitPattern } }) }
+        let (a, b) = (rows(sets[0]), rows(sets[1]))
+        for s in 0..<3 {
+            let y = trainer.batch(step: s).y
+            for r in 0..<20 {
+                let row = (0..<7).map { y[r * 7 + $0].bitPattern }
+                XCTAssertTrue(r < 15 ? a.contains(row) : b.contains(row), "step \(s) row \(r)")
+            }
+        }
+        c.batchMix = [1]
+        XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("one positive weight per dataset"), "\($0)") }
+    }
 }
