@@ -61,21 +61,20 @@ public struct ECCTDataset: Sendable {
                 let shared = UnsafeSendable((y: yb.baseAddress!, f: fb.baseAddress!, d: differing))
                 DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks))) { _ in
                     var llr = [Float](repeating: 0, count: blockSize * n), bits = [UInt8](repeating: 0, count: blockSize * n)
+                    var noise = [Float](repeating: 0, count: n)
                     while let b = next.take(limit: blocks) {
                         let start = b * blockSize, count = min(blockSize, samples - start)
                         var rng = SeededRNG(seed: seed).derived(UInt64(b))
                         let ys = shared.value.y + start * n, fs = shared.value.f + start * n
                         var filled = 0, rounds = 0
                         while filled < count {
-                            var noise = [Float](repeating: 0, count: n)
                             var gauss = GaussianGenerator(using: &rng)
                             gauss.fill(&noise)
                             let sigma = sigmas[Int(rng.next() % UInt64(sigmas.count))]
                             rounds += 1
                             for j in 0..<n { ys[filled * n + j] = 1 + sigma * noise[j] }
                             if rejectZeroSyndrome && rounds < 10_000 * count
-                                && !ECCTData.hasNonzeroSyndrome(Array(UnsafeBufferPointer(start: ys + filled * n, count: n)),
-                                                                sample: 0, n: n, graph: graph) { continue }
+                                && !ECCTData.hasNonzeroSyndrome(word: ys + filled * n, graph: graph) { continue }
                             for j in 0..<n { llr[filled * n + j] = 2 * ys[filled * n + j] / (sigma * sigma) }
                             filled += 1
                         }

@@ -64,7 +64,7 @@ public enum ECCTCheckpoint {
         let model = try ECCTModel(code: code, layers: layers, width: width, attentionDropout: config.attentionDropout)
         try model.load(tensors, source: path)
         let P = model.network.parameters.count
-        var adam = Adam(learningRate: config.learningRate)
+        var adam = config.makeOptimizer()
         guard let m = tensors["optimizer.exp_avg"], let v = tensors["optimizer.exp_avg_sq"],
               let stepText = meta["adam_step"], let step = Int(stepText), step >= 0 else {
             throw CheckpointError("\(path): optimizer state (optimizer.exp_avg, optimizer.exp_avg_sq, adam_step) is missing; cannot resume")

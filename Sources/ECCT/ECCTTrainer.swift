@@ -58,8 +58,6 @@ public final class ECCTTrainer {
         self.state = state
         self.workers = min(workers, config.batchSize)
         var adam = optimizer ?? config.makeOptimizer()
-        adam.weightDecay = config.weightDecay ?? 0
-        adam.decoupledWeightDecay = config.optimizer == "adamw"
         adam.learningRate = config.learningRate(step: state.step)
         trainer = DataParallelTrainer(network: model.network, batch: config.batchSize, workers: self.workers, optimizer: adam)
         trainer.clipNorm = config.clipNorm
