@@ -42,6 +42,8 @@ let package = Package(
         .executableTarget(
             name: "Benchmarks", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT"],
             path: "Bench/Benchmarks"),
+        .executableTarget(
+            name: "ecct-trainer-trace", dependencies: ["Base", "Codes", "Neural", "ECCT"], path: "Bench/TrainerParity"),
         .target(name: "TestSupport", dependencies: ["Base", "Neural"], path: "Tests/TestSupport",
                 resources: [.copy("Resources")]),
         .testTarget(name: "GF2Tests", dependencies: ["GF2", "Channels", "TestSupport"], path: "Tests/GF2Tests"),

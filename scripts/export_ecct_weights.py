@@ -33,6 +33,47 @@ def state_dict_of(obj):
                      + (f" with keys {sorted(obj)[:8]}" if isinstance(obj, dict) else "") + ")")
 
 
+def write_safetensors(path, tensors, metadata):
+    """Write {name: float32 numpy array} as safetensors (F32, names sorted) atomically: temporary file + rename."""
+    header, offset = {}, 0
+    for name in sorted(tensors):
+        nbytes = tensors[name].size * 4
+        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + nbytes]}
+        offset += nbytes
+    header["__metadata__"] = metadata
+    blob = json.dumps(header, separators=(",", ":")).encode()
+    blob += b" " * (-len(blob) % 8)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".export-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(struct.pack("<Q", len(blob)))
+            f.write(blob)
+            for name in sorted(tensors):
+                f.write(tensors[name].astype("<f4").tobytes())
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def read_safetensors(path):
+    """{name: numpy array} and the metadata of a safetensors file (F32 tensors only)."""
+    import numpy as np
+    with open(path, "rb") as f:
+        (size,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(size))
+        data = f.read()
+    metadata = header.pop("__metadata__", {})
+    tensors = {}
+    for name, info in header.items():
+        if info["dtype"] != "F32":
+            raise SystemExit(f"error: {path}: tensor '{name}' is {info['dtype']}, not F32")
+        a, b = info["data_offsets"]
+        tensors[name] = np.frombuffer(data[a:b], dtype="<f4").reshape(info["shape"]).copy()
+    return tensors, metadata
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("checkpoint")
@@ -62,26 +103,8 @@ def main():
         tensors[name] = value.detach().to(torch.float32).contiguous().cpu().numpy()
     if "src_embed" not in tensors:
         raise SystemExit(f"error: {args.checkpoint}: no 'src_embed' tensor; names found: {sorted(tensors)[:10]}")
-    header, offset = {}, 0
-    for name in sorted(tensors):
-        nbytes = tensors[name].size * 4
-        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + nbytes]}
-        offset += nbytes
-    header["__metadata__"] = {"source": os.path.basename(args.checkpoint), "exported_by": "scripts/export_ecct_weights.py"}
-    blob = json.dumps(header, separators=(",", ":")).encode()
-    blob += b" " * (-len(blob) % 8)
-    folder = os.path.dirname(os.path.abspath(args.out))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".export-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(struct.pack("<Q", len(blob)))
-            f.write(blob)
-            for name in sorted(tensors):
-                f.write(tensors[name].astype("<f4").tobytes())
-        os.replace(tmp, args.out)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_safetensors(args.out, tensors, {"source": os.path.basename(args.checkpoint),
+                                          "exported_by": "scripts/export_ecct_weights.py"})
     layers = len({n.split(".")[2] for n in tensors if n.startswith("decoder.layers.")})
     print(f"{args.out}: {len(tensors)} tensors, N = {layers}, d = {tensors['src_embed'].shape[1]}, "
           f"n + m = {tensors['src_embed'].shape[0]}" + (f"; left out non-float {skipped}" if skipped else ""))

@@ -20,8 +20,10 @@ public final class ECCTModel: @unchecked Sendable {
     public var length: Int { code.n + code.m }
 
     /// A freshly initialised model. Throws when the layer count is not positive or d is not a multiple of the heads.
+    /// `clonedInitialBiases` (default) starts the biases as the reference code does (`EncoderConfig.clonedInitialBiases`);
+    /// false draws every bias independently (the initialisation before issue 12; the weights are the same draws).
     public init(code: LinearCode, layers: Int, width: Int, heads: Int = 8, attentionDropout: Float = 0.1,
-                seed: UInt64 = 0) throws {
+                seed: UInt64 = 0, clonedInitialBiases: Bool = true) throws {
         guard (1...64).contains(layers) else { throw SettingsError("ECCT: layers N = \(layers) must be in 1…64") }
         guard width >= heads, width % heads == 0, width <= 4096 else {
             throw SettingsError("ECCT: width d = \(width) must be a positive multiple of the \(heads) heads (at most 4096)")
@@ -32,6 +34,7 @@ public final class ECCTModel: @unchecked Sendable {
         try Self.checkSize(code: code, layers: layers, width: width, heads: heads)
         var config = EncoderConfig(layers: layers, width: width, heads: heads, pattern: ECCTMask.pattern(parityCheck: code.H))
         config.attentionDropout = attentionDropout
+        config.clonedInitialBiases = clonedInitialBiases
         var rng = SplitMixRNG(seed: seed)
         self.code = code
         self.network = ECCTNetwork(code: code, config: config, using: &rng)

@@ -25,6 +25,22 @@ final class AutomorphismTests: XCTestCase {
         XCTAssertThrowsError(try Automorphisms.group(for: try Catalog.code(named: "POLAR-64-32").standardized()))
     }
 
+    /// Polar and Reed–Muller codes: translations j ↦ j ⊕ b and the elementary lower-triangular affine maps; a
+    /// polar code keeps those its frozen set allows, Reed–Muller codes all of them.
+    func testAffineGroupOfLengthPowerOfTwoCodes() throws {
+        let polar = try Catalog.code(named: "POLAR-64-32")
+        let group = try Automorphisms.group(for: polar)
+        XCTAssertEqual(group[0], Array(0..<64), "identity first")
+        XCTAssertGreaterThanOrEqual(group.count, 64, "at least the 64 translations")
+        XCTAssertEqual(group.count % 64, 0)
+        XCTAssertEqual(Set(group).count, group.count)
+        for π in group { XCTAssertTrue(Automorphisms.preservesCode(π, code: polar)) }
+        let rm = try Automorphisms.group(for: try Catalog.code(named: "RM-2-5"))
+        XCTAssertEqual(rm.count, 32 * (1 + 10), "RM(2,5): every elementary lower-triangular map, times 32 translations")
+        // a translation is not an automorphism of the standard-form polar code (its columns are permuted)
+        XCTAssertFalse(Automorphisms.preservesCode((0..<64).map { $0 ^ 1 }, code: try polar.standardized()))
+    }
+
     func testPermutationFilesAreChecked() throws {
         let code = try Catalog.code(named: "BCH-7-4")   // the cyclic Hamming code
         let path = TemporaryFolder.path("perms.txt")

@@ -28,6 +28,28 @@ final class ReferenceParityTests: XCTestCase {
         print("ECCT parity: max |logit difference| = \(maxDiff) over \(logits.count) logits")
     }
 
+    /// The reference builds its blocks by deep copies and re-draws only the matrices, so its biases start equal:
+    /// the four attention projections of every layer share one bias vector, and each feed-forward bias is the same
+    /// in every layer. Ours starts the same way (the weights stay independent draws); `clonedInitialBiases: false`
+    /// draws every bias.
+    func testInitialBiasesAreClonedAsInTheReference() throws {
+        let code = try Catalog.code(named: "BCH-31-16")
+        let p = try ECCTModel(code: code, layers: 3, width: 16, seed: 4).network.parameters
+        let q = Array(p["decoder.layers.0.self_attn.linears.0.bias"])
+        XCTAssertGreaterThan(q.map(abs).max() ?? 0, 0)
+        for l in 0..<3 {
+            for i in 0..<4 { XCTAssertEqual(Array(p["decoder.layers.\(l).self_attn.linears.\(i).bias"]), q, "layer \(l) linear \(i)") }
+            for w in ["w_1", "w_2"] {
+                XCTAssertEqual(p["decoder.layers.\(l).feed_forward.\(w).bias"], p["decoder.layers.0.feed_forward.\(w).bias"])
+            }
+        }
+        XCTAssertNotEqual(p["decoder.layers.0.self_attn.linears.0.weight"], p["decoder.layers.1.self_attn.linears.0.weight"])
+        let independent = try ECCTModel(code: code, layers: 3, width: 16, seed: 4, clonedInitialBiases: false).network.parameters
+        XCTAssertNotEqual(independent["decoder.layers.1.self_attn.linears.2.bias"], independent["decoder.layers.0.self_attn.linears.0.bias"])
+        XCTAssertEqual(independent["decoder.layers.1.self_attn.linears.2.weight"], p["decoder.layers.1.self_attn.linears.2.weight"],
+                       "the weights are the same draws either way")
+    }
+
     func testBadSizesAndWeightsAreRejected() throws {
         let code = try CodeFiles.readCode(path: resource("BCH_N63_K45.txt"))
         XCTAssertThrowsError(try ECCTModel(code: code, layers: 2, width: 30)) { XCTAssertTrue("\($0)".contains("multiple of the 8 heads")) }

@@ -15,6 +15,12 @@ public struct EncoderConfig: Sendable {
     public var pattern: AttentionPattern
     /// Per-head pair flags [pairs, heads] (HPSA), or nil.
     public var headMask: [Float]?
+    /// Start every block from the biases of block 0, and the four attention projections from one bias (that of the
+    /// query), as the reference ECCT does: it builds its blocks by `copy.deepcopy` of one attention module (itself
+    /// four deep copies of one Linear) and one feed-forward module, then re-draws only the matrices (Xavier on every
+    /// parameter of dim > 1), so the copied biases stay equal. Measured to matter (issue 12): with the same trainer
+    /// and batches, 2,000 steps on BCH-63-45 N2 d32 end at a mean loss ~0.006–0.015 lower with cloned biases.
+    public var clonedInitialBiases = false
     public var length: Int { pattern.length }
 
     public init(layers: Int, width: Int, heads: Int = 8, pattern: AttentionPattern) {
@@ -57,6 +63,7 @@ public struct TransformerEncoder: Sendable {
             return TransformerBlock(attention: attention, feedForward: ffn, norm1: LayerNormLayer(parameters, name: n1, width: d),
                                     norm2: LayerNormLayer(parameters, name: n2, width: d), placement: c.placement)
         }
+        if c.clonedInitialBiases { Self.cloneBiases(of: blocks, in: parameters) }
         finalNorm = LayerNormLayer(parameters, name: names.finalNorm, width: d)
         if c.midNorm && c.layers > 1 {
             midNorm = LayerNormLayer(parameters, name: names.midNorm, width: d)
@@ -64,6 +71,21 @@ public struct TransformerEncoder: Sendable {
         } else {
             midNorm = nil
             midAfter = nil
+        }
+    }
+
+    /// Copies block 0's query bias into every attention bias, and block 0's feed-forward biases into every block.
+    static func cloneBiases(of blocks: [TransformerBlock], in parameters: ParameterSet) {
+        func copy(_ from: LinearLayer, to: LinearLayer) {
+            guard let a = from.bias, let b = to.bias, a != b else { return }
+            for i in 0..<from.outFeatures { parameters.values[b + i] = parameters.values[a + i] }
+        }
+        let first = blocks[0]
+        for block in blocks {
+            let a = block.attention
+            for layer in [a.query, a.key, a.value, a.output] { copy(first.attention.query, to: layer) }
+            copy(first.feedForward.inner, to: block.feedForward.inner)
+            copy(first.feedForward.outer, to: block.feedForward.outer)
         }
     }
 
