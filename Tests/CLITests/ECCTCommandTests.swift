@@ -95,5 +95,13 @@ final class ECCTCommandTests: XCTestCase {
         let rows = r.stdout.split(separator: "\n").map(String.init)
         XCTAssertTrue(rows.contains { $0.hasPrefix("ecct ") }, r.stdout)
         XCTAssertTrue(rows.contains { $0.hasPrefix("bp50 ") }, r.stdout)
+        // a code given by a file finds its model from H: the LDPC-49-24 benchmark alist
+        let ldpc = try run(["--code", TestResources.path("LDPC_N49_K24.alist"), "--ebn0", "6", "--min-errors", "1",
+                            "--min-frames", "256", "--max-frames", "256"])
+        XCTAssertEqual(ldpc.status, 0, ldpc.stderr)
+        XCTAssertTrue(ldpc.stdout.split(separator: "\n").contains { $0.hasPrefix("ecct ") }, ldpc.stdout)
+        let explicit = try run(["--code", TestResources.path("LDPC_N49_K24.alist"), "--decoders", "ecct,ecct+tta4", "--ebn0", "6",
+                                "--min-errors", "1", "--min-frames", "256", "--max-frames", "256"])
+        XCTAssertEqual(explicit.status, 0, explicit.stderr)
     }
 }

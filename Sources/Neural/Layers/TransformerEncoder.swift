@@ -18,8 +18,9 @@ public struct EncoderConfig: Sendable {
     /// Start every block from the biases of block 0, and the four attention projections from one bias (that of the
     /// query), as the reference ECCT does: it builds its blocks by `copy.deepcopy` of one attention module (itself
     /// four deep copies of one Linear) and one feed-forward module, then re-draws only the matrices (Xavier on every
-    /// parameter of dim > 1), so the copied biases stay equal. Measured to matter (issue 12): with the same trainer
-    /// and batches, 2,000 steps on BCH-63-45 N2 d32 end at a mean loss ~0.006–0.015 lower with cloned biases.
+    /// parameter of dim > 1), so the copied biases stay equal. It matters (issue 12): on BCH-63-45 N2 d32, 2,000
+    /// steps from the same weights and batches, cloning lowered the mean loss by 0.002–0.006 and raised −ln(BER) at
+    /// 4/5/6 dB by 0.04/0.09/0.18 on average over three seeds.
     public var clonedInitialBiases = false
     public var length: Int { pattern.length }
 
