@@ -4,8 +4,9 @@ import Neural
 
 /// ECCT weights trained with `eccbench train` and shipped with the library (Sources/ECCT/Models).
 ///
-/// A file `CODE_N<layers>_d<width>.safetensors` (code name in upper case) holds the checkpoint of that size;
-/// `Models/README.md` records the exact training command and budget of each.
+/// A file `CODE_N<layers>_d<width>.safetensors` (code name in upper case; `-STD` appended for a model trained on the
+/// standard-form H, `--standardize`) holds the checkpoint of that size; `Models/README.md` records the exact training
+/// command and budget of each. Which model applies to a code is decided by the fingerprint of H, not by the name.
 public enum PretrainedModels {
     /// The fingerprint of the H a shipped model was trained on (cached per file).
     static func fingerprintOf(_ e: Entry) -> String? {
