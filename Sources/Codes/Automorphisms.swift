@@ -9,9 +9,10 @@ import GF2
 /// quasi-cyclic code with circulants of size z (CCSDS-128-64: z = 16) the shifts within every circulant:
 /// π(j) = ⌊j/z⌋·z + (j + s) mod z. For a code of length n = 2^m whose positions are the binary m-tuples (polar and
 /// Reed–Muller codes: decreasing monomial codes, Bardet et al. 2016) the lower-triangular affine maps π(j) = A·j ⊕ b,
-/// A unit lower-triangular over GF(2): all n translations b times A = I and the m(m−1)/2 single-entry A (the
-/// elementary generators of the group), n·(1 + m(m−1)/2) permutations. Other codes take a permutation file. Every
-/// permutation is checked on the rows of G.
+/// A unit lower-triangular over GF(2): all n translations b, times A = I and those of the m(m−1)/2 single-entry A (the
+/// elementary generators of the group) that preserve the code: all of them for Reed–Muller codes, n·(1 + m(m−1)/2)
+/// permutations; fewer for a polar code's frozen set. Other codes take a permutation file. Every permutation is checked
+/// on the rows of G.
 public enum Automorphisms {
     /// True when π maps every row of G to a codeword (and so every codeword, by linearity).
     public static func preservesCode(_ π: [Int], code: LinearCode) -> Bool {
