@@ -27,6 +27,27 @@ final class SpectralEncodingLayerTests: XCTestCase {
         }
     }
 
+    /// On the reference fixture's stored table and `lpe_proj`, the encoding is the reference's `lpe_attn` output
+    /// (values computed with the reference code's formula in PyTorch from the same tensors).
+    func testMatchesTheReferenceOnTheFixtureTable() throws {
+        let (t, _) = try SafeTensors.read(path: TestResources.path("aecct-bch63-45-N2-d32/weights.safetensors"))
+        let table = try XCTUnwrap(t["lpe"]).values
+        var rng = SplitMixRNG(seed: 1)
+        let params = ParameterSet()
+        let layer = SpectralEncodingLayer(params, length: 81, using: &rng)
+        try params.load(["lpe_proj.weight": try XCTUnwrap(t["lpe_proj.weight"]), "lpe_proj.bias": try XCTUnwrap(t["lpe_proj.bias"])],
+                        source: "fixture")
+        var out = [Float](repeating: 0, count: 81 * 8)
+        params.values.withUnsafeBufferPointer { layer.forward(table: table, spe: &out, parameters: $0.baseAddress!) }
+        let row0: [Float] = [6.960277, -8.070142, 7.181017, -8.055429, 7.157451, 7.096442, -8.026437, -7.972013]
+        let row80: [Float] = [6.963627, -8.065349, 7.183008, -8.051215, 7.159676, 7.09926, -8.022017, -7.968091]
+        for a in 0..<8 {
+            XCTAssertEqual(out[a], row0[a], accuracy: 1e-4)
+            XCTAssertEqual(out[80 * 8 + a], row80[a], accuracy: 1e-4)
+        }
+        XCTAssertEqual(Double(out.reduce(0, +)), -302.04425, accuracy: 1e-2)
+    }
+
     /// With every channel equal (W = 0, b = β·1) the attention returns β in each channel: spe = β everywhere.
     func testConstantChannelsPassThrough() throws {
         let code = try Catalog.code(named: "HAMMING-7-4")
