@@ -122,17 +122,10 @@ def lockstep(args):
     print(f"largest relative difference: loss {worst['loss']:.1e}, gradient norm {worst['grad']:.1e}")
 
 
-class Dataset:
-    """The reference's ECC_Dataset (zero codeword), sigma drawn with Python's random per sample."""
-
-    def __init__(self, code, sigmas, length):
-        self.code, self.sigmas, self.length = code, sigmas, length
-        self.H = code.pc_matrix
-
-    def batch(self, B):
-        import torch
-        z = torch.stack([torch.randn(self.code.n) * random.choice(self.sigmas) for _ in range(B)])
-        return 1 + z
+def reference_batch(n, sigmas, B):
+    """B channel outputs as the reference's ECC_Dataset draws them (zero codeword; sigma per sample from Python's random)."""
+    import torch
+    return 1 + torch.stack([torch.randn(n) * random.choice(sigmas) for _ in range(B)])
 
 
 def train(args):
@@ -145,11 +138,10 @@ def train(args):
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     rate = code.k / code.n
     sigmas = [math.sqrt(1 / 10 ** ((e + 10 * math.log10(2 * rate)) / 10)) for e in range(2, 8)]
-    data = Dataset(code, sigmas, args.batch * args.steps)
     model.train()
     total, start = 0.0, time.time()
     for s in range(args.steps):
-        y = data.batch(args.batch)
+        y = reference_batch(code.n, sigmas, args.batch)
         magnitude, syndrome = inputs(y, code.pc_matrix)
         z_pred = model(magnitude, syndrome)
         loss = F.binary_cross_entropy_with_logits(-z_pred, 0.5 * (1 - torch.sign(y)))

@@ -79,7 +79,6 @@ if enabled("gaussian") {
         let t = Harness.time { gen.fill(&buffer, kernels: path) }
         rates.append((path, Double(count) / t))
     }
-    let fast = rates.last!.1
     var rng = SeededRNG(seed: 4)
     let refCount = count / 16
     var sink: Float = 0
@@ -95,7 +94,6 @@ if enabled("gaussian") {
                        String(format: "%.1f× the scalar libm twin (%.1f M/s); target 200 M/s (AFF3CT)%@", rate / scalar, scalar / 1e6,
                               sink == 0 ? " " : ""))
     }
-    _ = fast
 }
 
 // 3. Decoders

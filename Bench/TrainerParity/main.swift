@@ -41,7 +41,8 @@ do {
     config.validationWords = 0
     config.seed = seed
     let model = try ECCTModel(code: code, layers: layers, width: dim, attentionDropout: dropout, seed: seed)
-    if let path = Optional(option("--init", "")), !path.isEmpty { try model.load(weightsAt: path) }
+    let initial = option("--init", "")
+    if !initial.isEmpty { try model.load(weightsAt: initial) }
     let trainer = try ECCTTrainer(model: model, config: config, workers: threads)
     try ECCTCheckpoint.save(model: model, optimizer: nil, config: nil, state: nil, to: folder + "/init.safetensors")
     var ys: [Float] = []

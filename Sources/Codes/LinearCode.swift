@@ -87,6 +87,9 @@ public struct LinearCode: Sendable {
         return String(format: "%016llx", h)
     }
 
+    /// The form of H as checkpoints, datasets and JSON reports record it: "standard" or "as given".
+    public var parityCheckFormKey: String { isStandardForm ? "standard" : "as given" }
+
     /// "H as given" or "H in standard form [I | P]" (with "columns permuted" when any moved), for reports.
     public var parityCheckForm: String {
         isStandardForm ? "H in standard form [I | P]" + (columnPermutation == nil ? "" : ", columns permuted") : "H as given"

@@ -101,7 +101,7 @@ public struct ECCTDataset: Sendable {
                 }
             }
         }
-        let manifest = Manifest(code: code.name, n: n, parityCheck: code.isStandardForm ? "standard" : "as given", ebN0: ebN0,
+        let manifest = Manifest(code: code.name, n: n, parityCheck: code.parityCheckFormKey, ebN0: ebN0,
                                 labels: labelName, seed: seed, samples: samples, rejectZeroSyndrome: rejectZeroSyndrome, shards: [],
                                 labelsDifferingFromTruth: (0..<blocks).reduce(0) { $0 + differing[$1] },
                                 secondsToGenerate: Date().timeIntervalSince(started))

@@ -21,7 +21,7 @@ public enum ECCTCheckpoint {
         meta["layers"] = String(model.layers)
         meta["width"] = String(model.width)
         meta["heads"] = String(model.network.encoder.config.heads)
-        meta["parity_check"] = model.code.isStandardForm ? "standard" : "as given"
+        meta["parity_check"] = model.code.parityCheckFormKey
         meta["h_fingerprint"] = model.code.parityCheckFingerprint
         if let optimizer, optimizer.m.count == model.network.parameters.count {
             tensors["optimizer.exp_avg"] = Tensor(shape: [optimizer.m.count], values: optimizer.m)

@@ -78,7 +78,7 @@ struct Report {
         }
         let object: [String: Any] = [
             "code": ["name": code.name, "n": code.n, "k": code.k, "m": code.m,
-                     "parity_check": code.isStandardForm ? "standard" : "as given"],
+                     "parity_check": code.parityCheckFormKey],
             "seed": config.seed, "min_errors": config.minErrors, "min_frames": config.minFrames,
             "max_frames": config.maxFrames, "points": points,
         ]
