@@ -13,6 +13,8 @@ import Neural
 public final class ECCTModel: @unchecked Sendable {
     public let code: LinearCode
     public let network: ECCTNetwork
+    /// ECCT, or AECCT at a precision (its INT8 activation scope in `activationScope`).
+    public let architecture: ECCTArchitecture
     public var layers: Int { network.encoder.config.layers }
     public var width: Int { network.width }
     public var heads: Int { network.encoder.config.heads }
@@ -22,8 +24,24 @@ public final class ECCTModel: @unchecked Sendable {
     /// A freshly initialised model. Throws when the layer count is not positive or d is not a multiple of the heads.
     /// `clonedInitialBiases` (default) starts the biases as the reference code does (`EncoderConfig.clonedInitialBiases`);
     /// false draws every bias independently (the initialisation before issue 12; the weights are the same draws).
-    public init(code: LinearCode, layers: Int, width: Int, heads: Int = 8, attentionDropout: Float = 0.1,
-                seed: UInt64 = 0, clonedInitialBiases: Bool = true) throws {
+    public convenience init(code: LinearCode, layers: Int, width: Int, heads: Int = 8, attentionDropout: Float = 0.1,
+                            seed: UInt64 = 0, clonedInitialBiases: Bool = true) throws {
+        let config = try Self.encoderConfig(code: code, layers: layers, width: width, heads: heads,
+                                            attentionDropout: attentionDropout, clonedInitialBiases: clonedInitialBiases)
+        var rng = SplitMixRNG(seed: seed)
+        self.init(code: code, network: ECCTNetwork(code: code, config: config, using: &rng), architecture: .ecct)
+    }
+
+    init(code: LinearCode, network: ECCTNetwork, architecture: ECCTArchitecture) {
+        self.code = code
+        self.network = network
+        self.architecture = architecture
+        network.parameters.values.withUnsafeBufferPointer { network.prepare(parameters: $0.baseAddress!) }
+    }
+
+    /// The pre-LN GELU encoder of the ECCT over the code's mask, after the checks of its sizes.
+    static func encoderConfig(code: LinearCode, layers: Int, width: Int, heads: Int, attentionDropout: Float,
+                              clonedInitialBiases: Bool) throws -> EncoderConfig {
         guard (1...64).contains(layers) else { throw SettingsError("ECCT: layers N = \(layers) must be in 1…64") }
         guard width >= heads, width % heads == 0, width <= 4096 else {
             throw SettingsError("ECCT: width d = \(width) must be a positive multiple of the \(heads) heads (at most 4096)")
@@ -35,9 +53,13 @@ public final class ECCTModel: @unchecked Sendable {
         var config = EncoderConfig(layers: layers, width: width, heads: heads, pattern: ECCTMask.pattern(parityCheck: code.H))
         config.attentionDropout = attentionDropout
         config.clonedInitialBiases = clonedInitialBiases
-        var rng = SplitMixRNG(seed: seed)
-        self.code = code
-        self.network = ECCTNetwork(code: code, config: config, using: &rng)
+        return config
+    }
+
+    /// Recomputes what depends on the parameters only (the AECCT's quantised weights and spectral encoding): call it
+    /// after changing `network.parameters.values` by hand. Loading and training call it themselves.
+    public func prepare() {
+        network.parameters.values.withUnsafeBufferPointer { network.prepare(parameters: $0.baseAddress!) }
     }
 
     /// Most attention pairs (the Tanner-graph mask's allowed (query, key) pairs) and most activation memory of one
@@ -75,14 +97,25 @@ public final class ECCTModel: @unchecked Sendable {
 
     public func load(_ tensors: [String: SafeTensors.Tensor], source: String) throws {
         try network.parameters.load(tensors, source: source, ignoring: { $0.hasPrefix("optimizer.") })
+        prepare()
     }
 
     /// A model sized from reference-named weights (d from `src_embed`, N from the `decoder.layers.i` names),
     /// loaded. `layers`/`width`, when given, must agree with the file. Throws when the file is malformed or
     /// its shapes do not fit the code.
+    /// An AECCT file (it holds an `lpe` table) loads as an AECCT at `precision` (default: what the file holds) with
+    /// INT8 scales of `scope`; `precision` on an ECCT file is an error.
     public static func load(code: LinearCode, weightsAt path: String, layers: Int? = nil, width: Int? = nil,
-                            attentionDropout: Float = 0.1) throws -> ECCTModel {
+                            attentionDropout: Float = 0.1, precision: AECCTPrecision? = nil,
+                            scope: ActivationQuantization.Scope = .token) throws -> ECCTModel {
         let (tensors, _) = try SafeTensors.read(path: path)
+        if aecctPrecision(of: tensors) != nil {
+            return try loadAECCT(code: code, tensors: tensors, source: path, precision: precision, scope: scope, layers: layers,
+                                 width: width, attentionDropout: attentionDropout)
+        }
+        if let precision {
+            throw CheckpointError("\(path): an ECCT file (no '\(ECCTNames.spectralTable)' table) cannot run as AECCT \(precision.rawValue)")
+        }
         let (fileLayers, fileWidth) = try size(of: tensors, code: code, source: path)
         if let layers, layers != fileLayers {
             throw CheckpointError("\(path): the weights have N = \(fileLayers) layers, --layers says \(layers)")
@@ -124,6 +157,9 @@ public final class ECCTModel: @unchecked Sendable {
         precondition(magnitude.count == B * n && syndrome.count == B * m,
                      "ECCT.logits: magnitude \(magnitude.count) and syndrome \(syndrome.count) values for batch \(B)")
         GEMM.useSingleThreadedBLAS()
+        prepare()
+        // the reference's batch-wide activation scales: every word in one pass
+        let chunk = architecture == .aecct(.qat, .tensor) || architecture == .aecct(.frozen, .tensor) ? max(B, 1) : chunk
         var out = [Float](repeating: 0, count: B * n)
         let pool = WorkspacePool { [network] in network.makeWorkspace(batch: chunk) }
         let network = self.network

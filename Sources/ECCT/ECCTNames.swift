@@ -10,6 +10,9 @@ public enum ECCTNames {
         norms: { i in ("decoder.layers.\(i).sublayer.0.norm", "decoder.layers.\(i).sublayer.1.norm") },
         midNorm: "decoder.norm2", finalNorm: "decoder.norm")
     public static let head = (token: "oned_final_embed.0", mix: "out_fc")
+    /// The AECCT's (mlaetvayn/AECCT): the spectral encoding's projection and its Laplacian table (a buffer).
+    public static let spectralProjection = "lpe_proj"
+    public static let spectralTable = "lpe"
     /// The first tensor of layer i (its presence tells the layer count of a weights file).
     public static func layerProbe(_ i: Int) -> String { encoder.attention(i)[0] + ".weight" }
 }

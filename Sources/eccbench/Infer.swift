@@ -7,7 +7,7 @@ import Neural
 struct Infer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "infer",
-        abstract: "Run an ECCT on tensors: magnitude [B, n] and syndrome [B, m] (±1, +1 = satisfied) in, logits [B, n] out.")
+        abstract: "Run an ECCT or AECCT on tensors: magnitude [B, n] and syndrome [B, m] (±1, +1 = satisfied) in, logits [B, n] out.")
 
     @Option(name: .long, help: "Code name or H file.")
     var code: String
@@ -19,12 +19,14 @@ struct Infer: ParsableCommand {
     @Option(name: .long, help: "Output safetensors; receives 'logits' [B, n].")
     var out: String
     @OptionGroup var size: ModelSizeOptions
+    @OptionGroup var aecct: AECCTRunOptions
 
     func validate() throws { try checkOutputs([out]) }
 
     func run() throws {
         let code = try loadCode(self.code, standardize: form.standardize)
-        let model = try ECCTModel.load(code: code, weightsAt: weights, layers: size.layers, width: size.dim)
+        let model = try ECCTModel.load(code: code, weightsAt: weights, layers: size.layers, width: size.dim,
+                                       precision: aecct.mode, scope: aecct.activationScale)
         let (tensors, _) = try SafeTensors.read(path: inputs)
         guard let magnitude = tensors["magnitude"] else { throw CommandError("\(inputs): missing tensor 'magnitude'") }
         guard let syndrome = tensors["syndrome"] else { throw CommandError("\(inputs): missing tensor 'syndrome'") }
@@ -48,7 +50,8 @@ struct Infer: ParsableCommand {
                                + "these inputs; nothing was written")
         }
         try SafeTensors.write(["logits": Tensor(shape: [B, code.n], values: logits)],
-                              metadata: ["code": code.name, "layers": String(model.layers), "width": String(model.width)], to: out)
-        print("\(B) words → \(out) (N = \(model.layers), d = \(model.width))")
+                              metadata: ["code": code.name, "layers": String(model.layers), "width": String(model.width),
+                                         "architecture": model.architecture.description], to: out)
+        print("\(B) words → \(out) (\(model.architecture), N = \(model.layers), d = \(model.width))")
     }
 }

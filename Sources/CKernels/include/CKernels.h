@@ -62,6 +62,11 @@ void nk_bp_sum_product_lanes(const float *llr, uint8_t *bits, long count, long n
 /// (s0, s1, s2, s3), one Box–Muller step per 16 samples (a tail consumes a whole step), Cephes log and sin/cos.
 void nk_gaussian_fill(uint32_t *state, float *out, long n);
 
+/// `TernaryMatrix.multiplyPortable`: acc[b, r] = Σ_c W_t[r, c]·x[b, c] by masked adds and subtracts.
+/// x: [B, C] int8; plus, minus: [R, words] bit planes (bit c of row r's word c/64); acc: [B, R] int32.
+void nk_ternary_matmul(const int8_t *x, const uint64_t *plus, const uint64_t *minus, int32_t *acc,
+                       long B, long C, long R, long words);
+
 #ifdef __cplusplus
 }
 #endif

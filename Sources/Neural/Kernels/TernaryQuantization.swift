@@ -34,3 +34,17 @@ public enum TernaryQuantization {
         return (weights.map { min(1, max(-1, ($0 * s).rounded(.toNearestOrEven))) }, s)
     }
 }
+
+/// Where the straight-through gradient of a quantiser's clamp passes: `strict`, only where the rounded value lies
+/// strictly inside the range (for the ternary weights: where round(W·s_w) = 0; for INT8 activations: not at −128 or
+/// 127), or `inclusive`, on the closed range. The reference fixture's gradients (`grad_qat.*`) follow `strict`: with
+/// it the reference code reproduces them to 1e-4, while the same code under torch 2.13, whose clamp passes the bounds,
+/// gives `inclusive` (measured, issue 13). `strict` is the default, as the contract is the fixture.
+public enum ClampGradient: String, Sendable, CaseIterable {
+    case strict
+    case inclusive
+
+    @inline(__always) public func passes(_ rounded: Float, low: Float, high: Float) -> Bool {
+        self == .strict ? rounded > low && rounded < high : rounded >= low && rounded <= high
+    }
+}

@@ -3,14 +3,23 @@ public struct FeedForward: Sendable {
     public let inner: LinearLayer
     public let outer: LinearLayer
     public let activation: Activation
+    /// INT8 steps before W₁ and W₂ (AECCT), or nil.
+    public let innerQuantizer: ActivationQuantizer?
+    public let outerQuantizer: ActivationQuantizer?
     public var width: Int { inner.inFeatures }
     public var hidden: Int { inner.outFeatures }
 
     public init<G: RandomNumberGenerator>(_ parameters: ParameterSet, names: (inner: String, outer: String), width d: Int,
-                                          hidden: Int, activation: Activation, using rng: inout G) {
-        inner = LinearLayer(parameters, name: names.inner, inFeatures: d, outFeatures: hidden, using: &rng)
-        outer = LinearLayer(parameters, name: names.outer, inFeatures: hidden, outFeatures: d, using: &rng)
+                                          hidden: Int, activation: Activation, quantization: LinearQuantization? = nil,
+                                          using rng: inout G) {
+        let kind = quantization?.kind ?? .dense, store = quantization?.weights
+        inner = LinearLayer(parameters, name: names.inner, inFeatures: d, outFeatures: hidden, kind: kind, ternary: store,
+                            using: &rng)
+        outer = LinearLayer(parameters, name: names.outer, inFeatures: hidden, outFeatures: d, kind: kind, ternary: store,
+                            using: &rng)
         self.activation = activation
+        innerQuantizer = quantization.map { ActivationQuantizer(scope: $0.scope, width: d, clampGradient: $0.clampGradient) }
+        outerQuantizer = quantization.map { ActivationQuantizer(scope: $0.scope, width: hidden, clampGradient: $0.clampGradient) }
     }
 
     /// Activations of one batch slice: pre- and post-activation hidden states [R, hidden].
@@ -18,8 +27,12 @@ public struct FeedForward: Sendable {
         /// Keeps the memory of the buffers below alive as long as this value lives.
         let owner: Arena
         let preActivation, postActivation: UnsafeMutablePointer<Float>
-        public init(rows R: Int, hidden: Int, arena: Arena) {
+        let quantizedInput, quantizedHidden: ActivationQuantizer.Workspace?
+        /// `width` and `quantized`: the INT8 steps' buffers of a quantised block.
+        public init(rows R: Int, hidden: Int, width: Int = 0, quantized: Bool = false, arena: Arena) {
             owner = arena
+            quantizedInput = quantized ? .init(rows: R, width: width, outputs: hidden, arena: arena) : nil
+            quantizedHidden = quantized ? .init(rows: R, width: hidden, outputs: width, arena: arena) : nil
             preActivation = arena.take(R * hidden); postActivation = arena.take(R * hidden)
         }
     }
@@ -27,6 +40,12 @@ public struct FeedForward: Sendable {
     // x: [R, d] → y: [R, d]
     public func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows R: Int, workspace ws: Workspace,
                         parameters p: UnsafePointer<Float>) {
+        if let qi = innerQuantizer, let qo = outerQuantizer {
+            qi.project(x, rows: R, workspace: ws.quantizedInput!, layers: [(inner, ws.preActivation)], parameters: p)
+            activation.forward(ws.preActivation, ws.postActivation, count: R * hidden)
+            qo.project(ws.postActivation, rows: R, workspace: ws.quantizedHidden!, layers: [(outer, y)], parameters: p)
+            return
+        }
         inner.forward(x: x, y: ws.preActivation, rows: R, parameters: p)
         activation.forward(ws.preActivation, ws.postActivation, count: R * hidden)
         outer.forward(x: ws.postActivation, y: y, rows: R, parameters: p)
@@ -36,6 +55,14 @@ public struct FeedForward: Sendable {
     public func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, rows R: Int,
                          workspace ws: Workspace, scratch: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
                          parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
+        if let qi = innerQuantizer, let qo = outerQuantizer, let wi = ws.quantizedInput, let wo = ws.quantizedHidden {
+            outer.backward(dy: dy, x: wo.dequantized, dx: scratch.0, rows: R, parameters: p, gradients: g)
+            qo.backward(scratch.0, x: ws.postActivation, dx: scratch.1, rows: R, workspace: wo)
+            activation.backward(ws.preActivation, scratch.1, scratch.0, count: R * hidden)
+            inner.backward(dy: scratch.0, x: wi.dequantized, dx: dx, rows: R, parameters: p, gradients: g)
+            qi.backward(dx, x: x, dx: dx, rows: R, workspace: wi)
+            return
+        }
         outer.backward(dy: dy, x: ws.postActivation, dx: scratch.0, rows: R, parameters: p, gradients: g)
         activation.backward(ws.preActivation, scratch.0, scratch.1, count: R * hidden)
         inner.backward(dy: scratch.1, x: x, dx: dx, rows: R, parameters: p, gradients: g)

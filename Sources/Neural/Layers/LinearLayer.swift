@@ -1,13 +1,22 @@
-/// How a linear layer stores and applies its weight. `dense`: an fp32 matrix on OpenBLAS. (The AECCT's
-/// ternary, quantisation-aware kind plugs in here: same parameters plus δ, its own kernel.)
-public enum LinearKind: Sendable, Equatable {
+import Base
+
+/// How a linear layer stores and applies its weight. `dense`: an fp32 matrix on OpenBLAS. `ternaryQAT`: the AECCT's
+/// AAP quantisation-aware weight W_eff = clamp(round(W·s_w), −1, 1)/s_w with a learnable `<name>.delta` (from a
+/// `TernaryWeights` store, straight-through gradients). `ternaryFrozen`: W_t ∈ {−1, 0, 1} with `<name>.s_w`, applied
+/// to int8 activations by the integer kernel (additions and subtractions only).
+public enum LinearKind: String, Sendable, Equatable {
     case dense
+    case ternaryQAT
+    case ternaryFrozen
 }
 
 /// A fully connected layer y = x·Wᵀ + b (PyTorch layout) that owns the offsets of its parameters in a
-/// `ParameterSet`: `<name>.weight` [out, in] (Xavier-uniform) and `<name>.bias` [out] (U(±1/√in)).
+/// `ParameterSet`: `<name>.weight` [out, in] (Xavier-uniform) and `<name>.bias` [out] (U(±1/√in)); the ternary kinds
+/// add `<name>.delta` [1] (= 1, QAT) or `<name>.s_w` [1] (frozen), registered after the bias (the reference order).
 ///
-/// x: [rows, in], y: [rows, out]. `backward` accumulates dW and db and writes (or accumulates) dx.
+/// x: [rows, in], y: [rows, out]. `backward` accumulates dW and db and writes (or accumulates) dx; for `ternaryQAT`
+/// dW is ∂ℓ/∂W_eff until the store's `finishGradients`. `ternaryFrozen` has no float forward and no backward: it
+/// runs `forwardInteger` on quantised activations.
 public struct LinearLayer: Sendable {
     public let inFeatures: Int
     public let outFeatures: Int
@@ -15,11 +24,18 @@ public struct LinearLayer: Sendable {
     /// Offsets of the weight and (when present) the bias in the parameter buffer.
     public let weight: Int
     public let bias: Int?
+    /// The ternary store and this matrix's slot in it (ternary kinds).
+    public let ternary: TernaryWeights?
+    let slot: Int
 
-    /// Registers the parameters (weight, then bias), drawing their initial values from `rng` in that order.
+    /// Registers the parameters (weight, then bias, then δ or s_w), drawing their initial values from `rng` in that
+    /// order. The ternary kinds need a store of the matching mode.
     public init<G: RandomNumberGenerator>(_ parameters: ParameterSet, name: String, inFeatures: Int, outFeatures: Int,
-                                          bias: Bool = true, kind: LinearKind = .dense, using rng: inout G) {
+                                          bias: Bool = true, kind: LinearKind = .dense, ternary: TernaryWeights? = nil,
+                                          using rng: inout G) {
         precondition(inFeatures >= 1 && outFeatures >= 1, "LinearLayer \(name): \(inFeatures) → \(outFeatures)")
+        precondition(kind == .dense || ternary?.mode == (kind == .ternaryQAT ? .qat : .frozen),
+                     "LinearLayer \(name): kind \(kind) needs a TernaryWeights store of that mode")
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         self.kind = kind
@@ -28,13 +44,49 @@ public struct LinearLayer: Sendable {
                                                                    count: outFeatures * inFeatures, using: &rng))
         self.bias = bias ? parameters.add("\(name).bias", shape: [outFeatures],
                                           initial: Initializer.bias(fanIn: inFeatures, count: outFeatures, using: &rng)) : nil
+        switch kind {
+        case .dense:
+            self.ternary = nil; slot = -1
+        case .ternaryQAT:
+            let delta = parameters.add("\(name).delta", shape: [1], initial: [1])
+            self.ternary = ternary
+            slot = ternary!.register(name: name, weight: weight, delta: delta, scale: nil, rows: outFeatures, columns: inFeatures)
+        case .ternaryFrozen:
+            let scale = parameters.add("\(name).s_w", shape: [1], initial: [1])
+            self.ternary = ternary
+            slot = ternary!.register(name: name, weight: weight, delta: nil, scale: scale, rows: outFeatures, columns: inFeatures)
+        }
+    }
+
+    @inline(__always) func matrix(_ p: UnsafePointer<Float>) -> UnsafePointer<Float> {
+        kind == .ternaryQAT ? ternary!.effectiveWeights(slot) : p + weight
     }
 
     // x: [rows, in] → y: [rows, out]
     @inline(__always)
     public func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, parameters p: UnsafePointer<Float>) {
-        LinearKernel.forward(x: x, weight: p + weight, bias: bias.map { p + $0 }, y: y, rows: rows,
+        precondition(kind != .ternaryFrozen, "LinearLayer: a frozen ternary layer runs forwardInteger")
+        LinearKernel.forward(x: x, weight: matrix(p), bias: bias.map { p + $0 }, y: y, rows: rows,
                              inFeatures: inFeatures, outFeatures: outFeatures)
+    }
+
+    /// Frozen ternary: y = (Q·W_tᵀ) / (s_x·s_w) + b from Q [rows, in] (Int8) and its scales s_x ([1] or [rows]).
+    /// `sums`: [rows, out] Int32 scratch.
+    public func forwardInteger(q: UnsafePointer<Int8>, scales: UnsafePointer<Float>, perRow: Bool,
+                               y: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Int32>, rows: Int,
+                               parameters p: UnsafePointer<Float>, kernels: KernelPath = .best) {
+        precondition(kind == .ternaryFrozen, "LinearLayer.forwardInteger on a \(kind) layer")
+        let store = ternary!
+        store.packed[slot].multiply(q, batch: rows, into: sums, kernels: kernels)
+        let sw = store.scales[slot]
+        for r in 0..<rows {
+            let denominator = scales[perRow ? r : 0] * sw, row = y + r * outFeatures, acc = sums + r * outFeatures
+            if let bias {
+                for o in 0..<outFeatures { row[o] = Float(acc[o]) / denominator + p[bias + o] }
+            } else {
+                for o in 0..<outFeatures { row[o] = Float(acc[o]) / denominator }
+            }
+        }
     }
 
     // dy: [rows, out], x: [rows, in] → dx: [rows, in] (written, or added to with accumulateDx), dW, db accumulated
@@ -42,7 +94,8 @@ public struct LinearLayer: Sendable {
     public func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, rows: Int,
                          parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>,
                          accumulateDx: Bool = false) {
-        LinearKernel.backward(dy: dy, x: x, weight: p + weight, dx: dx, dWeight: g + weight, dBias: bias.map { g + $0 },
+        precondition(kind != .ternaryFrozen, "LinearLayer: a frozen ternary layer has no backward")
+        LinearKernel.backward(dy: dy, x: x, weight: matrix(p), dx: dx, dWeight: g + weight, dBias: bias.map { g + $0 },
                               rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, accumulateDx: accumulateDx)
     }
 }

@@ -14,20 +14,26 @@ public struct MultiHeadAttention: Sendable {
     public let dropout: Float
     /// [pairs, H] flags (1 = head may use the pair), or nil: every head uses every pair of the pattern.
     public let headMask: [Float]?
+    /// INT8 steps before Q/K/V (one, shared) and before the output projection (AECCT), or nil.
+    public let inputQuantizer: ActivationQuantizer?
+    public let attendedQuantizer: ActivationQuantizer?
     public var width: Int { query.inFeatures }
 
     /// `names`: the four projections in the order Q, K, V, out.
     public init<G: RandomNumberGenerator>(_ parameters: ParameterSet, names: [String], width d: Int, heads: Int,
                                           pattern: AttentionPattern, headMask: [Float]? = nil, dropout: Float,
-                                          using rng: inout G) {
+                                          quantization: LinearQuantization? = nil, using rng: inout G) {
         precondition(names.count == 4, "MultiHeadAttention: four projection names, got \(names)")
         precondition(heads >= 1 && d % heads == 0, "MultiHeadAttention: \(heads) heads do not divide d = \(d)")
         precondition(headMask.map { $0.count == pattern.pairCount * heads } ?? true,
                      "MultiHeadAttention: head mask of \(headMask?.count ?? 0) flags for \(pattern.pairCount) pairs × \(heads) heads")
-        query = LinearLayer(parameters, name: names[0], inFeatures: d, outFeatures: d, using: &rng)
-        key = LinearLayer(parameters, name: names[1], inFeatures: d, outFeatures: d, using: &rng)
-        value = LinearLayer(parameters, name: names[2], inFeatures: d, outFeatures: d, using: &rng)
-        output = LinearLayer(parameters, name: names[3], inFeatures: d, outFeatures: d, using: &rng)
+        let kind = quantization?.kind ?? .dense, store = quantization?.weights
+        query = LinearLayer(parameters, name: names[0], inFeatures: d, outFeatures: d, kind: kind, ternary: store, using: &rng)
+        key = LinearLayer(parameters, name: names[1], inFeatures: d, outFeatures: d, kind: kind, ternary: store, using: &rng)
+        value = LinearLayer(parameters, name: names[2], inFeatures: d, outFeatures: d, kind: kind, ternary: store, using: &rng)
+        output = LinearLayer(parameters, name: names[3], inFeatures: d, outFeatures: d, kind: kind, ternary: store, using: &rng)
+        inputQuantizer = quantization.map { ActivationQuantizer(scope: $0.scope, width: d, clampGradient: $0.clampGradient) }
+        attendedQuantizer = inputQuantizer
         self.pattern = pattern
         self.heads = heads
         self.headMask = headMask
@@ -40,9 +46,14 @@ public struct MultiHeadAttention: Sendable {
         /// Keeps the memory of the buffers below alive as long as this value lives.
         let owner: Arena
         let q, k, v, attended, probabilities, keep: UnsafeMutablePointer<Float>
-        public init(batch B: Int, length L: Int, width d: Int, heads H: Int, pairs: Int, arena: Arena) {
+        /// The INT8 steps' buffers (quantised blocks).
+        let quantizedInput, quantizedAttended: ActivationQuantizer.Workspace?
+        public init(batch B: Int, length L: Int, width d: Int, heads H: Int, pairs: Int, quantized: Bool = false,
+                    arena: Arena) {
             owner = arena
             let R = B * L
+            quantizedInput = quantized ? .init(rows: R, width: d, outputs: d, arena: arena) : nil
+            quantizedAttended = quantized ? .init(rows: R, width: d, outputs: d, arena: arena) : nil
             q = arena.take(R * d); k = arena.take(R * d); v = arena.take(R * d); attended = arena.take(R * d)
             probabilities = arena.take(B * H * pairs); keep = arena.take(B * H * pairs)
         }
@@ -87,9 +98,13 @@ public struct MultiHeadAttention: Sendable {
                         scratch: Scratch, parameters p: UnsafePointer<Float>, call: Call,
                         scoreScale: UnsafePointer<Float>? = nil) {
         let R = B * pattern.length, drop = dropoutOf(call)
-        query.forward(x: x, y: ws.q, rows: R, parameters: p)
-        key.forward(x: x, y: ws.k, rows: R, parameters: p)
-        value.forward(x: x, y: ws.v, rows: R, parameters: p)
+        if let qz = inputQuantizer {
+            qz.project(x, rows: R, workspace: ws.quantizedInput!, layers: [(query, ws.q), (key, ws.k), (value, ws.v)], parameters: p)
+        } else {
+            query.forward(x: x, y: ws.q, rows: R, parameters: p)
+            key.forward(x: x, y: ws.k, rows: R, parameters: p)
+            value.forward(x: x, y: ws.v, rows: R, parameters: p)
+        }
         withHeadMask { mask in
             MaskedAttention.forward(q: ws.q, k: ws.k, v: ws.v, out: ws.attended, probabilities: ws.probabilities,
                                     keep: drop == nil ? nil : ws.keep, scratch: scratch.kernel, dropout: drop,
@@ -97,7 +112,11 @@ public struct MultiHeadAttention: Sendable {
                                     heads: heads, width: width, batchOffset: call.batchOffset,
                                     storeProbabilities: call.forBackward, headMask: mask, scoreScale: scoreScale)
         }
-        output.forward(x: ws.attended, y: y, rows: R, parameters: p)
+        if let qz = attendedQuantizer {
+            qz.project(ws.attended, rows: R, workspace: ws.quantizedAttended!, layers: [(output, y)], parameters: p)
+        } else {
+            output.forward(x: ws.attended, y: y, rows: R, parameters: p)
+        }
     }
 
     /// dx = ∂ℓ/∂x (written) from dy; parameter gradients accumulate, and ∂ℓ/∂φ into `dScoreScale` [pairs].
@@ -106,14 +125,27 @@ public struct MultiHeadAttention: Sendable {
                          gradients g: UnsafeMutablePointer<Float>, call: Call,
                          scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil) {
         let R = B * pattern.length, drop = dropoutOf(call)
-        output.backward(dy: dy, x: ws.attended, dx: s.dAttended, rows: R, parameters: p, gradients: g)
+        if let qz = attendedQuantizer, let qa = ws.quantizedAttended {
+            output.backward(dy: dy, x: qa.dequantized, dx: s.dProjected, rows: R, parameters: p, gradients: g)
+            qz.backward(s.dProjected, x: ws.attended, dx: s.dAttended, rows: R, workspace: qa)
+        } else {
+            output.backward(dy: dy, x: ws.attended, dx: s.dAttended, rows: R, parameters: p, gradients: g)
+        }
         MaskedAttention.backward(dOut: s.dAttended, q: ws.q, k: ws.k, v: ws.v, probabilities: ws.probabilities,
                                  keep: drop == nil ? nil : ws.keep, dropout: drop, scratch: s.kernel,
                                  dq: s.dq, dk: s.dk, dv: s.dv, pattern: pattern, batch: B, heads: heads, width: width,
                                  accumulate: false, scoreScale: scoreScale, dScoreScale: dScoreScale)
-        query.backward(dy: s.dq, x: x, dx: dx, rows: R, parameters: p, gradients: g)
-        key.backward(dy: s.dk, x: x, dx: dx, rows: R, parameters: p, gradients: g, accumulateDx: true)
-        value.backward(dy: s.dv, x: x, dx: dx, rows: R, parameters: p, gradients: g, accumulateDx: true)
+        if let qz = inputQuantizer, let qi = ws.quantizedInput {
+            let xq = UnsafePointer(qi.dequantized)
+            query.backward(dy: s.dq, x: xq, dx: s.dProjected, rows: R, parameters: p, gradients: g)
+            key.backward(dy: s.dk, x: xq, dx: s.dProjected, rows: R, parameters: p, gradients: g, accumulateDx: true)
+            value.backward(dy: s.dv, x: xq, dx: s.dProjected, rows: R, parameters: p, gradients: g, accumulateDx: true)
+            qz.backward(s.dProjected, x: x, dx: dx, rows: R, workspace: qi)
+        } else {
+            query.backward(dy: s.dq, x: x, dx: dx, rows: R, parameters: p, gradients: g)
+            key.backward(dy: s.dk, x: x, dx: dx, rows: R, parameters: p, gradients: g, accumulateDx: true)
+            value.backward(dy: s.dv, x: x, dx: dx, rows: R, parameters: p, gradients: g, accumulateDx: true)
+        }
     }
 
     @inline(__always) func withHeadMask(_ body: (UnsafePointer<Float>?) -> Void) {

@@ -45,9 +45,10 @@ public struct TransformerBlock: Sendable {
             input = arena.take(R * d); normed1 = arena.take(R * d); middle = arena.take(R * d)
             normed2 = arena.take(R * d); output = arena.take(R * d)
             stats1 = .init(rows: R, arena: arena); stats2 = .init(rows: R, arena: arena)
+            let quantized = block.attention.inputQuantizer != nil
             attention = .init(batch: B, length: L, width: d, heads: block.attention.heads,
-                              pairs: block.attention.pattern.pairCount, arena: arena)
-            feedForward = .init(rows: R, hidden: block.feedForward.hidden, arena: arena)
+                              pairs: block.attention.pattern.pairCount, quantized: quantized, arena: arena)
+            feedForward = .init(rows: R, hidden: block.feedForward.hidden, width: d, quantized: quantized, arena: arena)
         }
         /// The block's output [R, d] after `forward`.
         public var result: UnsafeMutablePointer<Float> { output }

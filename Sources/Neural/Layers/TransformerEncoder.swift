@@ -22,6 +22,8 @@ public struct EncoderConfig: Sendable {
     /// steps from the same weights and batches, cloning lowered the mean loss by 0.002–0.006 and raised −ln(BER) at
     /// 4/5/6 dB by 0.04/0.09/0.18 on average over three seeds.
     public var clonedInitialBiases = false
+    /// Ternary Q, K, V, out, W₁, W₂ with INT8 activations (AECCT), or nil (fp32).
+    public var quantization: LinearQuantization?
     public var length: Int { pattern.length }
 
     public init(layers: Int, width: Int, heads: Int = 8, pattern: AttentionPattern) {
@@ -57,9 +59,9 @@ public struct TransformerEncoder: Sendable {
         blocks = (0..<c.layers).map { i in
             let attention = MultiHeadAttention(parameters, names: names.attention(i), width: d, heads: c.heads,
                                                pattern: c.pattern, headMask: c.headMask, dropout: c.attentionDropout,
-                                               using: &rng)
+                                               quantization: c.quantization, using: &rng)
             let ffn = FeedForward(parameters, names: names.feedForward(i), width: d, hidden: c.hiddenMultiple * d,
-                                  activation: c.activation, using: &rng)
+                                  activation: c.activation, quantization: c.quantization, using: &rng)
             let (n1, n2) = names.norms(i)
             return TransformerBlock(attention: attention, feedForward: ffn, norm1: LayerNormLayer(parameters, name: n1, width: d),
                                     norm2: LayerNormLayer(parameters, name: n2, width: d), placement: c.placement)

@@ -94,6 +94,7 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
         defer { losses.deallocate() }
         let gradients = UnsafeSendable(workerGradients), lossBox = UnsafeSendable(losses)
         params.values.withUnsafeBufferPointer { p in
+            network.prepare(parameters: p.baseAddress!)
             input.withUnsafeBufferPointer { x in
                 targets.withUnsafeBufferPointer { t in
                     logits.withUnsafeMutableBufferPointer { z in
@@ -122,6 +123,7 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
         params.zeroGradients()
         params.gradients.withUnsafeMutableBufferPointer { g in
             for w in 0..<workers { let src = workerGradients + w * P; for i in 0..<P { g[i] += src[i] } }
+            params.values.withUnsafeBufferPointer { p in network.finishGradients(parameters: p.baseAddress!, gradients: g.baseAddress!) }
         }
         guard loss.isFinite else { lastUpdate = .skippedNonFiniteLoss; return loss }
         if let bad = params.gradients.firstIndex(where: { !$0.isFinite }) {

@@ -10,6 +10,12 @@ public struct TrainingSlice {
     public let batchSize: Int
     public let seed: UInt64
     public let step: UInt64
+
+    public init(input: UnsafePointer<Float>, targets: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int,
+                batchOffset: Int, batchSize: Int, seed: UInt64, step: UInt64) {
+        self.input = input; self.targets = targets; self.logits = logits; self.count = count
+        self.batchOffset = batchOffset; self.batchSize = batchSize; self.seed = seed; self.step = step
+    }
 }
 
 /// A network the data-parallel trainer can train: it turns its own raw batch into tokens, computes its own loss
@@ -32,6 +38,17 @@ public protocol TrainableNetwork: AnyObject, Sendable {
     /// Evaluation-mode logits [count, outputWidth] from raw inputs [count, inputWidth] (count ≤ the workspace's batch).
     func infer(input: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int, workspace: Workspace,
                parameters: UnsafePointer<Float>)
+    /// What depends on the parameters only, computed once before a step's (or a decoding's) forward passes: the
+    /// AECCT's quantised weights and spectral encoding. Call it whenever the parameters change.
+    func prepare(parameters: UnsafePointer<Float>)
+    /// After the slices' gradients are summed: maps that are linear in the summed gradient (the AAP straight-through
+    /// rules from ∂ℓ/∂W_eff to ∂ℓ/∂W and ∂ℓ/∂δ).
+    func finishGradients(parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>)
+}
+
+extension TrainableNetwork {
+    public func prepare(parameters: UnsafePointer<Float>) {}
+    public func finishGradients(parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>) {}
 }
 
 /// A named part of the parameters with its own training rules: frozen (no update, its gradients ignored) or

@@ -1,0 +1,114 @@
+import Base
+import Codes
+import Neural
+
+/// The model family of an `ECCTModel`: the ECCT, or the AECCT at one precision.
+public enum ECCTArchitecture: Sendable, Equatable, CustomStringConvertible {
+    case ecct
+    case aecct(AECCTPrecision, ActivationQuantization.Scope)
+
+    public var description: String {
+        switch self {
+        case .ecct: return "ecct"
+        case let .aecct(precision, scope): return precision == .fp ? "aecct (fp32)" : "aecct (\(precision.rawValue), \(scope.rawValue) scales)"
+        }
+    }
+    public var isAECCT: Bool { if case .aecct = self { return true } else { return false } }
+}
+
+/// AECCT precisions: `fp` (phase 1, fp32 linears), `qat` (phase 2: AAP ternary weights and INT8 activations with
+/// straight-through gradients), `frozen` (W_t ∈ {−1, 0, 1} and s_w; the integer kernel).
+public enum AECCTPrecision: String, Sendable, CaseIterable { case fp, qat, frozen }
+
+/// The accelerated ECCT (Levy, Choukroun & Wolf, arXiv 2410.05911; reference mlaetvayn/AECCT; DESIGN.md §6) as a
+/// configuration of the ECCT's blocks: post-LN blocks with ReLU, HPSA (the first half of the heads bit↔check, the
+/// other half bit↔bit and check↔itself), the d − 8 embedding beside the 8-channel spectral encoding, and at `qat` /
+/// `frozen` ternary Q, K, V, out, W₁, W₂ with INT8 activations (`scope`: `token` rows, or the reference's `tensor`).
+extension ECCTModel {
+    /// A freshly initialised AECCT. `spectralTable` [L, L, 2] (a reference model's `lpe`) or computed from the code's
+    /// Tanner graph by LAPACK. Throws on impossible sizes.
+    public static func aecct(code: LinearCode, layers: Int, width: Int, heads: Int = 8, precision: AECCTPrecision = .fp,
+                             scope: ActivationQuantization.Scope = .token, attentionDropout: Float = 0.1, seed: UInt64 = 0,
+                             spectralTable: [Float]? = nil) throws -> ECCTModel {
+        guard width > ECCTNetwork.spectralChannels else {
+            throw SettingsError("AECCT: width d = \(width) must exceed the \(ECCTNetwork.spectralChannels) spectral channels")
+        }
+        guard heads >= 2, heads % 2 == 0 else { throw SettingsError("AECCT: \(heads) heads; HPSA splits an even count in two rings") }
+        var config = try encoderConfig(code: code, layers: layers, width: width, heads: heads,
+                                       attentionDropout: attentionDropout, clonedInitialBiases: true)
+        config.placement = .post
+        config.activation = .relu
+        config.headMask = try HPSAMask.headMask(pattern: config.pattern, bits: code.n, heads: heads, firstRingHeads: heads / 2)
+        switch precision {
+        case .fp: break
+        case .qat: config.quantization = LinearQuantization(weights: TernaryWeights(mode: .qat), scope: scope)
+        case .frozen: config.quantization = LinearQuantization(weights: TernaryWeights(mode: .frozen), scope: scope)
+        }
+        let L = code.n + code.m
+        let table = try spectralTable ?? SpectralPositionalEncoding.table(code: code)
+        guard table.count == L * L * 2 else {
+            throw SettingsError("AECCT for \(code.name): a spectral table of \(table.count) values, expected [\(L), \(L), 2]")
+        }
+        var rng = SplitMixRNG(seed: seed)
+        let network = ECCTNetwork(code: code, config: config, spectralTable: table, using: &rng)
+        if let store = config.quantization?.weights, store.mode == .frozen {
+            // a fresh frozen model holds zero ternary matrices until weights are loaded
+            for slot in store.slots { for i in 0..<slot.count { network.parameters.values[slot.weight + i] = 0 } }
+        }
+        return ECCTModel(code: code, network: network, architecture: .aecct(precision, scope))
+    }
+
+    /// The precision a weights file holds: `s_w` tensors → frozen, `delta` → qat, else fp; nil without an `lpe` table
+    /// (an ECCT file).
+    public static func aecctPrecision(of tensors: [String: SafeTensors.Tensor]) -> AECCTPrecision? {
+        guard tensors[ECCTNames.spectralTable] != nil else { return nil }
+        if tensors.keys.contains(where: { $0.hasSuffix(".s_w") }) { return .frozen }
+        if tensors.keys.contains(where: { $0.hasSuffix(".delta") }) { return .qat }
+        return .fp
+    }
+
+    /// An AECCT sized from reference-named weights (d from `src_embed` + 8, N from the layer names) with their `lpe`
+    /// table, loaded at `precision` (default: what the file holds). `fp` ignores δ; `frozen` ignores δ and checks
+    /// that every quantised matrix is ternary. Throws naming the tensor that is missing or does not fit.
+    public static func loadAECCT(code: LinearCode, tensors: [String: SafeTensors.Tensor], source: String,
+                                 precision: AECCTPrecision? = nil, scope: ActivationQuantization.Scope = .token,
+                                 layers: Int? = nil, width: Int? = nil, attentionDropout: Float = 0.1) throws -> ECCTModel {
+        guard let table = tensors[ECCTNames.spectralTable] else {
+            throw CheckpointError("\(source): no tensor '\(ECCTNames.spectralTable)' (the AECCT's Laplacian table); is it an ECCT file?")
+        }
+        let L = code.n + code.m
+        guard table.shape == [L, L, 2] else {
+            throw CheckpointError("\(source): '\(ECCTNames.spectralTable)' has shape \(table.shape), expected [\(L), \(L), 2] for \(code.name)")
+        }
+        if let bad = table.values.firstIndex(where: { !$0.isFinite }) {
+            throw CheckpointError("\(source): '\(ECCTNames.spectralTable)' value \(bad) is \(table.values[bad])")
+        }
+        let held = aecctPrecision(of: tensors)!
+        let precision = precision ?? held
+        let (fileLayers, embeddingWidth) = try size(of: tensors, code: code, source: source)
+        let fileWidth = embeddingWidth + ECCTNetwork.spectralChannels
+        if let layers, layers != fileLayers { throw CheckpointError("\(source): the weights have N = \(fileLayers) layers, --layers says \(layers)") }
+        if let width, width != fileWidth { throw CheckpointError("\(source): the weights have d = \(fileWidth), --dim says \(width)") }
+        if precision == .frozen && held != .frozen {
+            throw CheckpointError("\(source): no '.s_w' tensors: the file is not frozen (run `eccbench quantize` on a QAT model)")
+        }
+        if precision == .qat && held == .frozen {
+            throw CheckpointError("\(source): a frozen model (its matrices are ternary) cannot run as qat; use --mode frozen")
+        }
+        let model = try aecct(code: code, layers: fileLayers, width: fileWidth, precision: precision, scope: scope,
+                              attentionDropout: attentionDropout, spectralTable: table.values)
+        let ignored: (String) -> Bool = { name in
+            name.hasPrefix("optimizer.") || name == ECCTNames.spectralTable
+                || (precision != .qat && name.hasSuffix(".delta")) || (precision != .frozen && name.hasSuffix(".s_w"))
+        }
+        try model.network.parameters.load(tensors, source: source, ignoring: ignored)
+        try model.network.encoder.config.quantization?.weights.validate(parameters: model.network.parameters.values, source: source)
+        model.prepare()
+        return model
+    }
+
+    /// The spectral table of an AECCT model as a tensor (saved beside the weights, as the reference's `lpe` buffer).
+    public var spectralTableTensor: Tensor? {
+        network.spectralTable.isEmpty ? nil : Tensor(shape: [length, length, 2], values: network.spectralTable)
+    }
+}

@@ -1,0 +1,88 @@
+import Base
+
+/// A frozen ternary matrix W_t ∈ {−1, 0, 1} [rows, columns] packed as two bit planes per row (2 bits per weight):
+/// bit c of `plus[r·words + c/64]` is set where W_t[r, c] = +1, of `minus` where it is −1 (rows padded to 64 columns).
+/// `values` keeps the plain Int8 matrix for the reference kernel.
+///
+/// The product with int8 activations (AECCT inference, DESIGN.md §6) uses additions and subtractions only:
+///
+///   acc[b, r] = Σ_{c: W_t[r,c] = +1} x[b, c] − Σ_{c: W_t[r,c] = −1} x[b, c]        exact in Int32
+///
+/// Paths (`KernelPath`): `reference` (the Int8 matrix, plain loops), `portable` (the bit planes, one set bit at a
+/// time), `avx2` (the C kernel `nk_ternary_matmul_avx2`: 8 columns per step, bit masks expanded to lanes, masked
+/// adds and subtracts). All give the same integers.
+public struct TernaryMatrix: Sendable {
+    public let rows: Int
+    public let columns: Int
+    public let words: Int
+    public let plus: [UInt64]
+    public let minus: [UInt64]
+    public let values: [Int8]
+
+    public init(ternary w: UnsafeBufferPointer<Float>, rows: Int, columns: Int) {
+        precondition(w.count == rows * columns, "TernaryMatrix: \(w.count) values for \(rows) × \(columns)")
+        self.rows = rows
+        self.columns = columns
+        words = (columns + 63) / 64
+        var plus = [UInt64](repeating: 0, count: rows * words), minus = plus
+        var values = [Int8](repeating: 0, count: rows * columns)
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let v = w[r * columns + c]
+                precondition(v == 1 || v == 0 || v == -1, "TernaryMatrix: entry (\(r), \(c)) is \(v)")
+                values[r * columns + c] = Int8(v)
+                if v > 0 { plus[r * words + c / 64] |= 1 << UInt64(c % 64) }
+                if v < 0 { minus[r * words + c / 64] |= 1 << UInt64(c % 64) }
+            }
+        }
+        self.plus = plus
+        self.minus = minus
+        self.values = values
+    }
+
+    /// Bytes of the bit planes.
+    public var packedBytes: Int { 16 * rows * words }
+
+    // x: [B, columns] Int8 → acc: [B, rows] Int32
+    public func multiply(_ x: UnsafePointer<Int8>, batch B: Int, into acc: UnsafeMutablePointer<Int32>,
+                         kernels: KernelPath = .best) {
+        switch kernels.runnable {
+        case .reference: multiplyReference(x, batch: B, into: acc)
+        case .portable: multiplyPortable(x, batch: B, into: acc)
+        case .avx2: multiplyAVX2(x, batch: B, into: acc)
+        }
+    }
+
+    func multiplyReference(_ x: UnsafePointer<Int8>, batch B: Int, into acc: UnsafeMutablePointer<Int32>) {
+        for b in 0..<B {
+            for r in 0..<rows {
+                var s: Int32 = 0
+                for c in 0..<columns {
+                    let w = values[r * columns + c], v = Int32(x[b * columns + c])
+                    if w > 0 { s += v } else if w < 0 { s -= v }
+                }
+                acc[b * rows + r] = s
+            }
+        }
+    }
+
+    func multiplyPortable(_ x: UnsafePointer<Int8>, batch B: Int, into acc: UnsafeMutablePointer<Int32>) {
+        plus.withUnsafeBufferPointer { pp in
+            minus.withUnsafeBufferPointer { mm in
+                for b in 0..<B {
+                    let xb = x + b * columns
+                    for r in 0..<rows {
+                        var s: Int32 = 0
+                        for w in 0..<words {
+                            let base = w * 64
+                            var p = pp[r * words + w], m = mm[r * words + w]
+                            while p != 0 { s &+= Int32(xb[base + p.trailingZeroBitCount]); p &= p &- 1 }
+                            while m != 0 { s &-= Int32(xb[base + m.trailingZeroBitCount]); m &= m &- 1 }
+                        }
+                        acc[b * rows + r] = s
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Base
+import Neural
+import TestSupport
+import XCTest
+
+/// The ternary × int8 kernel: every runnable path gives the reference's exact integer sums, on shapes that are not
+/// multiples of 8 or 64 and on the int8 extremes.
+final class TernaryMatrixTests: XCTestCase {
+    func testEveryPathGivesTheExactSums() {
+        var rng = SeededRNG(seed: 5)
+        for (rows, columns, batch) in [(1, 1, 1), (3, 7, 2), (32, 32, 5), (128, 32, 3), (32, 128, 4), (5, 65, 3), (9, 200, 2)] {
+            let w: [Float] = (0..<(rows * columns)).map { _ in Float(Int.random(in: -1...1, using: &rng)) }
+            let m = w.withUnsafeBufferPointer { TernaryMatrix(ternary: $0, rows: rows, columns: columns) }
+            var x: [Int8] = (0..<(batch * columns)).map { _ in Int8.random(in: -128...127, using: &rng) }
+            x[0] = -128
+            if x.count > 1 { x[x.count - 1] = 127 }
+            var want = [Int32](repeating: 0, count: batch * rows)
+            for b in 0..<batch {
+                for r in 0..<rows {
+                    var s: Int32 = 0
+                    for c in 0..<columns { s += Int32(w[r * columns + c]) * Int32(x[b * columns + c]) }
+                    want[b * rows + r] = s
+                }
+            }
+            for path in KernelPath.allCases {
+                var got = [Int32](repeating: 99, count: batch * rows)
+                m.multiply(x, batch: batch, into: &got, kernels: path)
+                XCTAssertEqual(got, want, "\(rows)×\(columns), batch \(batch), path \(path)")
+            }
+            XCTAssertEqual(m.packedBytes, 16 * rows * ((columns + 63) / 64))
+        }
+    }
+}
