@@ -23,6 +23,12 @@ public enum ECCTCheckpoint {
         meta["heads"] = String(model.network.encoder.config.heads)
         meta["parity_check"] = model.code.parityCheckFormKey
         meta["h_fingerprint"] = model.code.parityCheckFingerprint
+        if case let .aecct(precision, scope) = model.architecture {
+            tensors[ECCTNames.spectralTable] = model.spectralTableTensor
+            meta["architecture"] = "aecct"
+            meta["precision"] = precision.rawValue
+            meta["activation_scale"] = scope.rawValue
+        }
         if let optimizer, optimizer.m.count == model.network.parameters.count {
             tensors["optimizer.exp_avg"] = Tensor(shape: [optimizer.m.count], values: optimizer.m)
             tensors["optimizer.exp_avg_sq"] = Tensor(shape: [optimizer.v.count], values: optimizer.v)
@@ -60,9 +66,15 @@ public enum ECCTCheckpoint {
         }
         let config = try decode("training", ECCTTrainingConfig.self)
         let state = try decode("state", ECCTTrainingState.self)
-        let (layers, width) = try ECCTModel.size(of: tensors, code: code, source: path)
-        let model = try ECCTModel(code: code, layers: layers, width: width, attentionDropout: config.attentionDropout)
-        try model.load(tensors, source: path)
+        let model: ECCTModel
+        if case let .aecct(precision, scope) = config.modelArchitecture {
+            model = try ECCTModel.loadAECCT(code: code, tensors: tensors, source: path, precision: precision, scope: scope,
+                                            attentionDropout: config.attentionDropout)
+        } else {
+            let (layers, width) = try ECCTModel.size(of: tensors, code: code, source: path)
+            model = try ECCTModel(code: code, layers: layers, width: width, attentionDropout: config.attentionDropout)
+            try model.load(tensors, source: path)
+        }
         let P = model.network.parameters.count
         var adam = config.makeOptimizer()
         guard let m = tensors["optimizer.exp_avg"], let v = tensors["optimizer.exp_avg_sq"],

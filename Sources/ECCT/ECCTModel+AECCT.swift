@@ -112,3 +112,58 @@ extension ECCTModel {
         network.spectralTable.isEmpty ? nil : Tensor(shape: [length, length, 2], values: network.spectralTable)
     }
 }
+
+extension ECCTModel {
+    /// Phase 2 of the AECCT recipe: a QAT model of the same code and size started from a phase-1 (fp) model's weights
+    /// and `lpe` table, every δ = 1 (the reference's `load_state_dict(strict=False)`). Throws when the file is not an
+    /// AECCT, was trained on another H, or is already frozen.
+    public static func qatFromPhaseOne(code: LinearCode, path: String, scope: ActivationQuantization.Scope,
+                                       attentionDropout: Float, seed: UInt64) throws -> ECCTModel {
+        let (tensors, meta) = try SafeTensors.read(path: path)
+        guard let held = aecctPrecision(of: tensors) else {
+            throw CheckpointError("--qat-from \(path): not an AECCT model (no '\(ECCTNames.spectralTable)' table); train phase 1 with --arch aecct")
+        }
+        guard held != .frozen else { throw CheckpointError("--qat-from \(path): a frozen model; give the phase-1 (fp) model") }
+        if let f = meta["h_fingerprint"], f != code.parityCheckFingerprint {
+            throw CheckpointError("--qat-from \(path): trained on another parity-check matrix (\(meta["code"] ?? "?")) than \(code.name)")
+        }
+        let fp = try loadAECCT(code: code, tensors: tensors, source: path, precision: .fp, attentionDropout: attentionDropout)
+        let model = try aecct(code: code, layers: fp.layers, width: fp.width, heads: fp.heads, precision: .qat, scope: scope,
+                              attentionDropout: attentionDropout, seed: seed, spectralTable: fp.network.spectralTable)
+        var weights = fp.network.parameters.tensors
+        for e in model.network.parameters.entries where e.name.hasSuffix(".delta") {
+            weights[e.name] = tensors[e.name] ?? Tensor(shape: [1], values: [1])
+        }
+        try model.load(weights, source: path)
+        return model
+    }
+}
+
+/// `eccbench quantize`: the frozen AECCT from a QAT one, as the reference's `freeze_weights` does it.
+public enum AECCTFreezer {
+    /// For every quantised matrix (a `.weight` with a `.delta`): W_t = clamp(round(W·s_w), −1, 1) and `.s_w` =
+    /// 1/(γ·δ + 1e-6), γ the 0.45-quantile of |W|; every other tensor (δ, biases, norms, embedding, head, `lpe`) kept;
+    /// optimizer state dropped. Throws when the tensors are not a QAT AECCT.
+    public static func freeze(_ tensors: [String: Tensor], source: String, percentile: Float = 0.45) throws -> [String: Tensor] {
+        guard ECCTModel.aecctPrecision(of: tensors) == .qat else {
+            throw CheckpointError("\(source): not a QAT AECCT (it needs an '\(ECCTNames.spectralTable)' table and '.delta' tensors, "
+                                  + "and no '.s_w'); train one with --qat-from")
+        }
+        var out = tensors.filter { !$0.key.hasPrefix("optimizer.") }
+        for name in tensors.keys where name.hasSuffix(".delta") {
+            let base = String(name.dropLast(".delta".count))
+            guard let w = tensors[base + ".weight"], w.shape.count == 2 else {
+                throw CheckpointError("\(source): '\(name)' has no matrix '\(base).weight'")
+            }
+            let delta = tensors[name]!
+            guard delta.shape == [1], delta.values[0].isFinite, delta.values[0] > 0 else {
+                throw CheckpointError("\(source): '\(name)' is \(delta.values) with shape \(delta.shape); δ is one positive number")
+            }
+            let (ternary, scale) = TernaryQuantization.freeze(weights: w.values, delta: delta.values[0], percentile: percentile)
+            guard scale.isFinite else { throw CheckpointError("\(source): '\(base).weight' gives a non-finite scale s_w") }
+            out[base + ".weight"] = Tensor(shape: w.shape, values: ternary)
+            out[base + ".s_w"] = Tensor(shape: [1], values: [scale])
+        }
+        return out
+    }
+}

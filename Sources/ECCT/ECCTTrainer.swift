@@ -56,10 +56,16 @@ public final class ECCTTrainer {
         }
         self.config = config
         self.state = state
-        self.workers = min(workers, config.batchSize)
+        guard model.architecture == config.modelArchitecture else {
+            throw SettingsError("training: the model is \(model.architecture), the settings train \(config.modelArchitecture)")
+        }
+        // the reference's batch-wide activation scales couple every sample of the batch: one slice, one worker
+        let wholeBatch = model.architecture == .aecct(.qat, .tensor)
+        self.workers = wholeBatch ? 1 : min(workers, config.batchSize)
         var adam = optimizer ?? config.makeOptimizer()
         adam.learningRate = config.learningRate(step: state.step)
-        trainer = DataParallelTrainer(network: model.network, batch: config.batchSize, workers: self.workers, optimizer: adam)
+        trainer = DataParallelTrainer(network: model.network, batch: config.batchSize, workers: self.workers, optimizer: adam,
+                                      microBatch: wholeBatch ? config.batchSize : 8)
         trainer.clipNorm = config.clipNorm
     }
 
@@ -142,6 +148,7 @@ public final class ECCTTrainer {
     public func validate() -> [Double] {
         let V = config.validationWords, n = model.code.n
         guard V > 0 else { return [] }
+        model.prepare()
         if validationSets.isEmpty {
             validationSets = config.validationEbN0.enumerated().map { i, e in
                 var rng = SeededRNG(seed: 0x7661_6C69_6461_7465).derived(UInt64(i))

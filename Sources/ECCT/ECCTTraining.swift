@@ -41,8 +41,23 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable {
     /// permuted by an automorphism drawn from (seed, step). (For fresh zero-codeword samples this changes nothing
     /// in distribution; it multiplies a fixed dataset.)
     public var augment: String?
+    // The AECCT (issue 13); nil is the ECCT, so older checkpoints still resume.
+    /// `aecct`, or nil (the ECCT).
+    public var architecture: String?
+    /// AECCT phase: `fp` (nil: phase 1) or `qat` (phase 2, from a phase-1 model: `qatFrom` names it).
+    public var precision: String?
+    /// AECCT INT8 activation scales: `token` (nil) or `tensor` (the reference's, over the whole batch: the batch then
+    /// runs as one slice on one worker).
+    public var activationScale: String?
+    public var qatFrom: String?
 
     public init() {}
+
+    /// The model family these settings train.
+    public var modelArchitecture: ECCTArchitecture {
+        guard architecture == "aecct" else { return .ecct }
+        return .aecct(precision == "qat" ? .qat : .fp, activationScale == "tensor" ? .tensor : .token)
+    }
 
     /// Throws naming the field of an impossible setting.
     public func validate() throws {
@@ -78,6 +93,13 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable {
         }
         if dataset != nil && rejectZeroSyndrome == true {
             throw fail("--reject-zero-syndrome applies to fresh samples; give it to `eccbench dataset` for a fixed dataset")
+        }
+        if let architecture, architecture != "aecct" { throw fail("architecture '\(architecture)' is not aecct") }
+        if let precision, !(architecture == "aecct" && ["fp", "qat"].contains(precision)) {
+            throw fail("precision '\(precision)' needs the aecct architecture and is fp or qat")
+        }
+        if let activationScale, !(architecture == "aecct" && ["token", "tensor"].contains(activationScale)) {
+            throw fail("activation scale '\(activationScale)' needs the aecct architecture and is token or tensor")
         }
         if let schedule, !["cosine", "wsd"].contains(schedule) { throw fail("schedule '\(schedule)' is not cosine or wsd") }
         let total = epochs.multipliedReportingOverflow(by: stepsPerEpoch)

@@ -8,9 +8,12 @@ import Neural
 ///   ecct               the shipped model for the code (the smallest, when several)
 ///   ecct-N<l>-d<w>     the shipped model of that size (ecct-N6-d128)
 ///   ecct:PATH          weights from a safetensors file (N and d read from the shapes)
+///   aecct              the shipped frozen AECCT for the code; aecct-N<l>-d<w> a size
+///   aecct:PATH         an AECCT file at the precision it holds (fp, qat or frozen), token activation scales
 enum NeuralDecoders {
     static let help = """
         ecct  the shipped ECCT model for the code, ecct-N6-d128 a given size, ecct:FILE.safetensors your weights
+        aecct  the shipped ternary AECCT for the code, aecct-N2-d32 a given size, aecct:FILE.safetensors your weights
         D+ttaK  any decoder D over K automorphisms of the code, keeping the best codeword (ecct+tta8, bp50+tta4)
         """
 
@@ -28,28 +31,31 @@ enum NeuralDecoders {
         }
         let name = raw.trimmingCharacters(in: .whitespaces)
         let lower = name.lowercased()
-        if lower.hasPrefix("ecct:") {
-            let path = String(name.dropFirst(5))
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw CommandError("decoder '\(raw)': weights file '\(path)' does not exist")
+        for arch in ["ecct", "aecct"] {
+            if lower.hasPrefix(arch + ":") {
+                let path = String(name.dropFirst(arch.count + 1))
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw CommandError("decoder '\(raw)': weights file '\(path)' does not exist")
+                }
+                let model = try ECCTModel.load(code: code, weightsAt: path)
+                if (arch == "aecct") != model.architecture.isAECCT {
+                    throw CommandError("decoder '\(raw)': \(path) holds an \(model.architecture.isAECCT ? "AECCT" : "ECCT"); "
+                                       + "use \(model.architecture.isAECCT ? "aecct" : "ecct"):FILE")
+                }
+                return ECCTDecoder(model: model, name: name)
             }
-            return ECCTDecoder(model: try ECCTModel.load(code: code, weightsAt: path), name: name)
-        }
-        if lower == "ecct" || lower.hasPrefix("ecct-") {
-            let shipped = PretrainedModels.models(for: code)
-            let chosen: PretrainedModels.Entry?
-            if lower == "ecct" {
-                chosen = shipped.first
-            } else {
-                chosen = shipped.first { "ecct-n\($0.layers)-d\($0.width)" == lower }
+            if lower == arch || lower.hasPrefix(arch + "-") {
+                let shipped = PretrainedModels.models(for: code, architecture: arch)
+                let chosen = lower == arch ? shipped.first : shipped.first { "\(arch)-n\($0.layers)-d\($0.width)" == lower }
+                guard let chosen else {
+                    let have = shipped.map { "\(arch)-N\($0.layers)-d\($0.width)" }
+                    throw CommandError("decoder '\(raw)': no shipped \(arch.uppercased()) model for \(code.name)"
+                                       + (have.isEmpty ? "" : " of that size (shipped: \(have.joined(separator: ", ")))")
+                                       + "; train one with `eccbench train --code \(code.name)\(arch == "aecct" ? " --arch aecct" : "") "
+                                       + "--out FILE` and use \(arch):FILE")
+                }
+                return ECCTDecoder(model: try ECCTModel.load(code: code, weightsAt: chosen.path), name: lower)
             }
-            guard let chosen else {
-                let have = shipped.map { "ecct-N\($0.layers)-d\($0.width)" }
-                throw CommandError("decoder '\(raw)': no shipped ECCT model for \(code.name)"
-                                   + (have.isEmpty ? "" : " of that size (shipped: \(have.joined(separator: ", ")))")
-                                   + "; train one with `eccbench train --code \(code.name) --out FILE` and use ecct:FILE")
-            }
-            return ECCTDecoder(model: try ECCTModel.load(code: code, weightsAt: chosen.path), name: lower)
         }
         do { return try DecoderRegistry.make(raw, code: code) } catch let e as CodeError {
             throw CommandError(e.message + "\n" + help)

@@ -14,7 +14,7 @@ struct Simulate: ParsableCommand {
     var code: String = "BCH-63-45"
     @OptionGroup var form: ParityCheckFormOptions
 
-    @Option(name: .long, help: "Comma-separated decoders (bp50,osd2,bm,…). Default: bp5,bp50,osd2, plus bm for BCH, sc,scl8 for polar codes, and ecct when a trained model ships for the code.")
+    @Option(name: .long, help: "Comma-separated decoders (bp50,osd2,bm,…). Default: bp5,bp50,osd2, plus bm for BCH, sc,scl8 for polar codes, and ecct / aecct when a trained model ships for the code.")
     var decoders: String?
 
     @Option(name: .long, help: "Channel: awgn, bsc or bec.")
@@ -101,6 +101,7 @@ struct Simulate: ParsableCommand {
         case .none: break
         }
         if !PretrainedModels.models(for: code).isEmpty { names.append("ecct") }
+        if !PretrainedModels.models(for: code, architecture: "aecct").isEmpty { names.append("aecct") }
         return names
     }
 

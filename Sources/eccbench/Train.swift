@@ -9,11 +9,13 @@ import Neural
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train an ECCT decoder (reference recipe: Adam 1e-4, cosine to 1e-6 per epoch, batch 128, 1000 steps/epoch, Eb/N0 2…7 dB).",
+        abstract: "Train an ECCT or AECCT decoder (reference recipe: Adam 1e-4, cosine to 1e-6 per epoch, batch 128, 1000 steps/epoch, Eb/N0 2…7 dB).",
         discussion: """
             Writes a checkpoint (weights under the reference names, Adam state, settings, learning curve) to --out
             after every epoch and when --minutes runs out; --resume continues it exactly.
             Example: eccbench train --code BCH-63-45 --layers 2 --dim 32 --epochs 20 --out bch.safetensors
+            AECCT (three steps, as the reference): phase 1 `--arch aecct --out p1.safetensors`, phase 2
+            `--qat-from p1.safetensors --out p2.safetensors`, then `eccbench quantize p2.safetensors --out frozen.safetensors`.
             """)
 
     @Option(name: .long, help: "Code name or H file.")
@@ -70,6 +72,13 @@ struct Train: ParsableCommand {
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .long, help: "Also write the learning curve as CSV to this file.")
     var curve: String?
+    @Option(name: .long, help: "Architecture: ecct (default) or aecct (post-LN, ReLU, HPSA heads, spectral encoding: phase 1, fp32).")
+    var arch: String?
+    @Option(name: .customLong("qat-from"), help: "AECCT phase 2: quantisation-aware training (ternary weights, INT8 activations) from this phase-1 model.")
+    var qatFrom: String?
+    @Option(name: .customLong("activation-scale"),
+            help: "AECCT phase 2: INT8 activation scales, token (default: per token row) or tensor (the reference's, over the batch: one worker).")
+    var activationScale: ActivationQuantization.Scope?
 
     func validate() throws {
         if let minutes { guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be positive") } }
@@ -77,6 +86,13 @@ struct Train: ParsableCommand {
         try checkOutputs([out, curve])
         if resume {
             guard FileManager.default.fileExists(atPath: out) else { throw ValidationError("--resume: '\(out)' does not exist") }
+        }
+        if let arch, !["ecct", "aecct"].contains(arch.lowercased()) { throw ValidationError("--arch '\(arch)' is not ecct or aecct") }
+        if let qatFrom {
+            guard arch.map({ $0.lowercased() == "aecct" }) ?? true else { throw ValidationError("--qat-from trains an AECCT; drop --arch \(arch!)") }
+            guard FileManager.default.fileExists(atPath: qatFrom) else { throw ValidationError("--qat-from: '\(qatFrom)' does not exist") }
+        } else if activationScale != nil {
+            throw ValidationError("--activation-scale belongs to AECCT phase 2 (--qat-from); phase 1 has no quantised activations")
         }
         _ = try settings()
     }
@@ -104,6 +120,12 @@ struct Train: ParsableCommand {
         c.dataset = data
         if let batchMix { c.batchMix = try parsePoints(batchMix, option: "--batch-mix", maxPoints: 64) }
         c.augment = augment.map { $0.lowercased() == "automorphisms" ? "automorphisms" : $0 }
+        if arch?.lowercased() == "aecct" || qatFrom != nil { c.architecture = "aecct" }
+        if let qatFrom {
+            c.precision = "qat"
+            c.activationScale = (activationScale ?? .token).rawValue
+            c.qatFrom = qatFrom
+        }
         do { try c.validate() } catch let e as SettingsError { throw ValidationError(e.message) }
         return c
     }
@@ -119,7 +141,8 @@ struct Train: ParsableCommand {
                 ("--dropout", dropout != nil), ("--clip", clip != nil), ("--seed", seed != nil), ("--optimizer", optimizer != nil),
                 ("--weight-decay", weightDecay != nil), ("--schedule", schedule != nil), ("--warmup", warmup != nil),
                 ("--decay", decay != nil), ("--reject-zero-syndrome", rejectZeroSyndrome), ("--data", data != nil), ("--batch-mix", batchMix != nil),
-                ("--augment", augment != nil)]
+                ("--augment", augment != nil), ("--arch", arch != nil), ("--qat-from", qatFrom != nil),
+                ("--activation-scale", activationScale != nil)]
             if let option = given.first(where: { $0.1 }) {
                 throw CommandError("\(option.0) cannot change a run being resumed; its settings are stored in \(out)")
             }
@@ -129,12 +152,25 @@ struct Train: ParsableCommand {
             print("resuming \(out): step \(trainer.state.step) of \(trainer.totalSteps), \(trainer.samplesSeen) samples seen")
         } else {
             let config = try settings()
-            let model = try ECCTModel(code: code, layers: size.layers ?? 2, width: size.dim ?? 32, attentionDropout: config.attentionDropout,
-                                      seed: config.seed)
+            let model: ECCTModel
+            switch config.modelArchitecture {
+            case .ecct:
+                model = try ECCTModel(code: code, layers: size.layers ?? 2, width: size.dim ?? 32,
+                                      attentionDropout: config.attentionDropout, seed: config.seed)
+            case .aecct(.qat, let scope):
+                model = try ECCTModel.qatFromPhaseOne(code: code, path: qatFrom!, scope: scope,
+                                                      attentionDropout: config.attentionDropout, seed: config.seed)
+                guard size.layers.map({ $0 == model.layers }) ?? true, size.dim.map({ $0 == model.width }) ?? true else {
+                    throw CommandError("--qat-from \(qatFrom!) holds N = \(model.layers), d = \(model.width); drop --layers/--dim")
+                }
+            case .aecct:
+                model = try ECCTModel.aecct(code: code, layers: size.layers ?? 2, width: size.dim ?? 32,
+                                            attentionDropout: config.attentionDropout, seed: config.seed)
+            }
             trainer = try ECCTTrainer(model: model, config: config, workers: threads)
         }
         let c = trainer.config, m = trainer.model
-        print("ECCT \(code.name) (n = \(code.n), k = \(code.k), m = \(code.m), \(code.parityCheckForm)): N = \(m.layers), d = \(m.width), \(m.heads) heads, \(m.network.parameters.count) parameters")
+        print("\(m.architecture.isAECCT ? m.architecture.description.uppercased() : "ECCT") \(code.name) (n = \(code.n), k = \(code.k), m = \(code.m), \(code.parityCheckForm)): N = \(m.layers), d = \(m.width), \(m.heads) heads, \(m.network.parameters.count) parameters")
         let schedule = c.schedule == "wsd"
             ? String(format: "WSD: warm-up %d, decay %d steps", c.warmupSteps ?? 0, c.decaySteps ?? 0)
             : String(format: "cosine over %d epochs", c.epochs)

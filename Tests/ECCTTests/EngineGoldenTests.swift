@@ -10,8 +10,10 @@ import XCTest
 /// The ECCT as it was before the engine became blocks (issue 10), frozen in `Resources/golden-engine.safetensors`:
 /// a seeded training run (weights, Adam moments and losses after 10 steps of two workers, eight heads, dropout on)
 /// and the decisions of the shipped BCH-63-45 model on 1,024 fixed frames. The file was written by this test with
-/// `ECCBENCH_WRITE_GOLDEN=path` on the old engine (AVX2 kernels). On the same kernel path the new engine must
-/// repeat it bit for bit; on the portable path (no FMA) to rounding. The training run starts from the old
+/// `ECCBENCH_WRITE_GOLDEN=path` on the old engine (AVX2 kernels, OpenBLAS's Haswell kernels). On the same kernel path
+/// and OpenBLAS kernel set (metadata `openblas_cores`: Zen runs Haswell's SGEMM) the new engine must repeat it bit for
+/// bit; on another path or kernel set (the portable path without FMA; OpenBLAS's Cooperlake kernels, which it picks on
+/// an AVX-512 virtual CPU when OPENBLAS_CORETYPE is unset) to rounding. The training run starts from the old
 /// initialisation (independent biases, `clonedInitialBiases: false`): issue 12 changed the default, not the engine.
 final class EngineGoldenTests: XCTestCase {
     static let trainingCode = "BCH-31-16"
@@ -50,13 +52,17 @@ final class EngineGoldenTests: XCTestCase {
             "decisions": Tensor(shape: [frames, 63], values: bits),
         ]
         if let out = ProcessInfo.processInfo.environment["ECCBENCH_WRITE_GOLDEN"] {
-            try SafeTensors.write(tensors, metadata: ["kernels": KernelPath.best.rawValue], to: out)
+            try SafeTensors.write(tensors, metadata: ["kernels": KernelPath.best.rawValue,
+                                                      "openblas_cores": OpenBLASCore.activeCoreName], to: out)
             print("golden written to \(out)")
             return
         }
         let path = TestResources.path("golden-engine.safetensors")
         let (golden, meta) = try SafeTensors.read(path: path)
-        let exact = meta["kernels"] == KernelPath.best.rawValue
+        let cores = (meta["openblas_cores"] ?? "").split(separator: ",").map(String.init)
+        let exact = meta["kernels"] == KernelPath.best.rawValue && cores.contains(OpenBLASCore.activeCoreName)
+        print("golden: kernels \(KernelPath.best.rawValue), OpenBLAS \(OpenBLASCore.activeCoreName): "
+              + (exact ? "bit for bit" : "to rounding (written on \(meta["kernels"] ?? "?"), OpenBLAS \(cores))"))
         for (name, tensor) in tensors.sorted(by: { $0.key < $1.key }) {
             let want = try XCTUnwrap(golden[name], name)
             XCTAssertEqual(want.shape, tensor.shape, name)

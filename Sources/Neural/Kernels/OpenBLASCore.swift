@@ -31,3 +31,11 @@ public enum OpenBLASCore {
         for p in cargs { free(p) }
     }
 }
+
+import CBLAS
+
+extension OpenBLASCore {
+    /// The kernel set OpenBLAS runs in this process (`openblas_get_corename`: Haswell, Zen, SkylakeX, Cooperlake, …).
+    /// SGEMM results are bit-identical only within one kernel set.
+    public static var activeCoreName: String { String(cString: openblas_get_corename()) }
+}
