@@ -65,7 +65,9 @@ NK_AVX2 static void nk_deinterleave(const float *x, float *y, long rows, long dh
 
 NK_AVX2 void nk_attention8_forward(const float *q, const float *k, const float *v, float *out, float *probs, float *keep,
                                    nk_dropout dropout, const long *row_start, const long *keys, long L, long P, long B,
-                                   long d, long batch_offset, float *scratch, int store_probabilities) {
+                                   long d, long batch_offset, float *scratch, int store_probabilities,
+                                   const float *head_mask) {
+    const __m256 minus_inf = nk_set1(-INFINITY), zero = _mm256_setzero_ps();
     long R = B * L, dh = d / 8;
     float *qp = scratch, *kp = scratch + R * d, *vp = scratch + 2 * R * d, *acc = scratch + 3 * R * d;
     nk_interleave(q, qp, R, dh, 1.0f / sqrtf((float)dh));
@@ -90,6 +92,7 @@ NK_AVX2 void nk_attention8_forward(const float *q, const float *k, const float *
                     __m256 a = _mm256_fmadd_ps(q1, _mm256_loadu_ps(kj + 8), _mm256_mul_ps(q0, _mm256_loadu_ps(kj)));
                     __m256 c = _mm256_fmadd_ps(q3, _mm256_loadu_ps(kj + 24), _mm256_mul_ps(q2, _mm256_loadu_ps(kj + 16)));
                     a = _mm256_add_ps(a, c);
+                    if (head_mask) a = _mm256_blendv_ps(minus_inf, a, _mm256_cmp_ps(_mm256_loadu_ps(head_mask + t * 8), zero, _CMP_NEQ_OQ));
                     _mm256_storeu_ps(pb + t * 8, a);
                     mx = _mm256_max_ps(mx, a);
                 }
@@ -98,14 +101,18 @@ NK_AVX2 void nk_attention8_forward(const float *q, const float *k, const float *
                     const float *kj = kp + (base + keys[t]) * d;
                     __m256 a = _mm256_setzero_ps();
                     for (long c = 0; c < dh; c++) a = _mm256_fmadd_ps(_mm256_loadu_ps(qi + 8 * c), _mm256_loadu_ps(kj + 8 * c), a);
+                    if (head_mask) a = _mm256_blendv_ps(minus_inf, a, _mm256_cmp_ps(_mm256_loadu_ps(head_mask + t * 8), zero, _CMP_NEQ_OQ));
                     _mm256_storeu_ps(pb + t * 8, a);
                     mx = _mm256_max_ps(mx, a);
                 }
             }
+            // a head whose every key is masked (HPSA) gets zero weights and a zero output
+            if (head_mask) mx = _mm256_blendv_ps(mx, zero, _mm256_cmp_ps(mx, minus_inf, _CMP_EQ_OQ));
             // p̂_j = e^{s_j − max}; Σ p̂_j and Σ p̂_j·keep_j/(1 − p′)·v_j in one pass, normalised at the end
             __m256 sum = _mm256_setzero_ps();
 #define NK_WEIGHT(t, w)                                                                             \
             __m256 w = nk_exp_negative(_mm256_sub_ps(mx, _mm256_loadu_ps(pb + (t) * 8)));           \
+            if (head_mask) w = _mm256_mul_ps(w, _mm256_loadu_ps(head_mask + (t) * 8));              \
             _mm256_storeu_ps(pb + (t) * 8, w);                                                      \
             sum = _mm256_add_ps(sum, w);                                                            \
             if (kb) {                                                                               \
@@ -136,6 +143,7 @@ NK_AVX2 void nk_attention8_forward(const float *q, const float *k, const float *
             }
 #undef NK_WEIGHT
             __m256 inv = _mm256_div_ps(nk_set1(1.0f), sum);
+            if (head_mask) inv = _mm256_blendv_ps(inv, zero, _mm256_cmp_ps(sum, zero, _CMP_EQ_OQ));
             for (long c = 0; c < dh; c++) _mm256_storeu_ps(acc + 8 * c, _mm256_mul_ps(_mm256_loadu_ps(acc + 8 * c), inv));
             if (store_probabilities)
                 for (long t = s; t < e; t++) _mm256_storeu_ps(pb + t * 8, _mm256_mul_ps(_mm256_loadu_ps(pb + t * 8), inv));
@@ -261,7 +269,7 @@ NK_AVX2 void nk_attention8_backward(const float *dout, const float *q, const flo
 // Not an x86-64 target: `cpu_has_avx2_fma()` is 0, so `Neural` never calls these.
 void nk_attention8_forward(const float *q, const float *k, const float *v, float *out, float *probs, float *keep,
                            nk_dropout dropout, const long *row_start, const long *keys, long L, long P, long B,
-                           long d, long batch_offset, float *scratch, int store_probabilities) {
+                           long d, long batch_offset, float *scratch, int store_probabilities, const float *head_mask) {
     fprintf(stderr, "nk_attention8_forward: AVX2 kernels are not built for this CPU\n");
     abort();
 }

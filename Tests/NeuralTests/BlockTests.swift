@@ -141,6 +141,38 @@ final class BlockTests: XCTestCase {
         })
     }
 
+    /// The fused eight-head forward paths take the head mask as a lane mask: outputs and probabilities equal the
+    /// reference loops' on every path, for dh = 4 (its unrolled loop) and dh = 2, with a head that has no key.
+    func testPerHeadMaskOnEveryForwardPath() {
+        for d in [16, 32] {
+            let B = 3, L = 7, H = 8, pat = pattern(L), P = pat.pairCount
+            var mask = zeros(P * H)
+            for i in 0..<L {
+                for t in pat.rowStart[i]..<pat.rowStart[i + 1] {
+                    for h in 0..<H { mask[t * H + h] = (pat.keys[t] == i) == (h >= 4) ? 1 : 0 }
+                    if i == 2 { mask[t * H + 1] = 0 }
+                }
+            }
+            let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
+            func run(_ kernels: KernelPath) -> ([Float], [Float]) {
+                var probs = zeros(B * H * P)
+                let out = zeros(B * L * d).mutated {
+                    MaskedAttention.forward(q: q, k: k, v: v, out: $0, probabilities: &probs, keep: nil, dropout: nil, stream: 0,
+                                            pattern: pat, batch: B, heads: H, width: d, headMask: mask, kernels: kernels)
+                }
+                return (out, probs)
+            }
+            let (refOut, refProbs) = run(.reference)
+            for path in KernelPath.runnableCases where path != .reference {
+                let (out, probs) = run(path)
+                for i in 0..<out.count { XCTAssertEqual(out[i], refOut[i], accuracy: 1e-5, "d \(d), \(path), output \(i)") }
+                for i in 0..<probs.count { XCTAssertEqual(probs[i], refProbs[i], accuracy: 1e-5, "d \(d), \(path), probability \(i)") }
+                XCTAssertFalse(out.contains { !$0.isFinite }, "\(path)")
+                for b in 0..<B { for c in 0..<(d / H) { XCTAssertEqual(out[(b * L + 2) * d + 1 * (d / H) + c], 0, "\(path): empty head") } }
+            }
+        }
+    }
+
     func testPerPairScoreScaleAndItsGradient() {
         let B = 2, L = 5, H = 2, d = 8, pat = pattern(L), P = pat.pairCount
         let φ = rand(P, scale: 1.5)

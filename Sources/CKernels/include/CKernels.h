@@ -27,9 +27,11 @@ typedef struct {
 /// `MaskedAttention.forwardEightHeads`: H = 8 heads of width dh = d/8 over the allowed pairs.
 /// q, k, v, out: [B, L, d]; probs, keep: [B, P, 8]; row_start: [L + 1]; keys: [P];
 /// scratch: 4·B·L·d floats. With store_probabilities = 0, probs holds unnormalised scores (eval mode).
+/// head_mask: [P, 8] flags (1 = the head may use the pair; HPSA) or NULL; a head with no key gets a zero output.
 void nk_attention8_forward(const float *q, const float *k, const float *v, float *out, float *probs, float *keep,
                            nk_dropout dropout, const long *row_start, const long *keys, long L, long P, long B,
-                           long d, long batch_offset, float *scratch, int store_probabilities);
+                           long d, long batch_offset, float *scratch, int store_probabilities,
+                           const float *head_mask);
 
 /// `MaskedAttention.backwardEightHeads`: dq, dk, dv ([B, L, d]) accumulated (accumulate = 1) or written (0).
 /// scratch: 7·B·L·d + 8·(longest row) floats.

@@ -8,13 +8,15 @@ extension MaskedAttention {
                                       out: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>,
                                       keep: UnsafeMutablePointer<Float>?, dropout: Dropout?, stream: UInt64,
                                       pattern: AttentionPattern, batch B: Int, width d: Int, batchOffset: Int,
-                                      storeProbabilities: Bool, scratch: UnsafeMutablePointer<Float>) {
+                                      storeProbabilities: Bool, headMask: UnsafePointer<Float>? = nil,
+                                      scratch: UnsafeMutablePointer<Float>) {
         let drop = nk_dropout(seed: dropout?.seed ?? 0, stream: stream, threshold: UInt32(dropout?.threshold ?? 0),
                               scale: dropout?.scale ?? 1, enabled: dropout != nil && keep != nil ? 1 : 0)
         pattern.rowStart.withUnsafeBufferPointer { start in
             pattern.keys.withUnsafeBufferPointer { keys in
                 nk_attention8_forward(q, k, v, out, probabilities, keep, drop, start.baseAddress, keys.baseAddress,
-                                      pattern.length, pattern.pairCount, B, d, batchOffset, scratch, storeProbabilities ? 1 : 0)
+                                      pattern.length, pattern.pairCount, B, d, batchOffset, scratch, storeProbabilities ? 1 : 0,
+                                      headMask)
             }
         }
     }

@@ -37,7 +37,8 @@ extension MaskedAttention {
                                   out: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>,
                                   keep: UnsafeMutablePointer<Float>?, dropout: Dropout?, stream: UInt64,
                                   pattern: AttentionPattern, batch B: Int, width d: Int, batchOffset: Int,
-                                  storeProbabilities: Bool, scratch buffer: UnsafeMutablePointer<Float>) {
+                                  storeProbabilities: Bool, headMask: UnsafePointer<Float>? = nil,
+                                  scratch buffer: UnsafeMutablePointer<Float>) {
         let L = pattern.length, dh = d / 8, P = pattern.pairCount, R = B * L
         let qp = buffer, kp = buffer + R * d, vp = buffer + 2 * R * d, acc = buffer + 3 * R * d
         let keepScale = V8(repeating: dropout?.scale ?? 1)
@@ -58,7 +59,8 @@ extension MaskedAttention {
                             let q0 = load8(qi), q1 = load8(qi + 8), q2 = load8(qi + 16), q3 = load8(qi + 24)
                             for t in s..<e {
                                 let kj = kp + (base + keys[t]) * 32
-                                let a = (q0 * load8(kj) + q1 * load8(kj + 8)) + (q2 * load8(kj + 16) + q3 * load8(kj + 24))
+                                var a = (q0 * load8(kj) + q1 * load8(kj + 8)) + (q2 * load8(kj + 16) + q3 * load8(kj + 24))
+                                if let headMask { a = a.replacing(with: -.infinity, where: load8(headMask + t * 8) .== 0) }
                                 store8(a, probs + t * 8)
                                 mx = mx.replacing(with: a, where: a .> mx)
                             }
@@ -67,15 +69,19 @@ extension MaskedAttention {
                                 let kj = kp + (base + keys[t]) * d
                                 var a = V8()
                                 for c in 0..<dh { a = a + load8(qi + 8 * c) * load8(kj + 8 * c) }
+                                if let headMask { a = a.replacing(with: -.infinity, where: load8(headMask + t * 8) .== 0) }
                                 store8(a, probs + t * 8)
                                 mx = mx.replacing(with: a, where: a .> mx)
                             }
                         }
+                        // a head whose every key is masked (HPSA) gets zero weights and a zero output
+                        if headMask != nil { mx = mx.replacing(with: 0, where: mx .== -.infinity) }
                         // p̂_j = e^{s_j − max}, Σ p̂_j and Σ p̂_j·keep_j/(1−p′)·v_j in one pass; normalised at the end
                         var sum = V8()
                         @inline(__always) func weight(_ t: Int) -> V8 {
                             let row = probs + t * 8
-                            let x = SIMDMath.expNegative(mx - load8(row))
+                            var x = SIMDMath.expNegative(mx - load8(row))
+                            if let headMask { x = x * load8(headMask + t * 8) }
                             store8(x, row)
                             sum = sum + x
                             guard let dropout, let keep else { return x }
@@ -100,7 +106,8 @@ extension MaskedAttention {
                                 for c in 0..<dh { store8(load8(acc + 8 * c) + w * load8(vj + 8 * c), acc + 8 * c) }
                             }
                         }
-                        let inv = one / sum
+                        var inv = one / sum
+                        if headMask != nil { inv = inv.replacing(with: 0, where: sum .== 0) }
                         for c in 0..<dh { store8(load8(acc + 8 * c) * inv, acc + 8 * c) }
                         if storeProbabilities { for t in s..<e { store8(load8(probs + t * 8) * inv, probs + t * 8) } }
                         let oi = out + (base + i) * d

@@ -15,10 +15,11 @@ import Foundation
 /// (`Attention+EightHeads.swift`), as `kernels` says; `.reference` runs the loops below, for any H.
 /// `storeProbabilities: false` (inference) lets the fast paths leave `probabilities` unnormalised; backward needs them.
 ///
-/// Two options run the loops below (any H):
 /// - `headMask` [pairs, H], 1 = head h may use the pair, 0 = it may not (head-partitioned attention, AECCT's
-///   HPSA): the softmax of head h runs over its own allowed keys. A query with no allowed key in a head gets a
-///   zero output from that head (and zero gradients), not the uniform average a −1e9 mask would give.
+///   HPSA): the softmax of head h runs over its own allowed keys; the fused eight-head paths take the flags as a lane
+///   mask (the same work per pair as without it). A query with no allowed key in a head gets a zero output from that
+///   head (and zero gradients), not the uniform average a −1e9 mask would give.
+/// One option runs the loops below (any H):
 /// - `scoreScale` [pairs]: s_j = (q_i·k_j/√dh)·φ_t for the pair t = (i, j), all batches and heads (the learned
 ///   codes' φ(M)); backward accumulates ∂ℓ/∂φ_t into `dScoreScale`.
 public enum MaskedAttention {
@@ -30,16 +31,16 @@ public enum MaskedAttention {
                                batchOffset: Int = 0, storeProbabilities: Bool = true,
                                headMask: UnsafePointer<Float>? = nil, scoreScale: UnsafePointer<Float>? = nil,
                                kernels: KernelPath = .best) {
-        if H == 8 && kernels != .reference && headMask == nil && scoreScale == nil {
+        if H == 8 && kernels != .reference && scoreScale == nil {
             withScratch(scratch, count: scratchCount(batch: B, heads: H, width: d, pattern: pattern)) {
                 if kernels.runnable == .avx2 {
                     forwardEightHeadsAVX2(q: q, k: k, v: v, out: out, probabilities: probabilities, keep: keep, dropout: dropout,
                                           stream: stream, pattern: pattern, batch: B, width: d, batchOffset: batchOffset,
-                                          storeProbabilities: storeProbabilities, scratch: $0)
+                                          storeProbabilities: storeProbabilities, headMask: headMask, scratch: $0)
                 } else {
                     forwardEightHeads(q: q, k: k, v: v, out: out, probabilities: probabilities, keep: keep, dropout: dropout,
                                       stream: stream, pattern: pattern, batch: B, width: d, batchOffset: batchOffset,
-                                      storeProbabilities: storeProbabilities, scratch: $0)
+                                      storeProbabilities: storeProbabilities, headMask: headMask, scratch: $0)
                 }
             }
             return
