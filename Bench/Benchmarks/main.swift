@@ -10,7 +10,7 @@ import Neural
 
 OpenBLASCore.ensureCoreType()
 let quick = CommandLine.arguments.contains("--quick")
-/// `--only NAME` runs the sections whose name contains NAME (gf2, gaussian, bp, osd, lbp, peer, train, infer).
+/// `--only NAME` runs the sections whose name contains NAME (gf2, gaussian, bp, osd, lbp, peer, train, infer, aecct).
 let only: String? = CommandLine.arguments.firstIndex(of: "--only").flatMap {
     $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
 }
@@ -163,3 +163,5 @@ let torchScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
     .appendingPathComponent("peers/torch_ecct_step.py").path
 if enabled("train") { try TrainingBenchmark.run(quick: quick, script: torchScript) }
 if enabled("infer") { try InferenceBenchmark.run(quick: quick, script: torchScript) }
+// 6. AECCT: decoding beside the ECCT of the same size, and the ternary integer linear against sgemm.
+if enabled("aecct") { try AECCTBenchmark.run(quick: quick) }

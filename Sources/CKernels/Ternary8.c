@@ -26,8 +26,8 @@ NK_INLINE int32_t nk_hsum_epi32(__m256i v) {
     return _mm_cvtsi128_si32(s);
 }
 
-NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint64_t *plus, const uint64_t *minus, int32_t *acc,
-                               long B, long C, long R, long words) {
+NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint8_t *plus, const uint8_t *minus, int32_t *acc,
+                               long B, long C, long R, long row_bytes) {
     if (!__atomic_load_n(&nk_lane_masks_ready, __ATOMIC_ACQUIRE)) nk_fill_lane_masks();
     long chunks = (C + 7) / 8;
     int32_t *wide = aligned_alloc(32, (size_t)(chunks * 8 * 4 + 32));
@@ -36,7 +36,7 @@ NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint64_t *plus, const uint
         memset(wide, 0, (size_t)(chunks * 8 * 4));
         for (long c = 0; c < C; c++) wide[c] = xb[c];
         for (long r = 0; r < R; r++) {
-            const uint8_t *p = (const uint8_t *)(plus + r * words), *m = (const uint8_t *)(minus + r * words);
+            const uint8_t *p = plus + r * row_bytes, *m = minus + r * row_bytes;
             __m256i s = _mm256_setzero_si256();
             for (long k = 0; k < chunks; k++) {
                 __m256i v = _mm256_load_si256((const __m256i *)(wide + 8 * k));
@@ -52,6 +52,6 @@ NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint64_t *plus, const uint
 }
 
 #else
-void nk_ternary_matmul(const int8_t *x, const uint64_t *plus, const uint64_t *minus, int32_t *acc,
-                       long B, long C, long R, long words) { (void)x; (void)plus; (void)minus; (void)acc; (void)B; (void)C; (void)R; (void)words; }
+void nk_ternary_matmul(const int8_t *x, const uint8_t *plus, const uint8_t *minus, int32_t *acc,
+                       long B, long C, long R, long row_bytes) { (void)x; (void)plus; (void)minus; (void)acc; (void)B; (void)C; (void)R; (void)row_bytes; }
 #endif

@@ -69,7 +69,14 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
         encoder.config.quantization?.weights.prepare(parameters: p)
     }
 
+    public var auxiliaryGradientCount: Int { spectral == nil ? 0 : length * Self.spectralChannels }
+
     public func finishGradients(parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
+        if let spectral {
+            spectralTable.withUnsafeBufferPointer {
+                spectral.backward(table: $0.baseAddress!, dSpe: g + parameters.count, parameters: p, gradients: g)
+            }
+        }
         encoder.config.quantization?.weights.finishGradients(parameters: p, gradients: g)
     }
 
@@ -79,7 +86,7 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
         let arena = Arena()
         let encoder: EncoderWorkspace
         let head: TwoStageHead.Workspace
-        let scalars, tokens, hidden, dHidden, dTokens, dLogits, logits, dSpectral: UnsafeMutablePointer<Float>
+        let scalars, tokens, hidden, dHidden, dTokens, dLogits, logits: UnsafeMutablePointer<Float>
         /// Floats held (encoder included).
         public var floats: Int { arena.floats + encoder.floats }
         init(network e: ECCTNetwork, batch B: Int) {
@@ -89,7 +96,6 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
             head = .init(batch: B, length: e.length, arena: arena)
             scalars = arena.take(R); tokens = arena.take(R * d); hidden = arena.take(R * d)
             dHidden = arena.take(R * d); dTokens = arena.take(R * d); dLogits = arena.take(B * e.n); logits = arena.take(B * e.n)
-            dSpectral = arena.take(e.spectral == nil ? 0 : e.length * ECCTNetwork.spectralChannels)
         }
     }
 
@@ -136,15 +142,13 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
         ws.dTokens.initialize(repeating: 0, count: R * width)
         encoder.backward(dOut: ws.dHidden, dx: ws.dTokens, workspace: ws.encoder, parameters: p, gradients: g)
         embedding.backward(input: scalars, dTokens: ws.dTokens, dInput: nil, batch: B, parameters: p, gradients: g, stride: width)
-        if let spectral {
+        if spectral != nil {
             let L = length, d = width, C = Self.spectralChannels
-            ws.dSpectral.initialize(repeating: 0, count: L * C)
+            // ∂ℓ/∂SPE summed over the slice into the auxiliary gradient floats; `finishGradients` runs the SPE backward
+            let dSpe = g + parameters.count
             for r in 0..<(B * L) {
-                let src = ws.dTokens + r * d + d - C, dst = ws.dSpectral + (r % L) * C
+                let src = ws.dTokens + r * d + d - C, dst = dSpe + (r % L) * C
                 for a in 0..<C { dst[a] += src[a] }
-            }
-            spectralTable.withUnsafeBufferPointer {
-                spectral.backward(table: $0.baseAddress!, dSpe: ws.dSpectral, parameters: p, gradients: g)
             }
         }
     }

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 import Neural
 
@@ -40,8 +41,10 @@ public struct SpectralEncodingLayer: Sendable {
         }
     }
 
-    /// table [L, L, 2] → spe [L, C] (written).
-    public func forward(table: UnsafePointer<Float>, spe: UnsafeMutablePointer<Float>, parameters p: UnsafePointer<Float>) {
+    /// table [L, L, 2] → spe [L, C] (written). With C = 8 and a path other than `reference` the SIMD8 twin runs.
+    public func forward(table: UnsafePointer<Float>, spe: UnsafeMutablePointer<Float>, parameters p: UnsafePointer<Float>,
+                        kernels: KernelPath = .best) {
+        if channels == 8 && kernels != .reference { forwardEightChannels(table: table, spe: spe, parameters: p); return }
         let L = length, C = channels, w = p + weight, b = p + bias
         var v = [Float](repeating: 0, count: C), o = v, probs = [Float](repeating: 0, count: C * C)
         for i in 0..<L {
@@ -58,7 +61,11 @@ public struct SpectralEncodingLayer: Sendable {
 
     /// Accumulates the gradients of `lpe_proj` from dSpe [L, C] (recomputing the forward per token).
     public func backward(table: UnsafePointer<Float>, dSpe: UnsafePointer<Float>, parameters p: UnsafePointer<Float>,
-                         gradients g: UnsafeMutablePointer<Float>) {
+                         gradients g: UnsafeMutablePointer<Float>, kernels: KernelPath = .best) {
+        if channels == 8 && kernels != .reference {
+            backwardEightChannels(table: table, dSpe: dSpe, parameters: p, gradients: g)
+            return
+        }
         let L = length, C = channels, w = p + weight, b = p + bias
         var v = [Float](repeating: 0, count: C), o = v, dv = v, dp = [Float](repeating: 0, count: C * C), probs = dp
         for i in 0..<L {

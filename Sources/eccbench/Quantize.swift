@@ -36,7 +36,7 @@ struct Quantize: ParsableCommand {
             let w = frozen[name + ".weight"]!
             let (rows, columns) = (w.shape[0], w.shape[1])
             fp32 += 4 * rows * columns
-            packed += 16 * rows * ((columns + 63) / 64) + 4
+            packed += 2 * rows * ((columns + 7) / 8) + 4
             zeros += w.values.filter { $0 == 0 }.count
             entries += w.values.count
         }

@@ -90,7 +90,7 @@ final class AECCTGradientParityTests: XCTestCase {
         let targets = flipped.values.map { 1 - $0 }
         let network = model.network, params = network.parameters
         var logits = [Float](repeating: 0, count: B * n)
-        var g = [Float](repeating: 0, count: params.count)
+        var g = [Float](repeating: 0, count: params.count + network.auxiliaryGradientCount)
         let ws = network.makeWorkspace(batch: B)
         params.values.withUnsafeBufferPointer { p in
             network.prepare(parameters: p.baseAddress!)

@@ -62,3 +62,34 @@ final class SpectralEncodingLayerTests: XCTestCase {
         for x in out { XCTAssertEqual(x, 0.3, accuracy: 1e-6) }
     }
 }
+
+/// The SIMD8 path of the SPE layer against the scalar reference loops, forward and backward.
+final class SpectralEncodingPathTests: XCTestCase {
+    func testEightChannelPathMatchesTheReference() throws {
+        let code = try Catalog.code(named: "BCH-31-16")
+        let table = try SpectralPositionalEncoding.table(code: code)
+        let L = code.n + code.m
+        var rng = SplitMixRNG(seed: 8)
+        let params = ParameterSet()
+        let layer = SpectralEncodingLayer(params, length: L, using: &rng)
+        for i in 0..<params.count { params.values[i] *= 3 }  // sharper softmaxes
+        var dSpe = [Float](repeating: 0, count: L * 8)
+        var seed: UInt64 = 4
+        dSpe = GradientCheck.random(L * 8, seed: &seed)
+        func run(_ kernels: KernelPath) -> (spe: [Float], grad: [Float]) {
+            var spe = [Float](repeating: 0, count: L * 8), grad = [Float](repeating: 0, count: params.count)
+            params.values.withUnsafeBufferPointer { p in
+                layer.forward(table: table, spe: &spe, parameters: p.baseAddress!, kernels: kernels)
+                layer.backward(table: table, dSpe: dSpe, parameters: p.baseAddress!, gradients: &grad, kernels: kernels)
+            }
+            return (spe, grad)
+        }
+        let ref = run(.reference)
+        for path in KernelPath.runnableCases where path != .reference {
+            let got = run(path)
+            for i in 0..<ref.spe.count { XCTAssertEqual(got.spe[i], ref.spe[i], accuracy: 1e-5, "\(path) spe \(i)") }
+            let scale = ref.grad.map(abs).max()!
+            for i in 0..<ref.grad.count { XCTAssertEqual(got.grad[i], ref.grad[i], accuracy: 1e-5 * scale, "\(path) grad \(i)") }
+        }
+    }
+}

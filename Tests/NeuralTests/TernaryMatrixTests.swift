@@ -27,7 +27,7 @@ final class TernaryMatrixTests: XCTestCase {
                 m.multiply(x, batch: batch, into: &got, kernels: path)
                 XCTAssertEqual(got, want, "\(rows)×\(columns), batch \(batch), path \(path)")
             }
-            XCTAssertEqual(m.packedBytes, 16 * rows * ((columns + 63) / 64))
+            XCTAssertEqual(m.packedBytes, 2 * rows * ((columns + 7) / 8))
         }
     }
 }

@@ -65,9 +65,9 @@ void nk_bp_sum_product_lanes(const float *llr, uint8_t *bits, long count, long n
 void nk_gaussian_fill(uint32_t *state, float *out, long n);
 
 /// `TernaryMatrix.multiplyPortable`: acc[b, r] = Σ_c W_t[r, c]·x[b, c] by masked adds and subtracts.
-/// x: [B, C] int8; plus, minus: [R, words] bit planes (bit c of row r's word c/64); acc: [B, R] int32.
-void nk_ternary_matmul(const int8_t *x, const uint64_t *plus, const uint64_t *minus, int32_t *acc,
-                       long B, long C, long R, long words);
+/// x: [B, C] int8; plus, minus: [R, row_bytes] bit planes (bit c % 8 of row r's byte c/8); acc: [B, R] int32.
+void nk_ternary_matmul(const int8_t *x, const uint8_t *plus, const uint8_t *minus, int32_t *acc,
+                       long B, long C, long R, long row_bytes);
 
 #ifdef __cplusplus
 }

@@ -6,7 +6,7 @@ extension TernaryMatrix {
     func multiplyAVX2(_ x: UnsafePointer<Int8>, batch B: Int, into acc: UnsafeMutablePointer<Int32>) {
         plus.withUnsafeBufferPointer { p in
             minus.withUnsafeBufferPointer { m in
-                nk_ternary_matmul(x, p.baseAddress, m.baseAddress, acc, B, columns, rows, words)
+                nk_ternary_matmul(x, p.baseAddress, m.baseAddress, acc, B, columns, rows, rowBytes)
             }
         }
     }

@@ -1,7 +1,8 @@
 import Base
 
 /// A frozen ternary matrix W_t ∈ {−1, 0, 1} [rows, columns] packed as two bit planes per row (2 bits per weight):
-/// bit c of `plus[r·words + c/64]` is set where W_t[r, c] = +1, of `minus` where it is −1 (rows padded to 64 columns).
+/// bit c % 8 of `plus[r·rowBytes + c/8]` is set where W_t[r, c] = +1, of `minus` where it is −1 (rows padded to a
+/// multiple of 8 columns).
 /// `values` keeps the plain Int8 matrix for the reference kernel.
 ///
 /// The product with int8 activations (AECCT inference, DESIGN.md §6) uses additions and subtractions only:
@@ -14,25 +15,25 @@ import Base
 public struct TernaryMatrix: Sendable {
     public let rows: Int
     public let columns: Int
-    public let words: Int
-    public let plus: [UInt64]
-    public let minus: [UInt64]
+    public let rowBytes: Int
+    public let plus: [UInt8]
+    public let minus: [UInt8]
     public let values: [Int8]
 
     public init(ternary w: UnsafeBufferPointer<Float>, rows: Int, columns: Int) {
         precondition(w.count == rows * columns, "TernaryMatrix: \(w.count) values for \(rows) × \(columns)")
         self.rows = rows
         self.columns = columns
-        words = (columns + 63) / 64
-        var plus = [UInt64](repeating: 0, count: rows * words), minus = plus
+        rowBytes = (columns + 7) / 8
+        var plus = [UInt8](repeating: 0, count: rows * rowBytes), minus = plus
         var values = [Int8](repeating: 0, count: rows * columns)
         for r in 0..<rows {
             for c in 0..<columns {
                 let v = w[r * columns + c]
                 precondition(v == 1 || v == 0 || v == -1, "TernaryMatrix: entry (\(r), \(c)) is \(v)")
                 values[r * columns + c] = Int8(v)
-                if v > 0 { plus[r * words + c / 64] |= 1 << UInt64(c % 64) }
-                if v < 0 { minus[r * words + c / 64] |= 1 << UInt64(c % 64) }
+                if v > 0 { plus[r * rowBytes + c / 8] |= 1 << UInt8(c % 8) }
+                if v < 0 { minus[r * rowBytes + c / 8] |= 1 << UInt8(c % 8) }
             }
         }
         self.plus = plus
@@ -41,7 +42,7 @@ public struct TernaryMatrix: Sendable {
     }
 
     /// Bytes of the bit planes.
-    public var packedBytes: Int { 16 * rows * words }
+    public var packedBytes: Int { 2 * rows * rowBytes }
 
     // x: [B, columns] Int8 → acc: [B, rows] Int32
     public func multiply(_ x: UnsafePointer<Int8>, batch B: Int, into acc: UnsafeMutablePointer<Int32>,
@@ -73,9 +74,9 @@ public struct TernaryMatrix: Sendable {
                     let xb = x + b * columns
                     for r in 0..<rows {
                         var s: Int32 = 0
-                        for w in 0..<words {
-                            let base = w * 64
-                            var p = pp[r * words + w], m = mm[r * words + w]
+                        for k in 0..<rowBytes {
+                            let base = k * 8
+                            var p = pp[r * rowBytes + k], m = mm[r * rowBytes + k]
                             while p != 0 { s &+= Int32(xb[base + p.trailingZeroBitCount]); p &= p &- 1 }
                             while m != 0 { s &-= Int32(xb[base + m.trailingZeroBitCount]); m &= m &- 1 }
                         }

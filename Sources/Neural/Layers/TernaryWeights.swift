@@ -125,8 +125,8 @@ public final class TernaryWeights: @unchecked Sendable {
         }
     }
 
-    /// Bytes of the quantised matrices as fp32 and as packed bit planes (2 bits per weight, rows padded to 64).
+    /// Bytes of the quantised matrices as fp32 and packed (two bit planes, rows padded to 8 columns, and s_w).
     public var bytes: (fp32: Int, packed: Int) {
-        (slots.reduce(0) { $0 + 4 * $1.count }, slots.reduce(0) { $0 + $1.rows * ((($1.columns + 63) / 64) * 16) + 4 })
+        (slots.reduce(0) { $0 + 4 * $1.count }, slots.reduce(0) { $0 + 2 * $1.rows * (($1.columns + 7) / 8) + 4 })
     }
 }

@@ -21,8 +21,10 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
     let workerChunks: [Range<Int>]
     /// One workspace per worker and chunk size.
     let workspaces: [[Int: Network.Workspace]]
-    /// One gradient buffer per worker, [workers, parameter count], owned by the trainer.
+    /// One gradient buffer per worker, [workers, parameter count + auxiliary], owned by the trainer, and their sum.
     let workerGradients: UnsafeMutablePointer<Float>
+    let summed: UnsafeMutablePointer<Float>
+    let stride: Int
     /// Logits [batch, outputs] of the last step (before the update).
     public private(set) var logits: [Float]
     public var optimizer: Adam
@@ -61,14 +63,16 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
         workspaces = workerChunks.map { range in
             Dictionary(range.map { (c[$0].1, network.makeWorkspace(batch: c[$0].1)) }, uniquingKeysWith: { a, _ in a })
         }
-        workerGradients = .allocate(capacity: w * network.parameters.count)
-        workerGradients.initialize(repeating: 0, count: w * network.parameters.count)
+        stride = network.parameters.count + network.auxiliaryGradientCount
+        workerGradients = .allocate(capacity: w * stride)
+        workerGradients.initialize(repeating: 0, count: w * stride)
+        summed = .allocate(capacity: max(1, stride))
         logits = [Float](repeating: 0, count: batch * network.outputWidth)
         self.optimizer = optimizer
         GEMM.useSingleThreadedBLAS()
     }
 
-    deinit { workerGradients.deallocate() }
+    deinit { workerGradients.deallocate(); summed.deallocate() }
 
     /// The offsets Adam updates: everything outside the frozen groups, as ascending ranges.
     var trainableRanges: [Range<Int>] {
@@ -87,7 +91,7 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
     /// skips the update (see `lastUpdate`).
     @discardableResult
     public func step(input: [Float], targets: [Float], seed: UInt64, step: UInt64) -> Float {
-        let network = self.network, params = network.parameters, P = params.count
+        let network = self.network, params = network.parameters, P = params.count, S = stride
         precondition(input.count == batch * network.inputWidth && targets.count == batch * network.targetWidth,
                      "DataParallelTrainer: \(input.count) inputs and \(targets.count) targets for a batch of \(batch)")
         let losses = UnsafeMutablePointer<Double>.allocate(capacity: workers)
@@ -100,8 +104,8 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
                     logits.withUnsafeMutableBufferPointer { z in
                         let shared = UnsafeSendable((p: p.baseAddress!, x: x.baseAddress!, t: t.baseAddress!, z: z.baseAddress!))
                         DispatchQueue.concurrentPerform(iterations: workers) { w in
-                            let g = gradients.value + w * P, s = shared.value
-                            g.initialize(repeating: 0, count: P)
+                            let g = gradients.value + w * S, s = shared.value
+                            g.initialize(repeating: 0, count: S)
                             var loss = 0.0
                             for chunk in self.workerChunks[w] {
                                 let (start, count) = self.chunks[chunk]
@@ -120,11 +124,10 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
         }
         let loss = Float((0..<workers).reduce(0.0) { $0 + losses[$1] })
         // sum worker gradients in worker order
-        params.zeroGradients()
-        params.gradients.withUnsafeMutableBufferPointer { g in
-            for w in 0..<workers { let src = workerGradients + w * P; for i in 0..<P { g[i] += src[i] } }
-            params.values.withUnsafeBufferPointer { p in network.finishGradients(parameters: p.baseAddress!, gradients: g.baseAddress!) }
-        }
+        summed.initialize(repeating: 0, count: S)
+        for w in 0..<workers { let src = workerGradients + w * S; for i in 0..<S { summed[i] += src[i] } }
+        params.values.withUnsafeBufferPointer { p in network.finishGradients(parameters: p.baseAddress!, gradients: summed) }
+        params.gradients.withUnsafeMutableBufferPointer { g in g.baseAddress!.update(from: summed, count: P) }
         guard loss.isFinite else { lastUpdate = .skippedNonFiniteLoss; return loss }
         if let bad = params.gradients.firstIndex(where: { !$0.isFinite }) {
             lastUpdate = .skippedNonFiniteGradient(parameter: bad)

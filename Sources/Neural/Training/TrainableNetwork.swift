@@ -30,8 +30,11 @@ public protocol TrainableNetwork: AnyObject, Sendable {
     var outputWidth: Int { get }
     /// Activations for a slice of `batch` samples.
     func makeWorkspace(batch: Int) -> Workspace
+    /// Floats of gradient scratch after the parameters' gradients: slices accumulate there what is cheaper to fold into
+    /// the parameters once per step (the AECCT's ∂ℓ/∂SPE, which `finishGradients` turns into `lpe_proj`'s gradient).
+    var auxiliaryGradientCount: Int { get }
     /// Forward (training mode), loss and backward on the slice: writes its logits, accumulates parameter gradients
-    /// into `gradients` (ParameterSet layout), and returns its share of the batch loss (the loss is a mean over the
+    /// into `gradients` (ParameterSet layout, then `auxiliaryGradientCount` floats), and returns its share of the batch loss (the loss is a mean over the
     /// whole batch, so the shares of all slices add up to it).
     func trainSlice(_ slice: TrainingSlice, workspace: Workspace, parameters: UnsafePointer<Float>,
                     gradients: UnsafeMutablePointer<Float>) -> Double
@@ -41,12 +44,14 @@ public protocol TrainableNetwork: AnyObject, Sendable {
     /// What depends on the parameters only, computed once before a step's (or a decoding's) forward passes: the
     /// AECCT's quantised weights and spectral encoding. Call it whenever the parameters change.
     func prepare(parameters: UnsafePointer<Float>)
-    /// After the slices' gradients are summed: maps that are linear in the summed gradient (the AAP straight-through
-    /// rules from ∂ℓ/∂W_eff to ∂ℓ/∂W and ∂ℓ/∂δ).
+    /// After the slices' gradients are summed (`gradients`: the parameters' and the auxiliary floats): maps that are
+    /// linear in the summed gradient (the AAP straight-through rules from ∂ℓ/∂W_eff to ∂ℓ/∂W and ∂ℓ/∂δ; the SPE's
+    /// backward from the auxiliary ∂ℓ/∂SPE).
     func finishGradients(parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>)
 }
 
 extension TrainableNetwork {
+    public var auxiliaryGradientCount: Int { 0 }
     public func prepare(parameters: UnsafePointer<Float>) {}
     public func finishGradients(parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>) {}
 }
