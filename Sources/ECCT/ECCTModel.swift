@@ -109,7 +109,7 @@ public final class ECCTModel: @unchecked Sendable {
                             attentionDropout: Float = 0.1, precision: AECCTPrecision? = nil,
                             scope: ActivationQuantization.Scope = .token) throws -> ECCTModel {
         let (tensors, _) = try SafeTensors.read(path: path)
-        if aecctPrecision(of: tensors) != nil {
+        if aecctPrecision(of: tensors) != nil || tensors["\(ECCTNames.spectralProjection).weight"] != nil {
             return try loadAECCT(code: code, tensors: tensors, source: path, precision: precision, scope: scope, layers: layers,
                                  width: width, attentionDropout: attentionDropout)
         }
