@@ -31,10 +31,13 @@ NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint8_t *plus, const uint8
     if (!__atomic_load_n(&nk_lane_masks_ready, __ATOMIC_ACQUIRE)) nk_fill_lane_masks();
     long chunks = (C + 7) / 8;
     int32_t *wide = aligned_alloc(32, (size_t)(chunks * 8 * 4 + 32));
+    for (long k = C; k < chunks * 8; k++) wide[k] = 0;
     for (long b = 0; b < B; b++) {
         const int8_t *xb = x + b * C;
-        memset(wide, 0, (size_t)(chunks * 8 * 4));
-        for (long c = 0; c < C; c++) wide[c] = xb[c];
+        long c = 0;
+        for (; c + 8 <= C; c += 8)
+            _mm256_store_si256((__m256i *)(wide + c), _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(xb + c))));
+        for (; c < C; c++) wide[c] = xb[c];
         for (long r = 0; r < R; r++) {
             const uint8_t *p = plus + r * row_bytes, *m = minus + r * row_bytes;
             __m256i s = _mm256_setzero_si256();
