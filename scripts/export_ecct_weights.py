@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Convert a reference ECCT checkpoint (PyTorch) into the safetensors file `eccbench` loads.
+"""Convert a reference ECCT or AECCT checkpoint (PyTorch) into the safetensors file `eccbench` loads.
 
 Usage:
   export_ecct_weights.py CHECKPOINT OUT.safetensors [--reference-dir DIR]
@@ -10,6 +10,10 @@ under 'state_dict' / 'model_state_dict' / 'model'. A 'module.' prefix (DataParal
 tensors are written as F32 under their reference names (../shared/reference/ecct-weights.md); non-float
 buffers such as the attention mask are left out (eccbench rebuilds the mask from H). The file is written
 atomically (temporary file + rename). Then: eccbench --code CODE --decoders ecct:OUT.safetensors
+
+AECCT checkpoints (mlaetvayn/AECCT) export the same way, at any phase: phase 1 (fp, with the `lpe` table), QAT
+(each quantised Linear's `delta`) or frozen (`s_w` beside the ternary weights, after freeze_weights). Then:
+eccbench --code CODE --decoders aecct:OUT.safetensors, or eccbench infer ... --mode fp|qat|frozen.
 """
 import argparse
 import json
@@ -106,7 +110,12 @@ def main():
     write_safetensors(args.out, tensors, {"source": os.path.basename(args.checkpoint),
                                           "exported_by": "scripts/export_ecct_weights.py"})
     layers = len({n.split(".")[2] for n in tensors if n.startswith("decoder.layers.")})
-    print(f"{args.out}: {len(tensors)} tensors, N = {layers}, d = {tensors['src_embed'].shape[1]}, "
+    width, kind = tensors["src_embed"].shape[1], "ECCT"
+    if "lpe" in tensors:
+        width += tensors["lpe_proj.weight"].shape[0] if "lpe_proj.weight" in tensors else 8
+        kind = "AECCT " + ("frozen" if any(n.endswith(".s_w") for n in tensors)
+                           else "QAT" if any(n.endswith(".delta") for n in tensors) else "fp")
+    print(f"{args.out}: {kind}, {len(tensors)} tensors, N = {layers}, d = {width}, "
           f"n + m = {tensors['src_embed'].shape[0]}" + (f"; left out non-float {skipped}" if skipped else ""))
 
 
