@@ -9,11 +9,13 @@ import Neural
 ///   ecct-N<l>-d<w>     the shipped model of that size (ecct-N6-d128)
 ///   ecct:PATH          weights from a safetensors file (N and d read from the shapes)
 ///   aecct              the shipped frozen AECCT for the code; aecct-N<l>-d<w> a size
-///   aecct:PATH         an AECCT file at the precision it holds (fp, qat or frozen), token activation scales
+///   aecct:PATH         an AECCT file at the precision it holds (fp, qat or frozen), token activation scales;
+///                      aecct:PATH@tensor the reference's batch-wide scales (over each decoded chunk of 32 words)
 enum NeuralDecoders {
     static let help = """
         ecct  the shipped ECCT model for the code, ecct-N6-d128 a given size, ecct:FILE.safetensors your weights
         aecct  the shipped ternary AECCT for the code, aecct-N2-d32 a given size, aecct:FILE.safetensors your weights
+               (aecct:FILE@tensor: the reference's batch-wide INT8 scales, over each chunk of 32 words)
         D+ttaK  any decoder D over K automorphisms of the code, keeping the best codeword (ecct+tta8, bp50+tta4)
         """
 
@@ -33,11 +35,14 @@ enum NeuralDecoders {
         let lower = name.lowercased()
         for arch in ["ecct", "aecct"] {
             if lower.hasPrefix(arch + ":") {
-                let path = String(name.dropFirst(arch.count + 1))
+                var path = String(name.dropFirst(arch.count + 1)), scope = ActivationQuantization.Scope.token
+                for s in ActivationQuantization.Scope.allCases where path.hasSuffix("@" + s.rawValue) {
+                    path = String(path.dropLast(s.rawValue.count + 1)); scope = s
+                }
                 guard FileManager.default.fileExists(atPath: path) else {
                     throw CommandError("decoder '\(raw)': weights file '\(path)' does not exist")
                 }
-                let model = try ECCTModel.load(code: code, weightsAt: path)
+                let model = try ECCTModel.load(code: code, weightsAt: path, scope: scope)
                 if (arch == "aecct") != model.architecture.isAECCT {
                     throw CommandError("decoder '\(raw)': \(path) holds an \(model.architecture.isAECCT ? "AECCT" : "ECCT"); "
                                        + "use \(model.architecture.isAECCT ? "aecct" : "ecct"):FILE")

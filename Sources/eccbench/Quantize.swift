@@ -28,7 +28,9 @@ struct Quantize: ParsableCommand {
         notes["format"] = "eccbench-aecct-frozen-1"
         notes["precision"] = "frozen"
         notes["frozen_from"] = (input as NSString).lastPathComponent
-        if let curve = meta["state"] { notes["qat_state"] = curve }
+        // the QAT run's settings and state (its learning curve), so a shipped file says how it was made
+        if let state = meta["state"] { notes["qat_state"] = state }
+        if let training = meta["training"] { notes["qat_training"] = training }
         try SafeTensors.write(frozen, metadata: notes, to: out)
         let matrices = frozen.keys.filter { $0.hasSuffix(".s_w") }.map { String($0.dropLast(4)) }.sorted()
         var fp32 = 0, packed = 0, zeros = 0, entries = 0

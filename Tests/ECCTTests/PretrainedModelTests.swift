@@ -17,12 +17,24 @@ final class PretrainedModelTests: XCTestCase {
             let model = try ECCTModel.load(code: code, weightsAt: entry.path)
             XCTAssertEqual(model.layers, entry.layers, entry.path)
             XCTAssertEqual(model.width, entry.width, entry.path)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: entry.path.replacingOccurrences(of: ".safetensors", with: ".curve.csv")),
+                          "\(entry.path) ships with its learning curve")
+            if entry.architecture == "aecct" {
+                // a frozen model (no optimizer state): the QAT run it was frozen from is recorded in its metadata
+                XCTAssertEqual(model.architecture, .aecct(.frozen, .token), entry.path)
+                let meta = try SafeTensors.read(path: entry.path).metadata
+                let decoder = JSONDecoder()
+                decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+                let state = try decoder.decode(ECCTTrainingState.self, from: Data(try XCTUnwrap(meta["qat_state"]).utf8))
+                let config = try decoder.decode(ECCTTrainingConfig.self, from: Data(try XCTUnwrap(meta["qat_training"]).utf8))
+                XCTAssertEqual(config.precision, "qat", entry.path)
+                XCTAssertEqual(state.step, config.epochs * config.stepsPerEpoch, "\(entry.path) is the end of its QAT run")
+                continue
+            }
             let run = try ECCTCheckpoint.resume(code: code, from: entry.path, workers: 1)
             XCTAssertEqual(run.model.network.parameters.values, model.network.parameters.values, entry.path)
             XCTAssertEqual(run.state.step, run.config.epochs * run.config.stepsPerEpoch, "\(entry.path) is the end of its run")
             XCTAssertEqual(run.state.curve.count, run.config.epochs, entry.path)
-            XCTAssertTrue(FileManager.default.fileExists(atPath: entry.path.replacingOccurrences(of: ".safetensors", with: ".curve.csv")),
-                          "\(entry.path) ships with its learning curve")
         }
     }
 
@@ -49,6 +61,16 @@ final class PretrainedModelTests: XCTestCase {
         try checkShippedModelBeats(code: "LDPC-49-24", parameters: 31_855, ratio: 0.7, baseline: "bp1")
     }
 
+    /// The shipped frozen ternary AECCT for BCH-63-45 (N = 2, d = 32) has fewer bit errors than 5 BP iterations.
+    func testShippedAECCTBCHModelBeatsBP5() throws {
+        try checkShippedModelBeats(code: "BCH-63-45", parameters: 32_715, ratio: 0.9, architecture: "aecct")
+    }
+
+    /// The shipped frozen ternary AECCT for LDPC-49-24 has fewer bit errors than one BP iteration at 5 dB.
+    func testShippedAECCTLDPCModelBeatsOneBPIteration() throws {
+        try checkShippedModelBeats(code: "LDPC-49-24", parameters: 31_275, ratio: 0.8, baseline: "bp1", architecture: "aecct")
+    }
+
     /// A catalog code (with `-STD`: in standard form), or a benchmark file's code (LDPC-49-24 ↦ LDPC_N49_K24.alist)
     /// for codes the catalog has no construction for.
     static func code(_ name: String) throws -> LinearCode {
@@ -60,9 +82,10 @@ final class PretrainedModelTests: XCTestCase {
 
     /// The same 20,000 random codewords at 5 dB through the shipped N2 d32 ECCT and through the baseline (5 BP
     /// iterations unless given): BER(ecct) < ratio · BER(baseline).
-    func checkShippedModelBeats(code name: String, parameters: Int, ratio: Double, baseline: String = "bp5") throws {
+    func checkShippedModelBeats(code name: String, parameters: Int, ratio: Double, baseline: String = "bp5",
+                                architecture: String = "ecct") throws {
         let code = try Self.code(name)
-        let entry = try XCTUnwrap(PretrainedModels.models(for: code).first { $0.layers == 2 && $0.width == 32 },
+        let entry = try XCTUnwrap(PretrainedModels.models(for: code, architecture: architecture).first { $0.layers == 2 && $0.width == 32 },
                                   "shipped: \(PretrainedModels.all)")
         let model = try ECCTModel.load(code: code, weightsAt: entry.path)
         XCTAssertEqual(model.network.parameters.count, parameters)
