@@ -51,16 +51,8 @@ public struct ActivationQuantizer: Sendable {
         let (G, size) = groups(rows: R)
         for gr in 0..<G {
             let base = gr * size
-            // the maximum by SIMD8 blocks, then its first position (the scalar scan of the reference, same result)
-            var m8 = SIMD8<Float>(repeating: 0), i = base
-            while i + 8 <= base + size {
-                let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                m8 = pointwiseMax(m8, pointwiseMax(v, -v)); i += 8
-            }
-            var mx = m8.max()
-            while i < base + size { mx = max(mx, abs(x[i])); i += 1 }
-            var at = base
-            while at < base + size - 1 && abs(x[at]) != mx { at += 1 }
+            var mx: Float = -1, at = base
+            for i in base..<(base + size) { let a = abs(x[i]); if a > mx { mx = a; at = i } }
             ws.scales[gr] = 127 / (mx + ActivationQuantization.epsilon)
             ws.argmax[gr] = at
         }
@@ -81,19 +73,11 @@ public struct ActivationQuantizer: Sendable {
     /// Q as Int8 into `ws.integers` with the scales (frozen inference).
     public func forwardInteger(_ x: UnsafePointer<Float>, rows R: Int, workspace ws: Workspace) {
         let G = measure(x, rows: R, workspace: ws), size = groups(rows: R).size
-        let low = SIMD8<Float>(repeating: -128), high = SIMD8<Float>(repeating: 127)
         for gr in 0..<G {
-            let s = ws.scales[gr], s8 = SIMD8<Float>(repeating: s)
-            var i = gr * size
-            let end = (gr + 1) * size
-            while i + 8 <= end {
-                let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * s8
-                let q = pointwiseMin(high, pointwiseMax(low, v.rounded(.toNearestOrEven)))
-                let w = SIMD8<Int8>(truncatingIfNeeded: SIMD8<Int32>(q))
-                UnsafeMutableRawPointer(ws.integers + i).storeBytes(of: w, as: SIMD8<Int8>.self)
-                i += 8
+            let s = ws.scales[gr]
+            for i in (gr * size)..<((gr + 1) * size) {
+                ws.integers[i] = Int8(min(127, max(-128, (x[i] * s).rounded(.toNearestOrEven))))
             }
-            while i < end { ws.integers[i] = Int8(min(127, max(-128, (x[i] * s).rounded(.toNearestOrEven)))); i += 1 }
         }
     }
 

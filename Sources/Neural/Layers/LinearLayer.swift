@@ -79,19 +79,13 @@ public struct LinearLayer: Sendable {
         let store = ternary!
         store.packed[slot].multiply(q, batch: rows, into: sums, kernels: kernels)
         let sw = store.scales[slot]
-        // the reference's order: sum / (s_x·s_w), then + b (a division, as it does, so the logits match it)
-        let b = bias.map { p + $0 }
         for r in 0..<rows {
             let denominator = scales[perRow ? r : 0] * sw, row = y + r * outFeatures, acc = sums + r * outFeatures
-            let d8 = SIMD8<Float>(repeating: denominator)
-            var o = 0
-            while o + 8 <= outFeatures {
-                var v = SIMD8<Float>(UnsafeRawPointer(acc + o).loadUnaligned(as: SIMD8<Int32>.self)) / d8
-                if let b { v += UnsafeRawPointer(b + o).loadUnaligned(as: SIMD8<Float>.self) }
-                UnsafeMutableRawPointer(row + o).storeBytes(of: v, as: SIMD8<Float>.self)
-                o += 8
+            if let bias {
+                for o in 0..<outFeatures { row[o] = Float(acc[o]) / denominator + p[bias + o] }
+            } else {
+                for o in 0..<outFeatures { row[o] = Float(acc[o]) / denominator }
             }
-            while o < outFeatures { row[o] = Float(acc[o]) / denominator + (b?[o] ?? 0); o += 1 }
         }
     }
 
