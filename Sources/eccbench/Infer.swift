@@ -21,6 +21,9 @@ struct Infer: ParsableCommand {
     @OptionGroup var size: ModelSizeOptions
     @OptionGroup var aecct: AECCTRunOptions
 
+    /// Most words `--activation-scale tensor` takes (they run in one pass: ~0.5 MB of activations a word at N2 d32).
+    static let maxTensorScaleBatch = 4096
+
     func validate() throws { try checkOutputs([out]) }
 
     func run() throws {
@@ -42,6 +45,12 @@ struct Infer: ParsableCommand {
         }
         if let bad = syndrome.values.firstIndex(where: { !$0.isFinite }) {
             throw CommandError("\(inputs): 'syndrome' value \(bad) (row \(bad / code.m), column \(bad % code.m)) is \(syndrome.values[bad])")
+        }
+        // the reference's batch-wide scales need every word in one pass: bound the batch before allocating it
+        if aecct.activationScale == .tensor, case .aecct(let precision, _) = model.architecture, precision != .fp,
+           B > Self.maxTensorScaleBatch {
+            throw CommandError("\(inputs): \(B) words with --activation-scale tensor would run in one pass; at most "
+                               + "\(Self.maxTensorScaleBatch) (use token scales, or split the inputs)")
         }
         GEMM.useSingleThreadedBLAS()
         let logits = model.logits(magnitude: magnitude.values, syndrome: syndrome.values, batch: B)

@@ -40,6 +40,14 @@ final class AECCTCommandTests: XCTestCase {
                            "--inputs", fixture("io.safetensors"), "--out", temp("x.safetensors"), "--mode", "frozen"])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("not frozen"), bad.stderr)
+        // tensor scales run every word in one pass: a batch beyond the bound is refused before anything is allocated
+        let big = temp("aecct-big.safetensors"), B = 4097
+        try SafeTensors.write(["magnitude": Tensor(shape: [B, 63], values: [Float](repeating: 1, count: B * 63)),
+                               "syndrome": Tensor(shape: [B, 18], values: [Float](repeating: 1, count: B * 18))], to: big)
+        let huge = try run(["infer", "--code", TestResources.path("BCH_N63_K45.txt"), "--weights", fixture("weights_int.safetensors"),
+                            "--inputs", big, "--out", temp("x.safetensors"), "--activation-scale", "tensor"])
+        XCTAssertNotEqual(huge.status, 0)
+        XCTAssertTrue(huge.stderr.contains("4097 words with --activation-scale tensor"), huge.stderr)
     }
 
     func testThreeStepRecipeEndToEnd() throws {
