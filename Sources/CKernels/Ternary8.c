@@ -1,8 +1,10 @@
 // Ternary × int8 products on AVX2, additions and subtractions only: the twin of `TernaryMatrix.multiplyPortable`.
 //
-// Each input row is widened once to int32 (8 columns per register); each byte of a row's plus / minus bit plane
-// selects lanes through a 256-entry table of lane masks; acc += x & plus_mask, acc −= x & minus_mask. The sums are
-// exact int32, so every path gives the same integers.
+// The input rows are widened once to int16 (16 columns a register, zero-padded to a multiple of 16). For each output
+// row and block of up to 128 columns, the row's two bit planes are expanded once into int16 sign vectors w ∈ {−1, 0, 1}
+// (broadcast, bit select, compare), and every input row then costs one `vpsignw` (x·w as a conditional negate: no
+// multiply) and one `vpaddw` per 16 columns, and one widening horizontal sum per block. A block puts at most 8
+// products of |x| ≤ 127 in an int16 lane, so nothing overflows; the sums are exact int32, equal on every path.
 #include "CKernels.h"
 
 #if defined(__x86_64__)
@@ -10,48 +12,58 @@
 #include <string.h>
 #include "VectorMath.h"
 
-static int32_t nk_lane_masks[256][8];
-static int nk_lane_masks_ready = 0;
-
-static void nk_fill_lane_masks(void) {
-    for (int byte = 0; byte < 256; byte++)
-        for (int lane = 0; lane < 8; lane++) nk_lane_masks[byte][lane] = (byte >> lane) & 1 ? -1 : 0;
-    __atomic_store_n(&nk_lane_masks_ready, 1, __ATOMIC_RELEASE);
+NK_INLINE int32_t nk_hsum_epi16_to_32(__m256i s) {
+    __m256i v = _mm256_add_epi32(_mm256_cvtepi16_epi32(_mm256_castsi256_si128(s)),
+                                 _mm256_cvtepi16_epi32(_mm256_extracti128_si256(s, 1)));
+    __m128i t = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4E));
+    t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xB1));
+    return _mm_cvtsi128_si32(t);
 }
 
-NK_INLINE int32_t nk_hsum_epi32(__m256i v) {
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
-    return _mm_cvtsi128_si32(s);
+/// The sign vector of 16 columns from 16 plus bits and 16 minus bits: +1, −1 or 0 per int16 lane.
+NK_INLINE __m256i nk_signs16(uint32_t p, uint32_t m, __m256i select) {
+    __m256i pm = _mm256_cmpeq_epi16(_mm256_and_si256(_mm256_set1_epi16((short)p), select), select);
+    __m256i mm = _mm256_cmpeq_epi16(_mm256_and_si256(_mm256_set1_epi16((short)m), select), select);
+    return _mm256_or_si256(_mm256_sub_epi16(_mm256_setzero_si256(), pm), mm);
 }
 
 NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint8_t *plus, const uint8_t *minus, int32_t *acc,
                                long B, long C, long R, long row_bytes) {
-    if (!__atomic_load_n(&nk_lane_masks_ready, __ATOMIC_ACQUIRE)) nk_fill_lane_masks();
-    long chunks = (C + 7) / 8;
-    int32_t *wide = aligned_alloc(32, (size_t)(chunks * 8 * 4 + 32));
-    for (long k = C; k < chunks * 8; k++) wide[k] = 0;
+    long Cp = (C + 15) & ~15L;
+    int16_t *x16 = aligned_alloc(32, (size_t)(B * Cp * 2 + 32));
     for (long b = 0; b < B; b++) {
         const int8_t *xb = x + b * C;
+        int16_t *yb = x16 + b * Cp;
         long c = 0;
-        for (; c + 8 <= C; c += 8)
-            _mm256_store_si256((__m256i *)(wide + c), _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(xb + c))));
-        for (; c < C; c++) wide[c] = xb[c];
-        for (long r = 0; r < R; r++) {
-            const uint8_t *p = plus + r * row_bytes, *m = minus + r * row_bytes;
-            __m256i s = _mm256_setzero_si256();
-            for (long k = 0; k < chunks; k++) {
-                __m256i v = _mm256_load_si256((const __m256i *)(wide + 8 * k));
-                __m256i pm = _mm256_loadu_si256((const __m256i *)nk_lane_masks[p[k]]);
-                __m256i mm = _mm256_loadu_si256((const __m256i *)nk_lane_masks[m[k]]);
-                s = _mm256_add_epi32(s, _mm256_and_si256(v, pm));
-                s = _mm256_sub_epi32(s, _mm256_and_si256(v, mm));
+        for (; c + 16 <= C; c += 16)
+            _mm256_store_si256((__m256i *)(yb + c), _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(xb + c))));
+        for (; c < Cp; c++) yb[c] = c < C ? xb[c] : 0;
+    }
+    const __m256i select = _mm256_setr_epi16(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384,
+                                             (short)0x8000);
+    for (long r = 0; r < R; r++) {
+        const uint8_t *p = plus + r * row_bytes, *m = minus + r * row_bytes;
+        for (long c0 = 0; c0 < Cp; c0 += 128) {
+            long nb = (Cp - c0) / 16 < 8 ? (Cp - c0) / 16 : 8;
+            __m256i w[8];
+            for (long k = 0; k < nb; k++) {
+                long byte = (c0 + 16 * k) / 8;
+                uint32_t pb = p[byte] | (byte + 1 < row_bytes ? (uint32_t)p[byte + 1] << 8 : 0);
+                uint32_t mb = m[byte] | (byte + 1 < row_bytes ? (uint32_t)m[byte + 1] << 8 : 0);
+                w[k] = nk_signs16(pb, mb, select);
             }
-            acc[b * R + r] = nk_hsum_epi32(s);
+            for (long b = 0; b < B; b++) {
+                const int16_t *xr = x16 + b * Cp + c0;
+                __m256i s = _mm256_sign_epi16(_mm256_load_si256((const __m256i *)xr), w[0]);
+                for (long k = 1; k < nb; k++)
+                    s = _mm256_add_epi16(s, _mm256_sign_epi16(_mm256_load_si256((const __m256i *)(xr + 16 * k)), w[k]));
+                int32_t total = nk_hsum_epi16_to_32(s);
+                acc[b * R + r] = c0 == 0 ? total : acc[b * R + r] + total;
+            }
         }
     }
-    free(wide);
+    free(x16);
 }
 
 #else

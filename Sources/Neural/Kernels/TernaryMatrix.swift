@@ -10,8 +10,8 @@ import Base
 ///   acc[b, r] = Σ_{c: W_t[r,c] = +1} x[b, c] − Σ_{c: W_t[r,c] = −1} x[b, c]        exact in Int32
 ///
 /// Paths (`KernelPath`): `reference` (the Int8 matrix, plain loops), `portable` (the bit planes, one set bit at a
-/// time), `avx2` (the C kernel `nk_ternary_matmul_avx2`: 8 columns per step, bit masks expanded to lanes, masked
-/// adds and subtracts). All give the same integers.
+/// time), `avx2` (the C kernel `nk_ternary_matmul`: each output row's planes expanded once into int16 sign vectors and
+/// reused over every input row, `vpsignw` + `vpaddw` per 16 columns). All give the same integers.
 public struct TernaryMatrix: Sendable {
     public let rows: Int
     public let columns: Int
