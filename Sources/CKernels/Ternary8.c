@@ -70,3 +70,59 @@ NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint8_t *plus, const uint8
 void nk_ternary_matmul(const int8_t *x, const uint8_t *plus, const uint8_t *minus, int32_t *acc,
                        long B, long C, long R, long row_bytes) { (void)x; (void)plus; (void)minus; (void)acc; (void)B; (void)C; (void)R; (void)row_bytes; }
 #endif
+
+#if defined(__x86_64__)
+/// `ActivationQuantizer.forwardInteger`: per group of `size` values, s = 127 / (max|x| + 1e-6) and
+/// q = clamp(round_half_even(x·s), −128, 127) as int8; the same float operations as the Swift loops (same bits).
+NK_AVX2 void nk_quantize_int8(const float *x, int8_t *q, float *scales, long groups, long size) {
+    const __m256 sign = _mm256_set1_ps(-0.0f), low = _mm256_set1_ps(-128.0f), high = _mm256_set1_ps(127.0f);
+    for (long g = 0; g < groups; g++) {
+        const float *xg = x + g * size;
+        int8_t *qg = q + g * size;
+        __m256 mx = _mm256_setzero_ps();
+        long i = 0;
+        for (; i + 8 <= size; i += 8) mx = _mm256_max_ps(mx, _mm256_andnot_ps(sign, _mm256_loadu_ps(xg + i)));
+        __m128 h = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
+        h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+        h = _mm_max_ss(h, _mm_shuffle_ps(h, h, 1));
+        float m = _mm_cvtss_f32(h);
+        for (; i < size; i++) { float a = xg[i] < 0 ? -xg[i] : xg[i]; if (a > m) m = a; }
+        float s = 127.0f / (m + 1e-6f);
+        scales[g] = s;
+        __m256 s8 = _mm256_set1_ps(s);
+        i = 0;
+        for (; i + 8 <= size; i += 8) {
+            __m256 v = _mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(xg + i), s8), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            __m256i n = _mm256_cvtps_epi32(_mm256_min_ps(high, _mm256_max_ps(low, v)));
+            __m128i n16 = _mm_packs_epi32(_mm256_castsi256_si128(n), _mm256_extracti128_si256(n, 1));
+            _mm_storel_epi64((__m128i *)(qg + i), _mm_packs_epi16(n16, n16));
+        }
+        for (; i < size; i++) {
+            float v = __builtin_roundevenf(xg[i] * s);
+            qg[i] = (int8_t)(v < -128.0f ? -128.0f : (v > 127.0f ? 127.0f : v));
+        }
+    }
+}
+
+/// `LinearLayer.forwardInteger`'s rescale: y[r, o] = sums[r, o] / (scale_r·s_w) + b[o] (a division, as the reference).
+NK_AVX2 void nk_ternary_rescale(const int32_t *sums, const float *scales, int per_row, float sw, const float *bias,
+                                float *y, long rows, long outputs) {
+    for (long r = 0; r < rows; r++) {
+        float den = scales[per_row ? r : 0] * sw;
+        __m256 d8 = _mm256_set1_ps(den);
+        const int32_t *a = sums + r * outputs;
+        float *yr = y + r * outputs;
+        long o = 0;
+        for (; o + 8 <= outputs; o += 8) {
+            __m256 v = _mm256_div_ps(_mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(a + o))), d8);
+            if (bias) v = _mm256_add_ps(v, _mm256_loadu_ps(bias + o));
+            _mm256_storeu_ps(yr + o, v);
+        }
+        for (; o < outputs; o++) yr[o] = (float)a[o] / den + (bias ? bias[o] : 0.0f);
+    }
+}
+#else
+void nk_quantize_int8(const float *x, int8_t *q, float *scales, long groups, long size) { (void)x; (void)q; (void)scales; (void)groups; (void)size; }
+void nk_ternary_rescale(const int32_t *sums, const float *scales, int per_row, float sw, const float *bias, float *y,
+                        long rows, long outputs) { (void)sums; (void)scales; (void)per_row; (void)sw; (void)bias; (void)y; (void)rows; (void)outputs; }
+#endif

@@ -33,3 +33,38 @@ final class TernaryMatrixTests: XCTestCase {
         }
     }
 }
+
+/// A frozen ternary linear layer end to end (INT8 quantisation, integer sums, rescale) gives the same bits on every
+/// kernel path, for both activation scopes and widths that are not multiples of 8.
+final class FrozenLinearPathTests: XCTestCase {
+    func testQuantiseSumAndRescaleAreEqualOnEveryPath() {
+        for (inF, outF, rows) in [(32, 32, 81), (13, 20, 7), (128, 37, 9)] {
+            for scope in ActivationQuantization.Scope.allCases {
+                var rng = SplitMixRNG(seed: UInt64(inF * outF))
+                let params = ParameterSet(), store = TernaryWeights(mode: .frozen)
+                let layer = LinearLayer(params, name: "w", inFeatures: inF, outFeatures: outF, kind: .ternaryFrozen, ternary: store,
+                                        using: &rng)
+                for i in 0..<(inF * outF) { params.values[layer.weight + i] = Float(Int(rng.next() % 3) - 1) }
+                params.values[store.slots[0].scale!] = 3.7
+                params.values.withUnsafeBufferPointer { store.prepare(parameters: $0.baseAddress!) }
+                let x = (0..<(rows * inF)).map { _ in Float.random(in: -4...4, using: &rng) }
+                let quantizer = ActivationQuantizer(scope: scope, width: inF)
+                func run(_ path: KernelPath) -> [Float] {
+                    let arena = Arena()
+                    let ws = ActivationQuantizer.Workspace(rows: rows, width: inF, outputs: outF, arena: arena)
+                    var y = [Float](repeating: .nan, count: rows * outF)
+                    params.values.withUnsafeBufferPointer { p in
+                        y.withUnsafeMutableBufferPointer { yb in
+                            quantizer.project(x, rows: rows, workspace: ws, layers: [(layer, yb.baseAddress!)], parameters: p.baseAddress!,
+                                              kernels: path)
+                        }
+                    }
+                    return y
+                }
+                let want = run(.reference)
+                XCTAssertTrue(want.allSatisfy(\.isFinite))
+                for path in KernelPath.runnableCases { XCTAssertEqual(run(path), want, "\(inF)→\(outF), \(scope), \(path)") }
+            }
+        }
+    }
+}

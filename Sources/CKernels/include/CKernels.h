@@ -69,6 +69,13 @@ void nk_gaussian_fill(uint32_t *state, float *out, long n);
 void nk_ternary_matmul(const int8_t *x, const uint8_t *plus, const uint8_t *minus, int32_t *acc,
                        long B, long C, long R, long row_bytes);
 
+/// `ActivationQuantizer.forwardInteger`: per group of `size` floats, scales[g] = 127 / (max|x| + 1e-6) and
+/// q = clamp(round half to even(x·scale), −128, 127).
+void nk_quantize_int8(const float *x, int8_t *q, float *scales, long groups, long size);
+/// `LinearLayer.forwardInteger`'s rescale: y[r, o] = sums[r, o] / (scales[per_row ? r : 0]·sw) + bias[o] (bias may be NULL).
+void nk_ternary_rescale(const int32_t *sums, const float *scales, int per_row, float sw, const float *bias, float *y,
+                        long rows, long outputs);
+
 #ifdef __cplusplus
 }
 #endif

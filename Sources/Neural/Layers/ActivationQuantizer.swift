@@ -1,4 +1,5 @@
 import Base
+import CKernels
 
 /// The INT8 quantisation step at the input of the AECCT's quantised linear layers (DESIGN.md §6), with its
 /// straight-through backward. Groups: the whole slice (`tensor`, the reference's batch-wide abs-max) or each row
@@ -70,9 +71,15 @@ public struct ActivationQuantizer: Sendable {
         }
     }
 
-    /// Q as Int8 into `ws.integers` with the scales (frozen inference).
-    public func forwardInteger(_ x: UnsafePointer<Float>, rows R: Int, workspace ws: Workspace) {
-        let G = measure(x, rows: R, workspace: ws), size = groups(rows: R).size
+    /// Q as Int8 into `ws.integers` with the scales (frozen inference). The AVX2 path (`nk_quantize_int8`) does the
+    /// same float operations as these loops, so both give the same bytes and scales.
+    public func forwardInteger(_ x: UnsafePointer<Float>, rows R: Int, workspace ws: Workspace, kernels: KernelPath = .best) {
+        let (G, size) = groups(rows: R)
+        if kernels.runnable == .avx2 {
+            nk_quantize_int8(x, ws.integers, ws.scales, G, size)
+            return
+        }
+        measure(x, rows: R, workspace: ws)
         for gr in 0..<G {
             let s = ws.scales[gr]
             for i in (gr * size)..<((gr + 1) * size) {
@@ -122,12 +129,13 @@ extension ActivationQuantizer {
     /// y_j = layer_j(x) for linears that read the same x [rows, width], quantised once: x̃ through the float kernel
     /// (QAT) or Q through the integer kernel (frozen), as the layers' kind says.
     public func project(_ x: UnsafePointer<Float>, rows R: Int, workspace ws: Workspace,
-                        layers: [(LinearLayer, UnsafeMutablePointer<Float>)], parameters p: UnsafePointer<Float>) {
+                        layers: [(LinearLayer, UnsafeMutablePointer<Float>)], parameters p: UnsafePointer<Float>,
+                        kernels: KernelPath = .best) {
         if layers[0].0.kind == .ternaryFrozen {
-            forwardInteger(x, rows: R, workspace: ws)
+            forwardInteger(x, rows: R, workspace: ws, kernels: kernels)
             for (layer, y) in layers {
                 layer.forwardInteger(q: ws.integers, scales: ws.scales, perRow: scope == .token, y: y, sums: ws.sums, rows: R,
-                                     parameters: p)
+                                     parameters: p, kernels: kernels)
             }
         } else {
             forward(x, rows: R, workspace: ws)

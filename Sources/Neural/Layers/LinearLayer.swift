@@ -1,4 +1,5 @@
 import Base
+import CKernels
 
 /// How a linear layer stores and applies its weight. `dense`: an fp32 matrix on OpenBLAS. `ternaryQAT`: the AECCT's
 /// AAP quantisation-aware weight W_eff = clamp(round(W·s_w), −1, 1)/s_w with a learnable `<name>.delta` (from a
@@ -79,6 +80,10 @@ public struct LinearLayer: Sendable {
         let store = ternary!
         store.packed[slot].multiply(q, batch: rows, into: sums, kernels: kernels)
         let sw = store.scales[slot]
+        if kernels.runnable == .avx2 {
+            nk_ternary_rescale(sums, scales, perRow ? 1 : 0, sw, bias.map { p + $0 }, y, rows, outFeatures)
+            return
+        }
         for r in 0..<rows {
             let denominator = scales[perRow ? r : 0] * sw, row = y + r * outFeatures, acc = sums + r * outFeatures
             if let bias {
