@@ -38,7 +38,7 @@ struct Quantize: ParsableCommand {
             let w = frozen[name + ".weight"]!
             let (rows, columns) = (w.shape[0], w.shape[1])
             fp32 += 4 * rows * columns
-            packed += 2 * rows * ((columns + 7) / 8) + 4
+            packed += TernaryMatrix.packedBytes(rows: rows, columns: columns) + 4
             zeros += w.values.filter { $0 == 0 }.count
             entries += w.values.count
         }

@@ -101,17 +101,24 @@ final class BlockTests: XCTestCase {
         return out
     }
 
+    /// [pairs, 8] flags like HPSA's: heads 0–3 the off-diagonal pairs, heads 4–7 the diagonal, and no key at all for
+    /// `emptyQuery` in `emptyHead`.
+    func ringMask(_ pat: AttentionPattern, heads H: Int, emptyQuery: Int, emptyHead: Int) -> [Float] {
+        var mask = zeros(pat.pairCount * H)
+        for i in 0..<pat.length {
+            for t in pat.rowStart[i]..<pat.rowStart[i + 1] {
+                for h in 0..<H { mask[t * H + h] = (pat.keys[t] == i) == (h >= 4) ? 1 : 0 }
+                if i == emptyQuery { mask[t * H + emptyHead] = 0 }
+            }
+        }
+        return mask
+    }
+
     func testPerHeadMaskMatchesReferenceAndGradients() {
         let B = 2, L = 6, H = 8, d = 16, pat = pattern(L), P = pat.pairCount
         // heads 0–3 the off-diagonal pairs, heads 4–7 the diagonal (a ring split like HPSA), and query 1 gets no
         // key at all in head 2
-        var mask = zeros(P * H)
-        for i in 0..<L {
-            for t in pat.rowStart[i]..<pat.rowStart[i + 1] {
-                for h in 0..<H { mask[t * H + h] = (pat.keys[t] == i) == (h >= 4) ? 1 : 0 }
-                if i == 1 { mask[t * H + 2] = 0 }
-            }
-        }
+        let mask = ringMask(pat, heads: H, emptyQuery: 1, emptyHead: 2)
         let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
         func forward(_ xs: [[Float]]) -> ([Float], [Float]) {
             var probs = zeros(B * H * P)
@@ -146,13 +153,7 @@ final class BlockTests: XCTestCase {
     func testPerHeadMaskOnEveryForwardPath() {
         for d in [16, 32] {
             let B = 3, L = 7, H = 8, pat = pattern(L), P = pat.pairCount
-            var mask = zeros(P * H)
-            for i in 0..<L {
-                for t in pat.rowStart[i]..<pat.rowStart[i + 1] {
-                    for h in 0..<H { mask[t * H + h] = (pat.keys[t] == i) == (h >= 4) ? 1 : 0 }
-                    if i == 2 { mask[t * H + 1] = 0 }
-                }
-            }
+            let mask = ringMask(pat, heads: H, emptyQuery: 2, emptyHead: 1)
             let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
             func run(_ kernels: KernelPath) -> ([Float], [Float]) {
                 var probs = zeros(B * H * P)

@@ -3,13 +3,12 @@ import Base
 /// A frozen ternary matrix W_t ∈ {−1, 0, 1} [rows, columns] packed as two bit planes per row (2 bits per weight):
 /// bit c % 8 of `plus[r·rowBytes + c/8]` is set where W_t[r, c] = +1, of `minus` where it is −1 (rows padded to a
 /// multiple of 8 columns).
-/// `values` keeps the plain Int8 matrix for the reference kernel.
 ///
 /// The product with int8 activations (AECCT inference, DESIGN.md §6) uses additions and subtractions only:
 ///
 ///   acc[b, r] = Σ_{c: W_t[r,c] = +1} x[b, c] − Σ_{c: W_t[r,c] = −1} x[b, c]        exact in Int32
 ///
-/// Paths (`KernelPath`): `reference` (the Int8 matrix, plain loops), `portable` (the bit planes, one set bit at a
+/// Paths (`KernelPath`): `reference` (plain loops over every column, the weight read from its two bits), `portable` (the bit planes, one set bit at a
 /// time), `avx2` (the C kernel `nk_ternary_matmul`: each output row's planes expanded once into int16 sign vectors and
 /// reused over every input row, `vpsignw` + `vpaddw` per 16 columns). All give the same integers.
 public struct TernaryMatrix: Sendable {
@@ -18,7 +17,6 @@ public struct TernaryMatrix: Sendable {
     public let rowBytes: Int
     public let plus: [UInt8]
     public let minus: [UInt8]
-    public let values: [Int8]
 
     public init(ternary w: UnsafeBufferPointer<Float>, rows: Int, columns: Int) {
         precondition(w.count == rows * columns, "TernaryMatrix: \(w.count) values for \(rows) × \(columns)")
@@ -26,23 +24,21 @@ public struct TernaryMatrix: Sendable {
         self.columns = columns
         rowBytes = (columns + 7) / 8
         var plus = [UInt8](repeating: 0, count: rows * rowBytes), minus = plus
-        var values = [Int8](repeating: 0, count: rows * columns)
         for r in 0..<rows {
             for c in 0..<columns {
                 let v = w[r * columns + c]
                 precondition(v == 1 || v == 0 || v == -1, "TernaryMatrix: entry (\(r), \(c)) is \(v)")
-                values[r * columns + c] = Int8(v)
                 if v > 0 { plus[r * rowBytes + c / 8] |= 1 << UInt8(c % 8) }
                 if v < 0 { minus[r * rowBytes + c / 8] |= 1 << UInt8(c % 8) }
             }
         }
         self.plus = plus
         self.minus = minus
-        self.values = values
     }
 
-    /// Bytes of the bit planes.
-    public var packedBytes: Int { 2 * rows * rowBytes }
+    /// Bytes of the bit planes of a [rows, columns] matrix.
+    public static func packedBytes(rows: Int, columns: Int) -> Int { 2 * rows * ((columns + 7) / 8) }
+    public var packedBytes: Int { Self.packedBytes(rows: rows, columns: columns) }
 
     // x: [B, columns] Int8 → acc: [B, rows] Int32
     public func multiply(_ x: UnsafePointer<Int8>, batch B: Int, into acc: UnsafeMutablePointer<Int32>,
@@ -59,8 +55,8 @@ public struct TernaryMatrix: Sendable {
             for r in 0..<rows {
                 var s: Int32 = 0
                 for c in 0..<columns {
-                    let w = values[r * columns + c], v = Int32(x[b * columns + c])
-                    if w > 0 { s += v } else if w < 0 { s -= v }
+                    let bit = UInt8(1) << UInt8(c % 8), byte = r * rowBytes + c / 8, v = Int32(x[b * columns + c])
+                    if plus[byte] & bit != 0 { s += v } else if minus[byte] & bit != 0 { s -= v }
                 }
                 acc[b * rows + r] = s
             }

@@ -22,16 +22,24 @@ public enum TernaryQuantization {
         return (value, a, b, w)
     }
 
+    /// s_w = 1 / (γ·δ + 1e-6), in the reference's order of operations.
+    @inline(__always) public static func scale(gamma: Float, delta: Float) -> Float { 1 / (gamma * delta + epsilon) }
+
+    /// round(w·s_w) (half to even) before the clamp: the straight-through rules ask where it lies.
+    @inline(__always) public static func rounded(_ w: Float, scale s: Float) -> Float { (w * s).rounded(.toNearestOrEven) }
+
+    /// W_t = clamp(round(w·s_w), −1, 1).
+    @inline(__always) public static func ternary(_ w: Float, scale s: Float) -> Float { min(1, max(-1, rounded(w, scale: s))) }
+
     /// s_w of a weight matrix (any shape, flattened) with its δ.
     public static func scale(weights: [Float], delta: Float, percentile q: Float = 0.45) -> Float {
-        let gamma = quantile(weights.map(abs), q: q).value
-        return 1 / (gamma * delta + epsilon)
+        scale(gamma: quantile(weights.map(abs), q: q).value, delta: delta)
     }
 
     /// The frozen ternary matrix W_t ∈ {−1, 0, 1} and s_w.
     public static func freeze(weights: [Float], delta: Float, percentile q: Float = 0.45) -> (ternary: [Float], scale: Float) {
         let s = scale(weights: weights, delta: delta, percentile: q)
-        return (weights.map { min(1, max(-1, ($0 * s).rounded(.toNearestOrEven))) }, s)
+        return (weights.map { ternary($0, scale: s) }, s)
     }
 }
 

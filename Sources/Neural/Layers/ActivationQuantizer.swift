@@ -97,15 +97,12 @@ public struct ActivationQuantizer: Sendable {
             let s = ws.scales[gr], base = gr * size
             var dS: Double = 0
             for i in base..<(base + size) {
-                let pass = clampGradient.passes((ws.dequantized[i] * s).rounded(), low: -128, high: 127)
-                dS += Double(g[i]) * Double((pass ? x[i] : 0) - ws.dequantized[i])
+                // g[i] is read before dx[i] is written, so dx may be g
+                let pass = clampGradient.passes((ws.dequantized[i] * s).rounded(), low: -128, high: 127), gi = g[i]
+                dS += Double(gi) * Double((pass ? x[i] : 0) - ws.dequantized[i])
+                if accumulate { dx[i] += pass ? gi : 0 } else { dx[i] = pass ? gi : 0 }
             }
             let dMax = Float(dS) / s * (-s * s / 127)
-            for i in base..<(base + size) {
-                let pass = clampGradient.passes((ws.dequantized[i] * s).rounded(), low: -128, high: 127)
-                let v = pass ? g[i] : 0
-                if accumulate { dx[i] += v } else { dx[i] = v }
-            }
             let at = ws.argmax[gr], xm = x[at]
             dx[at] += dMax * (xm > 0 ? 1 : (xm < 0 ? -1 : 0))
         }

@@ -95,8 +95,8 @@ public final class TernaryWeights: @unchecked Sendable {
                 let (gamma, lower, upper, t) = TernaryQuantization.selectQuantile(w, count: s.count, q: percentile,
                                                                                     scratch: pairs!)
                 let delta = p[s.delta!]
-                let sw = 1 / (gamma * delta + TernaryQuantization.epsilon)
-                for i in 0..<s.count { e[i] = min(1, max(-1, (w[i] * sw).rounded(.toNearestOrEven))) / sw }
+                let sw = TernaryQuantization.scale(gamma: gamma, delta: delta)
+                for i in 0..<s.count { e[i] = TernaryQuantization.ternary(w[i], scale: sw) / sw }
                 scales.append(sw)
                 state.append((gamma, delta, lower, upper, t))
             }
@@ -112,7 +112,7 @@ public final class TernaryWeights: @unchecked Sendable {
             let w = p + s.weight, gw = g + s.weight, e = effective! + s.offset, sw = scales[k], st = state[k]
             var dS: Double = 0
             for i in 0..<s.count {
-                let pass = clampGradient.passes((w[i] * sw).rounded(.toNearestOrEven), low: -1, high: 1)
+                let pass = clampGradient.passes(TernaryQuantization.rounded(w[i], scale: sw), low: -1, high: 1)
                 dS += Double(gw[i]) * Double((pass ? w[i] : 0) - e[i])
                 gw[i] = pass ? gw[i] : 0
             }
@@ -127,6 +127,6 @@ public final class TernaryWeights: @unchecked Sendable {
 
     /// Bytes of the quantised matrices as fp32 and packed (two bit planes, rows padded to 8 columns, and s_w).
     public var bytes: (fp32: Int, packed: Int) {
-        (slots.reduce(0) { $0 + 4 * $1.count }, slots.reduce(0) { $0 + 2 * $1.rows * (($1.columns + 7) / 8) + 4 })
+        (slots.reduce(0) { $0 + 4 * $1.count }, slots.reduce(0) { $0 + TernaryMatrix.packedBytes(rows: $1.rows, columns: $1.columns) + 4 })
     }
 }
