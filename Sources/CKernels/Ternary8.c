@@ -1,10 +1,11 @@
 // Ternary × int8 products on AVX2, additions and subtractions only: the twin of `TernaryMatrix.multiplyPortable`.
 //
-// The input rows are widened once to int16 (16 columns a register, zero-padded to a multiple of 16). For each output
-// row and block of up to 128 columns, the row's two bit planes are expanded once into int16 sign vectors w ∈ {−1, 0, 1}
-// (broadcast, bit select, compare), and every input row then costs one `vpsignw` (x·w as a conditional negate: no
-// multiply) and one `vpaddw` per 16 columns, and one widening horizontal sum per block. A block puts at most 8
-// products of |x| ≤ 127 in an int16 lane, so nothing overflows; the sums are exact int32, equal on every path.
+// Outer-product form. The bit planes are expanded once per call into a column-major int16 sign table
+// w[c, r] ∈ {−1, 0, 1} (R padded to 32; transient, C·R·2 bytes; the stored weights stay 2 bits each). A tile of 4 input
+// rows × 32 outputs keeps 8 int16 accumulators in registers; each column c costs 2 loads of w[c, r0..r0+32),
+// 4 broadcasts of x[b, c] and 8 `vpsignw` (x·w as a conditional negate: no multiply) + 8 `vpaddw`: no horizontal sums.
+// Columns run in chunks of 128, so an int16 lane holds at most 128 terms of |x·w| ≤ 128 (≤ 16384: no overflow); each
+// chunk is widened and added to the exact int32 sums, equal on every path.
 #include "CKernels.h"
 
 #if defined(__x86_64__)
@@ -12,57 +13,76 @@
 #include <string.h>
 #include "VectorMath.h"
 
-NK_INLINE int32_t nk_hsum_epi16_to_32(__m256i s) {
-    __m256i v = _mm256_add_epi32(_mm256_cvtepi16_epi32(_mm256_castsi256_si128(s)),
-                                 _mm256_cvtepi16_epi32(_mm256_extracti128_si256(s, 1)));
-    __m128i t = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4E));
-    t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xB1));
-    return _mm_cvtsi128_si32(t);
-}
-
-/// The sign vector of 16 columns from 16 plus bits and 16 minus bits: +1, −1 or 0 per int16 lane.
-NK_INLINE __m256i nk_signs16(uint32_t p, uint32_t m, __m256i select) {
-    __m256i pm = _mm256_cmpeq_epi16(_mm256_and_si256(_mm256_set1_epi16((short)p), select), select);
-    __m256i mm = _mm256_cmpeq_epi16(_mm256_and_si256(_mm256_set1_epi16((short)m), select), select);
-    return _mm256_or_si256(_mm256_sub_epi16(_mm256_setzero_si256(), pm), mm);
+/// Adds (or stores, when `first`) the 16 int16 lanes of `s` as int32 to acc[0..<n], n ≤ 16.
+NK_INLINE void nk_ternary_put16(int32_t *acc, __m256i s, long n, int first) {
+    __m256i lo = _mm256_cvtepi16_epi32(_mm256_castsi256_si128(s));
+    __m256i hi = _mm256_cvtepi16_epi32(_mm256_extracti128_si256(s, 1));
+    if (n >= 16) {
+        if (!first) {
+            lo = _mm256_add_epi32(lo, _mm256_loadu_si256((const __m256i *)acc));
+            hi = _mm256_add_epi32(hi, _mm256_loadu_si256((const __m256i *)(acc + 8)));
+        }
+        _mm256_storeu_si256((__m256i *)acc, lo);
+        _mm256_storeu_si256((__m256i *)(acc + 8), hi);
+        return;
+    }
+    int32_t t[16];
+    _mm256_storeu_si256((__m256i *)t, lo);
+    _mm256_storeu_si256((__m256i *)(t + 8), hi);
+    for (long i = 0; i < n; i++) acc[i] = first ? t[i] : acc[i] + t[i];
 }
 
 NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint8_t *plus, const uint8_t *minus, int32_t *acc,
                                long B, long C, long R, long row_bytes) {
-    long Cp = (C + 15) & ~15L;
-    int16_t *x16 = aligned_alloc(32, (size_t)(B * Cp * 2 + 32));
-    for (long b = 0; b < B; b++) {
-        const int8_t *xb = x + b * C;
-        int16_t *yb = x16 + b * Cp;
-        long c = 0;
-        for (; c + 16 <= C; c += 16)
-            _mm256_store_si256((__m256i *)(yb + c), _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(xb + c))));
-        for (; c < Cp; c++) yb[c] = c < C ? xb[c] : 0;
-    }
-    const __m256i select = _mm256_setr_epi16(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384,
-                                             (short)0x8000);
-    for (long r = 0; r < R; r++) {
-        const uint8_t *p = plus + r * row_bytes, *m = minus + r * row_bytes;
-        for (long c0 = 0; c0 < Cp; c0 += 128) {
-            long nb = (Cp - c0) / 16 < 8 ? (Cp - c0) / 16 : 8;
-            __m256i w[8];
-            for (long k = 0; k < nb; k++) {
-                long byte = (c0 + 16 * k) / 8;
-                uint32_t pb = p[byte] | (byte + 1 < row_bytes ? (uint32_t)p[byte + 1] << 8 : 0);
-                uint32_t mb = m[byte] | (byte + 1 < row_bytes ? (uint32_t)m[byte + 1] << 8 : 0);
-                w[k] = nk_signs16(pb, mb, select);
-            }
-            for (long b = 0; b < B; b++) {
-                const int16_t *xr = x16 + b * Cp + c0;
-                __m256i s = _mm256_sign_epi16(_mm256_load_si256((const __m256i *)xr), w[0]);
-                for (long k = 1; k < nb; k++)
-                    s = _mm256_add_epi16(s, _mm256_sign_epi16(_mm256_load_si256((const __m256i *)(xr + 16 * k)), w[k]));
-                int32_t total = nk_hsum_epi16_to_32(s);
-                acc[b * R + r] = c0 == 0 ? total : acc[b * R + r] + total;
+    if (B <= 0 || R <= 0) return;
+    if (C <= 0) { memset(acc, 0, (size_t)(B * R) * sizeof(int32_t)); return; }
+    long Rp = (R + 31) & ~31L, Bp = (B + 3) & ~3L;
+    int16_t *w = aligned_alloc(32, (size_t)(C * Rp) * 2);
+    int16_t *x16 = aligned_alloc(32, ((size_t)(Bp * C) * 2 + 31) & ~(size_t)31);
+    memset(w, 0, (size_t)(C * Rp) * 2);
+    for (long r = 0; r < R; r++)
+        for (long k = 0; k < row_bytes; k++) {
+            unsigned p = plus[r * row_bytes + k], m = minus[r * row_bytes + k];
+            while (p) { w[(k * 8 + __builtin_ctz(p)) * Rp + r] = 1; p &= p - 1; }
+            while (m) { w[(k * 8 + __builtin_ctz(m)) * Rp + r] = -1; m &= m - 1; }
+        }
+    for (long i = 0; i < B * C; i++) x16[i] = x[i];
+    for (long i = B * C; i < Bp * C; i++) x16[i] = 0;
+    for (long b0 = 0; b0 < Bp; b0 += 4) {
+        const int16_t *x0 = x16 + b0 * C, *x1 = x0 + C, *x2 = x1 + C, *x3 = x2 + C;
+        long live = B - b0 < 4 ? B - b0 : 4;
+        for (long r0 = 0; r0 < Rp; r0 += 32) {
+            for (long c0 = 0; c0 < C; c0 += 128) {
+                long c1 = c0 + 128 < C ? c0 + 128 : C;
+                __m256i a00 = _mm256_setzero_si256(), a01 = a00, a10 = a00, a11 = a00;
+                __m256i a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+                for (long c = c0; c < c1; c++) {
+                    __m256i w0 = _mm256_load_si256((const __m256i *)(w + c * Rp + r0));
+                    __m256i w1 = _mm256_load_si256((const __m256i *)(w + c * Rp + r0 + 16));
+                    __m256i v = _mm256_set1_epi16(x0[c]);
+                    a00 = _mm256_add_epi16(a00, _mm256_sign_epi16(v, w0));
+                    a01 = _mm256_add_epi16(a01, _mm256_sign_epi16(v, w1));
+                    v = _mm256_set1_epi16(x1[c]);
+                    a10 = _mm256_add_epi16(a10, _mm256_sign_epi16(v, w0));
+                    a11 = _mm256_add_epi16(a11, _mm256_sign_epi16(v, w1));
+                    v = _mm256_set1_epi16(x2[c]);
+                    a20 = _mm256_add_epi16(a20, _mm256_sign_epi16(v, w0));
+                    a21 = _mm256_add_epi16(a21, _mm256_sign_epi16(v, w1));
+                    v = _mm256_set1_epi16(x3[c]);
+                    a30 = _mm256_add_epi16(a30, _mm256_sign_epi16(v, w0));
+                    a31 = _mm256_add_epi16(a31, _mm256_sign_epi16(v, w1));
+                }
+                __m256i tile[4][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
+                long n0 = R - r0 < 16 ? R - r0 : 16, n1 = R - r0 - 16 < 16 ? R - r0 - 16 : 16;
+                for (long i = 0; i < live; i++) {
+                    int32_t *out = acc + (b0 + i) * R + r0;
+                    nk_ternary_put16(out, tile[i][0], n0, c0 == 0);
+                    if (n1 > 0) nk_ternary_put16(out + 16, tile[i][1], n1, c0 == 0);
+                }
             }
         }
     }
+    free(w);
     free(x16);
 }
 

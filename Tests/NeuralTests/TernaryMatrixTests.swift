@@ -8,7 +8,7 @@ import XCTest
 final class TernaryMatrixTests: XCTestCase {
     func testEveryPathGivesTheExactSums() {
         var rng = SeededRNG(seed: 5)
-        for (rows, columns, batch) in [(1, 1, 1), (3, 7, 2), (32, 32, 5), (128, 32, 3), (32, 128, 4), (5, 65, 3), (9, 200, 2), (3, 300, 5), (2, 4100, 2), (4, 17, 40)] {
+        for (rows, columns, batch) in [(1, 1, 1), (3, 7, 2), (32, 32, 5), (128, 32, 3), (32, 128, 4), (5, 65, 3), (9, 200, 2), (3, 300, 5), (2, 4100, 2), (4, 17, 40), (20, 33, 7), (40, 130, 6), (512, 128, 9)] {
             let w: [Float] = (0..<(rows * columns)).map { _ in Float(Int.random(in: -1...1, using: &rng)) }
             let m = w.withUnsafeBufferPointer { TernaryMatrix(ternary: $0, rows: rows, columns: columns) }
             // the quantiser never gives −128 (|x·s| < 127), but the kernels must be exact on the whole int8 range

@@ -8,9 +8,10 @@ import Base
 ///
 ///   acc[b, r] = Σ_{c: W_t[r,c] = +1} x[b, c] − Σ_{c: W_t[r,c] = −1} x[b, c]        exact in Int32
 ///
-/// Paths (`KernelPath`): `reference` (plain loops over every column, the weight read from its two bits), `portable` (the bit planes, one set bit at a
-/// time), `avx2` (the C kernel `nk_ternary_matmul`: each output row's planes expanded once into int16 sign vectors and
-/// reused over every input row, `vpsignw` + `vpaddw` per 16 columns). All give the same integers.
+/// Paths (`KernelPath`): `reference` (plain loops over every column, the weight read from its two bits), `portable`
+/// (the bit planes, one set bit at a time), `avx2` (the C kernel `nk_ternary_matmul`, outer-product form: the planes
+/// expanded per call into a transient column-major int16 sign table, tiles of 4 input rows × 32 outputs accumulated in
+/// registers by `vpsignw` + `vpaddw`, no horizontal sums). All give the same integers.
 public struct TernaryMatrix: Sendable {
     public let rows: Int
     public let columns: Int
