@@ -8,3 +8,13 @@ int cpu_has_avx2_fma(void) {
     return 0;
 #endif
 }
+
+int cpu_has_avx512bw(void) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    __builtin_cpu_init();
+    return cpu_has_avx2_fma() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512vl");
+#else
+    return 0;
+#endif
+}

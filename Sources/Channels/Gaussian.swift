@@ -49,7 +49,7 @@ public struct GaussianGenerator: Sendable {
         var i = 0
         let n = out.count
         guard let base = out.baseAddress else { return }
-        if kernels.runnable == .avx2 {
+        if kernels.runnable.usesAVX2 {
             fillAVX2(base, count: n)
             return
         }

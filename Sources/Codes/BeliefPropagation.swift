@@ -43,7 +43,7 @@ public struct BeliefPropagationDecoder: Decoder {
     }
 
     public func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
-        if rule == .sumProduct && kernels.runnable == .avx2 && count > 0 {
+        if rule == .sumProduct && kernels.runnable.usesAVX2 && count > 0 {
             decodeInLanes(llr: llr, count: count, into: bits)
             return
         }

@@ -60,7 +60,7 @@ final class EngineGoldenTests: XCTestCase {
         let path = TestResources.path("golden-engine.safetensors")
         let (golden, meta) = try SafeTensors.read(path: path)
         let cores = (meta["openblas_cores"] ?? "").split(separator: ",").map(String.init)
-        let exact = meta["kernels"] == KernelPath.best.rawValue && cores.contains(OpenBLASCore.activeCoreName)
+        let exact = meta["kernels"] == KernelPath.best.floatingPointTwin.rawValue && cores.contains(OpenBLASCore.activeCoreName)
         print("golden: kernels \(KernelPath.best.rawValue), OpenBLAS \(OpenBLASCore.activeCoreName): "
               + (exact ? "bit for bit" : "to rounding (written on \(meta["kernels"] ?? "?"), OpenBLAS \(cores))"))
         for (name, tensor) in tensors.sorted(by: { $0.key < $1.key }) {

@@ -68,6 +68,10 @@ void nk_gaussian_fill(uint32_t *state, float *out, long n);
 /// x: [B, C] int8; plus, minus: [R, row_bytes] bit planes (bit c % 8 of row r's byte c/8); acc: [B, R] int32.
 void nk_ternary_matmul(const int8_t *x, const uint8_t *plus, const uint8_t *minus, int32_t *acc,
                        long B, long C, long R, long row_bytes);
+/// The same product on AVX-512 F/BW/VL (the planes as lane masks of `vpaddw` / `vpsubw`); call only when
+/// `cpu_has_avx512bw()`.
+void nk_ternary_matmul_avx512(const int8_t *x, const uint8_t *plus, const uint8_t *minus, int32_t *acc,
+                              long B, long C, long R, long row_bytes);
 
 /// `ActivationQuantizer.forwardInteger`: per group of `size` floats, scales[g] = 127 / (max|x| + 1e-6) and
 /// q = clamp(round half to even(x·scale), −128, 127).

@@ -33,7 +33,7 @@ public enum MaskedAttention {
                                kernels: KernelPath = .best) {
         if H == 8 && kernels != .reference && scoreScale == nil {
             withScratch(scratch, count: scratchCount(batch: B, heads: H, width: d, pattern: pattern)) {
-                if kernels.runnable == .avx2 {
+                if kernels.runnable.usesAVX2 {
                     forwardEightHeadsAVX2(q: q, k: k, v: v, out: out, probabilities: probabilities, keep: keep, dropout: dropout,
                                           stream: stream, pattern: pattern, batch: B, width: d, batchOffset: batchOffset,
                                           storeProbabilities: storeProbabilities, headMask: headMask, scratch: $0)
@@ -115,7 +115,7 @@ public enum MaskedAttention {
                                 scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil,
                                 kernels: KernelPath = .best) {
         let generic = kernels == .reference || scoreScale != nil
-        if H == 8 && !generic && kernels.runnable == .avx2 {
+        if H == 8 && !generic && kernels.runnable.usesAVX2 {
             withScratch(scratch, count: scratchCount(batch: B, heads: H, width: d, pattern: pattern)) {
                 backwardEightHeadsAVX2(dOut: dOut, q: q, k: k, v: v, probabilities: probabilities, keep: keep, dropout: dropout,
                                        dq: dq, dk: dk, dv: dv, pattern: pattern, batch: B, width: d, accumulate: accumulate, scratch: $0)

@@ -11,7 +11,7 @@ public enum Elementwise {
     public static func geluForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
                                    kernels: KernelPath = .best) {
         switch kernels.runnable {
-        case .avx2: nk_gelu_forward(x, y, count); return
+        case .avx2, .avx512: nk_gelu_forward(x, y, count); return
         case .reference: geluForwardReference(x, y, count: count); return
         case .portable: break
         }
@@ -24,7 +24,7 @@ public enum Elementwise {
     /// dx += dy·GELU′(x); with `accumulate: false`, dx = dy·GELU′(x) (no zeroing pass needed before).
     public static func geluBackward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, count: Int,
                                     accumulate: Bool = true, kernels: KernelPath = .best) {
-        if kernels.runnable == .avx2 { nk_gelu_backward(x, dy, dx, count, accumulate ? 1 : 0); return }
+        if kernels.runnable.usesAVX2 { nk_gelu_backward(x, dy, dx, count, accumulate ? 1 : 0); return }
         if !accumulate { dx.initialize(repeating: 0, count: count) }
         if kernels == .reference { geluBackwardReference(x, dy, dx, count: count); return }
         vectorised(count) { i, tail in

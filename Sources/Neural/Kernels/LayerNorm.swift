@@ -13,7 +13,7 @@ public enum LayerNormKernel {
     public static func forward(x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
                                rstd: UnsafeMutablePointer<Float>, rows: Int, channels C: Int, kernels: KernelPath = .best) {
-        if C % 8 == 0 && kernels.runnable == .avx2 {
+        if C % 8 == 0 && kernels.runnable.usesAVX2 {
             nk_layernorm_forward(x, gamma, beta, y, mean, rstd, rows, C, eps)
         } else if C % 8 == 0 && kernels != .reference {
             forwardEightLanes(x: x, gamma: gamma, beta: beta, y: y, mean: mean, rstd: rstd, rows: rows, channels: C)
@@ -45,7 +45,7 @@ public enum LayerNormKernel {
                                 mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                                 dx: UnsafeMutablePointer<Float>, dGamma: UnsafeMutablePointer<Float>,
                                 dBeta: UnsafeMutablePointer<Float>, rows: Int, channels C: Int, kernels: KernelPath = .best) {
-        if C % 8 == 0 && kernels.runnable == .avx2 {
+        if C % 8 == 0 && kernels.runnable.usesAVX2 {
             nk_layernorm_backward(dy, x, gamma, mean, rstd, dx, dGamma, dBeta, rows, C)
         } else if C % 8 == 0 && kernels != .reference {
             backwardEightLanes(dy: dy, x: x, gamma: gamma, mean: mean, rstd: rstd, dx: dx, dGamma: dGamma, dBeta: dBeta, rows: rows, channels: C)

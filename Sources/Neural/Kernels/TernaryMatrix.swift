@@ -11,7 +11,9 @@ import Base
 /// Paths (`KernelPath`): `reference` (plain loops over every column, the weight read from its two bits), `portable`
 /// (the bit planes, one set bit at a time), `avx2` (the C kernel `nk_ternary_matmul`, outer-product form: the planes
 /// expanded per call into a transient column-major int16 sign table, tiles of 4 input rows × 32 outputs accumulated in
-/// registers by `vpsignw` + `vpaddw`, no horizontal sums). All give the same integers.
+/// registers by `vpsignw` + `vpaddw`, no horizontal sums), `avx512` (`nk_ternary_matmul_avx512`: the planes
+/// transposed per call and used as lane masks, 4 input rows × 64 outputs under masked `vpaddw` / `vpsubw`). All give the
+/// same integers.
 public struct TernaryMatrix: Sendable {
     public let rows: Int
     public let columns: Int
@@ -48,6 +50,7 @@ public struct TernaryMatrix: Sendable {
         case .reference: multiplyReference(x, batch: B, into: acc)
         case .portable: multiplyPortable(x, batch: B, into: acc)
         case .avx2: multiplyAVX2(x, batch: B, into: acc)
+        case .avx512: multiplyAVX512(x, batch: B, into: acc)
         }
     }
 

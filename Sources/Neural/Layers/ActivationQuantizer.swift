@@ -75,7 +75,7 @@ public struct ActivationQuantizer: Sendable {
     /// same float operations as these loops, so both give the same bytes and scales.
     public func forwardInteger(_ x: UnsafePointer<Float>, rows R: Int, workspace ws: Workspace, kernels: KernelPath = .best) {
         let (G, size) = groups(rows: R)
-        if kernels.runnable == .avx2 {
+        if kernels.runnable.usesAVX2 {
             nk_quantize_int8(x, ws.integers, ws.scales, G, size)
             return
         }

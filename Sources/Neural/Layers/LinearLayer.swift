@@ -80,7 +80,7 @@ public struct LinearLayer: Sendable {
         let store = ternary!
         store.packed[slot].multiply(q, batch: rows, into: sums, kernels: kernels)
         let sw = store.scales[slot]
-        if kernels.runnable == .avx2 {
+        if kernels.runnable.usesAVX2 {
             nk_ternary_rescale(sums, scales, perRow ? 1 : 0, sw, bias.map { p + $0 }, y, rows, outFeatures)
             return
         }

@@ -11,3 +11,15 @@ extension TernaryMatrix {
         }
     }
 }
+
+/// The AVX-512 ternary product (`nk_ternary_matmul_avx512`), with the contract of `multiplyPortable`; called only
+/// when `KernelPath.avx512Available`.
+extension TernaryMatrix {
+    func multiplyAVX512(_ x: UnsafePointer<Int8>, batch B: Int, into acc: UnsafeMutablePointer<Int32>) {
+        plus.withUnsafeBufferPointer { p in
+            minus.withUnsafeBufferPointer { m in
+                nk_ternary_matmul_avx512(x, p.baseAddress, m.baseAddress, acc, B, columns, rows, rowBytes)
+            }
+        }
+    }
+}
