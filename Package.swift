@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Channels", targets: ["Channels"]),
         .library(name: "Neural", targets: ["Neural"]),
         .library(name: "ECCT", targets: ["ECCT"]),
+        .library(name: "QECC", targets: ["QECC"]),
         .executable(name: "eccbench", targets: ["eccbench"]),
         .executable(name: "eccbench-benchmarks", targets: ["Benchmarks"]),
     ],
@@ -34,13 +35,14 @@ let package = Package(
         .target(name: "Neural", dependencies: ["Base", "CBLAS", "CKernels"], path: "Sources/Neural"),
         .target(name: "ECCT", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural"], path: "Sources/ECCT",
                 resources: [.copy("Models")]),
+        .target(name: "QECC", dependencies: ["Base", "GF2", "Codes", "Channels"], path: "Sources/QECC"),
         .executableTarget(
             name: "eccbench",
-            dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT",
+            dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT", "QECC",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/eccbench"),
         .executableTarget(
-            name: "Benchmarks", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT"],
+            name: "Benchmarks", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT", "QECC"],
             path: "Bench/Benchmarks"),
         .executableTarget(
             name: "ecct-trainer-trace", dependencies: ["Base", "Codes", "Neural", "ECCT"], path: "Bench/TrainerParity"),
@@ -54,6 +56,8 @@ let package = Package(
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "TestSupport"], path: "Tests/NeuralTests"),
         .testTarget(name: "ECCTTests", dependencies: ["ECCT", "Codes", "Channels", "GF2", "Neural", "TestSupport"],
                     path: "Tests/ECCTTests"),
+        .testTarget(name: "QECCTests", dependencies: ["QECC", "GF2", "Base", "Channels", "Neural", "TestSupport"],
+                    path: "Tests/QECCTests"),
         .testTarget(name: "CLITests", dependencies: ["eccbench", "Neural", "TestSupport"], path: "Tests/CLITests"),
     ]
 )

@@ -21,7 +21,7 @@ public struct MonteCarloConfig: Sendable {
 }
 
 /// Counts of one (decoder, operating point) simulation.
-public struct PointResult: Sendable, Codable, Equatable {
+public struct PointResult: BlockTally, Codable, Equatable {
     public var decoder: String
     public var channel: ChannelModel
     /// Eb/N0 (dB) for AWGN, p for BSC, ε for BEC.
@@ -60,7 +60,7 @@ public struct PointResult: Sendable, Codable, Equatable {
         return Interval(lower: -Foundation.log(b.upper), upper: b.lower > 0 ? -Foundation.log(b.lower) : .infinity)
     }
 
-    mutating func add(_ other: PointResult) {
+    public mutating func add(_ other: PointResult) {
         frames += other.frames
         frameErrors += other.frameErrors
         bitErrors += other.bitErrors
@@ -96,18 +96,15 @@ public struct MonteCarlo: Sendable {
         let blockLimit = config.maxFrames / blockSize + (config.maxFrames % blockSize == 0 ? 0 : 1)   // no overflow near Int.max
         let ch = Channel(model: channel, parameter: parameter, rate: code.rate, referenceNoise: config.referenceNoise)
         let pointRNG = SeededRNG(seed: config.seed).derived(UInt64(pointIndex))
-        let state = RunState(template: PointResult(decoder: decoder.name, channel: channel, parameter: parameter, n: code.n))
-        let workers = max(1, min(config.threads, blockLimit))
+        let template = PointResult(decoder: decoder.name, channel: channel, parameter: parameter, n: code.n)
         let config = self.config
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let b = state.nextBlock(limit: blockLimit) {
-                let frames = min(blockSize, config.maxFrames - b * blockSize)
-                var rng = pointRNG.derived(UInt64(b))
-                let result = simulateBlock(decoder: decoder, channel: ch, frames: frames, rng: &rng, template: state.template)
-                state.finish(block: b, result: result, config: config, progress: progress)
-            }
+        var total = OrderedBlocks.run(blockLimit: blockLimit, threads: config.threads, template: template, done: { total in
+            total.frameErrors >= config.minErrors && total.frames >= config.minFrames || total.frames >= config.maxFrames
+        }, progress: progress) { b in
+            let frames = min(blockSize, config.maxFrames - b * blockSize)
+            var rng = pointRNG.derived(UInt64(b))
+            return simulateBlock(decoder: decoder, channel: ch, frames: frames, rng: &rng, template: template)
         }
-        var total = state.total
         total.seconds = Date().timeIntervalSince(start)
         return total
     }
@@ -161,45 +158,5 @@ public struct MonteCarlo: Sendable {
         }
         result.frames = frames
         return result
-    }
-}
-
-/// Shared accounting of one run: hands out block indices and sums finished blocks in index order.
-final class RunState: @unchecked Sendable {
-    let template: PointResult
-    private let lock = NSLock()
-    private var next = 0
-    private var stopAfter: Int?
-    private var pending: [Int: PointResult] = [:]
-    private var accounted = 0
-    private(set) var total: PointResult
-
-    init(template: PointResult) {
-        self.template = template
-        self.total = template
-    }
-
-    func nextBlock(limit: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard next < limit, stopAfter == nil || next <= stopAfter! else { return nil }
-        defer { next += 1 }
-        return next
-    }
-
-    func finish(block: Int, result: PointResult, config: MonteCarloConfig, progress: (@Sendable (PointResult) -> Void)?) {
-        lock.lock()
-        pending[block] = result
-        var advanced = false
-        while stopAfter == nil, let r = pending.removeValue(forKey: accounted) {
-            total.add(r)
-            advanced = true
-            if total.frameErrors >= config.minErrors && total.frames >= config.minFrames || total.frames >= config.maxFrames {
-                stopAfter = accounted
-            }
-            accounted += 1
-        }
-        let snapshot = total
-        lock.unlock()
-        if advanced, let progress { progress(snapshot) }
     }
 }

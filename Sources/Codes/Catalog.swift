@@ -102,7 +102,7 @@ public enum Catalog {
     }
 
     /// Levenshtein distance.
-    static func editDistance(_ a: String, _ b: String) -> Int {
+    public static func editDistance(_ a: String, _ b: String) -> Int {
         let x = Array(a), y = Array(b)
         var prev = Array(0...y.count)
         for i in 1...max(x.count, 1) where !x.isEmpty {

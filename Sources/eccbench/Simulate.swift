@@ -194,12 +194,16 @@ final class ProgressLine: @unchecked Sendable {
     private var last = Date.distantPast
 
     func show(_ r: PointResult) {
+        show(String(format: "%@ %@=%g: %d frames, %d frame errors, BER %.3e",
+                    r.decoder, r.channel.parameterName, r.parameter, r.frames, r.frameErrors, r.ber))
+    }
+
+    /// Show one line of progress (at most five times a second).
+    func show(_ text: String) {
         lock.lock(); defer { lock.unlock() }
         guard Date().timeIntervalSince(last) > 0.2 else { return }
         last = Date()
-        let line = String(format: "\r  %@ %@=%g: %d frames, %d frame errors, BER %.3e   ",
-                          r.decoder, r.channel.parameterName, r.parameter, r.frames, r.frameErrors, r.ber)
-        FileHandle.standardError.write(Data(line.utf8))
+        FileHandle.standardError.write(Data("\r  \(text)   ".utf8))
     }
 
     func clear() {

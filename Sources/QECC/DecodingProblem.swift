@@ -1,0 +1,78 @@
+import GF2
+
+/// The Pauli noise models of the neural papers (DESIGN.md §8).
+public enum PauliNoise: String, CaseIterable, Sendable, Codable {
+    /// Each qubit suffers a Z flip with probability p, seen by the X checks (one CSS half).
+    case independent
+    /// X, Y, Z each with probability p/3, both halves.
+    case depolarizing
+
+    public static func named(_ raw: String) throws -> PauliNoise {
+        let s = raw.lowercased()
+        if let m = PauliNoise(rawValue: s) { return m }
+        if ["depolarization", "depolarising", "depolarisation", "depol"].contains(s) { return .depolarizing }
+        throw QECCError("unknown noise '\(raw)'; use independent or depolarizing")
+    }
+}
+
+/// A code, a noise model and a number of measurement rounds, in the binary view of the neural papers.
+///
+/// The error vector e has N bits and the syndrome of a round M bits. Independent noise: e is the Z part (N = n),
+/// H = H_X, the logicals L = logicalX. Depolarising: e = [X part | Z part] (N = 2n), H = blockdiag(H_Z, H_X), so the
+/// syndrome is [H_Z·e_X | H_X·e_Z], and L = blockdiag(logicalZ, logicalX). A shot fails when L·(e ⊕ ê) ≠ 0.
+/// With T rounds the decoder sees T·M detection bits, round-major: round 0's syndrome, then the differences of
+/// successive measured syndromes (the last round is measured perfectly).
+public struct DecodingProblem: Sendable {
+    /// One CSS half: its checks at `syndromeOffset` of each round's M bits, acting on e[errorOffset ..< + n].
+    public struct Half: Sendable {
+        public let checks: BitMatrix
+        public let syndromeOffset: Int
+        public let errorOffset: Int
+        public let logicals: BitMatrix
+    }
+
+    public let code: CSSCode
+    public let noise: PauliNoise
+    public let rounds: Int
+    public let halves: [Half]
+    /// Bits of the error vector (N) and of one round's syndrome (M).
+    public let errorLength: Int
+    public let syndromeLength: Int
+
+    public init(code: CSSCode, noise: PauliNoise, rounds: Int = 1) throws {
+        guard rounds >= 1 else { throw QECCError("--rounds must be ≥ 1, got \(rounds)") }
+        guard rounds <= 1024 else { throw QECCError("--rounds \(rounds) is more than the 1024 allowed") }
+        self.code = code
+        self.noise = noise
+        self.rounds = rounds
+        switch noise {
+        case .independent:
+            halves = [Half(checks: code.hx, syndromeOffset: 0, errorOffset: 0, logicals: code.logicalX)]
+            errorLength = code.n
+            syndromeLength = code.hx.rows
+        case .depolarizing:
+            halves = [Half(checks: code.hz, syndromeOffset: 0, errorOffset: 0, logicals: code.logicalZ),
+                      Half(checks: code.hx, syndromeOffset: code.hz.rows, errorOffset: code.n, logicals: code.logicalX)]
+            errorLength = 2 * code.n
+            syndromeLength = code.hz.rows + code.hx.rows
+        }
+    }
+
+    /// The stacked check matrix H [M, N] of the neural papers.
+    public var checkMatrix: BitMatrix { blockDiagonal(halves.map(\.checks)) }
+    /// The stacked logical matrix L [K, N]: a logical is flipped iff its row has odd overlap with the residual.
+    public var logicalMatrix: BitMatrix { blockDiagonal(halves.map(\.logicals)) }
+
+    /// Probability that one half's bit of a qubit flips in one round: p (independent) or 2p/3 (depolarising).
+    public func marginalFlipProbability(_ p: Double) -> Double { noise == .independent ? p : 2 * p / 3 }
+
+    func blockDiagonal(_ blocks: [BitMatrix]) -> BitMatrix {
+        var out = BitMatrix(rows: blocks.reduce(0) { $0 + $1.rows }, columns: blocks.reduce(0) { $0 + $1.columns })
+        var r0 = 0, c0 = 0
+        for b in blocks {
+            for r in 0..<b.rows { for c in b.row(r).support { out[r0 + r, c0 + c] = true } }
+            r0 += b.rows; c0 += b.columns
+        }
+        return out
+    }
+}

@@ -1,0 +1,120 @@
+import Base
+import Channels
+import Codes
+import Foundation
+
+/// Stopping rule and resources of a logical-error-rate run (as `MonteCarloConfig` for classical codes).
+public struct LERConfig: Sendable {
+    /// Stop once both minimums are met …
+    public var minFailures = 100
+    public var minShots = 10_000
+    /// … or at this many shots.
+    public var maxShots = 1_000_000
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    public var seed: UInt64 = 1
+    /// Shots per work unit; each block has its own random stream, so counts do not depend on threads.
+    public var blockSize = 256
+    /// Draw each round's error again while it is zero (the DQEC scripts); off by default.
+    public var nonzeroOnly = false
+    public init() {}
+}
+
+/// Counts of one (decoder, p) point.
+public struct LERPoint: BlockTally, Codable, Equatable {
+    public var decoder: String
+    public var noise: PauliNoise
+    public var p: Double
+    public var q: Double
+    public var rounds: Int
+    public var shots = 0
+    public var failures = 0
+    public var seconds: Double = 0
+
+    public init(decoder: String, noise: PauliNoise, p: Double, q: Double, rounds: Int) {
+        self.decoder = decoder; self.noise = noise; self.p = p; self.q = q; self.rounds = rounds
+    }
+
+    public var ler: Double { shots > 0 ? Double(failures) / Double(shots) : .nan }
+    public var lerInterval: Interval { Statistics.wilson(errors: failures, trials: shots) }
+    public var shotsPerSecond: Double { seconds > 0 ? Double(shots) / seconds : 0 }
+
+    public mutating func add(_ other: LERPoint) { shots += other.shots; failures += other.failures }
+}
+
+/// Monte Carlo logical error rate of a decoder: shots drawn by `NoiseSampler` in numbered blocks (block b of point
+/// i draws from `SeededRNG(seed).derived(i).derived(b)`), decoded, and judged by the residual's logical flips.
+/// Every decoder sees the same shots at the same point index; the counts do not depend on the thread count.
+public struct LogicalErrorSimulation: Sendable {
+    public let problem: DecodingProblem
+    public let config: LERConfig
+
+    public init(problem: DecodingProblem, config: LERConfig) {
+        self.problem = problem
+        self.config = config
+    }
+
+    public func run(decoder: any QuantumDecoder, p: Double, q: Double? = nil, pointIndex: Int,
+                    progress: (@Sendable (LERPoint) -> Void)? = nil) throws -> LERPoint {
+        let sampler = try NoiseSampler(problem: problem, p: p, q: q, nonzeroOnly: config.nonzeroOnly)
+        let start = Date()
+        let config = self.config, problem = self.problem
+        let blockSize = max(1, config.blockSize)
+        let blockLimit = config.maxShots / blockSize + (config.maxShots % blockSize == 0 ? 0 : 1)
+        let pointRNG = SeededRNG(seed: config.seed).derived(UInt64(pointIndex))
+        let template = LERPoint(decoder: decoder.name, noise: problem.noise, p: p, q: sampler.q, rounds: problem.rounds)
+        let supports = problem.logicalSupports
+        var total = OrderedBlocks.run(blockLimit: blockLimit, threads: config.threads, template: template, done: { t in
+            t.failures >= config.minFailures && t.shots >= config.minShots || t.shots >= config.maxShots
+        }, progress: progress) { b in
+            let shots = min(blockSize, config.maxShots - b * blockSize)
+            var rng = pointRNG.derived(UInt64(b))
+            let N = problem.errorLength, D = problem.rounds * problem.syndromeLength
+            var errors = [UInt8](repeating: 0, count: shots * N), corrections = errors
+            var detections = [UInt8](repeating: 0, count: shots * D)
+            errors.withUnsafeMutableBufferPointer { e in
+                detections.withUnsafeMutableBufferPointer { sampler.sample(count: shots, rng: &rng, errors: e, detections: $0) }
+            }
+            detections.withUnsafeBufferPointer { d in
+                corrections.withUnsafeMutableBufferPointer { decoder.decode(detections: d, count: shots, into: $0) }
+            }
+            var result = template
+            result.shots = shots
+            errors.withUnsafeBufferPointer { e in
+                corrections.withUnsafeBufferPointer { c in
+                    for s in 0..<shots where NoiseSampler.logicalFailure(
+                        error: e.baseAddress! + s * N, correction: c.baseAddress! + s * N,
+                        logicalSupports: supports) {
+                        result.failures += 1
+                    }
+                }
+            }
+            return result
+        }
+        total.seconds = Date().timeIntervalSince(start)
+        return total
+    }
+}
+
+/// The decoders of `eccbench qec` by name, built for one operating point (their weights depend on p and q).
+public enum QuantumDecoders {
+    public static let names = ["mwpm", "uf"]
+    public static let help = """
+          mwpm     exact minimum-weight perfect matching (blossom), X and Z halves apart, space-time graph for T > 1
+          uf       Union-Find (Delfosse & Nickerson), same graphs
+        """
+
+    public static func make(_ name: String, problem: DecodingProblem, p: Double, q: Double?) throws -> any QuantumDecoder {
+        try check(name)
+        switch name.lowercased() {
+        case "mwpm": return try MatchingDecoder(problem: problem, p: p, q: q)
+        default: return try UnionFindDecoder(problem: problem, p: p, q: q)
+        }
+    }
+
+    /// Throws for a name that is not a decoder, suggesting the closest.
+    public static func check(_ name: String) throws {
+        guard !names.contains(name.lowercased()) else { return }
+        let closest = names.min { Catalog.editDistance(name, $0) < Catalog.editDistance(name, $1) } ?? "mwpm"
+        throw QECCError("unknown quantum decoder '\(name)'; did you mean '\(closest)'? Decoders: \(names.joined(separator: ", "))")
+    }
+}

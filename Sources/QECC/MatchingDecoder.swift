@@ -1,0 +1,186 @@
+/// `mwpm`: exact minimum-weight perfect matching on the decoding graph of each CSS half (Dennis, Kitaev, Landahl &
+/// Preskill 2002). Shortest paths between the defects (Dijkstra), a complete graph over them with one boundary
+/// copy per defect when the code has a boundary (copies joined by zero-weight edges), Edmonds' blossom algorithm
+/// (`BlossomMatching`), and the qubits of the space edges on the matched paths as the correction.
+///
+/// Exact: the matching weight is the minimum over perfect matchings of the defects (and boundary copies). An edge
+/// between two defects heavier than both their boundary distances together is left out: it is never needed.
+public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
+    public let name: String
+    public let problem: DecodingProblem
+    public let graphs: [DecodingGraph]
+
+    public init(problem: DecodingProblem, p: Double, q: Double? = nil, name: String = "mwpm") throws {
+        self.name = name
+        self.problem = problem
+        self.graphs = try problem.matchingGraphs(p: p, q: q)
+    }
+
+    public func decode(detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>) {
+        decodeHalves(detections: detections, count: count, into: corrections)
+    }
+
+    /// One shot: the correction [N] and the total matching weight (in the graphs' integer units).
+    public func decodeShot(detections: [UInt8]) -> (correction: [UInt8], weight: Int) {
+        precondition(detections.count == problem.rounds * problem.syndromeLength)
+        var workspace = makeWorkspace()
+        var correction = [UInt8](repeating: 0, count: problem.errorLength)
+        var total = 0
+        for (h, half) in problem.halves.enumerated() {
+            let m = half.checks.rows
+            var defects: [Int] = []
+            for t in 0..<problem.rounds {
+                for c in 0..<m where detections[t * problem.syndromeLength + half.syndromeOffset + c] != 0 { defects.append(t * m + c) }
+            }
+            guard !defects.isEmpty else { continue }
+            correction.withUnsafeMutableBufferPointer { out in
+                total += decodeHalf(h, defects: defects, workspace: &workspace, correction: out.baseAddress! + half.errorOffset)
+            }
+        }
+        return (correction, total)
+    }
+
+    func makeWorkspace() -> ShortestPaths { ShortestPaths(nodeCount: graphs.map(\.nodeCount).max() ?? 0) }
+
+    func decodeHalf(_ h: Int, defects: [Int], workspace: inout ShortestPaths, correction: UnsafeMutablePointer<UInt8>) -> Int {
+        let graph = graphs[h]
+        let D = defects.count
+        // Distances: from defect i to defects j > i and to the boundary (paths kept per source).
+        var distance = [Int](repeating: Int.max, count: D * D)
+        var boundaryDistance = [Int](repeating: Int.max, count: D)
+        workspace.prepare(sources: D)
+        var index = [Int: Int](minimumCapacity: D)
+        for (i, d) in defects.enumerated() { index[d] = i }
+        for i in 0..<D {
+            let targets = Array(defects[(i + 1)...])
+            workspace.run(graph: graph, source: defects[i], slot: i, targets: targets)
+            for j in (i + 1)..<D {
+                let dij = workspace.distance(to: defects[j])
+                distance[i * D + j] = dij; distance[j * D + i] = dij
+            }
+            if let b = graph.boundary { boundaryDistance[i] = workspace.distance(to: b) }
+        }
+        // The matching graph: defects 0..<D, boundary copies D..<2D.
+        var edges: [(Int, Int, Int)] = []
+        let withBoundary = graph.boundary != nil
+        for i in 0..<D {
+            for j in (i + 1)..<D where distance[i * D + j] != Int.max {
+                let dij = distance[i * D + j]
+                if withBoundary, boundaryDistance[i] != Int.max, boundaryDistance[j] != Int.max,
+                   dij > boundaryDistance[i] + boundaryDistance[j] { continue }
+                edges.append((i, j, dij))
+            }
+            if withBoundary {
+                if boundaryDistance[i] != Int.max { edges.append((i, D + i, boundaryDistance[i])) }
+                for j in (i + 1)..<D { edges.append((D + i, D + j, 0)) }
+            }
+        }
+        let mate = BlossomMatching.minimumWeightPerfect(vertexCount: withBoundary ? 2 * D : D, edges: edges)
+        var weight = 0
+        for i in 0..<D {
+            let partner = mate[i]
+            if partner > i && partner < D {
+                weight += distance[i * D + partner]
+                workspace.flipPath(graph: graph, slot: i, to: defects[partner], correction: correction)
+            } else if withBoundary && partner == D + i {
+                weight += boundaryDistance[i]
+                workspace.flipPath(graph: graph, slot: i, to: graph.boundary!, correction: correction)
+            }
+        }
+        return weight
+    }
+}
+
+/// Dijkstra's shortest paths from several sources over one decoding graph, reusing its buffers: distances by
+/// run stamp (no clearing), the predecessor edge of each node per source slot.
+struct ShortestPaths {
+    let nodeCount: Int
+    var dist: [Int], stamp: [Int], settled: [Int]
+    var run = 0
+    var predecessor: [Int32] = []
+    var heap: [UInt64] = []
+    var isTarget: [Int]
+
+    init(nodeCount: Int) {
+        self.nodeCount = nodeCount
+        dist = [Int](repeating: 0, count: nodeCount)
+        stamp = [Int](repeating: -1, count: nodeCount)
+        settled = [Int](repeating: -1, count: nodeCount)
+        isTarget = [Int](repeating: -1, count: nodeCount)
+    }
+
+    mutating func prepare(sources: Int) {
+        if predecessor.count < sources * nodeCount { predecessor = [Int32](repeating: -1, count: sources * nodeCount) }
+    }
+
+    func distance(to node: Int) -> Int { settled[node] == run ? dist[node] : Int.max }
+
+    /// Settle nodes from `source` until every target and the boundary (if any) are settled.
+    mutating func run(graph: DecodingGraph, source: Int, slot: Int, targets: [Int]) {
+        run += 1
+        let r = run, base = slot * nodeCount
+        var remaining = 0
+        for t in targets where isTarget[t] != r { isTarget[t] = r; remaining += 1 }
+        if let b = graph.boundary, isTarget[b] != r { isTarget[b] = r; remaining += 1 }
+        heap.removeAll(keepingCapacity: true)
+        dist[source] = 0; stamp[source] = r; predecessor[base + source] = -1
+        push(UInt64(source))
+        while let top = pop() {
+            let u = Int(top & 0xFFFF_FFFF), du = Int(top >> 32)
+            if settled[u] == r || du != dist[u] { continue }
+            settled[u] = r
+            if isTarget[u] == r { remaining -= 1; if remaining == 0 { break } }
+            if u == graph.boundary { continue }            // paths do not run through the boundary
+            for a in graph.adjacencyStart[u]..<graph.adjacencyStart[u + 1] {
+                let e = Int(graph.adjacentEdges[a])
+                let v = graph.other(e, u)
+                let dv = du + graph.edgeWeight[e]
+                if stamp[v] != r || dv < dist[v] {
+                    stamp[v] = r; dist[v] = dv; predecessor[base + v] = Int32(e)
+                    push(UInt64(dv) << 32 | UInt64(v))
+                }
+            }
+        }
+    }
+
+    /// Flip the qubits of the space edges on the path from slot's source to `node`.
+    func flipPath(graph: DecodingGraph, slot: Int, to node: Int, correction: UnsafeMutablePointer<UInt8>) {
+        var v = node
+        let base = slot * nodeCount
+        while true {
+            let e = Int(predecessor[base + v])
+            if e < 0 { return }
+            let q = graph.edgeQubit[e]
+            if q >= 0 { correction[Int(q)] ^= 1 }
+            v = graph.other(e, v)
+        }
+    }
+
+    mutating func push(_ x: UInt64) {
+        heap.append(x)
+        var i = heap.count - 1
+        while i > 0 {
+            let parent = (i - 1) >> 1
+            if heap[parent] <= x { break }
+            heap[i] = heap[parent]; i = parent
+        }
+        heap[i] = x
+    }
+
+    mutating func pop() -> UInt64? {
+        guard let last = heap.popLast() else { return nil }
+        guard !heap.isEmpty else { return last }
+        let top = heap[0]
+        var i = 0
+        let count = heap.count
+        while true {
+            var child = 2 * i + 1
+            if child >= count { break }
+            if child + 1 < count && heap[child + 1] < heap[child] { child += 1 }
+            if heap[child] >= last { break }
+            heap[i] = heap[child]; i = child
+        }
+        heap[i] = last
+        return top
+    }
+}

@@ -1,0 +1,51 @@
+/// A decoder of a `DecodingProblem`: detection bits in, a correction of the error vector out.
+public protocol QuantumDecoder: Sendable {
+    var name: String { get }
+    /// detections: [count, T·M] 0/1 bytes (round-major, see `DecodingProblem`); corrections: [count, N], written.
+    func decode(detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>)
+}
+
+/// A decoder that handles each CSS half on its own (the matching decoders): it is given one half's detectors.
+protocol HalfDecoder: Sendable {
+    associatedtype Workspace
+    var graphs: [DecodingGraph] { get }
+    var problem: DecodingProblem { get }
+    func makeWorkspace() -> Workspace
+    /// Decode one half of one shot: `defects` are node indices of that half's graph; flip `correction` [n] bits.
+    func decodeHalf(_ half: Int, defects: [Int], workspace: inout Workspace, correction: UnsafeMutablePointer<UInt8>) -> Int
+}
+
+extension HalfDecoder {
+    func decodeHalves(detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>) {
+        let N = problem.errorLength, M = problem.syndromeLength, T = problem.rounds
+        var workspace = makeWorkspace()
+        var defects: [Int] = []
+        for s in 0..<count {
+            let out = corrections.baseAddress! + s * N
+            out.initialize(repeating: 0, count: N)
+            for (h, half) in problem.halves.enumerated() {
+                let m = half.checks.rows
+                defects.removeAll(keepingCapacity: true)
+                for t in 0..<T {
+                    let row = detections.baseAddress! + (s * T + t) * M + half.syndromeOffset
+                    for c in 0..<m where row[c] != 0 { defects.append(t * m + c) }
+                }
+                if !defects.isEmpty {
+                    _ = decodeHalf(h, defects: defects, workspace: &workspace, correction: out + half.errorOffset)
+                }
+            }
+        }
+    }
+}
+
+extension DecodingProblem {
+    /// One matching graph per half, weighted from p (space, the half's marginal flip probability) and q (time).
+    public func matchingGraphs(p: Double, q: Double?) throws -> [DecodingGraph] {
+        let w = matchingWeights(space: marginalFlipProbability(p), time: rounds > 1 ? (q ?? p) : nil)
+        return try halves.enumerated().map { (i, half) in
+            let label = halves.count == 1 ? "H_X" : (i == 0 ? "H_Z" : "H_X")
+            return try DecodingGraph(checkMatrix: half.checks, rounds: rounds, spaceWeight: w.space, timeWeight: w.time,
+                                     name: "\(code.name) \(label)")
+        }
+    }
+}

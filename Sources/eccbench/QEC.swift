@@ -1,0 +1,200 @@
+import ArgumentParser
+import Channels
+import Codes
+import Foundation
+import QECC
+
+/// `eccbench qec`: quantum codes, their noise and decoders, logical error rates and thresholds.
+struct QEC: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qec",
+        abstract: "Quantum error correction: logical error rates of surface and toric codes (the default), thresholds.",
+        discussion: """
+            Example: eccbench qec --code toric-6 --noise depolarizing --p 0.05:0.2:0.01 --decoders mwpm,uf
+                     eccbench qec threshold --family toric --sizes 4,6,8 --noise independent --p 0.08:0.13:0.01
+            Decoders:
+            \(QuantumDecoders.help)
+            """,
+        subcommands: [QECSimulate.self, QECThreshold.self, QECCodes.self, QECCodeCommand.self],
+        defaultSubcommand: QECSimulate.self)
+}
+
+/// Noise, decoders, stopping rule and outputs shared by `qec` and `qec threshold`.
+struct QECRunOptions: ParsableArguments {
+    @Option(name: .long, help: "Noise: independent (Z flips, one half) or depolarizing (X, Y, Z with p/3 each).")
+    var noise: String = "depolarizing"
+    @Option(name: .long, parsing: .unconditional, help: "Physical error rates: a list '0.05,0.1' or a range 'start:stop:step'.")
+    var p: String = "0.05:0.2:0.025"
+    @Option(name: .long, help: "Measurement error rate for --rounds > 1 (default: p).")
+    var q: Double?
+    @Option(name: .long, help: "Measurement rounds T (faulty syndromes in all but the last); 'L' (or 'd') means T = the code size.")
+    var rounds: String = "1"
+    @Option(name: .long, help: "Comma-separated decoders: mwpm, uf.")
+    var decoders: String = "mwpm,uf"
+    @Option(name: .long, help: "Stop a point after this many logical failures (and --min-shots shots).")
+    var minFailures: Int = 200
+    @Option(name: .long, help: "Minimum shots per point.")
+    var minShots: Int = 10_000
+    @Option(name: .long, help: "Maximum shots per point.")
+    var maxShots: Int = 1_000_000
+    @Option(name: .long, help: "Worker threads (default: all cores). Counts do not depend on it.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .long, help: "Random seed.")
+    var seed: UInt64 = 1
+    @Flag(name: .long, help: "Draw each round's error again while it is zero (the DQEC scripts' sampling).")
+    var nonzeroOnly = false
+    @Option(name: .long, help: "Write the results as JSON to this file.")
+    var json: String?
+    @Option(name: .long, help: "Write the results as CSV to this file.")
+    var csv: String?
+    @Option(name: .long, help: "Write LER against p (log scale) as an SVG plot to this file.")
+    var plot: String?
+
+    func validate() throws {
+        _ = try PauliNoise.named(noise)
+        for v in try points() {
+            guard (0...1).contains(v) else { throw ValidationError("--p: \(v) is outside [0, 1]") }
+        }
+        if let q { guard q.isFinite, (0...1).contains(q) else { throw ValidationError("--q \(q) is outside [0, 1]") } }
+        if Int(rounds) == nil && !["l", "d", "size"].contains(rounds.lowercased()) {
+            throw ValidationError("--rounds '\(rounds)' is not a number of rounds or 'L'")
+        }
+        if let t = Int(rounds), t < 1 || t > 1024 { throw ValidationError("--rounds must be in 1...1024, got \(t)") }
+        guard minFailures >= 0, minShots >= 1, maxShots >= minShots else {
+            throw ValidationError("need --min-failures ≥ 0, --min-shots ≥ 1 and --max-shots ≥ --min-shots")
+        }
+        guard maxShots <= 1 << 40 else { throw ValidationError("--max-shots \(maxShots) is more than 2^40") }
+        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024, got \(threads)") }
+        guard !decoderNames.isEmpty else { throw ValidationError("--decoders is empty") }
+        for name in decoderNames { try QuantumDecoders.check(name) }
+        if nonzeroOnly, try points().contains(0) { throw ValidationError("--nonzero-only needs every p > 0") }
+        try checkOutputs([json, csv, plot])
+    }
+
+    func points() throws -> [Double] { try parsePoints(p, option: "--p") }
+    var decoderNames: [String] { decoders.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    func roundCount(size: Int) -> Int { Int(rounds) ?? size }
+
+    var config: LERConfig {
+        var c = LERConfig()
+        c.minFailures = minFailures; c.minShots = minShots; c.maxShots = maxShots
+        c.threads = threads; c.seed = seed; c.nonzeroOnly = nonzeroOnly
+        return c
+    }
+
+    /// Simulate every decoder at every p on one code, printing rows as they finish.
+    func simulate(code: CSSCode, size: Int) throws -> [LERPoint] {
+        let problem = try DecodingProblem(code: code, noise: try PauliNoise.named(noise), rounds: roundCount(size: size))
+        let engine = LogicalErrorSimulation(problem: problem, config: config)
+        let progress = ProgressLine()
+        var results: [LERPoint] = []
+        for name in decoderNames {
+            for (index, p) in try points().enumerated() {
+                let decoder = try QuantumDecoders.make(name, problem: problem, p: p, q: q)
+                let onProgress: (@Sendable (LERPoint) -> Void)? = progress.isEnabled ? { @Sendable r in
+                    progress.show(String(format: "%@ p=%g: %d shots, %d failures", r.decoder, r.p, r.shots, r.failures))
+                } : nil
+                let r = try engine.run(decoder: decoder, p: p, q: q, pointIndex: index, progress: onProgress)
+                progress.clear()
+                print(QECReport.row(r, code: code.name))
+                fflush(nil)
+                results.append(r)
+            }
+        }
+        return results
+    }
+
+    func header(_ codes: [CSSCode]) -> String {
+        let names = codes.map { "\($0.name) (n = \($0.n), k = \($0.k), checks \($0.hx.rows) X + \($0.hz.rows) Z)" }
+        return names.joined(separator: "; ") + "\n"
+            + "noise \(noise), rounds \(rounds), seed \(seed), \(threads) threads; each point: at least \(minFailures) failures "
+            + "and \(minShots) shots, at most \(maxShots); intervals are 95% (Wilson)"
+    }
+
+    func writeOutputs(_ runs: [(CSSCode, [LERPoint])]) throws {
+        if let json { try CodeFiles.writeAtomically(QECReport.json(runs), to: json) }
+        if let csv { try CodeFiles.writeAtomically(QECReport.csv(runs), to: csv) }
+        if let plot { try CodeFiles.writeAtomically(QECReport.svg(runs, noise: noise), to: plot) }
+    }
+}
+
+/// `eccbench qec [simulate]`: the logical error rate of decoders on one code.
+struct QECSimulate: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "simulate", abstract: "Logical error rate against p (the default).")
+    @Option(name: .long, help: "Code: toric-L, surface-d (rotated) or planar-d.")
+    var code: String = "toric-4"
+    @OptionGroup var options: QECRunOptions
+
+    func validate() throws { _ = try QuantumCatalog.code(named: code) }
+
+    func run() throws {
+        let code = try QuantumCatalog.code(named: self.code)
+        let size = QuantumCatalog.family(of: self.code)?.size ?? 1
+        print(options.header([code]))
+        print(QECReport.tableHeader)
+        let results = try options.simulate(code: code, size: size)
+        try options.writeOutputs([(code, results)])
+    }
+}
+
+/// `eccbench qec threshold`: LER curves of several sizes of a family and where successive sizes cross.
+struct QECThreshold: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "threshold", abstract: "Threshold estimate from the crossings of successive code sizes.")
+    @Option(name: .long, help: "Family: toric, surface or planar.")
+    var family: String = "toric"
+    @Option(name: .long, help: "Comma-separated sizes (L or d), ascending.")
+    var sizes: String = "4,6,8"
+    @OptionGroup var options: QECRunOptions
+
+    var sizeList: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func validate() throws {
+        guard sizeList.count >= 2, sizeList.count == sizes.split(separator: ",").count, sizeList == sizeList.sorted() else {
+            throw ValidationError("--sizes '\(sizes)': give at least two ascending integers, e.g. 4,6,8")
+        }
+        for s in sizeList { _ = try QuantumCatalog.code(named: "\(family)-\(s)") }
+    }
+
+    func run() throws {
+        let codes = try sizeList.map { try QuantumCatalog.code(named: "\(family)-\($0)") }
+        print(options.header(codes))
+        print(QECReport.tableHeader)
+        var runs: [(CSSCode, [LERPoint])] = []
+        for (code, size) in zip(codes, sizeList) { runs.append((code, try options.simulate(code: code, size: size))) }
+        print("")
+        print(QECReport.crossings(runs, sizes: sizeList, decoders: options.decoderNames))
+        try options.writeOutputs(runs)
+    }
+}
+
+/// `eccbench qec codes`: the quantum code families.
+struct QECCodes: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "codes", abstract: "List the quantum code families.")
+    func run() throws {
+        for f in QuantumCatalog.families { print(Report.pad(f.name, 12) + f.note) }
+        print("examples: " + QuantumCatalog.examples.joined(separator: ", "))
+    }
+}
+
+/// `eccbench qec code NAME [--export]`: a code's parameters, or H_X, H_Z and the logicals as 0/1 text.
+struct QECCodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "code", abstract: "Show a quantum code; --export prints its matrices.")
+    @Argument(help: "Code name: toric-L, surface-d, planar-d.") var name: String
+    @Flag(name: .long, help: "Print H_X, H_Z, the X logicals and the Z logicals as dense 0/1 rows.") var export = false
+    @Option(name: .long, help: "Largest logical weight searched for the distance (exhaustive; small codes).") var distanceSearch = 5
+
+    func run() throws {
+        let code = try QuantumCatalog.code(named: name)
+        print("\(code.name): n = \(code.n) qubits, k = \(code.k), \(code.hx.rows) X checks, \(code.hz.rows) Z checks")
+        if export {
+            for (title, m) in [("H_X", code.hx), ("H_Z", code.hz), ("logical X", code.logicalX), ("logical Z", code.logicalZ)] {
+                print("# \(title): \(m.rows) × \(m.columns)")
+                print(m.description)
+            }
+        } else if code.n <= 64 {
+            let d = code.distance(maxWeight: distanceSearch)
+            func show(_ x: Int?) -> String { x.map(String.init) ?? "> \(distanceSearch)" }
+            print("distance: X \(show(d.x)), Z \(show(d.z)) (exhaustive search up to weight \(distanceSearch))")
+        }
+    }
+}
