@@ -2,22 +2,11 @@ import Codes
 import ECCT
 import Foundation
 import Neural
+import TestSupport
 import XCTest
 
 /// scripts/export_ecct_weights.py on a PyTorch checkpoint shaped like the reference's (runs when torch imports).
 final class ExportScriptTests: XCTestCase {
-    func python(_ args: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3"] + args
-        let pipe = Pipe()
-        p.standardOutput = pipe; p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     func testExportedStateDictLoadsWithTheSameValues() throws {
         guard (try? python(["-c", "import torch"]))?.status == 0 else { throw XCTSkip("PyTorch is not installed") }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

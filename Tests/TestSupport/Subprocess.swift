@@ -35,3 +35,28 @@ extension XCTestCase {
 
     public func temp(_ name: String) -> String { TemporaryFolder.path(name, group: "eccbench-cli") }
 }
+
+extension XCTestCase {
+    /// Runs `python3 args…`; the output is stdout, followed by stderr when `mergeErrors`.
+    public func python(_ args: [String], mergeErrors: Bool = true) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3"] + args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = mergeErrors ? pipe : FileHandle.nullDevice
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// The repository's root, from this test file's path (for scripts under scripts/ and Bench/).
+    public func repositoryPath(_ relative: String, file: StaticString = #filePath) -> String {
+        var url = URL(fileURLWithPath: "\(file)")
+        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            url.deleteLastPathComponent()
+        }
+        return url.appendingPathComponent(relative).path
+    }
+}
