@@ -10,7 +10,7 @@ import Neural
 
 OpenBLASCore.ensureCoreType()
 let quick = CommandLine.arguments.contains("--quick")
-/// `--only NAME` runs the sections whose name contains NAME (gf2, gaussian, bp, osd, lbp, peer, train, infer, aecct).
+/// `--only NAME` runs the sections whose name contains NAME (gf2, gaussian, bp, osd, lbp, peer, train, infer, aecct, qecc).
 let only: String? = CommandLine.arguments.firstIndex(of: "--only").flatMap {
     $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
 }
@@ -165,3 +165,5 @@ if enabled("train") { try TrainingBenchmark.run(quick: quick, script: torchScrip
 if enabled("infer") { try InferenceBenchmark.run(quick: quick, script: torchScript) }
 // 6. AECCT: decoding beside the ECCT of the same size, and the ternary integer linear against sgemm.
 if enabled("aecct") { try AECCTBenchmark.run(quick: quick) }
+// 7. Quantum codes: matching and Union-Find µs per shot beside PyMatching 2, and the noise sampler.
+if enabled("qecc") { try QECCBenchmark.run(quick: quick) }

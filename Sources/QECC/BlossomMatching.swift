@@ -37,9 +37,37 @@ public struct BlossomMatching {
     /// A maximum-weight matching (of maximum cardinality when asked): each vertex's partner or −1.
     public static func maximumWeight(vertexCount n: Int, edges: [(Int, Int, Int)], maxCardinality: Bool) -> [Int] {
         guard n > 0, !edges.isEmpty else { return [Int](repeating: -1, count: max(n, 0)) }
+        return solved(vertexCount: n, edges: edges, maxCardinality: maxCardinality).partners
+    }
+
+    /// The solver after a maximum-weight matching (of maximum cardinality when asked), with its final duals.
+    public static func solved(vertexCount n: Int, edges: [(Int, Int, Int)], maxCardinality: Bool) -> BlossomMatching {
         var m = BlossomMatching(n: n, edges: edges)
-        m.solve(maxCardinality: maxCardinality)
-        return (0..<n).map { m.mate[$0] >= 0 ? m.endpoint[m.mate[$0]] : -1 }
+        if n > 0 && !edges.isEmpty { m.solve(maxCardinality: maxCardinality) }
+        return m
+    }
+
+    /// Each vertex's partner, or −1.
+    public var partners: [Int] { (0..<n).map { mate[$0] >= 0 ? endpoint[mate[$0]] : -1 } }
+
+    /// The slack of a (possibly absent) edge (u, v) of weight w under the final duals, blossoms included:
+    /// π_u + π_v − 2w + 2·Σ z_B over the blossoms holding both. Every edge of a graph has slack ≥ 0 exactly when
+    /// these duals prove the matching optimal on that graph too (LP duality for the matching polytope).
+    public func slack(_ u: Int, _ v: Int, weight w: Int) -> Int {
+        var s = dual[u] + dual[v] - 2 * w
+        var chain: [Int] = []
+        var b = blossomParent[u]
+        while b != -1 { chain.append(b); b = blossomParent[b] }
+        guard !chain.isEmpty else { return s }
+        b = blossomParent[v]
+        while b != -1 {
+            if let i = chain.firstIndex(of: b) {
+                for c in chain[i...] { s += 2 * dual[c] }
+                break
+            }
+            b = blossomParent[b]
+        }
+        return s
     }
 
     init(n: Int, edges: [(Int, Int, Int)]) {

@@ -18,6 +18,8 @@ public struct DecodingGraph: Sendable {
     public let boundary: Int?
     public var nodeCount: Int { detectorCount + (boundary == nil ? 0 : 1) }
     public let edgeU: [Int32], edgeV: [Int32], edgeQubit: [Int32], edgeWeight: [Int]
+    /// The weight of every space edge and of every time edge.
+    public let spaceWeight: Int, timeWeight: Int
     /// CSR adjacency: the edges at node u are `adjacentEdges[adjacencyStart[u] ..< adjacencyStart[u + 1]]`.
     public let adjacencyStart: [Int], adjacentEdges: [Int32]
     public var edgeCount: Int { edgeU.count }
@@ -56,6 +58,7 @@ public struct DecodingGraph: Sendable {
             adjacency[fill[Int(v[e])]] = Int32(e); fill[Int(v[e])] += 1
         }
         self.checks = m; self.rounds = rounds; self.qubits = n
+        self.spaceWeight = spaceWeight; self.timeWeight = timeWeight
         self.boundary = boundary
         edgeU = u; edgeV = v; edgeQubit = q; edgeWeight = w
         adjacencyStart = degree; adjacentEdges = adjacency

@@ -1,19 +1,29 @@
 /// `mwpm`: exact minimum-weight perfect matching on the decoding graph of each CSS half (Dennis, Kitaev, Landahl &
-/// Preskill 2002). Shortest paths between the defects (Dijkstra), a complete graph over them with one boundary
-/// copy per defect when the code has a boundary (copies joined by zero-weight edges), Edmonds' blossom algorithm
-/// (`BlossomMatching`), and the qubits of the space edges on the matched paths as the correction.
-///
-/// Exact: the matching weight is the minimum over perfect matchings of the defects (and boundary copies). An edge
-/// between two defects heavier than both their boundary distances together is left out: it is never needed.
+/// Preskill 2002). The defects' shortest-path distances (from the space graph's all-pairs table when the rounds repeat
+/// it, `SpaceMetric`; by Dijkstra otherwise), a complete graph over them with one boundary copy per defect when the
+/// code has a boundary (copies joined by zero-weight edges), Edmonds' blossom algorithm on a sparse candidate graph
+/// priced against the complete one (`PricedMatching`: exact), and the qubits of the space edges on the matched
+/// paths as the correction.
 public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
     public let name: String
     public let problem: DecodingProblem
     public let graphs: [DecodingGraph]
+    let metrics: [SpaceMetric?]
 
     public init(problem: DecodingProblem, p: Double, q: Double? = nil, name: String = "mwpm") throws {
         self.name = name
         self.problem = problem
         self.graphs = try problem.matchingGraphs(p: p, q: q)
+        self.metrics = graphs.map { SpaceMetric(graph: $0) }
+    }
+
+    /// The same decoder with the Dijkstra distances even where the space table exists (for tests).
+    public func withoutSpaceTable() -> MatchingDecoder {
+        MatchingDecoder(name: name, problem: problem, graphs: graphs, metrics: graphs.map { _ in nil })
+    }
+
+    init(name: String, problem: DecodingProblem, graphs: [DecodingGraph], metrics: [SpaceMetric?]) {
+        self.name = name; self.problem = problem; self.graphs = graphs; self.metrics = metrics
     }
 
     public func decode(detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>) {
@@ -45,37 +55,42 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
     func decodeHalf(_ h: Int, defects: [Int], workspace: inout ShortestPaths, correction: UnsafeMutablePointer<UInt8>) -> Int {
         let graph = graphs[h]
         let D = defects.count
-        // Distances: from defect i to defects j > i and to the boundary (paths kept per source).
+        let withBoundary = graph.boundary != nil
+        if let metric = metrics[h] {
+            let m = graph.checks, ws = graph.spaceWeight, wt = graph.timeWeight
+            let (mate, _) = PricedMatching.minimumWeightPerfect(defects: D, withBoundary: withBoundary, pair: { i, j in
+                guard let hops = metric.hops(defects[i] % m, defects[j] % m) else { return nil }
+                return ws * hops + wt * abs(defects[i] / m - defects[j] / m)
+            }, boundary: { i in metric.hops(defects[i] % m, m).map { ws * $0 } })
+            var weight = 0
+            for i in 0..<D {
+                let partner = mate[i]
+                if partner > i && partner < D {
+                    let (c1, c2) = (defects[i] % m, defects[partner] % m)
+                    weight += ws * metric.hops(c1, c2)! + wt * abs(defects[i] / m - defects[partner] / m)
+                    metric.flipPath(graph: graph, from: c1, to: c2, correction: correction)
+                } else if withBoundary && partner == D + i {
+                    weight += ws * metric.hops(defects[i] % m, m)!
+                    metric.flipPath(graph: graph, from: defects[i] % m, to: m, correction: correction)
+                }
+            }
+            return weight
+        }
+        // Dijkstra from defect i to the defects j > i and to the boundary (paths kept per source).
         var distance = [Int](repeating: Int.max, count: D * D)
         var boundaryDistance = [Int](repeating: Int.max, count: D)
         workspace.prepare(sources: D)
-        var index = [Int: Int](minimumCapacity: D)
-        for (i, d) in defects.enumerated() { index[d] = i }
         for i in 0..<D {
-            let targets = Array(defects[(i + 1)...])
-            workspace.run(graph: graph, source: defects[i], slot: i, targets: targets)
+            workspace.run(graph: graph, source: defects[i], slot: i, targets: Array(defects[(i + 1)...]))
             for j in (i + 1)..<D {
                 let dij = workspace.distance(to: defects[j])
                 distance[i * D + j] = dij; distance[j * D + i] = dij
             }
             if let b = graph.boundary { boundaryDistance[i] = workspace.distance(to: b) }
         }
-        // The matching graph: defects 0..<D, boundary copies D..<2D.
-        var edges: [(Int, Int, Int)] = []
-        let withBoundary = graph.boundary != nil
-        for i in 0..<D {
-            for j in (i + 1)..<D where distance[i * D + j] != Int.max {
-                let dij = distance[i * D + j]
-                if withBoundary, boundaryDistance[i] != Int.max, boundaryDistance[j] != Int.max,
-                   dij > boundaryDistance[i] + boundaryDistance[j] { continue }
-                edges.append((i, j, dij))
-            }
-            if withBoundary {
-                if boundaryDistance[i] != Int.max { edges.append((i, D + i, boundaryDistance[i])) }
-                for j in (i + 1)..<D { edges.append((D + i, D + j, 0)) }
-            }
-        }
-        let mate = BlossomMatching.minimumWeightPerfect(vertexCount: withBoundary ? 2 * D : D, edges: edges)
+        let (mate, _) = PricedMatching.minimumWeightPerfect(defects: D, withBoundary: withBoundary, pair: { i, j in
+            distance[i * D + j] == Int.max ? nil : distance[i * D + j]
+        }, boundary: { i in boundaryDistance[i] == Int.max ? nil : boundaryDistance[i] })
         var weight = 0
         for i in 0..<D {
             let partner = mate[i]

@@ -61,3 +61,46 @@ final class BlossomMatchingTests: XCTestCase {
         XCTAssertEqual(blossom, [1, 0, 3, 2])
     }
 }
+
+@testable import QECC
+
+final class PricedMatchingTests: XCTestCase {
+    /// Pricing a sparse candidate graph (few neighbours) reaches the complete graph's optimum: random points with
+    /// Manhattan distances (many ties), with and without boundary copies, against the blossom on every edge.
+    func testPricedMatchingEqualsTheCompleteGraphOptimum() {
+        var rng = SeededRNG(seed: 21)
+        var repriced = 0
+        for trial in 0..<300 {
+            let withBoundary = trial % 2 == 1
+            let D = withBoundary ? 1 + Int(rng.next() % 14) : 2 * (1 + Int(rng.next() % 8))
+            let side = 3 + Int(rng.next() % 10)
+            let points = (0..<D).map { _ in (Int(rng.next() % UInt64(side)), Int(rng.next() % UInt64(side))) }
+            func pair(_ i: Int, _ j: Int) -> Int? { abs(points[i].0 - points[j].0) + abs(points[i].1 - points[j].1) + 1 }
+            func boundary(_ i: Int) -> Int? { min(points[i].0, side - 1 - points[i].0) + 1 }
+            let (mate, rounds) = PricedMatching.minimumWeightPerfect(defects: D, withBoundary: withBoundary, neighbours: 2,
+                                                                     pair: pair, boundary: boundary)
+            if rounds > 1 { repriced += 1 }
+            func total(_ mate: [Int]) -> Int {
+                (0..<D).reduce(0) { acc, i in
+                    let p = mate[i]
+                    if p > i && p < D { return acc + pair(i, p)! }
+                    if p == D + i { return acc + boundary(i)! }
+                    return acc
+                }
+            }
+            // Reference: every edge of the complete graph.
+            var edges: [(Int, Int, Int)] = []
+            for i in 0..<D {
+                for j in (i + 1)..<D { edges.append((i, j, pair(i, j)!)) }
+                if withBoundary {
+                    edges.append((i, D + i, boundary(i)!))
+                    for j in (i + 1)..<D { edges.append((D + i, D + j, 0)) }
+                }
+            }
+            let reference = BlossomMatching.minimumWeightPerfect(vertexCount: withBoundary ? 2 * D : D, edges: edges)
+            XCTAssertFalse(mate.prefix(D).contains(-1), "trial \(trial)")
+            XCTAssertEqual(total(mate), total(reference), "trial \(trial): D = \(D), boundary \(withBoundary)")
+        }
+        XCTAssertGreaterThan(repriced, 20, "the pricing loop was exercised")
+    }
+}

@@ -130,3 +130,30 @@ final class MatchingDecoderTests: XCTestCase {
         }
     }
 }
+
+extension MatchingDecoderTests {
+    /// The space table's distances and paths give the same matching weights as Dijkstra on the whole space-time graph.
+    func testSpaceTableAgreesWithDijkstra() throws {
+        for (name, rounds, noise) in [("toric-5", 5, PauliNoise.independent), ("planar-4", 3, .depolarizing),
+                                      ("surface-5", 4, .independent)] {
+            let problem = try DecodingProblem(code: try QuantumCatalog.code(named: name), noise: noise, rounds: rounds)
+            let fast = try MatchingDecoder(problem: problem, p: 0.03, q: 0.05)
+            let slow = fast.withoutSpaceTable()
+            let sampler = try NoiseSampler(problem: problem, p: 0.03, q: 0.05)
+            var rng = SeededRNG(seed: 8)
+            let shots = 150, N = problem.errorLength, D = rounds * problem.syndromeLength
+            var errors = [UInt8](repeating: 0, count: shots * N), detections = [UInt8](repeating: 0, count: shots * D)
+            errors.withUnsafeMutableBufferPointer { e in
+                detections.withUnsafeMutableBufferPointer { sampler.sample(count: shots, rng: &rng, errors: e, detections: $0) }
+            }
+            let H = problem.checkMatrix
+            for s in 0..<shots {
+                let d = Array(detections[(s * D)..<((s + 1) * D)])
+                let a = fast.decodeShot(detections: d), b = slow.decodeShot(detections: d)
+                XCTAssertEqual(a.weight, b.weight, "\(name) T = \(rounds) shot \(s)")
+                XCTAssertEqual(H.multiply(BitVector(bits: a.correction)), H.multiply(BitVector(bits: errors[(s * N)..<((s + 1) * N)])),
+                               "\(name) shot \(s): correction has the final syndrome")
+            }
+        }
+    }
+}
