@@ -64,7 +64,7 @@ extension BlossomMatching {
         var bestTo = [Int](repeating: -1, count: 2 * n)
         for child in path {
             let lists: [[Int]] = blossomBestEdges[child].map { [$0] }
-                ?? leaves(child).map { neighbourEndpoints[$0].map { $0 >> 1 } }
+                ?? leaves(child).map { v in neighbourEndpoints[neighbourStart[v]..<neighbourStart[v + 1]].map { $0 >> 1 } }
             for list in lists {
                 for e in list {
                     var j = edgeV[e]

@@ -25,7 +25,8 @@ extension BlossomMatching {
     /// Scan the queued S vertices along tight edges; true when the matching was augmented.
     mutating func scanQueue() -> Bool {
         while let v = queue.popLast() {
-            for p in neighbourEndpoints[v] {
+            for a in neighbourStart[v]..<neighbourStart[v + 1] {
+                let p = neighbourEndpoints[a]
                 let k = p >> 1, w = endpoint[p]
                 if inBlossom[v] == inBlossom[w] { continue }
                 var kslack = 0

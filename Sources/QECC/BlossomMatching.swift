@@ -11,7 +11,9 @@ public struct BlossomMatching {
     let n: Int
     let edgeU: [Int], edgeV: [Int], weight: [Int]
     var endpoint: [Int]
-    var neighbourEndpoints: [[Int]]
+    /// CSR lists of the far endpoints of each vertex's edges: `neighbourEndpoints[neighbourStart[v] ..< neighbourStart[v + 1]]`.
+    let neighbourStart: [Int]
+    let neighbourEndpoints: [Int]
     var mate: [Int]
     var label: [Int]            // 0 free, 1 S (outer), 2 T (inner); bit 4 marks during scanBlossom
     var labelEnd: [Int]
@@ -55,18 +57,15 @@ public struct BlossomMatching {
     /// these duals prove the matching optimal on that graph too (LP duality for the matching polytope).
     public func slack(_ u: Int, _ v: Int, weight w: Int) -> Int {
         var s = dual[u] + dual[v] - 2 * w
-        var chain: [Int] = []
+        // The lowest blossom holding both, then it and its ancestors (chains are short: no allocation).
         var b = blossomParent[u]
-        while b != -1 { chain.append(b); b = blossomParent[b] }
-        guard !chain.isEmpty else { return s }
-        b = blossomParent[v]
         while b != -1 {
-            if let i = chain.firstIndex(of: b) {
-                for c in chain[i...] { s += 2 * dual[c] }
-                break
-            }
+            var c = blossomParent[v]
+            while c != -1 && c != b { c = blossomParent[c] }
+            if c == b { break }
             b = blossomParent[b]
         }
+        while b != -1 { s += 2 * dual[b]; b = blossomParent[b] }
         return s
     }
 
@@ -74,13 +73,20 @@ public struct BlossomMatching {
         self.n = n
         edgeU = edges.map(\.0); edgeV = edges.map(\.1); weight = edges.map(\.2)
         endpoint = [Int](repeating: 0, count: 2 * edges.count)
-        neighbourEndpoints = [[Int]](repeating: [], count: n)
+        var start = [Int](repeating: 0, count: n + 1)
         for (k, e) in edges.enumerated() {
             precondition(e.0 != e.1 && e.0 >= 0 && e.1 >= 0 && e.0 < n && e.1 < n, "BlossomMatching: bad edge \(e)")
             endpoint[2 * k] = e.0; endpoint[2 * k + 1] = e.1
-            neighbourEndpoints[e.0].append(2 * k + 1)
-            neighbourEndpoints[e.1].append(2 * k)
+            start[e.0 + 1] += 1; start[e.1 + 1] += 1
         }
+        for v in 0..<n { start[v + 1] += start[v] }
+        var fill = start, list = [Int](repeating: 0, count: 2 * edges.count)
+        for (k, e) in edges.enumerated() {
+            list[fill[e.0]] = 2 * k + 1; fill[e.0] += 1
+            list[fill[e.1]] = 2 * k; fill[e.1] += 1
+        }
+        neighbourStart = start
+        neighbourEndpoints = list
         let maxWeight = max(0, weight.max() ?? 0)
         mate = [Int](repeating: -1, count: n)
         label = [Int](repeating: 0, count: 2 * n)

@@ -41,14 +41,19 @@ enum PricedMatching {
             inGraph[u * n + v] = true
             edges.append((u, v, C - w))
         }
-        var order: [Int] = []
+        // Each defect's k nearest defects (insertion into a sorted buffer of k: O(D·k)).
+        var nearest = [Int](repeating: 0, count: k + 1)
         for i in 0..<D {
-            order = (0..<D).filter { $0 != i && pairWeight[i * D + $0] >= 0 }
-            if order.count > k {
-                order.sort { pairWeight[i * D + $0] < pairWeight[i * D + $1] }
-                order.removeLast(order.count - k)
+            var count = 0
+            for j in 0..<D where j != i {
+                let w = pairWeight[i * D + j]
+                guard w >= 0, count < k || w < pairWeight[i * D + nearest[count - 1]] else { continue }
+                var slot = min(count, k - 1)
+                if count < k { count += 1 }
+                while slot > 0 && pairWeight[i * D + nearest[slot - 1]] > w { nearest[slot] = nearest[slot - 1]; slot -= 1 }
+                nearest[slot] = j
             }
-            for j in order {
+            for j in nearest[0..<count] {
                 add(i, j)
                 if withBoundary { add(D + i, D + j) }
             }
