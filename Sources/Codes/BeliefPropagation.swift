@@ -62,6 +62,27 @@ public struct BeliefPropagationDecoder: Decoder {
         }
     }
 
+    /// One frame with its soft output: the hard decision and the posterior LLRs L_v after the last iteration run
+    /// (the channel LLRs when the hard decision already satisfies every check). True when BP converged to a
+    /// codeword. For BP+OSD, which orders OSD by these posteriors.
+    public func decodeWithPosteriors(llr: [Float], bits: inout [UInt8], posteriors: inout [Float]) -> Bool {
+        let n = graph.n
+        precondition(llr.count == n && bits.count == n && posteriors.count == n, "BP: frame of \(llr.count) for n = \(n)")
+        var work = Workspace(edges: (graph.edgeCount + 7) & ~7, variables: n,
+                             maxDegree: graph.checkNeighbors.map(\.count).max() ?? 1)
+        defer { work.deallocate() }
+        for v in 0..<n { work.total[v] = llr[v] }
+        graph.edgeVariable.withUnsafeBufferPointer { edgeVar in
+            graph.checkEdgeStart.withUnsafeBufferPointer { cStart in
+                llr.withUnsafeBufferPointer { l in
+                    bits.withUnsafeMutableBufferPointer { decodeFrame(l, $0, &work, edgeVar, cStart) }
+                }
+            }
+        }
+        for v in 0..<n { posteriors[v] = work.total[v] }
+        return bits.withUnsafeMutableBufferPointer { graph.satisfiesAllChecks($0) }
+    }
+
     /// The AVX2 kernel: eight frames across the SIMD lanes, a finished lane taking the next frame.
     func decodeInLanes(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
         let n = graph.n, E = graph.edgeCount

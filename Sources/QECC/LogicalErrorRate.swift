@@ -97,16 +97,18 @@ public struct LogicalErrorSimulation: Sendable {
 
 /// The decoders of `eccbench qec` by name, built for one operating point (their weights depend on p and q).
 public enum QuantumDecoders {
-    public static let names = ["mwpm", "uf"]
+    public static let names = ["mwpm", "uf", "bposd"]
     public static let help = """
           mwpm     exact minimum-weight perfect matching (blossom), X and Z halves apart, space-time graph for T > 1
           uf       Union-Find (Delfosse & Nickerson), same graphs
+          bposd    BP (sum-product, 30 iterations) + OSD order 2 on each half, one round only
         """
 
     public static func make(_ name: String, problem: DecodingProblem, p: Double, q: Double?) throws -> any QuantumDecoder {
         try check(name)
         switch name.lowercased() {
         case "mwpm": return try MatchingDecoder(problem: problem, p: p, q: q)
+        case "bposd": return try BPOSDDecoder(problem: problem, p: p)
         default: return try UnionFindDecoder(problem: problem, p: p, q: q)
         }
     }

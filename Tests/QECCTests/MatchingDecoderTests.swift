@@ -157,3 +157,39 @@ extension MatchingDecoderTests {
         }
     }
 }
+
+extension MatchingDecoderTests {
+    /// bposd: corrections carry the observed syndrome on both halves; low-weight errors are corrected; it refuses
+    /// repeated rounds.
+    func testBPOSDCorrectionsHaveTheSyndrome() throws {
+        let problem = try DecodingProblem(code: try CSSCode.toric(5), noise: .depolarizing)
+        let decoder = try BPOSDDecoder(problem: problem, p: 0.1)
+        let sampler = try NoiseSampler(problem: problem, p: 0.1)
+        var rng = SeededRNG(seed: 4)
+        let shots = 300, N = problem.errorLength, M = problem.syndromeLength
+        var errors = [UInt8](repeating: 0, count: shots * N), detections = [UInt8](repeating: 0, count: shots * M)
+        errors.withUnsafeMutableBufferPointer { e in
+            detections.withUnsafeMutableBufferPointer { sampler.sample(count: shots, rng: &rng, errors: e, detections: $0) }
+        }
+        var corrections = [UInt8](repeating: 0, count: shots * N)
+        detections.withUnsafeBufferPointer { d in corrections.withUnsafeMutableBufferPointer { decoder.decode(detections: d, count: shots, into: $0) } }
+        let H = problem.checkMatrix
+        for s in 0..<shots {
+            XCTAssertEqual(H.multiply(BitVector(bits: corrections[(s * N)..<((s + 1) * N)])).bits,
+                           Array(detections[(s * M)..<((s + 1) * M)]), "shot \(s)")
+        }
+        // Single errors on every qubit and Pauli are corrected.
+        for j in 0..<N {
+            var e = BitVector(count: N); e[j] = true
+            let d = H.multiply(e).bits
+            var c = [UInt8](repeating: 0, count: N)
+            d.withUnsafeBufferPointer { db in c.withUnsafeMutableBufferPointer { decoder.decode(detections: db, count: 1, into: $0) } }
+            let failed = e.bits.withUnsafeBufferPointer { eb in c.withUnsafeBufferPointer {
+                NoiseSampler.logicalFailure(error: eb.baseAddress!, correction: $0.baseAddress!, logicalSupports: problem.logicalSupports)
+            } }
+            XCTAssertFalse(failed, "single error on bit \(j)")
+        }
+        let repeated = try DecodingProblem(code: try CSSCode.toric(3), noise: .independent, rounds: 3)
+        XCTAssertThrowsError(try BPOSDDecoder(problem: repeated, p: 0.05)) { XCTAssertTrue("\($0)".contains("one measurement round")) }
+    }
+}
