@@ -1,0 +1,79 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `eccbench qec`: the LER table, JSON/CSV/SVG outputs, thresholds, code listing and export, and bad input.
+final class QECCommandTests: XCTestCase {
+    func testLogicalErrorRateTableAndOutputs() throws {
+        let json = temp("qec.json"), csv = temp("qec.csv"), svg = temp("qec.svg")
+        let r = try run(["qec", "--code", "toric-4", "--noise", "depolarizing", "--p", "0.05,0.1", "--decoders", "mwpm,uf,bposd",
+                         "--min-shots", "2000", "--max-shots", "2000", "--seed", "3", "--json", json, "--csv", csv, "--plot", svg])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("toric-4 (n = 32, k = 2"), r.stdout)
+        for d in ["mwpm", "uf", "bposd"] { XCTAssertTrue(r.stdout.contains("toric-4    \(d)"), r.stdout) }
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let code = try XCTUnwrap(object["code"] as? [String: Any])
+        XCTAssertEqual(code["name"] as? String, "toric-4")
+        XCTAssertEqual(code["n"] as? Int, 32)
+        XCTAssertEqual(code["k"] as? Int, 2)
+        XCTAssertEqual(code["checks"] as? Int, 32)
+        let points = try XCTUnwrap(object["points"] as? [[String: Any]])
+        XCTAssertEqual(points.count, 6)
+        for key in ["decoder", "noise", "p", "rounds", "shots", "failures", "ler", "ler_ci", "seconds", "shots_per_second"] {
+            XCTAssertNotNil(points[0][key], key)
+        }
+        XCTAssertEqual(points[0]["shots"] as? Int, 2000)
+        let ler = try XCTUnwrap(points[1]["ler"] as? Double), failures = try XCTUnwrap(points[1]["failures"] as? Int)
+        XCTAssertEqual(ler, Double(failures) / 2000, accuracy: 1e-12)
+        XCTAssertEqual(try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").count, 7)
+        XCTAssertTrue(try String(contentsOfFile: svg, encoding: .utf8).contains("toric-4 mwpm"))
+        // The same seed gives the same counts on one thread.
+        let again = try run(["qec", "--code", "toric-4", "--noise", "depolarizing", "--p", "0.05,0.1", "--decoders", "mwpm",
+                             "--min-shots", "2000", "--max-shots", "2000", "--seed", "3", "--threads", "1"])
+        let line = r.stdout.split(separator: "\n").first { $0.contains("mwpm") && $0.contains(" 0.1 ") }!
+        let lineAgain = again.stdout.split(separator: "\n").first { $0.contains("mwpm") && $0.contains(" 0.1 ") }!
+        XCTAssertEqual(line.split(separator: " ")[4], lineAgain.split(separator: " ")[4], "failures at p = 0.1")
+    }
+
+    func testThresholdCommandReportsCrossings() throws {
+        let r = try run(["qec", "threshold", "--family", "toric", "--sizes", "4,6", "--noise", "independent", "--p", "0.06,0.14",
+                         "--decoders", "mwpm", "--min-shots", "3000", "--max-shots", "3000"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("mwpm   4 / 6: 0."), r.stdout)
+        XCTAssertTrue(r.stdout.contains("estimate"), r.stdout)
+    }
+
+    func testCodesAndExport() throws {
+        let list = try run(["qec", "codes"])
+        XCTAssertEqual(list.status, 0)
+        XCTAssertTrue(list.stdout.contains("toric-L") && list.stdout.contains("surface-d") && list.stdout.contains("planar-d"))
+        let info = try run(["qec", "code", "surface-3"])
+        XCTAssertTrue(info.stdout.contains("n = 9 qubits, k = 1") && info.stdout.contains("distance: X 3, Z 3"), info.stdout)
+        let export = try run(["qec", "code", "toric-2", "--export"])
+        XCTAssertEqual(export.status, 0)
+        XCTAssertTrue(export.stdout.contains("# H_X: 4 × 8") && export.stdout.contains("# logical Z: 2 × 8"), export.stdout)
+    }
+
+    func testBadInputIsRefusedWithTheField() throws {
+        let cases: [([String], String)] = [
+            (["qec", "--code", "toric-1"], "L must be in 2..."),
+            (["qec", "--code", "torus-4"], "closest names: toric-4"),
+            (["qec", "--code", "surface-4"], "odd"),
+            (["qec", "--noise", "pink"], "unknown noise 'pink'"),
+            (["qec", "--p", "1.5"], "outside [0, 1]"),
+            (["qec", "--p", "nan"], "not a decimal number"),
+            (["qec", "--rounds", "0"], "--rounds must be in 1...1024"),
+            (["qec", "--rounds", "many"], "--rounds 'many'"),
+            (["qec", "--decoders", "mwmp"], "did you mean 'mwpm'"),
+            (["qec", "--code", "toric-3", "--rounds", "3", "--decoders", "bposd", "--max-shots", "100", "--min-shots", "100"],
+             "one measurement round"),
+            (["qec", "threshold", "--sizes", "6,4"], "ascending"),
+            (["qec", "--json", "/nonexistent-dir/x.json"], "does not exist"),
+        ]
+        for (args, message) in cases {
+            let r = try run(args)
+            XCTAssertNotEqual(r.status, 0, "\(args)")
+            XCTAssertTrue(r.stderr.contains(message), "\(args): \(r.stderr)")
+        }
+    }
+}
