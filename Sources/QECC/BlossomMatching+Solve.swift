@@ -9,7 +9,10 @@ extension BlossomMatching {
             label[w] = t; label[b] = t
             labelEnd[w] = p; labelEnd[b] = p
             bestEdge[w] = -1; bestEdge[b] = -1
-            if t == 1 { queue.append(contentsOf: leaves(b)); return }
+            if t == 1 {
+                if b < n { queue.append(b) } else { queue.append(contentsOf: leaves(b)) }
+                return
+            }
             let base = blossomBase[b]
             let m = mate[base]
             (w, t, p) = (endpoint[m], 1, m ^ 1)

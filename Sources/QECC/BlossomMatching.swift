@@ -9,7 +9,10 @@
 /// u) and 2k + 1 (its v); `mate[v]` is the endpoint at the far side of v's matched edge, −1 when v is single.
 public struct BlossomMatching {
     let n: Int
-    let edgeU: [Int], edgeV: [Int], weight: [Int]
+    let edgeU: [Int], edgeV: [Int]
+    var weight: [Int]
+    /// 2 after `jumpStart` doubled the weights, else 1.
+    var weightScale = 1
     var endpoint: [Int]
     /// CSR lists of the far endpoints of each vertex's edges: `neighbourEndpoints[neighbourStart[v] ..< neighbourStart[v + 1]]`.
     let neighbourStart: [Int]
@@ -45,7 +48,10 @@ public struct BlossomMatching {
     /// The solver after a maximum-weight matching (of maximum cardinality when asked), with its final duals.
     public static func solved(vertexCount n: Int, edges: [(Int, Int, Int)], maxCardinality: Bool) -> BlossomMatching {
         var m = BlossomMatching(n: n, edges: edges)
-        if n > 0 && !edges.isEmpty { m.solve(maxCardinality: maxCardinality) }
+        if n > 0 && !edges.isEmpty {
+            if maxCardinality { m.jumpStart() }
+            m.solve(maxCardinality: maxCardinality)
+        }
         return m
     }
 
@@ -56,7 +62,7 @@ public struct BlossomMatching {
     /// π_u + π_v − 2w + 2·Σ z_B over the blossoms holding both. Every edge of a graph has slack ≥ 0 exactly when
     /// these duals prove the matching optimal on that graph too (LP duality for the matching polytope).
     public func slack(_ u: Int, _ v: Int, weight w: Int) -> Int {
-        var s = dual[u] + dual[v] - 2 * w
+        var s = dual[u] + dual[v] - 2 * weightScale * w
         // The lowest blossom holding both, then it and its ancestors (chains are short: no allocation).
         var b = blossomParent[u]
         while b != -1 {
@@ -102,6 +108,29 @@ public struct BlossomMatching {
         dual = [Int](repeating: maxWeight, count: n) + [Int](repeating: 0, count: n)
         allowEdge = [Bool](repeating: false, count: edges.count)
         queue = []
+    }
+
+    /// A feasible start with a greedy matching (maximum-cardinality mode only): each vertex's dual is its heaviest
+    /// edge's weight, doubled (so every dual is even: the free vertices, the roots of every stage, share a parity and
+    /// the slack between S vertices stays even, which keeps δ₃ integral); an edge that is the heaviest at both ends is
+    /// tight and joins the matching when both ends are single. Weights are doubled with the duals; the matching the
+    /// algorithm ends with is optimal for the original weights (the same up to scale).
+    mutating func jumpStart() {
+        for k in weight.indices { weight[k] *= 2 }
+        weightScale = 2
+        for v in 0..<n {
+            var best = Int.min
+            for a in neighbourStart[v]..<neighbourStart[v + 1] { best = max(best, weight[neighbourEndpoints[a] >> 1]) }
+            dual[v] = best == Int.min ? 0 : best
+        }
+        for v in 0..<n where mate[v] == -1 {
+            for a in neighbourStart[v]..<neighbourStart[v + 1] {
+                let p = neighbourEndpoints[a], w = endpoint[p]
+                guard mate[w] == -1, slack(p >> 1) == 0 else { continue }
+                mate[v] = p; mate[w] = p ^ 1
+                break
+            }
+        }
     }
 
     /// Twice the slack of edge k: π_u + π_v − 2w (the vertex duals of this formulation are doubled).
