@@ -29,41 +29,29 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
         let graph = graphs[h]
         w.begin()
         for d in defects { w.add(d, defect: true, boundary: d == graph.boundary) }
-        var active = defects
-        var fused: [Int] = []
+        w.active.removeAll(keepingCapacity: true)
+        w.active.append(contentsOf: defects)
         while true {
             // Odd clusters that do not touch the boundary, one entry per root.
             w.round += 1
-            active = active.map { w.find($0) }.filter { r in
-                guard w.parity[r] == 1, !w.touchesBoundary[r], w.roundMark[r] != w.round else { return false }
+            var kept = 0
+            for i in 0..<w.active.count {
+                let r = w.find(w.active[i])
+                guard w.parity[r] == 1, !w.touchesBoundary[r], w.roundMark[r] != w.round else { continue }
                 w.roundMark[r] = w.round
-                return true
+                w.active[kept] = r; kept += 1
             }
-            if active.isEmpty { break }
-            fused.removeAll(keepingCapacity: true)
+            w.active.removeLast(w.active.count - kept)
+            if w.active.isEmpty { break }
+            w.fused.removeAll(keepingCapacity: true)
             var grew = false
-            for r in active {
-                var kept = 0
-                var members = w.members[r]
-                for u in members {
-                    var open = false
-                    for a in graph.adjacencyStart[u]..<graph.adjacencyStart[u + 1] {
-                        let e = Int(graph.adjacentEdges[a])
-                        let g = w.growth(e)
-                        guard g < 2 else { continue }
-                        w.setGrowth(e, g + 1)
-                        grew = true
-                        if g + 1 == 2 { fused.append(e) } else { open = true }
-                    }
-                    if open { members[kept] = u; kept += 1 }
-                }
-                members.removeLast(members.count - kept)
-                w.frontierSwap(r, members)
-            }
+            for i in 0..<w.active.count where w.grow(w.active[i], graph: graph) { grew = true }
             if !grew { break }          // an odd cluster spanning its whole component: no valid correction exists
-            for e in fused {
+            for i in 0..<w.fused.count {
+                let e = w.fused[i]
                 let u = Int(graph.edgeU[e]), v = Int(graph.edgeV[e])
-                for x in [u, v] where !w.contains(x) { w.add(x, defect: false, boundary: x == graph.boundary) }
+                if !w.contains(u) { w.add(u, defect: false, boundary: u == graph.boundary) }
+                if !w.contains(v) { w.add(v, defect: false, boundary: v == graph.boundary) }
                 w.union(u, v)
             }
         }
