@@ -4,7 +4,7 @@
 set -euo pipefail
 out=experiments/qecc
 bin=.build/release/eccbench
-stop="--min-failures 200 --min-shots 10000 --max-shots 100000 --seed 1"
+stop="--min-failures 500 --min-shots 20000 --max-shots 200000 --seed 1"
 $bin qec threshold --family toric --sizes 4,6,8,10 --noise independent --p 0.02,0.05,0.08,0.1,0.12 \
   --decoders mwpm,uf $stop --json $out/toric-independent.json --csv $out/toric-independent.csv \
   --plot $out/toric-independent.svg > $out/toric-independent.txt
