@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Neural", dependencies: ["Base", "CBLAS", "CKernels"], path: "Sources/Neural"),
         .target(name: "ECCT", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural"], path: "Sources/ECCT",
                 resources: [.copy("Models")]),
-        .target(name: "QECC", dependencies: ["Base", "GF2", "Codes", "Channels"], path: "Sources/QECC"),
+        .target(name: "QECC", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT"], path: "Sources/QECC"),
         .executableTarget(
             name: "eccbench",
             dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT", "QECC",
@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "TestSupport"], path: "Tests/NeuralTests"),
         .testTarget(name: "ECCTTests", dependencies: ["ECCT", "Codes", "Channels", "GF2", "Neural", "TestSupport"],
                     path: "Tests/ECCTTests"),
-        .testTarget(name: "QECCTests", dependencies: ["QECC", "GF2", "Base", "Channels", "Neural", "TestSupport"],
+        .testTarget(name: "QECCTests", dependencies: ["QECC", "GF2", "Base", "Channels", "Neural", "ECCT", "TestSupport"],
                     path: "Tests/QECCTests"),
         .testTarget(name: "CLITests", dependencies: ["eccbench", "Neural", "TestSupport"], path: "Tests/CLITests"),
     ]

@@ -1,0 +1,108 @@
+import Base
+import ECCT
+import Foundation
+import GF2
+import Neural
+
+/// The neural quantum decoder for one `DecodingProblem` (DESIGN.md §9): a `DQECNetwork` over the problem's stacked H,
+/// with the reference's parameter names, so reference checkpoints load by name.
+public final class DQECModel: @unchecked Sendable {
+    public let problem: DecodingProblem
+    public let network: DQECNetwork
+    public var layers: Int { network.encoder.config.layers }
+    public var width: Int { network.width }
+    public var heads: Int { network.encoder.config.heads }
+
+    /// A freshly initialised model. Throws for impossible sizes (N outside 1…64, d not a multiple of the heads).
+    public init(problem: DecodingProblem, layers: Int, width: Int, heads: Int = 16, seed: UInt64 = 0) throws {
+        guard problem.rounds == 1 else {
+            throw QECCError("the neural decoder of this version takes one measurement round (--rounds 1)")
+        }
+        guard (1...64).contains(layers) else { throw QECCError("neural decoder: layers N = \(layers) must be in 1…64") }
+        guard heads >= 1, width >= heads, width % heads == 0, width <= 4096 else {
+            throw QECCError("neural decoder: width d = \(width) must be a positive multiple of the \(heads) heads (at most 4096)")
+        }
+        let H = problem.checkMatrix
+        var config = EncoderConfig(layers: layers, width: width, heads: heads, pattern: ECCTMask.pattern(parityCheck: H))
+        config.attentionDropout = 0              // the reference's MultiHeadedAttention(h, d) has no dropout
+        config.clonedInitialBiases = true
+        var rng = SplitMixRNG(seed: seed)
+        self.problem = problem
+        network = DQECNetwork(checkMatrix: H, logicals: problem.logicalSupports, config: config, using: &rng)
+    }
+
+    /// A model sized from reference-named weights (d from `src_embed`, N from the `decoder.layers.i` names; the head
+    /// count is not in the weights: `heads`), loaded. Throws when a tensor is missing or its shape does not fit.
+    public static func load(problem: DecodingProblem, weightsAt path: String, heads: Int = 16) throws -> DQECModel {
+        let (tensors, _) = try SafeTensors.read(path: path)
+        let name = ECCTNames.embedding
+        guard let embed = tensors[name] else { throw CheckpointError("\(path): missing tensor '\(name)'") }
+        let L = problem.errorLength + problem.syndromeLength
+        guard embed.shape.count == 2, embed.shape[0] == L else {
+            throw CheckpointError("\(path): '\(name)' has shape \(embed.shape); \(problem.code.name) with \(problem.noise.rawValue) "
+                                  + "noise needs [n + m, d] = [\(problem.errorLength) + \(problem.syndromeLength), d]")
+        }
+        var layers = 0
+        while tensors[ECCTNames.layerProbe(layers)] != nil { layers += 1 }
+        guard layers > 0 else { throw CheckpointError("\(path): no tensor '\(ECCTNames.layerProbe(0))'") }
+        let model = try DQECModel(problem: problem, layers: layers, width: embed.shape[1], heads: heads)
+        try model.network.parameters.load(tensors, source: path, ignoring: { $0.hasPrefix("optimizer.") })
+        return model
+    }
+
+    /// Noise estimates g and logits f [B, n] (f > 0: no error) from ±1 syndromes [B, m], evaluation mode, any B:
+    /// chunks of `chunk` on all cores.
+    public func run(syndromes: [Float], batch B: Int, chunk: Int = 32,
+                    threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> (noise: [Float], logits: [Float]) {
+        let n = network.n, m = network.m
+        precondition(syndromes.count == B * m, "DQECModel: \(syndromes.count) syndrome values for batch \(B)")
+        GEMM.useSingleThreadedBLAS()
+        var noise = [Float](repeating: 0, count: B * n), logits = noise
+        let pool = WorkspacePool { [network] in network.makeWorkspace(batch: chunk) }
+        let network = self.network
+        network.parameters.values.withUnsafeBufferPointer { p in
+            noise.withUnsafeMutableBufferPointer { g in
+                logits.withUnsafeMutableBufferPointer { f in
+                    let shared = UnsafeSendable((p: p.baseAddress!, g: g.baseAddress!, f: f.baseAddress!, s: syndromes))
+                    ChunkedWork.run(count: B, chunk: chunk, threads: threads) { start, size in
+                        let v = shared.value
+                        pool.with { ws in
+                            // a short last chunk is padded with copies of its first syndrome
+                            var input = [Float](repeating: 0, count: chunk * m)
+                            for b in 0..<chunk {
+                                let src = start + (b < size ? b : 0)
+                                for i in 0..<m { input[b * m + i] = v.s[src * m + i] }
+                            }
+                            var out = [Float](repeating: 0, count: chunk * n)
+                            input.withUnsafeBufferPointer { inp in
+                                out.withUnsafeMutableBufferPointer { network.infer(input: inp.baseAddress!, logits: $0.baseAddress!,
+                                                                                   count: chunk, workspace: ws, parameters: v.p) }
+                            }
+                            (v.f + start * n).update(from: out, count: size * n)
+                            (v.g + start * n).update(from: ws.noise, count: size * n)
+                        }
+                    }
+                }
+            }
+        }
+        return (noise, logits)
+    }
+}
+
+/// `neural`: the DQEC model as a decoder: syndrome bits → ±1 → logits f → ê = (f < 0).
+public struct NeuralQuantumDecoder: QuantumDecoder {
+    public let name: String
+    public let model: DQECModel
+
+    public init(model: DQECModel, name: String = "neural") {
+        self.model = model
+        self.name = name
+    }
+
+    public func decode(detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>) {
+        let m = model.network.m, n = model.network.n
+        let s = (0..<(count * m)).map { detections[$0] == 0 ? Float(1) : -1 }
+        let (_, f) = model.run(syndromes: s, batch: count, threads: 1)
+        for i in 0..<(count * n) { corrections[i] = f[i] < 0 ? 1 : 0 }
+    }
+}

@@ -1,0 +1,155 @@
+import Base
+import Codes
+import ECCT
+import GF2
+import Neural
+
+/// The neural quantum decoder of Deep Quantum Error Correction (Choukroun & Wolf, AAAI 2024; DESIGN.md §9;
+/// reference yoniLc/DQEC), assembled from the engine's blocks:
+///
+///   g[b, :] = MLP(s[b, :])                 m → 5n → 5n → n, GELU            `syn_to_noise.0/.2/.4`   (`MLP`)
+///   tokens[b, l, :] = [g, s][b, l] · E[l]  the ECCT over [g(s), s]           `src_embed`              (`ScalarTokenEmbedding`)
+///   h = Encoder(tokens)                    pre-LN, GELU, the mask of H, any head count dividing d   (`TransformerEncoder`)
+///   z[b, :] = head(h)                      Linear(d → 1), Linear(n+m → n)    `oned_final_embed.0`, `out_fc`
+///
+/// s is the ±1 syndrome [m] (+1 = satisfied), n the error bits of the problem (the stacked H's columns). The
+/// reference's output z is positive where it predicts an error (its losses take −z): the logits f = −z of
+/// DESIGN.md §9 (f > 0: "no error") are what `logits` returns, and the decision is ê = (f < 0). g > 0 means
+/// "no error" as well.
+///
+/// Training loss (DESIGN.md §9): 0.5·BCE(f, 1 − e) + 1.0·L_LER + 0.5·BCE(g, 1 − e), L_LER = the mean over logicals of
+/// BCE(logit(P_odd), ℓ·e mod 2) with P_odd = ½(1 − Π_{i ∈ ℓ} (1 − 2 p_i)) and p_i = σ(−f_i) the predicted error
+/// probability (`LogicalParityLoss`). As a `TrainableNetwork` its input is s [m] (±1) and its target e [n] (0/1).
+public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
+    public let n: Int
+    public let m: Int
+    public let noiseEstimator: MLP
+    public let embedding: ScalarTokenEmbedding
+    public let encoder: TransformerEncoder
+    public let head: TwoStageHead
+    public let parameters: ParameterSet
+    public let logical: LogicalParityLoss
+    /// Loss weights of BCE(f), L_LER and BCE(g) (the reference's λ_ber, λ_ler, λ_n_pred).
+    public var lossWeights: (flips: Float, logical: Float, noise: Float) = (0.5, 1.0, 0.5)
+    public var length: Int { n + m }
+    public var width: Int { encoder.config.width }
+    public var inputWidth: Int { m }
+    public var targetWidth: Int { n }
+    public var outputWidth: Int { n }
+
+    /// The reference's parameter names (`syn_to_noise` Sequential: Linear, GELU, Linear, GELU, Linear).
+    public static let noiseEstimatorNames = ["syn_to_noise.0", "syn_to_noise.2", "syn_to_noise.4"]
+    /// Hidden width of the noise estimator per error bit (the reference's N_in).
+    public static let noiseExpansion = 5
+
+    public init<G: RandomNumberGenerator>(checkMatrix H: BitMatrix, logicals: [[Int]], config: EncoderConfig,
+                                          using rng: inout G) {
+        n = H.columns
+        m = H.rows
+        precondition(config.length == n + m, "DQECNetwork: pattern of \(config.length) tokens for n + m = \(n + m)")
+        let p = ParameterSet()
+        embedding = ScalarTokenEmbedding(p, name: ECCTNames.embedding, length: n + m, width: config.width, using: &rng)
+        encoder = TransformerEncoder(config: config, parameters: p, names: ECCTNames.encoder, using: &rng)
+        head = TwoStageHead(p, names: ECCTNames.head, width: config.width, length: n + m, outputs: n, using: &rng)
+        let hidden = Self.noiseExpansion * n
+        noiseEstimator = MLP(p, names: Self.noiseEstimatorNames, sizes: [m, hidden, hidden, n], activation: .gelu, using: &rng)
+        parameters = p
+        logical = LogicalParityLoss(supports: logicals, bits: n)
+    }
+
+    /// Activations of one batch slice.
+    public final class Workspace: @unchecked Sendable {
+        public let batch: Int
+        let arena = Arena()
+        let encoder: EncoderWorkspace
+        let head: TwoStageHead.Workspace
+        let mlp: MLP.Workspace
+        let noise, scalars, dScalars, tokens, hidden, dHidden, dTokens, z, dz, dNoise: UnsafeMutablePointer<Float>
+        init(network e: DQECNetwork, batch B: Int) {
+            batch = B
+            let R = B * e.length, d = e.width
+            encoder = e.encoder.makeWorkspace(batch: B)
+            head = .init(batch: B, length: e.length, arena: arena)
+            mlp = .init(mlp: e.noiseEstimator, rows: B, arena: arena)
+            noise = arena.take(B * e.n); scalars = arena.take(R); dScalars = arena.take(R)
+            tokens = arena.take(R * d); hidden = arena.take(R * d); dHidden = arena.take(R * d); dTokens = arena.take(R * d)
+            z = arena.take(B * e.n); dz = arena.take(B * e.n); dNoise = arena.take(B * e.n)
+        }
+    }
+
+    public func makeWorkspace(batch: Int) -> Workspace { Workspace(network: self, batch: batch) }
+
+    /// g [B, n] and the reference's output z [B, n] (in the workspace) from syndromes s [B, m] (±1).
+    public func forward(syndrome s: UnsafePointer<Float>, workspace ws: Workspace, parameters p: UnsafePointer<Float>,
+                        call: MultiHeadAttention.Call) {
+        let B = ws.batch, L = length
+        noiseEstimator.forward(x: s, y: ws.noise, rows: B, workspace: ws.mlp, parameters: p)
+        for b in 0..<B {
+            (ws.scalars + b * L).update(from: ws.noise + b * n, count: n)
+            (ws.scalars + b * L + n).update(from: s + b * m, count: m)
+        }
+        embedding.forward(input: ws.scalars, tokens: ws.tokens, batch: B, parameters: p)
+        encoder.forward(x: ws.tokens, out: ws.hidden, workspace: ws.encoder, parameters: p, call: call)
+        head.forward(h: ws.hidden, logits: ws.z, batch: B, workspace: ws.head, parameters: p)
+    }
+
+    /// Parameter gradients from ∂ℓ/∂z [B, n] and ∂ℓ/∂g [B, n] (the direct term; the path through the tokens is added).
+    public func backward(syndrome s: UnsafePointer<Float>, dz: UnsafePointer<Float>, dNoise: UnsafeMutablePointer<Float>,
+                         workspace ws: Workspace, parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
+        let B = ws.batch, L = length
+        head.backward(dLogits: dz, h: ws.hidden, dh: ws.dHidden, batch: B, workspace: ws.head, parameters: p, gradients: g)
+        ws.dTokens.initialize(repeating: 0, count: B * L * width)
+        encoder.backward(dOut: ws.dHidden, dx: ws.dTokens, workspace: ws.encoder, parameters: p, gradients: g)
+        embedding.backward(input: ws.scalars, dTokens: ws.dTokens, dInput: ws.dScalars, batch: B, parameters: p, gradients: g)
+        for b in 0..<B { for j in 0..<n { dNoise[b * n + j] += ws.dScalars[b * L + j] } }
+        noiseEstimator.backward(dy: dNoise, x: s, dx: nil, rows: B, workspace: ws.mlp, parameters: p, gradients: g)
+    }
+
+    /// The loss of the slice (its share of the batch mean) with ∂/∂z and ∂/∂g written into the workspace.
+    func loss(errors e: UnsafePointer<Float>, count B: Int, batchSize: Int, workspace ws: Workspace) -> Double {
+        let N = B * n, share = Double(B) / Double(batchSize)
+        var targets = [Float](repeating: 0, count: N), f = [Float](repeating: 0, count: N), df = [Float](repeating: 0, count: N)
+        for i in 0..<N { targets[i] = 1 - e[i]; f[i] = -ws.z[i] }
+        ws.dNoise.initialize(repeating: 0, count: N)
+        let w = lossWeights
+        var total = 0.0
+        targets.withUnsafeBufferPointer { t in
+            f.withUnsafeBufferPointer { fb in
+                df.withUnsafeMutableBufferPointer { dfb in
+                    total += Double(w.flips) * Double(BCEWithLogits.forward(logits: fb.baseAddress!, targets: t.baseAddress!, count: N))
+                    BCEWithLogits.backward(logits: fb.baseAddress!, targets: t.baseAddress!, dz: dfb.baseAddress!, count: N,
+                                           scale: w.flips * Float(share))
+                    total += Double(w.logical) * logical.forwardBackward(logits: fb.baseAddress!, errors: e, count: B,
+                                                                         dLogits: dfb.baseAddress!, scale: w.logical * Float(share))
+                }
+                total += Double(w.noise) * Double(BCEWithLogits.forward(logits: ws.noise, targets: t.baseAddress!, count: N))
+                BCEWithLogits.backward(logits: ws.noise, targets: t.baseAddress!, dz: ws.dNoise, count: N, scale: w.noise * Float(share))
+            }
+        }
+        for i in 0..<N { ws.dz[i] = -df[i] }
+        return total * share
+    }
+
+    public func trainSlice(_ slice: TrainingSlice, workspace ws: Workspace, parameters p: UnsafePointer<Float>,
+                           gradients g: UnsafeMutablePointer<Float>) -> Double {
+        forward(syndrome: slice.input, workspace: ws, parameters: p,
+                call: .init(training: true, seed: slice.seed, step: slice.step, batchOffset: slice.batchOffset))
+        let share = loss(errors: slice.targets, count: slice.count, batchSize: slice.batchSize, workspace: ws)
+        for i in 0..<(slice.count * n) { slice.logits[i] = -ws.z[i] }
+        backward(syndrome: slice.input, dz: ws.dz, dNoise: ws.dNoise, workspace: ws, parameters: p, gradients: g)
+        return share
+    }
+
+    /// Logits f = −z [count, n] (f > 0: no error) from syndromes [count, m] (±1), evaluation mode.
+    public func infer(input s: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int, workspace ws: Workspace,
+                      parameters p: UnsafePointer<Float>) {
+        precondition(count == ws.batch, "DQECNetwork.infer: \(count) syndromes for a workspace of \(ws.batch)")
+        forward(syndrome: s, workspace: ws, parameters: p, call: .init(training: false, forBackward: false))
+        for i in 0..<(count * n) { logits[i] = -ws.z[i] }
+    }
+
+    /// The noise estimate g [count, n] of the last `forward` / `infer` on this workspace.
+    public func noiseEstimate(workspace ws: Workspace, into out: UnsafeMutablePointer<Float>) {
+        out.update(from: ws.noise, count: ws.batch * n)
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import GF2
+import Neural
+import QECC
+
+/// `eccbench qec infer`: the neural quantum decoder on given syndromes, for cross-checks against the reference code.
+struct QECInfer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "infer",
+        abstract: "Run the neural quantum decoder on tensors: syndrome [B, m] (±1) in, noise_estimate and logits [B, n] out.")
+
+    @Option(name: .long, help: "Code: toric-L, surface-d or planar-d.")
+    var code: String = "toric-4"
+    @Option(name: .long, help: "Noise: independent or depolarizing (it sets H: H_X, or blockdiag(H_Z, H_X)).")
+    var noise: String = "depolarizing"
+    @Option(name: .long, help: "Weights (safetensors, the reference's parameter names).")
+    var weights: String
+    @Option(name: .long, help: "Input safetensors with 'syndrome' [B, m] (±1, +1 = satisfied); an 'H' in it must equal the code's.")
+    var inputs: String
+    @Option(name: .long, help: "Output safetensors: 'noise_estimate' g and 'logits' z [B, n], the reference model's output (z > 0: error; g > 0: no error).")
+    var out: String
+    @Option(name: .long, help: "Attention heads (not stored in the weights; the reference trains with 16).")
+    var heads: Int = 16
+
+    func validate() throws {
+        _ = try PauliNoise.named(noise)
+        guard (1...4096).contains(heads) else { throw ValidationError("--heads must be in 1...4096, got \(heads)") }
+        try checkOutputs([out])
+    }
+
+    func run() throws {
+        let problem = try DecodingProblem(code: try QuantumCatalog.code(named: code), noise: try PauliNoise.named(noise))
+        let n = problem.errorLength, m = problem.syndromeLength
+        let (tensors, _) = try SafeTensors.read(path: inputs)
+        if let h = tensors["H"] {
+            let H = problem.checkMatrix
+            guard h.shape == [m, n] else {
+                throw CommandError("\(inputs): 'H' has shape \(h.shape); \(code) with \(noise) noise has H [\(m), \(n)]")
+            }
+            for r in 0..<m {
+                for c in 0..<n where (h.values[r * n + c] != 0) != H[r, c] {
+                    throw CommandError("\(inputs): 'H'[\(r), \(c)] = \(h.values[r * n + c]) differs from \(code)'s H "
+                                       + "(the qubit order or noise model is not the one these inputs were made for)")
+                }
+            }
+        }
+        guard let s = tensors["syndrome"] else { throw CommandError("\(inputs): missing tensor 'syndrome'") }
+        guard s.shape.count == 2, s.shape[1] == m else {
+            throw CommandError("\(inputs): 'syndrome' has shape \(s.shape), expected [B, \(m)] for \(code) with \(noise) noise")
+        }
+        if let bad = s.values.firstIndex(where: { !$0.isFinite }) {
+            throw CommandError("\(inputs): 'syndrome' value \(bad) (row \(bad / m), column \(bad % m)) is \(s.values[bad])")
+        }
+        let model = try DQECModel.load(problem: problem, weightsAt: weights, heads: heads)
+        let B = s.shape[0]
+        let (g, f) = model.run(syndromes: s.values, batch: B)
+        if let bad = f.firstIndex(where: { !$0.isFinite }) ?? g.firstIndex(where: { !$0.isFinite }) {
+            throw CommandError("output [\(bad / n), \(bad % n)] is not finite: the weights in \(weights) overflow on these inputs; "
+                               + "nothing was written")
+        }
+        // The reference's output z = −f (z > 0: error), as its checkpoints and the fixtures hold it.
+        try SafeTensors.write(["noise_estimate": Tensor(shape: [B, n], values: g), "logits": Tensor(shape: [B, n], values: f.map { -$0 })],
+                              metadata: ["code": code, "noise": problem.noise.rawValue, "layers": String(model.layers),
+                                         "width": String(model.width), "heads": String(heads)], to: out)
+        print("\(B) syndromes → \(out) (neural quantum decoder, N = \(model.layers), d = \(model.width), \(heads) heads)")
+    }
+}

@@ -1,0 +1,109 @@
+import Base
+import GF2
+import Foundation
+import Neural
+@testable import QECC
+import TestSupport
+import XCTest
+
+/// The neural quantum decoder against the reference PyTorch code (yoniLc/DQEC) on the fixture
+/// dqec-toric4-depol-N2-d32-h8: toric L = 4, depolarising, N = 2, d = 32, 8 heads, 64 syndromes.
+final class DQECParityTests: XCTestCase {
+    func fixture() throws -> (model: DQECModel, io: [String: SafeTensors.Tensor]) {
+        let problem = try DecodingProblem(code: try CSSCode.toric(4), noise: .depolarizing)
+        let model = try DQECModel.load(problem: problem, weightsAt: TestResources.path("dqec-toric4-depol-N2-d32-h8/weights.safetensors"),
+                                       heads: 8)
+        let io = try SafeTensors.read(path: TestResources.path("dqec-toric4-depol-N2-d32-h8/io.safetensors")).tensors
+        return (model, io)
+    }
+
+    func testNoiseEstimateAndLogitsMatchTheReference() throws {
+        let (model, io) = try fixture()
+        XCTAssertEqual(model.layers, 2)
+        XCTAssertEqual(model.width, 32)
+        let s = try XCTUnwrap(io["syndrome"]), B = s.shape[0]
+        let (g, f) = model.run(syndromes: s.values, batch: B)
+        let gRef = try XCTUnwrap(io["noise_estimate"]), zRef = try XCTUnwrap(io["logits"])
+        XCTAssertEqual(gRef.shape, [B, 64])
+        var worstG: Float = 0, worstF: Float = 0
+        for i in 0..<(B * 64) {
+            worstG = max(worstG, abs(g[i] - gRef.values[i]))
+            worstF = max(worstF, abs(-f[i] - zRef.values[i]))     // the fixture holds the reference output z = −f
+        }
+        XCTAssertLessThan(worstG, 1e-4, "noise estimate")
+        XCTAssertLessThan(worstF, 1e-4, "logits")
+    }
+}
+
+/// Finite-difference checks: the logical-parity loss alone, and the whole model's loss with respect to every
+/// parameter (a small toric-2 model; central differences of the Float loss). The step is small (5e-4): a token
+/// g·E[l] goes through a LayerNorm, which is scale-invariant, so the loss turns sharply where g crosses 0 (within
+/// √ε_LN ≈ 3e-3), and a step of 8e-3 misses the slope by 25% there.
+final class DQECGradientTests: XCTestCase {
+    func testLogicalParityLossGradient() {
+        let supports = [[0, 2, 3], [1, 4], [0, 1, 2, 3, 4]]
+        let loss = LogicalParityLoss(supports: supports, bits: 5)
+        let B = 3
+        var seed: UInt64 = 5
+        let f = GradientCheck.random(B * 5, seed: &seed, scale: 3)
+        let e: [Float] = (0..<(B * 5)).map { Float(($0 * 7 + 3) % 3 == 0 ? 1 : 0) }
+        GradientCheck(eps: 1e-2, atol: 1e-4, rtol: 1e-2).check("L_LER", inputs: [f], forward: { x in
+            [Float(x[0].withUnsafeBufferPointer { fb in e.withUnsafeBufferPointer {
+                loss.forwardBackward(logits: fb.baseAddress!, errors: $0.baseAddress!, count: B, dLogits: nil)
+            } })]
+        }, backward: { x, dy in
+            var d = [Float](repeating: 0, count: B * 5)
+            _ = x[0].withUnsafeBufferPointer { fb in e.withUnsafeBufferPointer { eb in d.withUnsafeMutableBufferPointer {
+                loss.forwardBackward(logits: fb.baseAddress!, errors: eb.baseAddress!, count: B, dLogits: $0.baseAddress!, scale: dy[0])
+            } } }
+            return [d]
+        })
+    }
+
+    func testWholeModelGradient() throws {
+        let problem = try DecodingProblem(code: try CSSCode.toric(2), noise: .depolarizing)
+        let model = try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 3)
+        let net = model.network
+        let B = 3, n = net.n, m = net.m
+        var rng = SeededRNG(seed: 2)
+        let errors: [Float] = (0..<(B * n)).map { _ in rng.nextDouble() < 0.2 ? 1 : 0 }
+        let H = problem.checkMatrix
+        var syndromes: [Float] = []
+        for b in 0..<B {
+            let e = GF2.BitVector(bits: errors[(b * n)..<((b + 1) * n)].map { $0 != 0 ? 1 : 0 })
+            syndromes += H.multiply(e).bits.map { $0 == 1 ? -1 : 1 }
+        }
+        let ws = net.makeWorkspace(batch: B)
+        func lossAndGradient(_ params: [Float]) -> (Double, [Float]) {
+            var g = [Float](repeating: 0, count: params.count)
+            var logits = [Float](repeating: 0, count: B * n)
+            let loss = params.withUnsafeBufferPointer { p in syndromes.withUnsafeBufferPointer { s in errors.withUnsafeBufferPointer { t in
+                logits.withUnsafeMutableBufferPointer { l in g.withUnsafeMutableBufferPointer { gb in
+                    net.trainSlice(TrainingSlice(input: s.baseAddress!, targets: t.baseAddress!, logits: l.baseAddress!, count: B,
+                                                 batchOffset: 0, batchSize: B, seed: 1, step: 0),
+                                   workspace: ws, parameters: p.baseAddress!, gradients: gb.baseAddress!)
+                } }
+            } } }
+            return (loss, g)
+        }
+        let base = net.parameters.values
+        let (_, analytic) = lossAndGradient(base)
+        // Every parameter tensor: its largest-gradient entries and a few others, by central differences in Double.
+        var worst = 0.0, worstName = ""
+        for entry in net.parameters.entries {
+            let indices = (0..<entry.count).sorted { abs(analytic[entry.offset + $0]) > abs(analytic[entry.offset + $1]) }.prefix(3)
+                + [0, entry.count / 2, entry.count - 1]
+            let scale = (0..<entry.count).map { Double(abs(analytic[entry.offset + $0])) }.max()! + 1e-6
+            for i in Set(indices) {
+                let k = entry.offset + i, eps: Float = 5e-4
+                var plus = base, minus = base
+                plus[k] += eps; minus[k] -= eps
+                let numeric = (lossAndGradient(plus).0 - lossAndGradient(minus).0) / Double(2 * eps)
+                let error = abs(numeric - Double(analytic[k])) / max(scale, 1e-2)
+                if error > worst { worst = error; worstName = "\(entry.name)[\(i)] analytic \(analytic[k]) numeric \(numeric) scale \(scale)" }
+                XCTAssertLessThan(error, 1e-2, "\(entry.name)[\(i)]: analytic \(analytic[k]) numeric \(numeric)")
+            }
+        }
+        print("DQEC whole-model gradient: worst error relative to each tensor's largest entry \(worst) at \(worstName)")
+    }
+}
