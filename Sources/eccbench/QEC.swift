@@ -15,7 +15,7 @@ struct QEC: ParsableCommand {
             Decoders:
             \(QuantumDecoders.help)
             """,
-        subcommands: [QECSimulate.self, QECThreshold.self, QECCodes.self, QECCodeCommand.self, QECInfer.self],
+        subcommands: [QECSimulate.self, QECThreshold.self, QECCodes.self, QECCodeCommand.self, QECInfer.self, QECTrain.self],
         defaultSubcommand: QECSimulate.self)
 }
 
