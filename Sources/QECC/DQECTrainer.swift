@@ -42,12 +42,11 @@ public final class DQECTrainer: @unchecked Sendable {
         return (input, targets)
     }
 
-    /// Run epochs until `config.epochs` or the time budget; `afterEpoch` sees each finished epoch (for checkpoints
-    /// and progress).
+    /// Run epochs until `config.epochs`, or stop after the epoch during which `minutes` ran out; `afterEpoch` sees
+    /// each finished epoch (for checkpoints and progress).
     public func train(minutes: Double? = nil, afterEpoch: (DQECEpoch) throws -> Void = { _ in }) throws {
         let start = Date()
         while state.epochsDone < config.epochs {
-            if let minutes, Date().timeIntervalSince(start) > minutes * 60 { break }
             let epochStart = Date()
             trainer.optimizer.learningRate = config.learningRate(epoch: state.epochsDone)
             var loss = 0.0
@@ -63,6 +62,7 @@ public final class DQECTrainer: @unchecked Sendable {
             state.curve.append(record)
             state.epochsDone += 1
             try afterEpoch(record)
+            if let minutes, Date().timeIntervalSince(start) > minutes * 60 { break }
         }
     }
 

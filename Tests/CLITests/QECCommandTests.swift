@@ -1,4 +1,5 @@
 import Foundation
+import Neural
 import TestSupport
 import XCTest
 
@@ -75,5 +76,27 @@ final class QECCommandTests: XCTestCase {
             XCTAssertNotEqual(r.status, 0, "\(args)")
             XCTAssertTrue(r.stderr.contains(message), "\(args): \(r.stderr)")
         }
+    }
+}
+
+extension QECCommandTests {
+    /// qec infer reproduces the reference fixture's noise estimate and logits from its weights and syndromes.
+    func testInferReproducesTheDQECFixture() throws {
+        let dir = TestResources.path("dqec-toric4-depol-N2-d32-h8")
+        let out = temp("dqec-out.safetensors")
+        let r = try run(["qec", "infer", "--code", "toric-4", "--noise", "depolarizing", "--weights", dir + "/weights.safetensors",
+                         "--inputs", dir + "/io.safetensors", "--out", out, "--heads", "8"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let ours = try SafeTensors.read(path: out).tensors, ref = try SafeTensors.read(path: dir + "/io.safetensors").tensors
+        for name in ["noise_estimate", "logits"] {
+            let a = try XCTUnwrap(ours[name]), b = try XCTUnwrap(ref[name])
+            XCTAssertEqual(a.shape, b.shape, name)
+            XCTAssertLessThan(zip(a.values, b.values).map { abs($0 - $1) }.max()!, 1e-4, name)
+        }
+        // Another code's H in the inputs, or the wrong noise model, is refused.
+        let wrong = try run(["qec", "infer", "--code", "toric-4", "--noise", "independent", "--weights", dir + "/weights.safetensors",
+                             "--inputs", dir + "/io.safetensors", "--out", out, "--heads", "8"])
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(wrong.stderr.contains("'H' has shape"), wrong.stderr)
     }
 }

@@ -1,0 +1,65 @@
+import Base
+import Foundation
+import Neural
+@testable import QECC
+import XCTest
+
+final class DQECTrainingTests: XCTestCase {
+    func config(epochs: Int) -> DQECTrainingConfig {
+        var c = DQECTrainingConfig(code: "toric-2", noise: .depolarizing, layers: 2, width: 8, heads: 2, trainP: [0.05, 0.1, 0.15],
+                                   epochs: epochs, stepsPerEpoch: 3, batch: 16, validationP: [0.1], validationShots: 64)
+        c.seed = 4
+        return c
+    }
+
+    /// A run stopped after one epoch and resumed from its checkpoint ends with the weights of an uninterrupted run;
+    /// the batches do not depend on the worker count.
+    func testResumedRunEqualsUninterruptedRun() throws {
+        let problem = try DecodingProblem(code: try CSSCode.toric(2), noise: .depolarizing)
+        let straight = try DQECTrainer(model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4),
+                                       config: config(epochs: 2), workers: 2)
+        try straight.train()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dqec-resume-\(getpid()).safetensors").path
+        let first = try DQECTrainer(model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4),
+                                    config: config(epochs: 2), workers: 2)
+        try first.train(minutes: 1e-9)        // stops after its first epoch
+        XCTAssertEqual(first.state.epochsDone, 1)
+        try DQECCheckpoint.save(first, to: path)
+        let resumed = try DQECCheckpoint.resume(problem: problem, from: path, workers: 2)
+        try resumed.train()
+        XCTAssertEqual(resumed.state.epochsDone, 2)
+        XCTAssertEqual(resumed.model.network.parameters.values, straight.model.network.parameters.values)
+        XCTAssertEqual(resumed.state.curve.map(\.loss), straight.state.curve.map(\.loss))
+        XCTAssertEqual(first.batch(step: 5).input, straight.batch(step: 5).input)
+        // The checkpoint decodes as neural:FILE (its head count read from the metadata).
+        let decoder = try QuantumDecoders.make("neural:\(path)", problem: problem, p: 0.1, q: nil)
+        XCTAssertEqual(decoder.name, "neural")
+        // A checkpoint of another code or noise is refused, naming both.
+        let other = try DecodingProblem(code: try CSSCode.toric(2), noise: .independent)
+        XCTAssertThrowsError(try DQECCheckpoint.resume(problem: other, from: path, workers: 1)) {
+            XCTAssertTrue("\($0)".contains("depolarizing") && "\($0)".contains("independent"), "\($0)")
+        }
+        XCTAssertThrowsError(try DQECModel.load(problem: try DecodingProblem(code: try CSSCode.toric(3), noise: .depolarizing),
+                                                weightsAt: path, heads: 2)) { XCTAssertTrue("\($0)".contains("src_embed"), "\($0)") }
+    }
+
+    /// Training lowers the loss on a small problem.
+    func testTrainingLowersTheLoss() throws {
+        let problem = try DecodingProblem(code: try CSSCode.toric(3), noise: .depolarizing)
+        var c = config(epochs: 5)
+        c.code = "toric-3"; c.stepsPerEpoch = 30; c.batch = 32; c.learningRate = 2e-3; c.validationShots = 0
+        let trainer = try DQECTrainer(model: try DQECModel(problem: problem, layers: 1, width: 16, heads: 2, seed: 1), config: c, workers: 2)
+        try trainer.train()
+        XCTAssertLessThan(trainer.state.curve.last!.loss, 0.9 * trainer.state.curve.first!.loss)
+    }
+
+    func testBadSettingsAreRefused() throws {
+        var c = config(epochs: 1)
+        c.trainP = [0, 0.1]
+        XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("--train-p")) }
+        let problem = try DecodingProblem(code: try CSSCode.toric(2), noise: .depolarizing)
+        XCTAssertThrowsError(try DQECModel(problem: problem, layers: 2, width: 10, heads: 4)) { XCTAssertTrue("\($0)".contains("multiple")) }
+        XCTAssertThrowsError(try DQECModel(problem: try DecodingProblem(code: try CSSCode.toric(2), noise: .depolarizing, rounds: 2),
+                                           layers: 1, width: 8, heads: 2)) { XCTAssertTrue("\($0)".contains("one measurement round")) }
+    }
+}
