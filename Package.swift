@@ -35,7 +35,8 @@ let package = Package(
         .target(name: "Neural", dependencies: ["Base", "CBLAS", "CKernels"], path: "Sources/Neural"),
         .target(name: "ECCT", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural"], path: "Sources/ECCT",
                 resources: [.copy("Models")]),
-        .target(name: "QECC", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT"], path: "Sources/QECC"),
+        .target(name: "QECC", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT"], path: "Sources/QECC",
+                resources: [.copy("Models")]),
         .executableTarget(
             name: "eccbench",
             dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT", "QECC",

@@ -97,11 +97,17 @@ public struct LogicalErrorSimulation: Sendable {
 
 /// The decoders of `eccbench qec` by name, built for one operating point (their weights depend on p and q).
 public enum QuantumDecoders {
-    public static let names = ["mwpm", "uf", "bposd"]
+    public static let names = ["mwpm", "uf", "bposd", "neural"]
+
+    /// mwpm and uf, and the shipped neural decoder when one exists for the problem.
+    public static func defaults(for problem: DecodingProblem) -> [String] {
+        ["mwpm", "uf"] + (ShippedQuantumModels.files(for: problem).isEmpty ? [] : ["neural"])
+    }
     public static let help = """
           mwpm     exact minimum-weight perfect matching (blossom), X and Z halves apart, space-time graph for T > 1
           uf       Union-Find (Delfosse & Nickerson), same graphs
           bposd    BP (sum-product, 30 iterations) + OSD order 2 on each half, one round only
+          neural   the shipped neural quantum decoder of the code and noise (toric-4, depolarizing)
           neural:FILE   the neural quantum decoder (DQEC) with these weights; FILE@H sets the head count
                    when the file does not record it (reference exports; default 16)
         """
@@ -115,6 +121,7 @@ public enum QuantumDecoders {
         switch name.lowercased() {
         case "mwpm": return try MatchingDecoder(problem: problem, p: p, q: q)
         case "bposd": return try BPOSDDecoder(problem: problem, p: p)
+        case "neural": return try ShippedQuantumModels.decoder(for: problem)
         default: return try UnionFindDecoder(problem: problem, p: p, q: q)
         }
     }

@@ -29,8 +29,8 @@ struct QECRunOptions: ParsableArguments {
     var q: Double?
     @Option(name: .long, help: "Measurement rounds T (faulty syndromes in all but the last); 'L' (or 'd') means T = the code size.")
     var rounds: String = "1"
-    @Option(name: .long, help: "Comma-separated decoders: mwpm, uf.")
-    var decoders: String = "mwpm,uf"
+    @Option(name: .long, help: "Comma-separated decoders: mwpm, uf, bposd, neural, neural:FILE (default: mwpm, uf, and neural when a model ships for the code and noise).")
+    var decoders: String?
     @Option(name: .long, help: "Stop a point after this many logical failures (and --min-shots shots).")
     var minFailures: Int = 200
     @Option(name: .long, help: "Minimum shots per point.")
@@ -65,14 +65,19 @@ struct QECRunOptions: ParsableArguments {
         }
         guard maxShots <= 1 << 40 else { throw ValidationError("--max-shots \(maxShots) is more than 2^40") }
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024, got \(threads)") }
-        guard !decoderNames.isEmpty else { throw ValidationError("--decoders is empty") }
-        for name in decoderNames { try QuantumDecoders.check(name) }
+        if let names = decoderNames {
+            guard !names.isEmpty else { throw ValidationError("--decoders is empty") }
+            for name in names { try QuantumDecoders.check(name) }
+        }
         if nonzeroOnly, try points().contains(0) { throw ValidationError("--nonzero-only needs every p > 0") }
         try checkOutputs([json, csv, plot])
     }
 
     func points() throws -> [Double] { try parsePoints(p, option: "--p") }
-    var decoderNames: [String] { decoders.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    /// The decoders asked for, or nil for the defaults of each problem.
+    var decoderNames: [String]? {
+        decoders.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    }
     func roundCount(size: Int) -> Int { Int(rounds) ?? size }
 
     var config: LERConfig {
@@ -88,7 +93,7 @@ struct QECRunOptions: ParsableArguments {
         let engine = LogicalErrorSimulation(problem: problem, config: config)
         let progress = ProgressLine()
         var results: [LERPoint] = []
-        for name in decoderNames {
+        for name in decoderNames ?? QuantumDecoders.defaults(for: problem) {
             for (index, p) in try points().enumerated() {
                 let decoder = try QuantumDecoders.make(name, problem: problem, p: p, q: q)
                 let onProgress: (@Sendable (LERPoint) -> Void)? = progress.isEnabled ? { @Sendable r in
@@ -162,7 +167,8 @@ struct QECThreshold: ParsableCommand {
         var runs: [(CSSCode, [LERPoint])] = []
         for (code, size) in zip(codes, sizeList) { runs.append((code, try options.simulate(code: code, size: size))) }
         print("")
-        print(QECReport.crossings(runs, sizes: sizeList, decoders: options.decoderNames))
+        let decoders = runs.flatMap { $0.1.map(\.decoder) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        print(QECReport.crossings(runs, sizes: sizeList, decoders: decoders))
         try options.writeOutputs(runs)
     }
 }
