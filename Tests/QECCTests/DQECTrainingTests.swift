@@ -63,3 +63,26 @@ final class DQECTrainingTests: XCTestCase {
                                            layers: 1, width: 8, heads: 2)) { XCTAssertTrue("\($0)".contains("one measurement round")) }
     }
 }
+
+/// The shipped neural decoder for toric-4 with depolarising noise: it loads, and on fixed shots at p = 0.1 it beats
+/// matching by more than four standard errors of the difference (measured: 0.181 against 0.241 on 100,000 shots).
+final class ShippedQuantumModelTests: XCTestCase {
+    func testShippedDepolarizingModelBeatsMatching() throws {
+        let problem = try DecodingProblem(code: try CSSCode.toric(4), noise: .depolarizing)
+        XCTAssertEqual(ShippedQuantumModels.files(for: problem).count, 1)
+        XCTAssertEqual(QuantumDecoders.defaults(for: problem), ["mwpm", "uf", "neural"])
+        let neural = try QuantumDecoders.make("neural", problem: problem, p: 0.1, q: nil)
+        var config = LERConfig()
+        config.minShots = 8192; config.maxShots = 8192; config.minFailures = 0; config.seed = 77
+        let sim = LogicalErrorSimulation(problem: problem, config: config)
+        let a = try sim.run(decoder: neural, p: 0.1, pointIndex: 0)
+        let b = try sim.run(decoder: try MatchingDecoder(problem: problem, p: 0.1), p: 0.1, pointIndex: 0)
+        let sigma = (a.ler * (1 - a.ler) / 8192 + b.ler * (1 - b.ler) / 8192).squareRoot()
+        XCTAssertLessThan(a.ler, b.ler - 4 * sigma, "neural \(a.ler) vs mwpm \(b.ler)")
+        // No model ships for the independent-noise toric-3: a clear error.
+        let other = try DecodingProblem(code: try CSSCode.toric(3), noise: .independent)
+        XCTAssertThrowsError(try QuantumDecoders.make("neural", problem: other, p: 0.1, q: nil)) {
+            XCTAssertTrue("\($0)".contains("no neural decoder ships for toric-3"), "\($0)")
+        }
+    }
+}
