@@ -38,9 +38,11 @@ public enum DQECCheckpoint {
             throw CheckpointError("\(path): not an eccbench neural quantum decoder checkpoint (metadata 'format' is "
                                   + "\(meta["format"].map { "'\($0)'" } ?? "missing"))")
         }
-        guard meta["code"]?.lowercased() == problem.code.name.lowercased(), meta["noise"] == problem.noise.rawValue else {
-            throw CheckpointError("\(path): trained on \(meta["code"] ?? "?") with \(meta["noise"] ?? "?") noise, not "
-                                  + "\(problem.code.name) with \(problem.noise.rawValue)")
+        guard meta["code"]?.lowercased() == problem.code.name.lowercased(), meta["noise"] == problem.noise.rawValue,
+              (meta["rounds"] ?? "1") == String(problem.rounds) else {
+            throw CheckpointError("\(path): trained on \(meta["code"] ?? "?") with \(meta["noise"] ?? "?") noise and "
+                                  + "\(meta["rounds"] ?? "1") round(s), not \(problem.code.name) with \(problem.noise.rawValue) "
+                                  + "and \(problem.rounds)")
         }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

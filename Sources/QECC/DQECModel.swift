@@ -15,8 +15,8 @@ public final class DQECModel: @unchecked Sendable {
 
     /// A freshly initialised model. Throws for impossible sizes (N outside 1…64, d not a multiple of the heads).
     public init(problem: DecodingProblem, layers: Int, width: Int, heads: Int = 16, seed: UInt64 = 0) throws {
-        guard problem.rounds == 1 else {
-            throw QECCError("the neural decoder of this version takes one measurement round (--rounds 1)")
+        guard problem.rounds == 1 || layers >= 2 else {
+            throw QECCError("neural decoder: with \(problem.rounds) measurement rounds it needs N ≥ 2 layers (the rounds are averaged at the mid norm)")
         }
         guard (1...64).contains(layers) else { throw QECCError("neural decoder: layers N = \(layers) must be in 1…64") }
         guard heads >= 1, width >= heads, width % heads == 0, width <= 4096 else {
@@ -28,7 +28,7 @@ public final class DQECModel: @unchecked Sendable {
         config.clonedInitialBiases = true
         var rng = SplitMixRNG(seed: seed)
         self.problem = problem
-        network = DQECNetwork(checkMatrix: H, logicals: problem.logicalSupports, config: config, using: &rng)
+        network = DQECNetwork(checkMatrix: H, logicals: problem.logicalSupports, config: config, rounds: problem.rounds, using: &rng)
     }
 
     /// A model sized from reference-named weights (d from `src_embed`, N from the `decoder.layers.i` names; the head
@@ -50,11 +50,11 @@ public final class DQECModel: @unchecked Sendable {
         return model
     }
 
-    /// Noise estimates g and logits f [B, n] (f > 0: no error) from ±1 syndromes [B, m], evaluation mode, any B:
-    /// chunks of `chunk` on all cores.
+    /// Noise estimates g (averaged over the rounds) and logits f [B, n] (f > 0: no error) from ±1 syndromes [B, T·m],
+    /// evaluation mode, any B: chunks of `chunk` on all cores.
     public func run(syndromes: [Float], batch B: Int, chunk: Int = 32,
                     threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> (noise: [Float], logits: [Float]) {
-        let n = network.n, m = network.m
+        let n = network.n, m = network.inputWidth
         precondition(syndromes.count == B * m, "DQECModel: \(syndromes.count) syndrome values for batch \(B)")
         GEMM.useSingleThreadedBLAS()
         var noise = [Float](repeating: 0, count: B * n), logits = noise
@@ -100,7 +100,7 @@ public struct NeuralQuantumDecoder: QuantumDecoder {
     }
 
     public func decode(detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>) {
-        let m = model.network.m, n = model.network.n
+        let m = model.network.inputWidth, n = model.network.n
         let s = (0..<(count * m)).map { detections[$0] == 0 ? Float(1) : -1 }
         let (_, f) = model.run(syndromes: s, batch: count, threads: 1)
         for i in 0..<(count * n) { corrections[i] = f[i] < 0 ? 1 : 0 }

@@ -23,6 +23,10 @@ import Neural
 public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
     public let n: Int
     public let m: Int
+    /// Measurement rounds T: with T > 1 the input is T syndromes (the difference syndromes, round-major), g and the
+    /// first ⌊N/2⌋ layers run per round, the rounds are averaged before the mid LayerNorm, the rest runs once
+    /// (the reference's `Model_T_measurements.py`), and BCE(g) takes g averaged over the rounds.
+    public let rounds: Int
     public let noiseEstimator: MLP
     public let embedding: ScalarTokenEmbedding
     public let encoder: TransformerEncoder
@@ -33,7 +37,7 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
     public var lossWeights: (flips: Float, logical: Float, noise: Float) = (0.5, 1.0, 0.5)
     public var length: Int { n + m }
     public var width: Int { encoder.config.width }
-    public var inputWidth: Int { m }
+    public var inputWidth: Int { rounds * m }
     public var targetWidth: Int { n }
     public var outputWidth: Int { n }
 
@@ -42,10 +46,12 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
     /// Hidden width of the noise estimator per error bit (the reference's N_in).
     public static let noiseExpansion = 5
 
-    public init<G: RandomNumberGenerator>(checkMatrix H: BitMatrix, logicals: [[Int]], config: EncoderConfig,
+    public init<G: RandomNumberGenerator>(checkMatrix H: BitMatrix, logicals: [[Int]], config: EncoderConfig, rounds: Int = 1,
                                           using rng: inout G) {
         n = H.columns
         m = H.rows
+        precondition(rounds == 1 || (config.layers >= 2 && config.midNorm), "DQECNetwork: T > 1 needs N ≥ 2 and the mid norm")
+        self.rounds = rounds
         precondition(config.length == n + m, "DQECNetwork: pattern of \(config.length) tokens for n + m = \(n + m)")
         let p = ParameterSet()
         embedding = ScalarTokenEmbedding(p, name: ECCTNames.embedding, length: n + m, width: config.width, using: &rng)
@@ -64,45 +70,86 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
         let encoder: EncoderWorkspace
         let head: TwoStageHead.Workspace
         let mlp: MLP.Workspace
-        let noise, scalars, dScalars, tokens, hidden, dHidden, dTokens, z, dz, dNoise: UnsafeMutablePointer<Float>
+        /// Per round (rows t·B + b): g, tokens, the first half's output; T = 1 uses them for the whole batch.
+        let noiseRounds, dNoiseRounds, scalars, dScalars, tokens, dTokens, roundsOut, dRoundsOut: UnsafeMutablePointer<Float>
+        /// T > 1: the first half per round, then the round mean, the mid norm and the second half.
+        let roundsEncoder: EncoderWorkspace?
+        let pooled, dPooled, midOut, dMidOut: UnsafeMutablePointer<Float>
+        let midStats: LayerNormLayer.Workspace
+        let syndromes: UnsafeMutablePointer<Float>
+        let noise, hidden, dHidden, z, dz, dNoise: UnsafeMutablePointer<Float>
         init(network e: DQECNetwork, batch B: Int) {
             batch = B
-            let R = B * e.length, d = e.width
+            let T = e.rounds, R = B * e.length, d = e.width
             encoder = e.encoder.makeWorkspace(batch: B)
+            roundsEncoder = T > 1 ? e.encoder.makeWorkspace(batch: B * T) : nil
             head = .init(batch: B, length: e.length, arena: arena)
-            mlp = .init(mlp: e.noiseEstimator, rows: B, arena: arena)
-            noise = arena.take(B * e.n); scalars = arena.take(R); dScalars = arena.take(R)
-            tokens = arena.take(R * d); hidden = arena.take(R * d); dHidden = arena.take(R * d); dTokens = arena.take(R * d)
+            mlp = .init(mlp: e.noiseEstimator, rows: B * T, arena: arena)
+            noiseRounds = arena.take(T * B * e.n); dNoiseRounds = arena.take(T * B * e.n)
+            scalars = arena.take(T * R); dScalars = arena.take(T * R)
+            tokens = arena.take(T * R * d); dTokens = arena.take(T * R * d)
+            roundsOut = arena.take(T * R * d); dRoundsOut = arena.take(T * R * d)
+            pooled = arena.take(R * d); dPooled = arena.take(R * d); midOut = arena.take(R * d); dMidOut = arena.take(R * d)
+            midStats = .init(rows: R, arena: arena)
+            syndromes = arena.take(T * B * e.m)
+            noise = arena.take(B * e.n); hidden = arena.take(R * d); dHidden = arena.take(R * d)
             z = arena.take(B * e.n); dz = arena.take(B * e.n); dNoise = arena.take(B * e.n)
         }
     }
 
     public func makeWorkspace(batch: Int) -> Workspace { Workspace(network: self, batch: batch) }
 
-    /// g [B, n] and the reference's output z [B, n] (in the workspace) from syndromes s [B, m] (±1).
+    /// g [B, n] (averaged over the rounds) and the reference's output z [B, n] (in the workspace) from syndromes
+    /// s [B, T·m] (±1, round-major per sample).
     public func forward(syndrome s: UnsafePointer<Float>, workspace ws: Workspace, parameters p: UnsafePointer<Float>,
                         call: MultiHeadAttention.Call) {
-        let B = ws.batch, L = length
-        noiseEstimator.forward(x: s, y: ws.noise, rows: B, workspace: ws.mlp, parameters: p)
-        for b in 0..<B {
-            (ws.scalars + b * L).update(from: ws.noise + b * n, count: n)
-            (ws.scalars + b * L + n).update(from: s + b * m, count: m)
+        let B = ws.batch, T = rounds, L = length, d = width, R = B * L
+        // Round-major rows t·B + b.
+        for t in 0..<T { for b in 0..<B { (ws.syndromes + (t * B + b) * m).update(from: s + (b * T + t) * m, count: m) } }
+        noiseEstimator.forward(x: ws.syndromes, y: ws.noiseRounds, rows: B * T, workspace: ws.mlp, parameters: p)
+        for r in 0..<(B * T) {
+            (ws.scalars + r * L).update(from: ws.noiseRounds + r * n, count: n)
+            (ws.scalars + r * L + n).update(from: ws.syndromes + r * m, count: m)
         }
-        embedding.forward(input: ws.scalars, tokens: ws.tokens, batch: B, parameters: p)
-        encoder.forward(x: ws.tokens, out: ws.hidden, workspace: ws.encoder, parameters: p, call: call)
+        embedding.forward(input: ws.scalars, tokens: ws.tokens, batch: B * T, parameters: p)
+        if let wsR = ws.roundsEncoder {
+            let half = encoder.config.layers / 2
+            encoder.forward(x: ws.tokens, out: ws.roundsOut, workspace: wsR, parameters: p, call: call, layers: 0..<half,
+                            applyMidNorm: false)
+            RoundPooling.forward(x: ws.roundsOut, y: ws.pooled, rounds: T, count: R * d)
+            encoder.midNorm!.forward(x: ws.pooled, y: ws.midOut, rows: R, workspace: ws.midStats, parameters: p)
+            encoder.forward(x: ws.midOut, out: ws.hidden, workspace: ws.encoder, parameters: p, call: call,
+                            layers: half..<encoder.config.layers)
+        } else {
+            encoder.forward(x: ws.tokens, out: ws.hidden, workspace: ws.encoder, parameters: p, call: call)
+        }
+        RoundPooling.forward(x: ws.noiseRounds, y: ws.noise, rounds: T, count: B * n)
         head.forward(h: ws.hidden, logits: ws.z, batch: B, workspace: ws.head, parameters: p)
     }
 
-    /// Parameter gradients from ∂ℓ/∂z [B, n] and ∂ℓ/∂g [B, n] (the direct term; the path through the tokens is added).
-    public func backward(syndrome s: UnsafePointer<Float>, dz: UnsafePointer<Float>, dNoise: UnsafeMutablePointer<Float>,
-                         workspace ws: Workspace, parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
-        let B = ws.batch, L = length
+    /// Parameter gradients from ∂ℓ/∂z [B, n] and ∂ℓ/∂ḡ [B, n] (the direct term on the round mean ḡ; the path through
+    /// the tokens is added).
+    public func backward(dz: UnsafePointer<Float>, dNoise: UnsafePointer<Float>, workspace ws: Workspace,
+                         parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
+        let B = ws.batch, T = rounds, L = length, d = width, R = B * L
         head.backward(dLogits: dz, h: ws.hidden, dh: ws.dHidden, batch: B, workspace: ws.head, parameters: p, gradients: g)
-        ws.dTokens.initialize(repeating: 0, count: B * L * width)
-        encoder.backward(dOut: ws.dHidden, dx: ws.dTokens, workspace: ws.encoder, parameters: p, gradients: g)
-        embedding.backward(input: ws.scalars, dTokens: ws.dTokens, dInput: ws.dScalars, batch: B, parameters: p, gradients: g)
-        for b in 0..<B { for j in 0..<n { dNoise[b * n + j] += ws.dScalars[b * L + j] } }
-        noiseEstimator.backward(dy: dNoise, x: s, dx: nil, rows: B, workspace: ws.mlp, parameters: p, gradients: g)
+        ws.dTokens.initialize(repeating: 0, count: T * R * d)
+        if let wsR = ws.roundsEncoder {
+            ws.dMidOut.initialize(repeating: 0, count: R * d)
+            encoder.backward(dOut: ws.dHidden, dx: ws.dMidOut, workspace: ws.encoder, parameters: p, gradients: g)
+            ws.dPooled.initialize(repeating: 0, count: R * d)
+            encoder.midNorm!.backward(dy: ws.dMidOut, x: ws.pooled, dx: ws.dPooled, rows: R, workspace: ws.midStats,
+                                      parameters: p, gradients: g)
+            RoundPooling.backward(dy: ws.dPooled, dx: ws.dRoundsOut, rounds: T, count: R * d)
+            encoder.backward(dOut: ws.dRoundsOut, dx: ws.dTokens, workspace: wsR, parameters: p, gradients: g)
+        } else {
+            encoder.backward(dOut: ws.dHidden, dx: ws.dTokens, workspace: ws.encoder, parameters: p, gradients: g)
+        }
+        embedding.backward(input: ws.scalars, dTokens: ws.dTokens, dInput: ws.dScalars, batch: B * T, parameters: p, gradients: g)
+        RoundPooling.backward(dy: dNoise, dx: ws.dNoiseRounds, rounds: T, count: B * n)
+        for r in 0..<(B * T) { for j in 0..<n { ws.dNoiseRounds[r * n + j] += ws.dScalars[r * L + j] } }
+        noiseEstimator.backward(dy: ws.dNoiseRounds, x: ws.syndromes, dx: nil, rows: B * T, workspace: ws.mlp, parameters: p,
+                                gradients: g)
     }
 
     /// The loss of the slice (its share of the batch mean) with ∂/∂z and ∂/∂g written into the workspace.
@@ -136,11 +183,11 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
                 call: .init(training: true, seed: slice.seed, step: slice.step, batchOffset: slice.batchOffset))
         let share = loss(errors: slice.targets, count: slice.count, batchSize: slice.batchSize, workspace: ws)
         for i in 0..<(slice.count * n) { slice.logits[i] = -ws.z[i] }
-        backward(syndrome: slice.input, dz: ws.dz, dNoise: ws.dNoise, workspace: ws, parameters: p, gradients: g)
+        backward(dz: ws.dz, dNoise: ws.dNoise, workspace: ws, parameters: p, gradients: g)
         return share
     }
 
-    /// Logits f = −z [count, n] (f > 0: no error) from syndromes [count, m] (±1), evaluation mode.
+    /// Logits f = −z [count, n] (f > 0: no error) from syndromes [count, T·m] (±1), evaluation mode.
     public func infer(input s: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int, workspace ws: Workspace,
                       parameters p: UnsafePointer<Float>) {
         precondition(count == ws.batch, "DQECNetwork.infer: \(count) syndromes for a workspace of \(ws.batch)")
@@ -148,7 +195,7 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
         for i in 0..<(count * n) { logits[i] = -ws.z[i] }
     }
 
-    /// The noise estimate g [count, n] of the last `forward` / `infer` on this workspace.
+    /// The noise estimate g [count, n] (averaged over the rounds) of the last `forward` / `infer` on this workspace.
     public func noiseEstimate(workspace ws: Workspace, into out: UnsafeMutablePointer<Float>) {
         out.update(from: ws.noise, count: ws.batch * n)
     }

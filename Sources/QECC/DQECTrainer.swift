@@ -26,9 +26,9 @@ public final class DQECTrainer: @unchecked Sendable {
                                       optimizer: optimizer ?? Adam(learningRate: config.learningRate))
     }
 
-    /// Inputs (±1 syndromes) and targets (errors) of step t.
+    /// Inputs (±1 detection syndromes [T·m]) and targets (the final errors) of step t.
     func batch(step t: Int) -> (input: [Float], targets: [Float]) {
-        let problem = model.problem, B = config.batch, N = problem.errorLength, M = problem.syndromeLength
+        let problem = model.problem, B = config.batch, N = problem.errorLength, M = problem.rounds * problem.syndromeLength
         var input = [Float](repeating: 0, count: B * M), targets = [Float](repeating: 0, count: B * N)
         var e = [UInt8](repeating: 0, count: N), d = [UInt8](repeating: 0, count: M)
         let stepRNG = SeededRNG(seed: config.seed).derived(UInt64(t))

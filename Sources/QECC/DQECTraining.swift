@@ -7,6 +7,8 @@ import Neural
 public struct DQECTrainingConfig: Codable, Sendable, Equatable {
     public var code: String
     public var noise: PauliNoise
+    /// Measurement rounds (faulty syndromes with q = p in all but the last).
+    public var rounds: Int = 1
     public var layers: Int
     public var width: Int
     public var heads: Int
@@ -23,9 +25,9 @@ public struct DQECTrainingConfig: Codable, Sendable, Equatable {
     public var validationP: [Double]
     public var validationShots: Int
 
-    public init(code: String, noise: PauliNoise, layers: Int, width: Int, heads: Int, trainP: [Double], epochs: Int,
+    public init(code: String, noise: PauliNoise, rounds: Int = 1, layers: Int, width: Int, heads: Int, trainP: [Double], epochs: Int,
                 stepsPerEpoch: Int, batch: Int = 128, validationP: [Double], validationShots: Int = 4096) {
-        self.code = code; self.noise = noise; self.layers = layers; self.width = width; self.heads = heads
+        self.code = code; self.noise = noise; self.rounds = rounds; self.layers = layers; self.width = width; self.heads = heads
         self.trainP = trainP; self.epochs = epochs; self.stepsPerEpoch = stepsPerEpoch; self.batch = batch
         self.nonzeroOnly = noise == .depolarizing
         self.validationP = validationP; self.validationShots = validationShots

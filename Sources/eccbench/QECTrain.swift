@@ -16,6 +16,7 @@ struct QECTrain: ParsableCommand {
 
     @Option(name: .long, help: "Code: toric-L, surface-d or planar-d.") var code: String = "toric-4"
     @Option(name: .long, help: "Noise: independent or depolarizing.") var noise: String = "depolarizing"
+    @Option(name: .long, help: "Measurement rounds T (faulty syndromes, q = p, in all but the last).") var rounds: Int = 1
     @Option(name: .long, parsing: .unconditional, help: "Training p grid (list or range); each sample's p is drawn from it.")
     var trainP: String = "0.05:0.2:0.01875"
     @Option(name: .long, help: "Transformer layers N.") var layers: Int = 2
@@ -39,6 +40,7 @@ struct QECTrain: ParsableCommand {
         _ = try PauliNoise.named(noise)
         _ = try QuantumCatalog.code(named: code)
         _ = try parsePoints(trainP, option: "--train-p")
+        guard (1...1024).contains(rounds) else { throw ValidationError("--rounds must be in 1...1024, got \(rounds)") }
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024, got \(threads)") }
         if let minutes { guard minutes.isFinite, minutes > 0 else { throw ValidationError("--minutes must be positive") } }
         if resume { guard FileManager.default.fileExists(atPath: out) else { throw ValidationError("--resume: no checkpoint '\(out)'") } }
@@ -47,15 +49,15 @@ struct QECTrain: ParsableCommand {
 
     func run() throws {
         let noiseModel = try PauliNoise.named(noise)
-        let problem = try DecodingProblem(code: try QuantumCatalog.code(named: code), noise: noiseModel)
+        let problem = try DecodingProblem(code: try QuantumCatalog.code(named: code), noise: noiseModel, rounds: rounds)
         let trainer: DQECTrainer
         if resume {
             trainer = try DQECCheckpoint.resume(problem: problem, from: out, workers: threads)
             print("resuming \(out): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step)")
         } else {
             let grid = try parsePoints(trainP, option: "--train-p")
-            let defaultValidation = noiseModel == .depolarizing ? [0.08, 0.12, 0.16] : [0.05, 0.1, 0.15]
-            var config = DQECTrainingConfig(code: code, noise: noiseModel, layers: layers, width: dim, heads: heads, trainP: grid,
+            let defaultValidation = rounds > 1 ? [0.02, 0.03, 0.04] : noiseModel == .depolarizing ? [0.08, 0.12, 0.16] : [0.05, 0.1, 0.15]
+            var config = DQECTrainingConfig(code: code, noise: noiseModel, rounds: rounds, layers: layers, width: dim, heads: heads, trainP: grid,
                                             epochs: epochs, stepsPerEpoch: stepsPerEpoch, batch: batch,
                                             validationP: try validationP.map { try parsePoints($0, option: "--validation-p") }
                                                 ?? defaultValidation, validationShots: validationShots)

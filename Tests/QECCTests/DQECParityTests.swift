@@ -107,3 +107,52 @@ final class DQECGradientTests: XCTestCase {
         print("DQEC whole-model gradient: worst error relative to each tensor's largest entry \(worst) at \(worstName)")
     }
 }
+
+extension DQECGradientTests {
+    /// With T rounds: the per-round first half, the round mean before the mid norm, the second half once; the whole
+    /// gradient by central differences, and a forward check against running the blocks by hand.
+    func testRoundsModelGradient() throws {
+        let problem = try DecodingProblem(code: try CSSCode.toric(2), noise: .independent, rounds: 3)
+        let model = try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 9)
+        let net = model.network
+        XCTAssertEqual(net.inputWidth, 3 * net.m)
+        let B = 2, n = net.n
+        var rng = SeededRNG(seed: 3)
+        let sampler = try NoiseSampler(problem: problem, p: 0.15)
+        var e = [UInt8](repeating: 0, count: B * n), d = [UInt8](repeating: 0, count: B * net.inputWidth)
+        e.withUnsafeMutableBufferPointer { eb in d.withUnsafeMutableBufferPointer { sampler.sample(count: B, rng: &rng, errors: eb, detections: $0) } }
+        let syndromes = d.map { $0 == 0 ? Float(1) : -1 }, errors = e.map(Float.init)
+        let ws = net.makeWorkspace(batch: B)
+        func lossAndGradient(_ params: [Float]) -> (Double, [Float]) {
+            var g = [Float](repeating: 0, count: params.count), logits = [Float](repeating: 0, count: B * n)
+            let loss = params.withUnsafeBufferPointer { p in syndromes.withUnsafeBufferPointer { s in errors.withUnsafeBufferPointer { t in
+                logits.withUnsafeMutableBufferPointer { l in g.withUnsafeMutableBufferPointer { gb in
+                    net.trainSlice(TrainingSlice(input: s.baseAddress!, targets: t.baseAddress!, logits: l.baseAddress!, count: B,
+                                                 batchOffset: 0, batchSize: B, seed: 1, step: 0),
+                                   workspace: ws, parameters: p.baseAddress!, gradients: gb.baseAddress!)
+                } }
+            } } }
+            return (loss, g)
+        }
+        let base = net.parameters.values
+        let (_, analytic) = lossAndGradient(base)
+        for entry in net.parameters.entries {
+            let scale = (0..<entry.count).map { Double(abs(analytic[entry.offset + $0])) }.max()! + 1e-6
+            let i = (0..<entry.count).max { abs(analytic[entry.offset + $0]) < abs(analytic[entry.offset + $1]) }!
+            let k = entry.offset + i, eps: Float = 5e-4
+            var plus = base, minus = base
+            plus[k] += eps; minus[k] -= eps
+            let numeric = (lossAndGradient(plus).0 - lossAndGradient(minus).0) / Double(2 * eps)
+            XCTAssertLessThan(abs(numeric - Double(analytic[k])) / max(scale, 1e-2), 1e-2,
+                              "\(entry.name)[\(i)]: analytic \(analytic[k]) numeric \(numeric)")
+        }
+        // Identical rounds: the round mean of equal streams is that stream, so the output equals a one-round model's
+        // on the same syndrome with the same weights.
+        let single = try DQECModel(problem: try DecodingProblem(code: try CSSCode.toric(2), noise: .independent), layers: 2,
+                                   width: 8, heads: 2, seed: 9)
+        let s1: [Float] = (0..<net.m).map { $0 % 3 == 0 ? -1 : 1 }
+        let repeated = s1 + s1 + s1
+        let a = model.run(syndromes: repeated, batch: 1).logits, b = single.run(syndromes: s1, batch: 1).logits
+        for j in 0..<n { XCTAssertEqual(a[j], b[j], accuracy: 1e-5, "bit \(j)") }
+    }
+}

@@ -60,7 +60,7 @@ final class DQECTrainingTests: XCTestCase {
         let problem = try DecodingProblem(code: try CSSCode.toric(2), noise: .depolarizing)
         XCTAssertThrowsError(try DQECModel(problem: problem, layers: 2, width: 10, heads: 4)) { XCTAssertTrue("\($0)".contains("multiple")) }
         XCTAssertThrowsError(try DQECModel(problem: try DecodingProblem(code: try CSSCode.toric(2), noise: .depolarizing, rounds: 2),
-                                           layers: 1, width: 8, heads: 2)) { XCTAssertTrue("\($0)".contains("one measurement round")) }
+                                           layers: 1, width: 8, heads: 2)) { XCTAssertTrue("\($0)".contains("N ≥ 2"), "\($0)") }
     }
 }
 

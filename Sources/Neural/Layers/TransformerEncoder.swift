@@ -95,17 +95,19 @@ public struct TransformerEncoder: Sendable {
     /// Activations of one batch slice.
     public func makeWorkspace(batch: Int) -> EncoderWorkspace { EncoderWorkspace(encoder: self, batch: batch) }
 
-    /// out = the layers in `range` applied to x (the mid norm if its layer is in the range, the final norm if the
-    /// range ends at N). `call` carries training mode and the dropout counters; its layer index is set per block.
+    /// out = the layers in `range` applied to x (the mid norm if its layer is in the range and `applyMidNorm`, the
+    /// final norm if the range ends at N). The neural quantum decoder runs the first half per round without the mid
+    /// norm, averages the rounds, and applies the mid norm itself (`midNorm`). `call` carries training mode and the dropout counters; its layer index is set per block.
     /// `scoreScales`, when given, returns the per-pair score scale of layer i.
     public func forward(x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, workspace ws: EncoderWorkspace,
                         parameters p: UnsafePointer<Float>, call: MultiHeadAttention.Call, layers range: Range<Int>? = nil,
-                        scoreScales: ((Int) -> UnsafePointer<Float>)? = nil) {
+                        applyMidNorm: Bool = true, scoreScales: ((Int) -> UnsafePointer<Float>)? = nil) {
         let range = range ?? 0..<config.layers
         precondition(range.lowerBound >= 0 && range.upperBound <= config.layers, "TransformerEncoder: layers \(range)")
         let B = ws.batch, R = B * config.length, d = config.width
         ws.call = call
         ws.range = range
+        ws.appliesMidNorm = applyMidNorm
         var current = x
         for i in range {
             var layerCall = call
@@ -113,7 +115,7 @@ public struct TransformerEncoder: Sendable {
             blocks[i].forward(x: current, batch: B, workspace: ws.blocks[i], scratch: ws.scratch, parameters: p,
                               call: layerCall, scoreScale: scoreScales?(i))
             current = UnsafePointer(ws.blocks[i].result)
-            if i == midAfter, let midNorm {
+            if i == midAfter, applyMidNorm, let midNorm {
                 midNorm.forward(x: current, y: ws.midOut, rows: R, workspace: ws.midStats, parameters: p)
                 current = UnsafePointer(ws.midOut)
             }
@@ -141,7 +143,7 @@ public struct TransformerEncoder: Sendable {
             dCur.update(from: dOut, count: R * d)
         }
         for i in range.reversed() {
-            if i == midAfter, let midNorm {
+            if i == midAfter, ws.appliesMidNorm, let midNorm {
                 let dMid = ws.scratch.dMiddle
                 dMid.initialize(repeating: 0, count: R * d)
                 midNorm.backward(dy: dCur, x: ws.blocks[i].result, dx: dMid, rows: R, workspace: ws.midStats,
@@ -168,6 +170,7 @@ public final class EncoderWorkspace: @unchecked Sendable {
     /// The last forward's settings, which its backward repeats (dropout masks, layer range).
     var call = MultiHeadAttention.Call(training: false)
     var range = 0..<0
+    var appliesMidNorm = true
     /// Floats this workspace holds.
     public var floats: Int { arena.floats }
 
