@@ -34,12 +34,8 @@ public enum ECCTCheckpoint {
             tensors["optimizer.exp_avg_sq"] = Tensor(shape: [optimizer.v.count], values: optimizer.v)
             meta["adam_step"] = String(optimizer.step)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // a diverged epoch can leave NaN in the curve: metadata must never make a checkpoint write fail
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        if let config { meta["training"] = String(decoding: try encoder.encode(config), as: UTF8.self) }
-        if let state { meta["state"] = String(decoding: try encoder.encode(state), as: UTF8.self) }
+        if let config { meta["training"] = try CheckpointMetadata.encode(config) }
+        if let state { meta["state"] = try CheckpointMetadata.encode(state) }
         try SafeTensors.write(tensors, metadata: meta, to: path)
     }
 
@@ -56,16 +52,8 @@ public enum ECCTCheckpoint {
         if (form == "standard") != code.isStandardForm {
             throw CheckpointError("\(path): the checkpoint was trained with \(form == "standard" ? "H in standard form (add --standardize)" : "H as given (drop --standardize)")")
         }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        func decode<T: Decodable>(_ key: String, _ type: T.Type) throws -> T {
-            guard let text = meta[key] else { throw CheckpointError("\(path): metadata '\(key)' is missing; cannot resume") }
-            do { return try decoder.decode(T.self, from: Data(text.utf8)) } catch {
-                throw CheckpointError("\(path): metadata '\(key)' is not valid: \(error)")
-            }
-        }
-        let config = try decode("training", ECCTTrainingConfig.self)
-        let state = try decode("state", ECCTTrainingState.self)
+        let config = try CheckpointMetadata.decode(ECCTTrainingConfig.self, key: "training", from: meta, path: path)
+        let state = try CheckpointMetadata.decode(ECCTTrainingState.self, key: "state", from: meta, path: path)
         let model: ECCTModel
         if case let .aecct(precision, scope) = config.modelArchitecture {
             model = try ECCTModel.loadAECCT(code: code, tensors: tensors, source: path, precision: precision, scope: scope,

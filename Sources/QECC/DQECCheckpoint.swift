@@ -15,14 +15,11 @@ public enum DQECCheckpoint {
             tensors["optimizer.exp_avg"] = Tensor(shape: [adam.m.count], values: adam.m)
             tensors["optimizer.exp_avg_sq"] = Tensor(shape: [adam.v.count], values: adam.v)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let meta = ["format": format, "code": model.problem.code.name, "noise": model.problem.noise.rawValue,
                     "rounds": String(model.problem.rounds), "layers": String(model.layers), "width": String(model.width),
                     "heads": String(model.heads), "adam_step": String(adam.step),
-                    "training": String(decoding: try encoder.encode(trainer.config), as: UTF8.self),
-                    "state": String(decoding: try encoder.encode(trainer.state), as: UTF8.self)]
+                    "training": try CheckpointMetadata.encode(trainer.config),
+                    "state": try CheckpointMetadata.encode(trainer.state)]
         try SafeTensors.write(tensors, metadata: meta, to: path)
     }
 
@@ -44,16 +41,8 @@ public enum DQECCheckpoint {
                                   + "\(meta["rounds"] ?? "1") round(s), not \(problem.code.name) with \(problem.noise.rawValue) "
                                   + "and \(problem.rounds)")
         }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        func decode<T: Decodable>(_ key: String, _ type: T.Type) throws -> T {
-            guard let text = meta[key] else { throw CheckpointError("\(path): metadata '\(key)' is missing; cannot resume") }
-            do { return try decoder.decode(T.self, from: Data(text.utf8)) } catch {
-                throw CheckpointError("\(path): metadata '\(key)' is not valid: \(error)")
-            }
-        }
-        let config = try decode("training", DQECTrainingConfig.self)
-        let state = try decode("state", DQECTrainingState.self)
+        let config = try CheckpointMetadata.decode(DQECTrainingConfig.self, key: "training", from: meta, path: path)
+        let state = try CheckpointMetadata.decode(DQECTrainingState.self, key: "state", from: meta, path: path)
         let model = try DQECModel(problem: problem, layers: config.layers, width: config.width, heads: config.heads)
         try model.network.parameters.load(tensors, source: path, ignoring: { $0.hasPrefix("optimizer.") })
         let P = model.network.parameters.count

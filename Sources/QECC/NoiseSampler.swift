@@ -76,6 +76,14 @@ public struct NoiseSampler: Sendable {
         }
     }
 
+    /// `count` shots as arrays: errors [count, N] and detections [count, T·M].
+    public func sample(count: Int, rng: inout SeededRNG) -> (errors: [UInt8], detections: [UInt8]) {
+        var e = [UInt8](repeating: 0, count: count * problem.errorLength)
+        var d = [UInt8](repeating: 0, count: count * problem.rounds * problem.syndromeLength)
+        e.withUnsafeMutableBufferPointer { eb in d.withUnsafeMutableBufferPointer { sample(count: count, rng: &rng, errors: eb, detections: $0) } }
+        return (e, d)
+    }
+
     /// True when the residual e ⊕ ê flips a logical: one shot's error and correction, N bytes each.
     public static func logicalFailure(error: UnsafePointer<UInt8>, correction: UnsafePointer<UInt8>,
                                       logicalSupports: [[Int]]) -> Bool {

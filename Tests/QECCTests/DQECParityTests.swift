@@ -75,16 +75,7 @@ final class DQECGradientTests: XCTestCase {
         }
         let ws = net.makeWorkspace(batch: B)
         func lossAndGradient(_ params: [Float]) -> (Double, [Float]) {
-            var g = [Float](repeating: 0, count: params.count)
-            var logits = [Float](repeating: 0, count: B * n)
-            let loss = params.withUnsafeBufferPointer { p in syndromes.withUnsafeBufferPointer { s in errors.withUnsafeBufferPointer { t in
-                logits.withUnsafeMutableBufferPointer { l in g.withUnsafeMutableBufferPointer { gb in
-                    net.trainSlice(TrainingSlice(input: s.baseAddress!, targets: t.baseAddress!, logits: l.baseAddress!, count: B,
-                                                 batchOffset: 0, batchSize: B, seed: 1, step: 0),
-                                   workspace: ws, parameters: p.baseAddress!, gradients: gb.baseAddress!)
-                } }
-            } } }
-            return (loss, g)
+            sliceLossAndGradient(net, workspace: ws, syndromes: syndromes, errors: errors, batch: B, parameters: params)
         }
         let base = net.parameters.values
         let (_, analytic) = lossAndGradient(base)
@@ -124,15 +115,7 @@ extension DQECGradientTests {
         let syndromes = d.map { $0 == 0 ? Float(1) : -1 }, errors = e.map(Float.init)
         let ws = net.makeWorkspace(batch: B)
         func lossAndGradient(_ params: [Float]) -> (Double, [Float]) {
-            var g = [Float](repeating: 0, count: params.count), logits = [Float](repeating: 0, count: B * n)
-            let loss = params.withUnsafeBufferPointer { p in syndromes.withUnsafeBufferPointer { s in errors.withUnsafeBufferPointer { t in
-                logits.withUnsafeMutableBufferPointer { l in g.withUnsafeMutableBufferPointer { gb in
-                    net.trainSlice(TrainingSlice(input: s.baseAddress!, targets: t.baseAddress!, logits: l.baseAddress!, count: B,
-                                                 batchOffset: 0, batchSize: B, seed: 1, step: 0),
-                                   workspace: ws, parameters: p.baseAddress!, gradients: gb.baseAddress!)
-                } }
-            } } }
-            return (loss, g)
+            sliceLossAndGradient(net, workspace: ws, syndromes: syndromes, errors: errors, batch: B, parameters: params)
         }
         let base = net.parameters.values
         let (_, analytic) = lossAndGradient(base)
@@ -155,4 +138,18 @@ extension DQECGradientTests {
         let a = model.run(syndromes: repeated, batch: 1).logits, b = single.run(syndromes: s1, batch: 1).logits
         for j in 0..<n { XCTAssertEqual(a[j], b[j], accuracy: 1e-5, "bit \(j)") }
     }
+}
+
+/// The loss of one training slice and its parameter gradient, for finite-difference checks.
+func sliceLossAndGradient(_ net: DQECNetwork, workspace ws: DQECNetwork.Workspace, syndromes: [Float], errors: [Float], batch B: Int,
+                          parameters params: [Float]) -> (Double, [Float]) {
+    var g = [Float](repeating: 0, count: params.count), logits = [Float](repeating: 0, count: B * net.n)
+    let loss = params.withUnsafeBufferPointer { p in syndromes.withUnsafeBufferPointer { s in errors.withUnsafeBufferPointer { t in
+        logits.withUnsafeMutableBufferPointer { l in g.withUnsafeMutableBufferPointer { gb in
+            net.trainSlice(TrainingSlice(input: s.baseAddress!, targets: t.baseAddress!, logits: l.baseAddress!, count: B,
+                                         batchOffset: 0, batchSize: B, seed: 1, step: 0),
+                           workspace: ws, parameters: p.baseAddress!, gradients: gb.baseAddress!)
+        } }
+    } } }
+    return (loss, g)
 }

@@ -34,10 +34,7 @@ final class MatchingDecoderTests: XCTestCase {
             let sampler = try NoiseSampler(problem: problem, p: 0.15)
             var rng = SeededRNG(seed: 3)
             let shots = 300, N = problem.errorLength, M = problem.syndromeLength
-            var errors = [UInt8](repeating: 0, count: shots * N), detections = [UInt8](repeating: 0, count: shots * M)
-            errors.withUnsafeMutableBufferPointer { e in
-                detections.withUnsafeMutableBufferPointer { sampler.sample(count: shots, rng: &rng, errors: e, detections: $0) }
-            }
+            let (errors, detections) = sampler.sample(count: shots, rng: &rng)
             var ufCorrections = [UInt8](repeating: 0, count: shots * N)
             detections.withUnsafeBufferPointer { d in
                 ufCorrections.withUnsafeMutableBufferPointer { uf.decode(detections: d, count: shots, into: $0) }
@@ -97,10 +94,7 @@ final class MatchingDecoderTests: XCTestCase {
         let decoders: [any QuantumDecoder] = [try MatchingDecoder(problem: problem, p: 0.03), try UnionFindDecoder(problem: problem, p: 0.03)]
         var rng = SeededRNG(seed: 5)
         let shots = 200, N = problem.errorLength, M = problem.syndromeLength, T = 4
-        var errors = [UInt8](repeating: 0, count: shots * N), detections = [UInt8](repeating: 0, count: shots * T * M)
-        errors.withUnsafeMutableBufferPointer { e in
-            detections.withUnsafeMutableBufferPointer { sampler.sample(count: shots, rng: &rng, errors: e, detections: $0) }
-        }
+        let (errors, detections) = sampler.sample(count: shots, rng: &rng)
         let H = problem.checkMatrix
         for decoder in decoders {
             var corrections = [UInt8](repeating: 0, count: shots * N)
@@ -142,10 +136,7 @@ extension MatchingDecoderTests {
             let sampler = try NoiseSampler(problem: problem, p: 0.03, q: 0.05)
             var rng = SeededRNG(seed: 8)
             let shots = 150, N = problem.errorLength, D = rounds * problem.syndromeLength
-            var errors = [UInt8](repeating: 0, count: shots * N), detections = [UInt8](repeating: 0, count: shots * D)
-            errors.withUnsafeMutableBufferPointer { e in
-                detections.withUnsafeMutableBufferPointer { sampler.sample(count: shots, rng: &rng, errors: e, detections: $0) }
-            }
+            let (errors, detections) = sampler.sample(count: shots, rng: &rng)
             let H = problem.checkMatrix
             for s in 0..<shots {
                 let d = Array(detections[(s * D)..<((s + 1) * D)])
@@ -167,10 +158,7 @@ extension MatchingDecoderTests {
         let sampler = try NoiseSampler(problem: problem, p: 0.1)
         var rng = SeededRNG(seed: 4)
         let shots = 300, N = problem.errorLength, M = problem.syndromeLength
-        var errors = [UInt8](repeating: 0, count: shots * N), detections = [UInt8](repeating: 0, count: shots * M)
-        errors.withUnsafeMutableBufferPointer { e in
-            detections.withUnsafeMutableBufferPointer { sampler.sample(count: shots, rng: &rng, errors: e, detections: $0) }
-        }
+        let (errors, detections) = sampler.sample(count: shots, rng: &rng)
         var corrections = [UInt8](repeating: 0, count: shots * N)
         detections.withUnsafeBufferPointer { d in corrections.withUnsafeMutableBufferPointer { decoder.decode(detections: d, count: shots, into: $0) } }
         let H = problem.checkMatrix

@@ -7,10 +7,7 @@ final class NoiseSamplerTests: XCTestCase {
         throws -> (errors: [UInt8], detections: [UInt8]) {
         let sampler = try NoiseSampler(problem: problem, p: p, q: q, nonzeroOnly: nonzero)
         var rng = SeededRNG(seed: 1)
-        var e = [UInt8](repeating: 0, count: shots * problem.errorLength)
-        var d = [UInt8](repeating: 0, count: shots * problem.rounds * problem.syndromeLength)
-        e.withUnsafeMutableBufferPointer { eb in d.withUnsafeMutableBufferPointer { sampler.sample(count: shots, rng: &rng, errors: eb, detections: $0) } }
-        return (e, d)
+        return sampler.sample(count: shots, rng: &rng)
     }
 
     /// Marginals: depolarising X, Z and Y each at p/3 (so each half's bit at 2p/3), independent at p; tolerances of

@@ -19,10 +19,7 @@ final class PyMatchingPeerTests: XCTestCase {
         let sampler = try NoiseSampler(problem: problem, p: p)
         var rng = SeededRNG(seed: 17)
         let N = problem.errorLength, D = rounds * problem.syndromeLength
-        var errors = [UInt8](repeating: 0, count: shots * N), detections = [UInt8](repeating: 0, count: shots * D)
-        errors.withUnsafeMutableBufferPointer { e in
-            detections.withUnsafeMutableBufferPointer { sampler.sample(count: shots, rng: &rng, errors: e, detections: $0) }
-        }
+        let (errors, detections) = sampler.sample(count: shots, rng: &rng)
         let dir = temp("pymatching-\(name)-\(rounds)")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try dense(code.hx).write(toFile: dir + "/H.txt", atomically: true, encoding: .utf8)
