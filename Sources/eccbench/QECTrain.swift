@@ -34,6 +34,8 @@ struct QECTrain: ParsableCommand {
     @Option(name: .long, help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .long, help: "Checkpoint file (written after every epoch).") var out: String
     @Flag(name: .long, help: "Continue the run in --out.") var resume = false
+    @Option(name: .long, help: "Start from these weights (a checkpoint or reference export of the same code, noise and size) instead of a fresh initialisation: a new run, with its own schedule.")
+    var initFrom: String?
     @Option(name: .long, help: "Stop after the epoch during which this many minutes have passed.") var minutes: Double?
 
     func validate() throws {
@@ -44,6 +46,7 @@ struct QECTrain: ParsableCommand {
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024, got \(threads)") }
         if let minutes { guard minutes.isFinite, minutes > 0 else { throw ValidationError("--minutes must be positive") } }
         if resume { guard FileManager.default.fileExists(atPath: out) else { throw ValidationError("--resume: no checkpoint '\(out)'") } }
+        if resume && initFrom != nil { throw ValidationError("--init-from starts a new run; --resume continues one: give one of them") }
         try checkOutputs([out])
     }
 
@@ -64,6 +67,14 @@ struct QECTrain: ParsableCommand {
             config.learningRate = lr; config.minimumLearningRate = minLr; config.seed = seed
             try config.validate()
             let model = try DQECModel(problem: problem, layers: layers, width: dim, heads: heads, seed: seed)
+            if let initFrom {
+                let start = try DQECModel.load(problem: problem, weightsAt: initFrom, heads: heads)
+                guard start.layers == layers, start.width == dim else {
+                    throw CommandError("--init-from \(initFrom): N = \(start.layers), d = \(start.width); this run is N = \(layers), d = \(dim)")
+                }
+                model.network.parameters.values = start.network.parameters.values
+                print("initialised from \(initFrom)")
+            }
             trainer = try DQECTrainer(model: model, config: config, workers: threads)
             print("\(problem.code.name), \(noiseModel.rawValue): N = \(layers), d = \(dim), \(heads) heads, "
                   + "\(model.network.parameters.count) parameters; \(epochs) epochs × \(stepsPerEpoch) steps × \(batch)")
