@@ -17,3 +17,8 @@ fi
 #   --heads 8 --epochs 30 --steps-per-epoch 1000 --batch 128 --lr 3e-4 --min-lr 1e-6 --seed 2 \
 #   --validation-p 0.05,0.1,0.15 --validation-shots 4096 --init-from toric4-indep-N2-d32.safetensors \
 #   --out toric4-indep-N2-d32-cont.safetensors --minutes 45
+
+# The larger model (N = 4, d = 64), a run of its own:
+# ../../.build/release/eccbench qec train --code toric-4 --noise independent --train-p 0.01:0.2:0.02375 --layers 4 --dim 64 \
+#   --heads 8 --epochs 22 --steps-per-epoch 1000 --batch 128 --lr 1e-3 --min-lr 1e-5 --seed 3 \
+#   --validation-p 0.05,0.1,0.15 --validation-shots 4096 --out toric4-indep-N4-d64.safetensors --minutes 32
