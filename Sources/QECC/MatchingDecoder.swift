@@ -33,21 +33,11 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
     /// One shot: the correction [N] and the total matching weight (in the graphs' integer units).
     public func decodeShot(detections: [UInt8]) -> (correction: [UInt8], weight: Int) {
         precondition(detections.count == problem.rounds * problem.syndromeLength)
-        var workspace = makeWorkspace()
         var correction = [UInt8](repeating: 0, count: problem.errorLength)
-        var total = 0
-        for (h, half) in problem.halves.enumerated() {
-            let m = half.checks.rows
-            var defects: [Int] = []
-            for t in 0..<problem.rounds {
-                for c in 0..<m where detections[t * problem.syndromeLength + half.syndromeOffset + c] != 0 { defects.append(t * m + c) }
-            }
-            guard !defects.isEmpty else { continue }
-            correction.withUnsafeMutableBufferPointer { out in
-                total += decodeHalf(h, defects: defects, workspace: &workspace, correction: out.baseAddress! + half.errorOffset)
-            }
+        let weight = detections.withUnsafeBufferPointer { d in
+            correction.withUnsafeMutableBufferPointer { decodeHalves(detections: d, count: 1, into: $0) }
         }
-        return (correction, total)
+        return (correction, weight)
     }
 
     func makeWorkspace() -> ShortestPaths { ShortestPaths(nodeCount: graphs.map(\.nodeCount).max() ?? 0) }

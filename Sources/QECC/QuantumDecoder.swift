@@ -16,10 +16,13 @@ protocol HalfDecoder: Sendable {
 }
 
 extension HalfDecoder {
-    func decodeHalves(detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>) {
+    /// Decode `count` shots half by half; returns the sum of `decodeHalf`'s values (mwpm: the matching weight).
+    @discardableResult
+    func decodeHalves(detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>) -> Int {
         let N = problem.errorLength, M = problem.syndromeLength, T = problem.rounds
         var workspace = makeWorkspace()
         var defects: [Int] = []
+        var total = 0
         for s in 0..<count {
             let out = corrections.baseAddress! + s * N
             out.initialize(repeating: 0, count: N)
@@ -31,10 +34,11 @@ extension HalfDecoder {
                     for c in 0..<m where row[c] != 0 { defects.append(t * m + c) }
                 }
                 if !defects.isEmpty {
-                    _ = decodeHalf(h, defects: defects, workspace: &workspace, correction: out + half.errorOffset)
+                    total += decodeHalf(h, defects: defects, workspace: &workspace, correction: out + half.errorOffset)
                 }
             }
         }
+        return total
     }
 }
 
