@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Neural", targets: ["Neural"]),
         .library(name: "ECCT", targets: ["ECCT"]),
         .library(name: "QECC", targets: ["QECC"]),
+        .library(name: "LearnedCodes", targets: ["LearnedCodes"]),
         .executable(name: "eccbench", targets: ["eccbench"]),
         .executable(name: "eccbench-benchmarks", targets: ["Benchmarks"]),
     ],
@@ -37,9 +38,11 @@ let package = Package(
                 resources: [.copy("Models")]),
         .target(name: "QECC", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT"], path: "Sources/QECC",
                 resources: [.copy("Models")]),
+        .target(name: "LearnedCodes", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT"],
+                path: "Sources/LearnedCodes", resources: [.copy("Models")]),
         .executableTarget(
             name: "eccbench",
-            dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT", "QECC",
+            dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT", "QECC", "LearnedCodes",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/eccbench"),
         .executableTarget(
@@ -59,6 +62,8 @@ let package = Package(
                     path: "Tests/ECCTTests"),
         .testTarget(name: "QECCTests", dependencies: ["QECC", "GF2", "Base", "Channels", "Neural", "ECCT", "TestSupport"],
                     path: "Tests/QECCTests"),
+        .testTarget(name: "LearnedCodesTests", dependencies: ["LearnedCodes", "Codes", "GF2", "Neural", "TestSupport"],
+                    path: "Tests/LearnedCodesTests"),
         .testTarget(name: "CLITests", dependencies: ["eccbench", "Neural", "TestSupport"], path: "Tests/CLITests"),
     ]
 )
