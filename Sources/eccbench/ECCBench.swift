@@ -28,7 +28,7 @@ struct ECCBench: ParsableCommand {
             \(DecoderRegistry.help)
             \(NeuralDecoders.help)
             """,
-        subcommands: [Simulate.self, Train.self, Quantize.self, Info.self, Dataset.self, Infer.self, ListCodes.self, ShowCode.self,
+        subcommands: [Simulate.self, Train.self, Quantize.self, Info.self, Dataset.self, Infer.self, ListCodes.self, ShowCode.self, LearnCode.self,
                       QEC.self],
         defaultSubcommand: Simulate.self)
 }
