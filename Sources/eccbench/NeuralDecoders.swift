@@ -1,6 +1,7 @@
 import Codes
 import ECCT
 import Foundation
+import LearnedCodes
 import Neural
 
 /// Decoder names the command adds to `DecoderRegistry`'s: the ECCT.
@@ -15,6 +16,7 @@ enum NeuralDecoders {
     static let help = """
         ecct  the shipped ECCT model for the code, ecct-N6-d128 a given size, ecct:FILE.safetensors your weights
         aecct  the shipped ternary AECCT for the code, aecct-N2-d32 a given size, aecct:FILE.safetensors your weights
+        dc-ecct  a learned code's joint decoder: the shipped one (LEARNED-31-16), dc-ecct:FILE.safetensors from learn-code
                (aecct:FILE@tensor: the reference's batch-wide INT8 scales, over each chunk of 32 words)
         D+ttaK  any decoder D over K automorphisms of the code, keeping the best codeword (ecct+tta8, bp50+tta4)
         """
@@ -33,6 +35,22 @@ enum NeuralDecoders {
         }
         let name = raw.trimmingCharacters(in: .whitespaces)
         let lower = name.lowercased()
+        if lower.hasPrefix("dc-ecct:") {
+            let path = String(name.dropFirst("dc-ecct:".count))
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CommandError("decoder '\(raw)': weights file '\(path)' does not exist")
+            }
+            do { return try JointDecoder.make(code: code, weightsAt: path, name: name) } catch let e as LearnedCodeError {
+                throw CommandError(e.message)
+            }
+        }
+        if lower == "dc-ecct" {
+            guard let entry = ShippedLearnedCodes.models(for: code).first else {
+                throw CommandError("decoder '\(raw)': no shipped learned-code decoder for \(code.name); the joint decoder of a code "
+                                   + "learned with `eccbench learn-code --decoder-out FILE` is dc-ecct:FILE")
+            }
+            return try JointDecoder.make(code: code, weightsAt: entry.path, name: "dc-ecct")
+        }
         for arch in ["ecct", "aecct"] {
             if lower.hasPrefix(arch + ":") {
                 var path = String(name.dropFirst(arch.count + 1)), scope = ActivationQuantization.Scope.token

@@ -3,6 +3,7 @@ import Channels
 import Codes
 import ECCT
 import Foundation
+import LearnedCodes
 
 /// `eccbench simulate` (the default): Monte Carlo BER/FER of decoders over a range of operating points.
 struct Simulate: ParsableCommand {
@@ -14,7 +15,7 @@ struct Simulate: ParsableCommand {
     var code: String = "BCH-63-45"
     @OptionGroup var form: ParityCheckFormOptions
 
-    @Option(name: .long, help: "Comma-separated decoders (bp50,osd2,bm,…). Default: bp5,bp50,osd2, plus bm for BCH, sc,scl8 for polar codes, and ecct / aecct when a trained model ships for the code.")
+    @Option(name: .long, help: "Comma-separated decoders (bp50,osd2,bm,…). Default: bp5,bp50,osd2, plus bm for BCH, sc,scl8 for polar codes, ecct / aecct when a trained model ships for the code, and dc-ecct for a shipped learned code.")
     var decoders: String?
 
     @Option(name: .long, help: "Channel: awgn, bsc or bec.")
@@ -102,6 +103,7 @@ struct Simulate: ParsableCommand {
         }
         if !PretrainedModels.models(for: code).isEmpty { names.append("ecct") }
         if !PretrainedModels.models(for: code, architecture: "aecct").isEmpty { names.append("aecct") }
+        if !ShippedLearnedCodes.models(for: code).isEmpty { names.append("dc-ecct") }
         return names
     }
 

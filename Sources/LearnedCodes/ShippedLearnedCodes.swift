@@ -1,0 +1,57 @@
+import Codes
+import ECCT
+import Foundation
+import Neural
+
+/// Learned codes shipped with their joint decoders (Sources/LearnedCodes/Models): a file `CODE_N<layers>_d<width>.safetensors`
+/// is a learned-code checkpoint (Ω and the DC-ECCT); `Models/README.md` records the command and budget of each. A model
+/// applies to a code when the H of its Ω is exactly the code's H.
+public enum ShippedLearnedCodes {
+    public struct Entry: Sendable, Equatable {
+        public let code: String
+        public let layers: Int
+        public let width: Int
+        public let path: String
+    }
+
+    public static var all: [Entry] {
+        guard let dir = Bundle.module.url(forResource: "Models", withExtension: nil),
+              let files = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
+        return files.compactMap { file -> Entry? in
+            guard file.hasSuffix(".safetensors") else { return nil }
+            let parts = file.dropLast(".safetensors".count).split(separator: "_")
+            guard parts.count == 3, parts[1].first == "N", parts[2].first == "d",
+                  let layers = Int(parts[1].dropFirst()), let width = Int(parts[2].dropFirst()) else { return nil }
+            return Entry(code: String(parts[0]), layers: layers, width: width, path: dir.appendingPathComponent(file).path)
+        }.sorted { ($0.code, $0.layers, $0.width) < ($1.code, $1.layers, $1.width) }
+    }
+
+    /// The shipped joint decoders whose code is exactly `code` (same H), smallest first.
+    public static func models(for code: LinearCode) -> [Entry] {
+        let fingerprint = code.parityCheckFingerprint
+        return all.filter { entry in
+            guard let model = try? LearnedCodeModel.load(weightsAt: entry.path) else { return false }
+            return model.code.linearCode(name: entry.code).parityCheckFingerprint == fingerprint
+        }
+    }
+
+    /// The H = [I | P] of a shipped learned code by name (`LEARNED-31-16`), or nil.
+    public static func code(named name: String) throws -> LinearCode? {
+        guard let entry = all.first(where: { $0.code.uppercased() == name.uppercased() }) else { return nil }
+        return try LearnedCodeModel.load(weightsAt: entry.path).code.linearCode(name: entry.code)
+    }
+}
+
+/// A learned code's joint decoder as a `Decoder` on its own code: channel output y → DC-ECCT → x̂ = sign(f)·sign(y).
+public enum JointDecoder {
+    /// Loads the checkpoint at `path`; throws unless its code is exactly `code` (the same H).
+    public static func make(code: LinearCode, weightsAt path: String, name: String) throws -> NeuralDecoder<DCECCTNetwork> {
+        let model = try LearnedCodeModel.load(weightsAt: path)
+        let own = model.code.linearCode(name: path)
+        guard own.parityCheckFingerprint == code.parityCheckFingerprint else {
+            throw LearnedCodeError("decoder '\(name)': \(path) decodes its own learned (\(model.n), \(model.k)) code, not \(code.name) "
+                                   + "(a different H); simulate that code: export it with `eccbench learn-code` (--out) and use --code FILE")
+        }
+        return NeuralDecoder(network: model.network, name: name)
+    }
+}
