@@ -200,6 +200,33 @@ final class BlockTests: XCTestCase {
         })
     }
 
+    /// Eight heads with a score scale (the DC-ECCT's φ(M) over a dense pattern): every kernel path (the fused
+    /// eight-head loops take the scale per pair) against the reference loops, forward and backward with ∂ℓ/∂φ.
+    func testEightHeadScoreScaleMatchesTheReferenceOnEveryPath() {
+        for d in [32, 16] {
+            let B = 2, L = 7, H = 8, pat = AttentionPattern.full(L), P = pat.pairCount, R = B * L * d
+            let φ = rand(P, scale: 1.5), q = rand(R, scale: 2), k = rand(R, scale: 2), v = rand(R), dOut = rand(R)
+            func run(_ path: KernelPath) -> [[Float]] {
+                var probs = zeros(B * H * P), out = zeros(R)
+                MaskedAttention.forward(q: q, k: k, v: v, out: &out, probabilities: &probs, keep: nil, dropout: nil, stream: 0,
+                                        pattern: pat, batch: B, heads: H, width: d, scoreScale: φ, kernels: path)
+                var dq = zeros(R), dk = zeros(R), dv = zeros(R), dφ = zeros(P)
+                MaskedAttention.backward(dOut: dOut, q: q, k: k, v: v, probabilities: probs, keep: nil, dropout: nil,
+                                         dq: &dq, dk: &dk, dv: &dv, pattern: pat, batch: B, heads: H, width: d, accumulate: false,
+                                         scoreScale: φ, dScoreScale: &dφ, kernels: path)
+                return [out, probs, dq, dk, dv, dφ]
+            }
+            let ref = run(.reference)
+            for path in KernelPath.runnableCases where path != .reference {
+                let got = run(path)
+                for (t, name) in ["out", "probabilities", "dq", "dk", "dv", "dφ"].enumerated() {
+                    let worst = zip(got[t], ref[t]).map { abs($0 - $1) }.max()!
+                    XCTAssertLessThan(worst, 2e-5, "d \(d), \(path), \(name)")
+                }
+            }
+        }
+    }
+
     /// The encoder passes one score scale per layer down to its attention, and its gradient back.
     func testEncoderScoreScalesPerLayer() {
         let (enc, params) = encoder(layers: 2, d: 8, heads: 2, placement: .pre, activation: .gelu, dropout: 0)

@@ -6,7 +6,8 @@ import Base
 /// eight heads of one (query, key) pair sit in one `SIMD8<Float>`: scores are dh vector multiply-adds, the
 /// softmax runs on eight lanes (`SIMDMath.expNegative`), and the weighted sum of values is dh vector
 /// multiply-adds. The probabilities cache keeps the generic layout [B, pairs, H], so both paths are
-/// interchangeable; the generic loops remain the reference twin (tests compare them).
+/// interchangeable; the generic loops remain the reference twin (tests compare them). A per-pair score scale
+/// (the learned codes' φ(M)) runs here too: one broadcast multiply per pair, and its gradient from q′·k recomputed.
 extension MaskedAttention {
     typealias V8 = SIMD8<Float>
 
@@ -38,7 +39,7 @@ extension MaskedAttention {
                                   keep: UnsafeMutablePointer<Float>?, dropout: Dropout?, stream: UInt64,
                                   pattern: AttentionPattern, batch B: Int, width d: Int, batchOffset: Int,
                                   storeProbabilities: Bool, headMask: UnsafePointer<Float>? = nil,
-                                  scratch buffer: UnsafeMutablePointer<Float>) {
+                                  scoreScale: UnsafePointer<Float>? = nil, scratch buffer: UnsafeMutablePointer<Float>) {
         let L = pattern.length, dh = d / 8, P = pattern.pairCount, R = B * L
         let qp = buffer, kp = buffer + R * d, vp = buffer + 2 * R * d, acc = buffer + 3 * R * d
         let keepScale = V8(repeating: dropout?.scale ?? 1)
@@ -60,6 +61,7 @@ extension MaskedAttention {
                             for t in s..<e {
                                 let kj = kp + (base + keys[t]) * 32
                                 var a = (q0 * load8(kj) + q1 * load8(kj + 8)) + (q2 * load8(kj + 16) + q3 * load8(kj + 24))
+                                if let scoreScale { a = a * V8(repeating: scoreScale[t]) }
                                 if let headMask { a = a.replacing(with: -.infinity, where: load8(headMask + t * 8) .== 0) }
                                 store8(a, probs + t * 8)
                                 mx = mx.replacing(with: a, where: a .> mx)
@@ -69,6 +71,7 @@ extension MaskedAttention {
                                 let kj = kp + (base + keys[t]) * d
                                 var a = V8()
                                 for c in 0..<dh { a = a + load8(qi + 8 * c) * load8(kj + 8 * c) }
+                                if let scoreScale { a = a * V8(repeating: scoreScale[t]) }
                                 if let headMask { a = a.replacing(with: -.infinity, where: load8(headMask + t * 8) .== 0) }
                                 store8(a, probs + t * 8)
                                 mx = mx.replacing(with: a, where: a .> mx)
@@ -123,6 +126,7 @@ extension MaskedAttention {
                                    keep: UnsafePointer<Float>?, dropout: Dropout?,
                                    dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
                                    pattern: AttentionPattern, batch B: Int, width d: Int,
+                                   scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil,
                                    scratch buffer: UnsafeMutablePointer<Float>) {
         let L = pattern.length, dh = d / 8, P = pattern.pairCount, R = B * L
         let scale = 1 / Float(dh).squareRoot()
@@ -146,7 +150,8 @@ extension MaskedAttention {
                         if dh == 4 {
                             backwardRowFourWide(doi: doi, qi: qp + (base + i) * 32, dqi: dqp + (base + i) * 32,
                                                 probs: probs, keep: keepB, keepScale: keepScale, keys: keys, s: s, e: e,
-                                                base: base, kp: kp, vp: vp, dkp: dkp, dvp: dvp, dp: dp)
+                                                base: base, kp: kp, vp: vp, dkp: dkp, dvp: dvp, dp: dp,
+                                                scoreScale: scoreScale, dScoreScale: dScoreScale)
                             continue
                         }
                         // g_j = (dout_i · v_j) per head · keep/(1−p); dv_j += p̃_j dout_i; dot = Σ_j g_j p_j
@@ -167,12 +172,20 @@ extension MaskedAttention {
                             store8(g, dp + (t - s) * 8)
                             dot = dot + g * p
                         }
-                        // softmax backward ds = p (g − dot); s = q'·k with q' = q/√dh
+                        // softmax backward ds = p (g − dot); s = (q'·k)·φ with q' = q/√dh (φ = 1 without a score scale)
                         let qi = qp + (base + i) * d, dqi = dqp + (base + i) * d
                         for t in s..<e {
-                            let ds = load8(probs + t * 8) * (load8(dp + (t - s) * 8) - dot)
+                            var ds = load8(probs + t * 8) * (load8(dp + (t - s) * 8) - dot)
                             let j = (base + keys[t]) * d
                             let kj = kp + j, dkj = dkp + j
+                            if let scoreScale {
+                                if let dScoreScale {
+                                    var a = V8()
+                                    for c in 0..<dh { a = a + load8(qi + 8 * c) * load8(kj + 8 * c) }
+                                    dScoreScale[t] += (ds * a).sum()
+                                }
+                                ds = ds * V8(repeating: scoreScale[t])
+                            }
                             for c in 0..<dh {
                                 store8(load8(dqi + 8 * c) + ds * load8(kj + 8 * c), dqi + 8 * c)
                                 store8(load8(dkj + 8 * c) + ds * load8(qi + 8 * c), dkj + 8 * c)
@@ -193,7 +206,8 @@ extension MaskedAttention {
                                     probs: UnsafePointer<Float>, keep: UnsafePointer<Float>?, keepScale: V8,
                                     keys: UnsafeBufferPointer<Int>, s: Int, e: Int, base: Int,
                                     kp: UnsafePointer<Float>, vp: UnsafePointer<Float>,
-                                    dkp: UnsafeMutablePointer<Float>, dvp: UnsafeMutablePointer<Float>, dp: UnsafeMutablePointer<Float>) {
+                                    dkp: UnsafeMutablePointer<Float>, dvp: UnsafeMutablePointer<Float>, dp: UnsafeMutablePointer<Float>,
+                                    scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil) {
         let o0 = load8(doi), o1 = load8(doi + 8), o2 = load8(doi + 16), o3 = load8(doi + 24)
         var dot = V8()
         for t in s..<e {
@@ -211,9 +225,16 @@ extension MaskedAttention {
         let q0 = load8(qi), q1 = load8(qi + 8), q2 = load8(qi + 16), q3 = load8(qi + 24)
         var a0 = V8(), a1 = V8(), a2 = V8(), a3 = V8()
         for t in s..<e {
-            let ds = load8(probs + t * 8) * (load8(dp + (t - s) * 8) - dot)
+            var ds = load8(probs + t * 8) * (load8(dp + (t - s) * 8) - dot)
             let j = (base + keys[t]) * 32
             let kj = kp + j, dkj = dkp + j
+            if let scoreScale {
+                if let dScoreScale {
+                    let a = (q0 * load8(kj) + q1 * load8(kj + 8)) + (q2 * load8(kj + 16) + q3 * load8(kj + 24))
+                    dScoreScale[t] += (ds * a).sum()
+                }
+                ds = ds * V8(repeating: scoreScale[t])
+            }
             a0 = a0 + ds * load8(kj); a1 = a1 + ds * load8(kj + 8); a2 = a2 + ds * load8(kj + 16); a3 = a3 + ds * load8(kj + 24)
             store8(load8(dkj) + ds * q0, dkj); store8(load8(dkj + 8) + ds * q1, dkj + 8)
             store8(load8(dkj + 16) + ds * q2, dkj + 16); store8(load8(dkj + 24) + ds * q3, dkj + 24)

@@ -19,7 +19,6 @@ import Foundation
 ///   HPSA): the softmax of head h runs over its own allowed keys; the fused eight-head paths take the flags as a lane
 ///   mask (the same work per pair as without it). A query with no allowed key in a head gets a zero output from that
 ///   head (and zero gradients), not the uniform average a −1e9 mask would give.
-/// One option runs the loops below (any H):
 /// - `scoreScale` [pairs]: s_j = (q_i·k_j/√dh)·φ_t for the pair t = (i, j), all batches and heads (the learned
 ///   codes' φ(M)); backward accumulates ∂ℓ/∂φ_t into `dScoreScale`.
 public enum MaskedAttention {
@@ -31,16 +30,17 @@ public enum MaskedAttention {
                                batchOffset: Int = 0, storeProbabilities: Bool = true,
                                headMask: UnsafePointer<Float>? = nil, scoreScale: UnsafePointer<Float>? = nil,
                                kernels: KernelPath = .best) {
-        if H == 8 && kernels != .reference && scoreScale == nil {
+        if H == 8 && kernels != .reference {
             withScratch(scratch, count: scratchCount(batch: B, heads: H, width: d, pattern: pattern)) {
-                if kernels.runnable.usesAVX2 {
+                if kernels.runnable.usesAVX2 && scoreScale == nil {
                     forwardEightHeadsAVX2(q: q, k: k, v: v, out: out, probabilities: probabilities, keep: keep, dropout: dropout,
                                           stream: stream, pattern: pattern, batch: B, width: d, batchOffset: batchOffset,
                                           storeProbabilities: storeProbabilities, headMask: headMask, scratch: $0)
                 } else {
                     forwardEightHeads(q: q, k: k, v: v, out: out, probabilities: probabilities, keep: keep, dropout: dropout,
                                       stream: stream, pattern: pattern, batch: B, width: d, batchOffset: batchOffset,
-                                      storeProbabilities: storeProbabilities, headMask: headMask, scratch: $0)
+                                      storeProbabilities: storeProbabilities, headMask: headMask, scoreScale: scoreScale,
+                                      scratch: $0)
                 }
             }
             return
@@ -114,8 +114,8 @@ public enum MaskedAttention {
                                 pattern: AttentionPattern, batch B: Int, heads H: Int, width d: Int, accumulate: Bool = true,
                                 scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil,
                                 kernels: KernelPath = .best) {
-        let generic = kernels == .reference || scoreScale != nil
-        if H == 8 && !generic && kernels.runnable.usesAVX2 {
+        let generic = kernels == .reference
+        if H == 8 && !generic && kernels.runnable.usesAVX2 && scoreScale == nil {
             withScratch(scratch, count: scratchCount(batch: B, heads: H, width: d, pattern: pattern)) {
                 backwardEightHeadsAVX2(dOut: dOut, q: q, k: k, v: v, probabilities: probabilities, keep: keep, dropout: dropout,
                                        dq: dq, dk: dk, dv: dv, pattern: pattern, batch: B, width: d, accumulate: accumulate, scratch: $0)
@@ -126,7 +126,8 @@ public enum MaskedAttention {
         if H == 8 && !generic {
             withScratch(scratch, count: scratchCount(batch: B, heads: H, width: d, pattern: pattern)) {
                 backwardEightHeads(dOut: dOut, q: q, k: k, v: v, probabilities: probabilities, keep: keep, dropout: dropout,
-                                   dq: dq, dk: dk, dv: dv, pattern: pattern, batch: B, width: d, scratch: $0)
+                                   dq: dq, dk: dk, dv: dv, pattern: pattern, batch: B, width: d,
+                                   scoreScale: scoreScale, dScoreScale: dScoreScale, scratch: $0)
             }
             return
         }
