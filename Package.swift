@@ -62,7 +62,7 @@ let package = Package(
                     path: "Tests/ECCTTests"),
         .testTarget(name: "QECCTests", dependencies: ["QECC", "GF2", "Base", "Channels", "Neural", "ECCT", "TestSupport"],
                     path: "Tests/QECCTests"),
-        .testTarget(name: "LearnedCodesTests", dependencies: ["LearnedCodes", "Codes", "GF2", "Neural", "TestSupport"],
+        .testTarget(name: "LearnedCodesTests", dependencies: ["LearnedCodes", "Base", "Codes", "GF2", "Neural", "TestSupport"],
                     path: "Tests/LearnedCodesTests"),
         .testTarget(name: "CLITests", dependencies: ["eccbench", "Neural", "TestSupport"], path: "Tests/CLITests"),
     ]

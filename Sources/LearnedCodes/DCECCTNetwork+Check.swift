@@ -8,6 +8,13 @@ extension DCECCTNetwork {
     /// sign_to_bin) and ∂loss/∂(every parameter) in `parameters` layout, Ω included.
     public func lossAndGradients(messages: [Float], noise: [Float], batch B: Int)
         -> (loss: Double, decisions: [Float], gradients: [Float]) {
+        let r = lossAndGradients(messages: messages, noise: noise, batch: B, checkMatrix: nil)
+        return (r.loss, r.decisions, r.gradients)
+    }
+
+    /// The same with H [m, n] replaced by real values in M and the head (gradient checks), also returning ∂loss/∂H.
+    func lossAndGradients(messages: [Float], noise: [Float], batch B: Int, checkMatrix: [Float]?)
+        -> (loss: Double, decisions: [Float], gradients: [Float], checkMatrixGradient: [Float]) {
         precondition(B >= 1 && messages.count == B * k && noise.count == B * n,
                      "DCECCTNetwork.lossAndGradients: \(messages.count) message and \(noise.count) noise entries for \(B) words")
         let P = parameters.count
@@ -17,7 +24,7 @@ extension DCECCTNetwork {
         var loss = 0.0
         parameters.values.withUnsafeBufferPointer { pb in
             let p = pb.baseAddress!
-            prepare(parameters: p)
+            prepare(parameters: p, checkMatrix: checkMatrix)
             messages.withUnsafeBufferPointer { msg in
                 noise.withUnsafeBufferPointer { z in
                     logits.withUnsafeMutableBufferPointer { f in
@@ -35,6 +42,7 @@ extension DCECCTNetwork {
                 decisions[i] = v > 0 ? 0 : (v < 0 ? 1 : 0.5)
             }
         }
-        return (loss, decisions, Array(gradients[0..<P]))
+        let dH = P + layers * length * length
+        return (loss, decisions, Array(gradients[0..<P]), Array(gradients[dH..<(dH + m * n)]))
     }
 }
