@@ -46,7 +46,7 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/eccbench"),
         .executableTarget(
-            name: "Benchmarks", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT", "QECC"],
+            name: "Benchmarks", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT", "QECC", "LearnedCodes"],
             path: "Bench/Benchmarks"),
         .executableTarget(
             name: "ecct-trainer-trace", dependencies: ["Base", "Codes", "Neural", "ECCT"], path: "Bench/TrainerParity"),

@@ -10,7 +10,7 @@ import Neural
 
 OpenBLASCore.ensureCoreType()
 let quick = CommandLine.arguments.contains("--quick")
-/// `--only NAME` runs the sections whose name contains NAME (gf2, gaussian, bp, osd, lbp, peer, train, infer, aecct, qecc).
+/// `--only NAME` runs the sections whose name contains NAME (gf2, gaussian, bp, osd, lbp, peer, train, infer, aecct, qecc, learned).
 let only: String? = CommandLine.arguments.firstIndex(of: "--only").flatMap {
     $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
 }
@@ -167,3 +167,8 @@ if enabled("infer") { try InferenceBenchmark.run(quick: quick, script: torchScri
 if enabled("aecct") { try AECCTBenchmark.run(quick: quick) }
 // 7. Quantum codes: matching and Union-Find µs per shot beside PyMatching 2, and the noise sampler.
 if enabled("qecc") { try QECCBenchmark.run(quick: quick) }
+// 8. Learned codes: the joint code + DC-ECCT training step beside a PyTorch model of the same shape.
+if enabled("learned") {
+    try LearnedCodeBenchmark.run(quick: quick, script: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("peers/torch_learned_code_step.py").path)
+}
