@@ -29,11 +29,7 @@ public enum ECCTCheckpoint {
             meta["precision"] = precision.rawValue
             meta["activation_scale"] = scope.rawValue
         }
-        if let optimizer, optimizer.m.count == model.network.parameters.count {
-            tensors["optimizer.exp_avg"] = Tensor(shape: [optimizer.m.count], values: optimizer.m)
-            tensors["optimizer.exp_avg_sq"] = Tensor(shape: [optimizer.v.count], values: optimizer.v)
-            meta["adam_step"] = String(optimizer.step)
-        }
+        optimizer?.store(into: &tensors, metadata: &meta, parameterCount: model.network.parameters.count)
         if let config { meta["training"] = try CheckpointMetadata.encode(config) }
         if let state { meta["state"] = try CheckpointMetadata.encode(state) }
         try SafeTensors.write(tensors, metadata: meta, to: path)
@@ -63,23 +59,8 @@ public enum ECCTCheckpoint {
             model = try ECCTModel(code: code, layers: layers, width: width, attentionDropout: config.attentionDropout)
             try model.load(tensors, source: path)
         }
-        let P = model.network.parameters.count
         var adam = config.makeOptimizer()
-        guard let m = tensors["optimizer.exp_avg"], let v = tensors["optimizer.exp_avg_sq"],
-              let stepText = meta["adam_step"], let step = Int(stepText), step >= 0 else {
-            throw CheckpointError("\(path): optimizer state (optimizer.exp_avg, optimizer.exp_avg_sq, adam_step) is missing; cannot resume")
-        }
-        guard m.shape == [P], v.shape == [P] else {
-            throw CheckpointError("\(path): optimizer moments have shapes \(m.shape) and \(v.shape), the model has \(P) parameters")
-        }
-        for (name, t) in [("optimizer.exp_avg", m), ("optimizer.exp_avg_sq", v)] {
-            if let bad = t.values.firstIndex(where: { !$0.isFinite || (name == "optimizer.exp_avg_sq" && $0 < 0) }) {
-                throw CheckpointError("\(path): tensor '\(name)' value \(bad) is \(t.values[bad])")
-            }
-        }
-        adam.m = m.values
-        adam.v = v.values
-        adam.step = step
+        try adam.restore(from: tensors, metadata: meta, parameterCount: model.network.parameters.count, path: path)
         return try ECCTTrainer(model: model, config: config, workers: workers, state: state, optimizer: adam)
     }
 }

@@ -11,15 +11,11 @@ public enum LearnedCodeCheckpoint {
     public static func save(_ trainer: LearnedCodeTrainer, to path: String) throws {
         let model = trainer.model
         var tensors = model.network.parameters.tensors
-        let adam = trainer.optimizer
-        if adam.m.count == model.network.parameters.count {
-            tensors["optimizer.exp_avg"] = Tensor(shape: [adam.m.count], values: adam.m)
-            tensors["optimizer.exp_avg_sq"] = Tensor(shape: [adam.v.count], values: adam.v)
-        }
-        let meta = ["format": format, "n": String(model.n), "k": String(model.k), "layers": String(model.layers),
-                    "width": String(model.width), "heads": String(model.heads), "adam_step": String(adam.step),
+        var meta = ["format": format, "n": String(model.n), "k": String(model.k), "layers": String(model.layers),
+                    "width": String(model.width), "heads": String(model.heads),
                     "training": try CheckpointMetadata.encode(trainer.config),
                     "state": try CheckpointMetadata.encode(trainer.state)]
+        trainer.optimizer.store(into: &tensors, metadata: &meta, parameterCount: model.network.parameters.count)
         try SafeTensors.write(tensors, metadata: meta, to: path)
     }
 
@@ -38,14 +34,9 @@ public enum LearnedCodeCheckpoint {
         }
         let model = try LearnedCodeModel(n: config.n, k: config.k, layers: config.layers, width: config.width, heads: config.heads)
         try model.network.parameters.load(tensors, source: path, ignoring: { $0.hasPrefix("optimizer.") })
-        let P = model.network.parameters.count
-        guard let m = tensors["optimizer.exp_avg"], let v = tensors["optimizer.exp_avg_sq"], m.shape == [P], v.shape == [P],
-              let step = meta["adam_step"].flatMap(Int.init), step >= 0 else {
-            throw CheckpointError("\(path): optimizer state (optimizer.exp_avg, optimizer.exp_avg_sq [\(P)], adam_step) is missing; cannot resume")
-        }
         model.network.parameters.values.withUnsafeBufferPointer { model.network.prepare(parameters: $0.baseAddress!) }
         var adam = Adam(learningRate: config.learningRate)
-        adam.m = m.values; adam.v = v.values; adam.step = step
+        try adam.restore(from: tensors, metadata: meta, parameterCount: model.network.parameters.count, path: path)
         return try LearnedCodeTrainer(model: model, config: config, workers: workers, state: state, optimizer: adam)
     }
 

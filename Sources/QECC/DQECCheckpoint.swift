@@ -10,16 +10,12 @@ public enum DQECCheckpoint {
     public static func save(_ trainer: DQECTrainer, to path: String) throws {
         let model = trainer.model
         var tensors = model.network.parameters.tensors
-        let adam = trainer.optimizer
-        if adam.m.count == model.network.parameters.count {
-            tensors["optimizer.exp_avg"] = Tensor(shape: [adam.m.count], values: adam.m)
-            tensors["optimizer.exp_avg_sq"] = Tensor(shape: [adam.v.count], values: adam.v)
-        }
-        let meta = ["format": format, "code": model.problem.code.name, "noise": model.problem.noise.rawValue,
+        var meta = ["format": format, "code": model.problem.code.name, "noise": model.problem.noise.rawValue,
                     "rounds": String(model.problem.rounds), "layers": String(model.layers), "width": String(model.width),
-                    "heads": String(model.heads), "adam_step": String(adam.step),
+                    "heads": String(model.heads),
                     "training": try CheckpointMetadata.encode(trainer.config),
                     "state": try CheckpointMetadata.encode(trainer.state)]
+        trainer.optimizer.store(into: &tensors, metadata: &meta, parameterCount: model.network.parameters.count)
         try SafeTensors.write(tensors, metadata: meta, to: path)
     }
 
@@ -45,13 +41,8 @@ public enum DQECCheckpoint {
         let state = try CheckpointMetadata.decode(DQECTrainingState.self, key: "state", from: meta, path: path)
         let model = try DQECModel(problem: problem, layers: config.layers, width: config.width, heads: config.heads)
         try model.network.parameters.load(tensors, source: path, ignoring: { $0.hasPrefix("optimizer.") })
-        let P = model.network.parameters.count
-        guard let m = tensors["optimizer.exp_avg"], let v = tensors["optimizer.exp_avg_sq"], m.shape == [P], v.shape == [P],
-              let step = meta["adam_step"].flatMap(Int.init), step >= 0 else {
-            throw CheckpointError("\(path): optimizer state (optimizer.exp_avg, optimizer.exp_avg_sq [\(P)], adam_step) is missing; cannot resume")
-        }
         var adam = Adam(learningRate: config.learningRate)
-        adam.m = m.values; adam.v = v.values; adam.step = step
+        try adam.restore(from: tensors, metadata: meta, parameterCount: model.network.parameters.count, path: path)
         return try DQECTrainer(model: model, config: config, workers: workers, state: state, optimizer: adam)
     }
 }

@@ -32,6 +32,8 @@ final class LearnedCodeTrainingTests: XCTestCase {
         XCTAssertEqual(resumed.state.epochsDone, 2)
         XCTAssertTrue(resumed.model.network.parameters.values == whole.model.network.parameters.values, "weights differ")
         XCTAssertEqual(resumed.state.curve.map(\.loss), whole.state.curve.map(\.loss))
+        XCTAssertEqual(resumed.state.curve.map(\.codeChanges), whole.state.curve.map(\.codeChanges))
+        XCTAssertEqual(resumed.state.curve.map(\.negLnBER), whole.state.curve.map(\.negLnBER))
         XCTAssertTrue(whole.state.curve.allSatisfy { $0.negLnBER.count == 3 && $0.negLnBER.allSatisfy(\.isFinite) })
         // a checkpoint of another size is refused, naming both
         XCTAssertThrowsError(try LearnedCodeCheckpoint.resume(from: path, workers: 1, expect: (31, 16))) {
