@@ -31,7 +31,8 @@ struct LearnCodeTrain: ParsableCommand {
     @Option(name: .long, help: "Transformer layers N.") var layers: Int = 2
     @Option(name: .long, help: "Width d.") var dim: Int = 32
     @Option(name: .long, help: "Attention heads (dividing d).") var heads: Int = 8
-    @Option(name: .long, help: "Start Ω from 'random' (±0.01, random signs) or a code (name or file) of the same n and k, brought to [I | P].")
+    @Option(name: .customLong("init"),
+            help: "Start Ω from 'random' (±0.01, random signs) or a code (name or file) of the same n and k, brought to [I | P].")
     var initCode: String = "random"
     @Option(name: .long, parsing: .unconditional, help: "Training Eb/N0 grid in dB (list or range); each word's is drawn from it.")
     var trainEbn0: String = "2:7:1"
@@ -88,7 +89,7 @@ struct LearnCodeTrain: ParsableCommand {
             if initCode.lowercased() != "random" {
                 let start = try loadCode(initCode, standardize: false)
                 guard start.n == n, start.k == k else {
-                    throw CommandError("--init-code \(initCode): a (\(start.n), \(start.k)) code; this run learns (\(n), \(k))")
+                    throw CommandError("--init \(initCode): a (\(start.n), \(start.k)) code; this run learns (\(n), \(k))")
                 }
                 let (values, permutation) = try SystematicCode.omega(from: start)
                 omega = values

@@ -51,8 +51,8 @@ final class LearnCodeCommandTests: XCTestCase {
         let out = ["--out", temp("bad.alist"), "--decoder-out", temp("bad.safetensors")]
         for (args, expected) in [(["--n", "16", "--k", "16"], "--n = 16"), (["--n", "16", "--k", "0"], "--k = 0"),
                                  (["--n", "5000", "--k", "16"], "--n = 5000"), (["--n", "31"], "give --n and --k"),
-                                 (["--n", "31", "--k", "16", "--init-code", "BCH-63-45"], "a (63, 45) code"),
-                                 (["--n", "31", "--k", "16", "--init-code", "NOPE-1-2"], "unknown code 'NOPE-1-2'")] {
+                                 (["--n", "31", "--k", "16", "--init", "BCH-63-45"], "a (63, 45) code"),
+                                 (["--n", "31", "--k", "16", "--init", "NOPE-1-2"], "unknown code 'NOPE-1-2'")] {
             let r = try run(["learn-code"] + args + out)
             XCTAssertNotEqual(r.status, 0, "\(args)")
             XCTAssertTrue(r.stderr.contains(expected), "\(args): \(r.stderr)")
