@@ -78,6 +78,8 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
         let midStats: LayerNormLayer.Workspace
         let syndromes: UnsafeMutablePointer<Float>
         let noise, hidden, dHidden, z, dz, dNoise: UnsafeMutablePointer<Float>
+        /// The loss's scratch: targets 1 − e, logits f = −z and ∂ℓ/∂f [B, n].
+        let lossTargets, lossLogits, dLossLogits: UnsafeMutablePointer<Float>
         init(network e: DQECNetwork, batch B: Int) {
             batch = B
             let T = e.rounds, R = B * e.length, d = e.width
@@ -94,6 +96,7 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
             syndromes = arena.take(T * B * e.m)
             noise = arena.take(B * e.n); hidden = arena.take(R * d); dHidden = arena.take(R * d)
             z = arena.take(B * e.n); dz = arena.take(B * e.n); dNoise = arena.take(B * e.n)
+            lossTargets = arena.take(B * e.n); lossLogits = arena.take(B * e.n); dLossLogits = arena.take(B * e.n)
         }
     }
 
@@ -155,24 +158,16 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
     /// The loss of the slice (its share of the batch mean) with ∂/∂z and ∂/∂g written into the workspace.
     func loss(errors e: UnsafePointer<Float>, count B: Int, batchSize: Int, workspace ws: Workspace) -> Double {
         let N = B * n, share = Double(B) / Double(batchSize)
-        var targets = [Float](repeating: 0, count: N), f = [Float](repeating: 0, count: N), df = [Float](repeating: 0, count: N)
-        for i in 0..<N { targets[i] = 1 - e[i]; f[i] = -ws.z[i] }
+        let t = ws.lossTargets, f = ws.lossLogits, df = ws.dLossLogits
+        for i in 0..<N { t[i] = 1 - e[i]; f[i] = -ws.z[i] }
+        df.initialize(repeating: 0, count: N)
         ws.dNoise.initialize(repeating: 0, count: N)
         let w = lossWeights
-        var total = 0.0
-        targets.withUnsafeBufferPointer { t in
-            f.withUnsafeBufferPointer { fb in
-                df.withUnsafeMutableBufferPointer { dfb in
-                    total += Double(w.flips) * Double(BCEWithLogits.forward(logits: fb.baseAddress!, targets: t.baseAddress!, count: N))
-                    BCEWithLogits.backward(logits: fb.baseAddress!, targets: t.baseAddress!, dz: dfb.baseAddress!, count: N,
-                                           scale: w.flips * Float(share))
-                    total += Double(w.logical) * logical.forwardBackward(logits: fb.baseAddress!, errors: e, count: B,
-                                                                         dLogits: dfb.baseAddress!, scale: w.logical * Float(share))
-                }
-                total += Double(w.noise) * Double(BCEWithLogits.forward(logits: ws.noise, targets: t.baseAddress!, count: N))
-                BCEWithLogits.backward(logits: ws.noise, targets: t.baseAddress!, dz: ws.dNoise, count: N, scale: w.noise * Float(share))
-            }
-        }
+        var total = Double(w.flips) * Double(BCEWithLogits.forward(logits: f, targets: t, count: N))
+        BCEWithLogits.backward(logits: f, targets: t, dz: df, count: N, scale: w.flips * Float(share))
+        total += Double(w.logical) * logical.forwardBackward(logits: f, errors: e, count: B, dLogits: df, scale: w.logical * Float(share))
+        total += Double(w.noise) * Double(BCEWithLogits.forward(logits: ws.noise, targets: t, count: N))
+        BCEWithLogits.backward(logits: ws.noise, targets: t, dz: ws.dNoise, count: N, scale: w.noise * Float(share))
         for i in 0..<N { ws.dz[i] = -df[i] }
         return total * share
     }
