@@ -29,7 +29,12 @@ public final class DQECModel: @unchecked Sendable {
         var rng = SplitMixRNG(seed: seed)
         self.problem = problem
         network = DQECNetwork(checkMatrix: H, logicals: problem.logicalSupports, config: config, rounds: problem.rounds, using: &rng)
+        pool = WorkspacePool { [network] in network.makeWorkspace(batch: Self.defaultChunk) }
     }
+
+    /// Workspaces of `defaultChunk` shots, kept between calls of `run` (a decoder calls it once per block of shots).
+    let pool: WorkspacePool<DQECNetwork.Workspace>
+    public static let defaultChunk = 32
 
     /// A model sized from reference-named weights (d from `src_embed`, N from the `decoder.layers.i` names; the head
     /// count is not in the weights: `heads`), loaded. Throws when a tensor is missing or its shape does not fit.
@@ -52,13 +57,13 @@ public final class DQECModel: @unchecked Sendable {
 
     /// Noise estimates g (averaged over the rounds) and logits f [B, n] (f > 0: no error) from ±1 syndromes [B, T·m],
     /// evaluation mode, any B: chunks of `chunk` on all cores.
-    public func run(syndromes: [Float], batch B: Int, chunk: Int = 32,
+    public func run(syndromes: [Float], batch B: Int, chunk: Int = defaultChunk,
                     threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> (noise: [Float], logits: [Float]) {
         let n = network.n, m = network.inputWidth
         precondition(syndromes.count == B * m, "DQECModel: \(syndromes.count) syndrome values for batch \(B)")
         GEMM.useSingleThreadedBLAS()
         var noise = [Float](repeating: 0, count: B * n), logits = noise
-        let pool = WorkspacePool { [network] in network.makeWorkspace(batch: chunk) }
+        let pool = chunk == Self.defaultChunk ? self.pool : WorkspacePool { [network] in network.makeWorkspace(batch: chunk) }
         let network = self.network
         network.parameters.values.withUnsafeBufferPointer { p in
             noise.withUnsafeMutableBufferPointer { g in
