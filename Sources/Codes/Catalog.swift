@@ -3,7 +3,8 @@ import Foundation
 /// The named codes: `FAMILY-n-k` (case-insensitive), or a path to an alist / dense-text file.
 ///
 /// Families: BCH-n-k, POLAR-n-k, HAMMING-n-k, GOLAY-23-12, GOLAY-24-12, RM-r-m (or RM-n-k),
-/// REP-n, SPC-n, CCSDS-128-64. Unknown names get an error that lists the closest catalog names.
+/// REP-n, SPC-n, CCSDS-128-64, and the shipped learned codes (LEARNED-31-16). Unknown names get an error that lists
+/// the closest catalog names.
 public enum Catalog {
     /// Names listed by `eccbench codes` (every family also accepts other valid parameters).
     public static let examples: [String] = [
@@ -11,7 +12,7 @@ public enum Catalog {
         "POLAR-64-32", "POLAR-64-48", "POLAR-128-64", "POLAR-128-86", "POLAR-128-96", "POLAR-256-128",
         "POLARSC-64-32", "POLARSC-128-64",
         "HAMMING-7-4", "HAMMING-15-11", "HAMMING-31-26", "GOLAY-23-12", "GOLAY-24-12",
-        "RM-1-5", "RM-2-5", "RM-3-7", "REP-5", "SPC-8", "CCSDS-128-64",
+        "RM-1-5", "RM-2-5", "RM-3-7", "REP-5", "SPC-8", "CCSDS-128-64", "LEARNED-31-16",
     ]
 
     public static let families = ["BCH", "POLAR", "POLARSC", "HAMMING", "GOLAY", "RM", "REP", "SPC", "CCSDS"]
@@ -26,12 +27,14 @@ public enum Catalog {
         ("RM-r-m", "Reed–Muller of order r, length 2^m (RM-n-k also accepted)"),
         ("REP-n, SPC-n", "repetition and single parity-check"),
         ("CCSDS-128-64", "CCSDS 231.1-O-1 short-block LDPC (circulant construction)"),
+        ("LEARNED-31-16", "a (31, 16) code learned with its DC-ECCT decoder (eccbench learn-code); the decoder ships as dc-ecct"),
         ("path/to/H.alist | H.txt", "any parity-check matrix file (alist or dense 0/1 text)"),
     ]
 
     /// Resolve a name or a file path to a code.
     public static func code(named raw: String) throws -> LinearCode {
         let name = raw.trimmingCharacters(in: .whitespaces)
+        if let learned = LearnedCodeCatalog.code(named: name) { return learned }
         if name.contains("/") || name.lowercased().hasSuffix(".alist") || name.lowercased().hasSuffix(".txt") {
             return try CodeFiles.readCode(path: name)
         }

@@ -47,6 +47,12 @@ final class LearnCodeCommandTests: XCTestCase {
         XCTAssertTrue(other.stderr.contains("(15, 7)") && other.stderr.contains("(31, 16)"), other.stderr)
     }
 
+    func testShippedLearnedCodeRunsWithItsJointDecoderByDefault() throws {
+        let r = try run(["--code", "LEARNED-31-16", "--ebn0", "4", "--min-frames", "500", "--max-frames", "500", "--min-errors", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for d in ["bp50", "osd2", "dc-ecct"] { XCTAssertTrue(r.stdout.contains("\n\(d) "), "\(d) missing: \(r.stdout)") }
+    }
+
     func testBadSizesAndInitialCodesNameTheField() throws {
         let out = ["--out", temp("bad.alist"), "--decoder-out", temp("bad.safetensors")]
         for (args, expected) in [(["--n", "16", "--k", "16"], "--n = 16"), (["--n", "16", "--k", "0"], "--k = 0"),
