@@ -20,3 +20,8 @@ for init in random bch; do
   fi
 done
 wait
+
+# Control (a separate run): the DC-ECCT on the fixed BCH-31-16 (Ω from BCH, frozen from step 0), same recipe, 2 threads:
+# ../../.build/release/eccbench learn-code --n 31 --k 16 --layers 2 --dim 32 --heads 8 --epochs 50 --steps-per-epoch 1000 \
+#   --batch 128 --lr 5e-4 --min-lr 1e-6 --freeze-code-after 0 --validation-words 20000 --init BCH-31-16 --seed 1 \
+#   --out bch-frozen/code.alist --decoder-out bch-frozen/decoder.safetensors --minutes 30      (--resume continues)
