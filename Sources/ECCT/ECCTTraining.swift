@@ -5,7 +5,7 @@ import Foundation
 import Neural
 
 /// Training settings; the defaults are the reference's (DESIGN.md §3).
-public struct ECCTTrainingConfig: Codable, Equatable, Sendable {
+public struct ECCTTrainingConfig: Codable, Equatable, Sendable, EpochCosineSchedule {
     /// Adam learning rate at epoch 0, annealed by cosine to `minimumLearningRate` over `epochs`, stepped per epoch.
     public var learningRate: Float = 1e-4
     public var minimumLearningRate: Float = 1e-6
@@ -143,11 +143,6 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable {
         return adam
     }
 
-    /// Learning rate during epoch e (PyTorch CosineAnnealingLR with T_max = epochs, η_min = minimum).
-    public func learningRate(epoch e: Int) -> Float {
-        CosineAnnealingLR(baseLearningRate: learningRate, period: epochs, minimumLearningRate: minimumLearningRate)
-            .learningRate(afterSteps: e)
-    }
 }
 
 /// One row of the learning curve, written after every epoch.

@@ -5,7 +5,7 @@ import Neural
 /// Settings of a learned-code run (DESIGN.md §7): the code's size, the decoder's, the recipe (Adam, cosine per epoch,
 /// batches of all-ones messages with each word's Eb/N0 drawn from the grid), Ω's own gradient clip and an optional
 /// freeze of Ω after a number of steps, and the per-epoch validation. Stored in every checkpoint.
-public struct LearnedCodeTrainingConfig: Codable, Sendable, Equatable {
+public struct LearnedCodeTrainingConfig: Codable, Sendable, Equatable, EpochCosineSchedule {
     public var n: Int
     public var k: Int
     public var layers: Int
@@ -51,11 +51,6 @@ public struct LearnedCodeTrainingConfig: Codable, Sendable, Equatable {
         guard (0...10_000_000).contains(validationWords) else { throw fail("--validation-words must be in 0…10000000") }
     }
 
-    /// The learning rate during epoch e (CosineAnnealingLR with T_max = epochs, stepped per epoch).
-    public func learningRate(epoch: Int) -> Float {
-        CosineAnnealingLR(baseLearningRate: learningRate, period: epochs, minimumLearningRate: minimumLearningRate)
-            .learningRate(afterSteps: epoch)
-    }
 }
 
 /// One epoch: mean loss and training BER, time, how many bits of P changed, the validation −ln(BER) per Eb/N0.

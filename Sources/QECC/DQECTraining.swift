@@ -4,7 +4,7 @@ import Neural
 
 /// Settings of a neural quantum decoder training run (DESIGN.md §9's reference recipe by default: Adam 5e-4, cosine
 /// per epoch to 1e-6, batches of 128, each sample's p drawn from the grid). Stored in every checkpoint.
-public struct DQECTrainingConfig: Codable, Sendable, Equatable {
+public struct DQECTrainingConfig: Codable, Sendable, Equatable, EpochCosineSchedule {
     public var code: String
     public var noise: PauliNoise
     /// Measurement rounds (faulty syndromes with q = p in all but the last).
@@ -47,11 +47,6 @@ public struct DQECTrainingConfig: Codable, Sendable, Equatable {
         guard (0...10_000_000).contains(validationShots) else { throw fail("--validation-shots must be in 0…10000000") }
     }
 
-    /// The learning rate during epoch e (PyTorch's CosineAnnealingLR with T_max = epochs, stepped per epoch).
-    public func learningRate(epoch: Int) -> Float {
-        CosineAnnealingLR(baseLearningRate: learningRate, period: epochs, minimumLearningRate: minimumLearningRate)
-            .learningRate(afterSteps: epoch)
-    }
 }
 
 /// One epoch of a run: mean training loss, time, and the validation LERs (network and mwpm per p).
