@@ -142,7 +142,6 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable, EpochCosineSched
         adam.decoupledWeightDecay = optimizer == "adamw"
         return adam
     }
-
 }
 
 /// One row of the learning curve, written after every epoch.

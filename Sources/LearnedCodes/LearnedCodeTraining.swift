@@ -50,7 +50,6 @@ public struct LearnedCodeTrainingConfig: Codable, Sendable, Equatable, EpochCosi
         guard validationEbN0.allSatisfy({ $0.isFinite && abs($0) <= 40 }) else { throw fail("--validation-ebn0 needs finite values") }
         guard (0...10_000_000).contains(validationWords) else { throw fail("--validation-words must be in 0…10000000") }
     }
-
 }
 
 /// One epoch: mean loss and training BER, time, how many bits of P changed, the validation −ln(BER) per Eb/N0.

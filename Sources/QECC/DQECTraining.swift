@@ -46,7 +46,6 @@ public struct DQECTrainingConfig: Codable, Sendable, Equatable, EpochCosineSched
         guard validationP.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1 }) else { throw fail("--validation-p needs values in (0, 1)") }
         guard (0...10_000_000).contains(validationShots) else { throw fail("--validation-shots must be in 0…10000000") }
     }
-
 }
 
 /// One epoch of a run: mean training loss, time, and the validation LERs (network and mwpm per p).
