@@ -14,3 +14,8 @@ for run in random bch; do
 done
 $bin code BCH-31-16 --distance > bch31-16-distance.txt
 $bin --code BCH-31-16 --decoders bp50,osd2 "${rule[@]}" --json bch31-16-table.json > bch31-16-table.txt
+# the control: the DC-ECCT trained on the fixed BCH-31-16 (systematic form)
+if [ -f bch-frozen/decoder.safetensors ]; then
+  $bin --code bch-frozen/code.alist --decoders dc-ecct:bch-frozen/decoder.safetensors "${rule[@]}" --json bch-frozen/table.json \
+    > bch-frozen/table.txt
+fi
