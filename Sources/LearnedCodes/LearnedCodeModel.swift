@@ -41,9 +41,7 @@ public final class LearnedCodeModel: @unchecked Sendable {
     /// the layer names; the head count from the file's metadata, else `heads`), loaded and prepared.
     public static func load(weightsAt path: String, heads: Int? = nil) throws -> LearnedCodeModel {
         let (tensors, meta) = try SafeTensors.read(path: path)
-        guard let omega = tensors[DCECCTNames.omega], omega.shape.count == 2, omega.shape.allSatisfy({ $0 >= 1 }) else {
-            throw CheckpointError("\(path): missing tensor '\(DCECCTNames.omega)' [n − k, k] (the learned code's Ω)")
-        }
+        let omega = try omegaTensor(tensors, source: path)
         guard let magnitude = tensors[DCECCTNames.magnitude], magnitude.shape.count == 2, magnitude.shape[0] == 1 else {
             throw CheckpointError("\(path): missing tensor '\(DCECCTNames.magnitude)' [1, d]")
         }
@@ -56,6 +54,24 @@ public final class LearnedCodeModel: @unchecked Sendable {
         try model.network.parameters.load(tensors, source: path, ignoring: { $0.hasPrefix("optimizer.") })
         model.network.parameters.values.withUnsafeBufferPointer { model.network.prepare(parameters: $0.baseAddress!) }
         return model
+    }
+
+    /// The code of a weights file's Ω alone, without building its decoder.
+    public static func code(ofWeightsAt path: String) throws -> SystematicCode {
+        let omega = try omegaTensor(try SafeTensors.read(path: path).tensors, source: path)
+        if let bad = omega.values.firstIndex(where: { !$0.isFinite }) {
+            throw CheckpointError("\(path): tensor '\(DCECCTNames.omega)' value \(bad) is \(omega.values[bad])")
+        }
+        return omega.values.withUnsafeBufferPointer {
+            SystematicCode(n: omega.shape[0] + omega.shape[1], k: omega.shape[1], omega: $0.baseAddress!)
+        }
+    }
+
+    static func omegaTensor(_ tensors: [String: Tensor], source: String) throws -> Tensor {
+        guard let omega = tensors[DCECCTNames.omega], omega.shape.count == 2, omega.shape.allSatisfy({ $0 >= 1 }) else {
+            throw CheckpointError("\(source): missing tensor '\(DCECCTNames.omega)' [n − k, k] (the learned code's Ω)")
+        }
+        return omega
     }
 
     /// The current code (from Ω).

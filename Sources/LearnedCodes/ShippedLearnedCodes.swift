@@ -30,15 +30,14 @@ public enum ShippedLearnedCodes {
     public static func models(for code: LinearCode) -> [Entry] {
         let fingerprint = code.parityCheckFingerprint
         return all.filter { entry in
-            guard let model = try? LearnedCodeModel.load(weightsAt: entry.path) else { return false }
-            return model.code.linearCode(name: entry.code).parityCheckFingerprint == fingerprint
+            (try? LearnedCodeModel.code(ofWeightsAt: entry.path))?.linearCode(name: entry.code).parityCheckFingerprint == fingerprint
         }
     }
 
     /// The H = [I | P] of a shipped learned code by name (`LEARNED-31-16`), or nil.
     public static func code(named name: String) throws -> LinearCode? {
         guard let entry = all.first(where: { $0.code.uppercased() == name.uppercased() }) else { return nil }
-        return try LearnedCodeModel.load(weightsAt: entry.path).code.linearCode(name: entry.code)
+        return try LearnedCodeModel.code(ofWeightsAt: entry.path).linearCode(name: entry.code)
     }
 }
 

@@ -54,21 +54,14 @@ public struct SystematicCode: Sendable, Equatable {
         (0..<m).map { c in [c] + (0..<k).filter { parity[c * k + $0] == 1 }.map { m + $0 } }
     }
 
-    /// H and G as bit matrices.
-    public var parityCheck: BitMatrix {
-        BitMatrix(rows: stride(from: 0, to: m * n, by: n).map { start in checkMatrix[start..<(start + n)].map { $0 == 1 ? 1 : 0 } },
-                  columns: n)
-    }
-
-    public var generatorMatrix: BitMatrix {
-        BitMatrix(rows: stride(from: 0, to: k * n, by: n).map { start in generator[start..<(start + n)].map { $0 == 1 ? 1 : 0 } },
-                  columns: n)
-    }
+    /// P's rows.
+    public var parityRows: [[UInt8]] { (0..<m).map { Array(parity[($0 * k)..<(($0 + 1) * k)]) } }
 
     /// The code as an ordinary `LinearCode` (H = [I | P], G = [Pᵀ | I]).
-    public func linearCode(name: String) -> LinearCode {
-        LinearCode(name: name, parityCheck: parityCheck, generator: generatorMatrix)
-    }
+    public func linearCode(name: String) -> LinearCode { .systematic(name: name, parity: parityRows) }
+
+    /// H = [I | P] as a bit matrix.
+    public var parityCheck: BitMatrix { linearCode(name: "").H }
 
     /// dΩ += −½·(dH[:, m:] + dG[:, :m]ᵀ) ⊙ 1[|Ω| ≤ 1]. dH [m, n], dG [k, n], Ω and dΩ [m, k].
     public static func accumulateOmegaGradient(omega: UnsafePointer<Float>, dH: UnsafePointer<Float>, dG: UnsafePointer<Float>,
