@@ -1,5 +1,5 @@
 import Base
-import Foundation
+import Channels
 import Neural
 
 /// The DC-ECCT's tokens (DESIGN.md §7; reference `DC_ECCT.py`): n magnitude tokens, one shared d-vector scaled by
@@ -24,11 +24,8 @@ public struct MagnitudeSyndromeEmbedding: Sendable {
         bits = n; checks = m; width = d
         magnitude = parameters.add(names.magnitude, shape: [1, d],
                                    initial: Initializer.xavierUniform(fanIn: d, fanOut: 1, count: d, using: &rng))
-        let normals: [Float] = (0..<(Self.tableRows * d)).map { _ in
-            // Box–Muller from two uniforms in (0, 1]
-            let u1 = 1 - Float.random(in: 0..<1, using: &rng), u2 = Float.random(in: 0..<1, using: &rng)
-            return (-2 * logf(u1)).squareRoot() * cosf(2 * .pi * u2)
-        }
+        var normals = [Float](repeating: 0, count: Self.tableRows * d), gauss = GaussianGenerator(using: &rng)
+        gauss.fill(&normals)
         table = parameters.add(names.table, shape: [Self.tableRows, d], initial: normals)
     }
 
