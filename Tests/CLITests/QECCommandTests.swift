@@ -99,4 +99,26 @@ extension QECCommandTests {
         XCTAssertNotEqual(wrong.status, 0)
         XCTAssertTrue(wrong.stderr.contains("'H' has shape"), wrong.stderr)
     }
+
+    /// qec infer --rounds T reads syndrome [B, T, m] and reproduces the reference's repeated-measurement model;
+    /// a one-round shape with --rounds 3 (or the reverse) is refused naming the shape.
+    func testInferWithRoundsReproducesTheReference() throws {
+        let dir = TestResources.path("dqec-toric4-indep-T3-N3-d16-h4")
+        let out = temp("dqec-rounds-out.safetensors")
+        let args = ["qec", "infer", "--code", "toric-4", "--noise", "independent", "--weights", dir + "/weights.safetensors",
+                    "--inputs", dir + "/io.safetensors", "--out", out, "--heads", "4"]
+        let r = try run(args + ["--rounds", "3"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let ours = try SafeTensors.read(path: out).tensors, ref = try SafeTensors.read(path: dir + "/io.safetensors").tensors
+        for name in ["noise_estimate", "logits"] {
+            let a = try XCTUnwrap(ours[name]), b = try XCTUnwrap(ref[name])
+            XCTAssertEqual(a.shape, b.shape, name)
+            XCTAssertLessThan(zip(a.values, b.values).map { abs($0 - $1) }.max()!, 1e-4, name)
+        }
+        for rounds in ["1", "4"] {
+            let wrong = try run(args + ["--rounds", rounds])
+            XCTAssertNotEqual(wrong.status, 0)
+            XCTAssertTrue(wrong.stderr.contains("'syndrome' has shape [16, 3, 16]"), wrong.stderr)
+        }
+    }
 }

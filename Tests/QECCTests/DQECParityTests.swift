@@ -33,6 +33,45 @@ final class DQECParityTests: XCTestCase {
         XCTAssertLessThan(worstG, 1e-4, "noise estimate")
         XCTAssertLessThan(worstF, 1e-4, "logits")
     }
+
+    /// Repeated measurements against the reference's `Model_T_measurements.py` (fixture
+    /// dqec-toric4-indep-T3-N3-d16-h4, made by `scripts/dqec_rounds_fixture.py`: toric L = 4, independent noise,
+    /// T = 3 rounds of difference syndromes drawn by the reference's dataset at p = q = 0.03, N = 3 so that the
+    /// split after ⌊N/2⌋ = 1 layer is tested, d = 16, 4 heads, 16 samples): H, the round-averaged noise estimate,
+    /// the logits and the training loss (its three terms as Main.py weighs them).
+    func testRepeatedMeasurementsMatchTheReference() throws {
+        let dir = "dqec-toric4-indep-T3-N3-d16-h4"
+        let problem = try DecodingProblem(code: try CSSCode.toric(4), noise: .independent, rounds: 3)
+        let model = try DQECModel.load(problem: problem, weightsAt: TestResources.path("\(dir)/weights.safetensors"), heads: 4)
+        let io = try SafeTensors.read(path: TestResources.path("\(dir)/io.safetensors")).tensors
+        XCTAssertEqual(model.layers, 3)
+        let n = problem.errorLength, m = problem.syndromeLength
+        let H = try XCTUnwrap(io["H"]), s = try XCTUnwrap(io["syndrome"]), e = try XCTUnwrap(io["errors"])
+        XCTAssertEqual(H.shape, [m, n])
+        for r in 0..<m { for c in 0..<n { XCTAssertEqual(H.values[r * n + c] != 0, problem.checkMatrix[r, c], "H[\(r), \(c)]") } }
+        XCTAssertEqual(s.shape, [16, 3, m])
+        let B = s.shape[0]
+        let (g, f) = model.run(syndromes: s.values, batch: B)
+        let gRef = try XCTUnwrap(io["noise_estimate"]), zRef = try XCTUnwrap(io["logits"])
+        var worstG: Float = 0, worstF: Float = 0
+        for i in 0..<(B * n) {
+            worstG = max(worstG, abs(g[i] - gRef.values[i]))
+            worstF = max(worstF, abs(-f[i] - zRef.values[i]))
+        }
+        XCTAssertLessThan(worstG, 1e-4, "noise estimate")
+        XCTAssertLessThan(worstF, 1e-4, "logits")
+
+        let network = model.network, ws = network.makeWorkspace(batch: B)
+        let loss = network.parameters.values.withUnsafeBufferPointer { p in
+            s.values.withUnsafeBufferPointer { sp in
+                network.forward(syndrome: sp.baseAddress!, workspace: ws, parameters: p.baseAddress!,
+                                call: .init(training: false, forBackward: false))
+            }
+            return e.values.withUnsafeBufferPointer { network.loss(errors: $0.baseAddress!, count: B, batchSize: B, workspace: ws) }
+        }
+        let lossRef = try XCTUnwrap(io["loss"]).values[0]
+        XCTAssertEqual(loss, Double(lossRef), accuracy: 1e-5 * Double(lossRef), "training loss")
+    }
 }
 
 /// Finite-difference checks: the logical-parity loss alone, and the whole model's loss with respect to every

@@ -158,7 +158,7 @@ extension MatchingDecoderTests {
         let sampler = try NoiseSampler(problem: problem, p: 0.1)
         var rng = SeededRNG(seed: 4)
         let shots = 300, N = problem.errorLength, M = problem.syndromeLength
-        let (errors, detections) = sampler.sample(count: shots, rng: &rng)
+        let (_, detections) = sampler.sample(count: shots, rng: &rng)
         var corrections = [UInt8](repeating: 0, count: shots * N)
         detections.withUnsafeBufferPointer { d in corrections.withUnsafeMutableBufferPointer { decoder.decode(detections: d, count: shots, into: $0) } }
         let H = problem.checkMatrix
