@@ -85,19 +85,19 @@ public final class LearnedCodeTrainer: @unchecked Sendable {
     /// Bit errors of the last step's decisions: x̂ wrong where the logit's sign says "not flipped" on a flipped bit or
     /// the reverse (the trainer's logits f = −z; the noise flips bit j of the all-ones codeword where x_s·z < −1).
     func trainingBitErrors(noise: [Float]) -> Int {
-        let logits = trainer.logits, n = config.n
+        let logits = trainer.logits, n = config.n, network = model.network
+        // x_s of the all-ones message under the code of the step (before its update: the network's prepared G)
+        var xs = [Float](repeating: 0, count: n)
+        let ones = [Float](repeating: 1, count: network.k)
+        ones.withUnsafeBufferPointer { m in
+            xs.withUnsafeMutableBufferPointer { network.encode(messages: m.baseAddress!, count: 1, into: $0.baseAddress!) }
+        }
         var errors = 0
-        let xs = allOnesCodeword()   // under the code of the step (before its update)
         for i in 0..<logits.count {
             let flipped = (xs[i % n] + noise[i]) * xs[i % n] < 0
             if (logits[i] < 0) != flipped { errors += 1 }
         }
         return errors
-    }
-
-    func allOnesCodeword() -> [Float] {
-        let code = model.code, G = code.generator, n = code.n
-        return (0..<n).map { j in (0..<code.k).reduce(0) { $0 + Int(G[$1 * n + j]) } % 2 == 1 ? -1 : 1 }
     }
 
     /// −ln(BER) of the joint decoder on the current code at each validation Eb/N0 (the zero codeword — the decoder

@@ -126,6 +126,12 @@ public enum QuantumDecoders {
         }
     }
 
+    /// True for the decoders that do not take p (`neural`, `neural:FILE`): one instance, its weights loaded once,
+    /// serves every p point.
+    public static func isIndependentOfP(_ name: String) -> Bool {
+        neuralFile(name) != nil || name.lowercased() == "neural"
+    }
+
     /// `neural:FILE` or `neural:FILE@H`: the file and the head count, or nil for another name.
     static func neuralFile(_ name: String) -> (path: String, heads: Int?)? {
         guard name.lowercased().hasPrefix("neural:") else { return nil }

@@ -94,8 +94,10 @@ struct QECRunOptions: ParsableArguments {
         let progress = ProgressLine()
         var results: [LERPoint] = []
         for name in decoderNames ?? QuantumDecoders.defaults(for: problem) {
+            var shared: (any QuantumDecoder)?        // a decoder that does not take p is made (loaded) once
             for (index, p) in try points().enumerated() {
-                let decoder = try QuantumDecoders.make(name, problem: problem, p: p, q: q)
+                let decoder = try shared ?? QuantumDecoders.make(name, problem: problem, p: p, q: q)
+                if QuantumDecoders.isIndependentOfP(name) { shared = decoder }
                 let onProgress: (@Sendable (LERPoint) -> Void)? = progress.isEnabled ? { @Sendable r in
                     progress.show(String(format: "%@ p=%g: %d shots, %d failures", r.decoder, r.p, r.shots, r.failures))
                 } : nil

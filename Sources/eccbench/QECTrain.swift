@@ -66,14 +66,15 @@ struct QECTrain: ParsableCommand {
                                                 ?? defaultValidation, validationShots: validationShots)
             config.learningRate = lr; config.minimumLearningRate = minLr; config.seed = seed
             try config.validate()
-            let model = try DQECModel(problem: problem, layers: layers, width: dim, heads: heads, seed: seed)
+            let model: DQECModel
             if let initFrom {
-                let start = try DQECModel.load(problem: problem, weightsAt: initFrom, heads: heads)
-                guard start.layers == layers, start.width == dim else {
-                    throw CommandError("--init-from \(initFrom): N = \(start.layers), d = \(start.width); this run is N = \(layers), d = \(dim)")
+                model = try DQECModel.load(problem: problem, weightsAt: initFrom, heads: heads)
+                guard model.layers == layers, model.width == dim else {
+                    throw CommandError("--init-from \(initFrom): N = \(model.layers), d = \(model.width); this run is N = \(layers), d = \(dim)")
                 }
-                model.network.parameters.values = start.network.parameters.values
                 print("initialised from \(initFrom)")
+            } else {
+                model = try DQECModel(problem: problem, layers: layers, width: dim, heads: heads, seed: seed)
             }
             trainer = try DQECTrainer(model: model, config: config, workers: threads)
             print("\(problem.code.name), \(noiseModel.rawValue): N = \(layers), d = \(dim), \(heads) heads, "

@@ -34,7 +34,7 @@ final class MatchingDecoderTests: XCTestCase {
             let sampler = try NoiseSampler(problem: problem, p: 0.15)
             var rng = SeededRNG(seed: 3)
             let shots = 300, N = problem.errorLength, M = problem.syndromeLength
-            let (errors, detections) = sampler.sample(count: shots, rng: &rng)
+            let (_, detections) = sampler.sample(count: shots, rng: &rng)
             var ufCorrections = [UInt8](repeating: 0, count: shots * N)
             detections.withUnsafeBufferPointer { d in
                 ufCorrections.withUnsafeMutableBufferPointer { uf.decode(detections: d, count: shots, into: $0) }
