@@ -107,7 +107,8 @@ public enum QuantumDecoders {
           mwpm     exact minimum-weight perfect matching (blossom), X and Z halves apart, space-time graph for T > 1
           uf       Union-Find (Delfosse & Nickerson), same graphs
           bposd    BP (sum-product, 30 iterations) + OSD order 2 on each half, one round only
-          neural   the shipped neural quantum decoder of the code and noise (toric-4, depolarizing)
+          neural   the shipped neural quantum decoder of the code, noise and rounds (toric-4: depolarizing,
+                   independent, depolarizing with --rounds 2)
           neural:FILE   the neural quantum decoder (DQEC) with these weights; FILE@H sets the head count
                    when the file does not record it (reference exports; default 16)
         """

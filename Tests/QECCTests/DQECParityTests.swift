@@ -103,7 +103,7 @@ final class DQECGradientTests: XCTestCase {
         let problem = try DecodingProblem(code: try CSSCode.toric(2), noise: .depolarizing)
         let model = try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 3)
         let net = model.network
-        let B = 3, n = net.n, m = net.m
+        let B = 3, n = net.n
         var rng = SeededRNG(seed: 2)
         let errors: [Float] = (0..<(B * n)).map { _ in rng.nextDouble() < 0.2 ? 1 : 0 }
         let H = problem.checkMatrix
