@@ -80,6 +80,16 @@ final class QECCommandTests: XCTestCase {
 }
 
 extension QECCommandTests {
+    /// `noise_estimate` and `logits` of qec infer's output equal the reference's to 1e-4, shapes included.
+    func assertOutputsMatch(_ out: String, _ reference: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let ours = try SafeTensors.read(path: out).tensors, ref = try SafeTensors.read(path: reference).tensors
+        for name in ["noise_estimate", "logits"] {
+            let a = try XCTUnwrap(ours[name], file: file, line: line), b = try XCTUnwrap(ref[name], file: file, line: line)
+            XCTAssertEqual(a.shape, b.shape, name, file: file, line: line)
+            XCTAssertLessThan(zip(a.values, b.values).map { abs($0 - $1) }.max()!, 1e-4, name, file: file, line: line)
+        }
+    }
+
     /// qec infer reproduces the reference fixture's noise estimate and logits from its weights and syndromes.
     func testInferReproducesTheDQECFixture() throws {
         let dir = TestResources.path("dqec-toric4-depol-N2-d32-h8")
@@ -87,12 +97,7 @@ extension QECCommandTests {
         let r = try run(["qec", "infer", "--code", "toric-4", "--noise", "depolarizing", "--weights", dir + "/weights.safetensors",
                          "--inputs", dir + "/io.safetensors", "--out", out, "--heads", "8"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let ours = try SafeTensors.read(path: out).tensors, ref = try SafeTensors.read(path: dir + "/io.safetensors").tensors
-        for name in ["noise_estimate", "logits"] {
-            let a = try XCTUnwrap(ours[name]), b = try XCTUnwrap(ref[name])
-            XCTAssertEqual(a.shape, b.shape, name)
-            XCTAssertLessThan(zip(a.values, b.values).map { abs($0 - $1) }.max()!, 1e-4, name)
-        }
+        try assertOutputsMatch(out, dir + "/io.safetensors")
         // Another code's H in the inputs, or the wrong noise model, is refused.
         let wrong = try run(["qec", "infer", "--code", "toric-4", "--noise", "independent", "--weights", dir + "/weights.safetensors",
                              "--inputs", dir + "/io.safetensors", "--out", out, "--heads", "8"])
@@ -109,12 +114,7 @@ extension QECCommandTests {
                     "--inputs", dir + "/io.safetensors", "--out", out, "--heads", "4"]
         let r = try run(args + ["--rounds", "3"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let ours = try SafeTensors.read(path: out).tensors, ref = try SafeTensors.read(path: dir + "/io.safetensors").tensors
-        for name in ["noise_estimate", "logits"] {
-            let a = try XCTUnwrap(ours[name]), b = try XCTUnwrap(ref[name])
-            XCTAssertEqual(a.shape, b.shape, name)
-            XCTAssertLessThan(zip(a.values, b.values).map { abs($0 - $1) }.max()!, 1e-4, name)
-        }
+        try assertOutputsMatch(out, dir + "/io.safetensors")
         for rounds in ["1", "4"] {
             let wrong = try run(args + ["--rounds", rounds])
             XCTAssertNotEqual(wrong.status, 0)
