@@ -108,7 +108,7 @@ public enum QuantumDecoders {
           uf       Union-Find (Delfosse & Nickerson), same graphs
           bposd    BP (sum-product, 30 iterations) + OSD order 2 on each half, one round only
           neural   the shipped neural quantum decoder of the code, noise and rounds (toric-4: depolarizing,
-                   independent, depolarizing with --rounds 2)
+                   independent, depolarizing with --rounds 2 or 4)
           neural:FILE   the neural quantum decoder (DQEC) with these weights; FILE@H sets the head count
                    when the file does not record it (reference exports; default 16)
         """
