@@ -29,7 +29,7 @@ struct QECRunOptions: ParsableArguments {
     var q: Double?
     @Option(name: .long, help: "Measurement rounds T (faulty syndromes in all but the last); 'L' (or 'd') means T = the code size.")
     var rounds: String = "1"
-    @Option(name: .long, help: "Comma-separated decoders: mwpm, uf, bposd, neural, neural:FILE (default: mwpm, uf, and neural when a model ships for the code and noise).")
+    @Option(name: .long, help: "Comma-separated decoders: mwpm, uf, bposd, neural, neural:FILE (default: mwpm, uf, and neural when a model ships for the code, noise and rounds).")
     var decoders: String?
     @Option(name: .long, help: "Stop a point after this many logical failures (and --min-shots shots).")
     var minFailures: Int = 200
