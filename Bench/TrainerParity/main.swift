@@ -52,7 +52,7 @@ do {
     let p = model.network.parameters
     var trace: [[String: Any]] = []
     for s in 0..<steps {
-        let (loss, _) = try trainer.step()
+        let loss = try trainer.step()
         var perTensor: [String: Double] = [:]
         for e in p.entries { perTensor[e.name] = norm(p.gradients[e.offset..<(e.offset + e.count)]) }
         trace.append(["step": s + 1, "loss": Double(loss), "grad_norm": norm(p.gradients), "param_norm": norm(p.values),

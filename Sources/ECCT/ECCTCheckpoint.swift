@@ -2,72 +2,66 @@ import Codes
 import Foundation
 import Neural
 
-/// ECCT checkpoints: one safetensors file with the weights under the reference names, Adam's moments as
-/// `optimizer.exp_avg` / `optimizer.exp_avg_sq` [P] (parameter order of `ParameterSet`), and in the metadata
-/// the code, N, d, Adam's step, the training settings and the state (JSON). Reference tools that read the
-/// weights by name ignore the rest. Writes are atomic (temp file + rename).
+/// ECCT checkpoints, in the run layer's one layout (`RunCheckpoint`): the weights under the reference names, Adam's
+/// moments, and in the metadata the code, n, m, N, d, heads, which H (form and fingerprint), the AECCT's architecture
+/// and precision, the training settings and the state.
 public enum ECCTCheckpoint {
     public static let format = "eccbench-ecct-1"
 
-    /// The weights, plus optimizer and training state when given.
-    public static func save(model: ECCTModel, optimizer: Adam?, config: ECCTTrainingConfig?, state: ECCTTrainingState?,
-                            notes: [String: String] = [:], to path: String) throws {
-        var tensors = model.network.parameters.tensors
-        var meta = notes
-        meta["format"] = format
-        meta["code"] = model.code.name
-        meta["n"] = String(model.code.n)
-        meta["m"] = String(model.code.m)
-        meta["layers"] = String(model.layers)
-        meta["width"] = String(model.width)
-        meta["heads"] = String(model.network.encoder.config.heads)
-        meta["parity_check"] = model.code.parityCheckFormKey
-        meta["h_fingerprint"] = model.code.parityCheckFingerprint
+    /// The model's description in a checkpoint's metadata.
+    public static func metadata(of model: ECCTModel) -> [String: String] {
+        var meta = ["code": model.code.name, "n": String(model.code.n), "m": String(model.code.m),
+                    "layers": String(model.layers), "width": String(model.width),
+                    "heads": String(model.network.encoder.config.heads),
+                    "parity_check": model.code.parityCheckFormKey, "h_fingerprint": model.code.parityCheckFingerprint]
         if case let .aecct(precision, scope) = model.architecture {
-            tensors[ECCTNames.spectralTable] = model.spectralTableTensor
             meta["architecture"] = "aecct"
             meta["precision"] = precision.rawValue
             meta["activation_scale"] = scope.rawValue
         }
-        optimizer?.store(into: &tensors, metadata: &meta, parameterCount: model.network.parameters.count)
-        if let config { meta["training"] = try CheckpointMetadata.encode(config) }
-        if let state { meta["state"] = try CheckpointMetadata.encode(state) }
-        try SafeTensors.write(tensors, metadata: meta, to: path)
+        return meta
     }
 
-    /// A training run restored from a checkpoint written by `save` with optimizer and state.
-    public static func resume(code: LinearCode, from path: String, workers: Int) throws -> ECCTTrainer {
-        let (tensors, meta) = try SafeTensors.read(path: path)
-        guard meta["format"] == format else {
-            throw CheckpointError("\(path): not an eccbench ECCT checkpoint (metadata 'format' is \(meta["format"].map { "'\($0)'" } ?? "missing"))")
-        }
+    /// Tensors beside the parameters: the AECCT's spectral table.
+    public static func extraTensors(of model: ECCTModel) -> [String: Tensor] {
+        guard model.architecture.isAECCT, let table = model.spectralTableTensor else { return [:] }
+        return [ECCTNames.spectralTable: table]
+    }
+
+    /// The weights, plus optimizer and training state when given.
+    public static func save(model: ECCTModel, optimizer: Adam?, config: ECCTTrainingConfig?, state: ECCTTrainingState?,
+                            notes: [String: String] = [:], to path: String) throws {
+        try RunCheckpoint.write(parameters: model.network.parameters, extra: extraTensors(of: model),
+                                metadata: notes.merging(metadata(of: model)) { _, own in own }, format: format,
+                                optimizer: optimizer, settings: config, state: state, to: path)
+    }
+
+    /// A training run restored from a checkpoint written by `save` with optimizer and state. `adjust` lays the
+    /// command's options over the stored settings: only the resumable fields (`epochs`) may change
+    /// (`ResumeMismatch` otherwise).
+    public static func resume(code: LinearCode, from path: String, workers: Int,
+                              adjust: ((ECCTTrainingConfig) throws -> ECCTTrainingConfig)? = nil) throws -> ECCTTrainer {
+        let stored = try RunCheckpoint.read(ECCTRecipe.self, path: path, familyName: "ECCT")
+        let meta = stored.metadata
         if let name = meta["code"], name.lowercased() != code.name.lowercased() {
             throw CheckpointError("\(path): the checkpoint was trained on \(name), not \(code.name)")
         }
         let form = meta["parity_check"] ?? "as given"
         if (form == "standard") != code.isStandardForm {
-            throw CheckpointError("\(path): the checkpoint was trained with \(form == "standard" ? "H in standard form (add --standardize)" : "H as given (drop --standardize)")")
+            throw CheckpointError("\(path): the checkpoint was trained with "
+                                  + (form == "standard" ? "H in standard form (add --standardize)" : "H as given (drop --standardize)"))
         }
-        let config = try CheckpointMetadata.decode(ECCTTrainingConfig.self, key: "training", from: meta, path: path)
-        let state = try CheckpointMetadata.decode(ECCTTrainingState.self, key: "state", from: meta, path: path)
+        let config = try RunCheckpoint.resumedSettings(stored.settings, path: path, adjust: adjust)
         let model: ECCTModel
         if case let .aecct(precision, scope) = config.modelArchitecture {
-            model = try ECCTModel.loadAECCT(code: code, tensors: tensors, source: path, precision: precision, scope: scope,
+            model = try ECCTModel.loadAECCT(code: code, tensors: stored.tensors, source: path, precision: precision, scope: scope,
                                             attentionDropout: config.attentionDropout)
         } else {
-            let (layers, width) = try ECCTModel.size(of: tensors, code: code, source: path)
+            let (layers, width) = try ECCTModel.size(of: stored.tensors, code: code, source: path)
             model = try ECCTModel(code: code, layers: layers, width: width, attentionDropout: config.attentionDropout)
-            try model.load(tensors, source: path)
+            try model.load(stored.tensors, source: path)
         }
-        var adam = config.makeOptimizer()
-        try adam.restore(from: tensors, metadata: meta, parameterCount: model.network.parameters.count, path: path)
-        return try ECCTTrainer(model: model, config: config, workers: workers, state: state, optimizer: adam)
-    }
-}
-
-extension ECCTTrainer {
-    /// Write a checkpoint of the run (weights, Adam, settings, state).
-    public func save(to path: String, notes: [String: String] = [:]) throws {
-        try ECCTCheckpoint.save(model: model, optimizer: optimizer, config: config, state: state, notes: notes, to: path)
+        let adam = try RunCheckpoint.optimizer(of: stored, settings: config, parameterCount: model.network.parameters.count)
+        return try ECCTTrainer(model: model, config: config, workers: workers, state: stored.state, optimizer: adam)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 import Neural
 
 /// Training settings; the defaults are the reference's (DESIGN.md §3).
-public struct ECCTTrainingConfig: Codable, Equatable, Sendable, EpochCosineSchedule {
+public struct ECCTTrainingConfig: RunSettings {
     /// Adam learning rate at epoch 0, annealed by cosine to `minimumLearningRate` over `epochs`, stepped per epoch.
     public var learningRate: Float = 1e-4
     public var minimumLearningRate: Float = 1e-6
@@ -62,13 +62,7 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable, EpochCosineSched
     /// Throws naming the field of an impossible setting.
     public func validate() throws {
         func fail(_ s: String) -> SettingsError { SettingsError("training: \(s)") }
-        guard learningRate > 0, learningRate.isFinite else { throw fail("learning rate \(learningRate) must be a positive number") }
-        guard minimumLearningRate >= 0, minimumLearningRate <= learningRate else {
-            throw fail("minimum learning rate \(minimumLearningRate) must be in [0, learning rate \(learningRate)]")
-        }
-        guard epochs >= 1 else { throw fail("epochs \(epochs) must be at least 1") }
-        guard stepsPerEpoch >= 1 else { throw fail("steps per epoch \(stepsPerEpoch) must be at least 1") }
-        guard (1...65_536).contains(batchSize) else { throw fail("batch size \(batchSize) must be in 1…65536") }
+        try validateRun()
         guard !trainingEbN0.isEmpty, trainingEbN0.allSatisfy({ $0.isFinite && (-20...40).contains($0) }) else {
             throw fail("training Eb/N0 list \(trainingEbN0) must be finite values in −20…40 dB")
         }
@@ -77,7 +71,6 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable, EpochCosineSched
         }
         guard validationWords >= 0 else { throw fail("validation words \(validationWords) must not be negative") }
         guard (0..<1).contains(attentionDropout) else { throw fail("attention dropout \(attentionDropout) must be in [0, 1)") }
-        if let clipNorm, !(clipNorm > 0 && clipNorm.isFinite) { throw fail("gradient clip norm \(clipNorm) must be positive") }
         if let optimizer, !["adam", "adamw"].contains(optimizer) { throw fail("optimizer '\(optimizer)' is not adam or adamw") }
         if let weightDecay, !(weightDecay >= 0 && weightDecay < 1 && weightDecay.isFinite) {
             throw fail("weight decay \(weightDecay) must be in [0, 1)")
@@ -101,28 +94,6 @@ public struct ECCTTrainingConfig: Codable, Equatable, Sendable, EpochCosineSched
         if let activationScale, !(architecture == "aecct" && ["token", "tensor"].contains(activationScale)) {
             throw fail("activation scale '\(activationScale)' needs the aecct architecture and is token or tensor")
         }
-        if let schedule, !["cosine", "wsd"].contains(schedule) { throw fail("schedule '\(schedule)' is not cosine or wsd") }
-        let total = epochs.multipliedReportingOverflow(by: stepsPerEpoch)
-        guard !total.overflow else { throw fail("epochs × steps per epoch overflows") }
-        if schedule == "wsd" {
-            let w = warmupSteps ?? 0, d = decaySteps ?? 0
-            guard w >= 0, d >= 0, w <= total.partialValue, d <= total.partialValue - w else {
-                throw fail("warm-up \(w) and decay \(d) steps must fit in the \(total.partialValue) steps of the run")
-            }
-        } else if warmupSteps != nil || decaySteps != nil {
-            throw fail("warm-up and decay steps belong to --schedule wsd")
-        }
-    }
-
-    /// Learning rate of global step s: the schedule's value (cosine: that of the step's epoch).
-    public func learningRate(step s: Int) -> Float {
-        guard schedule == "wsd" else { return learningRate(epoch: s / stepsPerEpoch) }
-        let total = epochs * stepsPerEpoch, w = warmupSteps ?? 0, d = decaySteps ?? 0
-        if s < w { return learningRate * Float(s + 1) / Float(w) }
-        let decayStart = total - d
-        if s < decayStart { return learningRate }
-        let progress = Float(s - decayStart + 1) / Float(max(1, d))
-        return learningRate + (minimumLearningRate - learningRate) * min(1, progress)
     }
 
     /// Samples per batch from each dataset: the floor of B·wᵢ/Σw, the remainder one each to the first datasets.
@@ -155,7 +126,7 @@ public struct ECCTEpochRecord: Codable, Equatable, Sendable {
     public var learningRate: Float
     /// Validation BER at `ECCTTrainingConfig.validationEbN0`.
     public var validationBER: [Double]
-    /// Wall-clock training seconds so far (validation included).
+    /// Wall-clock seconds of the run when the epoch's validation started (earlier validations included).
     public var seconds: Double
 
     public init(epoch: Int, samples: Int, loss: Double, trainBER: Double, learningRate: Float, validationBER: [Double],
@@ -163,18 +134,6 @@ public struct ECCTEpochRecord: Codable, Equatable, Sendable {
         self.epoch = epoch; self.samples = samples; self.loss = loss; self.trainBER = trainBER
         self.learningRate = learningRate; self.validationBER = validationBER; self.seconds = seconds
     }
-}
-
-/// Where a run is: global steps done, seconds spent, the learning curve.
-public struct ECCTTrainingState: Codable, Equatable, Sendable {
-    public var step = 0
-    public var seconds = 0.0
-    public var curve: [ECCTEpochRecord] = []
-    /// Running sums of the current (unfinished) epoch.
-    public var epochLoss = 0.0
-    public var epochBitErrors = 0
-    public var epochBits = 0
-    public init() {}
 }
 
 /// Zero-codeword AWGN samples for the ECCT (DESIGN.md §3): x = +1ⁿ, y = x + σz with Eb/N0 drawn per sample.

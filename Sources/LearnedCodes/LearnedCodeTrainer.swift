@@ -1,49 +1,53 @@
 import Base
 import Channels
-import Dispatch
 import Foundation
 import Neural
 
-/// Trains a learned code and its decoder together (DESIGN.md §7): every step draws noise for a batch of all-ones
-/// messages (word i of step t from `SeededRNG(seed).derived(t).derived(i)`, its Eb/N0 drawn from the grid, so batches
-/// do not depend on the thread count) and runs one data-parallel Adam step over all parameters, Ω in its own group
-/// (own clip; frozen from `freezeCodeAfter`). The learning rate follows the cosine schedule per epoch. After each
-/// epoch it validates −ln(BER) on fixed noise. A resumed run ends with the weights of an uninterrupted one.
-public final class LearnedCodeTrainer: @unchecked Sendable {
-    public let model: LearnedCodeModel
-    public let config: LearnedCodeTrainingConfig
-    public private(set) var state: LearnedCodeTrainingState
-    let trainer: DataParallelTrainer<DCECCTNetwork>
-    let sigmas: [Float]
-    public var optimizer: Adam { trainer.optimizer }
+/// A learned-code training run: the run layer (`TrainingRun`) with the learned-code recipe.
+public typealias LearnedCodeTrainer = TrainingRun<LearnedCodeRecipe>
+/// Where a learned-code run is; its epoch context is P at the epoch's start (to count the bits that changed).
+public typealias LearnedCodeTrainingState = RunState<LearnedCodeEpoch, [UInt8]>
 
-    public init(model: LearnedCodeModel, config: LearnedCodeTrainingConfig, workers: Int,
-                state: LearnedCodeTrainingState = .init(), optimizer: Adam? = nil) throws {
+/// Learning a code and its decoder together (docs/DESIGN.md §7): every step draws noise for a batch of all-ones
+/// messages (word i of step t from `SeededRNG(seed).derived(t).derived(i)`, its Eb/N0 drawn from the grid, so batches
+/// do not depend on the thread count); all parameters train, Ω in its own group (own clip; frozen from
+/// `freezeCodeAfter`). After each epoch it validates −ln(BER) on fixed noise.
+public final class LearnedCodeRecipe: TrainingRecipe, @unchecked Sendable {
+    public let model: LearnedCodeModel
+    public let settings: LearnedCodeTrainingConfig
+    let sigmas: [Float]
+
+    public init(model: LearnedCodeModel, settings config: LearnedCodeTrainingConfig) throws {
         try config.validate()
         guard model.n == config.n, model.k == config.k else {
-            throw LearnedCodeError("learn-code: the model is (\(model.n), \(model.k)), the settings say (\(config.n), \(config.k))")
+            throw SettingsError("learn-code: the model is (\(model.n), \(model.k)), the settings say (\(config.n), \(config.k))")
         }
         self.model = model
-        self.config = config
-        self.state = state
+        self.settings = config
         let rate = Double(config.k) / Double(config.n)
         sigmas = config.trainEbN0.map { Float(awgnSigma(ebN0dB: $0, rate: rate)) }
-        trainer = DataParallelTrainer(network: model.network, batch: config.batch, workers: workers,
-                                      optimizer: optimizer ?? Adam(learningRate: config.learningRate))
-        updateGroups()
     }
 
-    func updateGroups() {
-        let frozen = config.freezeCodeAfter.map { state.step >= $0 } ?? false
-        trainer.groups = [ParameterGroup.named("code", in: model.network.parameters, trainable: !frozen,
-                                               clipNorm: config.codeClipNorm, where: { $0 == DCECCTNames.omega })]
+    public var network: DCECCTNetwork { model.network }
+    public static let checkpointFormat = LearnedCodeCheckpoint.format
+
+    public func checkpointMetadata() -> [String: String] {
+        ["n": String(model.n), "k": String(model.k), "layers": String(model.layers), "width": String(model.width),
+         "heads": String(model.heads)]
+    }
+
+    /// Ω's group: its own clip, frozen from `freezeCodeAfter`.
+    public func parameterGroups(step: Int) -> [ParameterGroup]? {
+        let frozen = settings.freezeCodeAfter.map { step >= $0 } ?? false
+        return [ParameterGroup.named("code", in: model.network.parameters, trainable: !frozen,
+                                     clipNorm: settings.codeClipNorm, where: { $0 == DCECCTNames.omega })]
     }
 
     /// Noise [B, n] and messages (all ones) [B, k] of step t.
-    func batch(step t: Int) -> (noise: [Float], messages: [Float]) {
-        let B = config.batch, n = config.n
+    public func batch(step t: Int) -> (input: [Float], targets: [Float]) {
+        let B = settings.batchSize, n = settings.n
         var noise = [Float](repeating: 0, count: B * n), row = [Float](repeating: 0, count: n)
-        let stepRNG = SeededRNG(seed: config.seed).derived(UInt64(t))
+        let stepRNG = SeededRNG(seed: settings.seed).derived(UInt64(t))
         for i in 0..<B {
             var rng = stepRNG.derived(UInt64(i))
             let sigma = sigmas[Int(rng.next() % UInt64(sigmas.count))]
@@ -51,42 +55,14 @@ public final class LearnedCodeTrainer: @unchecked Sendable {
             gauss.fill(&row)
             for j in 0..<n { noise[i * n + j] = sigma * row[j] }
         }
-        return (noise, [Float](repeating: 1, count: B * config.k))
+        return (noise, [Float](repeating: 1, count: B * settings.k))
     }
 
-    /// Run epochs until `config.epochs`, or stop after the epoch during which `minutes` ran out.
-    public func train(minutes: Double? = nil, afterEpoch: (LearnedCodeEpoch) throws -> Void = { _ in }) throws {
-        let start = Date()
-        while state.epochsDone < config.epochs {
-            let epochStart = Date(), before = model.code.parity
-            trainer.optimizer.learningRate = config.learningRate(epoch: state.epochsDone)
-            var loss = 0.0, errors = 0
-            for _ in 0..<config.stepsPerEpoch {
-                updateGroups()
-                let (z, msg) = batch(step: state.step)
-                loss += Double(trainer.step(input: z, targets: msg, seed: config.seed, step: UInt64(state.step)))
-                errors += trainingBitErrors(noise: z)
-                state.step += 1
-            }
-            model.network.parameters.values.withUnsafeBufferPointer { model.network.prepare(parameters: $0.baseAddress!) }
-            let changes = zip(before, model.code.parity).filter { $0 != $1 }.count
-            let bits = Double(config.stepsPerEpoch * config.batch * config.n)
-            let record = LearnedCodeEpoch(epoch: state.epochsDone + 1, loss: loss / Double(config.stepsPerEpoch),
-                                          trainingBER: Double(errors) / bits, seconds: Date().timeIntervalSince(epochStart),
-                                          samples: config.stepsPerEpoch * config.batch, codeChanges: changes,
-                                          validationEbN0: config.validationEbN0, negLnBER: validate())
-            state.curve.append(record)
-            state.epochsDone += 1
-            try afterEpoch(record)
-            if let minutes, Date().timeIntervalSince(start) > minutes * 60 { break }
-        }
-    }
-
-    /// Bit errors of the last step's decisions: x̂ wrong where the logit's sign says "not flipped" on a flipped bit or
-    /// the reverse (the trainer's logits f = −z; the noise flips bit j of the all-ones codeword where x_s·z < −1).
-    func trainingBitErrors(noise: [Float]) -> Int {
-        let logits = trainer.logits, n = config.n, network = model.network
-        // x_s of the all-ones message under the code of the step (before its update: the network's prepared G)
+    /// Bit errors of the step's decisions: x̂ wrong where the logit's sign says "not flipped" on a flipped bit or the
+    /// reverse (the logits f = −z; the noise flips bit j of the all-ones message's codeword x_s where x_s·z < −1, x_s
+    /// under the code of the step, before its update: the network's prepared G).
+    public func bitErrors(input noise: [Float], targets: [Float], logits: [Float]) -> (errors: Int, bits: Int) {
+        let n = settings.n, network = model.network
         var xs = [Float](repeating: 0, count: n)
         let ones = [Float](repeating: 1, count: network.k)
         ones.withUnsafeBufferPointer { m in
@@ -97,17 +73,50 @@ public final class LearnedCodeTrainer: @unchecked Sendable {
             let flipped = (xs[i % n] + noise[i]) * xs[i % n] < 0
             if (logits[i] < 0) != flipped { errors += 1 }
         }
-        return errors
+        return (errors, logits.count)
+    }
+
+    public func epochContext() -> [UInt8] { model.code.parity }
+
+    public func endEpoch(_ s: EpochSummary, context before: [UInt8]?) throws -> LearnedCodeEpoch {
+        let now = model.code.parity
+        let changes = before.map { zip($0, now).filter { $0 != $1 }.count } ?? 0
+        return LearnedCodeEpoch(epoch: s.epoch, loss: s.loss, trainingBER: s.trainBER, seconds: s.trainingSeconds,
+                                samples: s.samplesPerEpoch, codeChanges: changes,
+                                validationEbN0: settings.validationEbN0, negLnBER: validate())
     }
 
     /// −ln(BER) of the joint decoder on the current code at each validation Eb/N0 (the zero codeword — the decoder
     /// reads |y| and the syndrome, so any codeword gives the same errors; noise seeded 2024 + the point's index).
     public func validate() -> [Double] {
-        guard config.validationWords > 0 else { return [] }
-        return config.validationEbN0.enumerated().map { i, ebN0 in
-            let ber = LearnedCodeEvaluation.bitErrorRate(model: model, ebN0: ebN0, words: config.validationWords,
+        guard settings.validationWords > 0 else { return [] }
+        return settings.validationEbN0.enumerated().map { i, ebN0 in
+            let ber = LearnedCodeEvaluation.bitErrorRate(model: model, ebN0: ebN0, words: settings.validationWords,
                                                          seed: 2024 + UInt64(i))
             return -log(max(ber, 1e-300))
         }
     }
+
+    /// The learning curve as CSV: epoch, loss, train BER, P changes, seconds (training), samples, −ln(BER) per Eb/N0.
+    public func curveCSV(_ curve: [LearnedCodeEpoch]) -> String {
+        let points = settings.validationEbN0.map { String(format: "neg_ln_ber_%gdB", $0) }
+        var lines = [(["epoch", "loss", "train_ber", "code_changes", "seconds", "samples"] + points).joined(separator: ",")]
+        for r in curve {
+            lines.append(([String(r.epoch), String(format: "%.6f", r.loss), String(format: "%.4e", r.trainingBER),
+                           String(r.codeChanges), String(format: "%.1f", r.seconds), String(r.samples)]
+                          + r.negLnBER.map { String(format: "%.4f", $0) }).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension TrainingRun where Recipe == LearnedCodeRecipe {
+    public convenience init(model: LearnedCodeModel, config: LearnedCodeTrainingConfig, workers: Int,
+                            state: LearnedCodeTrainingState = .init(), optimizer: Adam? = nil) throws {
+        try self.init(recipe: try LearnedCodeRecipe(model: model, settings: config), workers: workers, state: state,
+                      optimizer: optimizer)
+    }
+
+    public var model: LearnedCodeModel { recipe.model }
+    public var config: LearnedCodeTrainingConfig { recipe.settings }
 }

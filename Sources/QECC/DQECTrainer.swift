@@ -2,83 +2,101 @@ import Base
 import Foundation
 import Neural
 
-/// Trains a `DQECModel` (DESIGN.md §9): every step draws a batch of shots (each sample's p from the grid; sample i of
-/// step t from the stream `SeededRNG(seed).derived(t).derived(i)`, so batches do not depend on the thread count),
-/// and runs one data-parallel Adam step; the learning rate follows the cosine schedule per epoch. After each epoch
-/// it validates on fixed shots beside mwpm and can write an atomic checkpoint. A resumed run continues with the same
-/// batches and ends with the weights of an uninterrupted one.
-public final class DQECTrainer: @unchecked Sendable {
-    public let model: DQECModel
-    public let config: DQECTrainingConfig
-    public private(set) var state: DQECTrainingState
-    let trainer: DataParallelTrainer<DQECNetwork>
-    let samplers: [NoiseSampler]
-    public var optimizer: Adam { trainer.optimizer }
+/// A neural quantum decoder training run: the run layer (`TrainingRun`) with the DQEC recipe.
+public typealias DQECTrainer = TrainingRun<DQECRecipe>
+/// Where a neural quantum decoder run is.
+public typealias DQECTrainingState = RunState<DQECEpoch, NoEpochContext>
 
-    public init(model: DQECModel, config: DQECTrainingConfig, workers: Int, state: DQECTrainingState = .init(),
-                optimizer: Adam? = nil) throws {
+/// The neural quantum decoder's recipe (docs/DESIGN.md §9): every step draws a batch of shots (each sample's p from the
+/// grid; sample i of step t from the stream `SeededRNG(seed).derived(t).derived(i)`, so batches do not depend on the
+/// thread count); after each epoch it validates on fixed shots beside mwpm.
+public final class DQECRecipe: TrainingRecipe, @unchecked Sendable {
+    public let model: DQECModel
+    public let settings: DQECTrainingConfig
+    let samplers: [NoiseSampler]
+
+    public init(model: DQECModel, settings config: DQECTrainingConfig) throws {
         try config.validate()
         self.model = model
-        self.config = config
-        self.state = state
-        samplers = try config.trainP.map { try NoiseSampler(problem: model.problem, p: $0, nonzeroOnly: config.nonzeroOnly) }
-        trainer = DataParallelTrainer(network: model.network, batch: config.batch, workers: workers,
-                                      optimizer: optimizer ?? Adam(learningRate: config.learningRate))
+        self.settings = config
+        samplers = try config.trainP.map {
+            try NoiseSampler(problem: model.problem, p: $0, nonzeroOnly: config.nonzeroOnly)
+        }
+    }
+
+    public var network: DQECNetwork { model.network }
+    public static let checkpointFormat = DQECCheckpoint.format
+
+    public func checkpointMetadata() -> [String: String] {
+        ["code": model.problem.code.name, "noise": model.problem.noise.rawValue, "rounds": String(model.problem.rounds),
+         "layers": String(model.layers), "width": String(model.width), "heads": String(model.heads)]
     }
 
     /// Inputs (±1 detection syndromes [T·m]) and targets (the final errors) of step t.
-    func batch(step t: Int) -> (input: [Float], targets: [Float]) {
-        let problem = model.problem, B = config.batch, N = problem.errorLength, M = problem.rounds * problem.syndromeLength
+    public func batch(step t: Int) -> (input: [Float], targets: [Float]) {
+        let problem = model.problem, B = settings.batchSize, N = problem.errorLength
+        let M = problem.rounds * problem.syndromeLength
         var input = [Float](repeating: 0, count: B * M), targets = [Float](repeating: 0, count: B * N)
         var e = [UInt8](repeating: 0, count: N), d = [UInt8](repeating: 0, count: M)
-        let stepRNG = SeededRNG(seed: config.seed).derived(UInt64(t))
+        let stepRNG = SeededRNG(seed: settings.seed).derived(UInt64(t))
         for i in 0..<B {
             var rng = stepRNG.derived(UInt64(i))
             let sampler = samplers[Int(rng.next() % UInt64(samplers.count))]
-            e.withUnsafeMutableBufferPointer { eb in d.withUnsafeMutableBufferPointer { sampler.sample(count: 1, rng: &rng, errors: eb, detections: $0) } }
+            e.withUnsafeMutableBufferPointer { eb in
+                d.withUnsafeMutableBufferPointer { sampler.sample(count: 1, rng: &rng, errors: eb, detections: $0) }
+            }
             for j in 0..<M { input[i * M + j] = d[j] == 0 ? 1 : -1 }
             for j in 0..<N { targets[i * N + j] = Float(e[j]) }
         }
         return (input, targets)
     }
 
-    /// Run epochs until `config.epochs`, or stop after the epoch during which `minutes` ran out; `afterEpoch` sees
-    /// each finished epoch (for checkpoints and progress).
-    public func train(minutes: Double? = nil, afterEpoch: (DQECEpoch) throws -> Void = { _ in }) throws {
-        let start = Date()
-        while state.epochsDone < config.epochs {
-            let epochStart = Date()
-            trainer.optimizer.learningRate = config.learningRate(epoch: state.epochsDone)
-            var loss = 0.0
-            for _ in 0..<config.stepsPerEpoch {
-                let (x, t) = batch(step: state.step)
-                loss += Double(trainer.step(input: x, targets: t, seed: config.seed, step: UInt64(state.step)))
-                state.step += 1
-            }
-            let (neural, matching) = try validate()
-            let record = DQECEpoch(epoch: state.epochsDone + 1, loss: loss / Double(config.stepsPerEpoch),
-                                   seconds: Date().timeIntervalSince(epochStart), samples: config.stepsPerEpoch * config.batch,
-                                   validationP: config.validationP, neuralLER: neural, matchingLER: matching)
-            state.curve.append(record)
-            state.epochsDone += 1
-            try afterEpoch(record)
-            if let minutes, Date().timeIntervalSince(start) > minutes * 60 { break }
-        }
+    public func endEpoch(_ s: EpochSummary, context: NoEpochContext?) throws -> DQECEpoch {
+        let (neural, matching) = try validate()
+        return DQECEpoch(epoch: s.epoch, loss: s.loss, seconds: s.trainingSeconds, samples: s.samplesPerEpoch,
+                         validationP: settings.validationP, neuralLER: neural, matchingLER: matching)
     }
 
     /// LER of the network and of mwpm at each validation p on the same fixed shots (seed 2024 + p's index).
     public func validate() throws -> (neural: [Double], matching: [Double]) {
-        guard config.validationShots > 0 else { return ([], []) }
+        guard settings.validationShots > 0 else { return ([], []) }
         var cfg = LERConfig()
-        cfg.minShots = config.validationShots; cfg.maxShots = config.validationShots; cfg.minFailures = 0
-        cfg.seed = 2024; cfg.blockSize = 512
+        cfg.minShots = settings.validationShots
+        cfg.maxShots = settings.validationShots
+        cfg.minFailures = 0
+        cfg.seed = 2024
+        cfg.blockSize = 512
         let sim = LogicalErrorSimulation(problem: model.problem, config: cfg)
         let neural = NeuralQuantumDecoder(model: model)
         var a: [Double] = [], b: [Double] = []
-        for (i, p) in config.validationP.enumerated() {
+        for (i, p) in settings.validationP.enumerated() {
             a.append(try sim.run(decoder: neural, p: p, pointIndex: i).ler)
             b.append(try sim.run(decoder: try MatchingDecoder(problem: model.problem, p: p), p: p, pointIndex: i).ler)
         }
         return (a, b)
     }
+
+    /// The learning curve as CSV: epoch, loss, seconds (training), samples, then neural and mwpm LER per validation p.
+    public func curveCSV(_ curve: [DQECEpoch]) -> String {
+        let points = settings.validationP.flatMap { [String(format: "neural_ler_p%g", $0), String(format: "mwpm_ler_p%g", $0)] }
+        var lines = [(["epoch", "loss", "seconds", "samples"] + points).joined(separator: ",")]
+        for r in curve {
+            let lers = zip(r.neuralLER, r.matchingLER).flatMap { [String(format: "%.5f", $0), String(format: "%.5f", $1)] }
+            lines.append(([String(r.epoch), String(format: "%.6f", r.loss), String(format: "%.1f", r.seconds), String(r.samples)]
+                          + lers).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension TrainingRun where Recipe == DQECRecipe {
+    public convenience init(model: DQECModel, config: DQECTrainingConfig, workers: Int, state: DQECTrainingState = .init(),
+                            optimizer: Adam? = nil) throws {
+        try self.init(recipe: try DQECRecipe(model: model, settings: config), workers: workers, state: state,
+                      optimizer: optimizer)
+    }
+
+    public var model: DQECModel { recipe.model }
+    public var config: DQECTrainingConfig { recipe.settings }
+    func batch(step t: Int) -> (input: [Float], targets: [Float]) { recipe.batch(step: t) }
 }

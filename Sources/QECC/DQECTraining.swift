@@ -4,7 +4,7 @@ import Neural
 
 /// Settings of a neural quantum decoder training run (DESIGN.md §9's reference recipe by default: Adam 5e-4, cosine
 /// per epoch to 1e-6, batches of 128, each sample's p drawn from the grid). Stored in every checkpoint.
-public struct DQECTrainingConfig: Codable, Sendable, Equatable, EpochCosineSchedule {
+public struct DQECTrainingConfig: RunSettings {
     public var code: String
     public var noise: PauliNoise
     /// Measurement rounds (faulty syndromes with q = p in all but the last).
@@ -15,10 +15,15 @@ public struct DQECTrainingConfig: Codable, Sendable, Equatable, EpochCosineSched
     public var trainP: [Double]
     public var epochs: Int
     public var stepsPerEpoch: Int
-    public var batch: Int
+    public var batchSize: Int
     public var learningRate: Float = 5e-4
     public var minimumLearningRate: Float = 1e-6
     public var seed: UInt64 = 1
+    /// `cosine` (nil, the reference's: per epoch) or `wsd`; its warm-up and decay steps.
+    public var schedule: String?
+    public var warmupSteps: Int?
+    public var decaySteps: Int?
+    public var clipNorm: Float?
     /// Draw a sample's error again while it is zero (the reference does for depolarising noise).
     public var nonzeroOnly: Bool
     /// Validation after each epoch: LER of the network and of mwpm on the same fixed shots at these p.
@@ -28,27 +33,31 @@ public struct DQECTrainingConfig: Codable, Sendable, Equatable, EpochCosineSched
     public init(code: String, noise: PauliNoise, rounds: Int = 1, layers: Int, width: Int, heads: Int, trainP: [Double], epochs: Int,
                 stepsPerEpoch: Int, batch: Int = 128, validationP: [Double], validationShots: Int = 4096) {
         self.code = code; self.noise = noise; self.rounds = rounds; self.layers = layers; self.width = width; self.heads = heads
-        self.trainP = trainP; self.epochs = epochs; self.stepsPerEpoch = stepsPerEpoch; self.batch = batch
+        self.trainP = trainP; self.epochs = epochs; self.stepsPerEpoch = stepsPerEpoch; self.batchSize = batch
         self.nonzeroOnly = noise == .depolarizing
         self.validationP = validationP; self.validationShots = validationShots
     }
 
-    /// Throws for settings that cannot run, naming the field.
+    enum CodingKeys: String, CodingKey {
+        case code, noise, rounds, layers, width, heads, trainP, epochs, stepsPerEpoch, learningRate, minimumLearningRate
+        case seed, schedule, warmupSteps, decaySteps, clipNorm, nonzeroOnly, validationP, validationShots
+        case batchSize = "batch"
+    }
+
+    /// Throws a `SettingsError` for settings that cannot run, naming the field.
     public func validate() throws {
-        func fail(_ s: String) -> QECCError { QECCError("training: \(s)") }
+        func fail(_ s: String) -> SettingsError { SettingsError("training: \(s)") }
+        try validateRun()
         guard !trainP.isEmpty, trainP.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1 }) else { throw fail("--train-p needs values in (0, 1)") }
-        guard (1...100_000).contains(epochs) else { throw fail("--epochs must be in 1…100000") }
-        guard (1...1_000_000).contains(stepsPerEpoch) else { throw fail("--steps-per-epoch must be in 1…1000000") }
-        guard (1...65_536).contains(batch) else { throw fail("--batch must be in 1…65536") }
-        guard learningRate.isFinite, learningRate > 0, minimumLearningRate >= 0, minimumLearningRate <= learningRate else {
-            throw fail("need 0 ≤ --min-lr ≤ --lr")
-        }
+        guard (1...100_000).contains(epochs) else { throw fail("epochs \(epochs) must be in 1…100000") }
+        guard (1...1_000_000).contains(stepsPerEpoch) else { throw fail("steps per epoch \(stepsPerEpoch) must be in 1…1000000") }
         guard validationP.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1 }) else { throw fail("--validation-p needs values in (0, 1)") }
         guard (0...10_000_000).contains(validationShots) else { throw fail("--validation-shots must be in 0…10000000") }
     }
 }
 
-/// One epoch of a run: mean training loss, time, and the validation LERs (network and mwpm per p).
+/// One epoch of a run: mean training loss, its training seconds (validation excluded), and the validation LERs
+/// (network and mwpm per p).
 public struct DQECEpoch: Codable, Sendable, Equatable {
     public var epoch: Int
     public var loss: Double
@@ -57,12 +66,4 @@ public struct DQECEpoch: Codable, Sendable, Equatable {
     public var validationP: [Double]
     public var neuralLER: [Double]
     public var matchingLER: [Double]
-}
-
-/// Where a run stands: epochs done, global step, the curve.
-public struct DQECTrainingState: Codable, Sendable, Equatable {
-    public var epochsDone = 0
-    public var step = 0
-    public var curve: [DQECEpoch] = []
-    public init() {}
 }

@@ -20,100 +20,166 @@ struct LearnCodeTrain: ParsableCommand {
         abstract: "Train a code and its DC-ECCT decoder (all-ones messages, AWGN, each word's Eb/N0 from the grid).",
         discussion: """
             Example: eccbench learn-code --n 31 --k 16 --layers 2 --dim 32 --epochs 20 --steps-per-epoch 500 \\
-                       --out code.alist --decoder-out dec.safetensors --minutes 30
-            After every epoch: the code is exported to --out (alist, or dense text for other names) and the checkpoint
-            (Ω, the decoder, Adam, settings, curve) to --decoder-out, atomically; --resume continues from --decoder-out.
+                       --out dec.safetensors --code-out code.alist --minutes 30
+            Defaults (the recipe): N = 2, d = 32, 8 heads, Ω random; Adam 5e-4 → 1e-6 (cosine per epoch), 20 epochs ×
+            500 steps × 128 words, Eb/N0 2…7 dB.
+            After every epoch (and when --minutes runs out): the checkpoint (Ω, the decoder, Adam, settings, curve) is written to --out and the code to
+            --code-out (alist, or dense text for other names), atomically; --resume continues from --out.
             The checkpoint is the joint decoder: eccbench --code code.alist --decoders dc-ecct:dec.safetensors,bp50,osd2
             """)
 
     @Option(name: .long, help: "Code length n.") var n: Int?
     @Option(name: .long, help: "Message length k.") var k: Int?
-    @Option(name: .long, help: "Transformer layers N.") var layers: Int = 2
-    @Option(name: .long, help: "Width d.") var dim: Int = 32
-    @Option(name: .long, help: "Attention heads (dividing d).") var heads: Int = 8
+    @Option(name: .long, help: "Transformer layers N (default 2).") var layers: Int?
+    @Option(name: .long, help: "Width d (default 32).") var dim: Int?
+    @Option(name: .long, help: "Attention heads (dividing d; default 8).") var heads: Int?
     @Option(name: .customLong("init"),
-            help: "Start Ω from 'random' (±0.01, random signs) or a code (name or file) of the same n and k, brought to [I | P].")
-    var initCode: String = "random"
-    @Option(name: .long, parsing: .unconditional, help: "Training Eb/N0 grid in dB (list or range); each word's is drawn from it.")
-    var trainEbn0: String = "2:7:1"
-    @Option(name: .long, help: "Epochs (cosine learning rate per epoch).") var epochs: Int = 20
-    @Option(name: .long, help: "Steps per epoch.") var stepsPerEpoch: Int = 500
-    @Option(name: .long, help: "Batch size.") var batch: Int = 128
-    @Option(name: .long, help: "Adam learning rate.") var lr: Float = 5e-4
-    @Option(name: .long, help: "Final learning rate of the cosine schedule.") var minLr: Float = 1e-6
-    @Option(name: .long, help: "Random seed (initialisation, Ω's signs and batches).") var seed: UInt64 = 1
+            help: "Start Ω from 'random' (±0.01, random signs; default) or a code (name or file) of the same n and k, brought to [I | P].")
+    var initCode: String?
+    @Option(name: .long, parsing: .unconditional, help: "Training Eb/N0 grid in dB (list or range); each word's is drawn from it (default 2:7:1).")
+    var trainEbn0: String?
     @Option(name: .long, help: "Clip the gradient norm of Ω (its own parameter group) to this value.") var codeClip: Float?
     @Option(name: .long, help: "Freeze Ω from this global step on (the decoder keeps training).") var freezeCodeAfter: Int?
-    @Option(name: .long, parsing: .unconditional, help: "Validation Eb/N0 after each epoch (−ln BER of the joint decoder).")
-    var validationEbn0: String = "4,5,6"
-    @Option(name: .long, help: "Validation words per Eb/N0.") var validationWords: Int = 20_000
-    @Option(name: .long, help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(name: .long, help: "The learned code's file (alist when it ends in .alist, else dense text), written after every epoch.")
-    var out: String
-    @Option(name: .long, help: "Checkpoint and joint decoder (safetensors), written after every epoch.") var decoderOut: String
-    @Flag(name: .long, help: "Continue the run in --decoder-out.") var resume = false
-    @Option(name: .long, help: "Stop after the epoch during which this many minutes have passed.") var minutes: Double?
+    @Option(name: .long, parsing: .unconditional, help: "Validation Eb/N0 after each epoch (−ln BER of the joint decoder; default 4,5,6).")
+    var validationEbn0: String?
+    @Option(name: .long, help: "Validation words per Eb/N0 (default 20000).") var validationWords: Int?
+    @OptionGroup var training: TrainingOptions
+    @Option(name: .long, help: "The learned code's file (alist when it ends in .alist, else dense text), written after every epoch (default: --out with .alist).")
+    var codeOut: String?
+    @Option(name: .long, help: .private) var decoderOut: String?
+    @Flag(name: .long, help: "Start a new run over an existing --out checkpoint.") var overwrite = false
+
+    static let flags = ["n": "--n", "k": "--k", "layers": "--layers", "width": "--dim", "heads": "--heads",
+                        "initialCode": "--init", "trainEbN0": "--train-ebn0", "codeClipNorm": "--code-clip",
+                        "freezeCodeAfter": "--freeze-code-after", "validationEbN0": "--validation-ebn0",
+                        "validationWords": "--validation-words"]
+
+    /// The checkpoint and the code file. The old spelling `--out CODE --decoder-out CHECKPOINT` still works.
+    var checkpointPath: String { decoderOut ?? training.out }
+    var codePath: String {
+        if decoderOut != nil { return training.out }
+        if let codeOut { return codeOut }
+        let url = URL(fileURLWithPath: training.out)
+        return url.deletingPathExtension().appendingPathExtension("alist").path
+    }
 
     func validate() throws {
-        if !resume {
+        if decoderOut == nil && codeOut == nil,
+           [".alist", ".txt"].contains(where: { training.out.lowercased().hasSuffix($0) }) {
+            throw ValidationError("--out is the checkpoint (safetensors); write the code with --code-out \(training.out)")
+        }
+        if decoderOut != nil && codeOut != nil { throw ValidationError("give --code-out or the old --decoder-out, not both") }
+        if let trainEbn0 { _ = try parsePoints(trainEbn0, option: "--train-ebn0") }
+        if let validationEbn0 { _ = try parsePoints(validationEbn0, option: "--validation-ebn0") }
+        if decoderOut != nil && training.resume && !FileManager.default.fileExists(atPath: checkpointPath) {
+            throw ValidationError("--resume: no checkpoint '\(checkpointPath)'")
+        }
+        if !training.resume {
             guard let n, let k else { throw ValidationError("give --n and --k (or --resume)") }
-            do { try LearnedCodeModel.checkSizes(n: n, k: k, layers: layers, width: dim, heads: heads) } catch let e as LearnedCodeError {
+            do {
+                try LearnedCodeModel.checkSizes(n: n, k: k, layers: layers ?? 2, width: dim ?? 32, heads: heads ?? 8)
+            } catch let e as LearnedCodeError {
                 throw ValidationError(e.message)
             }
         }
-        _ = try parsePoints(trainEbn0, option: "--train-ebn0")
-        _ = try parsePoints(validationEbn0, option: "--validation-ebn0")
-        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024, got \(threads)") }
-        if let minutes { guard minutes.isFinite, minutes > 0 else { throw ValidationError("--minutes must be positive") } }
-        if resume {
-            guard FileManager.default.fileExists(atPath: decoderOut) else { throw ValidationError("--resume: no checkpoint '\(decoderOut)'") }
-        }
-        try checkOutputs([out, decoderOut])
+        try checkOutputs([codePath, checkpointPath])
+    }
+
+    /// The settings from the options laid over `base` (the recipe's defaults, or a resumed run's stored settings).
+    func settings(over base: LearnedCodeTrainingConfig) throws -> LearnedCodeTrainingConfig {
+        var c = training.apply(to: base)
+        if let n { c.n = n }
+        if let k { c.k = k }
+        if let layers { c.layers = layers }
+        if let dim { c.width = dim }
+        if let heads { c.heads = heads }
+        if let initCode { c.initialCode = initCode }
+        if let trainEbn0 { c.trainEbN0 = try parsePoints(trainEbn0, option: "--train-ebn0") }
+        if let codeClip { c.codeClipNorm = codeClip }
+        if let freezeCodeAfter { c.freezeCodeAfter = freezeCodeAfter }
+        if let validationEbn0 { c.validationEbN0 = try parsePoints(validationEbn0, option: "--validation-ebn0") }
+        if let validationWords { c.validationWords = validationWords }
+        return c
     }
 
     func run() throws {
         let trainer: LearnedCodeTrainer
-        if resume {
-            trainer = try LearnedCodeCheckpoint.resume(from: decoderOut, workers: threads, expect: n.flatMap { n in k.map { (n, $0) } })
-            print("resuming \(decoderOut): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step)")
-        } else {
-            let n = self.n!, k = self.k!
-            var config = LearnedCodeTrainingConfig(n: n, k: k, layers: layers, width: dim, epochs: epochs, stepsPerEpoch: stepsPerEpoch)
-            config.heads = heads; config.batch = batch; config.learningRate = lr; config.minimumLearningRate = minLr; config.seed = seed
-            config.trainEbN0 = try parsePoints(trainEbn0, option: "--train-ebn0")
-            config.validationEbN0 = try parsePoints(validationEbn0, option: "--validation-ebn0")
-            config.validationWords = validationWords; config.codeClipNorm = codeClip; config.freezeCodeAfter = freezeCodeAfter
-            config.initialCode = initCode
-            try config.validate()
-            var omega: [Float]? = nil
-            if initCode.lowercased() != "random" {
-                let start = try loadCode(initCode, standardize: false)
-                guard start.n == n, start.k == k else {
-                    throw CommandError("--init \(initCode): a (\(start.n), \(start.k)) code; this run learns (\(n), \(k))")
-                }
-                let (values, permutation) = try SystematicCode.omega(from: start)
-                omega = values
-                let moved = permutation.enumerated().filter { $0.offset != $0.element }.count
-                print("Ω from \(start.name) in systematic form" + (moved > 0 ? " (\(moved) columns permuted: an equivalent code)" : ""))
-            }
-            let model = try LearnedCodeModel(n: n, k: k, layers: layers, width: dim, heads: heads, omega: omega, seed: seed)
-            trainer = try LearnedCodeTrainer(model: model, config: config, workers: threads)
-            print("learned (\(n), \(k)) code + DC-ECCT N = \(layers), d = \(dim), \(heads) heads, "
-                  + "\(model.network.parameters.count) parameters; \(epochs) epochs × \(stepsPerEpoch) steps × \(batch)")
-        }
+        do { trainer = try makeRun() } catch { throw TrainingOptions.commandError(error, familyFlags: Self.flags) }
+        let (checkpoint, codeFile) = (checkpointPath, codePath)
         print("epoch   loss     train BER  P changes  seconds  samples/s  −ln(BER) at "
               + trainer.config.validationEbN0.map { String(format: "%g dB", $0) }.joined(separator: ", "))
-        try trainer.train(minutes: minutes) { e in
-            try LearnedCodeCheckpoint.save(trainer, to: decoderOut)
-            try LearnedCodeCheckpoint.exportCode(trainer.model.code, to: out)
-            let scores = e.negLnBER.map { String(format: "%.3f", $0) }.joined(separator: "  ")
-            print(String(format: "%5d  %.5f  %.3e  %9d  %7.1f  %9.0f  ", e.epoch, e.loss, e.trainingBER, e.codeChanges, e.seconds,
-                         Double(e.samples) / e.seconds) + scores)
-            fflush(nil)
+        let progress = RunProgress(stepsPerEpoch: trainer.config.stepsPerEpoch, epochs: trainer.config.epochs)
+        var exportError: Error?
+        let outcome = try trainer.train(deadline: training.deadline, checkpoint: checkpoint) { event in
+            switch event {
+            case let .step(step, _, epochLoss, epochBER, rate):
+                progress.step(step, epochLoss: epochLoss, epochBER: epochBER, rate: rate)
+            case let .epoch(e, _):
+                progress.clear()
+                let scores = e.negLnBER.map { String(format: "%.3f", $0) }.joined(separator: "  ")
+                print(String(format: "%5d  %.5f  %.3e  %9d  %7.1f  %9.0f  ", e.epoch, e.loss, e.trainingBER, e.codeChanges,
+                             e.seconds, Double(e.samples) / max(e.seconds, 1e-9)) + scores)
+                fflush(nil)
+            case .checkpoint:
+                do {
+                    try LearnedCodeCheckpoint.exportCode(trainer.model.code, to: codeFile)
+                    if let curve = training.curve { try CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
+                } catch { exportError = error }
+            case .validating: break
+            }
         }
-        let d = (try? WeightDistribution(code: trainer.model.code.linearCode(name: out)))?.minimumDistance
-        print("\(trainer.state.epochsDone) of \(trainer.config.epochs) epochs done → \(out) (minimum distance "
-              + "\(d.map(String.init) ?? "?")), \(decoderOut)")
+        progress.clear()
+        if let exportError { throw exportError }
+        let d = (try? WeightDistribution(code: trainer.model.code.linearCode(name: codeFile)))?.minimumDistance
+        print("\(trainer.state.epochsDone) of \(trainer.config.epochs) epochs done (step \(trainer.state.step) of "
+              + "\(trainer.totalSteps)) → \(codeFile) (minimum distance \(d.map(String.init) ?? "?")), \(checkpoint)"
+              + (outcome == .outOfTime ? " (stopped by --minutes; continue with --resume)" : ""))
+    }
+
+    func makeRun() throws -> LearnedCodeTrainer {
+        let checkpoint = checkpointPath
+        if training.resume {
+            let trainer = try LearnedCodeCheckpoint.resume(from: checkpoint, workers: training.threads,
+                                                           expect: n.flatMap { n in k.map { (n, $0) } },
+                                                           adjust: { try settings(over: $0) })
+            print("resuming \(checkpoint): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step)")
+            return trainer
+        }
+        if !overwrite && FileManager.default.fileExists(atPath: checkpoint) {
+            throw CommandError("\(checkpoint) exists: continue it with --resume, or give --overwrite to start a new run over it")
+        }
+        var base = LearnedCodeTrainingConfig(n: n!, k: k!, layers: 2, width: 32, epochs: 20, stepsPerEpoch: 500)
+        base.trainEbN0 = try parsePoints("2:7:1", option: "--train-ebn0")
+        let config = try settings(over: base)
+        try config.validate()
+        var omega: [Float]? = nil
+        if config.initialCode.lowercased() != "random" {
+            let start = try loadCode(config.initialCode, standardize: false)
+            guard start.n == config.n, start.k == config.k else {
+                throw CommandError("--init \(config.initialCode): a (\(start.n), \(start.k)) code; this run learns (\(config.n), \(config.k))")
+            }
+            let (values, permutation) = try SystematicCode.omega(from: start)
+            omega = values
+            let moved = permutation.enumerated().filter { $0.offset != $0.element }.count
+            print("Ω from \(start.name) in systematic form" + (moved > 0 ? " (\(moved) columns permuted: an equivalent code)" : ""))
+        }
+        let model: LearnedCodeModel
+        if let initFrom = training.initFrom {
+            model = try LearnedCodeModel.load(weightsAt: initFrom, heads: config.heads)
+            guard (model.n, model.k, model.layers, model.width) == (config.n, config.k, config.layers, config.width) else {
+                throw CommandError("--init-from \(initFrom): (\(model.n), \(model.k)) N = \(model.layers), d = \(model.width); this run "
+                                   + "is (\(config.n), \(config.k)) N = \(config.layers), d = \(config.width)")
+            }
+            print("initialised from \(initFrom)")
+        } else {
+            model = try LearnedCodeModel(n: config.n, k: config.k, layers: config.layers, width: config.width,
+                                         heads: config.heads, omega: omega, seed: config.seed)
+        }
+        let trainer = try LearnedCodeTrainer(model: model, config: config, workers: training.threads)
+        print("learned (\(config.n), \(config.k)) code + DC-ECCT N = \(config.layers), d = \(config.width), \(config.heads) heads, "
+              + "\(model.network.parameters.count) parameters; \(config.epochs) epochs × \(config.stepsPerEpoch) steps × "
+              + "\(config.batchSize)")
+        return trainer
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Codes
 import Foundation
 import Neural
 import QECC
@@ -11,83 +12,123 @@ struct QECTrain: ParsableCommand {
         discussion: """
             Example: eccbench qec train --code toric-4 --noise depolarizing --train-p 0.05:0.2:0.01875 --layers 2 --dim 32 \\
                        --heads 8 --epochs 20 --steps-per-epoch 500 --out dqec.safetensors --minutes 30
-            A checkpoint (weights, Adam, settings, curve) is written after every epoch; --resume continues it.
+            Defaults (the recipe): toric-4, depolarizing, one round, N = 2, d = 32, 8 heads; Adam 5e-4 → 1e-6 (cosine per
+            epoch), 20 epochs × 500 steps × 128 samples.
+            A checkpoint (weights, Adam, settings, curve) is written after every epoch and when --minutes runs out;
+            --resume continues it exactly.
             """)
 
-    @Option(name: .long, help: "Code: toric-L, surface-d or planar-d.") var code: String = "toric-4"
-    @Option(name: .long, help: "Noise: independent or depolarizing.") var noise: String = "depolarizing"
-    @Option(name: .long, help: "Measurement rounds T (faulty syndromes, q = p, in all but the last).") var rounds: Int = 1
-    @Option(name: .long, parsing: .unconditional, help: "Training p grid (list or range); each sample's p is drawn from it.")
-    var trainP: String = "0.05:0.2:0.01875"
-    @Option(name: .long, help: "Transformer layers N.") var layers: Int = 2
-    @Option(name: .long, help: "Width d.") var dim: Int = 32
-    @Option(name: .long, help: "Attention heads (dividing d; the reference uses 16).") var heads: Int = 8
-    @Option(name: .long, help: "Epochs (cosine learning rate per epoch).") var epochs: Int = 20
-    @Option(name: .long, help: "Steps per epoch (the reference: 5000).") var stepsPerEpoch: Int = 500
-    @Option(name: .long, help: "Batch size.") var batch: Int = 128
-    @Option(name: .long, help: "Adam learning rate.") var lr: Float = 5e-4
-    @Option(name: .long, help: "Final learning rate of the cosine schedule.") var minLr: Float = 1e-6
-    @Option(name: .long, help: "Random seed (initialisation and batches).") var seed: UInt64 = 1
+    @Option(name: .long, help: "Code: toric-L, surface-d or planar-d (default toric-4).") var code: String?
+    @Option(name: .long, help: "Noise: independent or depolarizing (default depolarizing).") var noise: String?
+    @Option(name: .long, help: "Measurement rounds T (faulty syndromes, q = p, in all but the last; default 1).") var rounds: Int?
+    @Option(name: .long, parsing: .unconditional, help: "Training p grid (list or range); each sample's p is drawn from it (default 0.05:0.2:0.01875).")
+    var trainP: String?
+    @Option(name: .long, help: "Transformer layers N (default 2).") var layers: Int?
+    @Option(name: .long, help: "Width d (default 32).") var dim: Int?
+    @Option(name: .long, help: "Attention heads (dividing d; default 8; the reference uses 16).") var heads: Int?
     @Option(name: .long, parsing: .unconditional, help: "Validation p after each epoch (LER beside mwpm on fixed shots).")
     var validationP: String?
-    @Option(name: .long, help: "Validation shots per p.") var validationShots: Int = 4096
-    @Option(name: .long, help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(name: .long, help: "Checkpoint file (written after every epoch).") var out: String
-    @Flag(name: .long, help: "Continue the run in --out.") var resume = false
-    @Option(name: .long, help: "Start from these weights (a checkpoint or reference export of the same code, noise and size) instead of a fresh initialisation: a new run, with its own schedule.")
-    var initFrom: String?
-    @Option(name: .long, help: "Stop after the epoch during which this many minutes have passed.") var minutes: Double?
+    @Option(name: .long, help: "Validation shots per p (default 4096).") var validationShots: Int?
+    @OptionGroup var training: TrainingOptions
+    @Flag(name: .long, help: "Start a new run over an existing --out checkpoint.") var overwrite = false
+
+    static let flags = ["code": "--code", "noise": "--noise", "rounds": "--rounds", "trainP": "--train-p", "layers": "--layers",
+                        "width": "--dim", "heads": "--heads", "validationP": "--validation-p",
+                        "validationShots": "--validation-shots", "nonzeroOnly": "--noise"]
 
     func validate() throws {
-        _ = try PauliNoise.named(noise)
-        _ = try QuantumCatalog.code(named: code)
-        _ = try parsePoints(trainP, option: "--train-p")
-        guard (1...1024).contains(rounds) else { throw ValidationError("--rounds must be in 1...1024, got \(rounds)") }
-        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024, got \(threads)") }
-        if let minutes { guard minutes.isFinite, minutes > 0 else { throw ValidationError("--minutes must be positive") } }
-        if resume { guard FileManager.default.fileExists(atPath: out) else { throw ValidationError("--resume: no checkpoint '\(out)'") } }
-        if resume && initFrom != nil { throw ValidationError("--init-from starts a new run; --resume continues one: give one of them") }
-        try checkOutputs([out])
+        if let noise { _ = try PauliNoise.named(noise) }
+        if let code { _ = try QuantumCatalog.code(named: code) }
+        if let trainP { _ = try parsePoints(trainP, option: "--train-p") }
+        if let rounds { guard (1...1024).contains(rounds) else { throw ValidationError("--rounds must be in 1...1024, got \(rounds)") } }
+    }
+
+    /// The settings from the options laid over `base` (the recipe's defaults, or a resumed run's stored settings).
+    func settings(over base: DQECTrainingConfig) throws -> DQECTrainingConfig {
+        var c = training.apply(to: base)
+        if let code { c.code = code }
+        if let noise {
+            c.noise = try PauliNoise.named(noise)
+            c.nonzeroOnly = c.noise == .depolarizing
+        }
+        if let rounds { c.rounds = rounds }
+        if let trainP { c.trainP = try parsePoints(trainP, option: "--train-p") }
+        if let layers { c.layers = layers }
+        if let dim { c.width = dim }
+        if let heads { c.heads = heads }
+        if let validationP { c.validationP = try parsePoints(validationP, option: "--validation-p") }
+        if let validationShots { c.validationShots = validationShots }
+        return c
+    }
+
+    /// The recipe's defaults (before options): toric-4, depolarising, one round, N2 d32 8 heads, 20 × 500 × 128,
+    /// Adam 5e-4 → 1e-6; validation p by noise and rounds.
+    func defaults() throws -> DQECTrainingConfig {
+        let noiseModel = try PauliNoise.named(noise ?? "depolarizing"), T = rounds ?? 1
+        let validation = T > 1 ? [0.02, 0.03, 0.04] : noiseModel == .depolarizing ? [0.08, 0.12, 0.16] : [0.05, 0.1, 0.15]
+        var c = DQECTrainingConfig(code: "toric-4", noise: noiseModel, rounds: T, layers: 2, width: 32, heads: 8,
+                                   trainP: try parsePoints("0.05:0.2:0.01875", option: "--train-p"), epochs: 20,
+                                   stepsPerEpoch: 500, batch: 128, validationP: validation, validationShots: 4096)
+        c.learningRate = 5e-4
+        c.minimumLearningRate = 1e-6
+        return c
     }
 
     func run() throws {
-        let noiseModel = try PauliNoise.named(noise)
-        let problem = try DecodingProblem(code: try QuantumCatalog.code(named: code), noise: noiseModel, rounds: rounds)
         let trainer: DQECTrainer
-        if resume {
-            trainer = try DQECCheckpoint.resume(problem: problem, from: out, workers: threads)
-            print("resuming \(out): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step)")
-        } else {
-            let grid = try parsePoints(trainP, option: "--train-p")
-            let defaultValidation = rounds > 1 ? [0.02, 0.03, 0.04] : noiseModel == .depolarizing ? [0.08, 0.12, 0.16] : [0.05, 0.1, 0.15]
-            var config = DQECTrainingConfig(code: code, noise: noiseModel, rounds: rounds, layers: layers, width: dim, heads: heads, trainP: grid,
-                                            epochs: epochs, stepsPerEpoch: stepsPerEpoch, batch: batch,
-                                            validationP: try validationP.map { try parsePoints($0, option: "--validation-p") }
-                                                ?? defaultValidation, validationShots: validationShots)
-            config.learningRate = lr; config.minimumLearningRate = minLr; config.seed = seed
-            try config.validate()
-            let model: DQECModel
-            if let initFrom {
-                model = try DQECModel.load(problem: problem, weightsAt: initFrom, heads: heads)
-                guard model.layers == layers, model.width == dim else {
-                    throw CommandError("--init-from \(initFrom): N = \(model.layers), d = \(model.width); this run is N = \(layers), d = \(dim)")
-                }
-                print("initialised from \(initFrom)")
-            } else {
-                model = try DQECModel(problem: problem, layers: layers, width: dim, heads: heads, seed: seed)
-            }
-            trainer = try DQECTrainer(model: model, config: config, workers: threads)
-            print("\(problem.code.name), \(noiseModel.rawValue): N = \(layers), d = \(dim), \(heads) heads, "
-                  + "\(model.network.parameters.count) parameters; \(epochs) epochs × \(stepsPerEpoch) steps × \(batch)")
-        }
+        do { trainer = try makeRun() } catch { throw TrainingOptions.commandError(error, familyFlags: Self.flags) }
+        let out = training.out
         print("epoch   loss      seconds  samples/s  validation LER (neural / mwpm) at p = "
               + trainer.config.validationP.map { String(format: "%g", $0) }.joined(separator: ", "))
-        try trainer.train(minutes: minutes) { e in
-            try DQECCheckpoint.save(trainer, to: out)
-            let pairs = zip(e.neuralLER, e.matchingLER).map { String(format: "%.4f / %.4f", $0, $1) }.joined(separator: "  ")
-            print(String(format: "%5d  %.5f  %7.1f  %9.0f  ", e.epoch, e.loss, e.seconds, Double(e.samples) / e.seconds) + pairs)
-            fflush(nil)
+        let progress = RunProgress(stepsPerEpoch: trainer.config.stepsPerEpoch, epochs: trainer.config.epochs)
+        let outcome = try trainer.train(deadline: training.deadline, checkpoint: out) { event in
+            switch event {
+            case let .step(step, _, epochLoss, _, rate): progress.step(step, epochLoss: epochLoss, epochBER: nil, rate: rate)
+            case let .epoch(e, _):
+                progress.clear()
+                let pairs = zip(e.neuralLER, e.matchingLER).map { String(format: "%.4f / %.4f", $0, $1) }.joined(separator: "  ")
+                print(String(format: "%5d  %.5f  %7.1f  %9.0f  ", e.epoch, e.loss, e.seconds, Double(e.samples) / max(e.seconds, 1e-9))
+                      + pairs)
+                fflush(nil)
+            case .checkpoint:
+                if let curve = training.curve { try? CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
+            case .validating: break
+            }
         }
-        print("\(trainer.state.epochsDone) of \(trainer.config.epochs) epochs done → \(out)")
+        progress.clear()
+        if let curve = training.curve { try CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
+        print("\(trainer.state.epochsDone) of \(trainer.config.epochs) epochs done (step \(trainer.state.step) of "
+              + "\(trainer.totalSteps)) → \(out)\(outcome == .outOfTime ? " (stopped by --minutes; continue with --resume)" : "")")
+    }
+
+    func makeRun() throws -> DQECTrainer {
+        let out = training.out
+        if training.resume {
+            let trainer = try DQECCheckpoint.resume(from: out, workers: training.threads, adjust: { try settings(over: $0) })
+            print("resuming \(out): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step)")
+            return trainer
+        }
+        try training.checkFreshOutput(overwrite: overwrite)
+        let config = try settings(over: try defaults())
+        try config.validate()
+        let problem = try DecodingProblem(code: try QuantumCatalog.code(named: config.code), noise: config.noise,
+                                          rounds: config.rounds)
+        let model: DQECModel
+        if let initFrom = training.initFrom {
+            model = try DQECModel.load(problem: problem, weightsAt: initFrom, heads: config.heads)
+            guard model.layers == config.layers, model.width == config.width else {
+                throw CommandError("--init-from \(initFrom): N = \(model.layers), d = \(model.width); this run is N = \(config.layers), "
+                                   + "d = \(config.width)")
+            }
+            print("initialised from \(initFrom)")
+        } else {
+            model = try DQECModel(problem: problem, layers: config.layers, width: config.width, heads: config.heads,
+                                  seed: config.seed)
+        }
+        let trainer = try DQECTrainer(model: model, config: config, workers: training.threads)
+        print("\(problem.code.name), \(config.noise.rawValue): N = \(config.layers), d = \(config.width), \(config.heads) heads, "
+              + "\(model.network.parameters.count) parameters; \(config.epochs) epochs × \(config.stepsPerEpoch) steps × "
+              + "\(config.batchSize)")
+        return trainer
     }
 }

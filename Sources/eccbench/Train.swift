@@ -18,24 +18,13 @@ struct Train: ParsableCommand {
             `--qat-from p1.safetensors --out p2.safetensors`, then `eccbench quantize p2.safetensors --out frozen.safetensors`.
             """)
 
-    @Option(name: .long, help: "Code name or H file.")
-    var code: String = "BCH-63-45"
+    @Option(name: .long, help: "Code name or H file (default BCH-63-45; --resume: the checkpoint's).")
+    var code: String?
     @OptionGroup var form: ParityCheckFormOptions
     @OptionGroup var size: ModelSizeOptions
-    @Option(name: .long, help: "Checkpoint file (safetensors) written every epoch.")
-    var out: String
-    @Flag(name: .long, help: "Continue the run in --out with the settings stored in it.")
-    var resume = false
-    @Option(name: .long, help: "Initial learning rate (default 1e-4).")
-    var lr: Float?
-    @Option(name: .long, help: "Final learning rate of the cosine schedule (default 1e-6).")
-    var minLr: Float?
-    @Option(name: .long, help: "Epochs (the cosine period; default 1000).")
-    var epochs: Int?
-    @Option(name: .long, help: "Optimisation steps per epoch (default 1000).")
-    var stepsPerEpoch: Int?
-    @Option(name: .long, help: "Batch size (default 128).")
-    var batchSize: Int?
+    @OptionGroup var training: TrainingOptions
+    @Flag(name: .long, help: "Start a new run over an existing --out checkpoint (without it, an existing --out needs --resume).")
+    var overwrite = false
     @Option(name: .long, parsing: .unconditional, help: "Training Eb/N0 values in dB, one drawn per sample (default 2,3,4,5,6,7).")
     var trainEbn0: String?
     @Option(name: .long, parsing: .unconditional, help: "Validation Eb/N0 values in dB (default 4,5,6).")
@@ -44,18 +33,10 @@ struct Train: ParsableCommand {
     var validationWords: Int?
     @Option(name: .long, help: "Dropout on attention probabilities (default 0.1).")
     var dropout: Float?
-    @Option(name: .long, help: "Clip the global gradient norm (default: no clipping).")
-    var clip: Float?
     @Option(name: .long, help: "Optimizer: adam (default) or adamw (decoupled weight decay).")
     var optimizer: String?
     @Option(name: .long, help: "Weight decay (AdamW: decoupled; Adam: L2 in the gradient). Default 0.")
     var weightDecay: Float?
-    @Option(name: .long, help: "Learning-rate schedule: cosine (default, per epoch) or wsd (warm-up, stable, decay; per step).")
-    var schedule: String?
-    @Option(name: .long, help: "WSD: warm-up steps (linear from 0).")
-    var warmup: Int?
-    @Option(name: .long, help: "WSD: decay steps at the end of the run (linear to --min-lr).")
-    var decay: Int?
     @Flag(name: .long, help: "Redraw training samples whose hard decision already satisfies every check.")
     var rejectZeroSyndrome = false
     @Option(name: .long, help: "Train on fixed dataset folders (`eccbench dataset`; comma-separated), reshuffled every epoch.")
@@ -64,14 +45,6 @@ struct Train: ParsableCommand {
     var batchMix: String?
     @Option(name: .long, help: "Permute every sample by a random automorphism: 'automorphisms' (cyclic × Frobenius for BCH, quasi-cyclic shifts for QC codes) or a permutation file.")
     var augment: String?
-    @Option(name: .long, help: "Random seed (data, dropout, initialisation; default 1).")
-    var seed: UInt64?
-    @Option(name: .long, help: "Wall-clock budget in minutes; the run stops with a checkpoint (resume with --resume).")
-    var minutes: Double?
-    @Option(name: .long, help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(name: .long, help: "Also write the learning curve as CSV to this file.")
-    var curve: String?
     @Option(name: .long, help: "Architecture: ecct (default) or aecct (post-LN, ReLU, HPSA heads, spectral encoding: phase 1, fp32).")
     var arch: String?
     @Option(name: .customLong("qat-from"), help: "AECCT phase 2: quantisation-aware training (ternary weights, INT8 activations) from this phase-1 model.")
@@ -80,94 +53,65 @@ struct Train: ParsableCommand {
             help: "AECCT phase 2: INT8 activation scales, token (default: per token row) or tensor (the reference's, over the batch: one worker).")
     var activationScale: ActivationQuantization.Scope?
 
+    /// The checkpoint's settings fields that are this command's own flags.
+    static let flags = ["trainingEbN0": "--train-ebn0", "validationEbN0": "--validation-ebn0",
+                        "validationWords": "--validation-words", "attentionDropout": "--dropout", "optimizer": "--optimizer",
+                        "weightDecay": "--weight-decay", "rejectZeroSyndrome": "--reject-zero-syndrome", "dataset": "--data",
+                        "batchMix": "--batch-mix", "augment": "--augment", "architecture": "--arch", "precision": "--qat-from",
+                        "qatFrom": "--qat-from", "activationScale": "--activation-scale"]
+
     func validate() throws {
-        if let minutes { guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be positive") } }
-        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1…1024, got \(threads)") }
-        try checkOutputs([out, curve])
-        if resume {
-            guard FileManager.default.fileExists(atPath: out) else { throw ValidationError("--resume: '\(out)' does not exist") }
-        }
         if let arch, !["ecct", "aecct"].contains(arch.lowercased()) { throw ValidationError("--arch '\(arch)' is not ecct or aecct") }
         if let qatFrom {
             guard arch.map({ $0.lowercased() == "aecct" }) ?? true else { throw ValidationError("--qat-from trains an AECCT; drop --arch \(arch!)") }
             guard FileManager.default.fileExists(atPath: qatFrom) else { throw ValidationError("--qat-from: '\(qatFrom)' does not exist") }
-        } else if activationScale != nil {
+            if training.initFrom != nil { throw ValidationError("--qat-from starts phase 2 from a phase-1 model; drop --init-from") }
+        } else if activationScale != nil && !training.resume {
             throw ValidationError("--activation-scale belongs to AECCT phase 2 (--qat-from); phase 1 has no quantised activations")
         }
-        _ = try settings()
+        if !training.resume {
+            do { try settings(over: ECCTTrainingConfig()).validate() } catch let e as SettingsError { throw ValidationError(e.message) }
+        }
     }
 
-    /// The settings from the options (defaults: the reference's).
-    func settings() throws -> ECCTTrainingConfig {
-        var c = ECCTTrainingConfig()
-        if let lr { c.learningRate = lr }
-        if let minLr { c.minimumLearningRate = minLr } else if let lr { c.minimumLearningRate = min(c.minimumLearningRate, lr) }
-        if let epochs { c.epochs = epochs }
-        if let stepsPerEpoch { c.stepsPerEpoch = stepsPerEpoch }
-        if let batchSize { c.batchSize = batchSize }
+    /// The settings from the options laid over `base` (the reference's defaults, or a resumed run's stored settings).
+    func settings(over base: ECCTTrainingConfig) throws -> ECCTTrainingConfig {
+        var c = training.apply(to: base)
         if let trainEbn0 { c.trainingEbN0 = try parsePoints(trainEbn0, option: "--train-ebn0") }
         if let validationEbn0 { c.validationEbN0 = try parsePoints(validationEbn0, option: "--validation-ebn0") }
         if let validationWords { c.validationWords = validationWords }
         if let dropout { c.attentionDropout = dropout }
-        c.clipNorm = clip
-        if let seed { c.seed = seed }
-        c.optimizer = optimizer?.lowercased()
-        c.weightDecay = weightDecay
-        c.schedule = schedule?.lowercased()
-        c.warmupSteps = warmup
-        c.decaySteps = decay
-        c.rejectZeroSyndrome = rejectZeroSyndrome ? true : nil
-        c.dataset = data
+        if let optimizer { c.optimizer = optimizer.lowercased() == "adam" && base.optimizer == nil ? nil : optimizer.lowercased() }
+        if let weightDecay { c.weightDecay = weightDecay }
+        if rejectZeroSyndrome { c.rejectZeroSyndrome = true }
+        if let data { c.dataset = data }
         if let batchMix { c.batchMix = try parsePoints(batchMix, option: "--batch-mix", maxPoints: 64) }
-        c.augment = augment.map { $0.lowercased() == "automorphisms" ? "automorphisms" : $0 }
+        if let augment { c.augment = augment.lowercased() == "automorphisms" ? "automorphisms" : augment }
         if arch?.lowercased() == "aecct" || qatFrom != nil { c.architecture = "aecct" }
         if let qatFrom {
             c.precision = "qat"
-            c.activationScale = (activationScale ?? .token).rawValue
             c.qatFrom = qatFrom
+            c.activationScale = (activationScale ?? .token).rawValue
+        } else if let activationScale {
+            c.activationScale = activationScale.rawValue
         }
-        do { try c.validate() } catch let e as SettingsError { throw ValidationError(e.message) }
         return c
     }
 
+    /// The code: --code (default BCH-63-45), or for --resume without it the one the checkpoint records.
+    func resolveCode() throws -> LinearCode {
+        if let code { return try loadCode(code, standardize: form.standardize) }
+        guard training.resume else { return try loadCode("BCH-63-45", standardize: form.standardize) }
+        let meta = try SafeTensors.read(path: training.out).metadata
+        guard let name = meta["code"] else { throw CommandError("\(training.out) records no code; give --code") }
+        return try loadCode(name, standardize: form.standardize || meta["parity_check"] == "standard")
+    }
+
     func run() throws {
-        let code = try loadCode(self.code, standardize: form.standardize)
+        let code = try resolveCode()
         let trainer: ECCTTrainer
-        if resume {
-            trainer = try ECCTCheckpoint.resume(code: code, from: out, workers: threads)
-            let given: [(String, Bool)] = [("--lr", lr != nil), ("--min-lr", minLr != nil), ("--epochs", epochs != nil),
-                ("--steps-per-epoch", stepsPerEpoch != nil), ("--batch-size", batchSize != nil), ("--train-ebn0", trainEbn0 != nil),
-                ("--validation-ebn0", validationEbn0 != nil), ("--validation-words", validationWords != nil),
-                ("--dropout", dropout != nil), ("--clip", clip != nil), ("--seed", seed != nil), ("--optimizer", optimizer != nil),
-                ("--weight-decay", weightDecay != nil), ("--schedule", schedule != nil), ("--warmup", warmup != nil),
-                ("--decay", decay != nil), ("--reject-zero-syndrome", rejectZeroSyndrome), ("--data", data != nil), ("--batch-mix", batchMix != nil),
-                ("--augment", augment != nil), ("--arch", arch != nil), ("--qat-from", qatFrom != nil),
-                ("--activation-scale", activationScale != nil)]
-            if let option = given.first(where: { $0.1 }) {
-                throw CommandError("\(option.0) cannot change a run being resumed; its settings are stored in \(out)")
-            }
-            guard size.layers.map({ $0 == trainer.model.layers }) ?? true, size.dim.map({ $0 == trainer.model.width }) ?? true else {
-                throw CommandError("\(out) holds N = \(trainer.model.layers), d = \(trainer.model.width); drop --layers/--dim to resume it")
-            }
-            print("resuming \(out): step \(trainer.state.step) of \(trainer.totalSteps), \(trainer.samplesSeen) samples seen")
-        } else {
-            let config = try settings()
-            let model: ECCTModel
-            switch config.modelArchitecture {
-            case .ecct:
-                model = try ECCTModel(code: code, layers: size.layers ?? 2, width: size.dim ?? 32,
-                                      attentionDropout: config.attentionDropout, seed: config.seed)
-            case .aecct(.qat, let scope):
-                model = try ECCTModel.qatFromPhaseOne(code: code, path: qatFrom!, scope: scope,
-                                                      attentionDropout: config.attentionDropout, seed: config.seed)
-                guard size.layers.map({ $0 == model.layers }) ?? true, size.dim.map({ $0 == model.width }) ?? true else {
-                    throw CommandError("--qat-from \(qatFrom!) holds N = \(model.layers), d = \(model.width); drop --layers/--dim")
-                }
-            case .aecct:
-                model = try ECCTModel.aecct(code: code, layers: size.layers ?? 2, width: size.dim ?? 32,
-                                            attentionDropout: config.attentionDropout, seed: config.seed)
-            }
-            trainer = try ECCTTrainer(model: model, config: config, workers: threads)
+        do { trainer = try makeRun(code: code) } catch {
+            throw TrainingOptions.commandError(error, familyFlags: Self.flags)
         }
         let c = trainer.config, m = trainer.model
         print("\(m.architecture.isAECCT ? m.architecture.description.uppercased() : "ECCT") \(code.name) (n = \(code.n), k = \(code.k), m = \(code.m), \(code.parityCheckForm)): N = \(m.layers), d = \(m.width), \(m.heads) heads, \(m.network.parameters.count) parameters")
@@ -183,33 +127,72 @@ struct Train: ParsableCommand {
                      KernelPath.best.rawValue))
         print(TrainingLog.header(c))
         fflush(nil)
-        let deadline = minutes.map { Date().addingTimeInterval($0 * 60) }
         let log = TrainingLog(config: c)
         let sessionStart = Date(), stepsBefore = trainer.state.step
-        let outcome = try trainer.train(deadline: deadline, checkpoint: out) { event in log.show(event) }
+        let outcome = try trainer.train(deadline: training.deadline, checkpoint: training.out) { event in
+            log.show(event)
+            if case .checkpoint = event, let curve = training.curve { try? CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
+        }
         log.clear()
-        if let curve { try writeCurve(trainer.state, config: c, to: curve) }
+        if let curve = training.curve { try CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
         let seconds = Date().timeIntervalSince(sessionStart)
         let samples = (trainer.state.step - stepsBefore) * c.batchSize
         print(String(format: "%@ after %d of %d steps (%d samples seen). This session: %d samples in %.1f s = %.0f samples/s.",
                      outcome == .finished ? "finished" : "stopped by --minutes", trainer.state.step, trainer.totalSteps,
                      trainer.samplesSeen, samples, seconds, Double(samples) / max(seconds, 1e-9)))
-        print("checkpoint: \(out)\(outcome == .outOfTime ? " (continue with --resume)" : "")")
+        print("checkpoint: \(training.out)\(outcome == .outOfTime ? " (continue with --resume)" : "")")
     }
 
-    func writeCurve(_ state: ECCTTrainingState, config: ECCTTrainingConfig, to path: String) throws {
-        try CodeFiles.writeAtomically(TrainingLog.csv(state, config: config), to: path)
+    /// A new run from the options, or the run in --out continued.
+    func makeRun(code: LinearCode) throws -> ECCTTrainer {
+        let out = training.out
+        if training.resume {
+            let trainer = try ECCTCheckpoint.resume(code: code, from: out, workers: training.threads,
+                                                    adjust: { try settings(over: $0) })
+            guard size.layers.map({ $0 == trainer.model.layers }) ?? true, size.dim.map({ $0 == trainer.model.width }) ?? true else {
+                throw CommandError("\(out) holds N = \(trainer.model.layers), d = \(trainer.model.width); drop --layers/--dim to resume it")
+            }
+            print("resuming \(out): step \(trainer.state.step) of \(trainer.totalSteps), \(trainer.samplesSeen) samples seen")
+            return trainer
+        }
+        try training.checkFreshOutput(overwrite: overwrite)
+        let config = try settings(over: ECCTTrainingConfig())
+        try config.validate()
+        let model: ECCTModel
+        switch config.modelArchitecture {
+        case .ecct:
+            model = try ECCTModel(code: code, layers: size.layers ?? 2, width: size.dim ?? 32,
+                                  attentionDropout: config.attentionDropout, seed: config.seed)
+            if let initFrom = training.initFrom { try model.load(weightsAt: initFrom) }
+        case .aecct(.qat, let scope):
+            model = try ECCTModel.qatFromPhaseOne(code: code, path: qatFrom!, scope: scope,
+                                                  attentionDropout: config.attentionDropout, seed: config.seed)
+            guard size.layers.map({ $0 == model.layers }) ?? true, size.dim.map({ $0 == model.width }) ?? true else {
+                throw CommandError("--qat-from \(qatFrom!) holds N = \(model.layers), d = \(model.width); drop --layers/--dim")
+            }
+        case .aecct:
+            if let initFrom = training.initFrom {
+                model = try ECCTModel.loadAECCT(code: code, tensors: try SafeTensors.read(path: initFrom).tensors, source: initFrom,
+                                                precision: .fp, scope: .token, attentionDropout: config.attentionDropout)
+            } else {
+                model = try ECCTModel.aecct(code: code, layers: size.layers ?? 2, width: size.dim ?? 32,
+                                            attentionDropout: config.attentionDropout, seed: config.seed)
+            }
+        }
+        if let initFrom = training.initFrom { print("initialised from \(initFrom)") }
+        return try ECCTTrainer(model: model, config: config, workers: training.threads)
     }
 }
 
-/// Progress bar (stderr, on a terminal) and per-epoch validation lines (stdout).
+/// Per-epoch validation lines (stdout) and the progress bar (stderr) of `train`.
 final class TrainingLog {
     let config: ECCTTrainingConfig
-    let isTerminal = isatty(2) == 1
-    var lastDraw = Date.distantPast
-    var lastPlain = Date()
+    let progress: RunProgress
 
-    init(config: ECCTTrainingConfig) { self.config = config }
+    init(config: ECCTTrainingConfig) {
+        self.config = config
+        progress = RunProgress(stepsPerEpoch: config.stepsPerEpoch, epochs: config.epochs)
+    }
 
     static func header(_ c: ECCTTrainingConfig) -> String {
         let points = c.validationEbN0.map { String(format: "−lnBER@%gdB", $0) }.joined(separator: "  ")
@@ -219,45 +202,16 @@ final class TrainingLog {
     func show(_ event: ECCTTrainer.Event) {
         switch event {
         case let .step(step, _, epochLoss, epochBER, rate):
-            let inEpoch = (step - 1) % config.stepsPerEpoch + 1
-            let epoch = (step - 1) / config.stepsPerEpoch + 1
-            let now = Date()
-            if isTerminal {
-                guard now.timeIntervalSince(lastDraw) > 0.2 || inEpoch == config.stepsPerEpoch else { return }
-                lastDraw = now
-                let width = 24, filled = width * inEpoch / config.stepsPerEpoch
-                let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-                let line = String(format: "\r  epoch %d/%d %@ %d/%d  loss %.4f  BER %.3e  %.0f samples/s ",
-                                  epoch, config.epochs, bar, inEpoch, config.stepsPerEpoch, epochLoss, epochBER, rate)
-                FileHandle.standardError.write(Data(line.utf8))
-            } else if now.timeIntervalSince(lastPlain) >= 60 {
-                lastPlain = now
-                print(String(format: "  epoch %d step %d/%d  loss %.4f  BER %.3e  %.0f samples/s",
-                             epoch, inEpoch, config.stepsPerEpoch, epochLoss, epochBER, rate))
-                fflush(nil)
-            }
-        case let .epoch(r):
+            progress.step(step, epochLoss: epochLoss, epochBER: epochBER, rate: rate)
+        case let .epoch(r, _):
             clear()
             let points = r.validationBER.map { String(format: "%12.2f", -log($0)) }.joined(separator: "  ")
             print(String(format: "%5d %9d %10.5f  %9.3e %9.2e  %@  %7.1f", r.epoch, r.samples, r.loss, r.trainBER,
                          r.learningRate, points, r.seconds / 60))
             fflush(nil)
-        case .checkpoint: break
+        case .checkpoint, .validating: break
         }
     }
 
-    func clear() {
-        if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    }
-
-    /// The learning curve as CSV: epoch, samples, loss, train BER, lr, −ln(BER) per validation point, seconds.
-    static func csv(_ state: ECCTTrainingState, config: ECCTTrainingConfig) -> String {
-        var lines = ["epoch,samples,loss,train_ber,lr," + config.validationEbN0.map { String(format: "neg_ln_ber_%gdB", $0) }.joined(separator: ",") + ",seconds"]
-        for r in state.curve {
-            lines.append(([String(r.epoch), String(r.samples), String(format: "%.6f", r.loss), String(format: "%.4e", r.trainBER),
-                           String(format: "%.3e", r.learningRate)] + r.validationBER.map { String(format: "%.4f", -log($0)) }
-                          + [String(format: "%.1f", r.seconds)]).joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
+    func clear() { progress.clear() }
 }

@@ -37,7 +37,7 @@ final class ECCTCommandTests: XCTestCase {
             (["train", "--dim", "12", "--out", temp("x.safetensors")], "multiple of 8"),
             (["train", "--code", "NOPE-1-1", "--out", temp("x.safetensors")], "NOPE-1-1"),
             (["train", "--lr", "-1", "--out", temp("x.safetensors")], "learning rate"),
-            (["train", "--resume", "--out", temp("missing.safetensors")], "does not exist"),
+            (["train", "--resume", "--out", temp("missing.safetensors")], "no checkpoint"),
             (["train", "--out", "/no/such/folder/m.safetensors"], "does not exist"),
             (["--code", "HAMMING-7-4", "--decoders", "ecct"], "no shipped ECCT model for HAMMING-7-4"),
             (["--code", "HAMMING-7-4", "--decoders", "ecct:/no/such.safetensors"], "does not exist"),
@@ -80,7 +80,7 @@ final class ECCTCommandTests: XCTestCase {
 
         let resumeChange = try run(["train", "--code", "HAMMING-7-4", "--resume", "--out", killed, "--lr", "1e-2"])
         XCTAssertNotEqual(resumeChange.status, 0)
-        XCTAssertTrue(resumeChange.stderr.contains("--lr cannot change a run being resumed"), resumeChange.stderr)
+        XCTAssertTrue(resumeChange.stderr.contains("--lr 0.01 differs from 0.003 stored in the run"), resumeChange.stderr)
 
         let sim = try run(["--code", "HAMMING-7-4", "--decoders", "ecct:\(straight)", "--ebn0", "4", "--min-errors", "10",
                            "--min-frames", "2000", "--max-frames", "2000"])

@@ -24,9 +24,9 @@ final class LearnCodeCommandTests: XCTestCase {
         let code = temp("lc.alist"), dec = temp("lc.safetensors")
         let args = ["learn-code", "--n", "15", "--k", "7", "--layers", "1", "--dim", "16", "--epochs", "2", "--steps-per-epoch", "3",
                     "--batch", "16", "--validation-words", "256", "--out", code, "--decoder-out", dec]
-        let first = try run(args + ["--minutes", "0.000001"])
+        let first = try run(args + ["--minutes", "0.000001"])   // stops after its first step, with a checkpoint
         XCTAssertEqual(first.status, 0, first.stderr)
-        XCTAssertTrue(first.stdout.contains("1 of 2 epochs done"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("0 of 2 epochs done (step 1 of 6)"), first.stdout)
         let resumed = try run(["learn-code", "--resume", "--out", code, "--decoder-out", dec])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertTrue(resumed.stdout.contains("resuming") && resumed.stdout.contains("2 of 2 epochs done"), resumed.stdout)

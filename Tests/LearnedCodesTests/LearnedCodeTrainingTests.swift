@@ -10,7 +10,7 @@ import XCTest
 final class LearnedCodeTrainingTests: XCTestCase {
     func config(epochs: Int = 2) -> LearnedCodeTrainingConfig {
         var c = LearnedCodeTrainingConfig(n: 15, k: 7, layers: 2, width: 16, epochs: epochs, stepsPerEpoch: 3)
-        c.batch = 12; c.validationWords = 256; c.learningRate = 3e-3; c.seed = 5
+        c.batchSize = 12; c.validationWords = 256; c.learningRate = 3e-3; c.seed = 5
         return c
     }
 
@@ -23,13 +23,17 @@ final class LearnedCodeTrainingTests: XCTestCase {
         let whole = try trainer(config())
         try whole.train()
         let path = TemporaryFolder.path("learned-resume.safetensors")
-        let first = try trainer(config())
-        try first.train(minutes: 1e-9)                      // stops after the first epoch
-        XCTAssertEqual(first.state.epochsDone, 1)
-        try LearnedCodeCheckpoint.save(first, to: path)
-        let resumed = try LearnedCodeCheckpoint.resume(from: path, workers: 2)
-        try resumed.train()
+        // stopped by the deadline after every step (mid-epoch: the epoch's sums and P's snapshot are in the state)
+        var resumed = try trainer(config())
+        var resumes = 0
+        while try resumed.train(deadline: .distantPast, checkpoint: path) == .outOfTime {
+            resumed = try LearnedCodeCheckpoint.resume(from: path, workers: 2)
+            resumes += 1
+        }
+        XCTAssertEqual(resumes, config().epochs * config().stepsPerEpoch - 1)
         XCTAssertEqual(resumed.state.epochsDone, 2)
+        XCTAssertEqual(resumed.optimizer.m, whole.optimizer.m)
+        XCTAssertEqual(resumed.state.curve.map(\.trainingBER), whole.state.curve.map(\.trainingBER))
         XCTAssertTrue(resumed.model.network.parameters.values == whole.model.network.parameters.values, "weights differ")
         XCTAssertEqual(resumed.state.curve.map(\.loss), whole.state.curve.map(\.loss))
         XCTAssertEqual(resumed.state.curve.map(\.codeChanges), whole.state.curve.map(\.codeChanges))
@@ -39,6 +43,27 @@ final class LearnedCodeTrainingTests: XCTestCase {
         XCTAssertThrowsError(try LearnedCodeCheckpoint.resume(from: path, workers: 1, expect: (31, 16))) {
             XCTAssertTrue("\($0)".contains("(15, 7)") && "\($0)".contains("(31, 16)"), "\($0)")
         }
+    }
+
+    /// lr 1e30: the first non-finite loss or gradient stops the run with a `TrainingError` naming the step, the step is
+    /// not taken, and the checkpoint on disk is the last good one (it resumes).
+    func testDivergenceStopsTheRunAndKeepsTheLastCheckpoint() throws {
+        let path = TemporaryFolder.path("learned-diverge.safetensors")
+        let good = try trainer(config(epochs: 3))
+        XCTAssertEqual(try good.train(deadline: .distantPast, checkpoint: path), .outOfTime)
+        let saved = try Data(contentsOf: URL(fileURLWithPath: path))
+        var c = config(epochs: 3)
+        c.learningRate = 1e30
+        c.minimumLearningRate = 1e29
+        let run = try trainer(c)
+        var thrown: Error?
+        do { _ = try run.train(checkpoint: path) } catch { thrown = error }
+        let error = try XCTUnwrap(thrown as? TrainingError, "\(String(describing: thrown))")
+        XCTAssertTrue("\(error)".contains("training diverged at step \(error.step)"), "\(error)")
+        XCTAssertEqual(run.state.step, error.step - 1, "the diverging step was not counted")
+        XCTAssertTrue(run.model.network.parameters.values.allSatisfy(\.isFinite), "the diverging step was not taken")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), saved, "no checkpoint written after the divergence")
+        XCTAssertNoThrow(try LearnedCodeCheckpoint.resume(from: path, workers: 2))
     }
 
     func testFrozenCodeStaysAndTheDecoderStillTrains() throws {

@@ -22,12 +22,17 @@ final class DQECTrainingTests: XCTestCase {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("dqec-resume-\(getpid()).safetensors").path
         let first = try DQECTrainer(model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4),
                                     config: config(epochs: 2), workers: 2)
-        try first.train(minutes: 1e-9)        // stops after its first epoch
-        XCTAssertEqual(first.state.epochsDone, 1)
-        try DQECCheckpoint.save(first, to: path)
-        let resumed = try DQECCheckpoint.resume(problem: problem, from: path, workers: 2)
-        try resumed.train()
+        // stopped by the deadline after every step, mid-epoch included, and resumed from the checkpoint each time
+        var resumed = first
+        var resumes = 0
+        while try resumed.train(deadline: .distantPast, checkpoint: path) == .outOfTime {
+            resumed = try DQECCheckpoint.resume(problem: problem, from: path, workers: 2)
+            resumes += 1
+        }
+        XCTAssertEqual(resumes, 2 * 3 - 1)
         XCTAssertEqual(resumed.state.epochsDone, 2)
+        XCTAssertEqual(resumed.optimizer.m, straight.optimizer.m)
+        XCTAssertEqual(resumed.state.curve.map(\.neuralLER), straight.state.curve.map(\.neuralLER))
         XCTAssertEqual(resumed.model.network.parameters.values, straight.model.network.parameters.values)
         XCTAssertEqual(resumed.state.curve.map(\.loss), straight.state.curve.map(\.loss))
         XCTAssertEqual(first.batch(step: 5).input, straight.batch(step: 5).input)
@@ -47,10 +52,34 @@ final class DQECTrainingTests: XCTestCase {
     func testTrainingLowersTheLoss() throws {
         let problem = try DecodingProblem(code: try CSSCode.toric(3), noise: .depolarizing)
         var c = config(epochs: 5)
-        c.code = "toric-3"; c.stepsPerEpoch = 30; c.batch = 32; c.learningRate = 2e-3; c.validationShots = 0
+        c.code = "toric-3"; c.stepsPerEpoch = 30; c.batchSize = 32; c.learningRate = 2e-3; c.validationShots = 0
         let trainer = try DQECTrainer(model: try DQECModel(problem: problem, layers: 1, width: 16, heads: 2, seed: 1), config: c, workers: 2)
         try trainer.train()
         XCTAssertLessThan(trainer.state.curve.last!.loss, 0.9 * trainer.state.curve.first!.loss)
+    }
+
+    /// lr 1e30: the first non-finite loss or gradient stops the run with a `TrainingError` naming the step, the step is
+    /// not taken, and the checkpoint on disk is the last good one (it resumes).
+    func testDivergenceStopsTheRunAndKeepsTheLastCheckpoint() throws {
+        let problem = try DecodingProblem(code: try CSSCode.toric(2), noise: .depolarizing)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dqec-diverge-\(getpid()).safetensors").path
+        let good = try DQECTrainer(model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4),
+                                   config: config(epochs: 3), workers: 2)
+        XCTAssertEqual(try good.train(deadline: .distantPast, checkpoint: path), .outOfTime)
+        let saved = try Data(contentsOf: URL(fileURLWithPath: path))
+        var c = config(epochs: 3)
+        c.learningRate = 1e30
+        c.minimumLearningRate = 1e29
+        let run = try DQECTrainer(model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4), config: c,
+                                  workers: 2)
+        var thrown: Error?
+        do { _ = try run.train(checkpoint: path) } catch { thrown = error }
+        let error = try XCTUnwrap(thrown as? TrainingError, "\(String(describing: thrown))")
+        XCTAssertTrue("\(error)".contains("training diverged at step \(error.step)"), "\(error)")
+        XCTAssertEqual(run.state.step, error.step - 1, "the diverging step was not counted")
+        XCTAssertTrue(run.model.network.parameters.values.allSatisfy(\.isFinite), "the diverging step was not taken")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), saved, "no checkpoint written after the divergence")
+        XCTAssertNoThrow(try DQECCheckpoint.resume(problem: problem, from: path, workers: 2))
     }
 
     func testBadSettingsAreRefused() throws {

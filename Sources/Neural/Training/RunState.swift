@@ -1,0 +1,69 @@
+/// Where a training run is, stored in every checkpoint (metadata `state`): global steps done, wall-clock seconds, the
+/// learning curve, the running sums of the unfinished epoch and the family's snapshot taken at its start. Resuming
+/// from any step therefore finishes the epoch with the records of an uninterrupted run.
+///
+/// Decoding fills missing fields with their start values, so the states of older checkpoints (which stored a subset
+/// of these keys, and `epochsDone`) still resume.
+public struct RunState<Record: Codable & Equatable & Sendable, Context: Codable & Equatable & Sendable>: Codable,
+    Equatable, Sendable
+{
+    public var step = 0
+    /// Wall-clock seconds of the run so far (validation included).
+    public var seconds = 0.0
+    public var curve: [Record] = []
+    /// Running sums of the current epoch: loss over its steps, bit errors and bits of the steps' decisions (families
+    /// that count them), and the seconds its steps took (validation excluded).
+    public var epochLoss = 0.0
+    public var epochBitErrors = 0
+    public var epochBits = 0
+    public var epochSeconds = 0.0
+    /// The family's snapshot at the current epoch's start (the learned code's P, to count its changes), or nil.
+    public var context: Context?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case step, seconds, curve, epochLoss, epochBitErrors, epochBits, epochSeconds, context
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        step = try c.decodeIfPresent(Int.self, forKey: .step) ?? 0
+        seconds = try c.decodeIfPresent(Double.self, forKey: .seconds) ?? 0
+        curve = try c.decodeIfPresent([Record].self, forKey: .curve) ?? []
+        epochLoss = try c.decodeIfPresent(Double.self, forKey: .epochLoss) ?? 0
+        epochBitErrors = try c.decodeIfPresent(Int.self, forKey: .epochBitErrors) ?? 0
+        epochBits = try c.decodeIfPresent(Int.self, forKey: .epochBits) ?? 0
+        epochSeconds = try c.decodeIfPresent(Double.self, forKey: .epochSeconds) ?? 0
+        context = try c.decodeIfPresent(Context.self, forKey: .context)
+    }
+
+    /// Epochs finished.
+    public var epochsDone: Int { curve.count }
+}
+
+/// The context of families that keep nothing per epoch.
+public struct NoEpochContext: Codable, Equatable, Sendable {
+    public init() {}
+}
+
+/// What the run layer measured over one epoch, handed to the family to make its curve record.
+public struct EpochSummary: Sendable, Equatable {
+    /// 1-based.
+    public var epoch: Int
+    /// Training samples seen at the end of the epoch.
+    public var samples: Int
+    /// Mean training loss over the epoch's steps.
+    public var loss: Double
+    /// Bit error rate of the decisions on the epoch's training batches (0 for families that count none).
+    public var trainBER: Double
+    /// The learning rate of the epoch's last step.
+    public var learningRate: Float
+    /// Seconds of the epoch's training steps (validation excluded).
+    public var trainingSeconds: Double
+    /// Wall-clock seconds of the run when the epoch's validation starts (earlier validations included).
+    public var runSeconds: Double
+    /// Training samples per second over the epoch (validation excluded).
+    public var samplesPerSecond: Double { Double(samplesPerEpoch) / max(trainingSeconds, 1e-9) }
+    public var samplesPerEpoch: Int
+}

@@ -1,0 +1,156 @@
+import Base
+import Foundation
+
+/// The one training run of every model family (ECCT/AECCT, the neural quantum decoder, learned codes): the family's
+/// `TrainingRecipe` plugged into a data-parallel Adam loop.
+///
+/// Step s: the learning rate of s (`RunSettings.learningRate(step:)`), the family's parameter groups and batch of s,
+/// one `DataParallelTrainer` step. A non-finite loss or gradient throws `TrainingError` naming the step; the step is
+/// not taken and nothing is written, so the last checkpoint stays the last good state. After each epoch's last step
+/// the family validates and makes the curve's record, and a checkpoint is written (atomically). When the deadline
+/// passes the run writes a checkpoint at once, mid-epoch, and returns `.outOfTime`; resuming it (`RunCheckpoint`)
+/// ends with the weights, Adam state and curve of an uninterrupted run (same worker count and kernel path).
+public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
+    public typealias State = RunState<Recipe.Record, Recipe.Context>
+
+    public let recipe: Recipe
+    public private(set) var state: State
+    public let workers: Int
+    let trainer: DataParallelTrainer<Recipe.Network>
+
+    public enum Event {
+        /// After each step: the step's loss, the epoch's running loss and training BER, this session's training
+        /// samples/s (validation excluded).
+        case step(step: Int, loss: Float, epochLoss: Double, epochBER: Double, samplesPerSecond: Double)
+        /// Validation of an epoch is starting.
+        case validating(epoch: Int)
+        case epoch(Recipe.Record, EpochSummary)
+        case checkpoint(path: String)
+    }
+
+    public enum Outcome: Equatable, Sendable { case finished, outOfTime }
+
+    public init(recipe: Recipe, workers requested: Int, state: State = .init(), optimizer: Adam? = nil) throws {
+        try recipe.settings.validate()
+        guard requested >= 1 else { throw SettingsError("training: workers \(requested) must be at least 1") }
+        self.recipe = recipe
+        self.state = state
+        let settings = recipe.settings
+        workers = recipe.workers(requested: requested)
+        var adam = optimizer ?? settings.makeOptimizer()
+        adam.learningRate = settings.learningRate(step: state.step)
+        trainer = DataParallelTrainer(network: recipe.network, batch: settings.batchSize, workers: workers,
+                                      optimizer: adam, microBatch: recipe.microBatch)
+        trainer.clipNorm = settings.clipNorm
+        if let groups = recipe.parameterGroups(step: state.step) { trainer.groups = groups }
+    }
+
+    public var settings: Recipe.Settings { recipe.settings }
+    public var optimizer: Adam { trainer.optimizer }
+    public var network: Recipe.Network { recipe.network }
+    public var totalSteps: Int { settings.totalSteps }
+    public var samplesSeen: Int { state.step * settings.batchSize }
+    /// Logits [batch, outputs] of the last step (before its update).
+    public var lastLogits: [Float] { trainer.logits }
+
+    /// One optimisation step; returns its loss. Throws a `TrainingError` when the loss or a gradient is not finite:
+    /// the step is then not taken (weights, Adam's state and the run's state stay as they were before it).
+    @discardableResult
+    public func step() throws -> Float {
+        let s = state.step, started = Date()
+        if state.context == nil { state.context = recipe.epochContext() }  // the epoch's first step
+        trainer.optimizer.learningRate = settings.learningRate(step: s)
+        if let groups = recipe.parameterGroups(step: s) { trainer.groups = groups }
+        let (x, t) = try recipe.batch(step: s)
+        let loss = trainer.step(input: x, targets: t, seed: settings.seed, step: UInt64(s))
+        switch trainer.lastUpdate {
+        case .applied: break
+        case .skippedNonFiniteLoss:
+            throw TrainingError(step: s + 1, "the loss is \(loss) (learning rate \(trainer.optimizer.learningRate))")
+        case .skippedNonFiniteGradient(let i):
+            let name = network.parameters.entries.last { $0.offset <= i }?.name ?? "?"
+            throw TrainingError(
+                step: s + 1,
+                "the gradient of '\(name)' is not finite (loss \(loss), learning rate \(trainer.optimizer.learningRate))")
+        }
+        let (errors, bits) = recipe.bitErrors(input: x, targets: t, logits: trainer.logits)
+        state.step += 1
+        state.epochLoss += Double(loss)
+        state.epochBitErrors += errors
+        state.epochBits += bits
+        state.epochSeconds += Date().timeIntervalSince(started)
+        return loss
+    }
+
+    /// Prepares the network for evaluation with the current parameters (the AECCT's quantised weights, the
+    /// learned code's G): the trainer prepares before each step's forward, so after the last update it is stale.
+    public func prepareForEvaluation() {
+        network.parameters.values.withUnsafeBufferPointer { network.prepare(parameters: $0.baseAddress!) }
+    }
+
+    /// Train until `totalSteps` or the deadline. Writes a checkpoint to `path` after every epoch and when the deadline
+    /// stops the run (atomically, so a kill at any moment leaves the previous checkpoint intact).
+    public func train(deadline: Date? = nil, checkpoint path: String? = nil, report: (Event) -> Void = { _ in }) throws
+        -> Outcome
+    {
+        let stepsAtStart = state.step
+        var lastClock = Date(), trainingSeconds = 0.0
+        func tick() {
+            let now = Date()
+            state.seconds += now.timeIntervalSince(lastClock)
+            lastClock = now
+        }
+        let B = settings.batchSize, S = settings.stepsPerEpoch
+        while state.step < totalSteps {
+            let before = state.epochSeconds
+            let loss = try step()
+            trainingSeconds += state.epochSeconds - before
+            let inEpoch = (state.step - 1) % S + 1
+            let rate = Double((state.step - stepsAtStart) * B) / max(1e-9, trainingSeconds)
+            report(.step(step: state.step, loss: loss, epochLoss: state.epochLoss / Double(inEpoch),
+                         epochBER: Double(state.epochBitErrors) / Double(max(1, state.epochBits)), samplesPerSecond: rate))
+            if state.step % S == 0 {
+                let epoch = state.step / S
+                report(.validating(epoch: epoch))
+                prepareForEvaluation()
+                tick()
+                let summary = EpochSummary(
+                    epoch: epoch, samples: samplesSeen, loss: state.epochLoss / Double(S),
+                    trainBER: Double(state.epochBitErrors) / Double(max(1, state.epochBits)),
+                    learningRate: trainer.optimizer.learningRate, trainingSeconds: state.epochSeconds,
+                    runSeconds: state.seconds, samplesPerEpoch: S * B)
+                let record = try recipe.endEpoch(summary, context: state.context)
+                tick()
+                state.curve.append(record)
+                state.epochLoss = 0
+                state.epochBitErrors = 0
+                state.epochBits = 0
+                state.epochSeconds = 0
+                state.context = nil
+                report(.epoch(record, summary))
+                if let path {
+                    try save(to: path)
+                    report(.checkpoint(path: path))
+                }
+            }
+            if let deadline, Date() >= deadline, state.step < totalSteps {
+                tick()
+                if let path {
+                    try save(to: path)
+                    report(.checkpoint(path: path))
+                }
+                return .outOfTime
+            }
+        }
+        tick()
+        return .finished
+    }
+
+    /// Writes the run's checkpoint: weights, Adam's moments, settings, state (`RunCheckpoint`).
+    public func save(to path: String, notes: [String: String] = [:]) throws {
+        try RunCheckpoint.save(self, notes: notes, to: path)
+    }
+
+    /// The learning curve as CSV.
+    public var curveCSV: String { recipe.curveCSV(state.curve) }
+}
