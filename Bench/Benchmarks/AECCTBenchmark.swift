@@ -39,7 +39,6 @@ enum AECCTBenchmark {
             }
         }
         // the linear layers alone, d = 128: rows of a 32-word chunk of BCH-63-45 (32 · 81 tokens), one thread
-        GEMM.useSingleThreadedBLAS()
         let rows = 32 * 81
         for (inF, outF) in [(128, 128), (128, 512), (512, 128)] {
             var rng = SplitMixRNG(seed: 2)

@@ -9,6 +9,7 @@ import Neural
 // Run: swift run -c release eccbench-benchmarks [--quick] [--only SECTION]
 
 OpenBLASCore.ensureCoreType()
+GEMM.useSingleThreadedBLAS()
 let quick = CommandLine.arguments.contains("--quick")
 /// `--only NAME` runs the sections whose name contains NAME (gf2, gaussian, bp, osd, lbp, peer, train, infer, aecct, qecc, learned).
 let only: String? = CommandLine.arguments.firstIndex(of: "--only").flatMap {

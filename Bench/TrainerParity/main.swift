@@ -22,6 +22,7 @@ func fail(_ message: String) -> Never { FileHandle.standardError.write(Data("err
 guard CommandLine.arguments.count >= 2, !CommandLine.arguments[1].hasPrefix("--") else {
     fail("usage: ecct-trainer-trace OUT_DIR [--code NAME] [--steps K] [--batch B] [--lr LR] [--dropout P] [--seed S]")
 }
+GEMM.useSingleThreadedBLAS()
 let folder = CommandLine.arguments[1]
 guard let steps = Int(option("--steps", "20")), steps >= 1, let batch = Int(option("--batch", "128")), batch >= 1,
       let lr = Float(option("--lr", "1e-3")), lr > 0, let dropout = Float(option("--dropout", "0")),

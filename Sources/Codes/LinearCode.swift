@@ -77,16 +77,6 @@ public struct LinearCode: Sendable {
         return code
     }
 
-    /// A fingerprint of H exactly as used (rows, columns and every entry; FNV-1a over the packed words), so a model
-    /// trained on one H is found for a file holding the same matrix, and not for another H of the same code.
-    public var parityCheckFingerprint: String {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        func mix(_ x: UInt64) { for i in 0..<8 { h = (h ^ ((x >> (8 * UInt64(i))) & 0xFF)) &* 0x100_0000_01B3 } }
-        mix(UInt64(H.rows)); mix(UInt64(H.columns))
-        for r in 0..<H.rows { for w in H.row(r).words { mix(w) } }
-        return String(format: "%016llx", h)
-    }
-
     /// The form of H as checkpoints, datasets and JSON reports record it: "standard" or "as given".
     public var parityCheckFormKey: String { isStandardForm ? "standard" : "as given" }
 

@@ -13,7 +13,8 @@ public enum ECCTCheckpoint {
         var meta = ["code": model.code.name, "n": String(model.code.n), "m": String(model.code.m),
                     "layers": String(model.layers), "width": String(model.width),
                     "heads": String(model.network.encoder.config.heads),
-                    "parity_check": model.code.parityCheckFormKey, "h_fingerprint": model.code.parityCheckFingerprint]
+                    "parity_check": model.code.parityCheckFormKey, "h_fingerprint": model.code.parityCheckFingerprint,
+                    "parity_check_matrix": model.code.parityCheckText]
         if case let .aecct(precision, scope) = model.architecture {
             meta["architecture"] = "aecct"
             meta["precision"] = precision.rawValue

@@ -156,7 +156,6 @@ public final class ECCTModel: @unchecked Sendable {
         let n = code.n, m = code.m, L = n + m
         precondition(magnitude.count == B * n && syndrome.count == B * m,
                      "ECCT.logits: magnitude \(magnitude.count) and syndrome \(syndrome.count) values for batch \(B)")
-        GEMM.useSingleThreadedBLAS()
         prepare()
         // the reference's batch-wide activation scales: every word in one pass
         let chunk = architecture == .aecct(.qat, .tensor) || architecture == .aecct(.frozen, .tensor) ? max(B, 1) : chunk

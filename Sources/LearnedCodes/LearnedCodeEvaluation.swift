@@ -1,5 +1,5 @@
 import Channels
-import ECCT
+import Neural
 import Foundation
 
 /// Quick bit-error measurements of a learned code with its joint decoder on the AWGN channel, for validation during

@@ -1,5 +1,4 @@
 import Codes
-import ECCT
 import Foundation
 import Neural
 

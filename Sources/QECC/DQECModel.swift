@@ -61,7 +61,6 @@ public final class DQECModel: @unchecked Sendable {
                     threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> (noise: [Float], logits: [Float]) {
         let n = network.n, m = network.inputWidth
         precondition(syndromes.count == B * m, "DQECModel: \(syndromes.count) syndrome values for batch \(B)")
-        GEMM.useSingleThreadedBLAS()
         var noise = [Float](repeating: 0, count: B * n), logits = noise
         let pool = chunk == Self.defaultChunk ? self.pool : WorkspacePool { [network] in network.makeWorkspace(batch: chunk) }
         let network = self.network

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Base
 import Codes
+import Decoders
 import ECCT
 import Foundation
 import Neural
@@ -61,7 +62,7 @@ struct Dataset: ParsableCommand {
     func run() throws {
         let code = try loadCode(code, standardize: form.standardize)
         let samples = try count(), points = try parsePoints(ebn0, option: "--ebn0", maxPoints: 64)
-        let label: (any Decoder)? = labels.lowercased() == "truth" ? nil : try NeuralDecoders.make(labels, code: code)
+        let label: (any Decoder)? = labels.lowercased() == "truth" ? nil : try DecoderCatalog.make(labels, code: code)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         print("dataset \(code.name) (\(code.parityCheckForm)): \(samples) samples at Eb/N0 \(ebn0) dB, labels \(labels)"
               + (rejectZeroSyndrome ? ", zero-syndrome samples redrawn" : "") + ", seed \(seed), \(threads) threads")

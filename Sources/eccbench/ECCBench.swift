@@ -2,6 +2,7 @@ import Base
 import ArgumentParser
 import Channels
 import Codes
+import Decoders
 import Foundation
 import Neural
 
@@ -10,6 +11,7 @@ import Neural
 struct ECCBench: ParsableCommand {
     static func main() {
         OpenBLASCore.ensureCoreType()
+        GEMM.useSingleThreadedBLAS()  // the engine parallelises over the batch itself
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -25,8 +27,7 @@ struct ECCBench: ParsableCommand {
             Example: eccbench --code BCH-63-45
                      eccbench --code POLAR-64-32 --decoders sc,scl8,osd2 --ebn0 1:6:0.5 --plot polar.svg
             Decoders:
-            \(DecoderRegistry.help)
-            \(NeuralDecoders.help)
+            \(DecoderCatalog.help)
             """,
         subcommands: [Simulate.self, Train.self, Quantize.self, Info.self, Dataset.self, Infer.self, ListCodes.self, ShowCode.self, LearnCode.self,
                       QEC.self],

@@ -52,7 +52,6 @@ struct Infer: ParsableCommand {
             throw CommandError("\(inputs): \(B) words with --activation-scale tensor would run in one pass; at most "
                                + "\(Self.maxTensorScaleBatch) (use token scales, or split the inputs)")
         }
-        GEMM.useSingleThreadedBLAS()
         let logits = model.logits(magnitude: magnitude.values, syndrome: syndrome.values, batch: B)
         if let bad = logits.firstIndex(where: { !$0.isFinite }) {
             throw CommandError("logit [\(bad / code.n), \(bad % code.n)] is \(logits[bad]): the weights in \(weights) overflow on "

@@ -1,9 +1,8 @@
 import ArgumentParser
 import Channels
 import Codes
-import ECCT
+import Decoders
 import Foundation
-import LearnedCodes
 
 /// `eccbench simulate` (the default): Monte Carlo BER/FER of decoders over a range of operating points.
 struct Simulate: ParsableCommand {
@@ -92,27 +91,12 @@ struct Simulate: ParsableCommand {
         list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    /// The default decoders for a code.
-    static func defaultDecoders(for code: LinearCode) -> [String] {
-        var names = ["bp5", "bp50"]
-        if code.k <= 128 { names.append("osd2") }
-        switch code.structure {
-        case .bch: names.append("bm")
-        case .polar: names += ["sc", "scl8"]
-        case .none: break
-        }
-        if !PretrainedModels.models(for: code).isEmpty { names.append("ecct") }
-        if !PretrainedModels.models(for: code, architecture: "aecct").isEmpty { names.append("aecct") }
-        if !ShippedLearnedCodes.models(for: code).isEmpty { names.append("dc-ecct") }
-        return names
-    }
-
     func run() throws {
         let model = ChannelModel(rawValue: channel.lowercased())!
         let values = try points(for: model)
         let code = try loadCode(self.code, standardize: form.standardize)
-        let names = decoders.map(decoderNames) ?? Self.defaultDecoders(for: code)
-        let decs = try names.map { try NeuralDecoders.make($0, code: code) }
+        let names = decoders.map(decoderNames) ?? DecoderCatalog.defaults(for: code)
+        let decs = try names.map { try DecoderCatalog.make($0, code: code) }
         var config = MonteCarloConfig()
         config.minErrors = minErrors
         config.minFrames = minFrames

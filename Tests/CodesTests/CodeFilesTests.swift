@@ -59,3 +59,27 @@ final class CodeFilesTests: XCTestCase {
         assertError(try Catalog.code(named: "/nonexistent/H.txt"), contains: ["/nonexistent/H.txt"])
     }
 }
+
+/// Which code a matrix is: the fingerprint of H exactly, of its row space, and H as metadata text.
+final class CodeFingerprintTests: XCTestCase {
+    func testRowSpaceFingerprintAndParityCheckText() throws {
+        let code = try Catalog.code(named: "BCH-63-45")
+        var H = code.H
+        H.xorRow(1, into: 0)   // another H of the same code
+        let combined = LinearCode(name: "x", parityCheck: H)
+        XCTAssertNotEqual(combined.parityCheckFingerprint, code.parityCheckFingerprint)
+        XCTAssertEqual(combined.codeFingerprint, code.codeFingerprint)
+        XCTAssertEqual(try code.standardized().codeFingerprint, code.codeFingerprint)
+        XCTAssertNotEqual(try Catalog.code(named: "BCH-63-36").codeFingerprint, code.codeFingerprint)
+        for c in [code, try Catalog.code(named: "HAMMING-7-4"), try Catalog.code(named: "POLAR-64-32")] {
+            let back = try LinearCode.fromParityCheckText(c.parityCheckText, name: c.name, source: "t")
+            XCTAssertEqual(back.H, c.H, c.name)
+        }
+        for (text, expected) in [("3x7", "no 'm×n:' prefix"), ("3x7:1", "is not m×n"), ("2×7:0e,1", "row 1 has 1 digits"), ("1×7:g0", "'g'"),
+                                 ("1×7:0f", "past n = 7"), ("2×7:00", "1 rows")] {
+            XCTAssertThrowsError(try LinearCode.fromParityCheckText(text, name: "x", source: "file.safetensors")) {
+                XCTAssertTrue("\($0)".contains("file.safetensors") && "\($0)".contains(expected), "\(text): \($0)")
+            }
+        }
+    }
+}

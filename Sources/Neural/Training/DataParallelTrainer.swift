@@ -69,7 +69,6 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
         summed = .allocate(capacity: max(1, stride))
         logits = [Float](repeating: 0, count: batch * network.outputWidth)
         self.optimizer = optimizer
-        GEMM.useSingleThreadedBLAS()
     }
 
     deinit { workerGradients.deallocate(); summed.deallocate() }

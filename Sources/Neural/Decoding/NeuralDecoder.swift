@@ -1,14 +1,14 @@
 import Base
 import Codes
 import Foundation
-import Neural
 
 /// Any network that predicts the channel's flips as a `Decoder`: channel output y → logits f → x̂ = sign(f)·sign(y),
-/// bit 1 where x̂ = −1 (the ECCT family's decision, DESIGN.md §3). The network's raw input is y [n].
+/// bit 1 where x̂ = −1 (the ECCT family's decision, docs/DESIGN.md §3). The network's raw input is y [n].
 ///
 /// The networks read y, not LLRs: `decode(llr:count:llrScale:into:)` recovers y = LLR / llrScale (the Monte Carlo
 /// engine passes 2/σ² for AWGN); plain `decode(llr:count:into:)` takes its input as y itself. Frames run in chunks
-/// of `chunk` words in evaluation mode; workspaces are pooled, so concurrent calls from the Monte Carlo threads
+/// of `chunk` words in evaluation mode (set OpenBLAS to one thread first: `GEMM.useSingleThreadedBLAS()`, as the
+/// executables do); workspaces are pooled, so concurrent calls from the Monte Carlo threads
 /// share only the weights, and memory depends on the number of concurrent callers, not on the frame count.
 public struct NeuralDecoder<Network: TrainableNetwork>: Decoder, FallbackReporting {
     public let name: String
@@ -24,7 +24,6 @@ public struct NeuralDecoder<Network: TrainableNetwork>: Decoder, FallbackReporti
         self.network = network
         self.chunk = chunk
         self.pool = WorkspacePool { Scratch(network: network, batch: chunk) }
-        GEMM.useSingleThreadedBLAS()
     }
 
     public func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
@@ -75,15 +74,6 @@ public struct NeuralDecoder<Network: TrainableNetwork>: Decoder, FallbackReporti
             y = arena.take(batch * network.inputWidth)
             logits = arena.take(batch * network.outputWidth)
         }
-    }
-}
-
-/// The ECCT as a decoder.
-public typealias ECCTDecoder = NeuralDecoder<ECCTNetwork>
-
-extension NeuralDecoder where Network == ECCTNetwork {
-    public init(model: ECCTModel, name: String = "ecct", chunk: Int = 32) {
-        self.init(network: model.network, name: name, chunk: chunk)
     }
 }
 

@@ -1,0 +1,60 @@
+import Codes
+import Foundation
+
+/// The decoders of `eccbench qec` by name, built for one operating point (their weights depend on p and q).
+public enum QuantumDecoders {
+    public static let names = ["mwpm", "uf", "bposd", "neural"]
+
+    /// mwpm and uf, and the shipped neural decoder when one exists for the problem.
+    public static func defaults(for problem: DecodingProblem) -> [String] {
+        ["mwpm", "uf"] + (ShippedQuantumModels.files(for: problem).isEmpty ? [] : ["neural"])
+    }
+    public static let help = """
+          mwpm     exact minimum-weight perfect matching (blossom), X and Z halves apart, space-time graph for T > 1
+          uf       Union-Find (Delfosse & Nickerson), same graphs
+          bposd    BP (sum-product, 30 iterations) + OSD order 2 on each half, one round only
+          neural   the shipped neural quantum decoder of the code, noise and rounds (toric-4: depolarizing,
+                   independent, depolarizing with --rounds 2 or 4)
+          neural:FILE   the neural quantum decoder (DQEC) with these weights; FILE@H sets the head count
+                   when the file does not record it (reference exports; default 16)
+        """
+
+    public static func make(_ name: String, problem: DecodingProblem, p: Double, q: Double?) throws -> any QuantumDecoder {
+        if let spec = neuralFile(name) {
+            let heads = try spec.heads ?? DQECCheckpoint.heads(of: spec.path) ?? 16
+            return NeuralQuantumDecoder(model: try DQECModel.load(problem: problem, weightsAt: spec.path, heads: heads))
+        }
+        try check(name)
+        switch name.lowercased() {
+        case "mwpm": return try MatchingDecoder(problem: problem, p: p, q: q)
+        case "bposd": return try BPOSDDecoder(problem: problem, p: p)
+        case "neural": return try ShippedQuantumModels.decoder(for: problem)
+        default: return try UnionFindDecoder(problem: problem, p: p, q: q)
+        }
+    }
+
+    /// True for the decoders that do not take p (`neural`, `neural:FILE`): one instance, its weights loaded once,
+    /// serves every p point.
+    public static func isIndependentOfP(_ name: String) -> Bool {
+        neuralFile(name) != nil || name.lowercased() == "neural"
+    }
+
+    /// `neural:FILE` or `neural:FILE@H`: the file and the head count, or nil for another name.
+    static func neuralFile(_ name: String) -> (path: String, heads: Int?)? {
+        guard name.lowercased().hasPrefix("neural:") else { return nil }
+        let rest = String(name.dropFirst("neural:".count))
+        if let at = rest.lastIndex(of: "@"), let h = Int(rest[rest.index(after: at)...]) { return (String(rest[..<at]), h) }
+        return (rest, nil)
+    }
+
+    /// Throws for a name that is not a decoder, suggesting the closest.
+    public static func check(_ name: String) throws {
+        if let spec = neuralFile(name) {
+            guard FileManager.default.fileExists(atPath: spec.path) else { throw QECCError("decoder '\(name)': no file '\(spec.path)'") }
+            return
+        }
+        guard !names.contains(name.lowercased()) else { return }
+        let closest = names.min { Catalog.editDistance(name, $0) < Catalog.editDistance(name, $1) } ?? "mwpm"
+        throw QECCError("unknown quantum decoder '\(name)'; did you mean '\(closest)'? Decoders: \(names.joined(separator: ", "))")
+    }
+}
