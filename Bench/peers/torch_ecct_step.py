@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Peer benchmark: an ECCT-shaped model (DESIGN.md §3) in PyTorch, training step = forward + backward + Adam,
+"""Peer benchmark: an ECCT-shaped model (docs/DESIGN.md §3) in PyTorch, training step = forward + backward + Adam,
 or with MODE = infer, evaluation-mode inference (no_grad) of batches.
 Usage: torch_ecct_step.py MASK.txt LAYERS WIDTH OUTPUTS BATCH STEPS [THREADS] [train|infer]
 MASK.txt: the (n+m)×(n+m) 0/1 attention mask (1 = may attend). Prints: samples (words) per second."""

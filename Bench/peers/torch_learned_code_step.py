@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Peer benchmark: a learned (n, k) code with a DC-ECCT-shaped decoder (DESIGN.md §7) in PyTorch, one training step =
+"""Peer benchmark: a learned (n, k) code with a DC-ECCT-shaped decoder (docs/DESIGN.md §7) in PyTorch, one training step =
 differentiable encoding of all-ones messages, AWGN, forward, backward (into Ω through φ(M), the head and |y|), Adam.
 Usage: torch_learned_code_step.py N K LAYERS WIDTH BATCH STEPS [THREADS]. Prints: samples per second."""
 import sys, time, math

@@ -28,7 +28,7 @@ public enum ChannelModel: String, Sendable, CaseIterable, Codable {
 
 public enum BEC { public static let knownLLR: Float = 50 }
 
-/// Noise standard deviation for BPSK over AWGN: σ = √(1 / (2 R 10^(Eb/N0 / 10))) (DESIGN.md §2).
+/// Noise standard deviation for BPSK over AWGN: σ = √(1 / (2 R 10^(Eb/N0 / 10))) (docs/DESIGN.md §2).
 public func awgnSigma(ebN0dB: Double, rate: Double) -> Double {
     (1 / (2 * rate * pow(10, ebN0dB / 10))).squareRoot()
 }

@@ -1,4 +1,4 @@
-/// Learned codes shipped by name (`eccbench learn-code`, Choukroun & Wolf, ICML 2024; DESIGN.md §7): H = [I | P] with
+/// Learned codes shipped by name (`eccbench learn-code`, Choukroun & Wolf, ICML 2024; docs/DESIGN.md §7): H = [I | P] with
 /// P given row by row (check c covers bit c and the bits m + i where row c has a 1 at i). Their joint decoders ship
 /// in the LearnedCodes module (`dc-ecct`); `Sources/LearnedCodes/Models/README.md` records how each was made.
 public enum LearnedCodeCatalog {

@@ -56,7 +56,7 @@ public struct LinearCode: Sendable {
     public var tannerGraph: TannerGraph { TannerGraph(H) }
 
     /// The same code with H in standard form [I_m | P] as the reference codes' `--standardize` computes it, and
-    /// G = [Pᵀ | I_k] (DESIGN.md §2). When columns move, the code is an equivalent one with another bit order: its
+    /// G = [Pᵀ | I_k] (docs/DESIGN.md §2). When columns move, the code is an equivalent one with another bit order: its
     /// algebraic structure (BM, SC) no longer applies and is dropped. Throws unless H has full row rank (m = n − k).
     public func standardized() throws -> LinearCode {
         guard !isStandardForm else { return self }

@@ -2,7 +2,7 @@ import Codes
 import GF2
 import Neural
 
-/// The ECCT self-attention mask of a parity-check matrix (Choukroun & Wolf 2022; DESIGN.md §3), built directly as
+/// The ECCT self-attention mask of a parity-check matrix (Choukroun & Wolf 2022; docs/DESIGN.md §3), built directly as
 /// the sparse attention pattern (no (n+m)² table).
 ///
 /// Tokens 0 ..< n are bits, n ..< n + m the checks. Token i may attend to token j: on the diagonal; bit j ↔ bit k

@@ -20,7 +20,7 @@ public enum ECCTArchitecture: Sendable, Equatable, CustomStringConvertible {
 /// straight-through gradients), `frozen` (W_t ∈ {−1, 0, 1} and s_w; the integer kernel).
 public enum AECCTPrecision: String, Sendable, CaseIterable { case fp, qat, frozen }
 
-/// The accelerated ECCT (Levy, Choukroun & Wolf, arXiv 2410.05911; reference mlaetvayn/AECCT; DESIGN.md §6) as a
+/// The accelerated ECCT (Levy, Choukroun & Wolf, arXiv 2410.05911; reference mlaetvayn/AECCT; docs/DESIGN.md §6) as a
 /// configuration of the ECCT's blocks: post-LN blocks with ReLU, HPSA (the first half of the heads bit↔check, the
 /// other half bit↔bit and check↔itself), the d − 8 embedding beside the 8-channel spectral encoding, and at `qat` /
 /// `frozen` ternary Q, K, V, out, W₁, W₂ with INT8 activations (`scope`: `token` rows, or the reference's `tensor`).

@@ -4,7 +4,7 @@ import Foundation
 import GF2
 import Neural
 
-/// The Error Correction Code Transformer (Choukroun & Wolf 2022; DESIGN.md §3) for one code.
+/// The Error Correction Code Transformer (Choukroun & Wolf 2022; docs/DESIGN.md §3) for one code.
 ///
 /// Tokens: |y_1..y_n| then the syndrome of the hard decision as ±1 (+1 = check satisfied), one per row of H
 /// (all m rows, as given). Attention is masked by the Tanner graph of H (`ECCTMask`). The network is an

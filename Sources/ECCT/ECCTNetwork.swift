@@ -2,13 +2,13 @@ import Base
 import Codes
 import Neural
 
-/// The ECCT network (Choukroun & Wolf 2022; DESIGN.md §3) assembled from the engine's blocks:
+/// The ECCT network (Choukroun & Wolf 2022; docs/DESIGN.md §3) assembled from the engine's blocks:
 ///
 ///   tokens[b, l, :] = s[b, l] · E[l, :]         s = (|y_1..y_n|, syndrome ±1)       `ScalarTokenEmbedding`
 ///   h = Encoder(tokens)                           pre-LN, GELU, Tanner-graph mask     `TransformerEncoder`
 ///   logits[b, :] = head(h)                        Linear(d → 1), Linear(n+m → n)     `TwoStageHead`
 ///
-/// The AECCT (DESIGN.md §6) is a configuration of the same network: post-LN, ReLU, HPSA head flags and ternary
+/// The AECCT (docs/DESIGN.md §6) is a configuration of the same network: post-LN, ReLU, HPSA head flags and ternary
 /// linears in the `EncoderConfig`, and a spectral positional encoding: with a Laplacian table the embedding is d − 8
 /// wide and each token's last 8 columns hold the SPE of its node (`SpectralEncodingLayer`, computed in `prepare`).
 ///

@@ -4,7 +4,7 @@ import Codes
 import Foundation
 import Neural
 
-/// Training settings; the defaults are the reference's (DESIGN.md §3).
+/// Training settings; the defaults are the reference's (docs/DESIGN.md §3).
 public struct ECCTTrainingConfig: RunSettings {
     /// Adam learning rate at epoch 0, annealed by cosine to `minimumLearningRate` over `epochs`, stepped per epoch.
     public var learningRate: Float = 1e-4
@@ -136,7 +136,7 @@ public struct ECCTEpochRecord: Codable, Equatable, Sendable {
     }
 }
 
-/// Zero-codeword AWGN samples for the ECCT (DESIGN.md §3): x = +1ⁿ, y = x + σz with Eb/N0 drawn per sample.
+/// Zero-codeword AWGN samples for the ECCT (docs/DESIGN.md §3): x = +1ⁿ, y = x + σz with Eb/N0 drawn per sample.
 public enum ECCTData {
     /// Channel outputs y [count, n]; sample i uses Eb/N0 = ebN0[index drawn uniformly].
     public static func channelOutputs(code: LinearCode, count: Int, ebN0: [Double], rng: inout SeededRNG) -> [Float] {

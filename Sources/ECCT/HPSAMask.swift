@@ -3,7 +3,7 @@ import Codes
 import GF2
 import Neural
 
-/// Head-partitioned self-attention (HPSA) of the AECCT (Levy, Choukroun & Wolf, arXiv 2410.05911; DESIGN.md §6) as
+/// Head-partitioned self-attention (HPSA) of the AECCT (Levy, Choukroun & Wolf, arXiv 2410.05911; docs/DESIGN.md §6) as
 /// per-head flags over the ECCT mask's pairs: the first `firstRingHeads` heads ("first ring") let a bit attend only
 /// to the checks that contain it and a check only to its bits; the other heads ("second ring") let a bit attend only
 /// to the bits of the ECCT mask's bit–bit block (itself included) and a check only to itself. Every ECCT pair belongs

@@ -2,7 +2,7 @@ import Base
 import Foundation
 import Neural
 
-/// The AECCT's spectral positional encoding as a layer (DESIGN.md §6): from the Laplacian table T [L, L, 2] of
+/// The AECCT's spectral positional encoding as a layer (docs/DESIGN.md §6): from the Laplacian table T [L, L, 2] of
 /// `SpectralPositionalEncoding` (entry (i, j) = (λ_j, u_j[i])), node i's encoding
 ///
 ///   v_ij = W·t_ij + b                                   `lpe_proj`: W [C, 2], b [C] (C = 8 channels)

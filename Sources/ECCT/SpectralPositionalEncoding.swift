@@ -1,7 +1,7 @@
 import Codes
 import Neural
 
-/// The Laplacian spectrum behind the AECCT's spectral positional encoding (DESIGN.md §6; Levy, Choukroun & Wolf,
+/// The Laplacian spectrum behind the AECCT's spectral positional encoding (docs/DESIGN.md §6; Levy, Choukroun & Wolf,
 /// arXiv 2410.05911): the Tanner graph on L = n + m nodes (bits, then checks) with A = I + the edges of H in both
 /// directions, Laplacian L = D − A (the self-loops cancel: the ordinary graph Laplacian), and its full
 /// eigendecomposition L u_j = λ_j u_j from LAPACK's `ssyevd`.

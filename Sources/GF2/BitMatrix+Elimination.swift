@@ -105,7 +105,7 @@ extension BitMatrix {
 
 extension BitMatrix {
     /// The standard form [I_m | P] as the ECCT reference code computes it (`get_standard_form`, yoniLc/ECCT;
-    /// DESIGN.md §2): for each diagonal position i, when column i has no 1 in rows i… the columns i ..< m shift left
+    /// docs/DESIGN.md §2): for each diagonal position i, when column i has no 1 in rows i… the columns i ..< m shift left
     /// by one, the next unused column (m, m + 1, …) comes in at m − 1 and column i takes its place; then rows are
     /// swapped and column i cleared everywhere else (Gauss–Jordan). Column j of the result is column
     /// `permutation[j]` of `self`. For the BCH benchmark files no column moves; for the polar files columns do.

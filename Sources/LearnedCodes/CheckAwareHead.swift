@@ -1,7 +1,7 @@
 import Base
 import Neural
 
-/// The DC-ECCT's output head (DESIGN.md §7; reference `DC_ECC_Transformer.loss`): each bit's logit reads its own
+/// The DC-ECCT's output head (docs/DESIGN.md §7; reference `DC_ECC_Transformer.loss`): each bit's logit reads its own
 /// final state and the states of the checks that cover it, through H:
 ///
 ///   e_j = −h[b, j],  u_c = −h[b, n + c]                         (the reference negates the encoder output)

@@ -1,7 +1,7 @@
 import Base
 import Neural
 
-/// A learned code and its DC-ECCT decoder, trained together (Choukroun & Wolf, ICML 2024; DESIGN.md §7; reference
+/// A learned code and its DC-ECCT decoder, trained together (Choukroun & Wolf, ICML 2024; docs/DESIGN.md §7; reference
 /// yoniLc/E2E_DC_ECCT), assembled from the engine's blocks:
 ///
 ///   code     Ω [m, k] → H = [I | P], G = [Pᵀ | I]                                `P_matrix`           (`SystematicCode`)

@@ -3,7 +3,7 @@ import Codes
 import Foundation
 import Neural
 
-/// A learned (n, k) code with its DC-ECCT decoder (DESIGN.md §7): a `DCECCTNetwork` under the reference's parameter
+/// A learned (n, k) code with its DC-ECCT decoder (docs/DESIGN.md §7): a `DCECCTNetwork` under the reference's parameter
 /// names, so reference checkpoints load by name; sizes checked before anything is allocated.
 public final class LearnedCodeModel: @unchecked Sendable {
     public let network: DCECCTNetwork

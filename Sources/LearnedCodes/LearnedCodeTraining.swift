@@ -2,7 +2,7 @@ import Base
 import Foundation
 import Neural
 
-/// Settings of a learned-code run (DESIGN.md §7): the code's size, the decoder's, the recipe (Adam, cosine per epoch,
+/// Settings of a learned-code run (docs/DESIGN.md §7): the code's size, the decoder's, the recipe (Adam, cosine per epoch,
 /// batches of all-ones messages with each word's Eb/N0 drawn from the grid), Ω's own gradient clip and an optional
 /// freeze of Ω after a number of steps, and the per-epoch validation. Stored in every checkpoint.
 public struct LearnedCodeTrainingConfig: RunSettings {

@@ -2,7 +2,7 @@ import Base
 import Channels
 import Neural
 
-/// The DC-ECCT's tokens (DESIGN.md §7; reference `DC_ECCT.py`): n magnitude tokens, one shared d-vector scaled by
+/// The DC-ECCT's tokens (docs/DESIGN.md §7; reference `DC_ECCT.py`): n magnitude tokens, one shared d-vector scaled by
 /// |y_j|, then m syndrome tokens looked up in a table by the check's bit (0 = satisfied, 1 = violated):
 ///
 ///   tokens[b, j, :] = |y|[b, j] · E_mag           E_mag: [1, d]   `src_embed_magn`

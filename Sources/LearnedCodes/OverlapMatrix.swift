@@ -1,4 +1,4 @@
-/// The real overlap matrix of a parity-check matrix that the DC-ECCT's attention is modulated by (DESIGN.md §7):
+/// The real overlap matrix of a parity-check matrix that the DC-ECCT's attention is modulated by (docs/DESIGN.md §7):
 ///
 ///   M = [[HᵀH, Hᵀ], [H, HHᵀ]]        H: [m, n],  M: [L, L], L = n + m
 ///

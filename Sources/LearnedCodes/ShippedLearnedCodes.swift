@@ -13,29 +13,27 @@ public enum ShippedLearnedCodes {
         public let path: String
     }
 
-    public static var all: [Entry] {
-        guard let dir = Bundle.module.url(forResource: "Models", withExtension: nil),
-              let files = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
-        return files.compactMap { file -> Entry? in
-            guard file.hasSuffix(".safetensors") else { return nil }
-            let parts = file.dropLast(".safetensors".count).split(separator: "_")
-            guard parts.count == 3, parts[1].first == "N", parts[2].first == "d",
-                  let layers = Int(parts[1].dropFirst()), let width = Int(parts[2].dropFirst()) else { return nil }
-            return Entry(code: String(parts[0]), layers: layers, width: width, path: dir.appendingPathComponent(file).path)
-        }.sorted { ($0.code, $0.layers, $0.width) < ($1.code, $1.layers, $1.width) }
+    static let index = ShippedModelIndex(directory: Bundle.module.url(forResource: "Models", withExtension: nil))
+
+    public static let all: [Entry] = index.files.filter(\.tags.isEmpty).map {
+        Entry(code: $0.code, layers: $0.layers, width: $0.width, path: $0.path)
     }
+
+    /// Each shipped learned code's H, rebuilt from its Ω once per process (nil when the file cannot be read).
+    static let codes: [String: LinearCode] = Dictionary(uniqueKeysWithValues: all.compactMap { entry in
+        (try? LearnedCodeModel.code(ofWeightsAt: entry.path)).map { (entry.path, $0.linearCode(name: entry.code)) }
+    })
 
     /// The shipped joint decoders whose code is exactly `code` (same H), smallest first.
     public static func models(for code: LinearCode) -> [Entry] {
         let fingerprint = code.parityCheckFingerprint
-        return all.filter { entry in
-            (try? LearnedCodeModel.code(ofWeightsAt: entry.path))?.linearCode(name: entry.code).parityCheckFingerprint == fingerprint
-        }
+        return all.filter { codes[$0.path]?.parityCheckFingerprint == fingerprint }
     }
 
     /// The H = [I | P] of a shipped learned code by name (`LEARNED-31-16`), or nil.
     public static func code(named name: String) throws -> LinearCode? {
         guard let entry = all.first(where: { $0.code.uppercased() == name.uppercased() }) else { return nil }
+        if let code = codes[entry.path] { return code }
         return try LearnedCodeModel.code(ofWeightsAt: entry.path).linearCode(name: entry.code)
     }
 }

@@ -3,7 +3,7 @@ import Codes
 import GF2
 
 /// A binary linear code in systematic form whose parity part is learned through real parameters Ω
-/// (Choukroun & Wolf, "Learning Linear Block Error Correction Codes", ICML 2024; DESIGN.md §7; reference
+/// (Choukroun & Wolf, "Learning Linear Block Error Correction Codes", ICML 2024; docs/DESIGN.md §7; reference
 /// yoniLc/E2E_DC_ECCT):
 ///
 ///   P = bin(Ω),  P_ij = 1 iff Ω_ij < 0             Ω, P: [m, k], m = n − k

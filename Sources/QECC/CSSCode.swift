@@ -6,7 +6,7 @@ public struct QECCError: Error, CustomStringConvertible, Equatable {
     public init(_ description: String) { self.description = description }
 }
 
-/// A CSS stabiliser code on n qubits (DESIGN.md §8).
+/// A CSS stabiliser code on n qubits (docs/DESIGN.md §8).
 ///
 /// H_X (X-type stabilisers, [m_X, n]) sees Z errors, H_Z ([m_Z, n]) sees X errors; H_X·H_Zᵀ = 0.
 /// `logicalX` ([k, n]) holds X-type logical operators: a Z-part residual r flips a logical iff `logicalX`·r ≠ 0.

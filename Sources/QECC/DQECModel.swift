@@ -4,7 +4,7 @@ import Foundation
 import GF2
 import Neural
 
-/// The neural quantum decoder for one `DecodingProblem` (DESIGN.md §9): a `DQECNetwork` over the problem's stacked H,
+/// The neural quantum decoder for one `DecodingProblem` (docs/DESIGN.md §9): a `DQECNetwork` over the problem's stacked H,
 /// with the reference's parameter names, so reference checkpoints load by name.
 public final class DQECModel: @unchecked Sendable {
     public let problem: DecodingProblem

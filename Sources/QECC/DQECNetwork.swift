@@ -4,7 +4,7 @@ import ECCT
 import GF2
 import Neural
 
-/// The neural quantum decoder of Deep Quantum Error Correction (Choukroun & Wolf, AAAI 2024; DESIGN.md §9;
+/// The neural quantum decoder of Deep Quantum Error Correction (Choukroun & Wolf, AAAI 2024; docs/DESIGN.md §9;
 /// reference yoniLc/DQEC), assembled from the engine's blocks:
 ///
 ///   g[b, :] = MLP(s[b, :])                 m → 5n → 5n → n, GELU            `syn_to_noise.0/.2/.4`   (`MLP`)
@@ -14,10 +14,10 @@ import Neural
 ///
 /// s is the ±1 syndrome [m] (+1 = satisfied), n the error bits of the problem (the stacked H's columns). The
 /// reference's output z is positive where it predicts an error (its losses take −z): the logits f = −z of
-/// DESIGN.md §9 (f > 0: "no error") are what `logits` returns, and the decision is ê = (f < 0). g > 0 means
+/// docs/DESIGN.md §9 (f > 0: "no error") are what `logits` returns, and the decision is ê = (f < 0). g > 0 means
 /// "no error" as well.
 ///
-/// Training loss (DESIGN.md §9): 0.5·BCE(f, 1 − e) + 1.0·L_LER + 0.5·BCE(g, 1 − e), L_LER = the mean over logicals of
+/// Training loss (docs/DESIGN.md §9): 0.5·BCE(f, 1 − e) + 1.0·L_LER + 0.5·BCE(g, 1 − e), L_LER = the mean over logicals of
 /// BCE(logit(P_odd), ℓ·e mod 2) with P_odd = ½(1 − Π_{i ∈ ℓ} (1 − 2 p_i)) and p_i = σ(−f_i) the predicted error
 /// probability (`LogicalParityLoss`). As a `TrainableNetwork` its input is s [m] (±1) and its target e [n] (0/1).
 public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {

@@ -2,7 +2,7 @@ import Base
 import Foundation
 import Neural
 
-/// Settings of a neural quantum decoder training run (DESIGN.md §9's reference recipe by default: Adam 5e-4, cosine
+/// Settings of a neural quantum decoder training run (docs/DESIGN.md §9's reference recipe by default: Adam 5e-4, cosine
 /// per epoch to 1e-6, batches of 128, each sample's p drawn from the grid). Stored in every checkpoint.
 public struct DQECTrainingConfig: RunSettings {
     public var code: String

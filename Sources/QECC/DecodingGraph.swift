@@ -1,7 +1,7 @@
 import Foundation
 import GF2
 
-/// The matching graph of one CSS half over T measurement rounds (DESIGN.md §8).
+/// The matching graph of one CSS half over T measurement rounds (docs/DESIGN.md §8).
 ///
 /// Detector (check c, round t) is node t·m + c. Each qubit j gives one space edge per round between the (one or two)
 /// checks of its column: with one check the edge goes to the boundary node (index `detectorCount`). Each check gives

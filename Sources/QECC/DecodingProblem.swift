@@ -1,6 +1,6 @@
 import GF2
 
-/// The Pauli noise models of the neural papers (DESIGN.md §8).
+/// The Pauli noise models of the neural papers (docs/DESIGN.md §8).
 public enum PauliNoise: String, CaseIterable, Sendable, Codable {
     /// Each qubit suffers a Z flip with probability p, seen by the X checks (one CSS half).
     case independent

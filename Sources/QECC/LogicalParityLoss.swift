@@ -1,7 +1,7 @@
 import Foundation
 import Neural
 
-/// The logical-error-rate loss of Deep Quantum Error Correction (DESIGN.md §9): for each logical ℓ (a support set of
+/// The logical-error-rate loss of Deep Quantum Error Correction (docs/DESIGN.md §9): for each logical ℓ (a support set of
 /// error bits) the differentiable probability that the predicted error flips it,
 ///
 ///   P_ℓ = ½ (1 − Π_{i ∈ ℓ} (1 − 2 p_i)),   p_i = σ(−f_i)  (f > 0: "no error")
@@ -10,7 +10,7 @@ import Neural
 /// BCE-with-logits takes P_ℓ itself), mean over the batch and the logicals.
 ///
 /// The reference takes σ(f_i) (the probability of no error) in place of p_i; the two agree when every logical has
-/// even weight (the toric code at even L), and P_ℓ of DESIGN.md is the probability of an odd number of errors.
+/// even weight (the toric code at even L), and P_ℓ of docs/DESIGN.md is the probability of an odd number of errors.
 /// f, e: [B, n]; the gradient with respect to f accumulates into dLogits (Π_{i≠j} by prefix and suffix products,
 /// no division).
 public struct LogicalParityLoss: Sendable {

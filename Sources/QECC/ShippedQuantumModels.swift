@@ -1,17 +1,18 @@
 import Foundation
+import Neural
 
 /// Neural quantum decoders trained with `eccbench qec train` and shipped with the library (Sources/QECC/Models):
 /// `CODE_NOISE_T<rounds>_N<layers>_d<width>.safetensors` (code name in lower case, e.g. `toric-4_depolarizing_T1_N2_d32`)
 /// holds the weights with the code, noise and head count in its metadata; `Models/README.md` records the exact
 /// training command, budget and learning curve of each.
 public enum ShippedQuantumModels {
+    static let index = ShippedModelIndex(directory: Bundle.module.url(forResource: "Models", withExtension: nil))
+
     /// The shipped model files for a problem, smallest first.
     public static func files(for problem: DecodingProblem) -> [String] {
-        guard let dir = Bundle.module.url(forResource: "Models", withExtension: nil),
-              let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
-        let prefix = "\(problem.code.name.lowercased())_\(problem.noise.rawValue)_T\(problem.rounds)_"
-        return names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(".safetensors") }.sorted()
-            .map { dir.appendingPathComponent($0).path }
+        index.files.filter {
+            $0.code == problem.code.name.lowercased() && $0.tags == [problem.noise.rawValue, "T\(problem.rounds)"]
+        }.map(\.path)
     }
 
     /// The shipped decoder for a problem (`neural`), or an error saying none ships.
@@ -20,7 +21,7 @@ public enum ShippedQuantumModels {
             throw QECCError("no neural decoder ships for \(problem.code.name) with \(problem.noise.rawValue) noise and "
                             + "\(problem.rounds) round(s); train one (eccbench qec train) and use neural:FILE")
         }
-        let heads = try DQECCheckpoint.heads(of: path) ?? 16
+        let heads = index.files.first { $0.path == path }?.metadata["heads"].flatMap(Int.init) ?? 16
         return NeuralQuantumDecoder(model: try DQECModel.load(problem: problem, weightsAt: path, heads: heads))
     }
 }

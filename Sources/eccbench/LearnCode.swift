@@ -4,7 +4,7 @@ import Foundation
 import LearnedCodes
 import Neural
 
-/// `eccbench learn-code`: learn a binary linear code and its DC-ECCT decoder together (DESIGN.md §7).
+/// `eccbench learn-code`: learn a binary linear code and its DC-ECCT decoder together (docs/DESIGN.md §7).
 struct LearnCode: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "learn-code",

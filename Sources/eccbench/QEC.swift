@@ -31,24 +31,11 @@ struct QECRunOptions: ParsableArguments {
     var rounds: String = "1"
     @Option(name: .long, help: "Comma-separated decoders: mwpm, uf, bposd, neural, neural:FILE (default: mwpm, uf, and neural when a model ships for the code, noise and rounds).")
     var decoders: String?
-    @Option(name: .long, help: "Stop a point after this many logical failures (and --min-shots shots).")
-    var minFailures: Int = 200
-    @Option(name: .long, help: "Minimum shots per point.")
-    var minShots: Int = 10_000
-    @Option(name: .long, help: "Maximum shots per point.")
-    var maxShots: Int = 1_000_000
-    @Option(name: .long, help: "Worker threads (default: all cores). Counts do not depend on it.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(name: .long, help: "Random seed.")
-    var seed: UInt64 = 1
+    @OptionGroup var stop: StopRuleOptions
+    @OptionGroup var parallel: ParallelRunOptions
     @Flag(name: .long, help: "Draw each round's error again while it is zero (the DQEC scripts' sampling).")
     var nonzeroOnly = false
-    @Option(name: .long, help: "Write the results as JSON to this file.")
-    var json: String?
-    @Option(name: .long, help: "Write the results as CSV to this file.")
-    var csv: String?
-    @Option(name: .long, help: "Write LER against p (log scale) as an SVG plot to this file.")
-    var plot: String?
+    @OptionGroup var files: ResultFileOptions
 
     func validate() throws {
         _ = try PauliNoise.named(noise)
@@ -60,17 +47,17 @@ struct QECRunOptions: ParsableArguments {
             throw ValidationError("--rounds '\(rounds)' is not a number of rounds or 'L'")
         }
         if let t = Int(rounds), t < 1 || t > 1024 { throw ValidationError("--rounds must be in 1...1024, got \(t)") }
-        guard minFailures >= 0, minShots >= 1, maxShots >= minShots else {
-            throw ValidationError("need --min-failures ≥ 0, --min-shots ≥ 1 and --max-shots ≥ --min-shots")
-        }
-        guard maxShots <= 1 << 40 else { throw ValidationError("--max-shots \(maxShots) is more than 2^40") }
-        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024, got \(threads)") }
+        _ = try stopRule()
         if let names = decoderNames {
             guard !names.isEmpty else { throw ValidationError("--decoders is empty") }
             for name in names { try QuantumDecoders.check(name) }
         }
         if nonzeroOnly, try points().contains(0) { throw ValidationError("--nonzero-only needs every p > 0") }
-        try checkOutputs([json, csv, plot])
+    }
+
+    /// The stop rule: at least 200 logical failures and 10,000 shots, at most 1,000,000 shots, unless given.
+    func stopRule() throws -> (minErrors: Int, minFrames: Int, maxFrames: Int, note: String?) {
+        try stop.resolve(defaults: (200, 10_000, 1_000_000), limit: 1 << 40, units: "shots")
     }
 
     func points() throws -> [Double] { try parsePoints(p, option: "--p") }
@@ -81,9 +68,14 @@ struct QECRunOptions: ParsableArguments {
     func roundCount(size: Int) -> Int { Int(rounds) ?? size }
 
     var config: LERConfig {
+        let rule = (try? stopRule()) ?? (minErrors: 200, minFrames: 10_000, maxFrames: 1_000_000, note: nil)  // validated
         var c = LERConfig()
-        c.minFailures = minFailures; c.minShots = minShots; c.maxShots = maxShots
-        c.threads = threads; c.seed = seed; c.nonzeroOnly = nonzeroOnly
+        c.minFailures = rule.minErrors
+        c.minShots = rule.minFrames
+        c.maxShots = rule.maxFrames
+        c.threads = parallel.threads
+        c.seed = parallel.seed
+        c.nonzeroOnly = nonzeroOnly
         return c
     }
 
@@ -114,14 +106,15 @@ struct QECRunOptions: ParsableArguments {
     func header(_ codes: [CSSCode]) -> String {
         let names = codes.map { "\($0.name) (n = \($0.n), k = \($0.k), checks \($0.hx.rows) X + \($0.hz.rows) Z)" }
         return names.joined(separator: "; ") + "\n"
-            + "noise \(noise), rounds \(rounds), seed \(seed), \(threads) threads; each point: at least \(minFailures) failures "
-            + "and \(minShots) shots, at most \(maxShots); intervals are 95% (Wilson)"
+            + "noise \(noise), rounds \(rounds), seed \(parallel.seed), \(parallel.threads) threads; each point: at least "
+            + "\(config.minFailures) failures and \(config.minShots) shots, at most \(config.maxShots); intervals are 95% (Wilson)"
+            + ((try? stopRule())?.note.map { "\n" + $0 } ?? "")
     }
 
     func writeOutputs(_ runs: [(CSSCode, [LERPoint])]) throws {
-        if let json { try CodeFiles.writeAtomically(QECReport.json(runs), to: json) }
-        if let csv { try CodeFiles.writeAtomically(QECReport.csv(runs), to: csv) }
-        if let plot { try CodeFiles.writeAtomically(QECReport.svg(runs, noise: noise), to: plot) }
+        if let json = files.json { try CodeFiles.writeAtomically(QECReport.json(runs), to: json) }
+        if let csv = files.csv { try CodeFiles.writeAtomically(QECReport.csv(runs), to: csv) }
+        if let plot = files.plot { try CodeFiles.writeAtomically(QECReport.svg(runs, noise: noise), to: plot) }
     }
 }
 

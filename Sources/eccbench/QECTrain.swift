@@ -4,7 +4,7 @@ import Foundation
 import Neural
 import QECC
 
-/// `eccbench qec train`: train the neural quantum decoder (DESIGN.md §9) on a code and noise model.
+/// `eccbench qec train`: train the neural quantum decoder (docs/DESIGN.md §9) on a code and noise model.
 struct QECTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",

@@ -27,55 +27,30 @@ struct Simulate: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Crossover (BSC) or erasure (BEC) probabilities, list or range ('0.01,0.02').")
     var p: String?
 
-    @Option(name: .long, help: "Stop a point after this many frame errors (and --min-frames frames).")
-    var minErrors: Int = 200
-
-    @Option(name: .long, help: "Minimum frames per point.")
-    var minFrames: Int = 20_000
-
-    @Option(name: .long, help: "Maximum frames per point (stops even with fewer errors).")
-    var maxFrames: Int = 1_000_000
-
-    @Option(name: .long, help: "Worker threads (default: all cores). Counts do not depend on it.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Option(name: .long, help: "Random seed.")
-    var seed: UInt64 = 1
+    @OptionGroup var stop: StopRuleOptions
+    @OptionGroup var parallel: ParallelRunOptions
 
     @Flag(name: .long, help: "Draw AWGN with the scalar reference generator (libm Box–Muller) instead of the SIMD one.")
     var referenceNoise = false
 
-    @Option(name: .long, help: "Write the results as JSON to this file.")
-    var json: String?
-
-    @Option(name: .long, help: "Write the results as CSV to this file.")
-    var csv: String?
-
-    @Option(name: .long, help: "Write BER and FER curves as an SVG plot to this file.")
-    var plot: String?
+    @OptionGroup var files: ResultFileOptions
 
     /// Most frames per point: frames · n bits stay below 2^63 for every code the catalog allows.
     static let frameLimit = 1 << 46
 
     func validate() throws {
-        guard minErrors >= 0 else { throw ValidationError("--min-errors must be non-negative, got \(minErrors)") }
-        guard minFrames >= 1 else { throw ValidationError("--min-frames must be at least 1, got \(minFrames)") }
-        guard maxFrames >= 1 else { throw ValidationError("--max-frames must be at least 1, got \(maxFrames)") }
-        // bit counts (frames · n, n ≤ 65,536) must fit in 64 bits
-        guard maxFrames <= Self.frameLimit else {
-            throw ValidationError("--max-frames \(maxFrames) is more than the limit of \(Self.frameLimit) frames per point")
-        }
-        guard maxFrames >= minFrames else {
-            throw ValidationError("--max-frames (\(maxFrames)) must be at least --min-frames (\(minFrames))")
-        }
-        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024, got \(threads)") }
+        _ = try stopRule()
         guard let model = ChannelModel(rawValue: channel.lowercased()) else {
             throw ValidationError("--channel '\(channel)' is not one of awgn, bsc, bec")
         }
         let values = try points(for: model)
         for v in values { if let problem = model.validate(v) { throw ValidationError(problem) } }
         if let decoders, decoderNames(decoders).isEmpty { throw ValidationError("--decoders is empty") }
-        try checkOutputs([json, csv, plot])
+    }
+
+    /// The stop rule: at least 200 frame errors and 20,000 frames, at most 1,000,000 frames, unless given.
+    func stopRule() throws -> (minErrors: Int, minFrames: Int, maxFrames: Int, note: String?) {
+        try stop.resolve(defaults: (200, 20_000, 1_000_000), limit: Self.frameLimit, units: "frames")
     }
 
     func points(for model: ChannelModel) throws -> [Double] {
@@ -97,16 +72,18 @@ struct Simulate: ParsableCommand {
         let code = try loadCode(self.code, standardize: form.standardize)
         let names = decoders.map(decoderNames) ?? DecoderCatalog.defaults(for: code)
         let decs = try names.map { try DecoderCatalog.make($0, code: code) }
+        let rule = try stopRule()
         var config = MonteCarloConfig()
-        config.minErrors = minErrors
-        config.minFrames = minFrames
-        config.maxFrames = maxFrames
-        config.threads = threads
-        config.seed = seed
+        config.minErrors = rule.minErrors
+        config.minFrames = rule.minFrames
+        config.maxFrames = rule.maxFrames
+        config.threads = parallel.threads
+        config.seed = parallel.seed
         config.referenceNoise = referenceNoise
         let engine = MonteCarlo(code: code, config: config)
         let report = Report(code: code, channel: model, config: config)
         print(report.header())
+        if let note = rule.note { print(note) }
         print(Report.tableHeader(model))
         fflush(nil)
         var results: [PointResult] = []
@@ -128,9 +105,9 @@ struct Simulate: ParsableCommand {
         }
         print("")
         print(report.summary(results, points: values))
-        if let json { try write(report.json(results), to: json) }
-        if let csv { try write(report.csv(results), to: csv) }
-        if let plot { try write(SVGPlot.render(results, code: code, channel: model), to: plot) }
+        if let json = files.json { try write(report.json(results), to: json) }
+        if let csv = files.csv { try write(report.csv(results), to: csv) }
+        if let plot = files.plot { try write(SVGPlot.render(results, code: code, channel: model), to: plot) }
     }
 
     func write(_ text: String, to path: String) throws {

@@ -5,7 +5,7 @@ import ECCT
 import Foundation
 import Neural
 
-/// `eccbench train`: train an ECCT on a code with the reference recipe (DESIGN.md §3).
+/// `eccbench train`: train an ECCT on a code with the reference recipe (docs/DESIGN.md §3).
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",

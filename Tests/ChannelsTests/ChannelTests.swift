@@ -5,7 +5,7 @@ import Codes
 
 final class ChannelTests: XCTestCase {
     func testSigmaFollowsDesignConvention() {
-        // DESIGN.md §2: R = 1/2 gives σ = 0.6310, 0.5623, 0.5012 at 4, 5, 6 dB
+        // docs/DESIGN.md §2: R = 1/2 gives σ = 0.6310, 0.5623, 0.5012 at 4, 5, 6 dB
         XCTAssertEqual(awgnSigma(ebN0dB: 4, rate: 0.5), 0.6310, accuracy: 1e-4)
         XCTAssertEqual(awgnSigma(ebN0dB: 5, rate: 0.5), 0.5623, accuracy: 1e-4)
         XCTAssertEqual(awgnSigma(ebN0dB: 6, rate: 0.5), 0.5012, accuracy: 1e-4)

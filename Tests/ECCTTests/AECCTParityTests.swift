@@ -5,7 +5,7 @@ import Neural
 import TestSupport
 import XCTest
 
-/// The reference PyTorch AECCT (mlaetvayn/AECCT; BCH-63-45, N = 2, d = 32; fixture in the test resources, DESIGN.md §6):
+/// The reference PyTorch AECCT (mlaetvayn/AECCT; BCH-63-45, N = 2, d = 32; fixture in the test resources, docs/DESIGN.md §6):
 /// our full-precision, QAT and frozen logits from its weights and inputs, with the reference's batch-wide (`tensor`)
 /// activation scales over the 64 words, must match its logits.
 final class AECCTParityTests: XCTestCase {

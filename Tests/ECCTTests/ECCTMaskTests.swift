@@ -4,9 +4,9 @@ import Neural
 import TestSupport
 import XCTest
 
-/// The ECCT mask as an attention pattern (DESIGN.md §3).
+/// The ECCT mask as an attention pattern (docs/DESIGN.md §3).
 final class ECCTMaskTests: XCTestCase {
-    /// Allowed-entry counts of DESIGN.md §3 (file H as is).
+    /// Allowed-entry counts of docs/DESIGN.md §3 (file H as is).
     func testAllowedCountsMatchDesign() throws {
         let expected: [(String, Int, Int)] = [
             ("BCH_N31_K16.txt", 826, 2116), ("BCH_N63_K36.txt", 3930, 8100), ("BCH_N63_K45.txt", 4191, 6561),

@@ -5,7 +5,7 @@ import Neural
 import TestSupport
 import XCTest
 
-/// HPSA head partition over the ECCT mask (DESIGN.md §6).
+/// HPSA head partition over the ECCT mask (docs/DESIGN.md §6).
 final class HPSAMaskTests: XCTestCase {
     func testRingsPartitionTheECCTPairs() throws {
         let code = try CodeFiles.readCode(path: TestResources.path("BCH_N63_K45.txt"))

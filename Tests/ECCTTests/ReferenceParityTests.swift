@@ -15,7 +15,7 @@ final class ReferenceParityTests: XCTestCase {
     func testLogitsMatchReferenceModel() throws {
         let code = try CodeFiles.readCode(path: resource("BCH_N63_K45.txt"))
         let model = try ECCTModel(code: code, layers: 2, width: 32)
-        XCTAssertEqual(model.network.parameters.count, 33_327, "DESIGN.md §3 parameter count for BCH-63-45, N=2, d=32")
+        XCTAssertEqual(model.network.parameters.count, 33_327, "docs/DESIGN.md §3 parameter count for BCH-63-45, N=2, d=32")
         try model.load(weightsAt: resource("weights.safetensors"))
         let io = try SafeTensors.read(path: resource("io.safetensors")).tensors
         let magnitude = try XCTUnwrap(io["magnitude"]), syndrome = try XCTUnwrap(io["syndrome"]), expected = try XCTUnwrap(io["logits"])

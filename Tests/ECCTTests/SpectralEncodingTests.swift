@@ -5,7 +5,7 @@ import Neural
 import TestSupport
 import XCTest
 
-/// The Laplacian spectrum of the AECCT's spectral positional encoding (DESIGN.md §6), from LAPACK's ssyevd.
+/// The Laplacian spectrum of the AECCT's spectral positional encoding (docs/DESIGN.md §6), from LAPACK's ssyevd.
 final class SpectralEncodingTests: XCTestCase {
     /// L u_j = λ_j u_j, U orthonormal, eigenvalues ascending, and the sign- and order-free facts: the smallest
     /// eigenvalue of a connected graph's Laplacian is 0 (once), and Σ λ = trace L = 2·edges.

@@ -5,7 +5,7 @@ import Neural
 import TestSupport
 import XCTest
 
-/// `--standardize` (DESIGN.md §2): H brought to [I | P] exactly as the reference codes do, G = [Pᵀ | I], and the
+/// `--standardize` (docs/DESIGN.md §2): H brought to [I | P] exactly as the reference codes do, G = [Pᵀ | I], and the
 /// ECCT mask of the new H. The expected counts and weights were computed with the reference's `get_standard_form`
 /// (yoniLc/ECCT Codes.py) on the benchmark files.
 final class StandardFormTests: XCTestCase {

@@ -148,7 +148,7 @@ final class TrainingTests: XCTestCase {
     }
 
     /// Any code, including an H with redundant rows (m > n − k): one syndrome token per row, and the parameter
-    /// count of DESIGN.md §3: (n+m)d + N(12d² + 13d) + 2d [N > 1] + 2d + (d + 1) + (n+m)n + n.
+    /// count of docs/DESIGN.md §3: (n+m)d + N(12d² + 13d) + 2d [N > 1] + 2d + (d + 1) + (n+m)n + n.
     func testAnyCodeAndSizeHaveTheDesignParameterCount() throws {
         let hamming = try Catalog.code(named: "HAMMING-7-4")
         var rows = (0..<3).map { r in (0..<7).map { UInt8(hamming.H[r, $0] ? 1 : 0) } }

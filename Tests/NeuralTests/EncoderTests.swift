@@ -60,7 +60,7 @@ final class EncoderTests: XCTestCase {
             XCTAssertTrue(names.contains(n), n)
         }
         XCTAssertEqual(f.params.entry("decoder.layers.0.feed_forward.w_1.weight")?.shape, [32, 8])
-        // N(12d² + 13d) + 2d + 2d for the encoder body (DESIGN.md §3 count without embedding and head)
+        // N(12d² + 13d) + 2d + 2d for the encoder body (docs/DESIGN.md §3 count without embedding and head)
         XCTAssertEqual(f.params.count, 2 * (12 * 64 + 13 * 8) + 2 * 8 + 2 * 8)
     }
 }

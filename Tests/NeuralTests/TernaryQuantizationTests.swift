@@ -2,7 +2,7 @@ import Neural
 import TestSupport
 import XCTest
 
-/// AAP ternary quantisation (DESIGN.md §6) against the reference's frozen fixture.
+/// AAP ternary quantisation (docs/DESIGN.md §6) against the reference's frozen fixture.
 final class TernaryQuantizationTests: XCTestCase {
     func testQuantileInterpolatesAsTorch() {
         XCTAssertEqual(TernaryQuantization.quantile([4, 1, 3, 2], q: 0.5).value, 2.5)

@@ -1,7 +1,7 @@
 import QECC
 import XCTest
 
-/// The known thresholds of DESIGN.md §8 (PyMatching 2.4 on these matrices): where the LER curves of two toric sizes
+/// The known thresholds of docs/DESIGN.md §8 (PyMatching 2.4 on these matrices): where the LER curves of two toric sizes
 /// cross under mwpm. Fixed seeds; the shot counts put the crossing's whole 95% interval inside each window.
 final class ThresholdTests: XCTestCase {
     func crossing(sizes: (Int, Int), noise: PauliNoise, roundsEqualSize: Bool, grid: [Double], shots: Int) throws -> Crossing {

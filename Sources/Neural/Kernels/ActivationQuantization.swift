@@ -1,4 +1,4 @@
-/// INT8 abs-max quantisation of the activations entering a quantised linear layer (AECCT; DESIGN.md §6):
+/// INT8 abs-max quantisation of the activations entering a quantised linear layer (AECCT; docs/DESIGN.md §6):
 /// s_x = 127 / (max|x| + 1e-6), x_q = clamp(round(x·s_x), −128, 127), round half to even.
 ///
 /// `tensor`: one scale over everything given (the reference's: the batch included, so a word's output depends on

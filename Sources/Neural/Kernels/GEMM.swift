@@ -5,7 +5,7 @@ import CBLAS
 /// C[M, N] = α · op(A)[M, K] · op(B)[K, N] + β · C, op = identity or transpose. Leading dimensions are the
 /// row lengths of A, B, C as stored. Debian's OpenBLAS takes Int32 dimensions.
 public enum GEMM {
-    /// Sets OpenBLAS to one thread: the engine parallelises over the batch itself (DESIGN.md §1).
+    /// Sets OpenBLAS to one thread: the engine parallelises over the batch itself (docs/DESIGN.md §1).
     public static func useSingleThreadedBLAS() { openblas_set_num_threads(1) }
 
     @inlinable

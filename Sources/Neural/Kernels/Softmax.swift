@@ -3,7 +3,7 @@ import Foundation
 /// Row-wise softmax with an additive mask: y = softmax(x + mask) over each row of C.
 ///
 /// x, y: [R, C]; mask: [maskRows, C] applied to row r as mask[r % maskRows] (so one [C] or [L, C] mask
-/// broadcasts over batches and heads); nil for none. Masked entries carry −1e9 (DESIGN.md §3). Rows are
+/// broadcasts over batches and heads); nil for none. Masked entries carry −1e9 (docs/DESIGN.md §3). Rows are
 /// shifted by their maximum, so large scores do not overflow. Backward: dx += y ⊙ (dy − Σ dy⊙y).
 public enum SoftmaxKernel {
     public static let maskedScore: Float = -1e9

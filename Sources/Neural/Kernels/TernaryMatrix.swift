@@ -4,7 +4,7 @@ import Base
 /// bit c % 8 of `plus[r·rowBytes + c/8]` is set where W_t[r, c] = +1, of `minus` where it is −1 (rows padded to a
 /// multiple of 8 columns).
 ///
-/// The product with int8 activations (AECCT inference, DESIGN.md §6) uses additions and subtractions only:
+/// The product with int8 activations (AECCT inference, docs/DESIGN.md §6) uses additions and subtractions only:
 ///
 ///   acc[b, r] = Σ_{c: W_t[r,c] = +1} x[b, c] − Σ_{c: W_t[r,c] = −1} x[b, c]        exact in Int32
 ///

@@ -1,4 +1,4 @@
-/// AAP ternary weight quantisation of the AECCT (Levy, Choukroun & Wolf, arXiv 2410.05911; DESIGN.md §6), with the
+/// AAP ternary weight quantisation of the AECCT (Levy, Choukroun & Wolf, arXiv 2410.05911; docs/DESIGN.md §6), with the
 /// reference's float32 arithmetic so a frozen model matches it exactly:
 ///
 ///   γ = quantile_q(|W|)            linear interpolation between order statistics (`torch.quantile`, q = 0.45)

@@ -1,7 +1,7 @@
 import Base
 import CKernels
 
-/// The INT8 quantisation step at the input of the AECCT's quantised linear layers (DESIGN.md §6), with its
+/// The INT8 quantisation step at the input of the AECCT's quantised linear layers (docs/DESIGN.md §6), with its
 /// straight-through backward. Groups: the whole slice (`tensor`, the reference's batch-wide abs-max) or each row
 /// (`token`).
 ///
@@ -109,7 +109,7 @@ public struct ActivationQuantizer: Sendable {
     }
 }
 
-/// How the linears of a block are quantised (AECCT, DESIGN.md §6): the store of their ternary weights (its mode says
+/// How the linears of a block are quantised (AECCT, docs/DESIGN.md §6): the store of their ternary weights (its mode says
 /// QAT or frozen) and the scope of the INT8 activation scales.
 public struct LinearQuantization: Sendable {
     public let weights: TernaryWeights

@@ -1,5 +1,5 @@
 /// A multilayer perceptron: Linear layers with an activation between them (none after the last), as the neural
-/// quantum decoder's noise estimator m → 5n → 5n → n with GELU (DESIGN.md §9).
+/// quantum decoder's noise estimator m → 5n → 5n → n with GELU (docs/DESIGN.md §9).
 ///
 /// x: [R, sizes.first], y: [R, sizes.last].
 public struct MLP: Sendable {

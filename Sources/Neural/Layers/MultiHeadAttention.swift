@@ -1,5 +1,5 @@
 /// Multi-head self-attention with four biased d×d projections (Q, K, V, out) over the pairs of an
-/// `AttentionPattern` (Vaswani et al. 2017; the ECCT's masked form, DESIGN.md §3):
+/// `AttentionPattern` (Vaswani et al. 2017; the ECCT's masked form, docs/DESIGN.md §3):
 ///
 ///   q, k, v = x·W_qᵀ + b_q, …        out = Attn(q, k, v)·W_oᵀ + b_o
 ///

@@ -1,4 +1,4 @@
-/// The mean over T rounds (the neural quantum decoder's repeated measurements, DESIGN.md §9: the T streams of
+/// The mean over T rounds (the neural quantum decoder's repeated measurements, docs/DESIGN.md §9: the T streams of
 /// the first layers are averaged at the mid LayerNorm).
 ///
 /// x: [T, R, w] (round-major: the rows of round t are contiguous) → y: [R, w], y = (1/T) Σ_t x[t].

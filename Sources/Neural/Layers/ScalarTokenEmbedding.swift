@@ -1,5 +1,5 @@
 /// Scalar tokens to vectors: token l of a word is its scalar input times a learned vector E[l] (the ECCT's
-/// `src_embed`, DESIGN.md §3: one d-vector per position, no other positional encoding).
+/// `src_embed`, docs/DESIGN.md §3: one d-vector per position, no other positional encoding).
 ///
 ///   tokens[b, l, offset ..< offset + w] = input[b, l] · E[l, :]        E: [L, w]
 ///

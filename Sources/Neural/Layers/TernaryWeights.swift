@@ -1,5 +1,5 @@
 /// The quantisation state of a network's ternary linear layers (AECCT's AAP, Levy, Choukroun & Wolf,
-/// arXiv 2410.05911; DESIGN.md §6). One store per network; each `LinearLayer` of a ternary kind owns a slot.
+/// arXiv 2410.05911; docs/DESIGN.md §6). One store per network; each `LinearLayer` of a ternary kind owns a slot.
 ///
 /// `qat` (quantisation-aware training): `prepare` computes, once per step, for each matrix W [out, in] with its δ
 ///

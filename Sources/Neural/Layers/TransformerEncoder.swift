@@ -37,7 +37,7 @@ public struct EncoderConfig: Sendable {
 }
 
 /// N transformer blocks, an optional mid LayerNorm after block ⌊N/2⌋ (when N > 1), and a final LayerNorm
-/// (the ECCT and AECCT body, DESIGN.md §3 and §6). Parameters live in a shared `ParameterSet` under the names
+/// (the ECCT and AECCT body, docs/DESIGN.md §3 and §6). Parameters live in a shared `ParameterSet` under the names
 /// of an `EncoderNames` table, registered block by block, then the final and the mid norm (the reference order).
 ///
 /// x, out: [B, L, d] row-major. `forward` over a range of layers caches activations in an `EncoderWorkspace`;

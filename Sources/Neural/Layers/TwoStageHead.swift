@@ -1,4 +1,4 @@
-/// The ECCT's output head (DESIGN.md §3): a per-token Linear(d → 1), then Linear(L → outputs) across tokens.
+/// The ECCT's output head (docs/DESIGN.md §3): a per-token Linear(d → 1), then Linear(L → outputs) across tokens.
 ///
 ///   t[b, l] = h[b, l, :]·w + c            `oned_final_embed.0`
 ///   logits[b, :] = t[b, :]·Wᵀ + β          `out_fc`

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+
+/// Threads and seed, shared by `eccbench` (simulate) and `eccbench qec`.
+struct ParallelRunOptions: ParsableArguments {
+    @Option(name: .long, help: "Worker threads (default: all cores). Counts do not depend on it.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .long, help: "Random seed.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024, got \(threads)") }
+    }
+}
+
+/// The stop rule of a Monte Carlo point, shared by `eccbench` (frames, frame errors) and `eccbench qec` (shots, logical
+/// failures; the same flags, or their qec spellings). A maximum below the default minimum lowers that minimum (said in
+/// the header), so `--max-frames 1000` alone runs.
+struct StopRuleOptions: ParsableArguments {
+    @Option(name: [.customLong("min-errors"), .customLong("min-failures")],
+            help: "Stop a point after this many errors (frame errors; qec: logical failures) once the minimum is reached.")
+    var minErrors: Int?
+    @Option(name: [.customLong("min-frames"), .customLong("min-shots")], help: "Minimum frames (qec: shots) per point.")
+    var minFrames: Int?
+    @Option(name: [.customLong("max-frames"), .customLong("max-shots")],
+            help: "Maximum frames (qec: shots) per point: stops even with fewer errors.")
+    var maxFrames: Int?
+
+    /// The rule with the command's defaults, and a note when a given maximum lowered the default minimum. Throws for
+    /// impossible values, naming the flags as `units` (frames or shots) spells them.
+    func resolve(defaults: (minErrors: Int, minFrames: Int, maxFrames: Int), limit: Int, units: String)
+        throws -> (minErrors: Int, minFrames: Int, maxFrames: Int, note: String?)
+    {
+        let minErrors = self.minErrors ?? defaults.minErrors
+        var minFrames = self.minFrames ?? defaults.minFrames
+        let maxFrames = self.maxFrames ?? max(defaults.maxFrames, minFrames)
+        var note: String?
+        guard minErrors >= 0 else { throw ValidationError("--min-errors must be non-negative, got \(minErrors)") }
+        guard minFrames >= 1 else { throw ValidationError("--min-\(units) must be at least 1, got \(minFrames)") }
+        guard maxFrames >= 1 else { throw ValidationError("--max-\(units) must be at least 1, got \(maxFrames)") }
+        guard maxFrames <= limit else {
+            throw ValidationError("--max-\(units) \(maxFrames) is more than the limit of \(limit) \(units) per point")
+        }
+        if maxFrames < minFrames {
+            guard self.minFrames == nil else {
+                throw ValidationError("--max-\(units) (\(maxFrames)) must be at least --min-\(units) (\(minFrames))")
+            }
+            note = "--max-\(units) \(maxFrames) lowers the default --min-\(units) \(minFrames) to \(maxFrames)"
+            minFrames = maxFrames
+        }
+        return (minErrors, minFrames, maxFrames, note)
+    }
+}
+
+/// Result files, shared by `eccbench` (simulate) and `eccbench qec`.
+struct ResultFileOptions: ParsableArguments {
+    @Option(name: .long, help: "Write the results as JSON to this file.")
+    var json: String?
+    @Option(name: .long, help: "Write the results as CSV to this file.")
+    var csv: String?
+    @Option(name: .long, help: "Write the curves as an SVG plot to this file (BER/FER, or LER against p for qec).")
+    var plot: String?
+
+    func validate() throws { try checkOutputs([json, csv, plot]) }
+}
