@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Library code builds with the release configuration's -O, so preconditions and bounds checks stay live;
-// the hot loops use unsafe pointers where it matters (DESIGN.md §5).
+// the hot loops use unsafe pointers where it matters (docs/DESIGN.md §5).
 let package = Package(
     name: "eccbench",
     platforms: [.macOS(.v15)],
@@ -30,10 +30,9 @@ let package = Package(
         .target(name: "GF2", dependencies: ["Base"], path: "Sources/GF2"),
         .target(name: "Codes", dependencies: ["Base", "GF2", "CKernels"], path: "Sources/Codes"),
         .target(name: "Channels", dependencies: ["Base", "GF2", "Codes", "CKernels"], path: "Sources/Channels"),
-        .target(name: "CKernels", dependencies: ["CPUFeatures"], path: "Sources/CKernels",
-                cSettings: [.unsafeFlags(["-O3"], .when(configuration: .release)),
-                            // FMA only where a kernel asks for it (the Gaussian kernel repeats the Swift twin's bits)
-                            .unsafeFlags(["-ffp-contract=off"])]),
+        // FMA only where a kernel asks for it: each C file turns contraction off with a pragma (no unsafe flags, so the
+        // products can be a versioned dependency)
+        .target(name: "CKernels", dependencies: ["CPUFeatures"], path: "Sources/CKernels"),
         .target(name: "Neural", dependencies: ["Base", "Codes", "CBLAS", "CKernels"], path: "Sources/Neural"),
         .target(name: "ECCT", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural"], path: "Sources/ECCT",
                 resources: [.copy("Models")]),

@@ -4,6 +4,10 @@
 // fill one 256-bit register; each pair then costs dh fused multiply-adds for the score, one vector exp for
 // the softmax and dh multiply-adds for the values. Summation order differs from the Swift path (FMA, two
 // partial sums), so results agree to rounding, not bit for bit.
+// No contraction into FMA except where a kernel asks for it explicitly (the Gaussian kernel repeats the Swift
+// twin's bits), as the library's own flags no longer carry -ffp-contract=off.
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
 #include "CKernels.h"
 
 #if defined(__x86_64__)

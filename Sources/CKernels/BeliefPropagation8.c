@@ -2,6 +2,10 @@
 // Swift kernels (`SumProduct` in Codes): tanh(x/2) = sign(x)(1 − e^{−|x|})/(1 + e^{−|x|}), exclusive products
 // by prefix and suffix sweeps, 2·atanh(p) = ln((1 + p)/(1 − p)) with p clamped to ±(1 − 1e-7), messages
 // clamped to ±30.
+// No contraction into FMA except where a kernel asks for it explicitly (the Gaussian kernel repeats the Swift
+// twin's bits), as the library's own flags no longer carry -ffp-contract=off.
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
 #include "CKernels.h"
 
 #if defined(__x86_64__)

@@ -1,6 +1,10 @@
 // The Gaussian generator of `GaussianGenerator` (Channels) on AVX2: the same xoshiro128+ lanes, uniforms and
 // polynomials, each operation in the Swift code's order and without FMA, so the samples are the Swift twin's bits
 // (seeded runs give the same counts on both paths).
+// No contraction into FMA except where a kernel asks for it explicitly (the Gaussian kernel repeats the Swift
+// twin's bits), as the library's own flags no longer carry -ffp-contract=off.
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
 #include "CKernels.h"
 
 #if defined(__x86_64__)

@@ -1,5 +1,9 @@
 // GELU and LayerNorm on AVX2 + FMA: the twins of `Elementwise.geluForward/Backward` and
 // `LayerNorm+EightLanes.swift` (same formulas; fused multiply-adds, so equal to rounding).
+// No contraction into FMA except where a kernel asks for it explicitly (the Gaussian kernel repeats the Swift
+// twin's bits), as the library's own flags no longer carry -ffp-contract=off.
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
 #include "CKernels.h"
 
 #if defined(__x86_64__)

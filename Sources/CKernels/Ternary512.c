@@ -8,6 +8,10 @@
 // lane do not wait on each other); column c costs 4 mask loads, 4 broadcasts of x[b, c] and 16 masked `vpaddw`: a
 // lane is touched only where its weight is ±1, no multiply and no sign instruction; one `vpsubw` per chunk. Columns run in chunks of 128 (an int16 lane holds at most 128 terms of
 // |x| ≤ 128: no overflow); each chunk is widened and added to the exact int32 sums, equal on every path.
+// No contraction into FMA except where a kernel asks for it explicitly (the Gaussian kernel repeats the Swift
+// twin's bits), as the library's own flags no longer carry -ffp-contract=off.
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
 #include "CKernels.h"
 
 #if defined(__x86_64__)

@@ -6,6 +6,10 @@
 // 4 broadcasts of x[b, c] and 8 `vpsignw` (x·w as a conditional negate: no multiply) + 8 `vpaddw`: no horizontal sums.
 // Columns run in chunks of 128, so an int16 lane holds at most 128 terms of |x·w| ≤ 128 (≤ 16384: no overflow); each
 // chunk is widened and added to the exact int32 sums, equal on every path.
+// No contraction into FMA except where a kernel asks for it explicitly (the Gaussian kernel repeats the Swift
+// twin's bits), as the library's own flags no longer carry -ffp-contract=off.
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
 #include "CKernels.h"
 
 #if defined(__x86_64__)
