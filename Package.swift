@@ -20,11 +20,12 @@ let package = Package(
         .executable(name: "eccbench-benchmarks", targets: ["Benchmarks"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CPUFeatures", path: "Sources/CPUFeatures"),
         .target(name: "Base", dependencies: ["CPUFeatures"], path: "Sources/Base"),
         .target(name: "GF2", dependencies: ["Base"], path: "Sources/GF2"),
@@ -34,41 +35,59 @@ let package = Package(
         // products can be a versioned dependency)
         .target(name: "CKernels", dependencies: ["CPUFeatures"], path: "Sources/CKernels"),
         .target(name: "Neural", dependencies: ["Base", "Codes", "CBLAS", "CKernels"], path: "Sources/Neural"),
-        .target(name: "ECCT", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural"], path: "Sources/ECCT",
-                resources: [.copy("Models")]),
-        .target(name: "QECC", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT"], path: "Sources/QECC",
-                resources: [.copy("Models")]),
-        .target(name: "LearnedCodes", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural"],
-                path: "Sources/LearnedCodes", resources: [.copy("Models")]),
-        .target(name: "Decoders", dependencies: ["Codes", "Neural", "ECCT", "LearnedCodes", "QECC"], path: "Sources/Decoders"),
+        .target(
+            name: "ECCT", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural"], path: "Sources/ECCT",
+            resources: [.copy("Models")]),
+        .target(
+            name: "QECC", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT"], path: "Sources/QECC",
+            resources: [.copy("Models")]),
+        .target(
+            name: "LearnedCodes", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural"],
+            path: "Sources/LearnedCodes", resources: [.copy("Models")]),
+        .target(
+            name: "Decoders", dependencies: ["Codes", "Neural", "ECCT", "LearnedCodes", "QECC"],
+            path: "Sources/Decoders"),
         .executableTarget(
             name: "eccbench",
-            dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT", "QECC", "LearnedCodes", "Decoders",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Base", "GF2", "Codes", "Channels", "Neural", "ECCT", "QECC", "LearnedCodes", "Decoders",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Sources/eccbench"),
         .executableTarget(
-            name: "Benchmarks", dependencies: ["Base", "GF2", "Codes", "Channels", "Neural", "ECCT", "QECC", "LearnedCodes",
-                                               "Decoders"],
+            name: "Benchmarks",
+            dependencies: [
+                "Base", "GF2", "Codes", "Channels", "Neural", "ECCT", "QECC", "LearnedCodes",
+                "Decoders",
+            ],
             path: "Bench/Benchmarks"),
         .executableTarget(
             name: "ecct-trainer-trace", dependencies: ["Base", "Codes", "Neural", "ECCT"], path: "Bench/TrainerParity"),
         .target(name: "TestProcessSetup", dependencies: ["CBLAS"], path: "Tests/TestProcessSetup"),
-        .target(name: "TestSupport", dependencies: ["Base", "Neural", "TestProcessSetup"], path: "Tests/TestSupport",
-                resources: [.copy("Resources")]),
+        .target(
+            name: "TestSupport", dependencies: ["Base", "Neural", "TestProcessSetup"], path: "Tests/TestSupport",
+            resources: [.copy("Resources")]),
         .testTarget(name: "GF2Tests", dependencies: ["GF2", "Channels", "TestSupport"], path: "Tests/GF2Tests"),
-        .testTarget(name: "CodesTests", dependencies: ["GF2", "Codes", "Channels", "TestSupport"],
-                    path: "Tests/CodesTests"),
-        .testTarget(name: "ChannelsTests", dependencies: ["GF2", "Codes", "Channels", "TestSupport"],
-                    path: "Tests/ChannelsTests"),
+        .testTarget(
+            name: "CodesTests", dependencies: ["GF2", "Codes", "Channels", "TestSupport"],
+            path: "Tests/CodesTests"),
+        .testTarget(
+            name: "ChannelsTests", dependencies: ["GF2", "Codes", "Channels", "TestSupport"],
+            path: "Tests/ChannelsTests"),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "TestSupport"], path: "Tests/NeuralTests"),
-        .testTarget(name: "ECCTTests", dependencies: ["ECCT", "Codes", "Channels", "GF2", "Neural", "TestSupport"],
-                    path: "Tests/ECCTTests"),
-        .testTarget(name: "QECCTests", dependencies: ["QECC", "GF2", "Base", "Channels", "Neural", "ECCT", "TestSupport"],
-                    path: "Tests/QECCTests"),
-        .testTarget(name: "LearnedCodesTests", dependencies: ["LearnedCodes", "Base", "Codes", "GF2", "Neural", "TestSupport"],
-                    path: "Tests/LearnedCodesTests"),
-        .testTarget(name: "DecodersTests", dependencies: ["Decoders", "Base", "Codes", "Channels", "ECCT", "Neural", "QECC", "TestSupport"],
-                    path: "Tests/DecodersTests"),
+        .testTarget(
+            name: "ECCTTests", dependencies: ["ECCT", "Codes", "Channels", "GF2", "Neural", "TestSupport"],
+            path: "Tests/ECCTTests"),
+        .testTarget(
+            name: "QECCTests", dependencies: ["QECC", "GF2", "Base", "Channels", "Neural", "ECCT", "TestSupport"],
+            path: "Tests/QECCTests"),
+        .testTarget(
+            name: "LearnedCodesTests", dependencies: ["LearnedCodes", "Base", "Codes", "GF2", "Neural", "TestSupport"],
+            path: "Tests/LearnedCodesTests"),
+        .testTarget(
+            name: "DecodersTests",
+            dependencies: ["Decoders", "Base", "Codes", "Channels", "ECCT", "Neural", "QECC", "TestSupport"],
+            path: "Tests/DecodersTests"),
         .testTarget(name: "CLITests", dependencies: ["eccbench", "Neural", "TestSupport"], path: "Tests/CLITests"),
     ]
 )

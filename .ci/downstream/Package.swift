@@ -12,6 +12,6 @@ let package = Package(
                 .product(name: "Decoders", package: "eccbench"), .product(name: "Channels", package: "eccbench"),
                 .product(name: "Codes", package: "eccbench"), .product(name: "Neural", package: "eccbench"),
             ],
-            path: "Sources/DownstreamCheck"),
+            path: "Sources/DownstreamCheck")
     ]
 )

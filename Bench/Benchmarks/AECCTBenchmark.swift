@@ -10,8 +10,9 @@ enum AECCTBenchmark {
     /// A frozen AECCT with the weights of a randomly initialised QAT model (the speed does not depend on training).
     static func frozenModel(code: LinearCode, layers: Int, width: Int) throws -> ECCTModel {
         let qat = try ECCTModel.aecct(code: code, layers: layers, width: width, precision: .qat, seed: 1)
-        let frozen = try AECCTFreezer.freeze(qat.network.parameters.tensors.merging(["lpe": qat.spectralTableTensor!]) { a, _ in a },
-                                             source: "benchmark")
+        let frozen = try AECCTFreezer.freeze(
+            qat.network.parameters.tensors.merging(["lpe": qat.spectralTableTensor!]) { a, _ in a },
+            source: "benchmark")
         return try ECCTModel.loadAECCT(code: code, tensors: frozen, source: "benchmark")
     }
 
@@ -31,8 +32,12 @@ enum AECCTBenchmark {
                 let decoder = ECCTDecoder(model: model)
                 _ = decoderThroughput(decoder, code: code, llr: Array(llr[0..<(256 * code.n)]))
                 let rate = decoderThroughput(decoder, code: code, llr: llr)
-                let note = ecct.map { String(format: "%.2f× ecct (1 thread), %.2f× (%d threads)", rate.single / $0.single,
-                                             rate.all / $0.all, cores) } ?? ""
+                let note =
+                    ecct.map {
+                        String(
+                            format: "%.2f× ecct (1 thread), %.2f× (%d threads)", rate.single / $0.single,
+                            rate.all / $0.all, cores)
+                    } ?? ""
                 Harness.report("\(name) N=\(layers) d=\(d) BCH-63-45, 1 thread", rate.single, "words/s", note)
                 Harness.report("\(name) N=\(layers) d=\(d) BCH-63-45, \(cores) threads", rate.all, "words/s")
                 if ecct == nil { ecct = rate }
@@ -42,9 +47,13 @@ enum AECCTBenchmark {
         let rows = 32 * 81
         for (inF, outF) in [(128, 128), (128, 512), (512, 128)] {
             var rng = SplitMixRNG(seed: 2)
-            let dense = ParameterSet(), frozen = ParameterSet(), store = TernaryWeights(mode: .frozen)
+            let dense = ParameterSet()
+            let frozen = ParameterSet()
+            let store = TernaryWeights(mode: .frozen)
             let a = LinearLayer(dense, name: "w", inFeatures: inF, outFeatures: outF, using: &rng)
-            let b = LinearLayer(frozen, name: "w", inFeatures: inF, outFeatures: outF, kind: .ternaryFrozen, ternary: store, using: &rng)
+            let b = LinearLayer(
+                frozen, name: "w", inFeatures: inF, outFeatures: outF, kind: .ternaryFrozen, ternary: store, using: &rng
+            )
             for i in 0..<(inF * outF) { frozen.values[b.weight + i] = Float(Int(rng.next() % 3) - 1) }
             frozen.values.withUnsafeBufferPointer { store.prepare(parameters: $0.baseAddress!) }
             var x = [Float](repeating: 0, count: rows * inF)
@@ -55,17 +64,26 @@ enum AECCTBenchmark {
             let ws = ActivationQuantizer.Workspace(rows: rows, width: inF, outputs: outF, arena: arena)
             let reps = quick ? 5 : 40
             let tDense = Harness.time(repeats: 3) {
-                dense.values.withUnsafeBufferPointer { p in for _ in 0..<reps { a.forward(x: x, y: &y, rows: rows, parameters: p.baseAddress!) } }
+                dense.values.withUnsafeBufferPointer { p in
+                    for _ in 0..<reps { a.forward(x: x, y: &y, rows: rows, parameters: p.baseAddress!) }
+                }
             }
             let tTernary = Harness.time(repeats: 3) {
                 frozen.values.withUnsafeBufferPointer { p in
-                    for _ in 0..<reps { quantizer.project(x, rows: rows, workspace: ws, layers: [(b, y.withUnsafeMutableBufferPointer { $0.baseAddress! })], parameters: p.baseAddress!) }
+                    for _ in 0..<reps {
+                        quantizer.project(
+                            x, rows: rows, workspace: ws,
+                            layers: [(b, y.withUnsafeMutableBufferPointer { $0.baseAddress! })],
+                            parameters: p.baseAddress!)
+                    }
                 }
             }
             let macs = Double(rows * inF * outF * reps)
             Harness.report("linear \(inF)→\(outF), \(rows) rows: sgemm fp32", macs / tDense / 1e9, "GMAC/s")
-            Harness.report("linear \(inF)→\(outF), \(rows) rows: ternary int8 (\(KernelPath.best.rawValue))", macs / tTernary / 1e9,
-                           "GMAC/s", String(format: "%.2f× sgemm (quantise + adds + rescale included)", tDense / tTernary))
+            Harness.report(
+                "linear \(inF)→\(outF), \(rows) rows: ternary int8 (\(KernelPath.best.rawValue))",
+                macs / tTernary / 1e9,
+                "GMAC/s", String(format: "%.2f× sgemm (quantise + adds + rescale included)", tDense / tTernary))
         }
     }
 }

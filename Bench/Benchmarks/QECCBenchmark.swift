@@ -8,7 +8,8 @@ import QECC
 /// at p = 0.03; and the sampler's qubit-error draws per second per thread.
 enum QECCBenchmark {
     static func dense(_ m: BitMatrix) -> String {
-        (0..<m.rows).map { r in (0..<m.columns).map { m[r, $0] ? "1" : "0" }.joined(separator: " ") }.joined(separator: "\n") + "\n"
+        (0..<m.rows).map { r in (0..<m.columns).map { m[r, $0] ? "1" : "0" }.joined(separator: " ") }.joined(
+            separator: "\n") + "\n"
     }
 
     static func run(quick: Bool) throws {
@@ -29,10 +30,15 @@ enum QECCBenchmark {
             var d = [UInt8](repeating: 0, count: shots * problem.syndromeLength)
             var rng = SeededRNG(seed: 1)
             let t = Harness.time {
-                e.withUnsafeMutableBufferPointer { eb in d.withUnsafeMutableBufferPointer { sampler.sample(count: shots, rng: &rng, errors: eb, detections: $0) } }
+                e.withUnsafeMutableBufferPointer { eb in
+                    d.withUnsafeMutableBufferPointer {
+                        sampler.sample(count: shots, rng: &rng, errors: eb, detections: $0)
+                    }
+                }
             }
-            Harness.report("qecc sampler depolarizing toric-12 p=0.1, 1 thread", Double(shots * problem.code.n) / t / 1e6,
-                           "M qubit draws/s", "syndromes included")
+            Harness.report(
+                "qecc sampler depolarizing toric-12 p=0.1, 1 thread", Double(shots * problem.code.n) / t / 1e6,
+                "M qubit draws/s", "syndromes included")
         }
 
         var settings: [(L: Int, rounds: Int, p: Double)] = []
@@ -42,18 +48,27 @@ enum QECCBenchmark {
             let problem = try DecodingProblem(code: try CSSCode.toric(L), noise: .independent, rounds: rounds)
             let shots = quick ? 500 : (rounds > 1 ? max(400, 40_000 / (L * L)) : 20_000)
             let sampler = try NoiseSampler(problem: problem, p: p)
-            let N = problem.errorLength, D = rounds * problem.syndromeLength
-            var errors = [UInt8](repeating: 0, count: shots * N), detections = [UInt8](repeating: 0, count: shots * D)
+            let N = problem.errorLength
+            let D = rounds * problem.syndromeLength
+            var errors = [UInt8](repeating: 0, count: shots * N)
+            var detections = [UInt8](repeating: 0, count: shots * D)
             var rng = SeededRNG(seed: 7)
             errors.withUnsafeMutableBufferPointer { e in
-                detections.withUnsafeMutableBufferPointer { sampler.sample(count: shots, rng: &rng, errors: e, detections: $0) }
+                detections.withUnsafeMutableBufferPointer {
+                    sampler.sample(count: shots, rng: &rng, errors: e, detections: $0)
+                }
             }
             var corrections = errors
             var perShot: [String: Double] = [:]
-            for decoder in [try MatchingDecoder(problem: problem, p: p) as any QuantumDecoder, try UnionFindDecoder(problem: problem, p: p)] {
+            for decoder in [
+                try MatchingDecoder(problem: problem, p: p) as any QuantumDecoder,
+                try UnionFindDecoder(problem: problem, p: p),
+            ] {
                 let t = Harness.time(repeats: 2) {
                     detections.withUnsafeBufferPointer { d in
-                        corrections.withUnsafeMutableBufferPointer { decoder.decode(detections: d, count: shots, into: $0) }
+                        corrections.withUnsafeMutableBufferPointer {
+                            decoder.decode(detections: d, count: shots, into: $0)
+                        }
                     }
                 }
                 perShot[decoder.name] = t / Double(shots) * 1e6
@@ -62,15 +77,21 @@ enum QECCBenchmark {
             var note = String(format: "uf %.2f µs (mwpm/uf %.1f×)", perShot["uf"]!, perShot["mwpm"]! / perShot["uf"]!)
             if havePeer {
                 let files = ["H.txt": dense(problem.code.hx), "L.txt": dense(problem.code.logicalX)]
-                for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+                for (name, text) in files {
+                    try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+                }
                 try Data(detections).write(to: dir.appendingPathComponent("det.u8"))
                 try Data(errors).write(to: dir.appendingPathComponent("err.u8"))
-                let args = ["python3", script] + ["H.txt", "L.txt", "det.u8", "err.u8"].map { dir.appendingPathComponent($0).path }
+                let args =
+                    ["python3", script]
+                    + ["H.txt", "L.txt", "det.u8", "err.u8"].map { dir.appendingPathComponent($0).path }
                     + [String(rounds), String(p), String(p)]
                 if let out = Harness.shell(args), let fields = out.split(separator: "\n").last?.split(separator: " "),
-                   fields.count == 3, let seconds = Double(fields[2]) {
+                    fields.count == 3, let seconds = Double(fields[2])
+                {
                     let peer = seconds / Double(shots) * 1e6
-                    note += String(format: "; PyMatching %.2f µs (mwpm/PyMatching %.2f×)", peer, perShot["mwpm"]! / peer)
+                    note += String(
+                        format: "; PyMatching %.2f µs (mwpm/PyMatching %.2f×)", peer, perShot["mwpm"]! / peer)
                 } else {
                     note += "; PyMatching run failed"
                 }

@@ -17,8 +17,9 @@ let only: String? = CommandLine.arguments.firstIndex(of: "--only").flatMap {
 }
 func enabled(_ section: String) -> Bool { only.map { section.contains($0) } ?? true }
 let cores = ProcessInfo.processInfo.activeProcessorCount
-print("eccbench benchmarks (\(cores) cores\(quick ? ", quick" : ""); OpenBLAS core \(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "auto")"
-      + "; neural kernels \(KernelPath.best.rawValue), ECCBENCH_KERNELS=portable for the Swift SIMD8 twins)")
+print(
+    "eccbench benchmarks (\(cores) cores\(quick ? ", quick" : ""); OpenBLAS core \(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "auto")"
+        + "; neural kernels \(KernelPath.best.rawValue), ECCBENCH_KERNELS=portable for the Swift SIMD8 twins)")
 
 /// Random codewords and their AWGN LLRs.
 func makeFrames(_ code: LinearCode, count: Int, ebn0: Double, seed: UInt64) -> (bits: [UInt8], llr: [Float]) {
@@ -39,10 +40,13 @@ func makeFrames(_ code: LinearCode, count: Int, ebn0: Double, seed: UInt64) -> (
 
 /// Frames/s of a decoder on one thread and on all cores (frames split evenly).
 func decoderThroughput(_ decoder: any Decoder, code: LinearCode, llr: [Float]) -> (single: Double, all: Double) {
-    let n = code.n, frames = llr.count / n
+    let n = code.n
+    let frames = llr.count / n
     var out = [UInt8](repeating: 0, count: llr.count)
     let single = Harness.time {
-        llr.withUnsafeBufferPointer { l in out.withUnsafeMutableBufferPointer { decoder.decode(llr: l, count: frames, into: $0) } }
+        llr.withUnsafeBufferPointer { l in
+            out.withUnsafeMutableBufferPointer { decoder.decode(llr: l, count: frames, into: $0) }
+        }
     }
     let chunk = (frames + cores - 1) / cores
     let all = Harness.time {
@@ -50,10 +54,12 @@ func decoderThroughput(_ decoder: any Decoder, code: LinearCode, llr: [Float]) -
             out.withUnsafeMutableBufferPointer { o in
                 let shared = SharedBuffers(input: l, output: o)
                 DispatchQueue.concurrentPerform(iterations: cores) { w in
-                    let a = w * chunk, b = min(frames, a + chunk)
+                    let a = w * chunk
+                    let b = min(frames, a + chunk)
                     guard a < b else { return }
-                    decoder.decode(llr: UnsafeBufferPointer(rebasing: shared.input[(a * n)..<(b * n)]), count: b - a,
-                                   into: UnsafeMutableBufferPointer(rebasing: shared.output[(a * n)..<(b * n)]))
+                    decoder.decode(
+                        llr: UnsafeBufferPointer(rebasing: shared.input[(a * n)..<(b * n)]), count: b - a,
+                        into: UnsafeMutableBufferPointer(rebasing: shared.output[(a * n)..<(b * n)]))
                 }
             }
         }
@@ -91,9 +97,11 @@ if enabled("gaussian") {
     }
     let scalar = Double(refCount) / tr
     for (path, rate) in rates {
-        Harness.report("Gaussian N(0,1), Box–Muller, \(path.rawValue) path, 1 thread", rate / 1e6, "M samples/s",
-                       String(format: "%.1f× the scalar libm twin (%.1f M/s); target 200 M/s (AFF3CT)%@", rate / scalar, scalar / 1e6,
-                              sink == 0 ? " " : ""))
+        Harness.report(
+            "Gaussian N(0,1), Box–Muller, \(path.rawValue) path, 1 thread", rate / 1e6, "M samples/s",
+            String(
+                format: "%.1f× the scalar libm twin (%.1f M/s); target 200 M/s (AFF3CT)%@", rate / scalar, scalar / 1e6,
+                sink == 0 ? " " : ""))
     }
 }
 
@@ -108,7 +116,8 @@ for ebn0 in [4.0, 6.0] where enabled("bp") || enabled("peer") {
     let bp = try DecoderRegistry.make("bp50", code: bch)
     let (s, a) = decoderThroughput(bp, code: bch, llr: frames.llr)
     Harness.report("bp50 BCH-63-45 @ \(Int(ebn0)) dB, 1 thread", s, "frames/s")
-    Harness.report("bp50 BCH-63-45 @ \(Int(ebn0)) dB, \(cores) threads", a, "frames/s", String(format: "%.2f× one thread", a / s))
+    Harness.report(
+        "bp50 BCH-63-45 @ \(Int(ebn0)) dB, \(cores) threads", a, "frames/s", String(format: "%.2f× one thread", a / s))
 }
 if enabled("osd") {
     let osd = try DecoderRegistry.make("osd2", code: bch)
@@ -144,17 +153,27 @@ if !enabled("peer") {
         try frames.llr.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: llrPath)) }
         try Data(frames.bits).write(to: URL(fileURLWithPath: llrPath + ".bits"))
         guard let line = Harness.shell(["python3", script, hPath, llrPath, String(bch.n), "50"]) else {
-            print("peer: ldpc_bp.py failed"); continue
+            print("peer: ldpc_bp.py failed")
+            continue
         }
-        let fields = line.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        guard fields.count == 4 else { print("peer: unexpected output '\(line)'"); continue }
+        let fields = line.split(separator: " ").compactMap {
+            Double($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        guard fields.count == 4 else {
+            print("peer: unexpected output '\(line)'")
+            continue
+        }
         let peerRate = fields[0] / fields[1]
         let (s, a) = decoderThroughput(bp, code: bch, llr: frames.llr)
         let ours = bp.decode(llr: frames.llr, n: bch.n)
-        let ourFE = (0..<frameCount).filter { f in (0..<bch.n).contains { ours[f * bch.n + $0] != frames.bits[f * bch.n + $0] } }.count
-        Harness.report("peer ldpc BpDecoder product_sum 50 @ \(Int(ebn0)) dB", peerRate, "frames/s",
-                       String(format: "ours %.1f× (1 thread), %.1f× (%d threads); frame errors ldpc %d vs ours %d of %d",
-                              s / peerRate, a / peerRate, cores, Int(fields[2]), ourFE, frameCount))
+        let ourFE = (0..<frameCount).filter { f in
+            (0..<bch.n).contains { ours[f * bch.n + $0] != frames.bits[f * bch.n + $0] }
+        }.count
+        Harness.report(
+            "peer ldpc BpDecoder product_sum 50 @ \(Int(ebn0)) dB", peerRate, "frames/s",
+            String(
+                format: "ours %.1f× (1 thread), %.1f× (%d threads); frame errors ldpc %d vs ours %d of %d",
+                s / peerRate, a / peerRate, cores, Int(fields[2]), ourFE, frameCount))
     }
     try? FileManager.default.removeItem(at: dir)
 }
@@ -170,6 +189,8 @@ if enabled("aecct") { try AECCTBenchmark.run(quick: quick) }
 if enabled("qecc") { try QECCBenchmark.run(quick: quick) }
 // 8. Learned codes: the joint code + DC-ECCT training step beside a PyTorch model of the same shape.
 if enabled("learned") {
-    try LearnedCodeBenchmark.run(quick: quick, script: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("peers/torch_learned_code_step.py").path)
+    try LearnedCodeBenchmark.run(
+        quick: quick,
+        script: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("peers/torch_learned_code_step.py").path)
 }

@@ -17,7 +17,10 @@ func option(_ name: String, _ fallback: String) -> String {
     let a = CommandLine.arguments
     return a.firstIndex(of: name).flatMap { $0 + 1 < a.count ? a[$0 + 1] : nil } ?? fallback
 }
-func fail(_ message: String) -> Never { FileHandle.standardError.write(Data("error: \(message)\n".utf8)); exit(2) }
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    exit(2)
+}
 
 guard CommandLine.arguments.count >= 2, !CommandLine.arguments[1].hasPrefix("--") else {
     fail("usage: ecct-trainer-trace OUT_DIR [--code NAME] [--steps K] [--batch B] [--lr LR] [--dropout P] [--seed S]")
@@ -25,9 +28,10 @@ guard CommandLine.arguments.count >= 2, !CommandLine.arguments[1].hasPrefix("--"
 GEMM.useSingleThreadedBLAS()
 let folder = CommandLine.arguments[1]
 guard let steps = Int(option("--steps", "20")), steps >= 1, let batch = Int(option("--batch", "128")), batch >= 1,
-      let lr = Float(option("--lr", "1e-3")), lr > 0, let dropout = Float(option("--dropout", "0")),
-      let seed = UInt64(option("--seed", "1")), let layers = Int(option("--layers", "2")), let dim = Int(option("--dim", "32")),
-      let threads = Int(option("--threads", "2")), threads >= 1
+    let lr = Float(option("--lr", "1e-3")), lr > 0, let dropout = Float(option("--dropout", "0")),
+    let seed = UInt64(option("--seed", "1")), let layers = Int(option("--layers", "2")),
+    let dim = Int(option("--dim", "32")),
+    let threads = Int(option("--threads", "2")), threads >= 1
 else { fail("a numeric option is malformed") }
 do {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -48,22 +52,30 @@ do {
     try ECCTCheckpoint.save(model: model, optimizer: nil, config: nil, state: nil, to: folder + "/init.safetensors")
     var ys: [Float] = []
     for s in 0..<steps { ys += trainer.batch(step: s).y }
-    try SafeTensors.write(["y": Tensor(shape: [steps, batch, code.n], values: ys)], to: folder + "/batches.safetensors")
-    func norm<C: Collection>(_ x: C) -> Double where C.Element == Float { x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
+    try SafeTensors.write(
+        ["y": Tensor(shape: [steps, batch, code.n], values: ys)], to: folder + "/batches.safetensors")
+    func norm<C: Collection>(_ x: C) -> Double where C.Element == Float {
+        x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+    }
     let p = model.network.parameters
     var trace: [[String: Any]] = []
     for s in 0..<steps {
         let loss = try trainer.step()
         var perTensor: [String: Double] = [:]
         for e in p.entries { perTensor[e.name] = norm(p.gradients[e.offset..<(e.offset + e.count)]) }
-        trace.append(["step": s + 1, "loss": Double(loss), "grad_norm": norm(p.gradients), "param_norm": norm(p.values),
-                      "exp_avg_norm": norm(trainer.optimizer.m), "exp_avg_sq_norm": norm(trainer.optimizer.v),
-                      "grad_norms": perTensor])
+        trace.append([
+            "step": s + 1, "loss": Double(loss), "grad_norm": norm(p.gradients), "param_norm": norm(p.values),
+            "exp_avg_norm": norm(trainer.optimizer.m), "exp_avg_sq_norm": norm(trainer.optimizer.v),
+            "grad_norms": perTensor,
+        ])
     }
-    try ECCTCheckpoint.save(model: model, optimizer: trainer.optimizer, config: nil, state: nil, to: folder + "/final.safetensors")
+    try ECCTCheckpoint.save(
+        model: model, optimizer: trainer.optimizer, config: nil, state: nil, to: folder + "/final.safetensors")
     let json = try JSONSerialization.data(withJSONObject: ["steps": trace], options: [.sortedKeys, .prettyPrinted])
     try json.write(to: URL(fileURLWithPath: folder + "/trace.json"), options: .atomic)
-    print("wrote \(folder)/init.safetensors, batches.safetensors, trace.json, final.safetensors (\(steps) steps of \(batch))")
+    print(
+        "wrote \(folder)/init.safetensors, batches.safetensors, trace.json, final.safetensors (\(steps) steps of \(batch))"
+    )
 } catch {
     fail("\(error)")
 }

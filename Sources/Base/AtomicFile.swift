@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Atomic file writes: the bytes go to a temporary file in the target's folder, are flushed to disk, and the file is
@@ -17,7 +18,8 @@ public enum AtomicFile {
 
     public static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path, name = url.lastPathComponent
+        let dir = url.deletingLastPathComponent().path
+        let name = url.lastPathComponent
         try checkWritable(path)
         removeStaleTemporaries(folder: dir, name: name)
         let tmp = dir + "/" + temporaryPrefix(name) + String(getpid())
@@ -28,7 +30,11 @@ public enum AtomicFile {
             var done = 0
             while done < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 { if errno == EINTR { continue }; failure = systemReason(); return }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = systemReason()
+                    return
+                }
                 done += n
             }
         }

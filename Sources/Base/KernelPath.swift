@@ -34,15 +34,21 @@ public enum KernelPath: String, Sendable, CaseIterable {
     /// Asking for a path the CPU cannot run, or an unknown value, falls back with a warning on stderr.
     public static let best: KernelPath = {
         let fallback: KernelPath = KernelPath.avx512.runnable
-        guard let asked = ProcessInfo.processInfo.environment["ECCBENCH_KERNELS"], !asked.isEmpty else { return fallback }
+        guard let asked = ProcessInfo.processInfo.environment["ECCBENCH_KERNELS"], !asked.isEmpty else {
+            return fallback
+        }
         guard let path = KernelPath(rawValue: asked.lowercased()) else {
-            FileHandle.standardError.write(Data(
-                "warning: ECCBENCH_KERNELS=\"\(asked)\" is not reference, portable, avx2 or avx512; using \(fallback.rawValue)\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "warning: ECCBENCH_KERNELS=\"\(asked)\" is not reference, portable, avx2 or avx512; using \(fallback.rawValue)\n"
+                        .utf8))
             return fallback
         }
         if path.runnable != path {
-            FileHandle.standardError.write(Data(
-                "warning: ECCBENCH_KERNELS=\(path.rawValue) but this CPU cannot run it; using \(path.runnable.rawValue)\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "warning: ECCBENCH_KERNELS=\(path.rawValue) but this CPU cannot run it; using \(path.runnable.rawValue)\n"
+                        .utf8))
         }
         return path.runnable
     }()

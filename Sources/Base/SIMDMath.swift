@@ -12,7 +12,7 @@ public enum SIMDMath {
     @inlinable @inline(__always) public static func log(_ x: V) -> V {
         let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
         var e = exactFloat((bits &>> 23) & 0xFF) - 126
-        var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F00_0000, to: V.self) // [0.5, 1)
+        var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F00_0000, to: V.self)  // [0.5, 1)
         let small = m .< 0.707106781186547524
         e = e.replacing(with: e - 1, where: small)
         m = m.replacing(with: m + m, where: small) - 1
@@ -37,8 +37,8 @@ public enum SIMDMath {
         var y = a * 1.4426950408889634
         y = y.replacing(with: 126, where: y .> 126)
         var nf = roundNearest(y)
-        nf = nf.replacing(with: nf - 1, where: nf .> y) // floor
-        let f = y - nf                                   // [0, 1)
+        nf = nf.replacing(with: nf - 1, where: nf .> y)  // floor
+        let f = y - nf  // [0, 1)
         let i = unsafeBitCast(nf + 8_388_608, to: SIMD8<UInt32>.self) & 0x007F_FFFF
         // 2^{−f} = e^{−f ln 2}, Taylor to degree 7 on [0, ln 2): relative error < 2e-8
         let t = f * -0.6931471805599453
@@ -81,7 +81,7 @@ public enum SIMDMath {
 
     /// Round to the nearest integer (ties to even) for |x| < 2^22, by the 1.5·2^23 trick.
     @inlinable @inline(__always) public static func roundNearest(_ x: V) -> V {
-        let magic: Float = 12_582_912 // 1.5 · 2^23
+        let magic: Float = 12_582_912  // 1.5 · 2^23
         return (x + magic) - magic
     }
 }

@@ -12,7 +12,11 @@ public enum ChannelModel: String, Sendable, CaseIterable, Codable {
 
     /// The name of the x-axis parameter in tables and files.
     public var parameterName: String {
-        switch self { case .awgn: "ebn0"; case .bsc: "p"; case .bec: "epsilon" }
+        switch self {
+        case .awgn: "ebn0"
+        case .bsc: "p"
+        case .bec: "epsilon"
+        }
     }
 
     /// Checks a parameter value; returns a message for an impossible one.
@@ -55,15 +59,19 @@ public struct Channel: Sendable {
     /// BEC `BEC.knownLLR` with y ∈ {−1, 0, +1}).
     public var llrScale: Float {
         switch model {
-        case .awgn: let s = Float(sigma); return 2 / (s * s)
+        case .awgn:
+            let s = Float(sigma)
+            return 2 / (s * s)
         case .bsc: return Float(log((1 - parameter) / parameter))
         case .bec: return BEC.knownLLR
         }
     }
 
     /// Transmit 0/1 codeword bits; write LLRs.  bits, llr: [count] (any number of frames back to back).
-    public func transmit(_ bits: UnsafeBufferPointer<UInt8>, into llr: UnsafeMutableBufferPointer<Float>,
-                         rng: inout SeededRNG) {
+    public func transmit(
+        _ bits: UnsafeBufferPointer<UInt8>, into llr: UnsafeMutableBufferPointer<Float>,
+        rng: inout SeededRNG
+    ) {
         let count = bits.count
         switch model {
         case .awgn:
@@ -72,7 +80,8 @@ public struct Channel: Sendable {
             if referenceNoise {
                 var i = 0
                 while i < count {
-                    let (z0, z1) = GaussianGenerator.reference(u1: Float(1 - rng.nextDouble()), v: Float(rng.nextDouble() - 0.5))
+                    let (z0, z1) = GaussianGenerator.reference(
+                        u1: Float(1 - rng.nextDouble()), v: Float(rng.nextDouble() - 0.5))
                     llr[i] = z0
                     if i + 1 < count { llr[i + 1] = z1 }
                     i += 2

@@ -89,18 +89,25 @@ public struct MonteCarlo: Sendable {
     }
 
     /// Simulate; `progress` (if given) is called with the running totals after each accounted block.
-    public func run(decoder: any Decoder, channel: ChannelModel, parameter: Double, pointIndex: Int,
-                    progress: (@Sendable (PointResult) -> Void)? = nil) -> PointResult {
+    public func run(
+        decoder: any Decoder, channel: ChannelModel, parameter: Double, pointIndex: Int,
+        progress: (@Sendable (PointResult) -> Void)? = nil
+    ) -> PointResult {
         let start = Date()
         let blockSize = max(1, config.blockSize)
-        let blockLimit = config.maxFrames / blockSize + (config.maxFrames % blockSize == 0 ? 0 : 1)   // no overflow near Int.max
+        // no overflow near Int.max
+        let blockLimit = config.maxFrames / blockSize + (config.maxFrames % blockSize == 0 ? 0 : 1)
         let ch = Channel(model: channel, parameter: parameter, rate: code.rate, referenceNoise: config.referenceNoise)
         let pointRNG = SeededRNG(seed: config.seed).derived(UInt64(pointIndex))
         let template = PointResult(decoder: decoder.name, channel: channel, parameter: parameter, n: code.n)
         let config = self.config
-        var total = OrderedBlocks.run(blockLimit: blockLimit, threads: config.threads, template: template, done: { total in
-            total.frameErrors >= config.minErrors && total.frames >= config.minFrames || total.frames >= config.maxFrames
-        }, progress: progress) { b in
+        var total = OrderedBlocks.run(
+            blockLimit: blockLimit, threads: config.threads, template: template,
+            done: { total in
+                total.frameErrors >= config.minErrors && total.frames >= config.minFrames
+                    || total.frames >= config.maxFrames
+            }, progress: progress
+        ) { b in
             let frames = min(blockSize, config.maxFrames - b * blockSize)
             var rng = pointRNG.derived(UInt64(b))
             return simulateBlock(decoder: decoder, channel: ch, frames: frames, rng: &rng, template: template)
@@ -110,9 +117,12 @@ public struct MonteCarlo: Sendable {
     }
 
     /// Encode, transmit and decode `frames` frames; count errors.
-    func simulateBlock(decoder: any Decoder, channel: Channel, frames: Int, rng: inout SeededRNG,
-                       template: PointResult) -> PointResult {
-        let n = code.n, k = code.k
+    func simulateBlock(
+        decoder: any Decoder, channel: Channel, frames: Int, rng: inout SeededRNG,
+        template: PointResult
+    ) -> PointResult {
+        let n = code.n
+        let k = code.k
         var result = template
         var codewords = [UInt8](repeating: 0, count: frames * n)
         var llr = [Float](repeating: 0, count: frames * n)
@@ -134,12 +144,15 @@ public struct MonteCarlo: Sendable {
             llr.withUnsafeMutableBufferPointer { channel.transmit(cw, into: $0, rng: &rng) }
         }
         llr.withUnsafeBufferPointer { l in
-            decoded.withUnsafeMutableBufferPointer { d in decoder.decode(llr: l, count: frames, llrScale: channel.llrScale, into: d) }
+            decoded.withUnsafeMutableBufferPointer { d in
+                decoder.decode(llr: l, count: frames, llrScale: channel.llrScale, into: d)
+            }
         }
         decoded.withUnsafeMutableBufferPointer { d in
             for f in 0..<frames {
                 var errors = 0
-                var corrDecoded: Float = 0, corrSent: Float = 0
+                var corrDecoded: Float = 0
+                var corrSent: Float = 0
                 for j in 0..<n {
                     let i = f * n + j
                     if d[i] != codewords[i] { errors += 1 }
@@ -151,7 +164,8 @@ public struct MonteCarlo: Sendable {
                 result.bitErrors += errors
                 result.bitErrorSquares += Double(errors * errors)
                 if corrDecoded > corrSent,
-                   graph.satisfiesAllChecks(UnsafeMutableBufferPointer(rebasing: d[(f * n)..<((f + 1) * n)])) {
+                    graph.satisfiesAllChecks(UnsafeMutableBufferPointer(rebasing: d[(f * n)..<((f + 1) * n)]))
+                {
                     result.mlErrors += 1
                 }
             }

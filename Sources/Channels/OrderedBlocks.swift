@@ -11,9 +11,11 @@ public protocol BlockTally: Sendable {
 /// the seed only, not on the thread count.
 public enum OrderedBlocks {
     /// Run blocks 0..<blockLimit until `done(total)`; `progress` sees the running totals after each accounted block.
-    public static func run<T: BlockTally>(blockLimit: Int, threads: Int, template: T, done: @escaping @Sendable (T) -> Bool,
-                                          progress: (@Sendable (T) -> Void)? = nil,
-                                          block: @escaping @Sendable (Int) -> T) -> T {
+    public static func run<T: BlockTally>(
+        blockLimit: Int, threads: Int, template: T, done: @escaping @Sendable (T) -> Bool,
+        progress: (@Sendable (T) -> Void)? = nil,
+        block: @escaping @Sendable (Int) -> T
+    ) -> T {
         let state = OrderedBlockState(template: template)
         let workers = max(1, min(threads, blockLimit))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
@@ -37,7 +39,8 @@ final class OrderedBlockState<T: BlockTally>: @unchecked Sendable {
     init(template: T) { total = template }
 
     func nextBlock(limit: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard next < limit, stopAfter == nil || next <= stopAfter! else { return nil }
         defer { next += 1 }
         return next

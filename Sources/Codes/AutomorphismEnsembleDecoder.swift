@@ -10,7 +10,8 @@ public struct AutomorphismEnsembleDecoder: Decoder {
     let n: Int
 
     public init(base: any Decoder, code: LinearCode, permutations: [[Int]], name: String) {
-        precondition(!permutations.isEmpty && permutations.allSatisfy { $0.count == code.n }, "ensemble: bad permutations")
+        precondition(
+            !permutations.isEmpty && permutations.allSatisfy { $0.count == code.n }, "ensemble: bad permutations")
         self.name = name
         self.base = base
         self.permutations = permutations
@@ -28,15 +29,20 @@ public struct AutomorphismEnsembleDecoder: Decoder {
         decode(llr: llr, count: count, llrScale: 1, into: bits)
     }
 
-    public func decode(llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into bits: UnsafeMutableBufferPointer<UInt8>) {
+    public func decode(
+        llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into bits: UnsafeMutableBufferPointer<UInt8>
+    ) {
         let n = self.n
         var best = [Float](repeating: -.infinity, count: count)
-        var permuted = [Float](repeating: 0, count: count * n), decided = [UInt8](repeating: 0, count: count * n)
+        var permuted = [Float](repeating: 0, count: count * n)
+        var decided = [UInt8](repeating: 0, count: count * n)
         var word = [UInt8](repeating: 0, count: n)
         for (index, π) in permutations.enumerated() {
             for f in 0..<count { for j in 0..<n { permuted[f * n + j] = llr[f * n + π[j]] } }
             permuted.withUnsafeBufferPointer { p in
-                decided.withUnsafeMutableBufferPointer { base.decode(llr: p, count: count, llrScale: llrScale, into: $0) }
+                decided.withUnsafeMutableBufferPointer {
+                    base.decode(llr: p, count: count, llrScale: llrScale, into: $0)
+                }
             }
             for f in 0..<count {
                 for j in 0..<n { word[π[j]] = decided[f * n + j] }

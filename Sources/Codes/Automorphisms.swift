@@ -16,7 +16,9 @@ import GF2
 public enum Automorphisms {
     /// True when π maps every row of G to a codeword (and so every codeword, by linearity).
     public static func preservesCode(_ π: [Int], code: LinearCode) -> Bool {
-        guard π.count == code.n, Set(π).count == code.n, π.allSatisfy({ (0..<code.n).contains($0) }) else { return false }
+        guard π.count == code.n, Set(π).count == code.n, π.allSatisfy({ (0..<code.n).contains($0) }) else {
+            return false
+        }
         for r in 0..<code.k {
             let g = code.G.row(r)
             var permuted = BitVector(count: code.n)
@@ -46,13 +48,15 @@ public enum Automorphisms {
             let perms = (0..<z).map { s in (0..<n).map { ($0 / z) * z + ($0 % z + s) % z } }
             if preservesCode(perms[1], code: code) { return perms }
         }
-        throw CodeError("\(code.name): no automorphism group is known (not cyclic, not quasi-cyclic); give a permutation file")
+        throw CodeError(
+            "\(code.name): no automorphism group is known (not cyclic, not quasi-cyclic); give a permutation file")
     }
 
     /// The lower-triangular affine permutations j ↦ A·j ⊕ b of a length-2^m code (identity first), or nil when the
     /// translations are not automorphisms (positions not in binary order). Elementary A: bit r gains bit c (c < r).
     static func affinePermutations(_ code: LinearCode) -> [[Int]]? {
-        let n = code.n, m = n.trailingZeroBitCount
+        let n = code.n
+        let m = n.trailingZeroBitCount
         guard preservesCode((0..<n).map { $0 ^ 1 }, code: code) else { return nil }
         var matrices: [(row: Int, column: Int)?] = [nil]
         for r in 1..<m { for c in 0..<r { matrices.append((r, c)) } }
@@ -71,15 +75,19 @@ public enum Automorphisms {
             throw CodeError.file(path, line: nil, "cannot read the file")
         }
         var perms: [[Int]] = []
-        for (i, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+        for (i, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .enumerated()
+        {
             let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
             if tokens.isEmpty { continue }
             let π = tokens.compactMap { Int($0) }
             guard π.count == tokens.count, π.count == code.n else {
-                throw CodeError.file(path, line: i + 1, "a permutation needs \(code.n) integer positions, found \(tokens.count)")
+                throw CodeError.file(
+                    path, line: i + 1, "a permutation needs \(code.n) integer positions, found \(tokens.count)")
             }
             guard preservesCode(π, code: code) else {
-                throw CodeError.file(path, line: i + 1, "not an automorphism of \(code.name): it maps a codeword outside the code")
+                throw CodeError.file(
+                    path, line: i + 1, "not an automorphism of \(code.name): it maps a codeword outside the code")
             }
             perms.append(π)
         }

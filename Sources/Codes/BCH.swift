@@ -27,7 +27,10 @@ public enum BCHConstruction {
         for t in 1..<(field.order / 2) {
             let k = field.order - (generatorPolynomial(field: field, t: t).count - 1)
             if k <= 1 { break }
-            if k != lastK { out.append((k, t)); lastK = k }
+            if k != lastK {
+                out.append((k, t))
+                lastK = k
+            }
         }
         return out
     }
@@ -35,12 +38,14 @@ public enum BCHConstruction {
     /// BCH(n, k); throws if n is not 2^m − 1 (3 ≤ m ≤ 10) or no designed distance gives dimension k.
     public static func code(n: Int, k: Int) throws -> LinearCode {
         guard let m = (3...10).first(where: { (1 << $0) - 1 == n }) else {
-            throw CodeError("BCH-\(n)-\(k): length must be 2^m − 1 with 3 ≤ m ≤ 10 (7, 15, 31, 63, 127, 255, 511, 1023)")
+            throw CodeError(
+                "BCH-\(n)-\(k): length must be 2^m − 1 with 3 ≤ m ≤ 10 (7, 15, 31, 63, 127, 255, 511, 1023)")
         }
         let options = availableDimensions(m: m)
         guard let t = options.first(where: { $0.k == k })?.t else {
             let ks = options.map { String($0.k) }.joined(separator: ", ")
-            throw CodeError("BCH-\(n)-\(k): no narrow-sense BCH code of length \(n) has dimension \(k); available k: \(ks)")
+            throw CodeError(
+                "BCH-\(n)-\(k): no narrow-sense BCH code of length \(n) has dimension \(k); available k: \(ks)")
         }
         let field = GaloisField(m: m)
         var code = SmallCodes.cyclic(name: "BCH-\(n)-\(k)", n: n, generator: generatorPolynomial(field: field, t: t))

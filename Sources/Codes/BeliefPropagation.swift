@@ -47,7 +47,8 @@ public struct BeliefPropagationDecoder: Decoder {
             decodeInLanes(llr: llr, count: count, into: bits)
             return
         }
-        let n = graph.n, E = graph.edgeCount
+        let n = graph.n
+        let E = graph.edgeCount
         let padded = (E + 7) & ~7
         var work = Workspace(edges: padded, variables: n, maxDegree: graph.checkNeighbors.map(\.count).max() ?? 1)
         defer { work.deallocate() }
@@ -67,9 +68,11 @@ public struct BeliefPropagationDecoder: Decoder {
     /// codeword. For BP+OSD, which orders OSD by these posteriors.
     public func decodeWithPosteriors(llr: [Float], bits: inout [UInt8], posteriors: inout [Float]) -> Bool {
         let n = graph.n
-        precondition(llr.count == n && bits.count == n && posteriors.count == n, "BP: frame of \(llr.count) for n = \(n)")
-        var work = Workspace(edges: (graph.edgeCount + 7) & ~7, variables: n,
-                             maxDegree: graph.checkNeighbors.map(\.count).max() ?? 1)
+        precondition(
+            llr.count == n && bits.count == n && posteriors.count == n, "BP: frame of \(llr.count) for n = \(n)")
+        var work = Workspace(
+            edges: (graph.edgeCount + 7) & ~7, variables: n,
+            maxDegree: graph.checkNeighbors.map(\.count).max() ?? 1)
         defer { work.deallocate() }
         for v in 0..<n { work.total[v] = llr[v] }
         graph.edgeVariable.withUnsafeBufferPointer { edgeVar in
@@ -85,13 +88,15 @@ public struct BeliefPropagationDecoder: Decoder {
 
     /// The AVX2 kernel: eight frames across the SIMD lanes, a finished lane taking the next frame.
     func decodeInLanes(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
-        let n = graph.n, E = graph.edgeCount
+        let n = graph.n
+        let E = graph.edgeCount
         let work = UnsafeMutablePointer<Float>.allocate(capacity: 24 * E + 16 * n)
         defer { work.deallocate() }
         graph.edgeVariable.withUnsafeBufferPointer { edgeVar in
             graph.checkEdgeStart.withUnsafeBufferPointer { cStart in
-                nk_bp_sum_product_lanes(llr.baseAddress!, bits.baseAddress!, count, n, graph.m, E, edgeVar.baseAddress!,
-                                        cStart.baseAddress!, iterations, work)
+                nk_bp_sum_product_lanes(
+                    llr.baseAddress!, bits.baseAddress!, count, n, graph.m, E, edgeVar.baseAddress!,
+                    cStart.baseAddress!, iterations, work)
             }
         }
     }
@@ -108,16 +113,24 @@ public struct BeliefPropagationDecoder: Decoder {
                 p.initialize(repeating: 0)
                 return p
             }
-            v2c = zeros(edges); c2v = zeros(edges); t = zeros(edges); total = zeros(variables); scratch = zeros(maxDegree)
+            v2c = zeros(edges)
+            c2v = zeros(edges)
+            t = zeros(edges)
+            total = zeros(variables)
+            scratch = zeros(maxDegree)
         }
 
         func deallocate() { [v2c, c2v, t, total, scratch].forEach { $0.deallocate() } }
     }
 
     @inline(__always)
-    func decodeFrame(_ llr: UnsafeBufferPointer<Float>, _ out: UnsafeMutableBufferPointer<UInt8>, _ w: inout Workspace,
-                     _ edgeVar: UnsafeBufferPointer<Int>, _ cStart: UnsafeBufferPointer<Int>) {
-        let n = graph.n, m = graph.m, E = graph.edgeCount
+    func decodeFrame(
+        _ llr: UnsafeBufferPointer<Float>, _ out: UnsafeMutableBufferPointer<UInt8>, _ w: inout Workspace,
+        _ edgeVar: UnsafeBufferPointer<Int>, _ cStart: UnsafeBufferPointer<Int>
+    ) {
+        let n = graph.n
+        let m = graph.m
+        let E = graph.edgeCount
         for v in 0..<n { out[v] = hardDecision(llr[v]) }
         if graph.satisfiesAllChecks(out) { return }
         for e in 0..<E { w.v2c[e] = clampMessage(llr[edgeVar[e]]) }
@@ -127,15 +140,18 @@ public struct BeliefPropagationDecoder: Decoder {
             if fast {
                 SumProduct.tanhHalf(w.v2c, into: w.t, count: E)
                 for c in 0..<m {
-                    SumProduct.exclusiveProducts(UnsafeBufferPointer(rebasing: w.t[cStart[c]..<cStart[c + 1]]),
-                                                 into: UnsafeMutableBufferPointer(rebasing: w.c2v[cStart[c]..<cStart[c + 1]]))
+                    SumProduct.exclusiveProducts(
+                        UnsafeBufferPointer(rebasing: w.t[cStart[c]..<cStart[c + 1]]),
+                        into: UnsafeMutableBufferPointer(rebasing: w.c2v[cStart[c]..<cStart[c + 1]]))
                 }
                 SumProduct.twoAtanhClamped(w.c2v, count: E)
             } else {
                 for c in 0..<m {
-                    let s = cStart[c], t = cStart[c + 1]
-                    CheckNode.update(rule, input: UnsafeBufferPointer(rebasing: w.v2c[s..<t]),
-                                     output: UnsafeMutableBufferPointer(rebasing: w.c2v[s..<t]), scratch: w.scratch)
+                    let s = cStart[c]
+                    let t = cStart[c + 1]
+                    CheckNode.update(
+                        rule, input: UnsafeBufferPointer(rebasing: w.v2c[s..<t]),
+                        output: UnsafeMutableBufferPointer(rebasing: w.c2v[s..<t]), scratch: w.scratch)
                 }
             }
             // variable nodes: scatter-add the posteriors, then gather the extrinsic messages
@@ -152,8 +168,11 @@ public struct BeliefPropagationDecoder: Decoder {
 enum SumProduct {
     /// out[i] = tanh(x[i] / 2) for i < count (rounded up to a multiple of 8: buffers are padded).
     @inline(__always)
-    static func tanhHalf(_ x: UnsafeMutableBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>, count: Int) {
-        let src = UnsafeRawPointer(x.baseAddress!), dst = UnsafeMutableRawPointer(out.baseAddress!)
+    static func tanhHalf(
+        _ x: UnsafeMutableBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>, count: Int
+    ) {
+        let src = UnsafeRawPointer(x.baseAddress!)
+        let dst = UnsafeMutableRawPointer(out.baseAddress!)
         var i = 0
         while i < count {
             let v = src.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
@@ -181,17 +200,26 @@ enum SumProduct {
     static func exclusiveProducts(_ t: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
         let d = t.count
         var prefix: Float = 1
-        for i in 0..<d { out[i] = prefix; prefix *= t[i] }
+        for i in 0..<d {
+            out[i] = prefix
+            prefix *= t[i]
+        }
         var suffix: Float = 1
         var i = d - 1
-        while i >= 0 { out[i] *= suffix; suffix *= t[i]; i -= 1 }
+        while i >= 0 {
+            out[i] *= suffix
+            suffix *= t[i]
+            i -= 1
+        }
     }
 
     /// One check's sum-product update with the SIMD kernels: out[i] = 2·atanh(∏_{j≠i} tanh(in[j]/2)).
     /// `scratch` holds at least d rounded up to 8 floats; `out` too.
     @inline(__always)
-    static func update(input: UnsafeBufferPointer<Float>, output: UnsafeMutableBufferPointer<Float>,
-                       scratch: UnsafeMutableBufferPointer<Float>, padded: UnsafeMutableBufferPointer<Float>) {
+    static func update(
+        input: UnsafeBufferPointer<Float>, output: UnsafeMutableBufferPointer<Float>,
+        scratch: UnsafeMutableBufferPointer<Float>, padded: UnsafeMutableBufferPointer<Float>
+    ) {
         let d = input.count
         for i in 0..<d { padded[i] = input[i] }
         tanhHalf(padded, into: scratch, count: d)
@@ -209,15 +237,20 @@ enum CheckNode {
 
     /// output[i] = rule applied to all inputs except input[i].  input, output: [d]; scratch: [≥ d].
     @inline(__always)
-    static func update(_ rule: CheckNodeRule, input: UnsafeBufferPointer<Float>,
-                       output: UnsafeMutableBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) {
+    static func update(
+        _ rule: CheckNodeRule, input: UnsafeBufferPointer<Float>,
+        output: UnsafeMutableBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>
+    ) {
         let d = input.count
         switch rule {
         case .sumProduct:
             // prefix products in output, then a backward sweep with the suffix product
             for i in 0..<d { scratch[i] = tanhf(0.5 * input[i]) }
             var prefix: Float = 1
-            for i in 0..<d { output[i] = prefix; prefix *= scratch[i] }
+            for i in 0..<d {
+                output[i] = prefix
+                prefix *= scratch[i]
+            }
             var suffix: Float = 1
             for i in stride(from: d - 1, through: 0, by: -1) {
                 let p = min(max(output[i] * suffix, -tanhLimit), tanhLimit)
@@ -225,18 +258,27 @@ enum CheckNode {
                 suffix *= scratch[i]
             }
         case .minSum, .normalizedMinSum, .offsetMinSum:
-            var min1 = Float.infinity, min2 = Float.infinity, argMin = 0
+            var min1 = Float.infinity
+            var min2 = Float.infinity
+            var argMin = 0
             var signs: UInt32 = 0
             for i in 0..<d {
-                let x = input[i], a = abs(x)
+                let x = input[i]
+                let a = abs(x)
                 if x < 0 { signs ^= 1 }
-                if a < min1 { min2 = min1; min1 = a; argMin = i } else if a < min2 { min2 = a }
+                if a < min1 {
+                    min2 = min1
+                    min1 = a
+                    argMin = i
+                } else if a < min2 {
+                    min2 = a
+                }
             }
             for i in 0..<d {
                 var mag = i == argMin ? min2 : min1
                 switch rule {
-                case let .normalizedMinSum(alpha): mag *= alpha
-                case let .offsetMinSum(beta): mag = max(mag - beta, 0)
+                case .normalizedMinSum(let alpha): mag *= alpha
+                case .offsetMinSum(let beta): mag = max(mag - beta, 0)
                 default: break
                 }
                 let negative = (signs ^ (input[i] < 0 ? 1 : 0)) & 1 == 1

@@ -20,14 +20,23 @@ public enum Catalog {
     /// One line describing each family, for `eccbench codes`.
     public static let familyNotes: [(String, String)] = [
         ("BCH-n-k", "primitive narrow-sense binary BCH, n = 2^m − 1 (m = 3…10), cyclic H of n − k rows"),
-        ("POLAR-n-k", "Arıkan kernel, natural order; Bhattacharyya frozen set at design Es/N0 4 dB (reproduces the benchmark files)"),
-        ("POLARSC-n-k", "polar code constructed for natural-order SC (Bhattacharyya, Es/N0 4 dB): far better under SC/SCL"),
+        (
+            "POLAR-n-k",
+            "Arıkan kernel, natural order; Bhattacharyya frozen set at design Es/N0 4 dB (reproduces the benchmark files)"
+        ),
+        (
+            "POLARSC-n-k",
+            "polar code constructed for natural-order SC (Bhattacharyya, Es/N0 4 dB): far better under SC/SCL"
+        ),
         ("HAMMING-n-k", "n = 2^r − 1, k = n − r"),
         ("GOLAY-23-12, GOLAY-24-12", "binary Golay and extended Golay"),
         ("RM-r-m", "Reed–Muller of order r, length 2^m (RM-n-k also accepted)"),
         ("REP-n, SPC-n", "repetition and single parity-check"),
         ("CCSDS-128-64", "CCSDS 231.1-O-1 short-block LDPC (circulant construction)"),
-        ("LEARNED-31-16", "a (31, 16) code learned with its DC-ECCT decoder (eccbench learn-code); the decoder ships as dc-ecct"),
+        (
+            "LEARNED-31-16",
+            "a (31, 16) code learned with its DC-ECCT decoder (eccbench learn-code); the decoder ships as dc-ecct"
+        ),
         ("path/to/H.alist | H.txt", "any parity-check matrix file (alist or dense 0/1 text)"),
     ]
 
@@ -41,16 +50,20 @@ public enum Catalog {
         let parts = name.uppercased().split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         let numbers = parts.dropFirst().map { Int($0) }
         guard let family = parts.first, families.contains(family),
-              !numbers.contains(where: { $0 == nil }) else {
+            !numbers.contains(where: { $0 == nil })
+        else {
             throw unknown(name)
         }
         let a = numbers.compactMap { $0 }
         func need(_ count: Int, _ form: String) throws {
             guard a.count == count else { throw CodeError("'\(name)': \(family) codes are named \(form)") }
             // sizes first: nothing is built for a name the limits refuse
-            let n = a[0], k: Int? = family == "REP" ? 1 : family == "SPC" ? n - 1 : (family == "RM" && a[0] < a[1] ? nil : a[1])
+            let n = a[0]
+            let k: Int? = family == "REP" ? 1 : family == "SPC" ? n - 1 : (family == "RM" && a[0] < a[1] ? nil : a[1])
             if family == "RM" && a[0] < a[1] {
-                guard a[1] <= 16 else { throw CodeError("'\(name)': RM-r-m needs m ≤ 16 (length 2^m ≤ \(CodeLimits.maxLength))") }
+                guard a[1] <= 16 else {
+                    throw CodeError("'\(name)': RM-r-m needs m ≤ 16 (length 2^m ≤ \(CodeLimits.maxLength))")
+                }
                 return
             }
             try CodeLimits.check(n: n, rows: k.map { max(0, n - $0) }, k: k, source: "'\(name)'")
@@ -80,7 +93,8 @@ public enum Catalog {
             try need(2, "RM-r-m (order r < m) or RM-n-k, e.g. RM-1-5 or RM-32-6")
             if a[0] < a[1] { return try SmallCodes.reedMuller(r: a[0], m: a[1]) }
             guard let m = (1...16).first(where: { 1 << $0 == a[0] }),
-                  let r = (0..<m).first(where: { SmallCodes.reedMullerDimension(r: $0, m: m) == a[1] }) else {
+                let r = (0..<m).first(where: { SmallCodes.reedMullerDimension(r: $0, m: m) == a[1] })
+            else {
                 throw CodeError("'\(name)': no Reed–Muller code has length \(a[0]) and dimension \(a[1])")
             }
             return try SmallCodes.reedMuller(r: r, m: m)
@@ -90,7 +104,7 @@ public enum Catalog {
         case "SPC":
             try need(1, "SPC-n, e.g. SPC-8")
             return try SmallCodes.singleParityCheck(n: a[0])
-        default: // CCSDS
+        default:  // CCSDS
             guard a == [128, 64] else { throw CodeError("'\(name)': the CCSDS code built here is CCSDS-128-64") }
             return CCSDSConstruction.code128()
         }
@@ -99,14 +113,16 @@ public enum Catalog {
     static func unknown(_ name: String) -> CodeError {
         let upper = name.uppercased()
         let ranked = examples.sorted { editDistance(upper, $0) < editDistance(upper, $1) }.prefix(3)
-        return CodeError("unknown code '\(name)'; closest catalog names: \(ranked.joined(separator: ", ")). "
-            + "Run 'eccbench codes' for the list; codes without a construction (LDPC-49-24, LDPC-121-*, "
-            + "MACKAY-96-48) are read from a file: --code path/to/H.alist")
+        return CodeError(
+            "unknown code '\(name)'; closest catalog names: \(ranked.joined(separator: ", ")). "
+                + "Run 'eccbench codes' for the list; codes without a construction (LDPC-49-24, LDPC-121-*, "
+                + "MACKAY-96-48) are read from a file: --code path/to/H.alist")
     }
 
     /// Levenshtein distance.
     public static func editDistance(_ a: String, _ b: String) -> Int {
-        let x = Array(a), y = Array(b)
+        let x = Array(a)
+        let y = Array(b)
         var prev = Array(0...y.count)
         for i in 1...max(x.count, 1) where !x.isEmpty {
             var cur = [i] + Array(repeating: 0, count: y.count)

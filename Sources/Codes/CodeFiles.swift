@@ -13,7 +13,8 @@ public enum CodeFiles {
             throw CodeError.file(path, line: nil, "not UTF-8 text")
         }
         guard data.count <= maxFileBytes else {
-            throw CodeError.file(path, line: nil, "\(data.count) bytes is more than the \(maxFileBytes)-byte limit for a code file")
+            throw CodeError.file(
+                path, line: nil, "\(data.count) bytes is more than the \(maxFileBytes)-byte limit for a code file")
         }
         return path.lowercased().hasSuffix(".alist")
             ? try parseAlist(text, source: path) : try parseDense(text, source: path)
@@ -27,7 +28,8 @@ public enum CodeFiles {
     static func lines(_ text: String) -> [Substring] {
         var body = Substring(text)
         if body.unicodeScalars.first == "\u{FEFF}" { body = Substring(body.unicodeScalars.dropFirst()) }
-        return body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        return body.split(
+            omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
     }
 
     /// Load a code from a file; the name is the file's base name. The code's generator must fit `CodeLimits`.
@@ -52,10 +54,12 @@ public enum CodeFiles {
                 let n = width == 1 ? line.count : width
                 try CodeLimits.check(n: n, source: "\(source):\(i + 1)")
             } else {
-                try CodeLimits.checkMatrix("H", rows: rows.count + 1, columns: rows[0].count, source: "\(source):\(i + 1)")
+                try CodeLimits.checkMatrix(
+                    "H", rows: rows.count + 1, columns: rows[0].count, source: "\(source):\(i + 1)")
             }
             let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
-            let cells: [Substring] = tokens.count == 1 && tokens[0].count > 1
+            let cells: [Substring] =
+                tokens.count == 1 && tokens[0].count > 1
                 ? tokens[0].map { Substring(String($0)) } : tokens
             var row: [UInt8] = []
             for t in cells {
@@ -66,8 +70,9 @@ public enum CodeFiles {
                 }
             }
             if let first = rows.first, first.count != row.count {
-                throw CodeError.file(source, line: i + 1,
-                                     "row has \(row.count) entries but line \(firstLine) has \(first.count)")
+                throw CodeError.file(
+                    source, line: i + 1,
+                    "row has \(row.count) entries but line \(firstLine) has \(first.count)")
             }
             if rows.isEmpty { firstLine = i + 1 }
             rows.append(row)
@@ -81,14 +86,20 @@ public enum CodeFiles {
     /// Both halves must describe the same matrix.
     public static func parseAlist(_ text: String, source: String = "<alist>") throws -> BitMatrix {
         let lines = lines(text).enumerated()
-            .map { (number: $0.offset + 1, tokens: $0.element.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })) }
+            .map {
+                (
+                    number: $0.offset + 1,
+                    tokens: $0.element.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+                )
+            }
             .filter { !$0.tokens.isEmpty }
         var cursor = 0
         func nextInts(_ what: String, count: Int? = nil) throws -> (Int, [Int]) {
             guard cursor < lines.count else {
                 throw CodeError.file(source, line: nil, "file ends before \(what)")
             }
-            let line = lines[cursor]; cursor += 1
+            let line = lines[cursor]
+            cursor += 1
             var values: [Int] = []
             for t in line.tokens {
                 guard let v = Int(t), v >= 0 else {
@@ -97,34 +108,43 @@ public enum CodeFiles {
                 values.append(v)
             }
             if let count, values.count != count {
-                throw CodeError.file(source, line: line.number, "\(what): expected \(count) numbers, found \(values.count)")
+                throw CodeError.file(
+                    source, line: line.number, "\(what): expected \(count) numbers, found \(values.count)")
             }
             return (line.number, values)
         }
         guard !lines.isEmpty else { throw CodeError.file(source, line: nil, "empty file") }
         let (l1, dims) = try nextInts("the header 'n m'", count: 2)
-        let n = dims[0], m = dims[1]
+        let n = dims[0]
+        let m = dims[1]
         guard n > 0, m > 0 else { throw CodeError.file(source, line: l1, "n and m must be positive, got \(n) \(m)") }
         try CodeLimits.check(n: n, rows: m, source: "\(source):\(l1)")
         let (l2, maxWeights) = try nextInts("the maximum column and row weights", count: 2)
         let (l3, colWeights) = try nextInts("the \(n) column weights", count: n)
         let (l4, rowWeights) = try nextInts("the \(m) row weights", count: m)
         if let bad = colWeights.firstIndex(where: { $0 > maxWeights[0] }) {
-            throw CodeError.file(source, line: l3, "column \(bad + 1) weight \(colWeights[bad]) exceeds the maximum \(maxWeights[0]) of line \(l2)")
+            throw CodeError.file(
+                source, line: l3,
+                "column \(bad + 1) weight \(colWeights[bad]) exceeds the maximum \(maxWeights[0]) of line \(l2)")
         }
         if let bad = rowWeights.firstIndex(where: { $0 > maxWeights[1] }) {
-            throw CodeError.file(source, line: l4, "row \(bad + 1) weight \(rowWeights[bad]) exceeds the maximum \(maxWeights[1]) of line \(l2)")
+            throw CodeError.file(
+                source, line: l4,
+                "row \(bad + 1) weight \(rowWeights[bad]) exceeds the maximum \(maxWeights[1]) of line \(l2)")
         }
         var H = BitMatrix(rows: m, columns: n)
         for j in 0..<n {
             let (ln, idx) = try nextInts("the row indices of column \(j + 1)")
             let entries = idx.filter { $0 != 0 }
             guard entries.count == colWeights[j] else {
-                throw CodeError.file(source, line: ln, "column \(j + 1) lists \(entries.count) rows but its weight is \(colWeights[j])")
+                throw CodeError.file(
+                    source, line: ln, "column \(j + 1) lists \(entries.count) rows but its weight is \(colWeights[j])")
             }
             for r in entries {
                 guard r <= m else { throw CodeError.file(source, line: ln, "row index \(r) out of range 1...\(m)") }
-                guard !H[r - 1, j] else { throw CodeError.file(source, line: ln, "row index \(r) repeated in column \(j + 1)") }
+                guard !H[r - 1, j] else {
+                    throw CodeError.file(source, line: ln, "row index \(r) repeated in column \(j + 1)")
+                }
                 H[r - 1, j] = true
             }
         }
@@ -138,7 +158,8 @@ public enum CodeFiles {
             let (ln, idx) = try nextInts("the column indices of row \(i + 1)")
             let entries = idx.filter { $0 != 0 }
             guard entries.count == rowWeights[i] else {
-                throw CodeError.file(source, line: ln, "row \(i + 1) lists \(entries.count) columns but its weight is \(rowWeights[i])")
+                throw CodeError.file(
+                    source, line: ln, "row \(i + 1) lists \(entries.count) columns but its weight is \(rowWeights[i])")
             }
             for c in entries {
                 guard c <= n else { throw CodeError.file(source, line: ln, "column index \(c) out of range 1...\(n)") }
@@ -149,7 +170,9 @@ public enum CodeFiles {
             }
         }
         for i in 0..<m where H.rowWeight(i) != rowWeights[i] {
-            throw CodeError.file(source, line: l4, "row \(i + 1) has weight \(H.rowWeight(i)) in the column lists but \(rowWeights[i]) in the header")
+            throw CodeError.file(
+                source, line: l4,
+                "row \(i + 1) has weight \(H.rowWeight(i)) in the column lists but \(rowWeights[i]) in the header")
         }
         if cursor < lines.count {
             throw CodeError.file(source, line: lines[cursor].number, "unexpected content after the \(m) row lists")
@@ -167,7 +190,8 @@ public enum CodeFiles {
     public static func alistText(_ H: BitMatrix) -> String {
         let cols = (0..<H.columns).map { H.column($0).support }
         let rows = (0..<H.rows).map { H.row($0).support }
-        let maxC = cols.map(\.count).max() ?? 0, maxR = rows.map(\.count).max() ?? 0
+        let maxC = cols.map(\.count).max() ?? 0
+        let maxR = rows.map(\.count).max() ?? 0
         func pad(_ list: [Int], _ width: Int) -> String {
             (list.map { String($0 + 1) } + Array(repeating: "0", count: width - list.count)).joined(separator: " ")
         }

@@ -12,7 +12,9 @@ public enum CodeLimits {
     /// Throws unless a code of length n with `rows` parity checks and dimension k fits the limits.
     public static func check(n: Int, rows m: Int? = nil, k: Int? = nil, source: String) throws {
         guard n >= 1 else { throw CodeError("\(source): length n = \(n) must be positive") }
-        guard n <= maxLength else { throw CodeError("\(source): length n = \(n) exceeds the limit of \(maxLength) bits") }
+        guard n <= maxLength else {
+            throw CodeError("\(source): length n = \(n) exceeds the limit of \(maxLength) bits")
+        }
         if let m { try checkMatrix("H", rows: m, columns: n, source: source) }
         if let k { try checkMatrix("G", rows: k, columns: n, source: source) }
     }
@@ -22,8 +24,9 @@ public enum CodeLimits {
         let (bits, overflow) = rows.multipliedReportingOverflow(by: columns)
         guard !overflow, bits <= maxMatrixBits else {
             let mib = Double(rows) * Double(columns) / 8 / 1_048_576
-            throw CodeError("\(source): \(name) would be \(rows) × \(columns) bits (\(String(format: "%.0f", mib)) MiB); "
-                            + "the limit is 2^28 bits (32 MiB)")
+            throw CodeError(
+                "\(source): \(name) would be \(rows) × \(columns) bits (\(String(format: "%.0f", mib)) MiB); "
+                    + "the limit is 2^28 bits (32 MiB)")
         }
     }
 }

@@ -9,12 +9,15 @@ public protocol Decoder: Sendable {
     func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>)
     /// Decode frames whose LLRs are `llrScale` times the channel output y (AWGN: 2/σ²; BSC: ln((1−p)/p)).
     /// Decoders that work on y itself (the ECCT reads |y|) use the scale; the default ignores it.
-    func decode(llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into bits: UnsafeMutableBufferPointer<UInt8>)
+    func decode(
+        llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into bits: UnsafeMutableBufferPointer<UInt8>)
 }
 
 extension Decoder {
-    public func decode(llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float,
-                       into bits: UnsafeMutableBufferPointer<UInt8>) {
+    public func decode(
+        llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float,
+        into bits: UnsafeMutableBufferPointer<UInt8>
+    ) {
         decode(llr: llr, count: count, into: bits)
     }
 }
@@ -48,7 +51,10 @@ extension TannerGraph {
         for c in 0..<m {
             var parity: UInt8 = 0
             let end = checkEdgeStart[c + 1]
-            while e < end { parity ^= bits[edgeVariable[e]]; e += 1 }
+            while e < end {
+                parity ^= bits[edgeVariable[e]]
+                e += 1
+            }
             if parity != 0 { return false }
         }
         return true

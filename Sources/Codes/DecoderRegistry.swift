@@ -28,12 +28,14 @@ public enum DecoderRegistry {
             return LayeredBeliefPropagationDecoder(code: code, iterations: try checkIterations(v), name: name)
         }
         if let v = iterations("nms") {
-            return BeliefPropagationDecoder(code: code, iterations: try checkIterations(v),
-                                            rule: .normalizedMinSum(alpha: normalizedAlpha), name: name)
+            return BeliefPropagationDecoder(
+                code: code, iterations: try checkIterations(v),
+                rule: .normalizedMinSum(alpha: normalizedAlpha), name: name)
         }
         if let v = iterations("oms") {
-            return BeliefPropagationDecoder(code: code, iterations: try checkIterations(v),
-                                            rule: .offsetMinSum(beta: offsetBeta), name: name)
+            return BeliefPropagationDecoder(
+                code: code, iterations: try checkIterations(v),
+                rule: .offsetMinSum(beta: offsetBeta), name: name)
         }
         if let v = iterations("ms") {
             return BeliefPropagationDecoder(code: code, iterations: try checkIterations(v), rule: .minSum, name: name)

@@ -15,9 +15,9 @@ public struct GaloisField: Sendable {
     /// The lowest-weight primitive polynomials used by the usual BCH tables (Lin & Costello, App. B).
     public static let defaultPrimitivePolynomials: [Int: UInt32] = [
         2: 0b111, 3: 0b1011, 4: 0b10011, 5: 0b100101, 6: 0b1000011, 7: 0b10001001,
-        8: 0b100011101, 9: 0b1000010001, 10: 0b10000001001, 11: 0b100000000101,
-        12: 0b1000001010011, 13: 0b10000000011011, 14: 0b100010001000011,
-        15: 0b1000000000000011, 16: 0b10001000000001011,
+        8: 0b100011101, 9: 0b10_00010001, 10: 0b100_00001001, 11: 0b1000_00000101,
+        12: 0b10000_01010011, 13: 0b100000_00011011, 14: 0b1000100_01000011,
+        15: 0b10000000_00000011, 16: 0b1_00010000_00001011,
     ]
 
     public init(m: Int, primitivePolynomial: UInt32? = nil) {
@@ -57,13 +57,16 @@ public struct GaloisField: Sendable {
     public func cyclotomicCoset(_ i: Int) -> [Int] {
         var coset: [Int] = []
         var j = i % order
-        repeat { coset.append(j); j = (2 * j) % order } while j != i % order
+        repeat {
+            coset.append(j)
+            j = (2 * j) % order
+        } while j != i % order
         return coset
     }
 
     /// Minimal polynomial of α^i over GF(2): ∏_{j in coset(i)} (x − α^j), as a bit mask (bit d = x^d).
     public func minimalPolynomial(_ i: Int) -> [UInt8] {
-        var poly: [Int] = [1] // coefficients in GF(2^m), poly[d] = coefficient of x^d
+        var poly: [Int] = [1]  // coefficients in GF(2^m), poly[d] = coefficient of x^d
         for j in cyclotomicCoset(i) {
             let root = power(j)
             var next = [Int](repeating: 0, count: poly.count + 1)
@@ -73,7 +76,10 @@ public struct GaloisField: Sendable {
             }
             poly = next
         }
-        return poly.map { c in precondition(c <= 1, "minimal polynomial left GF(2)"); return UInt8(c) }
+        return poly.map { c in
+            precondition(c <= 1, "minimal polynomial left GF(2)")
+            return UInt8(c)
+        }
     }
 }
 

@@ -19,7 +19,7 @@ public enum LearnedCodeCatalog {
             "0100000000011000",
             "0000100010100000",
             "0001000000000010",
-        ],
+        ]
     ]
 
     /// The code of a catalog name (upper case), or nil.

@@ -48,8 +48,11 @@ extension LinearCode {
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2 else { throw fail("has no 'm×n:' prefix") }
         let size = parts[0].split(separator: "×")
-        guard size.count == 2, let m = Int(size[0]), let n = Int(size[1]) else { throw fail("size '\(parts[0])' is not m×n") }
-        guard m >= 1, n >= 1, m <= CodeLimits.maxLength, n <= CodeLimits.maxLength, m * n <= CodeLimits.maxMatrixBits else {
+        guard size.count == 2, let m = Int(size[0]), let n = Int(size[1]) else {
+            throw fail("size '\(parts[0])' is not m×n")
+        }
+        guard m >= 1, n >= 1, m <= CodeLimits.maxLength, n <= CodeLimits.maxLength, m * n <= CodeLimits.maxMatrixBits
+        else {
             throw fail("size \(m)×\(n) is out of range")
         }
         let rows = parts[1].split(separator: ",", omittingEmptySubsequences: false)

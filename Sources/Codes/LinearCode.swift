@@ -61,10 +61,13 @@ public struct LinearCode: Sendable {
     public func standardized() throws -> LinearCode {
         guard !isStandardForm else { return self }
         guard H.rows == n - k else {
-            throw CodeError("\(name): the standard form needs a full-rank H (m = n − k = \(n - k)); this H has \(m) rows of rank \(n - k)")
+            throw CodeError(
+                "\(name): the standard form needs a full-rank H (m = n − k = \(n - k)); this H has \(m) rows of rank \(n - k)"
+            )
         }
         let (S, permutation) = try H.eliminationStandardForm()
-        let m = S.rows, kk = n - m
+        let m = S.rows
+        let kk = n - m
         var G = BitMatrix(rows: kk, columns: n)
         for i in 0..<kk {
             for j in 0..<m where S[j, m + i] { G[i, j] = true }
@@ -82,7 +85,8 @@ public struct LinearCode: Sendable {
 
     /// "H as given" or "H in standard form [I | P]" (with "columns permuted" when any moved), for reports.
     public var parityCheckForm: String {
-        isStandardForm ? "H in standard form [I | P]" + (columnPermutation == nil ? "" : ", columns permuted") : "H as given"
+        isStandardForm
+            ? "H in standard form [I | P]" + (columnPermutation == nil ? "" : ", columns permuted") : "H as given"
     }
 }
 
@@ -124,14 +128,20 @@ public struct TannerGraph: Sendable {
         var ev: [VariableIndex] = []
         var perVariable = [[Int]](repeating: [], count: H.columns)
         for vs in checkNeighbors {
-            for v in vs { perVariable[v].append(ev.count); ev.append(v) }
+            for v in vs {
+                perVariable[v].append(ev.count)
+                ev.append(v)
+            }
             start.append(ev.count)
         }
         checkEdgeStart = start
         edgeVariable = ev
         var vStart = [0]
         var vList: [Int] = []
-        for list in perVariable { vList += list; vStart.append(vList.count) }
+        for list in perVariable {
+            vList += list
+            vStart.append(vList.count)
+        }
         variableEdgeStart = vStart
         variableEdgeList = vList
     }

@@ -27,8 +27,8 @@ public enum PolarConstruction {
         while z.count < n {
             var next = [Double](repeating: 0, count: 2 * z.count)
             for (i, lz) in z.enumerated() {
-                next[2 * i] = lz + log(2 - exp(lz))   // z⁻ = z(2 − z)
-                next[2 * i + 1] = 2 * lz                // z⁺ = z²
+                next[2 * i] = lz + log(2 - exp(lz))  // z⁻ = z(2 − z)
+                next[2 * i + 1] = 2 * lz  // z⁺ = z²
             }
             z = next
         }
@@ -44,8 +44,10 @@ public enum PolarConstruction {
     }
 
     /// Frozen mask (true = frozen): all but the k channels with the smallest z (ties: lower index first).
-    public static func frozenSet(n: Int, k: Int, designEsN0: Double = defaultDesignEsN0,
-                                 order: IndexOrder = .bitReversed) -> [Bool] {
+    public static func frozenSet(
+        n: Int, k: Int, designEsN0: Double = defaultDesignEsN0,
+        order: IndexOrder = .bitReversed
+    ) -> [Bool] {
         let z = bhattacharyyaLog(n: n, designEsN0: designEsN0, order: order)
         let best = (0..<n).sorted { z[$0] != z[$1] ? z[$0] < z[$1] : $0 < $1 }.prefix(k)
         var frozen = [Bool](repeating: true, count: n)
@@ -68,13 +70,16 @@ public enum PolarConstruction {
         let infoIdx = (0..<n).filter { !frozen[$0] }
         var H = BitMatrix(rows: frozenIdx.count, columns: n)
         for (r, f) in frozenIdx.enumerated() { for i in 0..<n where T[i, f] { H[r, i] = true } }
-        return LinearCode(name: name, parityCheck: H, generator: T.selectingRows(infoIdx),
-                          structure: .polar(frozen: frozen))
+        return LinearCode(
+            name: name, parityCheck: H, generator: T.selectingRows(infoIdx),
+            structure: .polar(frozen: frozen))
     }
 
     /// POLAR-n-k of the catalog (Bhattacharyya construction, see the type's notes).
-    public static func code(n: Int, k: Int, designEsN0: Double = defaultDesignEsN0,
-                            order: IndexOrder = .bitReversed) throws -> LinearCode {
+    public static func code(
+        n: Int, k: Int, designEsN0: Double = defaultDesignEsN0,
+        order: IndexOrder = .bitReversed
+    ) throws -> LinearCode {
         let family = order == .natural ? "POLARSC" : "POLAR"
         guard n >= 2, n <= 1 << 16, n & (n - 1) == 0 else {
             throw CodeError("\(family)-\(n)-\(k): length must be a power of two between 2 and 65536")

@@ -14,8 +14,10 @@ public struct PolarListDecoder: Decoder {
     /// Throws when the code carries no polar structure.
     public init(code: LinearCode, listSize: Int, name: String? = nil) throws {
         let label = name ?? (listSize == 1 ? "sc" : "scl\(listSize)")
-        guard case let .polar(frozen) = code.structure else {
-            throw CodeError("decoder '\(label)': SC/SCL needs a polar code (POLAR-n-k, or a file whose H rows are columns of F^⊗p); \(code.name) is not one")
+        guard case .polar(let frozen) = code.structure else {
+            throw CodeError(
+                "decoder '\(label)': SC/SCL needs a polar code (POLAR-n-k, or a file whose H rows are columns of F^⊗p); \(code.name) is not one"
+            )
         }
         guard (1...256).contains(listSize) else { throw CodeError("decoder '\(label)': list size must be in 1...256") }
         self.name = label
@@ -39,9 +41,9 @@ public struct PolarListDecoder: Decoder {
 struct ListState {
     let n: Int
     let capacity: Int
-    var llr: [Float]      // [capacity, 2n]
-    var x: [UInt8]        // [capacity, n]
-    var metric: [Float]   // [capacity]
+    var llr: [Float]  // [capacity, 2n]
+    var x: [UInt8]  // [capacity, n]
+    var metric: [Float]  // [capacity]
     var active: Int = 1
 
     init(n: Int, listSize: Int) {
@@ -63,13 +65,18 @@ struct ListState {
     /// Decode the sub-block of `size` whose input LLRs sit at `llrOffset` in each path's LLR stack and whose
     /// re-encoded bits go to `xOffset`; `leafStart` is the index of its first u bit.
     mutating func decode(size: Int, llrOffset: Int, xOffset: Int, leafStart: Int, frozen: [Bool]) {
-        if size == 1 { leaf(llrOffset: llrOffset, xOffset: xOffset, isFrozen: frozen[leafStart]); return }
-        let half = size / 2, child = llrOffset + size
+        if size == 1 {
+            leaf(llrOffset: llrOffset, xOffset: xOffset, isFrozen: frozen[leafStart])
+            return
+        }
+        let half = size / 2
+        let child = llrOffset + size
         let stride = 2 * n
         for p in 0..<active {
             let base = p * stride
             for i in 0..<half {
-                let a = llr[base + llrOffset + i], b = llr[base + llrOffset + half + i]
+                let a = llr[base + llrOffset + i]
+                let b = llr[base + llrOffset + half + i]
                 let mag = min(abs(a), abs(b))
                 llr[base + child + i] = (a < 0) != (b < 0) ? -mag : mag
             }
@@ -78,7 +85,8 @@ struct ListState {
         for p in 0..<active {
             let base = p * stride
             for i in 0..<half {
-                let a = llr[base + llrOffset + i], b = llr[base + llrOffset + half + i]
+                let a = llr[base + llrOffset + i]
+                let b = llr[base + llrOffset + half + i]
                 llr[base + child + i] = x[p * n + xOffset + i] == 0 ? b + a : b - a
             }
         }

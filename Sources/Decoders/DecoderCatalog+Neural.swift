@@ -11,7 +11,8 @@ extension DecoderCatalog {
     static func ecctDecoder(_ name: String, architecture arch: String, code: LinearCode) throws -> any Decoder {
         let lower = name.lowercased()
         if lower.hasPrefix(arch + ":") {
-            var path = String(name.dropFirst(arch.count + 1)), scope = ActivationQuantization.Scope.token
+            var path = String(name.dropFirst(arch.count + 1))
+            var scope = ActivationQuantization.Scope.token
             for s in ActivationQuantization.Scope.allCases where path.hasSuffix("@" + s.rawValue) {
                 path = String(path.dropLast(s.rawValue.count + 1))
                 scope = s
@@ -28,15 +29,18 @@ extension DecoderCatalog {
             return ECCTDecoder(model: model, name: name)
         }
         let shipped = PretrainedModels.applicable(to: code, architecture: arch)
-        let chosen = lower == arch ? shipped.first : shipped.first { "\(arch)-n\($0.entry.layers)-d\($0.entry.width)" == lower }
+        let chosen =
+            lower == arch ? shipped.first : shipped.first { "\(arch)-n\($0.entry.layers)-d\($0.entry.width)" == lower }
         guard let chosen else {
             let have = shipped.map { "\(arch)-N\($0.entry.layers)-d\($0.entry.width)" }
-            throw CodeError("decoder '\(name)': no shipped \(arch.uppercased()) model for \(code.name)"
-                            + (have.isEmpty ? "" : " of that size (shipped: \(have.joined(separator: ", ")))")
-                            + "; train one with `eccbench train --code \(code.name)\(arch == "aecct" ? " --arch aecct" : "") "
-                            + "--out FILE` and use \(arch):FILE")
+            throw CodeError(
+                "decoder '\(name)': no shipped \(arch.uppercased()) model for \(code.name)"
+                    + (have.isEmpty ? "" : " of that size (shipped: \(have.joined(separator: ", ")))")
+                    + "; train one with `eccbench train --code \(code.name)\(arch == "aecct" ? " --arch aecct" : "") "
+                    + "--out FILE` and use \(arch):FILE")
         }
-        return ECCTDecoder(model: try ECCTModel.load(code: chosen.decodingCode, weightsAt: chosen.entry.path), name: lower)
+        return ECCTDecoder(
+            model: try ECCTModel.load(code: chosen.decodingCode, weightsAt: chosen.entry.path), name: lower)
     }
 
     /// The code an ECCT file runs with for `code`: `code` itself when the file was trained on its H (or records nothing
@@ -46,16 +50,20 @@ extension DecoderCatalog {
         let meta = try SafeTensors.read(path: path).metadata
         guard meta["h_fingerprint"] != nil || meta["code"] != nil else { return code }
         if meta["h_fingerprint"] == code.parityCheckFingerprint { return code }
-        let trainedName = meta["code"] ?? "?", form = meta["parity_check"] ?? "as given"
+        let trainedName = meta["code"] ?? "?"
+        let form = meta["parity_check"] ?? "as given"
         guard let trained = try ECCTModel.trainedCode(metadata: meta, source: path) else {
-            throw CodeError("decoder '\(decoder)': \(path) was trained on \(trainedName) (H \(form)), not on this H of "
-                            + "\(code.name) (\(code.parityCheckForm)), and its H cannot be rebuilt; run it with the code it "
-                            + "was trained on (--code \(trainedName)\(form == "standard" ? " --standardize" : ""))")
+            throw CodeError(
+                "decoder '\(decoder)': \(path) was trained on \(trainedName) (H \(form)), not on this H of "
+                    + "\(code.name) (\(code.parityCheckForm)), and its H cannot be rebuilt; run it with the code it "
+                    + "was trained on (--code \(trainedName)\(form == "standard" ? " --standardize" : ""))")
         }
         if trained.parityCheckFingerprint == code.parityCheckFingerprint { return code }
         guard trained.n == code.n, trained.codeFingerprint == code.codeFingerprint else {
-            throw CodeError("decoder '\(decoder)': \(path) was trained on \(trainedName) (n = \(trained.n), k = \(trained.k), "
-                            + "H \(form)), another code than \(code.name) (n = \(code.n), k = \(code.k), \(code.parityCheckForm))")
+            throw CodeError(
+                "decoder '\(decoder)': \(path) was trained on \(trainedName) (n = \(trained.n), k = \(trained.k), "
+                    + "H \(form)), another code than \(code.name) (n = \(code.n), k = \(code.k), \(code.parityCheckForm))"
+            )
         }
         return trained
     }
@@ -68,13 +76,15 @@ extension DecoderCatalog {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CodeError("decoder '\(name)': weights file '\(path)' does not exist")
             }
-            do { return try JointDecoder.make(code: code, weightsAt: path, name: name) } catch let e as LearnedCodeError {
+            do { return try JointDecoder.make(code: code, weightsAt: path, name: name) } catch let e as LearnedCodeError
+            {
                 throw CodeError(e.message)
             }
         }
         guard let entry = ShippedLearnedCodes.models(for: code).first else {
-            throw CodeError("decoder '\(name)': no shipped learned-code decoder for \(code.name); the joint decoder of a "
-                            + "code learned with `eccbench learn-code --out FILE` is dc-ecct:FILE")
+            throw CodeError(
+                "decoder '\(name)': no shipped learned-code decoder for \(code.name); the joint decoder of a "
+                    + "code learned with `eccbench learn-code --out FILE` is dc-ecct:FILE")
         }
         return try JointDecoder.make(code: code, weightsAt: entry.path, name: "dc-ecct")
     }

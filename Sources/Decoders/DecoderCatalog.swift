@@ -15,31 +15,35 @@ import QECC
 /// Errors are `CodeError`s that quote the name and say what would work (the valid names, the shipped sizes, how to
 /// train a missing model).
 public enum DecoderCatalog {
-    public static let help = DecoderRegistry.help + "\n" + """
-        ecct  the best shipped ECCT model for the code, ecct-N6-d128 a given size, ecct:FILE.safetensors your weights
-        aecct  the shipped ternary AECCT for the code, aecct-N2-d32 a given size, aecct:FILE.safetensors your weights
-               (aecct:FILE@tensor: the reference's batch-wide INT8 scales, over each chunk of 32 words)
-        dc-ecct  a learned code's joint decoder: the shipped one (LEARNED-31-16), dc-ecct:FILE.safetensors from learn-code
-        D+ttaK  any decoder D over K automorphisms of the code, keeping the best codeword (ecct+tta8, bp50+tta4)
-        """
+    public static let help =
+        DecoderRegistry.help + "\n" + """
+            ecct  the best shipped ECCT model for the code, ecct-N6-d128 a given size, ecct:FILE.safetensors your weights
+            aecct  the shipped ternary AECCT for the code, aecct-N2-d32 a given size, aecct:FILE.safetensors your weights
+                   (aecct:FILE@tensor: the reference's batch-wide INT8 scales, over each chunk of 32 words)
+            dc-ecct  a learned code's joint decoder: the shipped one (LEARNED-31-16), dc-ecct:FILE.safetensors from learn-code
+            D+ttaK  any decoder D over K automorphisms of the code, keeping the best codeword (ecct+tta8, bp50+tta4)
+            """
 
     /// The decoder a name gives for `code`.
     public static func make(_ raw: String, code: LinearCode) throws -> any Decoder {
         // DECODER+ttaK: an ensemble over K automorphisms of the code (test-time augmentation)
         if let range = raw.range(of: "+tta", options: [.caseInsensitive, .backwards]) {
-            let baseName = String(raw[..<range.lowerBound]), countText = raw[range.upperBound...]
+            let baseName = String(raw[..<range.lowerBound])
+            let countText = raw[range.upperBound...]
             guard let k = Int(countText), (1...1024).contains(k) else {
                 throw CodeError("decoder '\(raw)': +ttaK needs a count K in 1…1024, e.g. ecct+tta8")
             }
             let group = try Automorphisms.group(for: code)
-            return AutomorphismEnsembleDecoder(base: try make(baseName, code: code), code: code,
-                                               permutations: AutomorphismEnsembleDecoder.spread(group, count: k),
-                                               name: raw.trimmingCharacters(in: .whitespaces))
+            return AutomorphismEnsembleDecoder(
+                base: try make(baseName, code: code), code: code,
+                permutations: AutomorphismEnsembleDecoder.spread(group, count: k),
+                name: raw.trimmingCharacters(in: .whitespaces))
         }
         let name = raw.trimmingCharacters(in: .whitespaces)
         let lower = name.lowercased()
         if lower == "dc-ecct" || lower.hasPrefix("dc-ecct:") { return try learnedCodeDecoder(name, code: code) }
-        for arch in ["ecct", "aecct"] where lower == arch || lower.hasPrefix(arch + "-") || lower.hasPrefix(arch + ":") {
+        for arch in ["ecct", "aecct"] where lower == arch || lower.hasPrefix(arch + "-") || lower.hasPrefix(arch + ":")
+        {
             return try ecctDecoder(name, architecture: arch, code: code)
         }
         do { return try DecoderRegistry.make(raw, code: code) } catch let e as CodeError {
@@ -71,5 +75,7 @@ public enum DecoderCatalog {
     }
 
     /// The default quantum decoders for a problem: mwpm, uf, and the shipped neural decoder when one exists.
-    public static func quantumDefaults(for problem: DecodingProblem) -> [String] { QuantumDecoders.defaults(for: problem) }
+    public static func quantumDefaults(for problem: DecodingProblem) -> [String] {
+        QuantumDecoders.defaults(for: problem)
+    }
 }

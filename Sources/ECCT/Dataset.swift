@@ -39,19 +39,24 @@ public struct ECCTDataset: Sendable {
     public static let maxSamples = 100_000_000
 
     /// Generates a dataset in memory on `threads` workers; `label` nil is the truth. `progress` gets the samples done.
-    public static func generate(code: LinearCode, ebN0: [Double], samples: Int, label: (any Decoder)?, labelName: String,
-                                seed: UInt64, rejectZeroSyndrome: Bool, threads: Int,
-                                progress: (@Sendable (Int) -> Void)? = nil) throws -> ECCTDataset {
+    public static func generate(
+        code: LinearCode, ebN0: [Double], samples: Int, label: (any Decoder)?, labelName: String,
+        seed: UInt64, rejectZeroSyndrome: Bool, threads: Int,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) throws -> ECCTDataset {
         guard (1...maxSamples).contains(samples) else {
             throw SettingsError("dataset: \(samples) samples must be in 1…\(maxSamples)")
         }
         let n = code.n
         let (bytes, overflow) = samples.multipliedReportingOverflow(by: 8 * n)
-        guard !overflow, bytes <= 16 << 30 else { throw SettingsError("dataset: \(samples) samples of n = \(n) need more than 16 GiB") }
+        guard !overflow, bytes <= 16 << 30 else {
+            throw SettingsError("dataset: \(samples) samples of n = \(n) need more than 16 GiB")
+        }
         let started = Date()
         let sigmas = ebN0.map { Float(awgnSigma(ebN0dB: $0, rate: code.rate)) }
         let graph = code.tannerGraph
-        var y = [Float](repeating: 0, count: samples * n), flips = [Float](repeating: 0, count: samples * n)
+        var y = [Float](repeating: 0, count: samples * n)
+        var flips = [Float](repeating: 0, count: samples * n)
         let blocks = (samples + blockSize - 1) / blockSize
         let differing = UnsafeMutablePointer<Int>.allocate(capacity: blocks)
         defer { differing.deallocate() }
@@ -60,13 +65,17 @@ public struct ECCTDataset: Sendable {
             flips.withUnsafeMutableBufferPointer { fb in
                 let shared = UnsafeSendable((y: yb.baseAddress!, f: fb.baseAddress!, d: differing))
                 DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks))) { _ in
-                    var llr = [Float](repeating: 0, count: blockSize * n), bits = [UInt8](repeating: 0, count: blockSize * n)
+                    var llr = [Float](repeating: 0, count: blockSize * n)
+                    var bits = [UInt8](repeating: 0, count: blockSize * n)
                     var noise = [Float](repeating: 0, count: n)
                     while let b = next.take(limit: blocks) {
-                        let start = b * blockSize, count = min(blockSize, samples - start)
+                        let start = b * blockSize
+                        let count = min(blockSize, samples - start)
                         var rng = SeededRNG(seed: seed).derived(UInt64(b))
-                        let ys = shared.value.y + start * n, fs = shared.value.f + start * n
-                        var filled = 0, rounds = 0
+                        let ys = shared.value.y + start * n
+                        let fs = shared.value.f + start * n
+                        var filled = 0
+                        var rounds = 0
                         while filled < count {
                             var gauss = GaussianGenerator(using: &rng)
                             gauss.fill(&noise)
@@ -74,7 +83,10 @@ public struct ECCTDataset: Sendable {
                             rounds += 1
                             for j in 0..<n { ys[filled * n + j] = 1 + sigma * noise[j] }
                             if rejectZeroSyndrome && rounds < 10_000 * count
-                                && !ECCTData.hasNonzeroSyndrome(word: ys + filled * n, graph: graph) { continue }
+                                && !ECCTData.hasNonzeroSyndrome(word: ys + filled * n, graph: graph)
+                            {
+                                continue
+                            }
                             for j in 0..<n { llr[filled * n + j] = 2 * ys[filled * n + j] / (sigma * sigma) }
                             filled += 1
                         }
@@ -101,10 +113,11 @@ public struct ECCTDataset: Sendable {
                 }
             }
         }
-        let manifest = Manifest(code: code.name, n: n, parityCheck: code.parityCheckFormKey, ebN0: ebN0,
-                                labels: labelName, seed: seed, samples: samples, rejectZeroSyndrome: rejectZeroSyndrome, shards: [],
-                                labelsDifferingFromTruth: (0..<blocks).reduce(0) { $0 + differing[$1] },
-                                secondsToGenerate: Date().timeIntervalSince(started))
+        let manifest = Manifest(
+            code: code.name, n: n, parityCheck: code.parityCheckFormKey, ebN0: ebN0,
+            labels: labelName, seed: seed, samples: samples, rejectZeroSyndrome: rejectZeroSyndrome, shards: [],
+            labelsDifferingFromTruth: (0..<blocks).reduce(0) { $0 + differing[$1] },
+            secondsToGenerate: Date().timeIntervalSince(started))
         return ECCTDataset(manifest: manifest, y: y, flips: flips)
     }
 
@@ -112,16 +125,21 @@ public struct ECCTDataset: Sendable {
     public func write(to folder: String, shardSize: Int = 1 << 16) throws {
         let n = manifest.n
         var names: [String] = []
-        var start = 0, index = 0
+        var start = 0
+        var index = 0
         while start < count {
             let k = min(shardSize, count - start)
             let name = String(format: "shard-%05d.safetensors", index)
-            try SafeTensors.write(["y": Tensor(shape: [k, n], values: Array(y[(start * n)..<((start + k) * n)])),
-                                   "flips": Tensor(shape: [k, n], values: Array(flips[(start * n)..<((start + k) * n)]))],
-                                  metadata: ["format": manifest.format, "code": manifest.code, "first_sample": String(start)],
-                                  to: folder + "/" + name)
+            try SafeTensors.write(
+                [
+                    "y": Tensor(shape: [k, n], values: Array(y[(start * n)..<((start + k) * n)])),
+                    "flips": Tensor(shape: [k, n], values: Array(flips[(start * n)..<((start + k) * n)])),
+                ],
+                metadata: ["format": manifest.format, "code": manifest.code, "first_sample": String(start)],
+                to: folder + "/" + name)
             names.append(name)
-            start += k; index += 1
+            start += k
+            index += 1
         }
         var m = manifest
         m.shards = names
@@ -133,32 +151,43 @@ public struct ECCTDataset: Sendable {
     /// Reads a dataset folder, checking that it was made for this code (name, n and the form of H).
     public static func read(folder: String, code: LinearCode) throws -> ECCTDataset {
         let path = folder + "/dataset.json"
-        guard let data = FileManager.default.contents(atPath: path) else { throw CheckpointError("\(path): cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CheckpointError("\(path): cannot read the file")
+        }
         let manifest: Manifest
         do { manifest = try JSONDecoder().decode(Manifest.self, from: data) } catch {
             throw CheckpointError("\(path): not a dataset manifest: \(error)")
         }
         guard manifest.code.lowercased() == code.name.lowercased(), manifest.n == code.n,
-              (manifest.parityCheck == "standard") == code.isStandardForm else {
-            throw CheckpointError("\(path): the dataset is for \(manifest.code) (n = \(manifest.n), H \(manifest.parityCheck)), not "
-                                  + "\(code.name) (n = \(code.n), \(code.parityCheckForm))")
+            (manifest.parityCheck == "standard") == code.isStandardForm
+        else {
+            throw CheckpointError(
+                "\(path): the dataset is for \(manifest.code) (n = \(manifest.n), H \(manifest.parityCheck)), not "
+                    + "\(code.name) (n = \(code.n), \(code.parityCheckForm))")
         }
-        var y: [Float] = [], flips: [Float] = []
-        y.reserveCapacity(manifest.samples * code.n); flips.reserveCapacity(manifest.samples * code.n)
+        var y: [Float] = []
+        var flips: [Float] = []
+        y.reserveCapacity(manifest.samples * code.n)
+        flips.reserveCapacity(manifest.samples * code.n)
         for shard in manifest.shards {
             let file = folder + "/" + shard
             let (t, _) = try SafeTensors.read(path: file)
-            guard let ys = t["y"], let fs = t["flips"], ys.shape.count == 2, ys.shape[1] == code.n, fs.shape == ys.shape else {
+            guard let ys = t["y"], let fs = t["flips"], ys.shape.count == 2, ys.shape[1] == code.n, fs.shape == ys.shape
+            else {
                 throw CheckpointError("\(file): needs tensors 'y' and 'flips' of shape [count, \(code.n)]")
             }
-            if let bad = ys.values.firstIndex(where: { !$0.isFinite }) { throw CheckpointError("\(file): 'y' value \(bad) is \(ys.values[bad])") }
+            if let bad = ys.values.firstIndex(where: { !$0.isFinite }) {
+                throw CheckpointError("\(file): 'y' value \(bad) is \(ys.values[bad])")
+            }
             if let bad = fs.values.firstIndex(where: { $0 != 0 && $0 != 1 }) {
                 throw CheckpointError("\(file): 'flips' value \(bad) is \(fs.values[bad]), not 0 or 1")
             }
-            y += ys.values; flips += fs.values
+            y += ys.values
+            flips += fs.values
         }
         guard y.count == manifest.samples * code.n else {
-            throw CheckpointError("\(path): the shards hold \(y.count / code.n) samples, the manifest says \(manifest.samples)")
+            throw CheckpointError(
+                "\(path): the shards hold \(y.count / code.n) samples, the manifest says \(manifest.samples)")
         }
         return ECCTDataset(manifest: manifest, y: y, flips: flips)
     }
@@ -177,6 +206,17 @@ public struct ECCTDataset: Sendable {
 final class BlockCounter: @unchecked Sendable {
     private var next = 0, done = 0
     private let lock = NSLock()
-    func take(limit: Int) -> Int? { lock.lock(); defer { lock.unlock() }; guard next < limit else { return nil }; next += 1; return next - 1 }
-    func finished(_ k: Int) -> Int { lock.lock(); defer { lock.unlock() }; done += k; return done }
+    func take(limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < limit else { return nil }
+        next += 1
+        return next - 1
+    }
+    func finished(_ k: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        done += k
+        return done
+    }
 }

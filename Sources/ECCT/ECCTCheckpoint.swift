@@ -10,12 +10,14 @@ public enum ECCTCheckpoint {
 
     /// The model's description in a checkpoint's metadata.
     public static func metadata(of model: ECCTModel) -> [String: String] {
-        var meta = ["code": model.code.name, "n": String(model.code.n), "m": String(model.code.m),
-                    "layers": String(model.layers), "width": String(model.width),
-                    "heads": String(model.network.encoder.config.heads),
-                    "parity_check": model.code.parityCheckFormKey, "h_fingerprint": model.code.parityCheckFingerprint,
-                    "parity_check_matrix": model.code.parityCheckText]
-        if case let .aecct(precision, scope) = model.architecture {
+        var meta = [
+            "code": model.code.name, "n": String(model.code.n), "m": String(model.code.m),
+            "layers": String(model.layers), "width": String(model.width),
+            "heads": String(model.network.encoder.config.heads),
+            "parity_check": model.code.parityCheckFormKey, "h_fingerprint": model.code.parityCheckFingerprint,
+            "parity_check_matrix": model.code.parityCheckText,
+        ]
+        if case .aecct(let precision, let scope) = model.architecture {
             meta["architecture"] = "aecct"
             meta["precision"] = precision.rawValue
             meta["activation_scale"] = scope.rawValue
@@ -30,18 +32,23 @@ public enum ECCTCheckpoint {
     }
 
     /// The weights, plus optimizer and training state when given.
-    public static func save(model: ECCTModel, optimizer: Adam?, config: ECCTTrainingConfig?, state: ECCTTrainingState?,
-                            notes: [String: String] = [:], to path: String) throws {
-        try RunCheckpoint.write(parameters: model.network.parameters, extra: extraTensors(of: model),
-                                metadata: notes.merging(metadata(of: model)) { _, own in own }, format: format,
-                                optimizer: optimizer, settings: config, state: state, to: path)
+    public static func save(
+        model: ECCTModel, optimizer: Adam?, config: ECCTTrainingConfig?, state: ECCTTrainingState?,
+        notes: [String: String] = [:], to path: String
+    ) throws {
+        try RunCheckpoint.write(
+            parameters: model.network.parameters, extra: extraTensors(of: model),
+            metadata: notes.merging(metadata(of: model)) { _, own in own }, format: format,
+            optimizer: optimizer, settings: config, state: state, to: path)
     }
 
     /// A training run restored from a checkpoint written by `save` with optimizer and state. `adjust` lays the
     /// command's options over the stored settings: only the resumable fields (`epochs`) may change
     /// (`ResumeMismatch` otherwise).
-    public static func resume(code: LinearCode, from path: String, workers: Int,
-                              adjust: ((ECCTTrainingConfig) throws -> ECCTTrainingConfig)? = nil) throws -> ECCTTrainer {
+    public static func resume(
+        code: LinearCode, from path: String, workers: Int,
+        adjust: ((ECCTTrainingConfig) throws -> ECCTTrainingConfig)? = nil
+    ) throws -> ECCTTrainer {
         let stored = try RunCheckpoint.read(ECCTRecipe.self, path: path, familyName: "ECCT")
         let meta = stored.metadata
         if let name = meta["code"], name.lowercased() != code.name.lowercased() {
@@ -49,20 +56,24 @@ public enum ECCTCheckpoint {
         }
         let form = meta["parity_check"] ?? "as given"
         if (form == "standard") != code.isStandardForm {
-            throw CheckpointError("\(path): the checkpoint was trained with "
-                                  + (form == "standard" ? "H in standard form (add --standardize)" : "H as given (drop --standardize)"))
+            throw CheckpointError(
+                "\(path): the checkpoint was trained with "
+                    + (form == "standard"
+                        ? "H in standard form (add --standardize)" : "H as given (drop --standardize)"))
         }
         let config = try RunCheckpoint.resumedSettings(stored.settings, path: path, adjust: adjust)
         let model: ECCTModel
-        if case let .aecct(precision, scope) = config.modelArchitecture {
-            model = try ECCTModel.loadAECCT(code: code, tensors: stored.tensors, source: path, precision: precision, scope: scope,
-                                            attentionDropout: config.attentionDropout)
+        if case .aecct(let precision, let scope) = config.modelArchitecture {
+            model = try ECCTModel.loadAECCT(
+                code: code, tensors: stored.tensors, source: path, precision: precision, scope: scope,
+                attentionDropout: config.attentionDropout)
         } else {
             let (layers, width) = try ECCTModel.size(of: stored.tensors, code: code, source: path)
             model = try ECCTModel(code: code, layers: layers, width: width, attentionDropout: config.attentionDropout)
             try model.load(stored.tensors, source: path)
         }
-        let adam = try RunCheckpoint.optimizer(of: stored, settings: config, parameterCount: model.network.parameters.count)
+        let adam = try RunCheckpoint.optimizer(
+            of: stored, settings: config, parameterCount: model.network.parameters.count)
         return try ECCTTrainer(model: model, config: config, workers: workers, state: stored.state, optimizer: adam)
     }
 }

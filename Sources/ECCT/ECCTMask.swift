@@ -11,7 +11,8 @@ import Neural
 public enum ECCTMask {
     /// The keys of every token, ascending.
     public static func rows(parityCheck H: BitMatrix) -> [[Int]] {
-        let n = H.columns, m = H.rows
+        let n = H.columns
+        let m = H.rows
         var rows = (0..<(n + m)).map { Set([$0]) }
         for r in 0..<m {
             let support = H.row(r).support
@@ -24,5 +25,7 @@ public enum ECCTMask {
         return rows.map { $0.sorted() }
     }
 
-    public static func pattern(parityCheck H: BitMatrix) -> AttentionPattern { AttentionPattern(rows: rows(parityCheck: H)) }
+    public static func pattern(parityCheck H: BitMatrix) -> AttentionPattern {
+        AttentionPattern(rows: rows(parityCheck: H))
+    }
 }

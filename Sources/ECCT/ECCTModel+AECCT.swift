@@ -10,7 +10,8 @@ public enum ECCTArchitecture: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .ecct: return "ecct"
-        case let .aecct(precision, scope): return precision == .fp ? "aecct (fp32)" : "aecct (\(precision.rawValue), \(scope.rawValue) scales)"
+        case .aecct(let precision, let scope):
+            return precision == .fp ? "aecct (fp32)" : "aecct (\(precision.rawValue), \(scope.rawValue) scales)"
         }
     }
     public var isAECCT: Bool { if case .aecct = self { return true } else { return false } }
@@ -27,18 +28,25 @@ public enum AECCTPrecision: String, Sendable, CaseIterable { case fp, qat, froze
 extension ECCTModel {
     /// A freshly initialised AECCT. `spectralTable` [L, L, 2] (a reference model's `lpe`) or computed from the code's
     /// Tanner graph by LAPACK. Throws on impossible sizes.
-    public static func aecct(code: LinearCode, layers: Int, width: Int, heads: Int = 8, precision: AECCTPrecision = .fp,
-                             scope: ActivationQuantization.Scope = .token, attentionDropout: Float = 0.1, seed: UInt64 = 0,
-                             spectralTable: [Float]? = nil) throws -> ECCTModel {
+    public static func aecct(
+        code: LinearCode, layers: Int, width: Int, heads: Int = 8, precision: AECCTPrecision = .fp,
+        scope: ActivationQuantization.Scope = .token, attentionDropout: Float = 0.1, seed: UInt64 = 0,
+        spectralTable: [Float]? = nil
+    ) throws -> ECCTModel {
         guard width > ECCTNetwork.spectralChannels else {
-            throw SettingsError("AECCT: width d = \(width) must exceed the \(ECCTNetwork.spectralChannels) spectral channels")
+            throw SettingsError(
+                "AECCT: width d = \(width) must exceed the \(ECCTNetwork.spectralChannels) spectral channels")
         }
-        guard heads >= 2, heads % 2 == 0 else { throw SettingsError("AECCT: \(heads) heads; HPSA splits an even count in two rings") }
-        var config = try encoderConfig(code: code, layers: layers, width: width, heads: heads,
-                                       attentionDropout: attentionDropout, clonedInitialBiases: true)
+        guard heads >= 2, heads % 2 == 0 else {
+            throw SettingsError("AECCT: \(heads) heads; HPSA splits an even count in two rings")
+        }
+        var config = try encoderConfig(
+            code: code, layers: layers, width: width, heads: heads,
+            attentionDropout: attentionDropout, clonedInitialBiases: true)
         config.placement = .post
         config.activation = .relu
-        config.headMask = try HPSAMask.headMask(pattern: config.pattern, bits: code.n, heads: heads, firstRingHeads: heads / 2)
+        config.headMask = try HPSAMask.headMask(
+            pattern: config.pattern, bits: code.n, heads: heads, firstRingHeads: heads / 2)
         switch precision {
         case .fp: break
         case .qat: config.quantization = LinearQuantization(weights: TernaryWeights(mode: .qat), scope: scope)
@@ -47,7 +55,8 @@ extension ECCTModel {
         let L = code.n + code.m
         let table = try spectralTable ?? SpectralPositionalEncoding.table(code: code)
         guard table.count == L * L * 2 else {
-            throw SettingsError("AECCT for \(code.name): a spectral table of \(table.count) values, expected [\(L), \(L), 2]")
+            throw SettingsError(
+                "AECCT for \(code.name): a spectral table of \(table.count) values, expected [\(L), \(L), 2]")
         }
         var rng = SplitMixRNG(seed: seed)
         let network = ECCTNetwork(code: code, config: config, spectralTable: table, using: &rng)
@@ -70,15 +79,20 @@ extension ECCTModel {
     /// An AECCT sized from reference-named weights (d from `src_embed` + 8, N from the layer names) with their `lpe`
     /// table, loaded at `precision` (default: what the file holds). `fp` ignores δ; `frozen` ignores δ and checks
     /// that every quantised matrix is ternary. Throws naming the tensor that is missing or does not fit.
-    public static func loadAECCT(code: LinearCode, tensors: [String: SafeTensors.Tensor], source: String,
-                                 precision: AECCTPrecision? = nil, scope: ActivationQuantization.Scope = .token,
-                                 layers: Int? = nil, width: Int? = nil, attentionDropout: Float = 0.1) throws -> ECCTModel {
+    public static func loadAECCT(
+        code: LinearCode, tensors: [String: SafeTensors.Tensor], source: String,
+        precision: AECCTPrecision? = nil, scope: ActivationQuantization.Scope = .token,
+        layers: Int? = nil, width: Int? = nil, attentionDropout: Float = 0.1
+    ) throws -> ECCTModel {
         guard let table = tensors[ECCTNames.spectralTable] else {
-            throw CheckpointError("\(source): no tensor '\(ECCTNames.spectralTable)' (the AECCT's Laplacian table); is it an ECCT file?")
+            throw CheckpointError(
+                "\(source): no tensor '\(ECCTNames.spectralTable)' (the AECCT's Laplacian table); is it an ECCT file?")
         }
         let L = code.n + code.m
         guard table.shape == [L, L, 2] else {
-            throw CheckpointError("\(source): '\(ECCTNames.spectralTable)' has shape \(table.shape), expected [\(L), \(L), 2] for \(code.name)")
+            throw CheckpointError(
+                "\(source): '\(ECCTNames.spectralTable)' has shape \(table.shape), expected [\(L), \(L), 2] for \(code.name)"
+            )
         }
         if let bad = table.values.firstIndex(where: { !$0.isFinite }) {
             throw CheckpointError("\(source): '\(ECCTNames.spectralTable)' value \(bad) is \(table.values[bad])")
@@ -87,22 +101,30 @@ extension ECCTModel {
         let precision = precision ?? held
         let (fileLayers, embeddingWidth) = try size(of: tensors, code: code, source: source)
         let fileWidth = embeddingWidth + ECCTNetwork.spectralChannels
-        if let layers, layers != fileLayers { throw CheckpointError("\(source): the weights have N = \(fileLayers) layers, --layers says \(layers)") }
-        if let width, width != fileWidth { throw CheckpointError("\(source): the weights have d = \(fileWidth), --dim says \(width)") }
+        if let layers, layers != fileLayers {
+            throw CheckpointError("\(source): the weights have N = \(fileLayers) layers, --layers says \(layers)")
+        }
+        if let width, width != fileWidth {
+            throw CheckpointError("\(source): the weights have d = \(fileWidth), --dim says \(width)")
+        }
         if precision == .frozen && held != .frozen {
-            throw CheckpointError("\(source): no '.s_w' tensors: the file is not frozen (run `eccbench quantize` on a QAT model)")
+            throw CheckpointError(
+                "\(source): no '.s_w' tensors: the file is not frozen (run `eccbench quantize` on a QAT model)")
         }
         if precision == .qat && held == .frozen {
-            throw CheckpointError("\(source): a frozen model (its matrices are ternary) cannot run as qat; use --mode frozen")
+            throw CheckpointError(
+                "\(source): a frozen model (its matrices are ternary) cannot run as qat; use --mode frozen")
         }
-        let model = try aecct(code: code, layers: fileLayers, width: fileWidth, precision: precision, scope: scope,
-                              attentionDropout: attentionDropout, spectralTable: table.values)
+        let model = try aecct(
+            code: code, layers: fileLayers, width: fileWidth, precision: precision, scope: scope,
+            attentionDropout: attentionDropout, spectralTable: table.values)
         let ignored: (String) -> Bool = { name in
             name.hasPrefix("optimizer.") || name == ECCTNames.spectralTable
                 || (precision != .qat && name.hasSuffix(".delta")) || (precision != .frozen && name.hasSuffix(".s_w"))
         }
         try model.network.parameters.load(tensors, source: source, ignoring: ignored)
-        try model.network.encoder.config.quantization?.weights.validate(parameters: model.network.parameters.values, source: source)
+        try model.network.encoder.config.quantization?.weights.validate(
+            parameters: model.network.parameters.values, source: source)
         model.prepare()
         return model
     }
@@ -117,19 +139,28 @@ extension ECCTModel {
     /// Phase 2 of the AECCT recipe: a QAT model of the same code and size started from a phase-1 (fp) model's weights
     /// and `lpe` table, every δ = 1 (the reference's `load_state_dict(strict=False)`). Throws when the file is not an
     /// AECCT, was trained on another H, or is already frozen.
-    public static func qatFromPhaseOne(code: LinearCode, path: String, scope: ActivationQuantization.Scope,
-                                       attentionDropout: Float, seed: UInt64) throws -> ECCTModel {
+    public static func qatFromPhaseOne(
+        code: LinearCode, path: String, scope: ActivationQuantization.Scope,
+        attentionDropout: Float, seed: UInt64
+    ) throws -> ECCTModel {
         let (tensors, meta) = try SafeTensors.read(path: path)
         guard let held = aecctPrecision(of: tensors) else {
-            throw CheckpointError("--qat-from \(path): not an AECCT model (no '\(ECCTNames.spectralTable)' table); train phase 1 with --arch aecct")
+            throw CheckpointError(
+                "--qat-from \(path): not an AECCT model (no '\(ECCTNames.spectralTable)' table); train phase 1 with --arch aecct"
+            )
         }
-        guard held != .frozen else { throw CheckpointError("--qat-from \(path): a frozen model; give the phase-1 (fp) model") }
+        guard held != .frozen else {
+            throw CheckpointError("--qat-from \(path): a frozen model; give the phase-1 (fp) model")
+        }
         if let f = meta["h_fingerprint"], f != code.parityCheckFingerprint {
-            throw CheckpointError("--qat-from \(path): trained on another parity-check matrix (\(meta["code"] ?? "?")) than \(code.name)")
+            throw CheckpointError(
+                "--qat-from \(path): trained on another parity-check matrix (\(meta["code"] ?? "?")) than \(code.name)")
         }
-        let fp = try loadAECCT(code: code, tensors: tensors, source: path, precision: .fp, attentionDropout: attentionDropout)
-        let model = try aecct(code: code, layers: fp.layers, width: fp.width, heads: fp.heads, precision: .qat, scope: scope,
-                              attentionDropout: attentionDropout, seed: seed, spectralTable: fp.network.spectralTable)
+        let fp = try loadAECCT(
+            code: code, tensors: tensors, source: path, precision: .fp, attentionDropout: attentionDropout)
+        let model = try aecct(
+            code: code, layers: fp.layers, width: fp.width, heads: fp.heads, precision: .qat, scope: scope,
+            attentionDropout: attentionDropout, seed: seed, spectralTable: fp.network.spectralTable)
         var weights = fp.network.parameters.tensors
         for e in model.network.parameters.entries where e.name.hasSuffix(".delta") {
             weights[e.name] = tensors[e.name] ?? Tensor(shape: [1], values: [1])
@@ -144,10 +175,13 @@ public enum AECCTFreezer {
     /// For every quantised matrix (a `.weight` with a `.delta`): W_t = clamp(round(W·s_w), −1, 1) and `.s_w` =
     /// 1/(γ·δ + 1e-6), γ the 0.45-quantile of |W|; every other tensor (δ, biases, norms, embedding, head, `lpe`) kept;
     /// optimizer state dropped. Throws when the tensors are not a QAT AECCT.
-    public static func freeze(_ tensors: [String: Tensor], source: String, percentile: Float = 0.45) throws -> [String: Tensor] {
+    public static func freeze(_ tensors: [String: Tensor], source: String, percentile: Float = 0.45) throws -> [String:
+        Tensor]
+    {
         guard ECCTModel.aecctPrecision(of: tensors) == .qat else {
-            throw CheckpointError("\(source): not a QAT AECCT (it needs an '\(ECCTNames.spectralTable)' table and '.delta' tensors, "
-                                  + "and no '.s_w'); train one with --qat-from")
+            throw CheckpointError(
+                "\(source): not a QAT AECCT (it needs an '\(ECCTNames.spectralTable)' table and '.delta' tensors, "
+                    + "and no '.s_w'); train one with --qat-from")
         }
         var out = tensors.filter { !$0.key.hasPrefix("optimizer.") }
         for name in tensors.keys where name.hasSuffix(".delta") {
@@ -157,10 +191,14 @@ public enum AECCTFreezer {
             }
             let delta = tensors[name]!
             guard delta.shape == [1], delta.values[0].isFinite, delta.values[0] > 0 else {
-                throw CheckpointError("\(source): '\(name)' is \(delta.values) with shape \(delta.shape); δ is one positive number")
+                throw CheckpointError(
+                    "\(source): '\(name)' is \(delta.values) with shape \(delta.shape); δ is one positive number")
             }
-            let (ternary, scale) = TernaryQuantization.freeze(weights: w.values, delta: delta.values[0], percentile: percentile)
-            guard scale.isFinite else { throw CheckpointError("\(source): '\(base).weight' gives a non-finite scale s_w") }
+            let (ternary, scale) = TernaryQuantization.freeze(
+                weights: w.values, delta: delta.values[0], percentile: percentile)
+            guard scale.isFinite else {
+                throw CheckpointError("\(source): '\(base).weight' gives a non-finite scale s_w")
+            }
             out[base + ".weight"] = Tensor(shape: w.shape, values: ternary)
             out[base + ".s_w"] = Tensor(shape: [1], values: [scale])
         }

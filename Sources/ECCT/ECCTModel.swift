@@ -24,10 +24,13 @@ public final class ECCTModel: @unchecked Sendable {
     /// A freshly initialised model. Throws when the layer count is not positive or d is not a multiple of the heads.
     /// `clonedInitialBiases` (default) starts the biases as the reference code does (`EncoderConfig.clonedInitialBiases`);
     /// false draws every bias independently (the initialisation before issue 12; the weights are the same draws).
-    public convenience init(code: LinearCode, layers: Int, width: Int, heads: Int = 8, attentionDropout: Float = 0.1,
-                            seed: UInt64 = 0, clonedInitialBiases: Bool = true) throws {
-        let config = try Self.encoderConfig(code: code, layers: layers, width: width, heads: heads,
-                                            attentionDropout: attentionDropout, clonedInitialBiases: clonedInitialBiases)
+    public convenience init(
+        code: LinearCode, layers: Int, width: Int, heads: Int = 8, attentionDropout: Float = 0.1,
+        seed: UInt64 = 0, clonedInitialBiases: Bool = true
+    ) throws {
+        let config = try Self.encoderConfig(
+            code: code, layers: layers, width: width, heads: heads,
+            attentionDropout: attentionDropout, clonedInitialBiases: clonedInitialBiases)
         var rng = SplitMixRNG(seed: seed)
         self.init(code: code, network: ECCTNetwork(code: code, config: config, using: &rng), architecture: .ecct)
     }
@@ -40,17 +43,21 @@ public final class ECCTModel: @unchecked Sendable {
     }
 
     /// The pre-LN GELU encoder of the ECCT over the code's mask, after the checks of its sizes.
-    static func encoderConfig(code: LinearCode, layers: Int, width: Int, heads: Int, attentionDropout: Float,
-                              clonedInitialBiases: Bool) throws -> EncoderConfig {
+    static func encoderConfig(
+        code: LinearCode, layers: Int, width: Int, heads: Int, attentionDropout: Float,
+        clonedInitialBiases: Bool
+    ) throws -> EncoderConfig {
         guard (1...64).contains(layers) else { throw SettingsError("ECCT: layers N = \(layers) must be in 1…64") }
         guard width >= heads, width % heads == 0, width <= 4096 else {
-            throw SettingsError("ECCT: width d = \(width) must be a positive multiple of the \(heads) heads (at most 4096)")
+            throw SettingsError(
+                "ECCT: width d = \(width) must be a positive multiple of the \(heads) heads (at most 4096)")
         }
         guard (0..<1).contains(attentionDropout) else {
             throw SettingsError("ECCT: attention dropout \(attentionDropout) must be in [0, 1)")
         }
         try Self.checkSize(code: code, layers: layers, width: width, heads: heads)
-        var config = EncoderConfig(layers: layers, width: width, heads: heads, pattern: ECCTMask.pattern(parityCheck: code.H))
+        var config = EncoderConfig(
+            layers: layers, width: width, heads: heads, pattern: ECCTMask.pattern(parityCheck: code.H))
         config.attentionDropout = attentionDropout
         config.clonedInitialBiases = clonedInitialBiases
         return config
@@ -73,18 +80,24 @@ public final class ECCTModel: @unchecked Sendable {
         // an upper bound on the mask's pairs without building it: the diagonal, and per check w(w − 1) bit pairs
         // and 2w bit–check pairs
         var pairs = Double(L)
-        for r in 0..<code.m { let w = Double(code.H.rowWeight(r)); pairs += w * (w - 1) + 2 * w }
+        for r in 0..<code.m {
+            let w = Double(code.H.rowWeight(r))
+            pairs += w * (w - 1) + 2 * w
+        }
         pairs = min(pairs, Double(L) * Double(L))
         guard pairs <= Double(maxPairs) else {
-            throw SettingsError("ECCT for \(code.name): the attention mask would have up to \(Int(pairs)) pairs (n + m = \(L) tokens); "
-                                + "the limit is \(maxPairs)")
+            throw SettingsError(
+                "ECCT for \(code.name): the attention mask would have up to \(Int(pairs)) pairs (n + m = \(L) tokens); "
+                    + "the limit is \(maxPairs)")
         }
         // per word and layer: probabilities and keep flags (2·pairs·H) and ~14 [L, d] activations
         let bytes = 4 * 32 * Double(layers) * (2 * pairs * Double(heads) + 14 * Double(L) * Double(width))
         guard bytes <= Double(maxChunkBytes) else {
-            throw SettingsError(String(format: "ECCT for %@ with N = %d, d = %d: a 32-word chunk needs %.1f GiB of activations; "
-                                       + "the limit is %.0f GiB", code.name, layers, width, bytes / Double(1 << 30),
-                                       Double(maxChunkBytes) / Double(1 << 30)))
+            throw SettingsError(
+                String(
+                    format: "ECCT for %@ with N = %d, d = %d: a 32-word chunk needs %.1f GiB of activations; "
+                        + "the limit is %.0f GiB", code.name, layers, width, bytes / Double(1 << 30),
+                    Double(maxChunkBytes) / Double(1 << 30)))
         }
     }
 
@@ -105,16 +118,21 @@ public final class ECCTModel: @unchecked Sendable {
     /// its shapes do not fit the code.
     /// An AECCT file (it holds an `lpe` table) loads as an AECCT at `precision` (default: what the file holds) with
     /// INT8 scales of `scope`; `precision` on an ECCT file is an error.
-    public static func load(code: LinearCode, weightsAt path: String, layers: Int? = nil, width: Int? = nil,
-                            attentionDropout: Float = 0.1, precision: AECCTPrecision? = nil,
-                            scope: ActivationQuantization.Scope = .token) throws -> ECCTModel {
+    public static func load(
+        code: LinearCode, weightsAt path: String, layers: Int? = nil, width: Int? = nil,
+        attentionDropout: Float = 0.1, precision: AECCTPrecision? = nil,
+        scope: ActivationQuantization.Scope = .token
+    ) throws -> ECCTModel {
         let (tensors, _) = try SafeTensors.read(path: path)
         if aecctPrecision(of: tensors) != nil || tensors["\(ECCTNames.spectralProjection).weight"] != nil {
-            return try loadAECCT(code: code, tensors: tensors, source: path, precision: precision, scope: scope, layers: layers,
-                                 width: width, attentionDropout: attentionDropout)
+            return try loadAECCT(
+                code: code, tensors: tensors, source: path, precision: precision, scope: scope, layers: layers,
+                width: width, attentionDropout: attentionDropout)
         }
         if let precision {
-            throw CheckpointError("\(path): an ECCT file (no '\(ECCTNames.spectralTable)' table) cannot run as AECCT \(precision.rawValue)")
+            throw CheckpointError(
+                "\(path): an ECCT file (no '\(ECCTNames.spectralTable)' table) cannot run as AECCT \(precision.rawValue)"
+            )
         }
         let (fileLayers, fileWidth) = try size(of: tensors, code: code, source: path)
         if let layers, layers != fileLayers {
@@ -129,13 +147,19 @@ public final class ECCTModel: @unchecked Sendable {
     }
 
     /// (N, d) of reference-named weights for this code.
-    static func size(of tensors: [String: SafeTensors.Tensor], code: LinearCode, source: String) throws -> (layers: Int, width: Int) {
+    static func size(of tensors: [String: SafeTensors.Tensor], code: LinearCode, source: String) throws -> (
+        layers: Int, width: Int
+    ) {
         let name = ECCTNames.embedding
         guard let embed = tensors[name] else { throw CheckpointError("\(source): missing tensor '\(name)'") }
-        guard embed.shape.count == 2 else { throw CheckpointError("\(source): '\(name)' has shape \(embed.shape), expected [n+m, d]") }
+        guard embed.shape.count == 2 else {
+            throw CheckpointError("\(source): '\(name)' has shape \(embed.shape), expected [n+m, d]")
+        }
         let L = code.n + code.m
         guard embed.shape[0] == L else {
-            throw CheckpointError("\(source): '\(name)' has \(embed.shape[0]) tokens but \(code.name) has n + m = \(code.n) + \(code.m) = \(L)")
+            throw CheckpointError(
+                "\(source): '\(name)' has \(embed.shape[0]) tokens but \(code.name) has n + m = \(code.n) + \(code.m) = \(L)"
+            )
         }
         var layers = 0
         while tensors[ECCTNames.layerProbe(layers)] != nil { layers += 1 }
@@ -151,20 +175,27 @@ public final class ECCTModel: @unchecked Sendable {
     /// Logits [B, n] in evaluation mode (no dropout) from magnitude [B, n] and syndrome [B, m] (±1), for any B:
     /// chunks of `chunk` words on all cores with pooled workspaces (memory independent of B). Magnitudes are
     /// clamped to `ECCTNetwork.maxMagnitude`; the logits can still be non-finite when the weights overflow.
-    public func logits(magnitude: [Float], syndrome: [Float], batch B: Int, chunk: Int = 32,
-                       threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> [Float] {
-        let n = code.n, m = code.m, L = n + m
-        precondition(magnitude.count == B * n && syndrome.count == B * m,
-                     "ECCT.logits: magnitude \(magnitude.count) and syndrome \(syndrome.count) values for batch \(B)")
+    public func logits(
+        magnitude: [Float], syndrome: [Float], batch B: Int, chunk: Int = 32,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) -> [Float] {
+        let n = code.n
+        let m = code.m
+        let L = n + m
+        precondition(
+            magnitude.count == B * n && syndrome.count == B * m,
+            "ECCT.logits: magnitude \(magnitude.count) and syndrome \(syndrome.count) values for batch \(B)")
         prepare()
         // the reference's batch-wide activation scales: every word in one pass
-        let chunk = architecture == .aecct(.qat, .tensor) || architecture == .aecct(.frozen, .tensor) ? max(B, 1) : chunk
+        let chunk =
+            architecture == .aecct(.qat, .tensor) || architecture == .aecct(.frozen, .tensor) ? max(B, 1) : chunk
         var out = [Float](repeating: 0, count: B * n)
         let pool = WorkspacePool { [network] in network.makeWorkspace(batch: chunk) }
         let network = self.network
         network.parameters.values.withUnsafeBufferPointer { p in
             out.withUnsafeMutableBufferPointer { o in
-                let shared = UnsafeSendable((p: p.baseAddress!, o: o.baseAddress!, magnitude: magnitude, syndrome: syndrome))
+                let shared = UnsafeSendable(
+                    (p: p.baseAddress!, o: o.baseAddress!, magnitude: magnitude, syndrome: syndrome))
                 ChunkedWork.run(count: B, chunk: chunk, threads: threads) { start, size in
                     let s = shared.value
                     pool.with { ws in
@@ -174,8 +205,9 @@ public final class ECCTModel: @unchecked Sendable {
                             for j in 0..<n { ws.scalars[b * L + j] = ECCTNetwork.magnitude(s.magnitude[src * n + j]) }
                             for i in 0..<m { ws.scalars[b * L + n + i] = s.syndrome[src * m + i] }
                         }
-                        network.forward(scalars: ws.scalars, logits: ws.logits, workspace: ws, parameters: s.p,
-                                        call: .init(training: false, forBackward: false))
+                        network.forward(
+                            scalars: ws.scalars, logits: ws.logits, workspace: ws, parameters: s.p,
+                            call: .init(training: false, forBackward: false))
                         (s.o + start * n).update(from: ws.logits, count: size * n)
                     }
                 }

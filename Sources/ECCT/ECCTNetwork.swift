@@ -36,12 +36,19 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
 
     /// Registers embedding, encoder, head (and `lpe_proj` when a spectral table [L, L, 2] is given) in the reference
     /// order, drawing the initial values from `rng`.
-    public init<G: RandomNumberGenerator>(code: LinearCode, config: EncoderConfig, spectralTable: [Float]? = nil,
-                                          using rng: inout G) {
-        precondition(config.length == code.n + code.m, "ECCTNetwork: pattern of \(config.length) tokens for n + m = \(code.n + code.m)")
-        let p = ParameterSet(), L = config.length, C = Self.spectralChannels
-        precondition(spectralTable.map { $0.count == L * L * 2 && config.width > C } ?? true,
-                     "ECCTNetwork: a spectral table needs [L, L, 2] entries and d > \(C)")
+    public init<G: RandomNumberGenerator>(
+        code: LinearCode, config: EncoderConfig, spectralTable: [Float]? = nil,
+        using rng: inout G
+    ) {
+        precondition(
+            config.length == code.n + code.m,
+            "ECCTNetwork: pattern of \(config.length) tokens for n + m = \(code.n + code.m)")
+        let p = ParameterSet()
+        let L = config.length
+        let C = Self.spectralChannels
+        precondition(
+            spectralTable.map { $0.count == L * L * 2 && config.width > C } ?? true,
+            "ECCTNetwork: a spectral table needs [L, L, 2] entries and d > \(C)")
         n = code.n
         m = code.m
         graph = code.tannerGraph
@@ -49,8 +56,12 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
         embedding = ScalarTokenEmbedding(p, name: ECCTNames.embedding, length: L, width: embeddingWidth, using: &rng)
         encoder = TransformerEncoder(config: config, parameters: p, names: ECCTNames.encoder, using: &rng)
         head = TwoStageHead(p, names: ECCTNames.head, width: config.width, length: L, outputs: code.n, using: &rng)
-        spectral = spectralTable == nil ? nil : SpectralEncodingLayer(p, name: ECCTNames.spectralProjection, length: L,
-                                                                      channels: C, using: &rng)
+        spectral =
+            spectralTable == nil
+            ? nil
+            : SpectralEncodingLayer(
+                p, name: ECCTNames.spectralProjection, length: L,
+                channels: C, using: &rng)
         self.spectralTable = spectralTable ?? []
         spectralCache = .allocate(capacity: L * C)
         spectralCache.initialize(repeating: 0, count: L * C)
@@ -64,7 +75,9 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
 
     public func prepare(parameters p: UnsafePointer<Float>) {
         if let spectral {
-            spectralTable.withUnsafeBufferPointer { spectral.forward(table: $0.baseAddress!, spe: spectralCache, parameters: p) }
+            spectralTable.withUnsafeBufferPointer {
+                spectral.forward(table: $0.baseAddress!, spe: spectralCache, parameters: p)
+            }
         }
         encoder.config.quantization?.weights.prepare(parameters: p)
     }
@@ -91,11 +104,17 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
         public var floats: Int { arena.floats + encoder.floats }
         init(network e: ECCTNetwork, batch B: Int) {
             batch = B
-            let R = B * e.length, d = e.width
+            let R = B * e.length
+            let d = e.width
             encoder = e.encoder.makeWorkspace(batch: B)
             head = .init(batch: B, length: e.length, arena: arena)
-            scalars = arena.take(R); tokens = arena.take(R * d); hidden = arena.take(R * d)
-            dHidden = arena.take(R * d); dTokens = arena.take(R * d); dLogits = arena.take(B * e.n); logits = arena.take(B * e.n)
+            scalars = arena.take(R)
+            tokens = arena.take(R * d)
+            hidden = arena.take(R * d)
+            dHidden = arena.take(R * d)
+            dTokens = arena.take(R * d)
+            dLogits = arena.take(B * e.n)
+            logits = arena.take(B * e.n)
         }
     }
 
@@ -105,27 +124,38 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
     /// signal carries no more information, and beyond ~1e19 the LayerNorm variances would overflow Float.
     public static let maxMagnitude: Float = 1e6
 
-    @inline(__always) static func magnitude(_ y: Float) -> Float { let a = abs(y); return a.isNaN ? 0 : min(a, maxMagnitude) }
+    @inline(__always) static func magnitude(_ y: Float) -> Float {
+        let a = abs(y)
+        return a.isNaN ? 0 : min(a, maxMagnitude)
+    }
 
     /// Scalar tokens [B, n+m] from channel outputs y [B, n]: |y| (clamped to `maxMagnitude`) then the ±1 syndrome
     /// of the hard decision (y < 0 ↦ 1).
     public func tokens(channelOutput y: UnsafePointer<Float>, batch B: Int, into tokens: UnsafeMutablePointer<Float>) {
         let L = length
         for b in 0..<B {
-            let yb = y + b * n, tb = tokens + b * L
+            let yb = y + b * n
+            let tb = tokens + b * L
             for j in 0..<n { tb[j] = Self.magnitude(yb[j]) }
             for c in 0..<m {
                 var parity = false
-                for e in graph.checkEdgeStart[c]..<graph.checkEdgeStart[c + 1] where yb[graph.edgeVariable[e]] < 0 { parity.toggle() }
+                for e in graph.checkEdgeStart[c]..<graph.checkEdgeStart[c + 1] where yb[graph.edgeVariable[e]] < 0 {
+                    parity.toggle()
+                }
                 tb[n + c] = parity ? -1 : 1
             }
         }
     }
 
     /// logits [B, n] from scalar tokens [B, n+m] (B = the workspace's batch).
-    public func forward(scalars: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, workspace ws: Workspace,
-                        parameters p: UnsafePointer<Float>, call: MultiHeadAttention.Call) {
-        let B = ws.batch, L = length, d = width, C = Self.spectralChannels
+    public func forward(
+        scalars: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, workspace ws: Workspace,
+        parameters p: UnsafePointer<Float>, call: MultiHeadAttention.Call
+    ) {
+        let B = ws.batch
+        let L = length
+        let d = width
+        let C = Self.spectralChannels
         embedding.forward(input: scalars, tokens: ws.tokens, batch: B, parameters: p, stride: d)
         if spectral != nil {
             for r in 0..<(B * L) { (ws.tokens + r * d + d - C).update(from: spectralCache + (r % L) * C, count: C) }
@@ -135,39 +165,55 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
     }
 
     /// Accumulates parameter gradients from dLogits [B, n] (after `forward` on the same workspace).
-    public func backward(scalars: UnsafePointer<Float>, dLogits: UnsafePointer<Float>, workspace ws: Workspace,
-                         parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
-        let B = ws.batch, R = B * length
-        head.backward(dLogits: dLogits, h: ws.hidden, dh: ws.dHidden, batch: B, workspace: ws.head, parameters: p, gradients: g)
+    public func backward(
+        scalars: UnsafePointer<Float>, dLogits: UnsafePointer<Float>, workspace ws: Workspace,
+        parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>
+    ) {
+        let B = ws.batch
+        let R = B * length
+        head.backward(
+            dLogits: dLogits, h: ws.hidden, dh: ws.dHidden, batch: B, workspace: ws.head, parameters: p, gradients: g)
         ws.dTokens.initialize(repeating: 0, count: R * width)
         encoder.backward(dOut: ws.dHidden, dx: ws.dTokens, workspace: ws.encoder, parameters: p, gradients: g)
-        embedding.backward(input: scalars, dTokens: ws.dTokens, dInput: nil, batch: B, parameters: p, gradients: g, stride: width)
+        embedding.backward(
+            input: scalars, dTokens: ws.dTokens, dInput: nil, batch: B, parameters: p, gradients: g, stride: width)
         if spectral != nil {
-            let L = length, d = width, C = Self.spectralChannels
+            let L = length
+            let d = width
+            let C = Self.spectralChannels
             // ∂ℓ/∂SPE summed over the slice into the auxiliary gradient floats; `finishGradients` runs the SPE backward
             let dSpe = g + parameters.count
             for r in 0..<(B * L) {
-                let src = ws.dTokens + r * d + d - C, dst = dSpe + (r % L) * C
+                let src = ws.dTokens + r * d + d - C
+                let dst = dSpe + (r % L) * C
                 for a in 0..<C { dst[a] += src[a] }
             }
         }
     }
 
-    public func trainSlice(_ s: TrainingSlice, workspace ws: Workspace, parameters p: UnsafePointer<Float>,
-                           gradients g: UnsafeMutablePointer<Float>) -> Double {
+    public func trainSlice(
+        _ s: TrainingSlice, workspace ws: Workspace, parameters p: UnsafePointer<Float>,
+        gradients g: UnsafeMutablePointer<Float>
+    ) -> Double {
         tokens(channelOutput: s.input, batch: s.count, into: ws.scalars)
-        forward(scalars: ws.scalars, logits: s.logits, workspace: ws, parameters: p,
-                call: .init(training: true, seed: s.seed, step: s.step, batchOffset: s.batchOffset))
-        let share = BCEWithLogits.share(logits: s.logits, targets: s.targets, dz: ws.dLogits, count: s.count * n,
-                                        total: s.batchSize * n)
+        forward(
+            scalars: ws.scalars, logits: s.logits, workspace: ws, parameters: p,
+            call: .init(training: true, seed: s.seed, step: s.step, batchOffset: s.batchOffset))
+        let share = BCEWithLogits.share(
+            logits: s.logits, targets: s.targets, dz: ws.dLogits, count: s.count * n,
+            total: s.batchSize * n)
         backward(scalars: ws.scalars, dLogits: ws.dLogits, workspace: ws, parameters: p, gradients: g)
         return share
     }
 
-    public func infer(input y: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int, workspace ws: Workspace,
-                      parameters p: UnsafePointer<Float>) {
+    public func infer(
+        input y: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int, workspace ws: Workspace,
+        parameters p: UnsafePointer<Float>
+    ) {
         precondition(count == ws.batch, "ECCTNetwork.infer: \(count) words for a workspace of \(ws.batch)")
         tokens(channelOutput: y, batch: count, into: ws.scalars)
-        forward(scalars: ws.scalars, logits: logits, workspace: ws, parameters: p, call: .init(training: false, forBackward: false))
+        forward(
+            scalars: ws.scalars, logits: logits, workspace: ws, parameters: p,
+            call: .init(training: false, forBackward: false))
     }
 }

@@ -35,9 +35,10 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
         try config.validate()
         self.model = model
         self.graph = model.code.tannerGraph
-        let folders = config.dataset.map {
-            $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        } ?? []
+        let folders =
+            config.dataset.map {
+                $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            } ?? []
         self.datasets = try folders.map { try ECCTDataset.read(folder: $0, code: model.code) }
         self.shares = ECCTTrainingConfig.shares(
             batch: config.batchSize, weights: config.batchMix ?? folders.map { _ in 1 })
@@ -48,7 +49,8 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
         }
         self.settings = config
         guard model.architecture == config.modelArchitecture else {
-            throw SettingsError("training: the model is \(model.architecture), the settings train \(config.modelArchitecture)")
+            throw SettingsError(
+                "training: the model is \(model.architecture), the settings train \(config.modelArchitecture)")
         }
     }
 
@@ -75,13 +77,20 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
     /// Channel outputs y [B, n] and targets [B, n] (1 = not flipped, so BCE(f, 1 − flip) = BCE(−f, flip)) of step s:
     /// fresh zero-codeword samples drawn from (seed, s), or the step's share of the fixed dataset.
     func samples(step s: Int) -> (y: [Float], targets: [Float]) {
-        let B = settings.batchSize, config = settings
+        let B = settings.batchSize
+        let config = settings
         if !datasets.isEmpty {
-            let epoch = s / config.stepsPerEpoch, within = s % config.stepsPerEpoch, n = model.code.n
+            let epoch = s / config.stepsPerEpoch
+            let within = s % config.stepsPerEpoch
+            let n = model.code.n
             if orders?.epoch != epoch {
-                orders = (epoch, datasets.enumerated().map { i, d in d.epochOrder(epoch: epoch, seed: config.seed &+ UInt64(i)) })
+                orders = (
+                    epoch,
+                    datasets.enumerated().map { i, d in d.epochOrder(epoch: epoch, seed: config.seed &+ UInt64(i)) }
+                )
             }
-            var y = [Float](repeating: 0, count: B * n), targets = y
+            var y = [Float](repeating: 0, count: B * n)
+            var targets = y
             var b = 0
             for (k, dataset) in datasets.enumerated() {
                 for r in 0..<shares[k] {
@@ -96,17 +105,21 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
             return (y, targets)
         }
         var rng = SeededRNG(seed: config.seed).derived(UInt64(s))
-        let y = config.rejectZeroSyndrome == true
-            ? ECCTData.channelOutputsWithErrors(code: model.code, graph: graph, count: B, ebN0: config.trainingEbN0, rng: &rng)
+        let y =
+            config.rejectZeroSyndrome == true
+            ? ECCTData.channelOutputsWithErrors(
+                code: model.code, graph: graph, count: B, ebN0: config.trainingEbN0, rng: &rng)
             : ECCTData.channelOutputs(code: model.code, count: B, ebN0: config.trainingEbN0, rng: &rng)
         return (y, y.map { $0 > 0 ? Float(1) : 0 })
     }
 
     /// Each sample permuted by an automorphism π drawn from (seed, step): y′_j = y_{π(j)}, and the targets alike.
     func augmented(_ y: [Float], _ targets: [Float], step s: Int) -> (y: [Float], targets: [Float]) {
-        let n = model.code.n, B = y.count / n
+        let n = model.code.n
+        let B = y.count / n
         var rng = SeededRNG(seed: settings.seed ^ 0xA067_0AF1).derived(UInt64(s))
-        var py = y, pt = targets
+        var py = y
+        var pt = targets
         for b in 0..<B {
             let π = automorphisms[Int(rng.next() % UInt64(automorphisms.count))]
             for j in 0..<n {
@@ -125,13 +138,15 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
     }
 
     public func endEpoch(_ s: EpochSummary, context: NoEpochContext?) throws -> ECCTEpochRecord {
-        ECCTEpochRecord(epoch: s.epoch, samples: s.samples, loss: s.loss, trainBER: s.trainBER,
-                        learningRate: s.learningRate, validationBER: validate(), seconds: s.runSeconds)
+        ECCTEpochRecord(
+            epoch: s.epoch, samples: s.samples, loss: s.loss, trainBER: s.trainBER,
+            learningRate: s.learningRate, validationBER: validate(), seconds: s.runSeconds)
     }
 
     /// Validation BER at each `validationEbN0` on the fixed validation words (evaluation mode, all workers).
     public func validate() -> [Double] {
-        let V = settings.validationWords, n = model.code.n
+        let V = settings.validationWords
+        let n = model.code.n
         guard V > 0 else { return [] }
         model.prepare()
         if validationSets.isEmpty {
@@ -148,10 +163,12 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
                 bits.withUnsafeMutableBufferPointer { bp in
                     let box = UnsafeSendable((y: yp, bits: bp))
                     DispatchQueue.concurrentPerform(iterations: parts) { w in
-                        let start = V * w / parts, end = V * (w + 1) / parts
+                        let start = V * w / parts
+                        let end = V * (w + 1) / parts
                         let (yy, bb) = box.value
-                        decoder.decode(llr: UnsafeBufferPointer(rebasing: yy[(start * n)..<(end * n)]), count: end - start,
-                                       into: UnsafeMutableBufferPointer(rebasing: bb[(start * n)..<(end * n)]))
+                        decoder.decode(
+                            llr: UnsafeBufferPointer(rebasing: yy[(start * n)..<(end * n)]), count: end - start,
+                            into: UnsafeMutableBufferPointer(rebasing: bb[(start * n)..<(end * n)]))
                     }
                 }
             }
@@ -164,9 +181,13 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
         let points = settings.validationEbN0.map { String(format: "neg_ln_ber_%gdB", $0) }
         var lines = [(["epoch", "samples", "loss", "train_ber", "lr"] + points + ["seconds"]).joined(separator: ",")]
         for r in curve {
-            lines.append(([String(r.epoch), String(r.samples), String(format: "%.6f", r.loss), String(format: "%.4e", r.trainBER),
-                           String(format: "%.3e", r.learningRate)] + r.validationBER.map { String(format: "%.4f", -log($0)) }
-                          + [String(format: "%.1f", r.seconds)]).joined(separator: ","))
+            lines.append(
+                ([
+                    String(r.epoch), String(r.samples), String(format: "%.6f", r.loss),
+                    String(format: "%.4e", r.trainBER),
+                    String(format: "%.3e", r.learningRate),
+                ] + r.validationBER.map { String(format: "%.4f", -log($0)) }
+                    + [String(format: "%.1f", r.seconds)]).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -174,10 +195,13 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
 
 extension TrainingRun where Recipe == ECCTRecipe {
     /// A new run (or one restored from a checkpoint's state and Adam) of `model` with `config`.
-    public convenience init(model: ECCTModel, config: ECCTTrainingConfig, workers: Int, state: ECCTTrainingState = .init(),
-                            optimizer: Adam? = nil) throws {
-        try self.init(recipe: try ECCTRecipe(model: model, settings: config), workers: workers, state: state,
-                      optimizer: optimizer)
+    public convenience init(
+        model: ECCTModel, config: ECCTTrainingConfig, workers: Int, state: ECCTTrainingState = .init(),
+        optimizer: Adam? = nil
+    ) throws {
+        try self.init(
+            recipe: try ECCTRecipe(model: model, settings: config), workers: workers, state: state,
+            optimizer: optimizer)
     }
 
     public var model: ECCTModel { recipe.model }

@@ -70,8 +70,12 @@ public struct ECCTTrainingConfig: RunSettings {
             throw fail("validation Eb/N0 list \(validationEbN0) must be finite values in −20…40 dB")
         }
         guard validationWords >= 0 else { throw fail("validation words \(validationWords) must not be negative") }
-        guard (0..<1).contains(attentionDropout) else { throw fail("attention dropout \(attentionDropout) must be in [0, 1)") }
-        if let optimizer, !["adam", "adamw"].contains(optimizer) { throw fail("optimizer '\(optimizer)' is not adam or adamw") }
+        guard (0..<1).contains(attentionDropout) else {
+            throw fail("attention dropout \(attentionDropout) must be in [0, 1)")
+        }
+        if let optimizer, !["adam", "adamw"].contains(optimizer) {
+            throw fail("optimizer '\(optimizer)' is not adam or adamw")
+        }
         if let weightDecay, !(weightDecay >= 0 && weightDecay < 1 && weightDecay.isFinite) {
             throw fail("weight decay \(weightDecay) must be in [0, 1)")
         }
@@ -85,7 +89,8 @@ public struct ECCTTrainingConfig: RunSettings {
             }
         }
         if dataset != nil && rejectZeroSyndrome == true {
-            throw fail("--reject-zero-syndrome applies to fresh samples; give it to `eccbench dataset` for a fixed dataset")
+            throw fail(
+                "--reject-zero-syndrome applies to fresh samples; give it to `eccbench dataset` for a fixed dataset")
         }
         if let architecture, architecture != "aecct" { throw fail("architecture '\(architecture)' is not aecct") }
         if let precision, !(architecture == "aecct" && ["fp", "qat"].contains(precision)) {
@@ -102,7 +107,10 @@ public struct ECCTTrainingConfig: RunSettings {
         let total = weights.reduce(0, +)
         var shares = weights.map { Int((Double(B) * $0 / total).rounded(.down)) }
         var i = 0
-        while shares.reduce(0, +) < B { shares[i % shares.count] += 1; i += 1 }
+        while shares.reduce(0, +) < B {
+            shares[i % shares.count] += 1
+            i += 1
+        }
         return shares
     }
 
@@ -129,10 +137,17 @@ public struct ECCTEpochRecord: Codable, Equatable, Sendable {
     /// Wall-clock seconds of the run when the epoch's validation started (earlier validations included).
     public var seconds: Double
 
-    public init(epoch: Int, samples: Int, loss: Double, trainBER: Double, learningRate: Float, validationBER: [Double],
-                seconds: Double) {
-        self.epoch = epoch; self.samples = samples; self.loss = loss; self.trainBER = trainBER
-        self.learningRate = learningRate; self.validationBER = validationBER; self.seconds = seconds
+    public init(
+        epoch: Int, samples: Int, loss: Double, trainBER: Double, learningRate: Float, validationBER: [Double],
+        seconds: Double
+    ) {
+        self.epoch = epoch
+        self.samples = samples
+        self.loss = loss
+        self.trainBER = trainBER
+        self.learningRate = learningRate
+        self.validationBER = validationBER
+        self.seconds = seconds
     }
 }
 
@@ -156,8 +171,10 @@ public enum ECCTData {
     /// samples are replaced by further draws from the same generator, so the batch is a function of the seed.
     /// After `maxRounds` rounds of redrawing (a channel so clean that almost nothing is rejected-free) the last
     /// draws are kept as they are.
-    public static func channelOutputsWithErrors(code: LinearCode, graph: TannerGraph, count: Int, ebN0: [Double],
-                                                rng: inout SeededRNG, maxRounds: Int = 10_000) -> [Float] {
+    public static func channelOutputsWithErrors(
+        code: LinearCode, graph: TannerGraph, count: Int, ebN0: [Double],
+        rng: inout SeededRNG, maxRounds: Int = 10_000
+    ) -> [Float] {
         let n = code.n
         var out: [Float] = []
         out.reserveCapacity(count * n)
@@ -184,7 +201,10 @@ public enum ECCTData {
         for c in 0..<graph.m {
             var parity = false
             let end = graph.checkEdgeStart[c + 1]
-            while e < end { if y[graph.edgeVariable[e]] < 0 { parity.toggle() }; e += 1 }
+            while e < end {
+                if y[graph.edgeVariable[e]] < 0 { parity.toggle() }
+                e += 1
+            }
             if parity { return true }
         }
         return false

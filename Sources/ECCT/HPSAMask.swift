@@ -14,16 +14,20 @@ import Neural
 /// empty softmax), where the reference's −1e9 fill gives the mean over all checks. Throws when the pattern is not
 /// the ECCT pattern of a code with n bits (a pair between two distinct checks) or the head split is impossible.
 public enum HPSAMask {
-    public static func headMask(pattern: AttentionPattern, bits n: Int, heads: Int = 8, firstRingHeads: Int = 4) throws -> [Float] {
+    public static func headMask(pattern: AttentionPattern, bits n: Int, heads: Int = 8, firstRingHeads: Int = 4) throws
+        -> [Float]
+    {
         guard heads >= 2, (1..<heads).contains(firstRingHeads) else {
-            throw SettingsError("HPSA: \(firstRingHeads) first-ring heads of \(heads) (each ring needs at least one head)")
+            throw SettingsError(
+                "HPSA: \(firstRingHeads) first-ring heads of \(heads) (each ring needs at least one head)")
         }
         var mask = [Float](repeating: 0, count: pattern.pairCount * heads)
         for i in 0..<pattern.length {
             for t in pattern.rowStart[i]..<pattern.rowStart[i + 1] {
                 let j = pattern.keys[t]
                 if i >= n && j >= n && i != j {
-                    throw SettingsError("HPSA: the pattern lets check \(i - n) attend to check \(j - n); it is not an ECCT mask")
+                    throw SettingsError(
+                        "HPSA: the pattern lets check \(i - n) attend to check \(j - n); it is not an ECCT mask")
                 }
                 let firstRing = (i < n) != (j < n)
                 for h in (firstRing ? 0..<firstRingHeads : firstRingHeads..<heads) { mask[t * heads + h] = 1 }

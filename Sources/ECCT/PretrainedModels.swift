@@ -38,10 +38,11 @@ public enum PretrainedModels {
         let tags = file.tags
         guard tags.isEmpty || tags == ["AECCT"] else { return nil }
         let trained = try? ECCTModel.trainedCode(metadata: file.metadata, fallbackName: file.code, source: file.path)
-        return Entry(code: file.code, layers: file.layers, width: file.width, path: file.path,
-                     architecture: tags.isEmpty ? "ecct" : "aecct",
-                     finalValidationBER: finalValidation(file.metadata), trainedCode: trained ?? nil,
-                     fingerprint: file.metadata["h_fingerprint"] ?? (trained ?? nil)?.parityCheckFingerprint)
+        return Entry(
+            code: file.code, layers: file.layers, width: file.width, path: file.path,
+            architecture: tags.isEmpty ? "ecct" : "aecct",
+            finalValidationBER: finalValidation(file.metadata), trainedCode: trained ?? nil,
+            fingerprint: file.metadata["h_fingerprint"] ?? (trained ?? nil)?.parityCheckFingerprint)
     }
 
     /// Shipped models trained on exactly this H, smallest first. So `--code path/to/LDPC_N49_K24.alist` finds a model
@@ -56,7 +57,8 @@ public enum PretrainedModels {
     public static func applicable(to code: LinearCode, architecture: String = "ecct")
         -> [(entry: Entry, decodingCode: LinearCode)]
     {
-        let exact = code.parityCheckFingerprint, rows = code.codeFingerprint
+        let exact = code.parityCheckFingerprint
+        let rows = code.codeFingerprint
         let found = all.compactMap { e -> (entry: Entry, decodingCode: LinearCode)? in
             guard e.architecture == architecture, e.trainedCode?.n ?? code.n == code.n else { return nil }
             if e.fingerprint == exact { return (e, code) }
@@ -67,13 +69,16 @@ public enum PretrainedModels {
             guard let v = e.finalValidationBER, !v.isEmpty else { return .infinity }
             return v.map { log(max($0, 1e-12)) }.reduce(0, +) / Double(v.count)
         }
-        return found.sorted { (score($0.entry), $0.entry.layers, $0.entry.width) < (score($1.entry), $1.entry.layers, $1.entry.width) }
+        return found.sorted {
+            (score($0.entry), $0.entry.layers, $0.entry.width) < (score($1.entry), $1.entry.layers, $1.entry.width)
+        }
     }
 
     /// The last validation BER of the run recorded in a file's metadata (`state`, or a frozen AECCT's `qat_state`).
     static func finalValidation(_ meta: [String: String]) -> [Double]? {
         guard let text = meta["state"] ?? meta["qat_state"],
-              let state = try? CheckpointMetadata.decode(ECCTTrainingState.self, key: "state", from: ["state": text], path: "")
+            let state = try? CheckpointMetadata.decode(
+                ECCTTrainingState.self, key: "state", from: ["state": text], path: "")
         else { return nil }
         return state.curve.last?.validationBER
     }

@@ -6,9 +6,9 @@ public enum GF2Error: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .singular(size, rank): "matrix of size \(size) is singular (rank \(rank))"
-        case let .notSquare(rows, columns): "matrix is \(rows)×\(columns), not square"
-        case let .rankDeficient(rows, rank): "\(rows) rows have rank \(rank) only"
+        case .singular(let size, let rank): "matrix of size \(size) is singular (rank \(rank))"
+        case .notSquare(let rows, let columns): "matrix is \(rows)×\(columns), not square"
+        case .rankDeficient(let rows, let rank): "\(rows) rows have rank \(rank) only"
         }
     }
 }
@@ -39,9 +39,13 @@ extension BitMatrix {
         let w = wordsPerRow
         m.words.withUnsafeMutableBufferPointer { p in
             for c in 0..<columns where r < rows {
-                let word = c >> 6, bit: UInt64 = 1 << UInt64(c & 63)
+                let word = c >> 6
+                let bit: UInt64 = 1 << UInt64(c & 63)
                 var pivot = -1
-                for i in r..<rows where p[i * w + word] & bit != 0 { pivot = i; break }
+                for i in r..<rows where p[i * w + word] & bit != 0 {
+                    pivot = i
+                    break
+                }
                 guard pivot >= 0 else { continue }
                 if pivot != r { for k in 0..<w { p.swapAt(pivot * w + k, r * w + k) } }
                 for i in (r + 1)..<rows where p[i * w + word] & bit != 0 {

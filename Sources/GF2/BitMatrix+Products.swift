@@ -74,7 +74,8 @@ extension BitMatrix {
 
     /// The columns of `self` reordered: column j of the result is column `permutation[j]` of `self`.
     public func permutingColumns(_ permutation: [ColumnIndex]) -> BitMatrix {
-        precondition(permutation.count == columns, "BitMatrix: permutation of \(permutation.count) for \(columns) columns")
+        precondition(
+            permutation.count == columns, "BitMatrix: permutation of \(permutation.count) for \(columns) columns")
         var out = BitMatrix(rows: rows, columns: columns)
         for r in 0..<rows {
             for (j, src) in permutation.enumerated() where self[r, src] { out[r, j] = true }

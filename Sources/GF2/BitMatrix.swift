@@ -67,7 +67,7 @@ public struct BitMatrix: Hashable, Sendable, CustomStringConvertible {
     }
 
     public func row(_ r: RowIndex) -> BitVector {
-        BitVector(count: columns, words: Array(words[r * wordsPerRow ..< (r + 1) * wordsPerRow]))
+        BitVector(count: columns, words: Array(words[r * wordsPerRow..<(r + 1) * wordsPerRow]))
     }
 
     public mutating func setRow(_ r: RowIndex, _ v: BitVector) {

@@ -7,19 +7,23 @@ extension DCECCTNetwork {
     /// the mean loss, the decisions x_pred [B, n] (the bits of sign(−z·sign(y)); ½ where that is 0, as the reference's
     /// sign_to_bin) and ∂loss/∂(every parameter) in `parameters` layout, Ω included.
     public func lossAndGradients(messages: [Float], noise: [Float], batch B: Int)
-        -> (loss: Double, decisions: [Float], gradients: [Float]) {
+        -> (loss: Double, decisions: [Float], gradients: [Float])
+    {
         let r = lossAndGradients(messages: messages, noise: noise, batch: B, checkMatrix: nil)
         return (r.loss, r.decisions, r.gradients)
     }
 
     /// The same with H [m, n] replaced by real values in M and the head (gradient checks), also returning ∂loss/∂H.
     func lossAndGradients(messages: [Float], noise: [Float], batch B: Int, checkMatrix: [Float]?)
-        -> (loss: Double, decisions: [Float], gradients: [Float], checkMatrixGradient: [Float]) {
-        precondition(B >= 1 && messages.count == B * k && noise.count == B * n,
-                     "DCECCTNetwork.lossAndGradients: \(messages.count) message and \(noise.count) noise entries for \(B) words")
+        -> (loss: Double, decisions: [Float], gradients: [Float], checkMatrixGradient: [Float])
+    {
+        precondition(
+            B >= 1 && messages.count == B * k && noise.count == B * n,
+            "DCECCTNetwork.lossAndGradients: \(messages.count) message and \(noise.count) noise entries for \(B) words")
         let P = parameters.count
         var gradients = [Float](repeating: 0, count: P + auxiliaryGradientCount)
-        var logits = [Float](repeating: 0, count: B * n), decisions = [Float](repeating: 0, count: B * n)
+        var logits = [Float](repeating: 0, count: B * n)
+        var decisions = [Float](repeating: 0, count: B * n)
         let ws = makeWorkspace(batch: B)
         var loss = 0.0
         parameters.values.withUnsafeBufferPointer { pb in
@@ -29,8 +33,9 @@ extension DCECCTNetwork {
                 noise.withUnsafeBufferPointer { z in
                     logits.withUnsafeMutableBufferPointer { f in
                         gradients.withUnsafeMutableBufferPointer { g in
-                            let slice = TrainingSlice(input: z.baseAddress!, targets: msg.baseAddress!, logits: f.baseAddress!,
-                                                      count: B, batchOffset: 0, batchSize: B, seed: 0, step: 0)
+                            let slice = TrainingSlice(
+                                input: z.baseAddress!, targets: msg.baseAddress!, logits: f.baseAddress!,
+                                count: B, batchOffset: 0, batchSize: B, seed: 0, step: 0)
                             loss = trainSlice(slice, workspace: ws, parameters: p, gradients: g.baseAddress!)
                             finishGradients(parameters: p, gradients: g.baseAddress!)
                         }
@@ -38,7 +43,8 @@ extension DCECCTNetwork {
                 }
             }
             for i in 0..<(B * n) {
-                let y = ws.y[i], v = logits[i] * (y > 0 ? 1 : (y < 0 ? -1 : 0))   // −z·sign(y)
+                let y = ws.y[i]
+                let v = logits[i] * (y > 0 ? 1 : (y < 0 ? -1 : 0))  // −z·sign(y)
                 decisions[i] = v > 0 ? 0 : (v < 0 ? 1 : 0.5)
             }
         }

@@ -49,17 +49,24 @@ public final class DCECCTNetwork: TrainableNetwork, @unchecked Sendable {
 
     /// `omega`: Ω [m, k] (default: ±0.01 with random signs, the reference's start). The encoder's pattern is ignored
     /// (every pair attends); its layers, width, heads and dropout are used.
-    public init<R: RandomNumberGenerator>(n: Int, k: Int, layers: Int, width: Int, heads: Int = 8, attentionDropout: Float = 0,
-                                          omega initial: [Float]? = nil, using rng: inout R) {
+    public init<R: RandomNumberGenerator>(
+        n: Int, k: Int, layers: Int, width: Int, heads: Int = 8, attentionDropout: Float = 0,
+        omega initial: [Float]? = nil, using rng: inout R
+    ) {
         precondition(k >= 1 && n > k, "DCECCTNetwork: n = \(n), k = \(k)")
-        precondition(initial == nil || initial!.count == (n - k) * k, "DCECCTNetwork: Ω of \(initial!.count) entries for [\(n - k), \(k)]")
+        precondition(
+            initial == nil || initial!.count == (n - k) * k,
+            "DCECCTNetwork: Ω of \(initial!.count) entries for [\(n - k), \(k)]")
         self.n = n
         self.k = k
-        let m = n - k, L = n + m
+        let m = n - k
+        let L = n + m
         let p = ParameterSet()
-        omega = p.add(DCECCTNames.omega, shape: [m, k], initial: initial ?? SystematicCode.randomOmega(n: n, k: k, using: &rng))
-        embedding = MagnitudeSyndromeEmbedding(p, names: (DCECCTNames.magnitude, DCECCTNames.syndromeTable), bits: n, checks: m,
-                                               width: width, using: &rng)
+        omega = p.add(
+            DCECCTNames.omega, shape: [m, k], initial: initial ?? SystematicCode.randomOmega(n: n, k: k, using: &rng))
+        embedding = MagnitudeSyndromeEmbedding(
+            p, names: (DCECCTNames.magnitude, DCECCTNames.syndromeTable), bits: n, checks: m,
+            width: width, using: &rng)
         var config = EncoderConfig(layers: layers, width: width, heads: heads, pattern: .full(L))
         config.attentionDropout = attentionDropout
         config.clonedInitialBiases = true
@@ -77,9 +84,12 @@ public final class DCECCTNetwork: TrainableNetwork, @unchecked Sendable {
         parameters = p
         code = SystematicCode(n: n, k: k, parity: [UInt8](repeating: 0, count: m * k))
         supports = []
-        H = derivedArena.take(m * n); G = derivedArena.take(k * n)
-        overlap = derivedArena.take(L * L); scoreScales = derivedArena.take(layers * L * L)
-        dOverlap = derivedArena.take(L * L); dOverlapLayer = derivedArena.take(L * L)
+        H = derivedArena.take(m * n)
+        G = derivedArena.take(k * n)
+        overlap = derivedArena.take(L * L)
+        scoreScales = derivedArena.take(layers * L * L)
+        dOverlap = derivedArena.take(L * L)
+        dOverlapLayer = derivedArena.take(L * L)
         scoreMapWorkspaces = scoreMaps.map { MLP.Workspace(mlp: $0, rows: L * L, arena: Arena()) }
         p.values.withUnsafeBufferPointer { prepare(parameters: $0.baseAddress!) }
     }
@@ -99,18 +109,23 @@ public final class DCECCTNetwork: TrainableNetwork, @unchecked Sendable {
         code.generator.withUnsafeBufferPointer { G.update(from: $0.baseAddress!, count: k * n) }
         OverlapMatrix.forward(H: H, m: m, n: n, into: overlap)
         for (i, map) in scoreMaps.enumerated() {
-            map.forward(x: overlap, y: scoreScales + i * L * L, rows: L * L, workspace: scoreMapWorkspaces[i], parameters: p)
+            map.forward(
+                x: overlap, y: scoreScales + i * L * L, rows: L * L, workspace: scoreMapWorkspaces[i], parameters: p)
         }
     }
 
     /// Folds the slices' ∂ℓ/∂φ_i into φ_i's weights and ∂ℓ/∂M, then ∂ℓ/∂M and ∂ℓ/∂H, ∂ℓ/∂G into ∂ℓ/∂Ω.
     public func finishGradients(parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
-        let L = length, LL = L * L
-        let dPhi = g + parameters.count, dH = dPhi + layers * LL, dG = dH + m * n
+        let L = length
+        let LL = L * L
+        let dPhi = g + parameters.count
+        let dH = dPhi + layers * LL
+        let dG = dH + m * n
         dOverlap.initialize(repeating: 0, count: LL)
         for (i, map) in scoreMaps.enumerated() {
-            map.backward(dy: dPhi + i * LL, x: overlap, dx: dOverlapLayer, rows: LL, workspace: scoreMapWorkspaces[i],
-                         parameters: p, gradients: g)
+            map.backward(
+                dy: dPhi + i * LL, x: overlap, dx: dOverlapLayer, rows: LL, workspace: scoreMapWorkspaces[i],
+                parameters: p, gradients: g)
             for t in 0..<LL { dOverlap[t] += dOverlapLayer[t] }
         }
         OverlapMatrix.backward(dM: dOverlap, H: H, m: m, n: n, dH: dH)
@@ -128,13 +143,23 @@ public final class DCECCTNetwork: TrainableNetwork, @unchecked Sendable {
         let tokens, hidden, dHidden, dTokens: UnsafeMutablePointer<Float>
         init(network e: DCECCTNetwork, batch B: Int) {
             batch = B
-            let n = e.n, R = B * e.length * e.width
+            let n = e.n
+            let R = B * e.length * e.width
             encoder = e.encoder.makeWorkspace(batch: B)
             head = .init(batch: B, bits: n, checks: e.m, width: e.width, arena: arena)
-            xs = arena.take(B * n); zmul = arena.take(B * n); y = arena.take(B * n); magnitudes = arena.take(B * n)
-            dMagnitudes = arena.take(B * n); targets = arena.take(B * n); z = arena.take(B * n); dz = arena.take(B * n)
+            xs = arena.take(B * n)
+            zmul = arena.take(B * n)
+            y = arena.take(B * n)
+            magnitudes = arena.take(B * n)
+            dMagnitudes = arena.take(B * n)
+            targets = arena.take(B * n)
+            z = arena.take(B * n)
+            dz = arena.take(B * n)
             syndromes = arena.takeRaw(B * e.m, of: UInt8.self)
-            tokens = arena.take(R); hidden = arena.take(R); dHidden = arena.take(R); dTokens = arena.take(R)
+            tokens = arena.take(R)
+            hidden = arena.take(R)
+            dHidden = arena.take(R)
+            dTokens = arena.take(R)
         }
     }
 
@@ -152,7 +177,9 @@ public final class DCECCTNetwork: TrainableNetwork, @unchecked Sendable {
     }
 
     /// Tokens from channel outputs y [B, n] in the workspace, then the body and the head: z [B, n] in the workspace.
-    func forward(workspace ws: Workspace, count B: Int, parameters p: UnsafePointer<Float>, call: MultiHeadAttention.Call) {
+    func forward(
+        workspace ws: Workspace, count B: Int, parameters p: UnsafePointer<Float>, call: MultiHeadAttention.Call
+    ) {
         let LL = length * length
         for i in 0..<(B * n) { ws.magnitudes[i] = abs(ws.y[i]) }
         for b in 0..<B {
@@ -162,16 +189,21 @@ public final class DCECCTNetwork: TrainableNetwork, @unchecked Sendable {
                 ws.syndromes[b * m + c] = odd
             }
         }
-        embedding.forward(magnitudes: ws.magnitudes, syndromes: ws.syndromes, tokens: ws.tokens, batch: B, parameters: p)
+        embedding.forward(
+            magnitudes: ws.magnitudes, syndromes: ws.syndromes, tokens: ws.tokens, batch: B, parameters: p)
         let scales = UnsafePointer(scoreScales)
-        encoder.forward(x: ws.tokens, out: ws.hidden, workspace: ws.encoder, parameters: p, call: call,
-                        scoreScales: { scales + $0 * LL })
+        encoder.forward(
+            x: ws.tokens, out: ws.hidden, workspace: ws.encoder, parameters: p, call: call,
+            scoreScales: { scales + $0 * LL })
         head.forward(h: ws.hidden, H: H, z: ws.z, batch: B, workspace: ws.head, parameters: p)
     }
 
-    public func trainSlice(_ slice: TrainingSlice, workspace ws: Workspace, parameters p: UnsafePointer<Float>,
-                           gradients g: UnsafeMutablePointer<Float>) -> Double {
-        let B = slice.count, N = B * n
+    public func trainSlice(
+        _ slice: TrainingSlice, workspace ws: Workspace, parameters p: UnsafePointer<Float>,
+        gradients g: UnsafeMutablePointer<Float>
+    ) -> Double {
+        let B = slice.count
+        let N = B * n
         precondition(B == ws.batch, "DCECCTNetwork: a slice of \(B) for a workspace of \(ws.batch)")
         encode(messages: slice.targets, count: B, into: ws.xs)
         for i in 0..<N {
@@ -180,30 +212,42 @@ public final class DCECCTNetwork: TrainableNetwork, @unchecked Sendable {
             ws.y[i] = x * ws.zmul[i]
             ws.targets[i] = ws.zmul[i] < 0 ? 1 : (ws.zmul[i] == 0 ? 0.5 : 0)
         }
-        forward(workspace: ws, count: B, parameters: p,
-                call: .init(training: true, seed: slice.seed, step: slice.step, batchOffset: slice.batchOffset))
-        let share = BCEWithLogits.share(logits: ws.z, targets: ws.targets, dz: ws.dz, count: N, total: slice.batchSize * n)
+        forward(
+            workspace: ws, count: B, parameters: p,
+            call: .init(training: true, seed: slice.seed, step: slice.step, batchOffset: slice.batchOffset))
+        let share = BCEWithLogits.share(
+            logits: ws.z, targets: ws.targets, dz: ws.dz, count: N, total: slice.batchSize * n)
         for i in 0..<N { slice.logits[i] = -ws.z[i] }
         backward(workspace: ws, messages: slice.targets, count: B, parameters: p, gradients: g)
         return share
     }
 
     /// Parameter gradients from ∂ℓ/∂z in the workspace; ∂ℓ/∂φ, ∂ℓ/∂H and ∂ℓ/∂G into the auxiliary floats.
-    func backward(workspace ws: Workspace, messages msg: UnsafePointer<Float>, count B: Int, parameters p: UnsafePointer<Float>,
-                  gradients g: UnsafeMutablePointer<Float>) {
-        let L = length, LL = L * L, d = width
-        let dPhi = g + parameters.count, dH = dPhi + layers * LL, dG = dH + m * n
-        head.backward(dz: ws.dz, H: H, dh: ws.dHidden, dH: dH, batch: B, workspace: ws.head, parameters: p, gradients: g)
+    func backward(
+        workspace ws: Workspace, messages msg: UnsafePointer<Float>, count B: Int, parameters p: UnsafePointer<Float>,
+        gradients g: UnsafeMutablePointer<Float>
+    ) {
+        let L = length
+        let LL = L * L
+        let d = width
+        let dPhi = g + parameters.count
+        let dH = dPhi + layers * LL
+        let dG = dH + m * n
+        head.backward(
+            dz: ws.dz, H: H, dh: ws.dHidden, dH: dH, batch: B, workspace: ws.head, parameters: p, gradients: g)
         ws.dTokens.initialize(repeating: 0, count: B * L * d)
         let scales = UnsafePointer(scoreScales)
-        encoder.backward(dOut: ws.dHidden, dx: ws.dTokens, workspace: ws.encoder, parameters: p, gradients: g,
-                         scoreScales: { scales + $0 * LL }, dScoreScales: { dPhi + $0 * LL })
-        embedding.backward(magnitudes: ws.magnitudes, syndromes: ws.syndromes, dTokens: ws.dTokens, dMagnitudes: ws.dMagnitudes,
-                           batch: B, parameters: p, gradients: g)
+        encoder.backward(
+            dOut: ws.dHidden, dx: ws.dTokens, workspace: ws.encoder, parameters: p, gradients: g,
+            scoreScales: { scales + $0 * LL }, dScoreScales: { dPhi + $0 * LL })
+        embedding.backward(
+            magnitudes: ws.magnitudes, syndromes: ws.syndromes, dTokens: ws.dTokens, dMagnitudes: ws.dMagnitudes,
+            batch: B, parameters: p, gradients: g)
         // |y| = |x_s·z_mul| → ∂/∂x_s = sign(y)·z_mul; x_s = Π_i (1 − 2 G_ij m_i) → ∂x_s/∂G_ij = −2 m_i·x_s·(1 − 2 G_ij m_i)
         for b in 0..<B {
             for j in 0..<n {
-                let y = ws.y[b * n + j], sign: Float = y > 0 ? 1 : (y < 0 ? -1 : 0)
+                let y = ws.y[b * n + j]
+                let sign: Float = y > 0 ? 1 : (y < 0 ? -1 : 0)
                 let dxs = ws.dMagnitudes[b * n + j] * sign * ws.zmul[b * n + j]
                 if dxs == 0 { continue }
                 let xs = ws.xs[b * n + j]
@@ -217,8 +261,10 @@ public final class DCECCTNetwork: TrainableNetwork, @unchecked Sendable {
     }
 
     /// Logits f = −z [count, n] (f > 0: not flipped) from channel outputs y [count, n], evaluation mode.
-    public func infer(input y: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int, workspace ws: Workspace,
-                      parameters p: UnsafePointer<Float>) {
+    public func infer(
+        input y: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int, workspace ws: Workspace,
+        parameters p: UnsafePointer<Float>
+    ) {
         precondition(count == ws.batch, "DCECCTNetwork.infer: \(count) words for a workspace of \(ws.batch)")
         ws.y.update(from: y, count: count * n)
         forward(workspace: ws, count: count, parameters: p, call: .init(training: false, forBackward: false))

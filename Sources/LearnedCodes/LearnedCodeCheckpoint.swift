@@ -13,22 +13,28 @@ public enum LearnedCodeCheckpoint {
     /// A run restored from a checkpoint written by `save`: same sizes, settings, Adam state and step. `expect` (n, k),
     /// when given, must match the file's; `adjust` lays the command's options over the stored settings (only the
     /// resumable fields may change).
-    public static func resume(from path: String, workers: Int, expect: (n: Int, k: Int)? = nil,
-                              adjust: ((LearnedCodeTrainingConfig) throws -> LearnedCodeTrainingConfig)? = nil) throws
+    public static func resume(
+        from path: String, workers: Int, expect: (n: Int, k: Int)? = nil,
+        adjust: ((LearnedCodeTrainingConfig) throws -> LearnedCodeTrainingConfig)? = nil
+    ) throws
         -> LearnedCodeTrainer
     {
         let stored = try RunCheckpoint.read(LearnedCodeRecipe.self, path: path, familyName: "learned-code")
         if let expect, expect != (stored.settings.n, stored.settings.k) {
-            throw CheckpointError("\(path): a (\(stored.settings.n), \(stored.settings.k)) code's checkpoint, not "
-                                  + "(\(expect.n), \(expect.k))")
+            throw CheckpointError(
+                "\(path): a (\(stored.settings.n), \(stored.settings.k)) code's checkpoint, not "
+                    + "(\(expect.n), \(expect.k))")
         }
         let config = try RunCheckpoint.resumedSettings(stored.settings, path: path, adjust: adjust)
-        let model = try LearnedCodeModel(n: config.n, k: config.k, layers: config.layers, width: config.width,
-                                         heads: config.heads)
+        let model = try LearnedCodeModel(
+            n: config.n, k: config.k, layers: config.layers, width: config.width,
+            heads: config.heads)
         try model.network.parameters.load(stored.tensors, source: path, ignoring: RunCheckpoint.isOptimizerTensor)
         model.network.parameters.values.withUnsafeBufferPointer { model.network.prepare(parameters: $0.baseAddress!) }
-        let adam = try RunCheckpoint.optimizer(of: stored, settings: config, parameterCount: model.network.parameters.count)
-        return try LearnedCodeTrainer(model: model, config: config, workers: workers, state: stored.state, optimizer: adam)
+        let adam = try RunCheckpoint.optimizer(
+            of: stored, settings: config, parameterCount: model.network.parameters.count)
+        return try LearnedCodeTrainer(
+            model: model, config: config, workers: workers, state: stored.state, optimizer: adam)
     }
 
     /// Writes the code's H = [I | P] as alist (a path ending in .alist) or dense text, atomically.

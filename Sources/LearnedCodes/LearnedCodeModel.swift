@@ -16,24 +16,31 @@ public final class LearnedCodeModel: @unchecked Sendable {
     public static let maxLength = 1024
 
     /// A fresh model (Ω ±0.01 with random signs unless given). Throws, naming the field, for sizes that cannot be built.
-    public init(n: Int, k: Int, layers: Int, width: Int, heads: Int = 8, omega: [Float]? = nil, seed: UInt64 = 0,
-                attentionDropout: Float = 0) throws {
+    public init(
+        n: Int, k: Int, layers: Int, width: Int, heads: Int = 8, omega: [Float]? = nil, seed: UInt64 = 0,
+        attentionDropout: Float = 0
+    ) throws {
         try Self.checkSizes(n: n, k: k, layers: layers, width: width, heads: heads)
         var rng = SplitMixRNG(seed: seed)
         self.heads = heads
-        network = DCECCTNetwork(n: n, k: k, layers: layers, width: width, heads: heads, attentionDropout: attentionDropout,
-                                omega: omega, using: &rng)
+        network = DCECCTNetwork(
+            n: n, k: k, layers: layers, width: width, heads: heads, attentionDropout: attentionDropout,
+            omega: omega, using: &rng)
     }
 
     public static func checkSizes(n: Int, k: Int, layers: Int, width: Int, heads: Int) throws {
         guard k >= 1 else { throw LearnedCodeError("--k = \(k): a code needs at least one message bit") }
-        guard n > k else { throw LearnedCodeError("--n = \(n) must exceed --k = \(k) (a code needs at least one parity bit)") }
+        guard n > k else {
+            throw LearnedCodeError("--n = \(n) must exceed --k = \(k) (a code needs at least one parity bit)")
+        }
         guard n <= maxLength else {
-            throw LearnedCodeError("--n = \(n) is too large: the decoder attends over all 2n − k tokens; n ≤ \(maxLength)")
+            throw LearnedCodeError(
+                "--n = \(n) is too large: the decoder attends over all 2n − k tokens; n ≤ \(maxLength)")
         }
         guard (1...64).contains(layers) else { throw LearnedCodeError("--layers N = \(layers) must be in 1…64") }
         guard heads >= 1, width >= heads, width % heads == 0, width <= 4096 else {
-            throw LearnedCodeError("--dim d = \(width) must be a positive multiple of the \(heads) heads (at most 4096)")
+            throw LearnedCodeError(
+                "--dim d = \(width) must be a positive multiple of the \(heads) heads (at most 4096)")
         }
     }
 
@@ -49,8 +56,9 @@ public final class LearnedCodeModel: @unchecked Sendable {
         while tensors[DCECCTNames.layerProbe(layers)] != nil { layers += 1 }
         guard layers > 0 else { throw CheckpointError("\(path): no tensor '\(DCECCTNames.layerProbe(0))'") }
         let h = heads ?? meta["heads"].flatMap(Int.init) ?? 8
-        let model = try LearnedCodeModel(n: omega.shape[0] + omega.shape[1], k: omega.shape[1], layers: layers,
-                                         width: magnitude.shape[1], heads: h)
+        let model = try LearnedCodeModel(
+            n: omega.shape[0] + omega.shape[1], k: omega.shape[1], layers: layers,
+            width: magnitude.shape[1], heads: h)
         try model.network.parameters.load(tensors, source: path, ignoring: { $0.hasPrefix("optimizer.") })
         model.network.parameters.values.withUnsafeBufferPointer { model.network.prepare(parameters: $0.baseAddress!) }
         return model

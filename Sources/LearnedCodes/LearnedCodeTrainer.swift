@@ -20,7 +20,8 @@ public final class LearnedCodeRecipe: TrainingRecipe, @unchecked Sendable {
     public init(model: LearnedCodeModel, settings config: LearnedCodeTrainingConfig) throws {
         try config.validate()
         guard model.n == config.n, model.k == config.k else {
-            throw SettingsError("learn-code: the model is (\(model.n), \(model.k)), the settings say (\(config.n), \(config.k))")
+            throw SettingsError(
+                "learn-code: the model is (\(model.n), \(model.k)), the settings say (\(config.n), \(config.k))")
         }
         self.model = model
         self.settings = config
@@ -32,21 +33,28 @@ public final class LearnedCodeRecipe: TrainingRecipe, @unchecked Sendable {
     public static let checkpointFormat = LearnedCodeCheckpoint.format
 
     public func checkpointMetadata() -> [String: String] {
-        ["n": String(model.n), "k": String(model.k), "layers": String(model.layers), "width": String(model.width),
-         "heads": String(model.heads)]
+        [
+            "n": String(model.n), "k": String(model.k), "layers": String(model.layers), "width": String(model.width),
+            "heads": String(model.heads),
+        ]
     }
 
     /// Ω's group: its own clip, frozen from `freezeCodeAfter`.
     public func parameterGroups(step: Int) -> [ParameterGroup]? {
         let frozen = settings.freezeCodeAfter.map { step >= $0 } ?? false
-        return [ParameterGroup.named("code", in: model.network.parameters, trainable: !frozen,
-                                     clipNorm: settings.codeClipNorm, where: { $0 == DCECCTNames.omega })]
+        return [
+            ParameterGroup.named(
+                "code", in: model.network.parameters, trainable: !frozen,
+                clipNorm: settings.codeClipNorm, where: { $0 == DCECCTNames.omega })
+        ]
     }
 
     /// Noise [B, n] and messages (all ones) [B, k] of step t.
     public func batch(step t: Int) -> (input: [Float], targets: [Float]) {
-        let B = settings.batchSize, n = settings.n
-        var noise = [Float](repeating: 0, count: B * n), row = [Float](repeating: 0, count: n)
+        let B = settings.batchSize
+        let n = settings.n
+        var noise = [Float](repeating: 0, count: B * n)
+        var row = [Float](repeating: 0, count: n)
         let stepRNG = SeededRNG(seed: settings.seed).derived(UInt64(t))
         for i in 0..<B {
             var rng = stepRNG.derived(UInt64(i))
@@ -62,11 +70,14 @@ public final class LearnedCodeRecipe: TrainingRecipe, @unchecked Sendable {
     /// reverse (the logits f = −z; the noise flips bit j of the all-ones message's codeword x_s where x_s·z < −1, x_s
     /// under the code of the step, before its update: the network's prepared G).
     public func bitErrors(input noise: [Float], targets: [Float], logits: [Float]) -> (errors: Int, bits: Int) {
-        let n = settings.n, network = model.network
+        let n = settings.n
+        let network = model.network
         var xs = [Float](repeating: 0, count: n)
         let ones = [Float](repeating: 1, count: network.k)
         ones.withUnsafeBufferPointer { m in
-            xs.withUnsafeMutableBufferPointer { network.encode(messages: m.baseAddress!, count: 1, into: $0.baseAddress!) }
+            xs.withUnsafeMutableBufferPointer {
+                network.encode(messages: m.baseAddress!, count: 1, into: $0.baseAddress!)
+            }
         }
         var errors = 0
         for i in 0..<logits.count {
@@ -81,9 +92,10 @@ public final class LearnedCodeRecipe: TrainingRecipe, @unchecked Sendable {
     public func endEpoch(_ s: EpochSummary, context before: [UInt8]?) throws -> LearnedCodeEpoch {
         let now = model.code.parity
         let changes = before.map { zip($0, now).filter { $0 != $1 }.count } ?? 0
-        return LearnedCodeEpoch(epoch: s.epoch, loss: s.loss, trainingBER: s.trainBER, seconds: s.trainingSeconds,
-                                samples: s.samplesPerEpoch, codeChanges: changes,
-                                validationEbN0: settings.validationEbN0, negLnBER: validate())
+        return LearnedCodeEpoch(
+            epoch: s.epoch, loss: s.loss, trainingBER: s.trainBER, seconds: s.trainingSeconds,
+            samples: s.samplesPerEpoch, codeChanges: changes,
+            validationEbN0: settings.validationEbN0, negLnBER: validate())
     }
 
     /// −ln(BER) of the joint decoder on the current code at each validation Eb/N0 (the zero codeword — the decoder
@@ -91,8 +103,9 @@ public final class LearnedCodeRecipe: TrainingRecipe, @unchecked Sendable {
     public func validate() -> [Double] {
         guard settings.validationWords > 0 else { return [] }
         return settings.validationEbN0.enumerated().map { i, ebN0 in
-            let ber = LearnedCodeEvaluation.bitErrorRate(model: model, ebN0: ebN0, words: settings.validationWords,
-                                                         seed: 2024 + UInt64(i))
+            let ber = LearnedCodeEvaluation.bitErrorRate(
+                model: model, ebN0: ebN0, words: settings.validationWords,
+                seed: 2024 + UInt64(i))
             return -log(max(ber, 1e-300))
         }
     }
@@ -100,21 +113,29 @@ public final class LearnedCodeRecipe: TrainingRecipe, @unchecked Sendable {
     /// The learning curve as CSV: epoch, loss, train BER, P changes, seconds (training), samples, −ln(BER) per Eb/N0.
     public func curveCSV(_ curve: [LearnedCodeEpoch]) -> String {
         let points = settings.validationEbN0.map { String(format: "neg_ln_ber_%gdB", $0) }
-        var lines = [(["epoch", "loss", "train_ber", "code_changes", "seconds", "samples"] + points).joined(separator: ",")]
+        var lines = [
+            (["epoch", "loss", "train_ber", "code_changes", "seconds", "samples"] + points).joined(separator: ",")
+        ]
         for r in curve {
-            lines.append(([String(r.epoch), String(format: "%.6f", r.loss), String(format: "%.4e", r.trainingBER),
-                           String(r.codeChanges), String(format: "%.1f", r.seconds), String(r.samples)]
-                          + r.negLnBER.map { String(format: "%.4f", $0) }).joined(separator: ","))
+            lines.append(
+                ([
+                    String(r.epoch), String(format: "%.6f", r.loss), String(format: "%.4e", r.trainingBER),
+                    String(r.codeChanges), String(format: "%.1f", r.seconds), String(r.samples),
+                ]
+                    + r.negLnBER.map { String(format: "%.4f", $0) }).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 }
 
 extension TrainingRun where Recipe == LearnedCodeRecipe {
-    public convenience init(model: LearnedCodeModel, config: LearnedCodeTrainingConfig, workers: Int,
-                            state: LearnedCodeTrainingState = .init(), optimizer: Adam? = nil) throws {
-        try self.init(recipe: try LearnedCodeRecipe(model: model, settings: config), workers: workers, state: state,
-                      optimizer: optimizer)
+    public convenience init(
+        model: LearnedCodeModel, config: LearnedCodeTrainingConfig, workers: Int,
+        state: LearnedCodeTrainingState = .init(), optimizer: Adam? = nil
+    ) throws {
+        try self.init(
+            recipe: try LearnedCodeRecipe(model: model, settings: config), workers: workers, state: state,
+            optimizer: optimizer)
     }
 
     public var model: LearnedCodeModel { recipe.model }

@@ -34,11 +34,17 @@ public struct LearnedCodeTrainingConfig: RunSettings {
     public var validationWords: Int = 20_000
 
     public init(n: Int, k: Int, layers: Int, width: Int, epochs: Int, stepsPerEpoch: Int) {
-        self.n = n; self.k = k; self.layers = layers; self.width = width; self.epochs = epochs; self.stepsPerEpoch = stepsPerEpoch
+        self.n = n
+        self.k = k
+        self.layers = layers
+        self.width = width
+        self.epochs = epochs
+        self.stepsPerEpoch = stepsPerEpoch
     }
 
     enum CodingKeys: String, CodingKey {
-        case n, k, layers, width, heads, initialCode, trainEbN0, epochs, stepsPerEpoch, learningRate, minimumLearningRate
+        case n, k, layers, width, heads, initialCode, trainEbN0, epochs, stepsPerEpoch, learningRate,
+            minimumLearningRate
         case seed, schedule, warmupSteps, decaySteps, clipNorm, codeClipNorm, freezeCodeAfter, validationEbN0
         case validationWords
         case batchSize = "batch"
@@ -47,7 +53,9 @@ public struct LearnedCodeTrainingConfig: RunSettings {
     /// Throws a `SettingsError` for settings that cannot run, naming the field.
     public func validate() throws {
         func fail(_ s: String) -> SettingsError { SettingsError("learn-code: \(s)") }
-        do { try LearnedCodeModel.checkSizes(n: n, k: k, layers: layers, width: width, heads: heads) } catch let e as LearnedCodeError {
+        do { try LearnedCodeModel.checkSizes(n: n, k: k, layers: layers, width: width, heads: heads) } catch let e
+            as LearnedCodeError
+        {
             throw SettingsError(e.message)
         }
         try validateRun("learn-code")
@@ -55,10 +63,14 @@ public struct LearnedCodeTrainingConfig: RunSettings {
             throw fail("--train-ebn0 needs finite values in −40…40 dB")
         }
         guard (1...100_000).contains(epochs) else { throw fail("epochs \(epochs) must be in 1…100000") }
-        guard (1...1_000_000).contains(stepsPerEpoch) else { throw fail("steps per epoch \(stepsPerEpoch) must be in 1…1000000") }
+        guard (1...1_000_000).contains(stepsPerEpoch) else {
+            throw fail("steps per epoch \(stepsPerEpoch) must be in 1…1000000")
+        }
         if let c = codeClipNorm, !(c.isFinite && c > 0) { throw fail("--code-clip \(c) must be positive") }
         if let f = freezeCodeAfter, f < 0 { throw fail("--freeze-code-after \(f) must be ≥ 0") }
-        guard validationEbN0.allSatisfy({ $0.isFinite && abs($0) <= 40 }) else { throw fail("--validation-ebn0 needs finite values") }
+        guard validationEbN0.allSatisfy({ $0.isFinite && abs($0) <= 40 }) else {
+            throw fail("--validation-ebn0 needs finite values")
+        }
         guard (0...10_000_000).contains(validationWords) else { throw fail("--validation-words must be in 0…10000000") }
     }
 }

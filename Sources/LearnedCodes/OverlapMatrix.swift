@@ -14,7 +14,10 @@ public enum OverlapMatrix {
                 for c in 0..<m { s += H[c * n + j] * H[c * n + l] }
                 M[j * L + l] = s
             }
-            for c in 0..<m { M[j * L + n + c] = H[c * n + j]; M[(n + c) * L + j] = H[c * n + j] }
+            for c in 0..<m {
+                M[j * L + n + c] = H[c * n + j]
+                M[(n + c) * L + j] = H[c * n + j]
+            }
         }
         for c in 0..<m {
             for e in 0..<m {
@@ -27,8 +30,10 @@ public enum OverlapMatrix {
 
     /// dH += ∂ℓ/∂H from dM [L, L]:
     ///   dH_cj += Σ_l H_cl (dM_jl + dM_lj) + dM_{j, n+c} + dM_{n+c, j} + Σ_e H_ej (dM_{n+c, n+e} + dM_{n+e, n+c}).
-    public static func backward(dM: UnsafePointer<Float>, H: UnsafePointer<Float>, m: Int, n: Int,
-                                dH: UnsafeMutablePointer<Float>) {
+    public static func backward(
+        dM: UnsafePointer<Float>, H: UnsafePointer<Float>, m: Int, n: Int,
+        dH: UnsafeMutablePointer<Float>
+    ) {
         let L = n + m
         for c in 0..<m {
             for j in 0..<n {

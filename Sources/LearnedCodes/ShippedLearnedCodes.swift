@@ -20,9 +20,10 @@ public enum ShippedLearnedCodes {
     }
 
     /// Each shipped learned code's H, rebuilt from its Ω once per process (nil when the file cannot be read).
-    static let codes: [String: LinearCode] = Dictionary(uniqueKeysWithValues: all.compactMap { entry in
-        (try? LearnedCodeModel.code(ofWeightsAt: entry.path)).map { (entry.path, $0.linearCode(name: entry.code)) }
-    })
+    static let codes: [String: LinearCode] = Dictionary(
+        uniqueKeysWithValues: all.compactMap { entry in
+            (try? LearnedCodeModel.code(ofWeightsAt: entry.path)).map { (entry.path, $0.linearCode(name: entry.code)) }
+        })
 
     /// The shipped joint decoders whose code is exactly `code` (same H), smallest first.
     public static func models(for code: LinearCode) -> [Entry] {
@@ -41,12 +42,16 @@ public enum ShippedLearnedCodes {
 /// A learned code's joint decoder as a `Decoder` on its own code: channel output y → DC-ECCT → x̂ = sign(f)·sign(y).
 public enum JointDecoder {
     /// Loads the checkpoint at `path`; throws unless its code is exactly `code` (the same H).
-    public static func make(code: LinearCode, weightsAt path: String, name: String) throws -> NeuralDecoder<DCECCTNetwork> {
+    public static func make(code: LinearCode, weightsAt path: String, name: String) throws -> NeuralDecoder<
+        DCECCTNetwork
+    > {
         let model = try LearnedCodeModel.load(weightsAt: path)
         let own = model.code.linearCode(name: path)
         guard own.parityCheckFingerprint == code.parityCheckFingerprint else {
-            throw LearnedCodeError("decoder '\(name)': \(path) decodes its own learned (\(model.n), \(model.k)) code, not \(code.name) "
-                                   + "(a different H); simulate that code: export it with `eccbench learn-code` (--out) and use --code FILE")
+            throw LearnedCodeError(
+                "decoder '\(name)': \(path) decodes its own learned (\(model.n), \(model.k)) code, not \(code.name) "
+                    + "(a different H); simulate that code: export it with `eccbench learn-code` (--out) and use --code FILE"
+            )
         }
         return NeuralDecoder(network: model.network, name: name)
     }

@@ -18,7 +18,9 @@ public struct SystematicCode: Sendable, Equatable {
     public let parity: [UInt8]
 
     public init(n: Int, k: Int, parity: [UInt8]) {
-        precondition(k >= 1 && n > k && parity.count == (n - k) * k, "SystematicCode: P of \(parity.count) bits for n = \(n), k = \(k)")
+        precondition(
+            k >= 1 && n > k && parity.count == (n - k) * k,
+            "SystematicCode: P of \(parity.count) bits for n = \(n), k = \(k)")
         self.n = n
         self.k = k
         self.parity = parity
@@ -64,8 +66,10 @@ public struct SystematicCode: Sendable, Equatable {
     public var parityCheck: BitMatrix { linearCode(name: "").H }
 
     /// dΩ += −½·(dH[:, m:] + dG[:, :m]ᵀ) ⊙ 1[|Ω| ≤ 1]. dH [m, n], dG [k, n], Ω and dΩ [m, k].
-    public static func accumulateOmegaGradient(omega: UnsafePointer<Float>, dH: UnsafePointer<Float>, dG: UnsafePointer<Float>,
-                                               n: Int, k: Int, into dOmega: UnsafeMutablePointer<Float>) {
+    public static func accumulateOmegaGradient(
+        omega: UnsafePointer<Float>, dH: UnsafePointer<Float>, dG: UnsafePointer<Float>,
+        n: Int, k: Int, into dOmega: UnsafeMutablePointer<Float>
+    ) {
         let m = n - k
         for c in 0..<m {
             for i in 0..<k where abs(omega[c * k + i]) <= 1 {
@@ -75,15 +79,20 @@ public struct SystematicCode: Sendable, Equatable {
     }
 
     /// The reference's initial Ω: ±scale with random signs.
-    public static func randomOmega<G: RandomNumberGenerator>(n: Int, k: Int, scale: Float = 0.01, using rng: inout G) -> [Float] {
+    public static func randomOmega<G: RandomNumberGenerator>(n: Int, k: Int, scale: Float = 0.01, using rng: inout G)
+        -> [Float]
+    {
         (0..<((n - k) * k)).map { _ in rng.next() & 1 == 0 ? scale : -scale }
     }
 
     /// Ω (±scale) whose code is `code` brought to systematic form [I | P] (rows reduced; when the pivots are not the
     /// first m columns, the columns are permuted, which gives an equivalent code: the permutation is returned).
-    public static func omega(from code: LinearCode, scale: Float = 0.01) throws -> (omega: [Float], permutation: [Int]) {
+    public static func omega(from code: LinearCode, scale: Float = 0.01) throws -> (omega: [Float], permutation: [Int])
+    {
         let (form, permutation) = try code.H.rowBasis.standardForm()
-        let m = form.rows, n = form.columns, k = n - m
+        let m = form.rows
+        let n = form.columns
+        let k = n - m
         guard m == code.n - code.k else {
             throw LearnedCodeError("--init \(code.name): its H has rank \(m), not n − k = \(code.n - code.k)")
         }

@@ -15,18 +15,26 @@ extension CSSCode {
         }
         let n = 2 * L * L
         func q(_ r: Int, _ c: Int) -> Int { ((r % (2 * L)) + 2 * L) % (2 * L) * L + ((c % L) + L) % L }
-        var hz = BitMatrix(rows: L * L, columns: n), hx = BitMatrix(rows: L * L, columns: n)
+        var hz = BitMatrix(rows: L * L, columns: n)
+        var hx = BitMatrix(rows: L * L, columns: n)
         for i in 0..<L {
             for j in 0..<L {
-                for (r, c) in [(2 * i, j), (2 * i + 1, j), (2 * i + 2, j), (2 * i + 1, j + 1)] { hz[i * L + j, q(r, c)] = true }
+                for (r, c) in [(2 * i, j), (2 * i + 1, j), (2 * i + 2, j), (2 * i + 1, j + 1)] {
+                    hz[i * L + j, q(r, c)] = true
+                }
                 let s = (i + 1) % L * L + (j + 1) % L
-                for (r, c) in [(2 * i + 1, j + 1), (2 * i + 2, j), (2 * i + 3, j + 1), (2 * i + 2, j + 1)] { hx[s, q(r, c)] = true }
+                for (r, c) in [(2 * i + 1, j + 1), (2 * i + 2, j), (2 * i + 3, j + 1), (2 * i + 2, j + 1)] {
+                    hx[s, q(r, c)] = true
+                }
             }
         }
-        var lx = BitMatrix(rows: 2, columns: n), lz = BitMatrix(rows: 2, columns: n)
+        var lx = BitMatrix(rows: 2, columns: n)
+        var lz = BitMatrix(rows: 2, columns: n)
         for k in 0..<L {
-            lz[0, q(2 * k + 1, 0)] = true; lz[1, q(0, k)] = true
-            lx[0, q(1, k)] = true; lx[1, q(2 * k, 0)] = true
+            lz[0, q(2 * k + 1, 0)] = true
+            lz[1, q(0, k)] = true
+            lx[0, q(1, k)] = true
+            lx[1, q(2 * k, 0)] = true
         }
         return try CSSCode(name: "toric-\(L)", hx: hx, hz: hz, logicalX: lx, logicalZ: lz)
     }
@@ -39,7 +47,8 @@ extension CSSCode {
         guard d >= 3, d % 2 == 1, d <= maxLatticeSize else {
             throw QECCError("surface-\(d): d must be odd and in 3...\(maxLatticeSize)")
         }
-        var xRows: [[Int]] = [], zRows: [[Int]] = []
+        var xRows: [[Int]] = []
+        var zRows: [[Int]] = []
         for i in 0...d {
             for j in 0...d {
                 let isX = (i + j) % 2 == 0
@@ -54,8 +63,8 @@ extension CSSCode {
             }
         }
         let n = d * d
-        let lx = rows([(0..<d).map { $0 * d }], n)          // X down the left column: commutes with the Z checks
-        let lz = rows([(0..<d).map { $0 }], n)              // Z along the top row: commutes with the X checks
+        let lx = rows([(0..<d).map { $0 * d }], n)  // X down the left column: commutes with the Z checks
+        let lz = rows([(0..<d).map { $0 }], n)  // Z along the top row: commutes with the X checks
         return try CSSCode(name: "surface-\(d)", hx: rows(xRows, n), hz: rows(zRows, n), logicalX: lx, logicalZ: lz)
     }
 
@@ -67,13 +76,19 @@ extension CSSCode {
         let side = 2 * d - 1
         var index = [Int](repeating: -1, count: side * side)
         var n = 0
-        for r in 0..<side { for c in 0..<side where (r + c) % 2 == 0 { index[r * side + c] = n; n += 1 } }
+        for r in 0..<side {
+            for c in 0..<side where (r + c) % 2 == 0 {
+                index[r * side + c] = n
+                n += 1
+            }
+        }
         func neighbours(_ r: Int, _ c: Int) -> [Int] {
             [(r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)].compactMap { (a, b) in
                 a >= 0 && a < side && b >= 0 && b < side ? index[a * side + b] : nil
             }
         }
-        var xRows: [[Int]] = [], zRows: [[Int]] = []
+        var xRows: [[Int]] = []
+        var zRows: [[Int]] = []
         for r in 0..<side {
             for c in 0..<side where (r + c) % 2 == 1 {
                 if r % 2 == 0 { xRows.append(neighbours(r, c)) } else { zRows.append(neighbours(r, c)) }

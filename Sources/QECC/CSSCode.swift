@@ -23,12 +23,16 @@ public struct CSSCode: Sendable {
     /// A code from its checks and logicals, all verified: H_X·H_Zᵀ = 0, the logicals commute with the other
     /// half's stabilisers and pair up (their product is invertible; it is brought to I).
     /// Without logicals they are computed from the checks.
-    public init(name: String, hx: BitMatrix, hz: BitMatrix, logicalX: BitMatrix? = nil, logicalZ: BitMatrix? = nil) throws {
+    public init(name: String, hx: BitMatrix, hz: BitMatrix, logicalX: BitMatrix? = nil, logicalZ: BitMatrix? = nil)
+        throws
+    {
         guard hx.columns == hz.columns else {
             throw QECCError("\(name): H_X has \(hx.columns) columns and H_Z \(hz.columns)")
         }
         let n = hx.columns
-        guard (hx * hz.transposed).isZero else { throw QECCError("\(name): H_X·H_Zᵀ ≠ 0 (the stabilisers do not commute)") }
+        guard (hx * hz.transposed).isZero else {
+            throw QECCError("\(name): H_X·H_Zᵀ ≠ 0 (the stabilisers do not commute)")
+        }
         let k = n - hx.rank - hz.rank
         guard k >= 1 else { throw QECCError("\(name): k = n − rank H_X − rank H_Z = \(k); the code encodes no qubit") }
         let lx = try logicalX ?? CSSCode.logicals(checks: hz, stabilisers: hx, k: k)
@@ -62,7 +66,10 @@ public struct CSSCode: Sendable {
         var chosen: [BitVector] = []
         for r in 0..<kernel.rows where chosen.count < k {
             let candidate = basis.appendingRow(kernel.row(r))
-            if candidate.rank > basis.rows { basis = candidate; chosen.append(kernel.row(r)) }
+            if candidate.rank > basis.rows {
+                basis = candidate
+                chosen.append(kernel.row(r))
+            }
         }
         guard chosen.count == k else { throw QECCError("found \(chosen.count) logicals of \(k)") }
         return BitMatrix(rowVectors: chosen, columns: checks.columns)
@@ -72,8 +79,10 @@ public struct CSSCode: Sendable {
     /// (small codes only): the smallest w such that some Z error of weight w has zero X syndrome and flips a
     /// logical, and likewise for X errors. Returns nil past `maxWeight`.
     public func distance(maxWeight: Int = 6) -> (x: Int?, z: Int?) {
-        (CSSCode.minimumLogicalWeight(checks: hz, logicals: logicalZ, maxWeight: maxWeight),
-         CSSCode.minimumLogicalWeight(checks: hx, logicals: logicalX, maxWeight: maxWeight))
+        (
+            CSSCode.minimumLogicalWeight(checks: hz, logicals: logicalZ, maxWeight: maxWeight),
+            CSSCode.minimumLogicalWeight(checks: hx, logicals: logicalX, maxWeight: maxWeight)
+        )
     }
 
     /// Smallest weight of e with checks·e = 0 and logicals·e ≠ 0, searched up to `maxWeight`.
@@ -83,14 +92,17 @@ public struct CSSCode: Sendable {
         let logicalColumns = (0..<n).map { logicals.column($0) }
         var found: Int?
         for w in 1...max(1, min(maxWeight, n)) where found == nil {
-            var syndrome = BitVector(count: checks.rows), flips = BitVector(count: logicals.rows)
+            var syndrome = BitVector(count: checks.rows)
+            var flips = BitVector(count: logicals.rows)
             func search(start: Int, left: Int) -> Bool {
                 if left == 0 { return syndrome.isZero && !flips.isZero }
                 guard start <= n - left else { return false }
                 for q in start...(n - left) {
-                    syndrome ^= checkColumns[q]; flips ^= logicalColumns[q]
+                    syndrome ^= checkColumns[q]
+                    flips ^= logicalColumns[q]
                     let hit = search(start: q + 1, left: left - 1)
-                    syndrome ^= checkColumns[q]; flips ^= logicalColumns[q]
+                    syndrome ^= checkColumns[q]
+                    flips ^= logicalColumns[q]
                     if hit { return true }
                 }
                 return false

@@ -15,30 +15,38 @@ public enum DQECCheckpoint {
 
     /// A run restored from a checkpoint written by `save`: same problem, sizes, settings, Adam state and step. `adjust`
     /// lays the command's options over the stored settings: only the resumable fields may change.
-    public static func resume(from path: String, workers: Int,
-                              adjust: ((DQECTrainingConfig) throws -> DQECTrainingConfig)? = nil) throws -> DQECTrainer {
+    public static func resume(
+        from path: String, workers: Int,
+        adjust: ((DQECTrainingConfig) throws -> DQECTrainingConfig)? = nil
+    ) throws -> DQECTrainer {
         let stored = try RunCheckpoint.read(DQECRecipe.self, path: path, familyName: "neural quantum decoder")
         let config = try RunCheckpoint.resumedSettings(stored.settings, path: path, adjust: adjust)
-        let problem = try DecodingProblem(code: try QuantumCatalog.code(named: config.code), noise: config.noise,
-                                          rounds: config.rounds)
+        let problem = try DecodingProblem(
+            code: try QuantumCatalog.code(named: config.code), noise: config.noise,
+            rounds: config.rounds)
         return try resume(problem: problem, from: path, workers: workers, adjust: adjust)
     }
 
     /// The same for a given problem, which must be the checkpoint's.
-    public static func resume(problem: DecodingProblem, from path: String, workers: Int,
-                              adjust: ((DQECTrainingConfig) throws -> DQECTrainingConfig)? = nil) throws -> DQECTrainer {
+    public static func resume(
+        problem: DecodingProblem, from path: String, workers: Int,
+        adjust: ((DQECTrainingConfig) throws -> DQECTrainingConfig)? = nil
+    ) throws -> DQECTrainer {
         let stored = try RunCheckpoint.read(DQECRecipe.self, path: path, familyName: "neural quantum decoder")
         let meta = stored.metadata
         guard meta["code"]?.lowercased() == problem.code.name.lowercased(), meta["noise"] == problem.noise.rawValue,
-              (meta["rounds"] ?? "1") == String(problem.rounds) else {
-            throw CheckpointError("\(path): trained on \(meta["code"] ?? "?") with \(meta["noise"] ?? "?") noise and "
-                                  + "\(meta["rounds"] ?? "1") round(s), not \(problem.code.name) with \(problem.noise.rawValue) "
-                                  + "and \(problem.rounds)")
+            (meta["rounds"] ?? "1") == String(problem.rounds)
+        else {
+            throw CheckpointError(
+                "\(path): trained on \(meta["code"] ?? "?") with \(meta["noise"] ?? "?") noise and "
+                    + "\(meta["rounds"] ?? "1") round(s), not \(problem.code.name) with \(problem.noise.rawValue) "
+                    + "and \(problem.rounds)")
         }
         let config = try RunCheckpoint.resumedSettings(stored.settings, path: path, adjust: adjust)
         let model = try DQECModel(problem: problem, layers: config.layers, width: config.width, heads: config.heads)
         try model.network.parameters.load(stored.tensors, source: path, ignoring: RunCheckpoint.isOptimizerTensor)
-        let adam = try RunCheckpoint.optimizer(of: stored, settings: config, parameterCount: model.network.parameters.count)
+        let adam = try RunCheckpoint.optimizer(
+            of: stored, settings: config, parameterCount: model.network.parameters.count)
         return try DQECTrainer(model: model, config: config, workers: workers, state: stored.state, optimizer: adam)
     }
 }

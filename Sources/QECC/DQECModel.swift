@@ -16,19 +16,24 @@ public final class DQECModel: @unchecked Sendable {
     /// A freshly initialised model. Throws for impossible sizes (N outside 1…64, d not a multiple of the heads).
     public init(problem: DecodingProblem, layers: Int, width: Int, heads: Int = 16, seed: UInt64 = 0) throws {
         guard problem.rounds == 1 || layers >= 2 else {
-            throw QECCError("neural decoder: with \(problem.rounds) measurement rounds it needs N ≥ 2 layers (the rounds are averaged at the mid norm)")
+            throw QECCError(
+                "neural decoder: with \(problem.rounds) measurement rounds it needs N ≥ 2 layers (the rounds are averaged at the mid norm)"
+            )
         }
         guard (1...64).contains(layers) else { throw QECCError("neural decoder: layers N = \(layers) must be in 1…64") }
         guard heads >= 1, width >= heads, width % heads == 0, width <= 4096 else {
-            throw QECCError("neural decoder: width d = \(width) must be a positive multiple of the \(heads) heads (at most 4096)")
+            throw QECCError(
+                "neural decoder: width d = \(width) must be a positive multiple of the \(heads) heads (at most 4096)")
         }
         let H = problem.checkMatrix
-        var config = EncoderConfig(layers: layers, width: width, heads: heads, pattern: ECCTMask.pattern(parityCheck: H))
-        config.attentionDropout = 0              // the reference's MultiHeadedAttention(h, d) has no dropout
+        var config = EncoderConfig(
+            layers: layers, width: width, heads: heads, pattern: ECCTMask.pattern(parityCheck: H))
+        config.attentionDropout = 0  // the reference's MultiHeadedAttention(h, d) has no dropout
         config.clonedInitialBiases = true
         var rng = SplitMixRNG(seed: seed)
         self.problem = problem
-        network = DQECNetwork(checkMatrix: H, logicals: problem.logicalSupports, config: config, rounds: problem.rounds, using: &rng)
+        network = DQECNetwork(
+            checkMatrix: H, logicals: problem.logicalSupports, config: config, rounds: problem.rounds, using: &rng)
         pool = WorkspacePool { [network] in network.makeWorkspace(batch: Self.defaultChunk) }
     }
 
@@ -44,8 +49,9 @@ public final class DQECModel: @unchecked Sendable {
         guard let embed = tensors[name] else { throw CheckpointError("\(path): missing tensor '\(name)'") }
         let L = problem.errorLength + problem.syndromeLength
         guard embed.shape.count == 2, embed.shape[0] == L else {
-            throw CheckpointError("\(path): '\(name)' has shape \(embed.shape); \(problem.code.name) with \(problem.noise.rawValue) "
-                                  + "noise needs [n + m, d] = [\(problem.errorLength) + \(problem.syndromeLength), d]")
+            throw CheckpointError(
+                "\(path): '\(name)' has shape \(embed.shape); \(problem.code.name) with \(problem.noise.rawValue) "
+                    + "noise needs [n + m, d] = [\(problem.errorLength) + \(problem.syndromeLength), d]")
         }
         var layers = 0
         while tensors[ECCTNames.layerProbe(layers)] != nil { layers += 1 }
@@ -57,12 +63,17 @@ public final class DQECModel: @unchecked Sendable {
 
     /// Noise estimates g (averaged over the rounds) and logits f [B, n] (f > 0: no error) from ±1 syndromes [B, T·m],
     /// evaluation mode, any B: chunks of `chunk` on all cores.
-    public func run(syndromes: [Float], batch B: Int, chunk: Int = defaultChunk,
-                    threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> (noise: [Float], logits: [Float]) {
-        let n = network.n, m = network.inputWidth
+    public func run(
+        syndromes: [Float], batch B: Int, chunk: Int = defaultChunk,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) -> (noise: [Float], logits: [Float]) {
+        let n = network.n
+        let m = network.inputWidth
         precondition(syndromes.count == B * m, "DQECModel: \(syndromes.count) syndrome values for batch \(B)")
-        var noise = [Float](repeating: 0, count: B * n), logits = noise
-        let pool = chunk == Self.defaultChunk ? self.pool : WorkspacePool { [network] in network.makeWorkspace(batch: chunk) }
+        var noise = [Float](repeating: 0, count: B * n)
+        var logits = noise
+        let pool =
+            chunk == Self.defaultChunk ? self.pool : WorkspacePool { [network] in network.makeWorkspace(batch: chunk) }
         let network = self.network
         network.parameters.values.withUnsafeBufferPointer { p in
             noise.withUnsafeMutableBufferPointer { g in
@@ -79,8 +90,11 @@ public final class DQECModel: @unchecked Sendable {
                             }
                             var out = [Float](repeating: 0, count: chunk * n)
                             input.withUnsafeBufferPointer { inp in
-                                out.withUnsafeMutableBufferPointer { network.infer(input: inp.baseAddress!, logits: $0.baseAddress!,
-                                                                                   count: chunk, workspace: ws, parameters: v.p) }
+                                out.withUnsafeMutableBufferPointer {
+                                    network.infer(
+                                        input: inp.baseAddress!, logits: $0.baseAddress!,
+                                        count: chunk, workspace: ws, parameters: v.p)
+                                }
                             }
                             (v.f + start * n).update(from: out, count: size * n)
                             (v.g + start * n).update(from: ws.noise, count: size * n)
@@ -103,8 +117,11 @@ public struct NeuralQuantumDecoder: QuantumDecoder {
         self.name = name
     }
 
-    public func decode(detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>) {
-        let m = model.network.inputWidth, n = model.network.n
+    public func decode(
+        detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        let m = model.network.inputWidth
+        let n = model.network.n
         let s = (0..<(count * m)).map { detections[$0] == 0 ? Float(1) : -1 }
         let (_, f) = model.run(syndromes: s, batch: count, threads: 1)
         for i in 0..<(count * n) { corrections[i] = f[i] < 0 ? 1 : 0 }

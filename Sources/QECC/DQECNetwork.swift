@@ -46,11 +46,14 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
     /// Hidden width of the noise estimator per error bit (the reference's N_in).
     public static let noiseExpansion = 5
 
-    public init<G: RandomNumberGenerator>(checkMatrix H: BitMatrix, logicals: [[Int]], config: EncoderConfig, rounds: Int = 1,
-                                          using rng: inout G) {
+    public init<G: RandomNumberGenerator>(
+        checkMatrix H: BitMatrix, logicals: [[Int]], config: EncoderConfig, rounds: Int = 1,
+        using rng: inout G
+    ) {
         n = H.columns
         m = H.rows
-        precondition(rounds == 1 || (config.layers >= 2 && config.midNorm), "DQECNetwork: T > 1 needs N ≥ 2 and the mid norm")
+        precondition(
+            rounds == 1 || (config.layers >= 2 && config.midNorm), "DQECNetwork: T > 1 needs N ≥ 2 and the mid norm")
         self.rounds = rounds
         precondition(config.length == n + m, "DQECNetwork: pattern of \(config.length) tokens for n + m = \(n + m)")
         let p = ParameterSet()
@@ -58,7 +61,8 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
         encoder = TransformerEncoder(config: config, parameters: p, names: ECCTNames.encoder, using: &rng)
         head = TwoStageHead(p, names: ECCTNames.head, width: config.width, length: n + m, outputs: n, using: &rng)
         let hidden = Self.noiseExpansion * n
-        noiseEstimator = MLP(p, names: Self.noiseEstimatorNames, sizes: [m, hidden, hidden, n], activation: .gelu, using: &rng)
+        noiseEstimator = MLP(
+            p, names: Self.noiseEstimatorNames, sizes: [m, hidden, hidden, n], activation: .gelu, using: &rng)
         parameters = p
         logical = LogicalParityLoss(supports: logicals, bits: n)
     }
@@ -71,7 +75,8 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
         let head: TwoStageHead.Workspace
         let mlp: MLP.Workspace
         /// Per round (rows t·B + b): g, tokens, the first half's output; T = 1 uses them for the whole batch.
-        let noiseRounds, dNoiseRounds, scalars, dScalars, tokens, dTokens, roundsOut, dRoundsOut: UnsafeMutablePointer<Float>
+        let noiseRounds, dNoiseRounds, scalars, dScalars, tokens, dTokens, roundsOut,
+            dRoundsOut: UnsafeMutablePointer<Float>
         /// T > 1: the first half per round, then the round mean, the mid norm and the second half.
         let roundsEncoder: EncoderWorkspace?
         let pooled, dPooled, midOut, dMidOut: UnsafeMutablePointer<Float>
@@ -82,21 +87,36 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
         let lossTargets, lossLogits, dLossLogits: UnsafeMutablePointer<Float>
         init(network e: DQECNetwork, batch B: Int) {
             batch = B
-            let T = e.rounds, R = B * e.length, d = e.width
+            let T = e.rounds
+            let R = B * e.length
+            let d = e.width
             encoder = e.encoder.makeWorkspace(batch: B)
             roundsEncoder = T > 1 ? e.encoder.makeWorkspace(batch: B * T) : nil
             head = .init(batch: B, length: e.length, arena: arena)
             mlp = .init(mlp: e.noiseEstimator, rows: B * T, arena: arena)
-            noiseRounds = arena.take(T * B * e.n); dNoiseRounds = arena.take(T * B * e.n)
-            scalars = arena.take(T * R); dScalars = arena.take(T * R)
-            tokens = arena.take(T * R * d); dTokens = arena.take(T * R * d)
-            roundsOut = arena.take(T * R * d); dRoundsOut = arena.take(T * R * d)
-            pooled = arena.take(R * d); dPooled = arena.take(R * d); midOut = arena.take(R * d); dMidOut = arena.take(R * d)
+            noiseRounds = arena.take(T * B * e.n)
+            dNoiseRounds = arena.take(T * B * e.n)
+            scalars = arena.take(T * R)
+            dScalars = arena.take(T * R)
+            tokens = arena.take(T * R * d)
+            dTokens = arena.take(T * R * d)
+            roundsOut = arena.take(T * R * d)
+            dRoundsOut = arena.take(T * R * d)
+            pooled = arena.take(R * d)
+            dPooled = arena.take(R * d)
+            midOut = arena.take(R * d)
+            dMidOut = arena.take(R * d)
             midStats = .init(rows: R, arena: arena)
             syndromes = arena.take(T * B * e.m)
-            noise = arena.take(B * e.n); hidden = arena.take(R * d); dHidden = arena.take(R * d)
-            z = arena.take(B * e.n); dz = arena.take(B * e.n); dNoise = arena.take(B * e.n)
-            lossTargets = arena.take(B * e.n); lossLogits = arena.take(B * e.n); dLossLogits = arena.take(B * e.n)
+            noise = arena.take(B * e.n)
+            hidden = arena.take(R * d)
+            dHidden = arena.take(R * d)
+            z = arena.take(B * e.n)
+            dz = arena.take(B * e.n)
+            dNoise = arena.take(B * e.n)
+            lossTargets = arena.take(B * e.n)
+            lossLogits = arena.take(B * e.n)
+            dLossLogits = arena.take(B * e.n)
         }
     }
 
@@ -104,11 +124,19 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
 
     /// g [B, n] (averaged over the rounds) and the reference's output z [B, n] (in the workspace) from syndromes
     /// s [B, T·m] (±1, round-major per sample).
-    public func forward(syndrome s: UnsafePointer<Float>, workspace ws: Workspace, parameters p: UnsafePointer<Float>,
-                        call: MultiHeadAttention.Call) {
-        let B = ws.batch, T = rounds, L = length, d = width, R = B * L
+    public func forward(
+        syndrome s: UnsafePointer<Float>, workspace ws: Workspace, parameters p: UnsafePointer<Float>,
+        call: MultiHeadAttention.Call
+    ) {
+        let B = ws.batch
+        let T = rounds
+        let L = length
+        let d = width
+        let R = B * L
         // Round-major rows t·B + b.
-        for t in 0..<T { for b in 0..<B { (ws.syndromes + (t * B + b) * m).update(from: s + (b * T + t) * m, count: m) } }
+        for t in 0..<T {
+            for b in 0..<B { (ws.syndromes + (t * B + b) * m).update(from: s + (b * T + t) * m, count: m) }
+        }
         noiseEstimator.forward(x: ws.syndromes, y: ws.noiseRounds, rows: B * T, workspace: ws.mlp, parameters: p)
         for r in 0..<(B * T) {
             (ws.scalars + r * L).update(from: ws.noiseRounds + r * n, count: n)
@@ -117,12 +145,14 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
         embedding.forward(input: ws.scalars, tokens: ws.tokens, batch: B * T, parameters: p)
         if let wsR = ws.roundsEncoder {
             let half = encoder.config.layers / 2
-            encoder.forward(x: ws.tokens, out: ws.roundsOut, workspace: wsR, parameters: p, call: call, layers: 0..<half,
-                            applyMidNorm: false)
+            encoder.forward(
+                x: ws.tokens, out: ws.roundsOut, workspace: wsR, parameters: p, call: call, layers: 0..<half,
+                applyMidNorm: false)
             RoundPooling.forward(x: ws.roundsOut, y: ws.pooled, rounds: T, count: R * d)
             encoder.midNorm!.forward(x: ws.pooled, y: ws.midOut, rows: R, workspace: ws.midStats, parameters: p)
-            encoder.forward(x: ws.midOut, out: ws.hidden, workspace: ws.encoder, parameters: p, call: call,
-                            layers: half..<encoder.config.layers)
+            encoder.forward(
+                x: ws.midOut, out: ws.hidden, workspace: ws.encoder, parameters: p, call: call,
+                layers: half..<encoder.config.layers)
         } else {
             encoder.forward(x: ws.tokens, out: ws.hidden, workspace: ws.encoder, parameters: p, call: call)
         }
@@ -132,50 +162,71 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
 
     /// Parameter gradients from ∂ℓ/∂z [B, n] and ∂ℓ/∂ḡ [B, n] (the direct term on the round mean ḡ; the path through
     /// the tokens is added).
-    public func backward(dz: UnsafePointer<Float>, dNoise: UnsafePointer<Float>, workspace ws: Workspace,
-                         parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
-        let B = ws.batch, T = rounds, L = length, d = width, R = B * L
-        head.backward(dLogits: dz, h: ws.hidden, dh: ws.dHidden, batch: B, workspace: ws.head, parameters: p, gradients: g)
+    public func backward(
+        dz: UnsafePointer<Float>, dNoise: UnsafePointer<Float>, workspace ws: Workspace,
+        parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>
+    ) {
+        let B = ws.batch
+        let T = rounds
+        let L = length
+        let d = width
+        let R = B * L
+        head.backward(
+            dLogits: dz, h: ws.hidden, dh: ws.dHidden, batch: B, workspace: ws.head, parameters: p, gradients: g)
         ws.dTokens.initialize(repeating: 0, count: T * R * d)
         if let wsR = ws.roundsEncoder {
             ws.dMidOut.initialize(repeating: 0, count: R * d)
             encoder.backward(dOut: ws.dHidden, dx: ws.dMidOut, workspace: ws.encoder, parameters: p, gradients: g)
             ws.dPooled.initialize(repeating: 0, count: R * d)
-            encoder.midNorm!.backward(dy: ws.dMidOut, x: ws.pooled, dx: ws.dPooled, rows: R, workspace: ws.midStats,
-                                      parameters: p, gradients: g)
+            encoder.midNorm!.backward(
+                dy: ws.dMidOut, x: ws.pooled, dx: ws.dPooled, rows: R, workspace: ws.midStats,
+                parameters: p, gradients: g)
             RoundPooling.backward(dy: ws.dPooled, dx: ws.dRoundsOut, rounds: T, count: R * d)
             encoder.backward(dOut: ws.dRoundsOut, dx: ws.dTokens, workspace: wsR, parameters: p, gradients: g)
         } else {
             encoder.backward(dOut: ws.dHidden, dx: ws.dTokens, workspace: ws.encoder, parameters: p, gradients: g)
         }
-        embedding.backward(input: ws.scalars, dTokens: ws.dTokens, dInput: ws.dScalars, batch: B * T, parameters: p, gradients: g)
+        embedding.backward(
+            input: ws.scalars, dTokens: ws.dTokens, dInput: ws.dScalars, batch: B * T, parameters: p, gradients: g)
         RoundPooling.backward(dy: dNoise, dx: ws.dNoiseRounds, rounds: T, count: B * n)
         for r in 0..<(B * T) { for j in 0..<n { ws.dNoiseRounds[r * n + j] += ws.dScalars[r * L + j] } }
-        noiseEstimator.backward(dy: ws.dNoiseRounds, x: ws.syndromes, dx: nil, rows: B * T, workspace: ws.mlp, parameters: p,
-                                gradients: g)
+        noiseEstimator.backward(
+            dy: ws.dNoiseRounds, x: ws.syndromes, dx: nil, rows: B * T, workspace: ws.mlp, parameters: p,
+            gradients: g)
     }
 
     /// The loss of the slice (its share of the batch mean) with ∂/∂z and ∂/∂g written into the workspace.
     func loss(errors e: UnsafePointer<Float>, count B: Int, batchSize: Int, workspace ws: Workspace) -> Double {
-        let N = B * n, share = Double(B) / Double(batchSize)
-        let t = ws.lossTargets, f = ws.lossLogits, df = ws.dLossLogits
-        for i in 0..<N { t[i] = 1 - e[i]; f[i] = -ws.z[i] }
+        let N = B * n
+        let share = Double(B) / Double(batchSize)
+        let t = ws.lossTargets
+        let f = ws.lossLogits
+        let df = ws.dLossLogits
+        for i in 0..<N {
+            t[i] = 1 - e[i]
+            f[i] = -ws.z[i]
+        }
         df.initialize(repeating: 0, count: N)
         ws.dNoise.initialize(repeating: 0, count: N)
         let w = lossWeights
         var total = Double(w.flips) * Double(BCEWithLogits.forward(logits: f, targets: t, count: N))
         BCEWithLogits.backward(logits: f, targets: t, dz: df, count: N, scale: w.flips * Float(share))
-        total += Double(w.logical) * logical.forwardBackward(logits: f, errors: e, count: B, dLogits: df, scale: w.logical * Float(share))
+        total +=
+            Double(w.logical)
+            * logical.forwardBackward(logits: f, errors: e, count: B, dLogits: df, scale: w.logical * Float(share))
         total += Double(w.noise) * Double(BCEWithLogits.forward(logits: ws.noise, targets: t, count: N))
         BCEWithLogits.backward(logits: ws.noise, targets: t, dz: ws.dNoise, count: N, scale: w.noise * Float(share))
         for i in 0..<N { ws.dz[i] = -df[i] }
         return total * share
     }
 
-    public func trainSlice(_ slice: TrainingSlice, workspace ws: Workspace, parameters p: UnsafePointer<Float>,
-                           gradients g: UnsafeMutablePointer<Float>) -> Double {
-        forward(syndrome: slice.input, workspace: ws, parameters: p,
-                call: .init(training: true, seed: slice.seed, step: slice.step, batchOffset: slice.batchOffset))
+    public func trainSlice(
+        _ slice: TrainingSlice, workspace ws: Workspace, parameters p: UnsafePointer<Float>,
+        gradients g: UnsafeMutablePointer<Float>
+    ) -> Double {
+        forward(
+            syndrome: slice.input, workspace: ws, parameters: p,
+            call: .init(training: true, seed: slice.seed, step: slice.step, batchOffset: slice.batchOffset))
         let share = loss(errors: slice.targets, count: slice.count, batchSize: slice.batchSize, workspace: ws)
         for i in 0..<(slice.count * n) { slice.logits[i] = -ws.z[i] }
         backward(dz: ws.dz, dNoise: ws.dNoise, workspace: ws, parameters: p, gradients: g)
@@ -183,8 +234,10 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
     }
 
     /// Logits f = −z [count, n] (f > 0: no error) from syndromes [count, T·m] (±1), evaluation mode.
-    public func infer(input s: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int, workspace ws: Workspace,
-                      parameters p: UnsafePointer<Float>) {
+    public func infer(
+        input s: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int, workspace ws: Workspace,
+        parameters p: UnsafePointer<Float>
+    ) {
         precondition(count == ws.batch, "DQECNetwork.infer: \(count) syndromes for a workspace of \(ws.batch)")
         forward(syndrome: s, workspace: ws, parameters: p, call: .init(training: false, forBackward: false))
         for i in 0..<(count * n) { logits[i] = -ws.z[i] }

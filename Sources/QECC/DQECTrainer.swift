@@ -28,16 +28,23 @@ public final class DQECRecipe: TrainingRecipe, @unchecked Sendable {
     public static let checkpointFormat = DQECCheckpoint.format
 
     public func checkpointMetadata() -> [String: String] {
-        ["code": model.problem.code.name, "noise": model.problem.noise.rawValue, "rounds": String(model.problem.rounds),
-         "layers": String(model.layers), "width": String(model.width), "heads": String(model.heads)]
+        [
+            "code": model.problem.code.name, "noise": model.problem.noise.rawValue,
+            "rounds": String(model.problem.rounds),
+            "layers": String(model.layers), "width": String(model.width), "heads": String(model.heads),
+        ]
     }
 
     /// Inputs (±1 detection syndromes [T·m]) and targets (the final errors) of step t.
     public func batch(step t: Int) -> (input: [Float], targets: [Float]) {
-        let problem = model.problem, B = settings.batchSize, N = problem.errorLength
+        let problem = model.problem
+        let B = settings.batchSize
+        let N = problem.errorLength
         let M = problem.rounds * problem.syndromeLength
-        var input = [Float](repeating: 0, count: B * M), targets = [Float](repeating: 0, count: B * N)
-        var e = [UInt8](repeating: 0, count: N), d = [UInt8](repeating: 0, count: M)
+        var input = [Float](repeating: 0, count: B * M)
+        var targets = [Float](repeating: 0, count: B * N)
+        var e = [UInt8](repeating: 0, count: N)
+        var d = [UInt8](repeating: 0, count: M)
         let stepRNG = SeededRNG(seed: settings.seed).derived(UInt64(t))
         for i in 0..<B {
             var rng = stepRNG.derived(UInt64(i))
@@ -53,8 +60,9 @@ public final class DQECRecipe: TrainingRecipe, @unchecked Sendable {
 
     public func endEpoch(_ s: EpochSummary, context: NoEpochContext?) throws -> DQECEpoch {
         let (neural, matching) = try validate()
-        return DQECEpoch(epoch: s.epoch, loss: s.loss, seconds: s.trainingSeconds, samples: s.samplesPerEpoch,
-                         validationP: settings.validationP, neuralLER: neural, matchingLER: matching)
+        return DQECEpoch(
+            epoch: s.epoch, loss: s.loss, seconds: s.trainingSeconds, samples: s.samplesPerEpoch,
+            validationP: settings.validationP, neuralLER: neural, matchingLER: matching)
     }
 
     /// LER of the network and of mwpm at each validation p on the same fixed shots (seed 2024 + p's index).
@@ -68,7 +76,8 @@ public final class DQECRecipe: TrainingRecipe, @unchecked Sendable {
         cfg.blockSize = 512
         let sim = LogicalErrorSimulation(problem: model.problem, config: cfg)
         let neural = NeuralQuantumDecoder(model: model)
-        var a: [Double] = [], b: [Double] = []
+        var a: [Double] = []
+        var b: [Double] = []
         for (i, p) in settings.validationP.enumerated() {
             a.append(try sim.run(decoder: neural, p: p, pointIndex: i).ler)
             b.append(try sim.run(decoder: try MatchingDecoder(problem: model.problem, p: p), p: p, pointIndex: i).ler)
@@ -78,22 +87,33 @@ public final class DQECRecipe: TrainingRecipe, @unchecked Sendable {
 
     /// The learning curve as CSV: epoch, loss, seconds (training), samples, then neural and mwpm LER per validation p.
     public func curveCSV(_ curve: [DQECEpoch]) -> String {
-        let points = settings.validationP.flatMap { [String(format: "neural_ler_p%g", $0), String(format: "mwpm_ler_p%g", $0)] }
+        let points = settings.validationP.flatMap {
+            [String(format: "neural_ler_p%g", $0), String(format: "mwpm_ler_p%g", $0)]
+        }
         var lines = [(["epoch", "loss", "seconds", "samples"] + points).joined(separator: ",")]
         for r in curve {
-            let lers = zip(r.neuralLER, r.matchingLER).flatMap { [String(format: "%.5f", $0), String(format: "%.5f", $1)] }
-            lines.append(([String(r.epoch), String(format: "%.6f", r.loss), String(format: "%.1f", r.seconds), String(r.samples)]
-                          + lers).joined(separator: ","))
+            let lers = zip(r.neuralLER, r.matchingLER).flatMap {
+                [String(format: "%.5f", $0), String(format: "%.5f", $1)]
+            }
+            lines.append(
+                ([
+                    String(r.epoch), String(format: "%.6f", r.loss), String(format: "%.1f", r.seconds),
+                    String(r.samples),
+                ]
+                    + lers).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 }
 
 extension TrainingRun where Recipe == DQECRecipe {
-    public convenience init(model: DQECModel, config: DQECTrainingConfig, workers: Int, state: DQECTrainingState = .init(),
-                            optimizer: Adam? = nil) throws {
-        try self.init(recipe: try DQECRecipe(model: model, settings: config), workers: workers, state: state,
-                      optimizer: optimizer)
+    public convenience init(
+        model: DQECModel, config: DQECTrainingConfig, workers: Int, state: DQECTrainingState = .init(),
+        optimizer: Adam? = nil
+    ) throws {
+        try self.init(
+            recipe: try DQECRecipe(model: model, settings: config), workers: workers, state: state,
+            optimizer: optimizer)
     }
 
     public var model: DQECModel { recipe.model }

@@ -30,12 +30,24 @@ public struct DQECTrainingConfig: RunSettings {
     public var validationP: [Double]
     public var validationShots: Int
 
-    public init(code: String, noise: PauliNoise, rounds: Int = 1, layers: Int, width: Int, heads: Int, trainP: [Double], epochs: Int,
-                stepsPerEpoch: Int, batch: Int = 128, validationP: [Double], validationShots: Int = 4096) {
-        self.code = code; self.noise = noise; self.rounds = rounds; self.layers = layers; self.width = width; self.heads = heads
-        self.trainP = trainP; self.epochs = epochs; self.stepsPerEpoch = stepsPerEpoch; self.batchSize = batch
+    public init(
+        code: String, noise: PauliNoise, rounds: Int = 1, layers: Int, width: Int, heads: Int, trainP: [Double],
+        epochs: Int,
+        stepsPerEpoch: Int, batch: Int = 128, validationP: [Double], validationShots: Int = 4096
+    ) {
+        self.code = code
+        self.noise = noise
+        self.rounds = rounds
+        self.layers = layers
+        self.width = width
+        self.heads = heads
+        self.trainP = trainP
+        self.epochs = epochs
+        self.stepsPerEpoch = stepsPerEpoch
+        self.batchSize = batch
         self.nonzeroOnly = noise == .depolarizing
-        self.validationP = validationP; self.validationShots = validationShots
+        self.validationP = validationP
+        self.validationShots = validationShots
     }
 
     enum CodingKeys: String, CodingKey {
@@ -48,10 +60,16 @@ public struct DQECTrainingConfig: RunSettings {
     public func validate() throws {
         func fail(_ s: String) -> SettingsError { SettingsError("training: \(s)") }
         try validateRun()
-        guard !trainP.isEmpty, trainP.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1 }) else { throw fail("--train-p needs values in (0, 1)") }
+        guard !trainP.isEmpty, trainP.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1 }) else {
+            throw fail("--train-p needs values in (0, 1)")
+        }
         guard (1...100_000).contains(epochs) else { throw fail("epochs \(epochs) must be in 1…100000") }
-        guard (1...1_000_000).contains(stepsPerEpoch) else { throw fail("steps per epoch \(stepsPerEpoch) must be in 1…1000000") }
-        guard validationP.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1 }) else { throw fail("--validation-p needs values in (0, 1)") }
+        guard (1...1_000_000).contains(stepsPerEpoch) else {
+            throw fail("steps per epoch \(stepsPerEpoch) must be in 1…1000000")
+        }
+        guard validationP.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1 }) else {
+            throw fail("--validation-p needs values in (0, 1)")
+        }
         guard (0...10_000_000).contains(validationShots) else { throw fail("--validation-shots must be in 0…10000000") }
     }
 }

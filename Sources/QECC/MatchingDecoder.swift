@@ -23,10 +23,15 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
     }
 
     init(name: String, problem: DecodingProblem, graphs: [DecodingGraph], metrics: [SpaceMetric?]) {
-        self.name = name; self.problem = problem; self.graphs = graphs; self.metrics = metrics
+        self.name = name
+        self.problem = problem
+        self.graphs = graphs
+        self.metrics = metrics
     }
 
-    public func decode(detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>) {
+    public func decode(
+        detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>
+    ) {
         decodeHalves(detections: detections, count: count, into: corrections)
     }
 
@@ -42,16 +47,22 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
 
     func makeWorkspace() -> ShortestPaths { ShortestPaths(nodeCount: graphs.map(\.nodeCount).max() ?? 0) }
 
-    func decodeHalf(_ h: Int, defects: [Int], workspace: inout ShortestPaths, correction: UnsafeMutablePointer<UInt8>) -> Int {
+    func decodeHalf(_ h: Int, defects: [Int], workspace: inout ShortestPaths, correction: UnsafeMutablePointer<UInt8>)
+        -> Int
+    {
         let graph = graphs[h]
         let D = defects.count
         let withBoundary = graph.boundary != nil
         if let metric = metrics[h] {
-            let m = graph.checks, ws = graph.spaceWeight, wt = graph.timeWeight
-            let (mate, _) = PricedMatching.minimumWeightPerfect(defects: D, withBoundary: withBoundary, pair: { i, j in
-                guard let hops = metric.hops(defects[i] % m, defects[j] % m) else { return nil }
-                return ws * hops + wt * abs(defects[i] / m - defects[j] / m)
-            }, boundary: { i in metric.hops(defects[i] % m, m).map { ws * $0 } })
+            let m = graph.checks
+            let ws = graph.spaceWeight
+            let wt = graph.timeWeight
+            let (mate, _) = PricedMatching.minimumWeightPerfect(
+                defects: D, withBoundary: withBoundary,
+                pair: { i, j in
+                    guard let hops = metric.hops(defects[i] % m, defects[j] % m) else { return nil }
+                    return ws * hops + wt * abs(defects[i] / m - defects[j] / m)
+                }, boundary: { i in metric.hops(defects[i] % m, m).map { ws * $0 } })
             var weight = 0
             for i in 0..<D {
                 let partner = mate[i]
@@ -74,13 +85,16 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
             workspace.run(graph: graph, source: defects[i], slot: i, targets: Array(defects[(i + 1)...]))
             for j in (i + 1)..<D {
                 let dij = workspace.distance(to: defects[j])
-                distance[i * D + j] = dij; distance[j * D + i] = dij
+                distance[i * D + j] = dij
+                distance[j * D + i] = dij
             }
             if let b = graph.boundary { boundaryDistance[i] = workspace.distance(to: b) }
         }
-        let (mate, _) = PricedMatching.minimumWeightPerfect(defects: D, withBoundary: withBoundary, pair: { i, j in
-            distance[i * D + j] == Int.max ? nil : distance[i * D + j]
-        }, boundary: { i in boundaryDistance[i] == Int.max ? nil : boundaryDistance[i] })
+        let (mate, _) = PricedMatching.minimumWeightPerfect(
+            defects: D, withBoundary: withBoundary,
+            pair: { i, j in
+                distance[i * D + j] == Int.max ? nil : distance[i * D + j]
+            }, boundary: { i in boundaryDistance[i] == Int.max ? nil : boundaryDistance[i] })
         var weight = 0
         for i in 0..<D {
             let partner = mate[i]
@@ -123,25 +137,40 @@ struct ShortestPaths {
     /// Settle nodes from `source` until every target and the boundary (if any) are settled.
     mutating func run(graph: DecodingGraph, source: Int, slot: Int, targets: [Int]) {
         run += 1
-        let r = run, base = slot * nodeCount
+        let r = run
+        let base = slot * nodeCount
         var remaining = 0
-        for t in targets where isTarget[t] != r { isTarget[t] = r; remaining += 1 }
-        if let b = graph.boundary, isTarget[b] != r { isTarget[b] = r; remaining += 1 }
+        for t in targets where isTarget[t] != r {
+            isTarget[t] = r
+            remaining += 1
+        }
+        if let b = graph.boundary, isTarget[b] != r {
+            isTarget[b] = r
+            remaining += 1
+        }
         heap.removeAll(keepingCapacity: true)
-        dist[source] = 0; stamp[source] = r; predecessor[base + source] = -1
+        dist[source] = 0
+        stamp[source] = r
+        predecessor[base + source] = -1
         push(UInt64(source))
         while let top = pop() {
-            let u = Int(top & 0xFFFF_FFFF), du = Int(top >> 32)
+            let u = Int(top & 0xFFFF_FFFF)
+            let du = Int(top >> 32)
             if settled[u] == r || du != dist[u] { continue }
             settled[u] = r
-            if isTarget[u] == r { remaining -= 1; if remaining == 0 { break } }
-            if u == graph.boundary { continue }            // paths do not run through the boundary
+            if isTarget[u] == r {
+                remaining -= 1
+                if remaining == 0 { break }
+            }
+            if u == graph.boundary { continue }  // paths do not run through the boundary
             for a in graph.adjacencyStart[u]..<graph.adjacencyStart[u + 1] {
                 let e = Int(graph.adjacentEdges[a])
                 let v = graph.other(e, u)
                 let dv = du + graph.edgeWeight[e]
                 if stamp[v] != r || dv < dist[v] {
-                    stamp[v] = r; dist[v] = dv; predecessor[base + v] = Int32(e)
+                    stamp[v] = r
+                    dist[v] = dv
+                    predecessor[base + v] = Int32(e)
                     push(UInt64(dv) << 32 | UInt64(v))
                 }
             }
@@ -167,7 +196,8 @@ struct ShortestPaths {
         while i > 0 {
             let parent = (i - 1) >> 1
             if heap[parent] <= x { break }
-            heap[i] = heap[parent]; i = parent
+            heap[i] = heap[parent]
+            i = parent
         }
         heap[i] = x
     }
@@ -183,7 +213,8 @@ struct ShortestPaths {
             if child >= count { break }
             if child + 1 < count && heap[child + 1] < heap[child] { child += 1 }
             if heap[child] >= last { break }
-            heap[i] = heap[child]; i = child
+            heap[i] = heap[child]
+            i = child
         }
         heap[i] = last
         return top

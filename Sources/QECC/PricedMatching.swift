@@ -8,28 +8,41 @@
 /// weight boundary(i) and to every other copy with weight 0. A defect pair heavier than both boundary distances
 /// together is never needed and is not an edge.
 enum PricedMatching {
-    static func minimumWeightPerfect(defects D: Int, withBoundary: Bool, neighbours k: Int = 10,
-                                     pair: (Int, Int) -> Int?, boundary: (Int) -> Int?) -> (mate: [Int], rounds: Int) {
+    static func minimumWeightPerfect(
+        defects D: Int, withBoundary: Bool, neighbours k: Int = 10,
+        pair: (Int, Int) -> Int?, boundary: (Int) -> Int?
+    ) -> (mate: [Int], rounds: Int) {
         let n = withBoundary ? 2 * D : D
         guard D > 0 else { return ([], 0) }
         var pairWeight = [Int](repeating: -1, count: D * D)
         var boundaryWeight = [Int](repeating: -1, count: D)
         var top = 0
         for i in 0..<D {
-            if withBoundary, let b = boundary(i) { boundaryWeight[i] = b; top = max(top, b) }
+            if withBoundary, let b = boundary(i) {
+                boundaryWeight[i] = b
+                top = max(top, b)
+            }
         }
         for i in 0..<D {
             for j in (i + 1)..<D {
                 guard let w = pair(i, j) else { continue }
-                if withBoundary, boundaryWeight[i] >= 0, boundaryWeight[j] >= 0, w > boundaryWeight[i] + boundaryWeight[j] { continue }
-                pairWeight[i * D + j] = w; pairWeight[j * D + i] = w
+                if withBoundary, boundaryWeight[i] >= 0, boundaryWeight[j] >= 0,
+                    w > boundaryWeight[i] + boundaryWeight[j]
+                {
+                    continue
+                }
+                pairWeight[i * D + j] = w
+                pairWeight[j * D + i] = w
                 top = max(top, w)
             }
         }
         let C = top + 1
         /// The weight of edge (u, v) of the complete graph, u < v, or nil.
         func weight(_ u: Int, _ v: Int) -> Int? {
-            if v < D { let w = pairWeight[u * D + v]; return w < 0 ? nil : w }
+            if v < D {
+                let w = pairWeight[u * D + v]
+                return w < 0 ? nil : w
+            }
             if u < D { return v == D + u && boundaryWeight[u] >= 0 ? boundaryWeight[u] : nil }
             return 0
         }
@@ -50,7 +63,10 @@ enum PricedMatching {
                 guard w >= 0, count < k || w < pairWeight[i * D + nearest[count - 1]] else { continue }
                 var slot = min(count, k - 1)
                 if count < k { count += 1 }
-                while slot > 0 && pairWeight[i * D + nearest[slot - 1]] > w { nearest[slot] = nearest[slot - 1]; slot -= 1 }
+                while slot > 0 && pairWeight[i * D + nearest[slot - 1]] > w {
+                    nearest[slot] = nearest[slot - 1]
+                    slot -= 1
+                }
                 nearest[slot] = j
             }
             for j in nearest[0..<count] {

@@ -7,8 +7,10 @@ public enum QuantumCatalog {
         ("surface-d", "rotated surface code, d² qubits, k = 1, distance d (odd d ≥ 3)"),
         ("planar-d", "unrotated planar code, 2d² − 2d + 1 qubits, k = 1, distance d (d ≥ 2)"),
     ]
-    public static let examples = ["toric-4", "toric-6", "toric-8", "toric-10", "surface-3", "surface-5", "surface-7",
-                                  "planar-3", "planar-5"]
+    public static let examples = [
+        "toric-4", "toric-6", "toric-8", "toric-10", "surface-3", "surface-5", "surface-7",
+        "planar-3", "planar-5",
+    ]
 
     /// The code of a name; unknown names get the closest examples.
     public static func code(named raw: String) throws -> CSSCode {
@@ -31,8 +33,11 @@ public enum QuantumCatalog {
     }
 
     static func unknown(_ name: String) -> QECCError {
-        let ranked = examples.sorted { Catalog.editDistance(name.lowercased(), $0) < Catalog.editDistance(name.lowercased(), $1) }
-        return QECCError("unknown quantum code '\(name)'; closest names: \(ranked.prefix(3).joined(separator: ", ")). "
-                         + "Families: toric-L, surface-d, planar-d ('eccbench qec codes' lists them)")
+        let ranked = examples.sorted {
+            Catalog.editDistance(name.lowercased(), $0) < Catalog.editDistance(name.lowercased(), $1)
+        }
+        return QECCError(
+            "unknown quantum code '\(name)'; closest names: \(ranked.prefix(3).joined(separator: ", ")). "
+                + "Families: toric-L, surface-d, planar-d ('eccbench qec codes' lists them)")
     }
 }

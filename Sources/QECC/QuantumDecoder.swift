@@ -12,14 +12,19 @@ protocol HalfDecoder: Sendable {
     var problem: DecodingProblem { get }
     func makeWorkspace() -> Workspace
     /// Decode one half of one shot: `defects` are node indices of that half's graph; flip `correction` [n] bits.
-    func decodeHalf(_ half: Int, defects: [Int], workspace: inout Workspace, correction: UnsafeMutablePointer<UInt8>) -> Int
+    func decodeHalf(_ half: Int, defects: [Int], workspace: inout Workspace, correction: UnsafeMutablePointer<UInt8>)
+        -> Int
 }
 
 extension HalfDecoder {
     /// Decode `count` shots half by half; returns the sum of `decodeHalf`'s values (mwpm: the matching weight).
     @discardableResult
-    func decodeHalves(detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        let N = problem.errorLength, M = problem.syndromeLength, T = problem.rounds
+    func decodeHalves(
+        detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
+        let N = problem.errorLength
+        let M = problem.syndromeLength
+        let T = problem.rounds
         var workspace = makeWorkspace()
         var defects: [Int] = []
         var total = 0
@@ -48,8 +53,9 @@ extension DecodingProblem {
         let w = matchingWeights(space: marginalFlipProbability(p), time: rounds > 1 ? (q ?? p) : nil)
         return try halves.enumerated().map { (i, half) in
             let label = halves.count == 1 ? "H_X" : (i == 0 ? "H_Z" : "H_X")
-            return try DecodingGraph(checkMatrix: half.checks, rounds: rounds, spaceWeight: w.space, timeWeight: w.time,
-                                     name: "\(code.name) \(label)")
+            return try DecodingGraph(
+                checkMatrix: half.checks, rounds: rounds, spaceWeight: w.space, timeWeight: w.time,
+                name: "\(code.name) \(label)")
         }
     }
 }

@@ -19,7 +19,9 @@ public enum QuantumDecoders {
                    when the file does not record it (reference exports; default 16)
         """
 
-    public static func make(_ name: String, problem: DecodingProblem, p: Double, q: Double?) throws -> any QuantumDecoder {
+    public static func make(_ name: String, problem: DecodingProblem, p: Double, q: Double?) throws
+        -> any QuantumDecoder
+    {
         if let spec = neuralFile(name) {
             let heads = try spec.heads ?? DQECCheckpoint.heads(of: spec.path) ?? 16
             return NeuralQuantumDecoder(model: try DQECModel.load(problem: problem, weightsAt: spec.path, heads: heads))
@@ -43,18 +45,23 @@ public enum QuantumDecoders {
     static func neuralFile(_ name: String) -> (path: String, heads: Int?)? {
         guard name.lowercased().hasPrefix("neural:") else { return nil }
         let rest = String(name.dropFirst("neural:".count))
-        if let at = rest.lastIndex(of: "@"), let h = Int(rest[rest.index(after: at)...]) { return (String(rest[..<at]), h) }
+        if let at = rest.lastIndex(of: "@"), let h = Int(rest[rest.index(after: at)...]) {
+            return (String(rest[..<at]), h)
+        }
         return (rest, nil)
     }
 
     /// Throws for a name that is not a decoder, suggesting the closest.
     public static func check(_ name: String) throws {
         if let spec = neuralFile(name) {
-            guard FileManager.default.fileExists(atPath: spec.path) else { throw QECCError("decoder '\(name)': no file '\(spec.path)'") }
+            guard FileManager.default.fileExists(atPath: spec.path) else {
+                throw QECCError("decoder '\(name)': no file '\(spec.path)'")
+            }
             return
         }
         guard !names.contains(name.lowercased()) else { return }
         let closest = names.min { Catalog.editDistance(name, $0) < Catalog.editDistance(name, $1) } ?? "mwpm"
-        throw QECCError("unknown quantum decoder '\(name)'; did you mean '\(closest)'? Decoders: \(names.joined(separator: ", "))")
+        throw QECCError(
+            "unknown quantum decoder '\(name)'; did you mean '\(closest)'? Decoders: \(names.joined(separator: ", "))")
     }
 }

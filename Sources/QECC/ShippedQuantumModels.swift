@@ -18,8 +18,9 @@ public enum ShippedQuantumModels {
     /// The shipped decoder for a problem (`neural`), or an error saying none ships.
     public static func decoder(for problem: DecodingProblem) throws -> NeuralQuantumDecoder {
         guard let path = files(for: problem).first else {
-            throw QECCError("no neural decoder ships for \(problem.code.name) with \(problem.noise.rawValue) noise and "
-                            + "\(problem.rounds) round(s); train one (eccbench qec train) and use neural:FILE")
+            throw QECCError(
+                "no neural decoder ships for \(problem.code.name) with \(problem.noise.rawValue) noise and "
+                    + "\(problem.rounds) round(s); train one (eccbench qec train) and use neural:FILE")
         }
         let heads = index.files.first { $0.path == path }?.metadata["heads"].flatMap(Int.init) ?? 16
         return NeuralQuantumDecoder(model: try DQECModel.load(problem: problem, weightsAt: path, heads: heads))

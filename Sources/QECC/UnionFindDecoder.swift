@@ -17,7 +17,9 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
         self.graphs = try problem.matchingGraphs(p: p, q: q)
     }
 
-    public func decode(detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>) {
+    public func decode(
+        detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>
+    ) {
         decodeHalves(detections: detections, count: count, into: corrections)
     }
 
@@ -25,7 +27,9 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
         UnionFindWorkspace(nodes: graphs.map(\.nodeCount).max() ?? 0, edges: graphs.map(\.edgeCount).max() ?? 0)
     }
 
-    func decodeHalf(_ h: Int, defects: [Int], workspace w: inout UnionFindWorkspace, correction: UnsafeMutablePointer<UInt8>) -> Int {
+    func decodeHalf(
+        _ h: Int, defects: [Int], workspace w: inout UnionFindWorkspace, correction: UnsafeMutablePointer<UInt8>
+    ) -> Int {
         let graph = graphs[h]
         w.begin()
         for d in defects { w.add(d, defect: true, boundary: d == graph.boundary) }
@@ -39,17 +43,19 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
                 let r = w.find(w.active[i])
                 guard w.parity[r] == 1, !w.touchesBoundary[r], w.roundMark[r] != w.round else { continue }
                 w.roundMark[r] = w.round
-                w.active[kept] = r; kept += 1
+                w.active[kept] = r
+                kept += 1
             }
             w.active.removeLast(w.active.count - kept)
             if w.active.isEmpty { break }
             w.fused.removeAll(keepingCapacity: true)
             var grew = false
             for i in 0..<w.active.count where w.grow(w.active[i], graph: graph) { grew = true }
-            if !grew { break }          // an odd cluster spanning its whole component: no valid correction exists
+            if !grew { break }  // an odd cluster spanning its whole component: no valid correction exists
             for i in 0..<w.fused.count {
                 let e = w.fused[i]
-                let u = Int(graph.edgeU[e]), v = Int(graph.edgeV[e])
+                let u = Int(graph.edgeU[e])
+                let v = Int(graph.edgeV[e])
                 if !w.contains(u) { w.add(u, defect: false, boundary: u == graph.boundary) }
                 if !w.contains(v) { w.add(v, defect: false, boundary: v == graph.boundary) }
                 w.union(u, v)

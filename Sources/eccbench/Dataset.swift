@@ -10,7 +10,8 @@ import Neural
 struct Dataset: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset",
-        abstract: "Write a fixed ECCT training set: channel outputs and the flips a label decoder (e.g. osd3, near ML) decides.",
+        abstract:
+            "Write a fixed ECCT training set: channel outputs and the flips a label decoder (e.g. osd3, near ML) decides.",
         discussion: """
             Example: eccbench dataset --code BCH-63-45 --ebn0 2 --size 4M --labels osd3 --out bch-ml
             Then:    eccbench train --code BCH-63-45 --data bch-ml --out model.safetensors
@@ -19,11 +20,14 @@ struct Dataset: ParsableCommand {
     @Option(name: .long, help: "Code name or H file.")
     var code: String
     @OptionGroup var form: ParityCheckFormOptions
-    @Option(name: .long, parsing: .unconditional, help: "Eb/N0 in dB: one value (the data-centric recipe's) or a list, one drawn per sample.")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Eb/N0 in dB: one value (the data-centric recipe's) or a list, one drawn per sample.")
     var ebn0: String = "2"
     @Option(name: .long, help: "Samples: a count, or with k / M (4M = 4,000,000).")
     var size: String
-    @Option(name: .long, help: "Labels: truth (the channel's flips) or a decoder that returns codewords (osd3, osd2, …).")
+    @Option(
+        name: .long, help: "Labels: truth (the channel's flips) or a decoder that returns codewords (osd3, osd2, …).")
     var labels: String = "osd2"
     @Option(name: .long, help: "Output folder (created; shards and dataset.json are written atomically).")
     var out: String
@@ -61,22 +65,28 @@ struct Dataset: ParsableCommand {
 
     func run() throws {
         let code = try loadCode(code, standardize: form.standardize)
-        let samples = try count(), points = try parsePoints(ebn0, option: "--ebn0", maxPoints: 64)
+        let samples = try count()
+        let points = try parsePoints(ebn0, option: "--ebn0", maxPoints: 64)
         let label: (any Decoder)? = labels.lowercased() == "truth" ? nil : try DecoderCatalog.make(labels, code: code)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        print("dataset \(code.name) (\(code.parityCheckForm)): \(samples) samples at Eb/N0 \(ebn0) dB, labels \(labels)"
-              + (rejectZeroSyndrome ? ", zero-syndrome samples redrawn" : "") + ", seed \(seed), \(threads) threads")
+        print(
+            "dataset \(code.name) (\(code.parityCheckForm)): \(samples) samples at Eb/N0 \(ebn0) dB, labels \(labels)"
+                + (rejectZeroSyndrome ? ", zero-syndrome samples redrawn" : "") + ", seed \(seed), \(threads) threads")
         fflush(nil)
         let bar = ProgressBar(total: samples, unit: "samples")
-        let data = try ECCTDataset.generate(code: code, ebN0: points, samples: samples, label: label, labelName: labels.lowercased(),
-                                           seed: seed, rejectZeroSyndrome: rejectZeroSyndrome, threads: threads,
-                                           progress: { bar.show($0) })
+        let data = try ECCTDataset.generate(
+            code: code, ebN0: points, samples: samples, label: label, labelName: labels.lowercased(),
+            seed: seed, rejectZeroSyndrome: rejectZeroSyndrome, threads: threads,
+            progress: { bar.show($0) })
         bar.clear()
         try data.write(to: out, shardSize: shardSize)
         let m = data.manifest
-        print(String(format: "%d samples in %.1f s = %.0f samples/s; labels differ from the truth on %d samples (%.4f%%)",
-                     samples, m.secondsToGenerate, Double(samples) / max(m.secondsToGenerate, 1e-9), m.labelsDifferingFromTruth,
-                     100 * Double(m.labelsDifferingFromTruth) / Double(samples)))
+        print(
+            String(
+                format: "%d samples in %.1f s = %.0f samples/s; labels differ from the truth on %d samples (%.4f%%)",
+                samples, m.secondsToGenerate, Double(samples) / max(m.secondsToGenerate, 1e-9),
+                m.labelsDifferingFromTruth,
+                100 * Double(m.labelsDifferingFromTruth) / Double(samples)))
         print("wrote \(out)/dataset.json and \((samples + shardSize - 1) / shardSize) shards")
     }
 }
@@ -88,15 +98,22 @@ final class ProgressBar: @unchecked Sendable {
     let isTerminal = isatty(2) == 1
     private var last = Date.distantPast
     private let lock = NSLock()
-    init(total: Int, unit: String) { self.total = total; self.unit = unit }
+    init(total: Int, unit: String) {
+        self.total = total
+        self.unit = unit
+    }
 
     func show(_ done: Int) {
         guard isTerminal else { return }
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard Date().timeIntervalSince(last) > 0.2 || done == total else { return }
         last = Date()
-        let width = 30, filled = width * done / max(1, total)
-        let line = "\r  " + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + " \(done)/\(total) \(unit) "
+        let width = 30
+        let filled = width * done / max(1, total)
+        let line =
+            "\r  " + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            + " \(done)/\(total) \(unit) "
         FileHandle.standardError.write(Data(line.utf8))
     }
 

@@ -1,5 +1,5 @@
-import Base
 import ArgumentParser
+import Base
 import Channels
 import Codes
 import Decoders
@@ -29,8 +29,11 @@ struct ECCBench: ParsableCommand {
             Decoders:
             \(DecoderCatalog.help)
             """,
-        subcommands: [Simulate.self, Train.self, Quantize.self, Info.self, Dataset.self, Infer.self, ListCodes.self, ShowCode.self, LearnCode.self,
-                      QEC.self],
+        subcommands: [
+            Simulate.self, Train.self, Quantize.self, Info.self, Dataset.self, Infer.self, ListCodes.self,
+            ShowCode.self, LearnCode.self,
+            QEC.self,
+        ],
         defaultSubcommand: Simulate.self)
 }
 
@@ -50,13 +53,17 @@ func loadCode(_ name: String, standardize: Bool = false) throws -> LinearCode {
 /// `--standardize`: H brought to [I | P] as the reference codes' `--standardize` (BCH and polar codes; the mask
 /// changes with it). Every header and JSON says which H was used.
 struct ParityCheckFormOptions: ParsableArguments {
-    @Flag(name: .long, help: "Bring H to standard form [I | P] (as the reference codes' --standardize; changes the ECCT mask).")
+    @Flag(
+        name: .long,
+        help: "Bring H to standard form [I | P] (as the reference codes' --standardize; changes the ECCT mask).")
     var standardize = false
 }
 
 /// Output files are checked before any work: a path that cannot be written fails at once, not after a simulation.
 func checkOutputs(_ paths: [String?]) throws {
     for path in paths.compactMap({ $0 }) {
-        do { try AtomicFile.checkWritable(path) } catch let e as AtomicFile.WriteError { throw ValidationError(e.description) }
+        do { try AtomicFile.checkWritable(path) } catch let e as AtomicFile.WriteError {
+            throw ValidationError(e.description)
+        }
     }
 }

@@ -7,7 +7,9 @@ import Neural
 struct Infer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "infer",
-        abstract: "Run an ECCT or AECCT on tensors: magnitude [B, n] and syndrome [B, m] (±1, +1 = satisfied) in, logits [B, n] out.")
+        abstract:
+            "Run an ECCT or AECCT on tensors: magnitude [B, n] and syndrome [B, m] (±1, +1 = satisfied) in, logits [B, n] out."
+    )
 
     @Option(name: .long, help: "Code name or H file.")
     var code: String
@@ -28,38 +30,50 @@ struct Infer: ParsableCommand {
 
     func run() throws {
         let code = try loadCode(self.code, standardize: form.standardize)
-        let model = try ECCTModel.load(code: code, weightsAt: weights, layers: size.layers, width: size.dim,
-                                       precision: aecct.mode, scope: aecct.activationScale)
+        let model = try ECCTModel.load(
+            code: code, weightsAt: weights, layers: size.layers, width: size.dim,
+            precision: aecct.mode, scope: aecct.activationScale)
         let (tensors, _) = try SafeTensors.read(path: inputs)
         guard let magnitude = tensors["magnitude"] else { throw CommandError("\(inputs): missing tensor 'magnitude'") }
         guard let syndrome = tensors["syndrome"] else { throw CommandError("\(inputs): missing tensor 'syndrome'") }
         guard magnitude.shape.count == 2, magnitude.shape[1] == code.n else {
-            throw CommandError("\(inputs): 'magnitude' has shape \(magnitude.shape), expected [B, \(code.n)] for \(code.name)")
+            throw CommandError(
+                "\(inputs): 'magnitude' has shape \(magnitude.shape), expected [B, \(code.n)] for \(code.name)")
         }
         let B = magnitude.shape[0]
         guard syndrome.shape == [B, code.m] else {
             throw CommandError("\(inputs): 'syndrome' has shape \(syndrome.shape), expected [\(B), \(code.m)]")
         }
         if let bad = magnitude.values.firstIndex(where: { !$0.isFinite }) {
-            throw CommandError("\(inputs): 'magnitude' value \(bad) (row \(bad / code.n), column \(bad % code.n)) is \(magnitude.values[bad])")
+            throw CommandError(
+                "\(inputs): 'magnitude' value \(bad) (row \(bad / code.n), column \(bad % code.n)) is \(magnitude.values[bad])"
+            )
         }
         if let bad = syndrome.values.firstIndex(where: { !$0.isFinite }) {
-            throw CommandError("\(inputs): 'syndrome' value \(bad) (row \(bad / code.m), column \(bad % code.m)) is \(syndrome.values[bad])")
+            throw CommandError(
+                "\(inputs): 'syndrome' value \(bad) (row \(bad / code.m), column \(bad % code.m)) is \(syndrome.values[bad])"
+            )
         }
         // the reference's batch-wide scales need every word in one pass: bound the batch before allocating it
         if aecct.activationScale == .tensor, case .aecct(let precision, _) = model.architecture, precision != .fp,
-           B > Self.maxTensorScaleBatch {
-            throw CommandError("\(inputs): \(B) words with --activation-scale tensor would run in one pass; at most "
-                               + "\(Self.maxTensorScaleBatch) (use token scales, or split the inputs)")
+            B > Self.maxTensorScaleBatch
+        {
+            throw CommandError(
+                "\(inputs): \(B) words with --activation-scale tensor would run in one pass; at most "
+                    + "\(Self.maxTensorScaleBatch) (use token scales, or split the inputs)")
         }
         let logits = model.logits(magnitude: magnitude.values, syndrome: syndrome.values, batch: B)
         if let bad = logits.firstIndex(where: { !$0.isFinite }) {
-            throw CommandError("logit [\(bad / code.n), \(bad % code.n)] is \(logits[bad]): the weights in \(weights) overflow on "
-                               + "these inputs; nothing was written")
+            throw CommandError(
+                "logit [\(bad / code.n), \(bad % code.n)] is \(logits[bad]): the weights in \(weights) overflow on "
+                    + "these inputs; nothing was written")
         }
-        try SafeTensors.write(["logits": Tensor(shape: [B, code.n], values: logits)],
-                              metadata: ["code": code.name, "layers": String(model.layers), "width": String(model.width),
-                                         "architecture": model.architecture.description], to: out)
+        try SafeTensors.write(
+            ["logits": Tensor(shape: [B, code.n], values: logits)],
+            metadata: [
+                "code": code.name, "layers": String(model.layers), "width": String(model.width),
+                "architecture": model.architecture.description,
+            ], to: out)
         print("\(B) words → \(out) (\(model.architecture), N = \(model.layers), d = \(model.width))")
     }
 }

@@ -1,6 +1,6 @@
+import ArgumentParser
 import ECCT
 import Neural
-import ArgumentParser
 
 /// The model size, shared by `train` and `infer`: `train` uses N = 2, d = 32 by default; `infer` and `--resume`
 /// read the size from the weights and check the options against it.
@@ -11,8 +11,14 @@ struct ModelSizeOptions: ParsableArguments {
     var dim: Int?
 
     func validate() throws {
-        if let dim { guard dim >= 8, dim % 8 == 0 else { throw ValidationError("--dim \(dim) must be a positive multiple of 8 (the heads)") } }
-        if let layers { guard (1...64).contains(layers) else { throw ValidationError("--layers \(layers) must be in 1…64") } }
+        if let dim {
+            guard dim >= 8, dim % 8 == 0 else {
+                throw ValidationError("--dim \(dim) must be a positive multiple of 8 (the heads)")
+            }
+        }
+        if let layers {
+            guard (1...64).contains(layers) else { throw ValidationError("--layers \(layers) must be in 1…64") }
+        }
     }
 }
 
@@ -22,9 +28,16 @@ extension ActivationQuantization.Scope: ExpressibleByArgument {}
 /// How an AECCT file runs, shared by `infer` and the decoders: the precision (default: what the file holds) and
 /// the scope of the INT8 activation scales.
 struct AECCTRunOptions: ParsableArguments {
-    @Option(name: .long, help: "AECCT precision: fp, qat or frozen (default: told from the tensors: lpe → fp, .delta → qat, .s_w → frozen).")
+    @Option(
+        name: .long,
+        help:
+            "AECCT precision: fp, qat or frozen (default: told from the tensors: lpe → fp, .delta → qat, .s_w → frozen)."
+    )
     var mode: AECCTPrecision?
-    @Option(name: .customLong("activation-scale"),
-            help: "AECCT INT8 activation scales: token (one per token row, batch-independent; default) or tensor (the reference's, over every word given).")
+    @Option(
+        name: .customLong("activation-scale"),
+        help:
+            "AECCT INT8 activation scales: token (one per token row, batch-independent; default) or tensor (the reference's, over every word given)."
+    )
     var activationScale: ActivationQuantization.Scope = .token
 }

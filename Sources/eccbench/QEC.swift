@@ -15,7 +15,9 @@ struct QEC: ParsableCommand {
             Decoders:
             \(QuantumDecoders.help)
             """,
-        subcommands: [QECSimulate.self, QECThreshold.self, QECCodes.self, QECCodeCommand.self, QECInfer.self, QECTrain.self],
+        subcommands: [
+            QECSimulate.self, QECThreshold.self, QECCodes.self, QECCodeCommand.self, QECInfer.self, QECTrain.self,
+        ],
         defaultSubcommand: QECSimulate.self)
 }
 
@@ -23,13 +25,21 @@ struct QEC: ParsableCommand {
 struct QECRunOptions: ParsableArguments {
     @Option(name: .long, help: "Noise: independent (Z flips, one half) or depolarizing (X, Y, Z with p/3 each).")
     var noise: String = "depolarizing"
-    @Option(name: .long, parsing: .unconditional, help: "Physical error rates: a list '0.05,0.1' or a range 'start:stop:step'.")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Physical error rates: a list '0.05,0.1' or a range 'start:stop:step'.")
     var p: String = "0.05:0.2:0.025"
     @Option(name: .long, help: "Measurement error rate for --rounds > 1 (default: p).")
     var q: Double?
-    @Option(name: .long, help: "Measurement rounds T (faulty syndromes in all but the last); 'L' (or 'd') means T = the code size.")
+    @Option(
+        name: .long,
+        help: "Measurement rounds T (faulty syndromes in all but the last); 'L' (or 'd') means T = the code size.")
     var rounds: String = "1"
-    @Option(name: .long, help: "Comma-separated decoders: mwpm, uf, bposd, neural, neural:FILE (default: mwpm, uf, and neural when a model ships for the code, noise and rounds).")
+    @Option(
+        name: .long,
+        help:
+            "Comma-separated decoders: mwpm, uf, bposd, neural, neural:FILE (default: mwpm, uf, and neural when a model ships for the code, noise and rounds)."
+    )
     var decoders: String?
     @OptionGroup var stop: StopRuleOptions
     @OptionGroup var parallel: ParallelRunOptions
@@ -68,7 +78,8 @@ struct QECRunOptions: ParsableArguments {
     func roundCount(size: Int) -> Int { Int(rounds) ?? size }
 
     var config: LERConfig {
-        let rule = (try? stopRule()) ?? (minErrors: 200, minFrames: 10_000, maxFrames: 1_000_000, note: nil)  // validated
+        // validate() has checked the rule
+        let rule = (try? stopRule()) ?? (minErrors: 200, minFrames: 10_000, maxFrames: 1_000_000, note: nil)
         var c = LERConfig()
         c.minFailures = rule.minErrors
         c.minShots = rule.minFrames
@@ -81,18 +92,22 @@ struct QECRunOptions: ParsableArguments {
 
     /// Simulate every decoder at every p on one code, printing rows as they finish.
     func simulate(code: CSSCode, size: Int) throws -> [LERPoint] {
-        let problem = try DecodingProblem(code: code, noise: try PauliNoise.named(noise), rounds: roundCount(size: size))
+        let problem = try DecodingProblem(
+            code: code, noise: try PauliNoise.named(noise), rounds: roundCount(size: size))
         let engine = LogicalErrorSimulation(problem: problem, config: config)
         let progress = ProgressLine()
         var results: [LERPoint] = []
         for name in decoderNames ?? QuantumDecoders.defaults(for: problem) {
-            var shared: (any QuantumDecoder)?        // a decoder that does not take p is made (loaded) once
+            var shared: (any QuantumDecoder)?  // a decoder that does not take p is made (loaded) once
             for (index, p) in try points().enumerated() {
                 let decoder = try shared ?? QuantumDecoders.make(name, problem: problem, p: p, q: q)
                 if QuantumDecoders.isIndependentOfP(name) { shared = decoder }
-                let onProgress: (@Sendable (LERPoint) -> Void)? = progress.isEnabled ? { @Sendable r in
-                    progress.show(String(format: "%@ p=%g: %d shots, %d failures", r.decoder, r.p, r.shots, r.failures))
-                } : nil
+                let onProgress: (@Sendable (LERPoint) -> Void)? =
+                    progress.isEnabled
+                    ? { @Sendable r in
+                        progress.show(
+                            String(format: "%@ p=%g: %d shots, %d failures", r.decoder, r.p, r.shots, r.failures))
+                    } : nil
                 let r = try engine.run(decoder: decoder, p: p, q: q, pointIndex: index, progress: onProgress)
                 progress.clear()
                 print(QECReport.row(r, code: code.name))
@@ -120,7 +135,8 @@ struct QECRunOptions: ParsableArguments {
 
 /// `eccbench qec [simulate]`: the logical error rate of decoders on one code.
 struct QECSimulate: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "simulate", abstract: "Logical error rate against p (the default).")
+    static let configuration = CommandConfiguration(
+        commandName: "simulate", abstract: "Logical error rate against p (the default).")
     @Option(name: .long, help: "Code: toric-L, surface-d (rotated) or planar-d.")
     var code: String = "toric-4"
     @OptionGroup var options: QECRunOptions
@@ -139,7 +155,8 @@ struct QECSimulate: ParsableCommand {
 
 /// `eccbench qec threshold`: LER curves of several sizes of a family and where successive sizes cross.
 struct QECThreshold: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "threshold", abstract: "Threshold estimate from the crossings of successive code sizes.")
+    static let configuration = CommandConfiguration(
+        commandName: "threshold", abstract: "Threshold estimate from the crossings of successive code sizes.")
     @Option(name: .long, help: "Family: toric, surface or planar.")
     var family: String = "toric"
     @Option(name: .long, help: "Comma-separated sizes (L or d), ascending.")
@@ -149,7 +166,8 @@ struct QECThreshold: ParsableCommand {
     var sizeList: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     func validate() throws {
-        guard sizeList.count >= 2, sizeList.count == sizes.split(separator: ",").count, sizeList == sizeList.sorted() else {
+        guard sizeList.count >= 2, sizeList.count == sizes.split(separator: ",").count, sizeList == sizeList.sorted()
+        else {
             throw ValidationError("--sizes '\(sizes)': give at least two ascending integers, e.g. 4,6,8")
         }
         for s in sizeList { _ = try QuantumCatalog.code(named: "\(family)-\(s)") }
@@ -162,7 +180,9 @@ struct QECThreshold: ParsableCommand {
         var runs: [(CSSCode, [LERPoint])] = []
         for (code, size) in zip(codes, sizeList) { runs.append((code, try options.simulate(code: code, size: size))) }
         print("")
-        let decoders = runs.flatMap { $0.1.map(\.decoder) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let decoders = runs.flatMap { $0.1.map(\.decoder) }.reduce(into: [String]()) {
+            if !$0.contains($1) { $0.append($1) }
+        }
         print(QECReport.crossings(runs, sizes: sizeList, decoders: decoders))
         try options.writeOutputs(runs)
     }
@@ -179,16 +199,20 @@ struct QECCodes: ParsableCommand {
 
 /// `eccbench qec code NAME [--export]`: a code's parameters, or H_X, H_Z and the logicals as 0/1 text.
 struct QECCodeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "code", abstract: "Show a quantum code; --export prints its matrices.")
+    static let configuration = CommandConfiguration(
+        commandName: "code", abstract: "Show a quantum code; --export prints its matrices.")
     @Argument(help: "Code name: toric-L, surface-d, planar-d.") var name: String
     @Flag(name: .long, help: "Print H_X, H_Z, the X logicals and the Z logicals as dense 0/1 rows.") var export = false
-    @Option(name: .long, help: "Largest logical weight searched for the distance (exhaustive; small codes).") var distanceSearch = 5
+    @Option(name: .long, help: "Largest logical weight searched for the distance (exhaustive; small codes).")
+    var distanceSearch = 5
 
     func run() throws {
         let code = try QuantumCatalog.code(named: name)
         print("\(code.name): n = \(code.n) qubits, k = \(code.k), \(code.hx.rows) X checks, \(code.hz.rows) Z checks")
         if export {
-            for (title, m) in [("H_X", code.hx), ("H_Z", code.hz), ("logical X", code.logicalX), ("logical Z", code.logicalZ)] {
+            for (title, m) in [
+                ("H_X", code.hx), ("H_Z", code.hz), ("logical X", code.logicalX), ("logical Z", code.logicalZ),
+            ] {
                 print("# \(title): \(m.rows) × \(m.columns)")
                 print(m.description)
             }

@@ -8,7 +8,9 @@ import QECC
 struct QECInfer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "infer",
-        abstract: "Run the neural quantum decoder on tensors: syndrome [B, m] or [B, T, m] (±1) in, noise_estimate and logits [B, n] out.")
+        abstract:
+            "Run the neural quantum decoder on tensors: syndrome [B, m] or [B, T, m] (±1) in, noise_estimate and logits [B, n] out."
+    )
 
     @Option(name: .long, help: "Code: toric-L, surface-d or planar-d.")
     var code: String = "toric-4"
@@ -16,11 +18,21 @@ struct QECInfer: ParsableCommand {
     var noise: String = "depolarizing"
     @Option(name: .long, help: "Weights (safetensors, the reference's parameter names).")
     var weights: String
-    @Option(name: .long, help: "Measurement rounds T: 'syndrome' is then [B, T, m], the difference syndromes of the rounds in order.")
+    @Option(
+        name: .long,
+        help: "Measurement rounds T: 'syndrome' is then [B, T, m], the difference syndromes of the rounds in order.")
     var rounds: Int = 1
-    @Option(name: .long, help: "Input safetensors with 'syndrome' [B, m] (±1, +1 = satisfied; [B, T, m] with --rounds T); an 'H' in it must equal the code's.")
+    @Option(
+        name: .long,
+        help:
+            "Input safetensors with 'syndrome' [B, m] (±1, +1 = satisfied; [B, T, m] with --rounds T); an 'H' in it must equal the code's."
+    )
     var inputs: String
-    @Option(name: .long, help: "Output safetensors: 'noise_estimate' g and 'logits' z [B, n], the reference model's output (z > 0: error; g > 0: no error).")
+    @Option(
+        name: .long,
+        help:
+            "Output safetensors: 'noise_estimate' g and 'logits' z [B, n], the reference model's output (z > 0: error; g > 0: no error)."
+    )
     var out: String
     @Option(name: .long, help: "Attention heads (not stored in the weights; the reference trains with 16).")
     var heads: Int = 16
@@ -33,41 +45,56 @@ struct QECInfer: ParsableCommand {
     }
 
     func run() throws {
-        let problem = try DecodingProblem(code: try QuantumCatalog.code(named: code), noise: try PauliNoise.named(noise), rounds: rounds)
-        let n = problem.errorLength, m = problem.syndromeLength
+        let problem = try DecodingProblem(
+            code: try QuantumCatalog.code(named: code), noise: try PauliNoise.named(noise), rounds: rounds)
+        let n = problem.errorLength
+        let m = problem.syndromeLength
         let (tensors, _) = try SafeTensors.read(path: inputs)
         if let h = tensors["H"] {
             let H = problem.checkMatrix
             guard h.shape == [m, n] else {
-                throw CommandError("\(inputs): 'H' has shape \(h.shape); \(code) with \(noise) noise has H [\(m), \(n)]")
+                throw CommandError(
+                    "\(inputs): 'H' has shape \(h.shape); \(code) with \(noise) noise has H [\(m), \(n)]")
             }
             for r in 0..<m {
                 for c in 0..<n where (h.values[r * n + c] != 0) != H[r, c] {
-                    throw CommandError("\(inputs): 'H'[\(r), \(c)] = \(h.values[r * n + c]) differs from \(code)'s H "
-                                       + "(the qubit order or noise model is not the one these inputs were made for)")
+                    throw CommandError(
+                        "\(inputs): 'H'[\(r), \(c)] = \(h.values[r * n + c]) differs from \(code)'s H "
+                            + "(the qubit order or noise model is not the one these inputs were made for)")
                 }
             }
         }
         guard let s = tensors["syndrome"] else { throw CommandError("\(inputs): missing tensor 'syndrome'") }
         let expected = rounds == 1 ? [m] : [rounds, m]
         guard s.shape.count == expected.count + 1, Array(s.shape.dropFirst()) == expected else {
-            throw CommandError("\(inputs): 'syndrome' has shape \(s.shape), expected [B, \(expected.map(String.init).joined(separator: ", "))] "
-                               + "for \(code) with \(noise) noise and \(rounds) round\(rounds == 1 ? "" : "s")")
+            throw CommandError(
+                "\(inputs): 'syndrome' has shape \(s.shape), expected [B, \(expected.map(String.init).joined(separator: ", "))] "
+                    + "for \(code) with \(noise) noise and \(rounds) round\(rounds == 1 ? "" : "s")")
         }
         if let bad = s.values.firstIndex(where: { !$0.isFinite }) {
-            throw CommandError("\(inputs): 'syndrome' value \(bad) (sample \(bad / (rounds * m)), column \(bad % m)) is \(s.values[bad])")
+            throw CommandError(
+                "\(inputs): 'syndrome' value \(bad) (sample \(bad / (rounds * m)), column \(bad % m)) is \(s.values[bad])"
+            )
         }
         let model = try DQECModel.load(problem: problem, weightsAt: weights, heads: heads)
         let B = s.shape[0]
         let (g, f) = model.run(syndromes: s.values, batch: B)
         if let bad = f.firstIndex(where: { !$0.isFinite }) ?? g.firstIndex(where: { !$0.isFinite }) {
-            throw CommandError("output [\(bad / n), \(bad % n)] is not finite: the weights in \(weights) overflow on these inputs; "
-                               + "nothing was written")
+            throw CommandError(
+                "output [\(bad / n), \(bad % n)] is not finite: the weights in \(weights) overflow on these inputs; "
+                    + "nothing was written")
         }
         // The reference's output z = −f (z > 0: error), as its checkpoints and the fixtures hold it.
-        try SafeTensors.write(["noise_estimate": Tensor(shape: [B, n], values: g), "logits": Tensor(shape: [B, n], values: f.map { -$0 })],
-                              metadata: ["code": code, "noise": problem.noise.rawValue, "rounds": String(rounds), "layers": String(model.layers),
-                                         "width": String(model.width), "heads": String(heads)], to: out)
-        print("\(B) syndromes → \(out) (neural quantum decoder, N = \(model.layers), d = \(model.width), \(heads) heads)")
+        try SafeTensors.write(
+            [
+                "noise_estimate": Tensor(shape: [B, n], values: g),
+                "logits": Tensor(shape: [B, n], values: f.map { -$0 }),
+            ],
+            metadata: [
+                "code": code, "noise": problem.noise.rawValue, "rounds": String(rounds), "layers": String(model.layers),
+                "width": String(model.width), "heads": String(heads),
+            ], to: out)
+        print(
+            "\(B) syndromes → \(out) (neural quantum decoder, N = \(model.layers), d = \(model.width), \(heads) heads)")
     }
 }

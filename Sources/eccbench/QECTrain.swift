@@ -8,7 +8,8 @@ import QECC
 struct QECTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train the neural quantum decoder: noise estimator + code-masked transformer, loss with the logical error term.",
+        abstract:
+            "Train the neural quantum decoder: noise estimator + code-masked transformer, loss with the logical error term.",
         discussion: """
             Example: eccbench qec train --code toric-4 --noise depolarizing --train-p 0.05:0.2:0.01875 --layers 2 --dim 32 \\
                        --heads 8 --epochs 20 --steps-per-epoch 500 --out dqec.safetensors --minutes 30
@@ -20,27 +21,37 @@ struct QECTrain: ParsableCommand {
 
     @Option(name: .long, help: "Code: toric-L, surface-d or planar-d (default toric-4).") var code: String?
     @Option(name: .long, help: "Noise: independent or depolarizing (default depolarizing).") var noise: String?
-    @Option(name: .long, help: "Measurement rounds T (faulty syndromes, q = p, in all but the last; default 1).") var rounds: Int?
-    @Option(name: .long, parsing: .unconditional, help: "Training p grid (list or range); each sample's p is drawn from it (default 0.05:0.2:0.01875).")
+    @Option(name: .long, help: "Measurement rounds T (faulty syndromes, q = p, in all but the last; default 1).")
+    var rounds: Int?
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Training p grid (list or range); each sample's p is drawn from it (default 0.05:0.2:0.01875).")
     var trainP: String?
     @Option(name: .long, help: "Transformer layers N (default 2).") var layers: Int?
     @Option(name: .long, help: "Width d (default 32).") var dim: Int?
     @Option(name: .long, help: "Attention heads (dividing d; default 8; the reference uses 16).") var heads: Int?
-    @Option(name: .long, parsing: .unconditional, help: "Validation p after each epoch (LER beside mwpm on fixed shots).")
+    @Option(
+        name: .long, parsing: .unconditional, help: "Validation p after each epoch (LER beside mwpm on fixed shots).")
     var validationP: String?
     @Option(name: .long, help: "Validation shots per p (default 4096).") var validationShots: Int?
     @OptionGroup var training: TrainingOptions
     @Flag(name: .long, help: "Start a new run over an existing --out checkpoint.") var overwrite = false
 
-    static let flags = ["code": "--code", "noise": "--noise", "rounds": "--rounds", "trainP": "--train-p", "layers": "--layers",
-                        "width": "--dim", "heads": "--heads", "validationP": "--validation-p",
-                        "validationShots": "--validation-shots", "nonzeroOnly": "--noise"]
+    static let flags = [
+        "code": "--code", "noise": "--noise", "rounds": "--rounds", "trainP": "--train-p", "layers": "--layers",
+        "width": "--dim", "heads": "--heads", "validationP": "--validation-p",
+        "validationShots": "--validation-shots", "nonzeroOnly": "--noise",
+    ]
 
     func validate() throws {
         if let noise { _ = try PauliNoise.named(noise) }
         if let code { _ = try QuantumCatalog.code(named: code) }
         if let trainP { _ = try parsePoints(trainP, option: "--train-p") }
-        if let rounds { guard (1...1024).contains(rounds) else { throw ValidationError("--rounds must be in 1...1024, got \(rounds)") } }
+        if let rounds {
+            guard (1...1024).contains(rounds) else {
+                throw ValidationError("--rounds must be in 1...1024, got \(rounds)")
+            }
+        }
     }
 
     /// The settings from the options laid over `base` (the recipe's defaults, or a resumed run's stored settings).
@@ -64,11 +75,14 @@ struct QECTrain: ParsableCommand {
     /// The recipe's defaults (before options): toric-4, depolarising, one round, N2 d32 8 heads, 20 × 500 × 128,
     /// Adam 5e-4 → 1e-6; validation p by noise and rounds.
     func defaults() throws -> DQECTrainingConfig {
-        let noiseModel = try PauliNoise.named(noise ?? "depolarizing"), T = rounds ?? 1
-        let validation = T > 1 ? [0.02, 0.03, 0.04] : noiseModel == .depolarizing ? [0.08, 0.12, 0.16] : [0.05, 0.1, 0.15]
-        var c = DQECTrainingConfig(code: "toric-4", noise: noiseModel, rounds: T, layers: 2, width: 32, heads: 8,
-                                   trainP: try parsePoints("0.05:0.2:0.01875", option: "--train-p"), epochs: 20,
-                                   stepsPerEpoch: 500, batch: 128, validationP: validation, validationShots: 4096)
+        let noiseModel = try PauliNoise.named(noise ?? "depolarizing")
+        let T = rounds ?? 1
+        let validation =
+            T > 1 ? [0.02, 0.03, 0.04] : noiseModel == .depolarizing ? [0.08, 0.12, 0.16] : [0.05, 0.1, 0.15]
+        var c = DQECTrainingConfig(
+            code: "toric-4", noise: noiseModel, rounds: T, layers: 2, width: 32, heads: 8,
+            trainP: try parsePoints("0.05:0.2:0.01875", option: "--train-p"), epochs: 20,
+            stepsPerEpoch: 500, batch: 128, validationP: validation, validationShots: 4096)
         c.learningRate = 5e-4
         c.minimumLearningRate = 1e-6
         return c
@@ -78,17 +92,23 @@ struct QECTrain: ParsableCommand {
         let trainer: DQECTrainer
         do { trainer = try makeRun() } catch { throw TrainingOptions.commandError(error, familyFlags: Self.flags) }
         let out = training.out
-        print("epoch   loss      seconds  samples/s  validation LER (neural / mwpm) at p = "
-              + trainer.config.validationP.map { String(format: "%g", $0) }.joined(separator: ", "))
+        print(
+            "epoch   loss      seconds  samples/s  validation LER (neural / mwpm) at p = "
+                + trainer.config.validationP.map { String(format: "%g", $0) }.joined(separator: ", "))
         let progress = RunProgress(stepsPerEpoch: trainer.config.stepsPerEpoch, epochs: trainer.config.epochs)
         let outcome = try trainer.train(deadline: training.deadline, checkpoint: out) { event in
             switch event {
-            case let .step(step, _, epochLoss, _, rate): progress.step(step, epochLoss: epochLoss, epochBER: nil, rate: rate)
-            case let .epoch(e, _):
+            case .step(let step, _, let epochLoss, _, let rate):
+                progress.step(step, epochLoss: epochLoss, epochBER: nil, rate: rate)
+            case .epoch(let e, _):
                 progress.clear()
-                let pairs = zip(e.neuralLER, e.matchingLER).map { String(format: "%.4f / %.4f", $0, $1) }.joined(separator: "  ")
-                print(String(format: "%5d  %.5f  %7.1f  %9.0f  ", e.epoch, e.loss, e.seconds, Double(e.samples) / max(e.seconds, 1e-9))
-                      + pairs)
+                let pairs = zip(e.neuralLER, e.matchingLER).map { String(format: "%.4f / %.4f", $0, $1) }.joined(
+                    separator: "  ")
+                print(
+                    String(
+                        format: "%5d  %.5f  %7.1f  %9.0f  ", e.epoch, e.loss, e.seconds,
+                        Double(e.samples) / max(e.seconds, 1e-9))
+                        + pairs)
                 fflush(nil)
             case .checkpoint:
                 if let curve = training.curve { try? CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
@@ -97,38 +117,47 @@ struct QECTrain: ParsableCommand {
         }
         progress.clear()
         if let curve = training.curve { try CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
-        print("\(trainer.state.epochsDone) of \(trainer.config.epochs) epochs done (step \(trainer.state.step) of "
-              + "\(trainer.totalSteps)) → \(out)\(outcome == .outOfTime ? " (stopped by --minutes; continue with --resume)" : "")")
+        print(
+            "\(trainer.state.epochsDone) of \(trainer.config.epochs) epochs done (step \(trainer.state.step) of "
+                + "\(trainer.totalSteps)) → \(out)\(outcome == .outOfTime ? " (stopped by --minutes; continue with --resume)" : "")"
+        )
     }
 
     func makeRun() throws -> DQECTrainer {
         let out = training.out
         if training.resume {
-            let trainer = try DQECCheckpoint.resume(from: out, workers: training.threads, adjust: { try settings(over: $0) })
-            print("resuming \(out): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step)")
+            let trainer = try DQECCheckpoint.resume(
+                from: out, workers: training.threads, adjust: { try settings(over: $0) })
+            print(
+                "resuming \(out): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step)"
+            )
             return trainer
         }
         try training.checkFreshOutput(overwrite: overwrite)
         let config = try settings(over: try defaults())
         try config.validate()
-        let problem = try DecodingProblem(code: try QuantumCatalog.code(named: config.code), noise: config.noise,
-                                          rounds: config.rounds)
+        let problem = try DecodingProblem(
+            code: try QuantumCatalog.code(named: config.code), noise: config.noise,
+            rounds: config.rounds)
         let model: DQECModel
         if let initFrom = training.initFrom {
             model = try DQECModel.load(problem: problem, weightsAt: initFrom, heads: config.heads)
             guard model.layers == config.layers, model.width == config.width else {
-                throw CommandError("--init-from \(initFrom): N = \(model.layers), d = \(model.width); this run is N = \(config.layers), "
-                                   + "d = \(config.width)")
+                throw CommandError(
+                    "--init-from \(initFrom): N = \(model.layers), d = \(model.width); this run is N = \(config.layers), "
+                        + "d = \(config.width)")
             }
             print("initialised from \(initFrom)")
         } else {
-            model = try DQECModel(problem: problem, layers: config.layers, width: config.width, heads: config.heads,
-                                  seed: config.seed)
+            model = try DQECModel(
+                problem: problem, layers: config.layers, width: config.width, heads: config.heads,
+                seed: config.seed)
         }
         let trainer = try DQECTrainer(model: model, config: config, workers: training.threads)
-        print("\(problem.code.name), \(config.noise.rawValue): N = \(config.layers), d = \(config.width), \(config.heads) heads, "
-              + "\(model.network.parameters.count) parameters; \(config.epochs) epochs × \(config.stepsPerEpoch) steps × "
-              + "\(config.batchSize)")
+        print(
+            "\(problem.code.name), \(config.noise.rawValue): N = \(config.layers), d = \(config.width), \(config.heads) heads, "
+                + "\(model.network.parameters.count) parameters; \(config.epochs) epochs × \(config.stepsPerEpoch) steps × "
+                + "\(config.batchSize)")
         return trainer
     }
 }

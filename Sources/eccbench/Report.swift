@@ -19,12 +19,15 @@ struct Report {
 
     static func tableHeader(_ channel: ChannelModel) -> String {
         let x = channel == .awgn ? "Eb/N0" : channel.parameterName
-        return pad("decoder", 8) + pad(x, 7, right: true) + pad("frames", 10, right: true) + pad("f.err", 7, right: true)
-            + "  " + pad("FER [95% CI]", 31) + pad("BER", 10) + pad("-ln(BER) [95% CI]", 22) + pad("ML-lower FER", 13) + "frames/s"
+        return pad("decoder", 8) + pad(x, 7, right: true) + pad("frames", 10, right: true)
+            + pad("f.err", 7, right: true)
+            + "  " + pad("FER [95% CI]", 31) + pad("BER", 10) + pad("-ln(BER) [95% CI]", 22) + pad("ML-lower FER", 13)
+            + "frames/s"
     }
 
     static func row(_ r: PointResult) -> String {
-        let fi = r.ferInterval, li = r.negLnBERInterval
+        let fi = r.ferInterval
+        let li = r.negLnBERInterval
         return pad(r.decoder, 8) + pad(String(format: "%g", r.parameter), 7, right: true)
             + pad(String(r.frames), 10, right: true) + pad(String(r.frameErrors), 7, right: true) + "  "
             + pad(String(format: "%.3e [%.2e, %.2e]", r.fer, fi.lower, fi.upper), 31)
@@ -43,7 +46,8 @@ struct Report {
         for d in decoders {
             let row = points.map { p -> String in
                 guard let r = results.first(where: { $0.decoder == d && $0.parameter == p }) else { return "" }
-                return r.bitErrors > 0 ? String(format: "%.2f", r.negLnBER) : String(format: ">%.2f", r.negLnBERInterval.lower)
+                return r.bitErrors > 0
+                    ? String(format: "%.2f", r.negLnBER) : String(format: ">%.2f", r.negLnBERInterval.lower)
             }
             lines.append(Report.pad(d, 10) + row.map { Report.pad($0, 10, right: true) }.joined())
         }
@@ -77,8 +81,10 @@ struct Report {
             return d
         }
         let object: [String: Any] = [
-            "code": ["name": code.name, "n": code.n, "k": code.k, "m": code.m,
-                     "parity_check": code.parityCheckFormKey],
+            "code": [
+                "name": code.name, "n": code.n, "k": code.k, "m": code.m,
+                "parity_check": code.parityCheckFormKey,
+            ],
             "seed": config.seed, "min_errors": config.minErrors, "min_frames": config.minFrames,
             "max_frames": config.maxFrames, "points": points,
         ]
@@ -87,12 +93,21 @@ struct Report {
     }
 
     func csv(_ results: [PointResult]) -> String {
-        var lines = ["code,decoder,channel,\(channel.parameterName),frames,frame_errors,bit_errors,ber,ber_lo,ber_hi,fer,fer_lo,fer_hi,neg_ln_ber,ml_lower_fer,seconds,frames_per_second"]
+        var lines = [
+            "code,decoder,channel,\(channel.parameterName),frames,frame_errors,bit_errors,ber,ber_lo,ber_hi,fer,fer_lo,fer_hi,neg_ln_ber,ml_lower_fer,seconds,frames_per_second"
+        ]
         for r in results {
-            let b = r.berInterval, f = r.ferInterval
-            let fields: [String] = [code.name, r.decoder, r.channel.rawValue, String(r.parameter), String(r.frames),
-                                    String(r.frameErrors), String(r.bitErrors)]
-                + [r.ber, b.lower, b.upper, r.fer, f.lower, f.upper, r.negLnBER, r.mlLowerFER, r.seconds, r.framesPerSecond]
+            let b = r.berInterval
+            let f = r.ferInterval
+            let fields: [String] =
+                [
+                    code.name, r.decoder, r.channel.rawValue, String(r.parameter), String(r.frames),
+                    String(r.frameErrors), String(r.bitErrors),
+                ]
+                + [
+                    r.ber, b.lower, b.upper, r.fer, f.lower, f.upper, r.negLnBER, r.mlLowerFER, r.seconds,
+                    r.framesPerSecond,
+                ]
                 .map { $0.isFinite ? String($0) : "" }
             lines.append(fields.joined(separator: ","))
         }

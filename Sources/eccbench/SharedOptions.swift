@@ -9,7 +9,9 @@ struct ParallelRunOptions: ParsableArguments {
     var seed: UInt64 = 1
 
     func validate() throws {
-        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1...1024, got \(threads)") }
+        guard (1...1024).contains(threads) else {
+            throw ValidationError("--threads must be in 1...1024, got \(threads)")
+        }
     }
 }
 
@@ -17,13 +19,16 @@ struct ParallelRunOptions: ParsableArguments {
 /// failures; the same flags, or their qec spellings). A maximum below the default minimum lowers that minimum (said in
 /// the header), so `--max-frames 1000` alone runs.
 struct StopRuleOptions: ParsableArguments {
-    @Option(name: [.customLong("min-errors"), .customLong("min-failures")],
-            help: "Stop a point after this many errors (frame errors; qec: logical failures) once the minimum is reached.")
+    @Option(
+        name: [.customLong("min-errors"), .customLong("min-failures")],
+        help: "Stop a point after this many errors (frame errors; qec: logical failures) once the minimum is reached.")
     var minErrors: Int?
-    @Option(name: [.customLong("min-frames"), .customLong("min-shots")], help: "Minimum frames (qec: shots) per point.")
+    @Option(
+        name: [.customLong("min-frames"), .customLong("min-shots")], help: "Minimum frames (qec: shots) per point.")
     var minFrames: Int?
-    @Option(name: [.customLong("max-frames"), .customLong("max-shots")],
-            help: "Maximum frames (qec: shots) per point: stops even with fewer errors.")
+    @Option(
+        name: [.customLong("max-frames"), .customLong("max-shots")],
+        help: "Maximum frames (qec: shots) per point: stops even with fewer errors.")
     var maxFrames: Int?
 
     /// The rule with the command's defaults, and a note when a given maximum lowered the default minimum. Throws for

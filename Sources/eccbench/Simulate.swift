@@ -14,17 +14,26 @@ struct Simulate: ParsableCommand {
     var code: String = "BCH-63-45"
     @OptionGroup var form: ParityCheckFormOptions
 
-    @Option(name: .long, help: "Comma-separated decoders (bp50,osd2,bm,…). Default: bp5,bp50,osd2, plus bm for BCH, sc,scl8 for polar codes, ecct / aecct when a trained model ships for the code, and dc-ecct for a shipped learned code.")
+    @Option(
+        name: .long,
+        help:
+            "Comma-separated decoders (bp50,osd2,bm,…). Default: bp5,bp50,osd2, plus bm for BCH, sc,scl8 for polar codes, ecct / aecct when a trained model ships for the code, and dc-ecct for a shipped learned code."
+    )
     var decoders: String?
 
     @Option(name: .long, help: "Channel: awgn, bsc or bec.")
     var channel: String = "awgn"
 
-    @Option(name: .long, parsing: .unconditional,
-            help: "Eb/N0 points in dB for AWGN: a list '4,5,6' or a range 'start:stop:step' ('3:7:0.5'); negative values work ('-2:2:1').")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help:
+            "Eb/N0 points in dB for AWGN: a list '4,5,6' or a range 'start:stop:step' ('3:7:0.5'); negative values work ('-2:2:1')."
+    )
     var ebn0: String = "4,5,6"
 
-    @Option(name: .long, parsing: .unconditional, help: "Crossover (BSC) or erasure (BEC) probabilities, list or range ('0.01,0.02').")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Crossover (BSC) or erasure (BEC) probabilities, list or range ('0.01,0.02').")
     var p: String?
 
     @OptionGroup var stop: StopRuleOptions
@@ -92,12 +101,15 @@ struct Simulate: ParsableCommand {
         if progress.isEnabled { onProgress = { @Sendable r in progress.show(r) } }
         for dec in decs {
             for (index, value) in values.enumerated() {
-                let r = engine.run(decoder: dec, channel: model, parameter: value, pointIndex: index, progress: onProgress)
+                let r = engine.run(
+                    decoder: dec, channel: model, parameter: value, pointIndex: index, progress: onProgress)
                 progress.clear()
                 print(Report.row(r))
                 if let reporting = dec as? FallbackReporting {
                     let (frames, reason) = reporting.takeFallbacks()
-                    if frames > 0 { print("  warning: \(dec.name) at \(r.parameter): \(frames) of \(r.frames) frames: \(reason)") }
+                    if frames > 0 {
+                        print("  warning: \(dec.name) at \(r.parameter): \(frames) of \(r.frames) frames: \(reason)")
+                    }
                 }
                 fflush(nil)
                 results.append(r)
@@ -120,15 +132,18 @@ struct Simulate: ParsableCommand {
 func parsePoints(_ text: String, option: String, maxPoints: Int = 1000) throws -> [Double] {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     if trimmed.contains(":") {
-        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map { decimal($0.trimmingCharacters(in: .whitespaces)) }
+        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map {
+            decimal($0.trimmingCharacters(in: .whitespaces))
+        }
         guard parts.count == 3, let a = parts[0], let b = parts[1], let s = parts[2] else {
             throw ValidationError("\(option) '\(text)': a range is start:stop:step of decimal numbers, e.g. 3:7:0.5")
         }
         guard s > 0, b >= a else { throw ValidationError("\(option) '\(text)': need step > 0 and stop ≥ start") }
         let span = ((b - a) / s + 1e-9).rounded(.down)
         guard span.isFinite, span < Double(maxPoints) else {
-            throw ValidationError("\(option) '\(text)': \(span.isFinite ? String(format: "%.0f", span + 1) : "too many") points "
-                                  + "(at most \(maxPoints))")
+            throw ValidationError(
+                "\(option) '\(text)': \(span.isFinite ? String(format: "%.0f", span + 1) : "too many") points "
+                    + "(at most \(maxPoints))")
         }
         return (0...Int(span)).map { a + Double($0) * s }
     }
@@ -146,7 +161,8 @@ func parsePoints(_ text: String, option: String, maxPoints: Int = 1000) throws -
 /// A finite decimal number: optional sign, digits with an optional fraction, optional exponent.
 func decimal(_ t: String) -> Double? {
     guard t.range(of: #"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil,
-          let v = Double(t), v.isFinite else { return nil }
+        let v = Double(t), v.isFinite
+    else { return nil }
     return v
 }
 
@@ -157,13 +173,16 @@ final class ProgressLine: @unchecked Sendable {
     private var last = Date.distantPast
 
     func show(_ r: PointResult) {
-        show(String(format: "%@ %@=%g: %d frames, %d frame errors, BER %.3e",
-                    r.decoder, r.channel.parameterName, r.parameter, r.frames, r.frameErrors, r.ber))
+        show(
+            String(
+                format: "%@ %@=%g: %d frames, %d frame errors, BER %.3e",
+                r.decoder, r.channel.parameterName, r.parameter, r.frames, r.frameErrors, r.ber))
     }
 
     /// Show one line of progress (at most five times a second).
     func show(_ text: String) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard Date().timeIntervalSince(last) > 0.2 else { return }
         last = Date()
         FileHandle.standardError.write(Data("\r  \(text)   ".utf8))

@@ -9,7 +9,8 @@ import Neural
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train an ECCT or AECCT decoder (reference recipe: Adam 1e-4, cosine to 1e-6 per epoch, batch 128, 1000 steps/epoch, Eb/N0 2…7 dB).",
+        abstract:
+            "Train an ECCT or AECCT decoder (reference recipe: Adam 1e-4, cosine to 1e-6 per epoch, batch 128, 1000 steps/epoch, Eb/N0 2…7 dB).",
         discussion: """
             Writes a checkpoint (weights under the reference names, Adam state, settings, learning curve) to --out
             after every epoch and when --minutes runs out; --resume continues it exactly.
@@ -23,9 +24,13 @@ struct Train: ParsableCommand {
     @OptionGroup var form: ParityCheckFormOptions
     @OptionGroup var size: ModelSizeOptions
     @OptionGroup var training: TrainingOptions
-    @Flag(name: .long, help: "Start a new run over an existing --out checkpoint (without it, an existing --out needs --resume).")
+    @Flag(
+        name: .long,
+        help: "Start a new run over an existing --out checkpoint (without it, an existing --out needs --resume).")
     var overwrite = false
-    @Option(name: .long, parsing: .unconditional, help: "Training Eb/N0 values in dB, one drawn per sample (default 2,3,4,5,6,7).")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Training Eb/N0 values in dB, one drawn per sample (default 2,3,4,5,6,7).")
     var trainEbn0: String?
     @Option(name: .long, parsing: .unconditional, help: "Validation Eb/N0 values in dB (default 4,5,6).")
     var validationEbn0: String?
@@ -39,38 +44,65 @@ struct Train: ParsableCommand {
     var weightDecay: Float?
     @Flag(name: .long, help: "Redraw training samples whose hard decision already satisfies every check.")
     var rejectZeroSyndrome = false
-    @Option(name: .long, help: "Train on fixed dataset folders (`eccbench dataset`; comma-separated), reshuffled every epoch.")
+    @Option(
+        name: .long,
+        help: "Train on fixed dataset folders (`eccbench dataset`; comma-separated), reshuffled every epoch.")
     var data: String?
-    @Option(name: .long, help: "With several --data folders: their weights in every batch (e.g. 0.5,0.5; default equal).")
+    @Option(
+        name: .long, help: "With several --data folders: their weights in every batch (e.g. 0.5,0.5; default equal).")
     var batchMix: String?
-    @Option(name: .long, help: "Permute every sample by a random automorphism: 'automorphisms' (cyclic × Frobenius for BCH, quasi-cyclic shifts for QC codes) or a permutation file.")
+    @Option(
+        name: .long,
+        help:
+            "Permute every sample by a random automorphism: 'automorphisms' (cyclic × Frobenius for BCH, quasi-cyclic shifts for QC codes) or a permutation file."
+    )
     var augment: String?
-    @Option(name: .long, help: "Architecture: ecct (default) or aecct (post-LN, ReLU, HPSA heads, spectral encoding: phase 1, fp32).")
+    @Option(
+        name: .long,
+        help: "Architecture: ecct (default) or aecct (post-LN, ReLU, HPSA heads, spectral encoding: phase 1, fp32).")
     var arch: String?
-    @Option(name: .customLong("qat-from"), help: "AECCT phase 2: quantisation-aware training (ternary weights, INT8 activations) from this phase-1 model.")
+    @Option(
+        name: .customLong("qat-from"),
+        help: "AECCT phase 2: quantisation-aware training (ternary weights, INT8 activations) from this phase-1 model.")
     var qatFrom: String?
-    @Option(name: .customLong("activation-scale"),
-            help: "AECCT phase 2: INT8 activation scales, token (default: per token row) or tensor (the reference's, over the batch: one worker).")
+    @Option(
+        name: .customLong("activation-scale"),
+        help:
+            "AECCT phase 2: INT8 activation scales, token (default: per token row) or tensor (the reference's, over the batch: one worker)."
+    )
     var activationScale: ActivationQuantization.Scope?
 
     /// The checkpoint's settings fields that are this command's own flags.
-    static let flags = ["trainingEbN0": "--train-ebn0", "validationEbN0": "--validation-ebn0",
-                        "validationWords": "--validation-words", "attentionDropout": "--dropout", "optimizer": "--optimizer",
-                        "weightDecay": "--weight-decay", "rejectZeroSyndrome": "--reject-zero-syndrome", "dataset": "--data",
-                        "batchMix": "--batch-mix", "augment": "--augment", "architecture": "--arch", "precision": "--qat-from",
-                        "qatFrom": "--qat-from", "activationScale": "--activation-scale"]
+    static let flags = [
+        "trainingEbN0": "--train-ebn0", "validationEbN0": "--validation-ebn0",
+        "validationWords": "--validation-words", "attentionDropout": "--dropout", "optimizer": "--optimizer",
+        "weightDecay": "--weight-decay", "rejectZeroSyndrome": "--reject-zero-syndrome", "dataset": "--data",
+        "batchMix": "--batch-mix", "augment": "--augment", "architecture": "--arch", "precision": "--qat-from",
+        "qatFrom": "--qat-from", "activationScale": "--activation-scale",
+    ]
 
     func validate() throws {
-        if let arch, !["ecct", "aecct"].contains(arch.lowercased()) { throw ValidationError("--arch '\(arch)' is not ecct or aecct") }
+        if let arch, !["ecct", "aecct"].contains(arch.lowercased()) {
+            throw ValidationError("--arch '\(arch)' is not ecct or aecct")
+        }
         if let qatFrom {
-            guard arch.map({ $0.lowercased() == "aecct" }) ?? true else { throw ValidationError("--qat-from trains an AECCT; drop --arch \(arch!)") }
-            guard FileManager.default.fileExists(atPath: qatFrom) else { throw ValidationError("--qat-from: '\(qatFrom)' does not exist") }
-            if training.initFrom != nil { throw ValidationError("--qat-from starts phase 2 from a phase-1 model; drop --init-from") }
+            guard arch.map({ $0.lowercased() == "aecct" }) ?? true else {
+                throw ValidationError("--qat-from trains an AECCT; drop --arch \(arch!)")
+            }
+            guard FileManager.default.fileExists(atPath: qatFrom) else {
+                throw ValidationError("--qat-from: '\(qatFrom)' does not exist")
+            }
+            if training.initFrom != nil {
+                throw ValidationError("--qat-from starts phase 2 from a phase-1 model; drop --init-from")
+            }
         } else if activationScale != nil && !training.resume {
-            throw ValidationError("--activation-scale belongs to AECCT phase 2 (--qat-from); phase 1 has no quantised activations")
+            throw ValidationError(
+                "--activation-scale belongs to AECCT phase 2 (--qat-from); phase 1 has no quantised activations")
         }
         if !training.resume {
-            do { try settings(over: ECCTTrainingConfig()).validate() } catch let e as SettingsError { throw ValidationError(e.message) }
+            do { try settings(over: ECCTTrainingConfig()).validate() } catch let e as SettingsError {
+                throw ValidationError(e.message)
+            }
         }
     }
 
@@ -81,7 +113,9 @@ struct Train: ParsableCommand {
         if let validationEbn0 { c.validationEbN0 = try parsePoints(validationEbn0, option: "--validation-ebn0") }
         if let validationWords { c.validationWords = validationWords }
         if let dropout { c.attentionDropout = dropout }
-        if let optimizer { c.optimizer = optimizer.lowercased() == "adam" && base.optimizer == nil ? nil : optimizer.lowercased() }
+        if let optimizer {
+            c.optimizer = optimizer.lowercased() == "adam" && base.optimizer == nil ? nil : optimizer.lowercased()
+        }
         if let weightDecay { c.weightDecay = weightDecay }
         if rejectZeroSyndrome { c.rejectZeroSyndrome = true }
         if let data { c.dataset = data }
@@ -113,33 +147,49 @@ struct Train: ParsableCommand {
         do { trainer = try makeRun(code: code) } catch {
             throw TrainingOptions.commandError(error, familyFlags: Self.flags)
         }
-        let c = trainer.config, m = trainer.model
-        print("\(m.architecture.isAECCT ? m.architecture.description.uppercased() : "ECCT") \(code.name) (n = \(code.n), k = \(code.k), m = \(code.m), \(code.parityCheckForm)): N = \(m.layers), d = \(m.width), \(m.heads) heads, \(m.network.parameters.count) parameters")
-        let schedule = c.schedule == "wsd"
+        let c = trainer.config
+        let m = trainer.model
+        print(
+            "\(m.architecture.isAECCT ? m.architecture.description.uppercased() : "ECCT") \(code.name) (n = \(code.n), k = \(code.k), m = \(code.m), \(code.parityCheckForm)): N = \(m.layers), d = \(m.width), \(m.heads) heads, \(m.network.parameters.count) parameters"
+        )
+        let schedule =
+            c.schedule == "wsd"
             ? String(format: "WSD: warm-up %d, decay %d steps", c.warmupSteps ?? 0, c.decaySteps ?? 0)
             : String(format: "cosine over %d epochs", c.epochs)
-        let optimizer = (c.optimizer == "adamw" ? "AdamW" : "Adam") + (c.weightDecay.map { String(format: " (weight decay %g)", $0) } ?? "")
-        print(String(format: "%@ lr %g → %g (%@), batch %d, %d steps/epoch, Eb/N0 %@ dB%@, dropout %g, seed %llu, %d threads, %@ kernels",
-                     optimizer, c.learningRate, c.minimumLearningRate, schedule, c.batchSize, c.stepsPerEpoch,
-                     c.trainingEbN0.map { String(format: "%g", $0) }.joined(separator: ","),
-                     c.dataset.map { " (dataset \($0))" } ?? (c.rejectZeroSyndrome == true ? " (zero-syndrome samples redrawn)" : ""),
-                     c.attentionDropout, c.seed, trainer.workers,
-                     KernelPath.best.rawValue))
+        let optimizer =
+            (c.optimizer == "adamw" ? "AdamW" : "Adam")
+            + (c.weightDecay.map { String(format: " (weight decay %g)", $0) } ?? "")
+        print(
+            String(
+                format:
+                    "%@ lr %g → %g (%@), batch %d, %d steps/epoch, Eb/N0 %@ dB%@, dropout %g, seed %llu, %d threads, %@ kernels",
+                optimizer, c.learningRate, c.minimumLearningRate, schedule, c.batchSize, c.stepsPerEpoch,
+                c.trainingEbN0.map { String(format: "%g", $0) }.joined(separator: ","),
+                c.dataset.map { " (dataset \($0))" }
+                    ?? (c.rejectZeroSyndrome == true ? " (zero-syndrome samples redrawn)" : ""),
+                c.attentionDropout, c.seed, trainer.workers,
+                KernelPath.best.rawValue))
         print(TrainingLog.header(c))
         fflush(nil)
         let log = TrainingLog(config: c)
-        let sessionStart = Date(), stepsBefore = trainer.state.step
+        let sessionStart = Date()
+        let stepsBefore = trainer.state.step
         let outcome = try trainer.train(deadline: training.deadline, checkpoint: training.out) { event in
             log.show(event)
-            if case .checkpoint = event, let curve = training.curve { try? CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
+            if case .checkpoint = event, let curve = training.curve {
+                try? CodeFiles.writeAtomically(trainer.curveCSV, to: curve)
+            }
         }
         log.clear()
         if let curve = training.curve { try CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
         let seconds = Date().timeIntervalSince(sessionStart)
         let samples = (trainer.state.step - stepsBefore) * c.batchSize
-        print(String(format: "%@ after %d of %d steps (%d samples seen). This session: %d samples in %.1f s = %.0f samples/s.",
-                     outcome == .finished ? "finished" : "stopped by --minutes", trainer.state.step, trainer.totalSteps,
-                     trainer.samplesSeen, samples, seconds, Double(samples) / max(seconds, 1e-9)))
+        print(
+            String(
+                format:
+                    "%@ after %d of %d steps (%d samples seen). This session: %d samples in %.1f s = %.0f samples/s.",
+                outcome == .finished ? "finished" : "stopped by --minutes", trainer.state.step, trainer.totalSteps,
+                trainer.samplesSeen, samples, seconds, Double(samples) / max(seconds, 1e-9)))
         print("checkpoint: \(training.out)\(outcome == .outOfTime ? " (continue with --resume)" : "")")
     }
 
@@ -147,12 +197,19 @@ struct Train: ParsableCommand {
     func makeRun(code: LinearCode) throws -> ECCTTrainer {
         let out = training.out
         if training.resume {
-            let trainer = try ECCTCheckpoint.resume(code: code, from: out, workers: training.threads,
-                                                    adjust: { try settings(over: $0) })
-            guard size.layers.map({ $0 == trainer.model.layers }) ?? true, size.dim.map({ $0 == trainer.model.width }) ?? true else {
-                throw CommandError("\(out) holds N = \(trainer.model.layers), d = \(trainer.model.width); drop --layers/--dim to resume it")
+            let trainer = try ECCTCheckpoint.resume(
+                code: code, from: out, workers: training.threads,
+                adjust: { try settings(over: $0) })
+            guard size.layers.map({ $0 == trainer.model.layers }) ?? true,
+                size.dim.map({ $0 == trainer.model.width }) ?? true
+            else {
+                throw CommandError(
+                    "\(out) holds N = \(trainer.model.layers), d = \(trainer.model.width); drop --layers/--dim to resume it"
+                )
             }
-            print("resuming \(out): step \(trainer.state.step) of \(trainer.totalSteps), \(trainer.samplesSeen) samples seen")
+            print(
+                "resuming \(out): step \(trainer.state.step) of \(trainer.totalSteps), \(trainer.samplesSeen) samples seen"
+            )
             return trainer
         }
         try training.checkFreshOutput(overwrite: overwrite)
@@ -161,22 +218,27 @@ struct Train: ParsableCommand {
         let model: ECCTModel
         switch config.modelArchitecture {
         case .ecct:
-            model = try ECCTModel(code: code, layers: size.layers ?? 2, width: size.dim ?? 32,
-                                  attentionDropout: config.attentionDropout, seed: config.seed)
+            model = try ECCTModel(
+                code: code, layers: size.layers ?? 2, width: size.dim ?? 32,
+                attentionDropout: config.attentionDropout, seed: config.seed)
             if let initFrom = training.initFrom { try model.load(weightsAt: initFrom) }
         case .aecct(.qat, let scope):
-            model = try ECCTModel.qatFromPhaseOne(code: code, path: qatFrom!, scope: scope,
-                                                  attentionDropout: config.attentionDropout, seed: config.seed)
+            model = try ECCTModel.qatFromPhaseOne(
+                code: code, path: qatFrom!, scope: scope,
+                attentionDropout: config.attentionDropout, seed: config.seed)
             guard size.layers.map({ $0 == model.layers }) ?? true, size.dim.map({ $0 == model.width }) ?? true else {
-                throw CommandError("--qat-from \(qatFrom!) holds N = \(model.layers), d = \(model.width); drop --layers/--dim")
+                throw CommandError(
+                    "--qat-from \(qatFrom!) holds N = \(model.layers), d = \(model.width); drop --layers/--dim")
             }
         case .aecct:
             if let initFrom = training.initFrom {
-                model = try ECCTModel.loadAECCT(code: code, tensors: try SafeTensors.read(path: initFrom).tensors, source: initFrom,
-                                                precision: .fp, scope: .token, attentionDropout: config.attentionDropout)
+                model = try ECCTModel.loadAECCT(
+                    code: code, tensors: try SafeTensors.read(path: initFrom).tensors, source: initFrom,
+                    precision: .fp, scope: .token, attentionDropout: config.attentionDropout)
             } else {
-                model = try ECCTModel.aecct(code: code, layers: size.layers ?? 2, width: size.dim ?? 32,
-                                            attentionDropout: config.attentionDropout, seed: config.seed)
+                model = try ECCTModel.aecct(
+                    code: code, layers: size.layers ?? 2, width: size.dim ?? 32,
+                    attentionDropout: config.attentionDropout, seed: config.seed)
             }
         }
         if let initFrom = training.initFrom { print("initialised from \(initFrom)") }
@@ -201,13 +263,15 @@ final class TrainingLog {
 
     func show(_ event: ECCTTrainer.Event) {
         switch event {
-        case let .step(step, _, epochLoss, epochBER, rate):
+        case .step(let step, _, let epochLoss, let epochBER, let rate):
             progress.step(step, epochLoss: epochLoss, epochBER: epochBER, rate: rate)
-        case let .epoch(r, _):
+        case .epoch(let r, _):
             clear()
             let points = r.validationBER.map { String(format: "%12.2f", -log($0)) }.joined(separator: "  ")
-            print(String(format: "%5d %9d %10.5f  %9.3e %9.2e  %@  %7.1f", r.epoch, r.samples, r.loss, r.trainBER,
-                         r.learningRate, points, r.seconds / 60))
+            print(
+                String(
+                    format: "%5d %9d %10.5f  %9.3e %9.2e  %@  %7.1f", r.epoch, r.samples, r.loss, r.trainBER,
+                    r.learningRate, points, r.seconds / 60))
             fflush(nil)
         case .checkpoint, .validating: break
         }

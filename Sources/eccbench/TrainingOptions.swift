@@ -10,9 +10,16 @@ import Neural
 struct TrainingOptions: ParsableArguments {
     @Option(name: .long, help: "Checkpoint file (safetensors): written after every epoch and when --minutes runs out.")
     var out: String
-    @Flag(name: .long, help: "Continue the run in --out with its stored settings (options given again must agree; --epochs may change).")
+    @Flag(
+        name: .long,
+        help:
+            "Continue the run in --out with its stored settings (options given again must agree; --epochs may change).")
     var resume = false
-    @Option(name: .long, help: "Start from these weights (a checkpoint of the same model) instead of a fresh initialisation: a new run, with its own schedule.")
+    @Option(
+        name: .long,
+        help:
+            "Start from these weights (a checkpoint of the same model) instead of a fresh initialisation: a new run, with its own schedule."
+    )
     var initFrom: String?
     @Option(name: .long, help: "Epochs (the cosine period).")
     var epochs: Int?
@@ -26,7 +33,9 @@ struct TrainingOptions: ParsableArguments {
     var lr: Float?
     @Option(name: .long, help: "Final learning rate of the schedule.")
     var minLr: Float?
-    @Option(name: .long, help: "Learning-rate schedule: cosine (the papers', per epoch) or wsd (warm-up, stable, decay; per step).")
+    @Option(
+        name: .long,
+        help: "Learning-rate schedule: cosine (the papers', per epoch) or wsd (warm-up, stable, decay; per step).")
     var schedule: String?
     @Option(name: .long, help: "WSD: warm-up steps (linear from 0).")
     var warmup: Int?
@@ -36,7 +45,11 @@ struct TrainingOptions: ParsableArguments {
     var clip: Float?
     @Option(name: .long, help: "Random seed (initialisation, data, dropout; default 1).")
     var seed: UInt64?
-    @Option(name: .long, help: "Wall-clock budget in minutes: the run stops with a checkpoint, mid-epoch if need be (continue with --resume).")
+    @Option(
+        name: .long,
+        help:
+            "Wall-clock budget in minutes: the run stops with a checkpoint, mid-epoch if need be (continue with --resume)."
+    )
     var minutes: Double?
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -44,12 +57,20 @@ struct TrainingOptions: ParsableArguments {
     var curve: String?
 
     func validate() throws {
-        if let minutes { guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be positive") } }
+        if let minutes {
+            guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be positive") }
+        }
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1…1024, got \(threads)") }
-        if batchSize != nil && batchAlias != nil { throw ValidationError("give --batch-size once (--batch is its old spelling)") }
+        if batchSize != nil && batchAlias != nil {
+            throw ValidationError("give --batch-size once (--batch is its old spelling)")
+        }
         if resume {
-            guard FileManager.default.fileExists(atPath: out) else { throw ValidationError("--resume: no checkpoint '\(out)'") }
-            if initFrom != nil { throw ValidationError("--init-from starts a new run; --resume continues one: give one of them") }
+            guard FileManager.default.fileExists(atPath: out) else {
+                throw ValidationError("--resume: no checkpoint '\(out)'")
+            }
+            if initFrom != nil {
+                throw ValidationError("--init-from starts a new run; --resume continues one: give one of them")
+            }
         }
         if let initFrom, !FileManager.default.fileExists(atPath: initFrom) {
             throw ValidationError("--init-from: '\(initFrom)' does not exist")
@@ -72,7 +93,9 @@ struct TrainingOptions: ParsableArguments {
         if let stepsPerEpoch { s.stepsPerEpoch = stepsPerEpoch }
         if let batch { s.batchSize = batch }
         if let seed { s.seed = seed }
-        if let schedule { s.schedule = schedule.lowercased() == "cosine" && base.schedule == nil ? nil : schedule.lowercased() }
+        if let schedule {
+            s.schedule = schedule.lowercased() == "cosine" && base.schedule == nil ? nil : schedule.lowercased()
+        }
         if let warmup { s.warmupSteps = warmup }
         if let decay { s.decaySteps = decay }
         if let clip { s.clipNorm = clip }
@@ -80,10 +103,12 @@ struct TrainingOptions: ParsableArguments {
     }
 
     /// The flags of the shared settings fields (JSON keys), for messages.
-    static let flags = ["learningRate": "--lr", "minimumLearningRate": "--min-lr", "epochs": "--epochs",
-                        "stepsPerEpoch": "--steps-per-epoch", "batchSize": "--batch-size", "batch": "--batch-size",
-                        "seed": "--seed", "schedule": "--schedule", "warmupSteps": "--warmup", "decaySteps": "--decay",
-                        "clipNorm": "--clip"]
+    static let flags = [
+        "learningRate": "--lr", "minimumLearningRate": "--min-lr", "epochs": "--epochs",
+        "stepsPerEpoch": "--steps-per-epoch", "batchSize": "--batch-size", "batch": "--batch-size",
+        "seed": "--seed", "schedule": "--schedule", "warmupSteps": "--warmup", "decaySteps": "--decay",
+        "clipNorm": "--clip",
+    ]
 
     /// A library error of a training run as the command's: settings errors and resume mismatches name the flags.
     static func commandError(_ error: Error, familyFlags: [String: String]) -> Error {
@@ -93,12 +118,13 @@ struct TrainingOptions: ParsableArguments {
             var named = Set<String>()
             let parts = e.changes.compactMap { c -> String? in
                 let flag = flags[c.field] ?? c.field
-                guard named.insert(flag).inserted else { return nil }   // one line per flag (--noise sets two fields)
+                guard named.insert(flag).inserted else { return nil }  // one line per flag (--noise sets two fields)
                 return "\(flag) \(c.requested) differs from \(c.stored) stored in the run"
             }
-            return CommandError("--resume \(e.path): " + parts.joined(separator: "; ")
-                                + ". A resumed run keeps its settings (only --epochs may change); drop the option, or "
-                                + "start a new run with another --out")
+            return CommandError(
+                "--resume \(e.path): " + parts.joined(separator: "; ")
+                    + ". A resumed run keeps its settings (only --epochs may change); drop the option, or "
+                    + "start a new run with another --out")
         case let e as SettingsError: return ValidationError(e.message)
         default: return error
         }
@@ -107,7 +133,8 @@ struct TrainingOptions: ParsableArguments {
     /// Refuses to overwrite an existing checkpoint without --resume (unless `overwrite`).
     func checkFreshOutput(overwrite: Bool) throws {
         if !resume && !overwrite && FileManager.default.fileExists(atPath: out) {
-            throw CommandError("--out \(out) exists: continue it with --resume, or give --overwrite to start a new run over it")
+            throw CommandError(
+                "--out \(out) exists: continue it with --resume, or give --overwrite to start a new run over it")
         }
     }
 }
@@ -126,21 +153,26 @@ final class RunProgress {
     }
 
     func step(_ step: Int, epochLoss: Double, epochBER: Double?, rate: Double) {
-        let inEpoch = (step - 1) % stepsPerEpoch + 1, epoch = (step - 1) / stepsPerEpoch + 1
+        let inEpoch = (step - 1) % stepsPerEpoch + 1
+        let epoch = (step - 1) / stepsPerEpoch + 1
         let now = Date()
         let ber = epochBER.map { String(format: "  BER %.3e", $0) } ?? ""
         if isTerminal {
             guard now.timeIntervalSince(lastDraw) > 0.2 || inEpoch == stepsPerEpoch else { return }
             lastDraw = now
-            let width = 24, filled = width * inEpoch / stepsPerEpoch
+            let width = 24
+            let filled = width * inEpoch / stepsPerEpoch
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            let line = String(format: "\r  epoch %d/%d %@ %d/%d  loss %.4f%@  %.0f samples/s ",
-                              epoch, epochs, bar, inEpoch, stepsPerEpoch, epochLoss, ber, rate)
+            let line = String(
+                format: "\r  epoch %d/%d %@ %d/%d  loss %.4f%@  %.0f samples/s ",
+                epoch, epochs, bar, inEpoch, stepsPerEpoch, epochLoss, ber, rate)
             FileHandle.standardError.write(Data(line.utf8))
         } else if now.timeIntervalSince(lastPlain) >= 60 {
             lastPlain = now
-            print(String(format: "  epoch %d step %d/%d  loss %.4f%@  %.0f samples/s", epoch, inEpoch, stepsPerEpoch,
-                         epochLoss, ber, rate))
+            print(
+                String(
+                    format: "  epoch %d step %d/%d  loss %.4f%@  %.0f samples/s", epoch, inEpoch, stepsPerEpoch,
+                    epochLoss, ber, rate))
             fflush(nil)
         }
     }

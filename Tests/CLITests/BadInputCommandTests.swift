@@ -6,10 +6,15 @@ import XCTest
 /// Options and paths a hostile user gives: clear errors before any work, never a crash or a NaN with exit 0.
 final class BadInputCommandTests: XCTestCase {
     func testNegativeNumbersParseAndHexIsRejected() throws {
-        let ok = try run(["--code", "HAMMING-7-4", "--decoders", "bp5", "--ebn0", "-5", "--min-frames", "256", "--max-frames", "256"])
+        let ok = try run([
+            "--code", "HAMMING-7-4", "--decoders", "bp5", "--ebn0", "-5", "--min-frames", "256", "--max-frames", "256",
+        ])
         XCTAssertEqual(ok.status, 0, ok.stderr)
         XCTAssertTrue(ok.stdout.contains("bp5          -5"), ok.stdout)
-        let range = try run(["--code", "HAMMING-7-4", "--decoders", "bp5", "--ebn0", "-2:-1:1", "--min-frames", "256", "--max-frames", "256"])
+        let range = try run([
+            "--code", "HAMMING-7-4", "--decoders", "bp5", "--ebn0", "-2:-1:1", "--min-frames", "256", "--max-frames",
+            "256",
+        ])
         XCTAssertEqual(range.status, 0, range.stderr)
         for bad in ["0x10", "inf", "nan", "1e400"] {
             let r = try run(["--code", "HAMMING-7-4", "--ebn0", bad])
@@ -22,8 +27,10 @@ final class BadInputCommandTests: XCTestCase {
     }
 
     func testFrameCountsAreBounded() throws {
-        let r = try run(["--code", "HAMMING-7-4", "--decoders", "bp5", "--max-frames", "9223372036854775807", "--min-frames", "1",
-                         "--min-errors", "0"])
+        let r = try run([
+            "--code", "HAMMING-7-4", "--decoders", "bp5", "--max-frames", "9223372036854775807", "--min-frames", "1",
+            "--min-errors", "0",
+        ])
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("--max-frames 9223372036854775807 is more than the limit"), r.stderr)
     }
@@ -31,11 +38,15 @@ final class BadInputCommandTests: XCTestCase {
     /// Output paths are checked before the simulation: a bad one fails at once, naming the path and the reason.
     func testOutputPathsAreCheckedBeforeAnyWork() throws {
         let dir = URL(fileURLWithPath: temp("x")).deletingLastPathComponent().path
-        for (option, path, reason) in [("--json", "/nonexistent-dir/out.json", "does not exist"), ("--csv", dir, "is a folder")] {
+        for (option, path, reason) in [
+            ("--json", "/nonexistent-dir/out.json", "does not exist"), ("--csv", dir, "is a folder"),
+        ] {
             let started = Date()
             let r = try run(["--code", "BCH-63-45", "--decoders", "osd3", "--min-frames", "1000000", option, path])
             XCTAssertNotEqual(r.status, 0)
-            XCTAssertTrue(r.stderr.contains(path) && r.stderr.contains(reason) && !r.stderr.contains("NSCocoaErrorDomain"), r.stderr)
+            XCTAssertTrue(
+                r.stderr.contains(path) && r.stderr.contains(reason) && !r.stderr.contains("NSCocoaErrorDomain"),
+                r.stderr)
             XCTAssertFalse(r.stdout.contains("osd3 "), "no simulation ran: \(r.stdout)")
             _ = started
         }
@@ -63,11 +74,13 @@ final class CommandFuzzTests: XCTestCase {
         let io = TestResources.path("ecct-bch63-45-N2-d32/io.safetensors")
         let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: weights)))
         var mutator = Mutator(seed: 77)
-        var ok = 0, failed = 0
+        var ok = 0
+        var failed = 0
         for i in 0..<16 {
-            let mutant = temp("mutant-\(i).safetensors"), out = temp("mutant-out-\(i).safetensors")
+            let mutant = temp("mutant-\(i).safetensors")
+            let out = temp("mutant-out-\(i).safetensors")
             var bytes = mutator.mutate(original)
-            if i % 2 == 0 {   // scale a run of weights by writing large exponents into the data
+            if i % 2 == 0 {  // scale a run of weights by writing large exponents into the data
                 let start = bytes.count - 4000 + mutator.below(3000)
                 for j in stride(from: start + 3, to: min(bytes.count, start + 400), by: 4) { bytes[j] = 0x7E }
             }

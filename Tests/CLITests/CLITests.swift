@@ -5,23 +5,34 @@ import XCTest
 /// The `eccbench` command end to end: simulation outputs, seeds, errors, code listing.
 final class CLITests: XCTestCase {
     func testSimulationWritesJSONCSVAndPlot() throws {
-        let json = temp("r.json"), csv = temp("r.csv"), svg = temp("r.svg")
-        let r = try run(["--code", "hamming-7-4", "--decoders", "bp10,osd1", "--ebn0", "2:3:1", "--min-errors", "5",
-                         "--min-frames", "500", "--max-frames", "2000", "--threads", "2", "--json", json, "--csv", csv, "--plot", svg])
+        let json = temp("r.json")
+        let csv = temp("r.csv")
+        let svg = temp("r.svg")
+        let r = try run([
+            "--code", "hamming-7-4", "--decoders", "bp10,osd1", "--ebn0", "2:3:1", "--min-errors", "5",
+            "--min-frames", "500", "--max-frames", "2000", "--threads", "2", "--json", json, "--csv", csv, "--plot",
+            svg,
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("-ln(BER)"))
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+        let object =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
         let code = object["code"] as! [String: Any]
         XCTAssertEqual(code["name"] as? String, "HAMMING-7-4")
-        XCTAssertEqual(code["n"] as? Int, 7); XCTAssertEqual(code["k"] as? Int, 4); XCTAssertEqual(code["m"] as? Int, 3)
+        XCTAssertEqual(code["n"] as? Int, 7)
+        XCTAssertEqual(code["k"] as? Int, 4)
+        XCTAssertEqual(code["m"] as? Int, 3)
         let points = object["points"] as! [[String: Any]]
         XCTAssertEqual(points.count, 4)
-        for key in ["decoder", "ebn0", "frames", "frame_errors", "bit_errors", "ber", "fer", "neg_ln_ber", "ml_lower_fer",
-                    "seconds", "frames_per_second"] {
+        for key in [
+            "decoder", "ebn0", "frames", "frame_errors", "bit_errors", "ber", "fer", "neg_ln_ber", "ml_lower_fer",
+            "seconds", "frames_per_second",
+        ] {
             XCTAssertNotNil(points[0][key], key)
         }
         XCTAssertEqual(points.map { $0["ebn0"] as? Double }, [2, 3, 2, 3])
-        let frames = points[0]["frames"] as! Int, fe = points[0]["frame_errors"] as! Int
+        let frames = points[0]["frames"] as! Int
+        let fe = points[0]["frame_errors"] as! Int
         XCTAssertEqual(points[0]["fer"] as! Double, Double(fe) / Double(frames), accuracy: 1e-12)
         let csvText = try String(contentsOfFile: csv, encoding: .utf8)
         XCTAssertEqual(csvText.split(separator: "\n").count, 5)
@@ -30,13 +41,17 @@ final class CLITests: XCTestCase {
     }
 
     func testSameSeedSameCountsAnyThreads() throws {
-        let args = ["--code", "BCH-31-16", "--decoders", "bp5", "--ebn0", "3", "--min-errors", "20", "--min-frames", "300",
-                    "--max-frames", "5000", "--seed", "9"]
+        let args = [
+            "--code", "BCH-31-16", "--decoders", "bp5", "--ebn0", "3", "--min-errors", "20", "--min-frames", "300",
+            "--max-frames", "5000", "--seed", "9",
+        ]
         let a = try run(args + ["--threads", "1", "--json", temp("a.json")])
         let b = try run(args + ["--threads", "2", "--json", temp("b.json")])
-        XCTAssertEqual(a.status, 0); XCTAssertEqual(b.status, 0)
+        XCTAssertEqual(a.status, 0)
+        XCTAssertEqual(b.status, 0)
         func counts(_ path: String) throws -> [Int] {
-            let o = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+            let o =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
             let p = (o["points"] as! [[String: Any]])[0]
             return [p["frames"] as! Int, p["frame_errors"] as! Int, p["bit_errors"] as! Int]
         }
@@ -55,9 +70,12 @@ final class CLITests: XCTestCase {
         XCTAssertNotEqual(malformed.status, 0)
         XCTAssertTrue(malformed.stderr.contains("\(bad):2"), malformed.stderr)
 
-        for args in [["--ebn0", "4,x"], ["--ebn0", "7:3:1"], ["--min-frames", "0"], ["--threads", "0"],
-                     ["--max-frames", "10", "--min-frames", "100"], ["--channel", "foo"], ["--channel", "bsc", "--p", "0.7"],
-                     ["--decoders", "bp50,zzz"], ["--code", "POLAR-64-32", "--decoders", "bm"], ["--json", "/nonexistent/x.json"]] {
+        for args in [
+            ["--ebn0", "4,x"], ["--ebn0", "7:3:1"], ["--min-frames", "0"], ["--threads", "0"],
+            ["--max-frames", "10", "--min-frames", "100"], ["--channel", "foo"], ["--channel", "bsc", "--p", "0.7"],
+            ["--decoders", "bp50,zzz"], ["--code", "POLAR-64-32", "--decoders", "bm"],
+            ["--json", "/nonexistent/x.json"],
+        ] {
             let r = try run(["--code", "BCH-31-16", "--max-frames", "1000", "--min-frames", "100"] + args)
             XCTAssertNotEqual(r.status, 0, "\(args)")
             XCTAssertTrue(r.stderr.contains("Error"), "\(args): \(r.stderr)")
@@ -83,8 +101,10 @@ final class CLITests: XCTestCase {
     }
 
     func testBSCChannelRuns() throws {
-        let r = try run(["--code", "GOLAY-24-12", "--channel", "bsc", "--p", "0.02,0.05", "--decoders", "osd2",
-                         "--min-errors", "5", "--min-frames", "500", "--max-frames", "1000"])
+        let r = try run([
+            "--code", "GOLAY-24-12", "--channel", "bsc", "--p", "0.02,0.05", "--decoders", "osd2",
+            "--min-errors", "5", "--min-frames", "500", "--max-frames", "1000",
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("0.05"))
     }

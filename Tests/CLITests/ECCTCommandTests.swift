@@ -12,8 +12,10 @@ final class ECCTCommandTests: XCTestCase {
 
     func testInferReproducesReferenceLogits() throws {
         let out = temp("logits.safetensors")
-        let r = try run(["infer", "--code", fixture("BCH_N63_K45.txt"), "--weights", fixture("weights.safetensors"),
-                         "--inputs", fixture("io.safetensors"), "--out", out])
+        let r = try run([
+            "infer", "--code", fixture("BCH_N63_K45.txt"), "--weights", fixture("weights.safetensors"),
+            "--inputs", fixture("io.safetensors"), "--out", out,
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("N = 2, d = 32"), r.stdout)
         let logits = try XCTUnwrap(SafeTensors.read(path: out).tensors["logits"])
@@ -22,12 +24,16 @@ final class ECCTCommandTests: XCTestCase {
         let diff = zip(logits.values, expected.values).map { abs($0 - $1) }.max()!
         XCTAssertLessThan(diff, 1e-5)
         // sizes that disagree with the weights, and weights for another code
-        let wrong = try run(["infer", "--code", fixture("BCH_N63_K45.txt"), "--weights", fixture("weights.safetensors"),
-                             "--inputs", fixture("io.safetensors"), "--out", out, "--dim", "64"])
+        let wrong = try run([
+            "infer", "--code", fixture("BCH_N63_K45.txt"), "--weights", fixture("weights.safetensors"),
+            "--inputs", fixture("io.safetensors"), "--out", out, "--dim", "64",
+        ])
         XCTAssertNotEqual(wrong.status, 0)
         XCTAssertTrue(wrong.stderr.contains("d = 32, --dim says 64"), wrong.stderr)
-        let other = try run(["infer", "--code", "BCH-31-16", "--weights", fixture("weights.safetensors"),
-                             "--inputs", fixture("io.safetensors"), "--out", out])
+        let other = try run([
+            "infer", "--code", "BCH-31-16", "--weights", fixture("weights.safetensors"),
+            "--inputs", fixture("io.safetensors"), "--out", out,
+        ])
         XCTAssertNotEqual(other.status, 0)
         XCTAssertTrue(other.stderr.contains("'src_embed' has 81 tokens"), other.stderr)
     }
@@ -52,9 +58,13 @@ final class ECCTCommandTests: XCTestCase {
     /// A run killed with SIGKILL leaves a valid checkpoint; --resume finishes it with exactly the weights of an
     /// uninterrupted run; the trained weights decode through `--decoders ecct:FILE`.
     func testKilledRunResumesToTheSameWeights() throws {
-        let args = ["train", "--code", "HAMMING-7-4", "--layers", "1", "--dim", "8", "--epochs", "4", "--steps-per-epoch", "150",
-                    "--batch-size", "32", "--validation-words", "200", "--lr", "3e-3", "--threads", "2"]
-        let straight = temp("straight.safetensors"), killed = temp("killed.safetensors")
+        let args = [
+            "train", "--code", "HAMMING-7-4", "--layers", "1", "--dim", "8", "--epochs", "4", "--steps-per-epoch",
+            "150",
+            "--batch-size", "32", "--validation-words", "200", "--lr", "3e-3", "--threads", "2",
+        ]
+        let straight = temp("straight.safetensors")
+        let killed = temp("killed.safetensors")
         let s = try run(args + ["--out", straight])
         XCTAssertEqual(s.status, 0, s.stderr)
         XCTAssertTrue(s.stdout.contains("finished after 600 of 600 steps"), s.stdout)
@@ -62,7 +72,8 @@ final class ECCTCommandTests: XCTestCase {
         let p = Process()
         p.executableURL = binary
         p.arguments = args + ["--out", killed]
-        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
         try p.run()
         let start = Date()
         while !FileManager.default.fileExists(atPath: killed), Date().timeIntervalSince(start) < 60 { usleep(2000) }
@@ -74,34 +85,44 @@ final class ECCTCommandTests: XCTestCase {
         let r = try run(["train", "--code", "HAMMING-7-4", "--resume", "--out", killed, "--threads", "2"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("resuming") && r.stdout.contains("finished after 600 of 600 steps"), r.stdout)
-        let a = try SafeTensors.read(path: straight).tensors, b = try SafeTensors.read(path: killed).tensors
+        let a = try SafeTensors.read(path: straight).tensors
+        let b = try SafeTensors.read(path: killed).tensors
         XCTAssertEqual(Set(a.keys), Set(b.keys))
         for (name, t) in a { XCTAssertEqual(t, b[name], name) }
 
         let resumeChange = try run(["train", "--code", "HAMMING-7-4", "--resume", "--out", killed, "--lr", "1e-2"])
         XCTAssertNotEqual(resumeChange.status, 0)
-        XCTAssertTrue(resumeChange.stderr.contains("--lr 0.01 differs from 0.003 stored in the run"), resumeChange.stderr)
+        XCTAssertTrue(
+            resumeChange.stderr.contains("--lr 0.01 differs from 0.003 stored in the run"), resumeChange.stderr)
 
-        let sim = try run(["--code", "HAMMING-7-4", "--decoders", "ecct:\(straight)", "--ebn0", "4", "--min-errors", "10",
-                           "--min-frames", "2000", "--max-frames", "2000"])
+        let sim = try run([
+            "--code", "HAMMING-7-4", "--decoders", "ecct:\(straight)", "--ebn0", "4", "--min-errors", "10",
+            "--min-frames", "2000", "--max-frames", "2000",
+        ])
         XCTAssertEqual(sim.status, 0, sim.stderr)
         XCTAssertTrue(sim.stdout.contains("ecct:"), sim.stdout)
     }
 
     /// The default decoder set of a code with a shipped model includes the ECCT.
     func testDefaultRunIncludesTheShippedECCT() throws {
-        let r = try run(["--code", "BCH-63-45", "--ebn0", "6", "--min-errors", "1", "--min-frames", "256", "--max-frames", "256"])
+        let r = try run([
+            "--code", "BCH-63-45", "--ebn0", "6", "--min-errors", "1", "--min-frames", "256", "--max-frames", "256",
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         let rows = r.stdout.split(separator: "\n").map(String.init)
         XCTAssertTrue(rows.contains { $0.hasPrefix("ecct ") }, r.stdout)
         XCTAssertTrue(rows.contains { $0.hasPrefix("bp50 ") }, r.stdout)
         // a code given by a file finds its model from H: the LDPC-49-24 benchmark alist
-        let ldpc = try run(["--code", TestResources.path("LDPC_N49_K24.alist"), "--ebn0", "6", "--min-errors", "1",
-                            "--min-frames", "256", "--max-frames", "256"])
+        let ldpc = try run([
+            "--code", TestResources.path("LDPC_N49_K24.alist"), "--ebn0", "6", "--min-errors", "1",
+            "--min-frames", "256", "--max-frames", "256",
+        ])
         XCTAssertEqual(ldpc.status, 0, ldpc.stderr)
         XCTAssertTrue(ldpc.stdout.split(separator: "\n").contains { $0.hasPrefix("ecct ") }, ldpc.stdout)
-        let explicit = try run(["--code", TestResources.path("LDPC_N49_K24.alist"), "--decoders", "ecct,ecct+tta4", "--ebn0", "6",
-                                "--min-errors", "1", "--min-frames", "256", "--max-frames", "256"])
+        let explicit = try run([
+            "--code", TestResources.path("LDPC_N49_K24.alist"), "--decoders", "ecct,ecct+tta4", "--ebn0", "6",
+            "--min-errors", "1", "--min-frames", "256", "--max-frames", "256",
+        ])
         XCTAssertEqual(explicit.status, 0, explicit.stderr)
     }
 }

@@ -6,13 +6,18 @@ import XCTest
 /// `eccbench qec`: the LER table, JSON/CSV/SVG outputs, thresholds, code listing and export, and bad input.
 final class QECCommandTests: XCTestCase {
     func testLogicalErrorRateTableAndOutputs() throws {
-        let json = temp("qec.json"), csv = temp("qec.csv"), svg = temp("qec.svg")
-        let r = try run(["qec", "--code", "toric-4", "--noise", "depolarizing", "--p", "0.05,0.1", "--decoders", "mwpm,uf,bposd",
-                         "--min-shots", "2000", "--max-shots", "2000", "--seed", "3", "--json", json, "--csv", csv, "--plot", svg])
+        let json = temp("qec.json")
+        let csv = temp("qec.csv")
+        let svg = temp("qec.svg")
+        let r = try run([
+            "qec", "--code", "toric-4", "--noise", "depolarizing", "--p", "0.05,0.1", "--decoders", "mwpm,uf,bposd",
+            "--min-shots", "2000", "--max-shots", "2000", "--seed", "3", "--json", json, "--csv", csv, "--plot", svg,
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("toric-4 (n = 32, k = 2"), r.stdout)
         for d in ["mwpm", "uf", "bposd"] { XCTAssertTrue(r.stdout.contains("toric-4    \(d)"), r.stdout) }
-        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let object = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
         let code = try XCTUnwrap(object["code"] as? [String: Any])
         XCTAssertEqual(code["name"] as? String, "toric-4")
         XCTAssertEqual(code["n"] as? Int, 32)
@@ -20,25 +25,32 @@ final class QECCommandTests: XCTestCase {
         XCTAssertEqual(code["checks"] as? Int, 32)
         let points = try XCTUnwrap(object["points"] as? [[String: Any]])
         XCTAssertEqual(points.count, 6)
-        for key in ["decoder", "noise", "p", "rounds", "shots", "failures", "ler", "ler_ci", "seconds", "shots_per_second"] {
+        for key in [
+            "decoder", "noise", "p", "rounds", "shots", "failures", "ler", "ler_ci", "seconds", "shots_per_second",
+        ] {
             XCTAssertNotNil(points[0][key], key)
         }
         XCTAssertEqual(points[0]["shots"] as? Int, 2000)
-        let ler = try XCTUnwrap(points[1]["ler"] as? Double), failures = try XCTUnwrap(points[1]["failures"] as? Int)
+        let ler = try XCTUnwrap(points[1]["ler"] as? Double)
+        let failures = try XCTUnwrap(points[1]["failures"] as? Int)
         XCTAssertEqual(ler, Double(failures) / 2000, accuracy: 1e-12)
         XCTAssertEqual(try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").count, 7)
         XCTAssertTrue(try String(contentsOfFile: svg, encoding: .utf8).contains("toric-4 mwpm"))
         // The same seed gives the same counts on one thread.
-        let again = try run(["qec", "--code", "toric-4", "--noise", "depolarizing", "--p", "0.05,0.1", "--decoders", "mwpm",
-                             "--min-shots", "2000", "--max-shots", "2000", "--seed", "3", "--threads", "1"])
+        let again = try run([
+            "qec", "--code", "toric-4", "--noise", "depolarizing", "--p", "0.05,0.1", "--decoders", "mwpm",
+            "--min-shots", "2000", "--max-shots", "2000", "--seed", "3", "--threads", "1",
+        ])
         let line = r.stdout.split(separator: "\n").first { $0.contains("mwpm") && $0.contains(" 0.1 ") }!
         let lineAgain = again.stdout.split(separator: "\n").first { $0.contains("mwpm") && $0.contains(" 0.1 ") }!
         XCTAssertEqual(line.split(separator: " ")[4], lineAgain.split(separator: " ")[4], "failures at p = 0.1")
     }
 
     func testThresholdCommandReportsCrossings() throws {
-        let r = try run(["qec", "threshold", "--family", "toric", "--sizes", "4,6", "--noise", "independent", "--p", "0.06,0.14",
-                         "--decoders", "mwpm", "--min-shots", "3000", "--max-shots", "3000"])
+        let r = try run([
+            "qec", "threshold", "--family", "toric", "--sizes", "4,6", "--noise", "independent", "--p", "0.06,0.14",
+            "--decoders", "mwpm", "--min-shots", "3000", "--max-shots", "3000",
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("mwpm   4 / 6: 0."), r.stdout)
         XCTAssertTrue(r.stdout.contains("estimate"), r.stdout)
@@ -47,12 +59,15 @@ final class QECCommandTests: XCTestCase {
     func testCodesAndExport() throws {
         let list = try run(["qec", "codes"])
         XCTAssertEqual(list.status, 0)
-        XCTAssertTrue(list.stdout.contains("toric-L") && list.stdout.contains("surface-d") && list.stdout.contains("planar-d"))
+        XCTAssertTrue(
+            list.stdout.contains("toric-L") && list.stdout.contains("surface-d") && list.stdout.contains("planar-d"))
         let info = try run(["qec", "code", "surface-3"])
-        XCTAssertTrue(info.stdout.contains("n = 9 qubits, k = 1") && info.stdout.contains("distance: X 3, Z 3"), info.stdout)
+        XCTAssertTrue(
+            info.stdout.contains("n = 9 qubits, k = 1") && info.stdout.contains("distance: X 3, Z 3"), info.stdout)
         let export = try run(["qec", "code", "toric-2", "--export"])
         XCTAssertEqual(export.status, 0)
-        XCTAssertTrue(export.stdout.contains("# H_X: 4 × 8") && export.stdout.contains("# logical Z: 2 × 8"), export.stdout)
+        XCTAssertTrue(
+            export.stdout.contains("# H_X: 4 × 8") && export.stdout.contains("# logical Z: 2 × 8"), export.stdout)
     }
 
     func testBadInputIsRefusedWithTheField() throws {
@@ -66,8 +81,13 @@ final class QECCommandTests: XCTestCase {
             (["qec", "--rounds", "0"], "--rounds must be in 1...1024"),
             (["qec", "--rounds", "many"], "--rounds 'many'"),
             (["qec", "--decoders", "mwmp"], "did you mean 'mwpm'"),
-            (["qec", "--code", "toric-3", "--rounds", "3", "--decoders", "bposd", "--max-shots", "100", "--min-shots", "100"],
-             "one measurement round"),
+            (
+                [
+                    "qec", "--code", "toric-3", "--rounds", "3", "--decoders", "bposd", "--max-shots", "100",
+                    "--min-shots", "100",
+                ],
+                "one measurement round"
+            ),
             (["qec", "threshold", "--sizes", "6,4"], "ascending"),
             (["qec", "--json", "/nonexistent-dir/x.json"], "does not exist"),
         ]
@@ -81,10 +101,14 @@ final class QECCommandTests: XCTestCase {
 
 extension QECCommandTests {
     /// `noise_estimate` and `logits` of qec infer's output equal the reference's to 1e-4, shapes included.
-    func assertOutputsMatch(_ out: String, _ reference: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let ours = try SafeTensors.read(path: out).tensors, ref = try SafeTensors.read(path: reference).tensors
+    func assertOutputsMatch(_ out: String, _ reference: String, file: StaticString = #filePath, line: UInt = #line)
+        throws
+    {
+        let ours = try SafeTensors.read(path: out).tensors
+        let ref = try SafeTensors.read(path: reference).tensors
         for name in ["noise_estimate", "logits"] {
-            let a = try XCTUnwrap(ours[name], file: file, line: line), b = try XCTUnwrap(ref[name], file: file, line: line)
+            let a = try XCTUnwrap(ours[name], file: file, line: line)
+            let b = try XCTUnwrap(ref[name], file: file, line: line)
             XCTAssertEqual(a.shape, b.shape, name, file: file, line: line)
             XCTAssertLessThan(zip(a.values, b.values).map { abs($0 - $1) }.max()!, 1e-4, name, file: file, line: line)
         }
@@ -94,13 +118,17 @@ extension QECCommandTests {
     func testInferReproducesTheDQECFixture() throws {
         let dir = TestResources.path("dqec-toric4-depol-N2-d32-h8")
         let out = temp("dqec-out.safetensors")
-        let r = try run(["qec", "infer", "--code", "toric-4", "--noise", "depolarizing", "--weights", dir + "/weights.safetensors",
-                         "--inputs", dir + "/io.safetensors", "--out", out, "--heads", "8"])
+        let r = try run([
+            "qec", "infer", "--code", "toric-4", "--noise", "depolarizing", "--weights", dir + "/weights.safetensors",
+            "--inputs", dir + "/io.safetensors", "--out", out, "--heads", "8",
+        ])
         XCTAssertEqual(r.status, 0, r.stderr)
         try assertOutputsMatch(out, dir + "/io.safetensors")
         // Another code's H in the inputs, or the wrong noise model, is refused.
-        let wrong = try run(["qec", "infer", "--code", "toric-4", "--noise", "independent", "--weights", dir + "/weights.safetensors",
-                             "--inputs", dir + "/io.safetensors", "--out", out, "--heads", "8"])
+        let wrong = try run([
+            "qec", "infer", "--code", "toric-4", "--noise", "independent", "--weights", dir + "/weights.safetensors",
+            "--inputs", dir + "/io.safetensors", "--out", out, "--heads", "8",
+        ])
         XCTAssertNotEqual(wrong.status, 0)
         XCTAssertTrue(wrong.stderr.contains("'H' has shape"), wrong.stderr)
     }
@@ -110,8 +138,10 @@ extension QECCommandTests {
     func testInferWithRoundsReproducesTheReference() throws {
         let dir = TestResources.path("dqec-toric4-indep-T3-N3-d16-h4")
         let out = temp("dqec-rounds-out.safetensors")
-        let args = ["qec", "infer", "--code", "toric-4", "--noise", "independent", "--weights", dir + "/weights.safetensors",
-                    "--inputs", dir + "/io.safetensors", "--out", out, "--heads", "4"]
+        let args = [
+            "qec", "infer", "--code", "toric-4", "--noise", "independent", "--weights", dir + "/weights.safetensors",
+            "--inputs", dir + "/io.safetensors", "--out", out, "--heads", "4",
+        ]
         let r = try run(args + ["--rounds", "3"])
         XCTAssertEqual(r.status, 0, r.stderr)
         try assertOutputsMatch(out, dir + "/io.safetensors")

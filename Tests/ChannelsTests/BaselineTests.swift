@@ -1,8 +1,9 @@
-import Foundation
-import XCTest
-@testable import Channels
 import Codes
+import Foundation
 import TestSupport
+import XCTest
+
+@testable import Channels
 
 /// The ECCT paper's BP baseline on BCH-63-45 (Choukroun & Wolf 2022, Table 1): −ln(BER) at 4 / 5 / 6 dB.
 ///
@@ -14,15 +15,22 @@ final class BaselineTests: XCTestCase {
         let code = try Catalog.code(named: "BCH-63-45")
         let dec = try DecoderRegistry.make(name, code: code)
         var config = MonteCarloConfig()
-        config.minErrors = minErrors; config.minFrames = minFrames; config.maxFrames = 400_000; config.seed = 2024
+        config.minErrors = minErrors
+        config.minFrames = minFrames
+        config.maxFrames = 400_000
+        config.seed = 2024
         let engine = MonteCarlo(code: code, config: config)
         for (i, ebn0) in [4.0, 5.0, 6.0].enumerated() {
             let r = engine.run(decoder: dec, channel: .awgn, parameter: ebn0, pointIndex: i)
             let ci = r.negLnBERInterval
             let se = (ci.upper - ci.lower) / (2 * Statistics.z95)
-            XCTAssertEqual(r.negLnBER, published[i], accuracy: 4 * se + 0.05,
-                           "\(name) at \(ebn0) dB: \(r.negLnBER) ± \(se) vs published \(published[i])")
-            print(String(format: "%@ %.0f dB: -ln(BER) %.3f [%.3f, %.3f], published %.2f", name, ebn0, r.negLnBER, ci.lower, ci.upper, published[i]))
+            XCTAssertEqual(
+                r.negLnBER, published[i], accuracy: 4 * se + 0.05,
+                "\(name) at \(ebn0) dB: \(r.negLnBER) ± \(se) vs published \(published[i])")
+            print(
+                String(
+                    format: "%@ %.0f dB: -ln(BER) %.3f [%.3f, %.3f], published %.2f", name, ebn0, r.negLnBER, ci.lower,
+                    ci.upper, published[i]))
         }
     }
 
@@ -39,11 +47,17 @@ final class BaselineTests: XCTestCase {
     func testMinSumIsDistinguishableFromSumProduct() throws {
         let code = try Catalog.code(named: "BCH-63-45")
         var config = MonteCarloConfig()
-        config.minErrors = 400; config.minFrames = 20_000; config.maxFrames = 200_000
+        config.minErrors = 400
+        config.minFrames = 20_000
+        config.maxFrames = 200_000
         let engine = MonteCarlo(code: code, config: config)
-        let sp = engine.run(decoder: try DecoderRegistry.make("bp50", code: code), channel: .awgn, parameter: 4, pointIndex: 0)
-        let ms = engine.run(decoder: try DecoderRegistry.make("ms50", code: code), channel: .awgn, parameter: 4, pointIndex: 0)
-        XCTAssertLessThan(ms.negLnBERInterval.upper, sp.negLnBERInterval.lower, "min-sum \(ms.negLnBER) vs sum-product \(sp.negLnBER)")
+        let sp = engine.run(
+            decoder: try DecoderRegistry.make("bp50", code: code), channel: .awgn, parameter: 4, pointIndex: 0)
+        let ms = engine.run(
+            decoder: try DecoderRegistry.make("ms50", code: code), channel: .awgn, parameter: 4, pointIndex: 0)
+        XCTAssertLessThan(
+            ms.negLnBERInterval.upper, sp.negLnBERInterval.lower, "min-sum \(ms.negLnBER) vs sum-product \(sp.negLnBER)"
+        )
     }
 
     /// Layered BP on the LDPC(49,24) benchmark file (28 rows, 3 redundant): with the same 10 iterations it
@@ -52,12 +66,18 @@ final class BaselineTests: XCTestCase {
         let path = TestResources.path("LDPC_N49_K24.alist")
         let code = try CodeFiles.readCode(path: path)
         var config = MonteCarloConfig()
-        config.minErrors = 0; config.minFrames = 40_000; config.maxFrames = 40_000
+        config.minErrors = 0
+        config.minFrames = 40_000
+        config.maxFrames = 40_000
         let engine = MonteCarlo(code: code, config: config)
-        let flooding = engine.run(decoder: try DecoderRegistry.make("bp10", code: code), channel: .awgn, parameter: 3, pointIndex: 0)
-        let layered = engine.run(decoder: try DecoderRegistry.make("lbp10", code: code), channel: .awgn, parameter: 3, pointIndex: 0)
-        XCTAssertLessThan(layered.ferInterval.upper, flooding.ferInterval.lower, "lbp10 \(layered.fer) vs bp10 \(flooding.fer)")
-        let flooding50 = engine.run(decoder: try DecoderRegistry.make("bp50", code: code), channel: .awgn, parameter: 3, pointIndex: 0)
+        let flooding = engine.run(
+            decoder: try DecoderRegistry.make("bp10", code: code), channel: .awgn, parameter: 3, pointIndex: 0)
+        let layered = engine.run(
+            decoder: try DecoderRegistry.make("lbp10", code: code), channel: .awgn, parameter: 3, pointIndex: 0)
+        XCTAssertLessThan(
+            layered.ferInterval.upper, flooding.ferInterval.lower, "lbp10 \(layered.fer) vs bp10 \(flooding.fer)")
+        let flooding50 = engine.run(
+            decoder: try DecoderRegistry.make("bp50", code: code), channel: .awgn, parameter: 3, pointIndex: 0)
         XCTAssertLessThan(layered.fer, flooding50.fer * 1.5, "lbp10 is within reach of bp50")
         print("LDPC-49-24 @ 3 dB FER: bp10 \(flooding.fer), lbp10 \(layered.fer), bp50 \(flooding50.fer)")
     }

@@ -1,7 +1,8 @@
 import Base
-import XCTest
-@testable import Channels
 import Codes
+import XCTest
+
+@testable import Channels
 
 final class ChannelTests: XCTestCase {
     func testSigmaFollowsDesignConvention() {
@@ -25,7 +26,8 @@ final class ChannelTests: XCTestCase {
         let bits = (0..<N).map { UInt8($0 & 1) }
         let llr = transmit(.awgn, 2, bits: bits)
         let sigma = awgnSigma(ebN0dB: 2, rate: 0.5)
-        var mean0 = 0.0, var0 = 0.0
+        var mean0 = 0.0
+        var var0 = 0.0
         for i in stride(from: 0, to: N, by: 2) { mean0 += Double(llr[i]) }
         mean0 /= Double(N / 2)
         for i in stride(from: 0, to: N, by: 2) { var0 += pow(Double(llr[i]) - mean0, 2) }
@@ -43,10 +45,12 @@ final class ChannelTests: XCTestCase {
         let N = 100_000
         let bits = [UInt8](repeating: 0, count: N)
         let bsc = transmit(.bsc, 0.1, bits: bits)
-        XCTAssertEqual(Double(bsc.filter { $0 < 0 }.count) / Double(N), 0.1, accuracy: 5 * (0.09 / Double(N)).squareRoot())
+        XCTAssertEqual(
+            Double(bsc.filter { $0 < 0 }.count) / Double(N), 0.1, accuracy: 5 * (0.09 / Double(N)).squareRoot())
         XCTAssertEqual(bsc[0].magnitude, Float(log(0.9 / 0.1)), accuracy: 1e-5)
         let bec = transmit(.bec, 0.3, bits: bits)
-        XCTAssertEqual(Double(bec.filter { $0 == 0 }.count) / Double(N), 0.3, accuracy: 5 * (0.21 / Double(N)).squareRoot())
+        XCTAssertEqual(
+            Double(bec.filter { $0 == 0 }.count) / Double(N), 0.3, accuracy: 5 * (0.21 / Double(N)).squareRoot())
         XCTAssertFalse(bec.contains { $0 < 0 }, "the BEC never flips")
         XCTAssertNotNil(ChannelModel.bsc.validate(0.7))
         XCTAssertNotNil(ChannelModel.awgn.validate(.nan))

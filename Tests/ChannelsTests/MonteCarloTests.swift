@@ -1,12 +1,17 @@
-import XCTest
-@testable import Channels
 import Codes
+import XCTest
+
+@testable import Channels
 
 final class MonteCarloTests: XCTestCase {
     func config(threads: Int, minErrors: Int = 40, minFrames: Int = 1000, maxFrames: Int = 50_000) -> MonteCarloConfig {
         var c = MonteCarloConfig()
-        c.threads = threads; c.minErrors = minErrors; c.minFrames = minFrames; c.maxFrames = maxFrames
-        c.seed = 77; c.blockSize = 64
+        c.threads = threads
+        c.minErrors = minErrors
+        c.minFrames = minFrames
+        c.maxFrames = maxFrames
+        c.seed = 77
+        c.blockSize = 64
         return c
     }
 
@@ -15,7 +20,8 @@ final class MonteCarloTests: XCTestCase {
         let dec = try DecoderRegistry.make("bp10", code: code)
         var results: [PointResult] = []
         for t in [1, 2, 3, 5] {
-            var r = MonteCarlo(code: code, config: config(threads: t)).run(decoder: dec, channel: .awgn, parameter: 3, pointIndex: 0)
+            var r = MonteCarlo(code: code, config: config(threads: t)).run(
+                decoder: dec, channel: .awgn, parameter: 3, pointIndex: 0)
             r.seconds = 0
             results.append(r)
         }
@@ -24,7 +30,8 @@ final class MonteCarloTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(results[0].frames, 1000)
         XCTAssertEqual(results[0].frames % 64, 0, "stops on a block boundary")
         // a different seed gives different counts
-        var other = config(threads: 2); other.seed = 78
+        var other = config(threads: 2)
+        other.seed = 78
         let r2 = MonteCarlo(code: code, config: other).run(decoder: dec, channel: .awgn, parameter: 3, pointIndex: 0)
         XCTAssertNotEqual(r2.bitErrors, results[0].bitErrors)
     }
@@ -52,8 +59,10 @@ final class MonteCarloTests: XCTestCase {
             let sigma = awgnSigma(ebN0dB: ebn0, rate: 4.0 / 7.0)
             let p = 0.5 * erfc(1 / sigma / 2.0.squareRoot())
             let fer = 1 - pow(1 - p, 7) - 7 * p * pow(1 - p, 6)
-            let r = MonteCarlo(code: code, config: config(threads: 2, minErrors: 0, minFrames: 40_000, maxFrames: 40_000))
-                .run(decoder: bm, channel: .awgn, parameter: ebn0, pointIndex: 0)
+            let r = MonteCarlo(
+                code: code, config: config(threads: 2, minErrors: 0, minFrames: 40_000, maxFrames: 40_000)
+            )
+            .run(decoder: bm, channel: .awgn, parameter: ebn0, pointIndex: 0)
             XCTAssertEqual(r.frames, 40_000)
             XCTAssertEqual(r.fer, fer, accuracy: 5 * (fer * (1 - fer) / 40_000).squareRoot(), "Eb/N0 \(ebn0)")
         }
@@ -68,7 +77,8 @@ final class MonteCarloTests: XCTestCase {
         for (i, ebn0) in [5.0, 6.0].enumerated() {
             let sigma = awgnSigma(ebN0dB: ebn0, rate: code.rate)
             let p = 0.5 * erfc(1 / sigma / 2.0.squareRoot())
-            var binom = 1.0, term = pow(1 - p, 63.0)
+            var binom = 1.0
+            var term = pow(1 - p, 63.0)
             for e in 0...3 {
                 binom -= term
                 term *= Double(63 - e) / Double(e + 1) * p / (1 - p)
@@ -77,8 +87,10 @@ final class MonteCarloTests: XCTestCase {
                 var c = config(threads: 2, minErrors: 0, minFrames: 1_000_000, maxFrames: 1_000_000)
                 c.blockSize = 4096
                 c.referenceNoise = reference
-                let r = MonteCarlo(code: code, config: c).run(decoder: bm, channel: .awgn, parameter: ebn0, pointIndex: i)
-                XCTAssertEqual(r.fer, binom, accuracy: 5 * (binom / 1e6).squareRoot(), "\(ebn0) dB, reference noise \(reference)")
+                let r = MonteCarlo(code: code, config: c).run(
+                    decoder: bm, channel: .awgn, parameter: ebn0, pointIndex: i)
+                XCTAssertEqual(
+                    r.fer, binom, accuracy: 5 * (binom / 1e6).squareRoot(), "\(ebn0) dB, reference noise \(reference)")
             }
         }
     }
@@ -91,10 +103,12 @@ final class MonteCarloTests: XCTestCase {
         var intervals: [Interval] = []
         for name in ["POLAR-64-32", "POLARSC-64-32"] {
             let code = try Catalog.code(named: name)
-            let r = MonteCarlo(code: code, config: c).run(decoder: try DecoderRegistry.make("sc", code: code),
-                                                          channel: .awgn, parameter: 4, pointIndex: 0)
+            let r = MonteCarlo(code: code, config: c).run(
+                decoder: try DecoderRegistry.make("sc", code: code),
+                channel: .awgn, parameter: 4, pointIndex: 0)
             intervals.append(r.ferInterval)
         }
-        XCTAssertLessThan(intervals[1].upper * 5, intervals[0].lower, "POLARSC SC FER \(intervals[1]) vs POLAR \(intervals[0])")
+        XCTAssertLessThan(
+            intervals[1].upper * 5, intervals[0].lower, "POLARSC SC FER \(intervals[1]) vs POLAR \(intervals[0])")
     }
 }

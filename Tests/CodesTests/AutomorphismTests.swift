@@ -20,7 +20,8 @@ final class AutomorphismTests: XCTestCase {
         let ccsds = try Automorphisms.group(for: try Catalog.code(named: "CCSDS-128-64"))
         XCTAssertEqual(ccsds.count, 16, "shifts within the 16 × 16 circulants")
         // a transposition is not an automorphism of BCH-63-45
-        var swap = Array(0..<63); swap.swapAt(0, 1)
+        var swap = Array(0..<63)
+        swap.swapAt(0, 1)
         XCTAssertFalse(Automorphisms.preservesCode(swap, code: bch))
         XCTAssertThrowsError(try Automorphisms.group(for: try Catalog.code(named: "POLAR-64-32").standardized()))
     }
@@ -42,13 +43,14 @@ final class AutomorphismTests: XCTestCase {
     }
 
     func testPermutationFilesAreChecked() throws {
-        let code = try Catalog.code(named: "BCH-7-4")   // the cyclic Hamming code
+        let code = try Catalog.code(named: "BCH-7-4")  // the cyclic Hamming code
         let path = TemporaryFolder.path("perms.txt")
         let shift = (0..<7).map { String(($0 + 1) % 7) }.joined(separator: " ")
         try (shift + "\r\n0 1 2 3 4 5 6\n").write(toFile: path, atomically: true, encoding: .utf8)
         XCTAssertEqual(try Automorphisms.read(path: path, code: code).count, 2)
         try (shift + "\n1 0 2 3 4 5 6\n").write(toFile: path, atomically: true, encoding: .utf8)
-        assertError(try Automorphisms.read(path: path, code: code), contains: ["perms.txt:2", "not an automorphism of BCH-7-4"])
+        assertError(
+            try Automorphisms.read(path: path, code: code), contains: ["perms.txt:2", "not an automorphism of BCH-7-4"])
         try "0 1 2\n".write(toFile: path, atomically: true, encoding: .utf8)
         assertError(try Automorphisms.read(path: path, code: code), contains: ["perms.txt:1", "7 integer positions"])
     }
@@ -58,17 +60,23 @@ final class AutomorphismTests: XCTestCase {
     func testEnsembleDecoding() throws {
         let code = try Catalog.code(named: "BCH-63-45")
         var config = MonteCarloConfig()
-        config.minFrames = 2048; config.maxFrames = 2048; config.minErrors = 0; config.threads = 2
+        config.minFrames = 2048
+        config.maxFrames = 2048
+        config.minErrors = 0
+        config.threads = 2
         let engine = MonteCarlo(code: code, config: config)
         let base = try DecoderRegistry.make("bp5", code: code)
         let group = try Automorphisms.group(for: code)
-        let tta = AutomorphismEnsembleDecoder(base: base, code: code, permutations: AutomorphismEnsembleDecoder.spread(group, count: 8),
-                                              name: "bp5+tta8")
+        let tta = AutomorphismEnsembleDecoder(
+            base: base, code: code, permutations: AutomorphismEnsembleDecoder.spread(group, count: 8),
+            name: "bp5+tta8")
         let plain = engine.run(decoder: base, channel: .awgn, parameter: 4, pointIndex: 0)
         let ensemble = engine.run(decoder: tta, channel: .awgn, parameter: 4, pointIndex: 0)
-        XCTAssertLessThan(Double(ensemble.frameErrors), 0.7 * Double(plain.frameErrors),
-                          "bp5 \(plain.frameErrors), bp5+tta8 \(ensemble.frameErrors) of 2048")
+        XCTAssertLessThan(
+            Double(ensemble.frameErrors), 0.7 * Double(plain.frameErrors),
+            "bp5 \(plain.frameErrors), bp5+tta8 \(ensemble.frameErrors) of 2048")
         let identity = AutomorphismEnsembleDecoder(base: base, code: code, permutations: [Array(0..<63)], name: "id")
-        XCTAssertEqual(engine.run(decoder: identity, channel: .awgn, parameter: 4, pointIndex: 0).frameErrors, plain.frameErrors)
+        XCTAssertEqual(
+            engine.run(decoder: identity, channel: .awgn, parameter: 4, pointIndex: 0).frameErrors, plain.frameErrors)
     }
 }

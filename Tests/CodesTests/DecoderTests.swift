@@ -1,9 +1,10 @@
 import Base
-import XCTest
-@testable import Codes
 import Channels
 import GF2
 import TestSupport
+import XCTest
+
+@testable import Codes
 
 final class DecoderTests: XCTestCase {
     /// Random codewords with AWGN LLRs at the given Eb/N0.
@@ -16,11 +17,15 @@ final class DecoderTests: XCTestCase {
         }
         var llr = [Float](repeating: 0, count: bits.count)
         let channel = Channel(model: .awgn, parameter: ebn0, rate: code.rate)
-        bits.withUnsafeBufferPointer { b in llr.withUnsafeMutableBufferPointer { channel.transmit(b, into: $0, rng: &rng) } }
+        bits.withUnsafeBufferPointer { b in
+            llr.withUnsafeMutableBufferPointer { channel.transmit(b, into: $0, rng: &rng) }
+        }
         return (bits, llr)
     }
 
-    func isCodeword(_ code: LinearCode, _ word: ArraySlice<UInt8>) -> Bool { code.isCodeword(BitVector(bits: Array(word))) }
+    func isCodeword(_ code: LinearCode, _ word: ArraySlice<UInt8>) -> Bool {
+        code.isCodeword(BitVector(bits: Array(word)))
+    }
 
     /// Correlation Σ (1 − 2c_j) llr_j: the ML codeword maximises it.
     func correlation(_ word: ArraySlice<UInt8>, _ llr: ArraySlice<Float>) -> Float {
@@ -32,8 +37,10 @@ final class DecoderTests: XCTestCase {
     }
 
     func testEveryDecoderReturnsNoiselessCodewords() throws {
-        for (name, decoders) in [("BCH-63-45", ["bp5", "ms5", "nms5", "oms5", "lbp5", "osd0", "osd2", "bm"]),
-                                 ("POLAR-64-32", ["bp5", "sc", "scl4", "osd1"]), ("CCSDS-128-64", ["lbp10", "bp10"])] {
+        for (name, decoders) in [
+            ("BCH-63-45", ["bp5", "ms5", "nms5", "oms5", "lbp5", "osd0", "osd2", "bm"]),
+            ("POLAR-64-32", ["bp5", "sc", "scl4", "osd1"]), ("CCSDS-128-64", ["lbp10", "bp10"]),
+        ] {
             let code = try Catalog.code(named: name)
             var (bits, _) = frames(code, count: 8, ebn0: 0, seed: 7)
             let llr = bits.map { $0 == 0 ? Float(4) : Float(-4) }
@@ -49,19 +56,25 @@ final class DecoderTests: XCTestCase {
     /// with it on nearly every frame, and no OSD order ever returns a word more likely than ML's.
     func testOSDAgreesWithExhaustiveML() throws {
         let code = try Catalog.code(named: "GOLAY-24-12")
-        let n = code.n, count = 300
+        let n = code.n
+        let count = 300
         let book = allCodewords(code).map { $0.map { $0 == 0 ? Float(1) : Float(-1) } }
         let (_, llr) = frames(code, count: count, ebn0: 1.5, seed: 11)
         let osd3 = OrderedStatisticsDecoder(code: code, order: 3).decode(llr: llr, n: n)
         let osd1 = OrderedStatisticsDecoder(code: code, order: 1).decode(llr: llr, n: n)
-        var disagree3 = 0, disagree1 = 0
+        var disagree3 = 0
+        var disagree1 = 0
         for f in 0..<count {
             let l = Array(llr[(f * n)..<((f + 1) * n)])
-            var best = -Float.infinity, bestIndex = 0
+            var best = -Float.infinity
+            var bestIndex = 0
             for (i, x) in book.enumerated() {
                 var s: Float = 0
                 for j in 0..<n { s += x[j] * l[j] }
-                if s > best { best = s; bestIndex = i }
+                if s > best {
+                    best = s
+                    bestIndex = i
+                }
             }
             let ml = book[bestIndex].map { $0 > 0 ? UInt8(0) : UInt8(1) }
             for (out, counter) in [(osd3, 3), (osd1, 1)] {
@@ -78,7 +91,7 @@ final class DecoderTests: XCTestCase {
     func testBerlekampMasseyCorrectsUpToTErrors() throws {
         for name in ["BCH-63-45", "BCH-31-16", "BCH-127-64", "BCH-15-7"] {
             let code = try Catalog.code(named: name)
-            guard case let .bch(_, t, _) = code.structure else { return XCTFail() }
+            guard case .bch(_, let t, _) = code.structure else { return XCTFail() }
             let bm = try BerlekampMasseyDecoder(code: code)
             var rng = SeededRNG(seed: 3)
             for trial in 0..<40 {
@@ -99,19 +112,26 @@ final class DecoderTests: XCTestCase {
     func testBeliefPropagationCheckNodeRulesMatchReference() {
         // Reference twin: exact boxplus in Double, and min-sum by definition.
         let inputs: [Float] = [1.3, -0.4, 2.2, -3.1, 0.9]
-        var out = [Float](repeating: 0, count: 5), scratch = [Float](repeating: 0, count: 5)
+        var out = [Float](repeating: 0, count: 5)
+        var scratch = [Float](repeating: 0, count: 5)
         for rule in [CheckNodeRule.sumProduct, .minSum, .normalizedMinSum(alpha: 0.75), .offsetMinSum(beta: 0.5)] {
-            inputs.withUnsafeBufferPointer { i in out.withUnsafeMutableBufferPointer { o in scratch.withUnsafeMutableBufferPointer { s in
-                CheckNode.update(rule, input: i, output: o, scratch: s)
-            } } }
+            inputs.withUnsafeBufferPointer { i in
+                out.withUnsafeMutableBufferPointer { o in
+                    scratch.withUnsafeMutableBufferPointer { s in
+                        CheckNode.update(rule, input: i, output: o, scratch: s)
+                    }
+                }
+            }
             for j in 0..<5 {
                 let others = inputs.enumerated().filter { $0.offset != j }.map { Double($0.element) }
                 let expected: Double
                 switch rule {
                 case .sumProduct: expected = 2 * atanh(others.reduce(1) { $0 * tanh($1 / 2) })
                 case .minSum: expected = others.reduce(1) { $0 * ($1 < 0 ? -1 : 1) } * others.map(abs).min()!
-                case let .normalizedMinSum(a): expected = Double(a) * others.reduce(1) { $0 * ($1 < 0 ? -1 : 1) } * others.map(abs).min()!
-                case let .offsetMinSum(b): expected = others.reduce(1) { $0 * ($1 < 0 ? -1 : 1) } * max(others.map(abs).min()! - Double(b), 0)
+                case .normalizedMinSum(let a):
+                    expected = Double(a) * others.reduce(1) { $0 * ($1 < 0 ? -1 : 1) } * others.map(abs).min()!
+                case .offsetMinSum(let b):
+                    expected = others.reduce(1) { $0 * ($1 < 0 ? -1 : 1) } * max(others.map(abs).min()! - Double(b), 0)
                 }
                 XCTAssertEqual(Double(out[j]), expected, accuracy: 1e-5, "\(rule) edge \(j)")
             }
@@ -124,34 +144,49 @@ final class DecoderTests: XCTestCase {
         var rng = SeededRNG(seed: 21)
         for d in [2, 3, 6, 8, 9, 17, 32] {
             let input = (0..<d).map { _ in Float(rng.nextDouble() * 24 - 12) }
-            var fast = [Float](repeating: 0, count: d), ref = [Float](repeating: 0, count: d)
-            var scratch = [Float](repeating: 0, count: 40), padded = [Float](repeating: 0, count: 40)
+            var fast = [Float](repeating: 0, count: d)
+            var ref = [Float](repeating: 0, count: d)
+            var scratch = [Float](repeating: 0, count: 40)
+            var padded = [Float](repeating: 0, count: 40)
             input.withUnsafeBufferPointer { i in
-                fast.withUnsafeMutableBufferPointer { o in scratch.withUnsafeMutableBufferPointer { s in padded.withUnsafeMutableBufferPointer { p in
-                    SumProduct.update(input: i, output: o, scratch: s, padded: p)
-                } } }
-                ref.withUnsafeMutableBufferPointer { o in scratch.withUnsafeMutableBufferPointer { s in
-                    CheckNode.update(.sumProduct, input: i, output: o, scratch: s)
-                } }
+                fast.withUnsafeMutableBufferPointer { o in
+                    scratch.withUnsafeMutableBufferPointer { s in
+                        padded.withUnsafeMutableBufferPointer { p in
+                            SumProduct.update(input: i, output: o, scratch: s, padded: p)
+                        }
+                    }
+                }
+                ref.withUnsafeMutableBufferPointer { o in
+                    scratch.withUnsafeMutableBufferPointer { s in
+                        CheckNode.update(.sumProduct, input: i, output: o, scratch: s)
+                    }
+                }
             }
-            for j in 0..<d { XCTAssertEqual(fast[j], ref[j], accuracy: 1e-4 * max(1, abs(ref[j])), "d = \(d), edge \(j)") }
+            for j in 0..<d {
+                XCTAssertEqual(fast[j], ref[j], accuracy: 1e-4 * max(1, abs(ref[j])), "d = \(d), edge \(j)")
+            }
         }
         for (name, decoder) in [("BCH-63-45", "bp50"), ("CCSDS-128-64", "lbp20")] {
             let code = try Catalog.code(named: name)
             let (_, llr) = frames(code, count: 500, ebn0: 3, seed: 8)
             func run(_ kernels: KernelPath) -> [UInt8] {
                 if decoder.hasPrefix("lbp") {
-                    var d = LayeredBeliefPropagationDecoder(code: code, iterations: 20); d.kernels = kernels
+                    var d = LayeredBeliefPropagationDecoder(code: code, iterations: 20)
+                    d.kernels = kernels
                     return d.decode(llr: llr, n: code.n)
                 }
-                var d = BeliefPropagationDecoder(code: code, iterations: 50); d.kernels = kernels
+                var d = BeliefPropagationDecoder(code: code, iterations: 50)
+                d.kernels = kernels
                 return d.decode(llr: llr, n: code.n)
             }
             let refOut = run(.reference)
             for kernels in KernelPath.runnableCases where kernels != .reference {
                 let fastOut = run(kernels)
-                let differing = (0..<500).filter { fastOut[($0 * code.n)..<(($0 + 1) * code.n)] != refOut[($0 * code.n)..<(($0 + 1) * code.n)] }.count
-                XCTAssertLessThanOrEqual(differing, 3, "\(name) \(decoder) \(kernels): \(differing) of 500 frames differ")
+                let differing = (0..<500).filter {
+                    fastOut[($0 * code.n)..<(($0 + 1) * code.n)] != refOut[($0 * code.n)..<(($0 + 1) * code.n)]
+                }.count
+                XCTAssertLessThanOrEqual(
+                    differing, 3, "\(name) \(decoder) \(kernels): \(differing) of 500 frames differ")
             }
         }
     }
@@ -169,7 +204,9 @@ final class DecoderTests: XCTestCase {
             let out = try DecoderRegistry.make(d, code: code).decode(llr: llr, n: n)
             var errors = 0
             for f in 0..<count {
-                let mine = out[(f * n)..<((f + 1) * n)], sent = bits[(f * n)..<((f + 1) * n)], l = llr[(f * n)..<((f + 1) * n)]
+                let mine = out[(f * n)..<((f + 1) * n)]
+                let sent = bits[(f * n)..<((f + 1) * n)]
+                let l = llr[(f * n)..<((f + 1) * n)]
                 XCTAssertTrue(isCodeword(code, mine), d)
                 if mine != sent {
                     errors += 1
@@ -178,8 +215,11 @@ final class DecoderTests: XCTestCase {
             }
             return errors
         }
-        let sc = try frameErrors("sc"), scl1 = try frameErrors("scl1"), scl8 = try frameErrors("scl8")
-        let scl32 = try frameErrors("scl32"), osd3 = try frameErrors("osd3")
+        let sc = try frameErrors("sc")
+        let scl1 = try frameErrors("scl1")
+        let scl8 = try frameErrors("scl8")
+        let scl32 = try frameErrors("scl32")
+        let osd3 = try frameErrors("osd3")
         XCTAssertEqual(sc, scl1)
         XCTAssertGreaterThan(sc, 20, "the test point has errors to compare")
         XCTAssertLessThan(scl8, sc, "SCL-8 beats SC")

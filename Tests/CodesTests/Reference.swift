@@ -1,7 +1,8 @@
 import Foundation
-@testable import Codes
 import GF2
 import TestSupport
+
+@testable import Codes
 
 /// Paths of the reference parity-check matrices copied into the test bundle.
 enum Reference {

@@ -7,8 +7,9 @@ import XCTest
 final class WeightDistributionTests: XCTestCase {
     func testKnownDistributions() throws {
         let golay = try WeightDistribution(code: SmallCodes.golay24())
-        XCTAssertEqual(golay.counts.enumerated().filter { $0.element > 0 }.map { [$0.offset, $0.element] },
-                       [[0, 1], [8, 759], [12, 2576], [16, 759], [24, 1]])
+        XCTAssertEqual(
+            golay.counts.enumerated().filter { $0.element > 0 }.map { [$0.offset, $0.element] },
+            [[0, 1], [8, 759], [12, 2576], [16, 759], [24, 1]])
         let hamming = try WeightDistribution(code: try SmallCodes.hamming(r: 3))
         XCTAssertEqual(hamming.counts, [1, 0, 0, 7, 7, 0, 0, 1])
         let bch = try WeightDistribution(code: try Catalog.code(named: "BCH-31-16"))
@@ -19,7 +20,9 @@ final class WeightDistributionTests: XCTestCase {
 
     func testThreadCountDoesNotChangeTheCounts() throws {
         let code = try Catalog.code(named: "BCH-31-21")
-        XCTAssertEqual(try WeightDistribution(generator: code.G, threads: 1), try WeightDistribution(generator: code.G, threads: 5))
+        XCTAssertEqual(
+            try WeightDistribution(generator: code.G, threads: 1), try WeightDistribution(generator: code.G, threads: 5)
+        )
     }
 
     func testMacWilliamsMatchesDirectEnumeration() throws {
@@ -27,8 +30,10 @@ final class WeightDistributionTests: XCTestCase {
             let code = try Catalog.code(named: name)
             let direct = try WeightDistribution(generator: code.G)
             let dual = try WeightDistribution(generator: code.H.rowBasis)
-            let viaDual = WeightDistribution(counts: WeightDistribution.macWilliamsForTests(dual: dual.counts,
-                                                                                           dualDimension: code.H.rowBasis.rows))
+            let viaDual = WeightDistribution(
+                counts: WeightDistribution.macWilliamsForTests(
+                    dual: dual.counts,
+                    dualDimension: code.H.rowBasis.rows))
             XCTAssertEqual(direct, viaDual, name)
         }
         // BCH-63-45 (k = 45) goes through its dual: d = 7, and the counts add up to 2^45

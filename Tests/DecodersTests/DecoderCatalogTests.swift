@@ -12,11 +12,14 @@ import XCTest
 /// The library's decoder catalog: every name the command accepts, the default sets, models keyed by the code.
 final class DecoderCatalogTests: XCTestCase {
     func testEveryNameResolves() throws {
-        let bch = try Catalog.code(named: "BCH-63-45"), polar = try Catalog.code(named: "POLAR-64-32")
+        let bch = try Catalog.code(named: "BCH-63-45")
+        let polar = try Catalog.code(named: "POLAR-64-32")
         let learned = try Catalog.code(named: "LEARNED-31-16")
         let file = PretrainedModels.all.first { $0.code == "BCH-63-45-STD" }?.path
-        for name in ["bp5", "ms10", "nms10", "oms10", "lbp5", "osd0", "osd2", "bm", "ecct", "ecct-N2-d32", "aecct",
-                     "aecct-N2-d32", "bp5+tta4", "ecct+tta2"] {
+        for name in [
+            "bp5", "ms10", "nms10", "oms10", "lbp5", "osd0", "osd2", "bm", "ecct", "ecct-N2-d32", "aecct",
+            "aecct-N2-d32", "bp5+tta4", "ecct+tta2",
+        ] {
             XCTAssertNoThrow(try DecoderCatalog.make(name, code: bch), name)
         }
         for name in ["sc", "scl8", "ecct"] { XCTAssertNoThrow(try DecoderCatalog.make(name, code: polar), name) }
@@ -34,12 +37,15 @@ final class DecoderCatalogTests: XCTestCase {
     }
 
     func testDefaultSets() throws {
-        XCTAssertEqual(DecoderCatalog.defaults(for: try Catalog.code(named: "BCH-63-45")),
-                       ["bp5", "bp50", "osd2", "bm", "ecct", "aecct"])
-        XCTAssertEqual(DecoderCatalog.defaults(for: try Catalog.code(named: "BCH-63-45").standardized()),
-                       ["bp5", "bp50", "osd2", "bm", "ecct", "aecct"], "the same code in another H")
+        XCTAssertEqual(
+            DecoderCatalog.defaults(for: try Catalog.code(named: "BCH-63-45")),
+            ["bp5", "bp50", "osd2", "bm", "ecct", "aecct"])
+        XCTAssertEqual(
+            DecoderCatalog.defaults(for: try Catalog.code(named: "BCH-63-45").standardized()),
+            ["bp5", "bp50", "osd2", "bm", "ecct", "aecct"], "the same code in another H")
         XCTAssertEqual(DecoderCatalog.defaults(for: try Catalog.code(named: "HAMMING-7-4")), ["bp5", "bp50", "osd2"])
-        XCTAssertEqual(DecoderCatalog.defaults(for: try Catalog.code(named: "LEARNED-31-16")), ["bp5", "bp50", "osd2", "dc-ecct"])
+        XCTAssertEqual(
+            DecoderCatalog.defaults(for: try Catalog.code(named: "LEARNED-31-16")), ["bp5", "bp50", "osd2", "dc-ecct"])
         let toric = try DecodingProblem(code: try CSSCode.toric(4), noise: .depolarizing)
         XCTAssertEqual(DecoderCatalog.quantumDefaults(for: toric), ["mwpm", "uf", "neural"])
         XCTAssertNoThrow(try DecoderCatalog.quantum("uf", problem: toric, p: 0.05))
@@ -48,7 +54,8 @@ final class DecoderCatalogTests: XCTestCase {
     /// `ecct` for BCH-63-45 is the model trained on the standard-form H (the better one by its validation), running with
     /// its own H; a model used on another H of its code decides exactly as on its own H.
     func testModelsAreKeyedByTheCode() throws {
-        let code = try Catalog.code(named: "BCH-63-45"), standard = try code.standardized()
+        let code = try Catalog.code(named: "BCH-63-45")
+        let standard = try code.standardized()
         XCTAssertNotEqual(code.parityCheckFingerprint, standard.parityCheckFingerprint)
         XCTAssertEqual(code.codeFingerprint, standard.codeFingerprint)
         let best = try XCTUnwrap(PretrainedModels.applicable(to: code).first)
@@ -62,13 +69,16 @@ final class DecoderCatalogTests: XCTestCase {
         func decisions(_ name: String, _ c: LinearCode) throws -> [UInt8] {
             let decoder = try DecoderCatalog.make(name, code: c)
             var bits = [UInt8](repeating: 0, count: y.count)
-            y.withUnsafeBufferPointer { l in bits.withUnsafeMutableBufferPointer { decoder.decode(llr: l, count: frames, into: $0) } }
+            y.withUnsafeBufferPointer { l in
+                bits.withUnsafeMutableBufferPointer { decoder.decode(llr: l, count: frames, into: $0) }
+            }
             return bits
         }
         XCTAssertEqual(try decisions("ecct", code), try decisions("ecct", standard), "the same model either way")
         let raw = try XCTUnwrap(PretrainedModels.models(for: code).first).path
-        XCTAssertEqual(try decisions("ecct:\(raw)", standard), try decisions("ecct:\(raw)", code),
-                       "the raw-H model computes its syndrome with its own H under --standardize")
+        XCTAssertEqual(
+            try decisions("ecct:\(raw)", standard), try decisions("ecct:\(raw)", code),
+            "the raw-H model computes its syndrome with its own H under --standardize")
         XCTAssertThrowsError(try DecoderCatalog.make("ecct:\(raw)", code: try Catalog.code(named: "BCH-63-36"))) {
             XCTAssertTrue("\($0)".contains("another code than BCH-63-36"), "\($0)")
         }

@@ -17,10 +17,12 @@ final class AECCTParityTests: XCTestCase {
     }
 
     func logits(_ file: String, precision: AECCTPrecision?, scope: ActivationQuantization.Scope = .tensor) throws
-        -> (ours: [Float], model: ECCTModel) {
+        -> (ours: [Float], model: ECCTModel)
+    {
         let (code, io) = try Self.fixture()
         let model = try ECCTModel.load(code: code, weightsAt: Self.resource(file), precision: precision, scope: scope)
-        let magnitude = try XCTUnwrap(io["magnitude"]), syndrome = try XCTUnwrap(io["syndrome"])
+        let magnitude = try XCTUnwrap(io["magnitude"])
+        let syndrome = try XCTUnwrap(io["syndrome"])
         return (model.logits(magnitude: magnitude.values, syndrome: syndrome.values, batch: magnitude.shape[0]), model)
     }
 
@@ -31,7 +33,8 @@ final class AECCTParityTests: XCTestCase {
 
     /// Words with a logit more than `tolerance` from the reference.
     func wordsOff(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4) -> [Int] {
-        Set(zip(a, b).enumerated().filter { abs($0.element.0 - $0.element.1) > tolerance }.map { $0.offset / 63 }).sorted()
+        Set(zip(a, b).enumerated().filter { abs($0.element.0 - $0.element.1) > tolerance }.map { $0.offset / 63 })
+            .sorted()
     }
 
     func testFullPrecisionLogits() throws {
@@ -48,7 +51,8 @@ final class AECCTParityTests: XCTestCase {
     /// 2.13, CPU), misses the fixture in 2 of the 64 words (by 6.5e-4); ours misses it in 4 (by ≤ 3e-3). Bound: at most
     /// 6 words beyond 1e-4, none beyond 1e-2, and the mean difference below 1e-4.
     func checkQuantised(_ ours: [Float], _ want: [Float], label: String) {
-        let off = wordsOff(ours, want), diff = maxDifference(ours, want)
+        let off = wordsOff(ours, want)
+        let diff = maxDifference(ours, want)
         let mean = zip(ours, want).reduce(0) { $0 + abs($1.0 - $1.1) } / Float(ours.count)
         print("AECCT \(label) parity: max |logit difference| = \(diff), mean \(mean), words beyond 1e-4: \(off)")
         XCTAssertLessThanOrEqual(off.count, 6, "\(label): words beyond 1e-4: \(off)")
@@ -79,16 +83,22 @@ final class AECCTParityTests: XCTestCase {
 /// gradients (`scripts/recover_aecct_fixture_targets.py`; their syndrome is the fixture's on every check), and
 /// y = ±magnitude with the zero codeword gives the same tokens.
 final class AECCTGradientParityTests: XCTestCase {
-    func gradients(_ precision: AECCTPrecision) throws -> (ours: [String: [Float]], io: [String: Tensor], model: ECCTModel) {
+    func gradients(_ precision: AECCTPrecision) throws -> (
+        ours: [String: [Float]], io: [String: Tensor], model: ECCTModel
+    ) {
         let (code, io) = try AECCTParityTests.fixture()
-        let model = try ECCTModel.load(code: code, weightsAt: AECCTParityTests.resource("weights.safetensors"),
-                                       attentionDropout: 0, precision: precision, scope: .tensor)
-        let flipped = try XCTUnwrap(try SafeTensors.read(path: AECCTParityTests.resource("targets.safetensors")).tensors["flipped"])
+        let model = try ECCTModel.load(
+            code: code, weightsAt: AECCTParityTests.resource("weights.safetensors"),
+            attentionDropout: 0, precision: precision, scope: .tensor)
+        let flipped = try XCTUnwrap(
+            try SafeTensors.read(path: AECCTParityTests.resource("targets.safetensors")).tensors["flipped"])
         let magnitude = try XCTUnwrap(io["magnitude"])
-        let B = magnitude.shape[0], n = code.n
+        let B = magnitude.shape[0]
+        let n = code.n
         let y = (0..<(B * n)).map { flipped.values[$0] > 0.5 ? -magnitude.values[$0] : magnitude.values[$0] }
         let targets = flipped.values.map { 1 - $0 }
-        let network = model.network, params = network.parameters
+        let network = model.network
+        let params = network.parameters
         var logits = [Float](repeating: 0, count: B * n)
         var g = [Float](repeating: 0, count: params.count + network.auxiliaryGradientCount)
         let ws = network.makeWorkspace(batch: B)
@@ -97,8 +107,9 @@ final class AECCTGradientParityTests: XCTestCase {
             y.withUnsafeBufferPointer { yy in
                 targets.withUnsafeBufferPointer { tt in
                     logits.withUnsafeMutableBufferPointer { z in
-                        let slice = TrainingSlice(input: yy.baseAddress!, targets: tt.baseAddress!, logits: z.baseAddress!,
-                                                  count: B, batchOffset: 0, batchSize: B, seed: 0, step: 0)
+                        let slice = TrainingSlice(
+                            input: yy.baseAddress!, targets: tt.baseAddress!, logits: z.baseAddress!,
+                            count: B, batchOffset: 0, batchSize: B, seed: 0, step: 0)
                         _ = network.trainSlice(slice, workspace: ws, parameters: p.baseAddress!, gradients: &g)
                     }
                 }
@@ -116,12 +127,14 @@ final class AECCTGradientParityTests: XCTestCase {
         XCTAssertEqual(names.count, ours.count, "one reference gradient per parameter")
         var worst: (String, Float) = ("", 0)
         for name in names {
-            let want = io[name]!.values, got = try XCTUnwrap(ours[String(name.dropFirst(prefix.count))], name)
+            let want = io[name]!.values
+            let got = try XCTUnwrap(ours[String(name.dropFirst(prefix.count))], name)
             let scale = max(want.map(abs).max() ?? 0, 1e-30)
             if name.hasSuffix("self_attn.linears.1.bias") {
                 // the key bias adds q·b to every score of a query: the softmax cancels it, so its gradient is zero
                 // and both sides hold rounding noise (~1e-10)
-                XCTAssertLessThan(got.map(abs).max()!, 1e-7, name); XCTAssertLessThan(scale, 1e-7, name)
+                XCTAssertLessThan(got.map(abs).max()!, 1e-7, name)
+                XCTAssertLessThan(scale, 1e-7, name)
                 continue
             }
             let diff = zip(got, want).map { abs($0 - $1) }.max()! / scale
@@ -129,7 +142,9 @@ final class AECCTGradientParityTests: XCTestCase {
 
             XCTAssertLessThan(diff, tolerance, "\(name): max |ours − reference| / max |reference| = \(diff)")
         }
-        print("AECCT \(precision.rawValue) gradients: worst relative difference \(worst.1) (\(worst.0)) over \(names.count) tensors")
+        print(
+            "AECCT \(precision.rawValue) gradients: worst relative difference \(worst.1) (\(worst.0)) over \(names.count) tensors"
+        )
     }
 
     func testFullPrecisionGradients() throws { try check(.fp, prefix: "grad_fp.", tolerance: 1e-4) }

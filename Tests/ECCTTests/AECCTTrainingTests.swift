@@ -13,15 +13,24 @@ import XCTest
 final class AECCTTrainingTests: XCTestCase {
     func config(qat: Bool, scope: String = "token") -> ECCTTrainingConfig {
         var c = ECCTTrainingConfig()
-        c.epochs = 2; c.stepsPerEpoch = 3; c.batchSize = 16; c.validationWords = 64; c.learningRate = 1e-3; c.seed = 5
+        c.epochs = 2
+        c.stepsPerEpoch = 3
+        c.batchSize = 16
+        c.validationWords = 64
+        c.learningRate = 1e-3
+        c.seed = 5
         c.architecture = "aecct"
-        if qat { c.precision = "qat"; c.activationScale = scope }
+        if qat {
+            c.precision = "qat"
+            c.activationScale = scope
+        }
         return c
     }
 
     func phaseOne(_ code: LinearCode, path: String) throws -> ECCTTrainer {
-        let t = try ECCTTrainer(model: try ECCTModel.aecct(code: code, layers: 2, width: 16, seed: 1), config: config(qat: false),
-                                workers: 2)
+        let t = try ECCTTrainer(
+            model: try ECCTModel.aecct(code: code, layers: 2, width: 16, seed: 1), config: config(qat: false),
+            workers: 2)
         XCTAssertEqual(try t.train(checkpoint: path), .finished)
         return t
     }
@@ -45,14 +54,17 @@ final class AECCTTrainingTests: XCTestCase {
 
     func testBothPhasesResumeExactlyAndFreeze() throws {
         let code = try Catalog.code(named: "HAMMING-7-4")
-        try assertResumesExactly(code: code, config: config(qat: false)) { try ECCTModel.aecct(code: code, layers: 2, width: 16, seed: 1) }
+        try assertResumesExactly(code: code, config: config(qat: false)) {
+            try ECCTModel.aecct(code: code, layers: 2, width: 16, seed: 1)
+        }
         let p1 = temp("aecct-p1.safetensors")
         let one = try phaseOne(code, path: p1)
         XCTAssertTrue(one.model.network.parameters.values.allSatisfy(\.isFinite))
         for scope in ["token", "tensor"] {
             try assertResumesExactly(code: code, config: config(qat: true, scope: scope)) {
-                try ECCTModel.qatFromPhaseOne(code: code, path: p1, scope: scope == "tensor" ? .tensor : .token,
-                                              attentionDropout: 0.1, seed: 2)
+                try ECCTModel.qatFromPhaseOne(
+                    code: code, path: p1, scope: scope == "tensor" ? .tensor : .token,
+                    attentionDropout: 0.1, seed: 2)
             }
         }
         // phase 2 starts from phase 1's weights with δ = 1
@@ -63,16 +75,21 @@ final class AECCTTrainingTests: XCTestCase {
         let p2 = temp("aecct-p2.safetensors")
         try ECCTCheckpoint.save(model: qat, optimizer: nil, config: nil, state: nil, to: p2)
         let frozen = try AECCTFreezer.freeze(try SafeTensors.read(path: p2).tensors, source: p2)
-        XCTAssertTrue(frozen["decoder.layers.0.self_attn.linears.2.weight"]!.values.allSatisfy { [-1, 0, 1].contains($0) })
+        XCTAssertTrue(
+            frozen["decoder.layers.0.self_attn.linears.2.weight"]!.values.allSatisfy { [-1, 0, 1].contains($0) })
         let f = try ECCTModel.loadAECCT(code: code, tensors: frozen, source: "frozen")
         XCTAssertEqual(f.architecture, .aecct(.frozen, .token))
         var rng = SeededRNG(seed: 3)
         let y = ECCTData.channelOutputs(code: code, count: 256, ebN0: [3], rng: &rng)
         var tokens = [Float](repeating: 0, count: 256 * qat.length)
         qat.tokens(channelOutput: y, batch: 256, into: &tokens)
-        let n = code.n, m = code.m, L = qat.length
-        let magnitude = (0..<(256 * n)).map { tokens[($0 / n) * L + $0 % n] }, syndrome = (0..<(256 * m)).map { tokens[($0 / m) * L + n + $0 % m] }
-        let a = qat.logits(magnitude: magnitude, syndrome: syndrome, batch: 256), b = f.logits(magnitude: magnitude, syndrome: syndrome, batch: 256)
+        let n = code.n
+        let m = code.m
+        let L = qat.length
+        let magnitude = (0..<(256 * n)).map { tokens[($0 / n) * L + $0 % n] }
+        let syndrome = (0..<(256 * m)).map { tokens[($0 / m) * L + n + $0 % m] }
+        let a = qat.logits(magnitude: magnitude, syndrome: syndrome, batch: 256)
+        let b = f.logits(magnitude: magnitude, syndrome: syndrome, batch: 256)
         let agree = zip(a, b).filter { ($0 < 0) == ($1 < 0) }.count
         XCTAssertGreaterThan(Double(agree) / Double(a.count), 0.99, "frozen and QAT decisions")
     }
@@ -88,8 +105,9 @@ final class AECCTTrainingTests: XCTestCase {
         var w = broken["decoder.layers.1.self_attn.linears.0.weight"]!
         w.values[5] = 0.5
         broken["decoder.layers.1.self_attn.linears.0.weight"] = w
-        assertError(try ECCTModel.loadAECCT(code: code, tensors: broken, source: "f.safetensors"),
-                    contains: ["f.safetensors", "decoder.layers.1.self_attn.linears.0.weight", "entry 5", "0.5"])
+        assertError(
+            try ECCTModel.loadAECCT(code: code, tensors: broken, source: "f.safetensors"),
+            contains: ["f.safetensors", "decoder.layers.1.self_attn.linears.0.weight", "entry 5", "0.5"])
         var badScale = frozen
         badScale["decoder.layers.0.feed_forward.w_2.s_w"] = Tensor(shape: [1], values: [-2])
         assertError(try ECCTModel.loadAECCT(code: code, tensors: badScale, source: "f"), contains: ["w_2.s_w", "-2.0"])
@@ -98,24 +116,35 @@ final class AECCTTrainingTests: XCTestCase {
         let noTable = temp("aecct-nolpe.safetensors")
         try SafeTensors.write(tensors, to: noTable)
         assertError(try ECCTModel.load(code: code, weightsAt: noTable), contains: ["lpe"])
-        assertError(try ECCTModel.load(code: try Catalog.code(named: "BCH-31-16"), weightsAt: p1), contains: ["lpe", "[10, 10, 2]"])
+        assertError(
+            try ECCTModel.load(code: try Catalog.code(named: "BCH-31-16"), weightsAt: p1),
+            contains: ["lpe", "[10, 10, 2]"])
         // --qat-from: another code, an ECCT file; quantize of a phase-1 file; the wrong mode
-        assertError(try ECCTModel.qatFromPhaseOne(code: try Catalog.code(named: "GOLAY-24-12"), path: p1, scope: .token,
-                                                  attentionDropout: 0.1, seed: 1), contains: ["another parity-check matrix"])
+        assertError(
+            try ECCTModel.qatFromPhaseOne(
+                code: try Catalog.code(named: "GOLAY-24-12"), path: p1, scope: .token,
+                attentionDropout: 0.1, seed: 1), contains: ["another parity-check matrix"])
         let ecct = temp("ecct-for-aecct.safetensors")
-        try ECCTCheckpoint.save(model: try ECCTModel(code: code, layers: 1, width: 8), optimizer: nil, config: nil, state: nil, to: ecct)
-        assertError(try ECCTModel.qatFromPhaseOne(code: code, path: ecct, scope: .token, attentionDropout: 0.1, seed: 1),
-                    contains: ["not an AECCT"])
+        try ECCTCheckpoint.save(
+            model: try ECCTModel(code: code, layers: 1, width: 8), optimizer: nil, config: nil, state: nil, to: ecct)
+        assertError(
+            try ECCTModel.qatFromPhaseOne(code: code, path: ecct, scope: .token, attentionDropout: 0.1, seed: 1),
+            contains: ["not an AECCT"])
         assertError(try ECCTModel.load(code: code, weightsAt: ecct, precision: .qat), contains: ["ECCT file"])
-        assertError(try AECCTFreezer.freeze(try SafeTensors.read(path: p1).tensors, source: p1), contains: ["not a QAT AECCT"])
+        assertError(
+            try AECCTFreezer.freeze(try SafeTensors.read(path: p1).tensors, source: p1), contains: ["not a QAT AECCT"])
         assertError(try ECCTModel.load(code: code, weightsAt: p1, precision: .frozen), contains: ["not frozen"])
         // settings
-        var c = config(qat: false); c.precision = "int4"
+        var c = config(qat: false)
+        c.precision = "int4"
         assertError(try c.validate(), contains: ["precision 'int4'"])
-        c = ECCTTrainingConfig(); c.activationScale = "token"
+        c = ECCTTrainingConfig()
+        c.activationScale = "token"
         assertError(try c.validate(), contains: ["activation scale", "aecct"])
-        assertError(try ECCTTrainer(model: try ECCTModel(code: code, layers: 1, width: 8), config: config(qat: false), workers: 1),
-                    contains: ["the model is ecct"])
+        assertError(
+            try ECCTTrainer(
+                model: try ECCTModel(code: code, layers: 1, width: 8), config: config(qat: false), workers: 1),
+            contains: ["the model is ecct"])
         assertError(try ECCTModel.aecct(code: code, layers: 1, width: 8), contains: ["exceed the 8 spectral channels"])
     }
 

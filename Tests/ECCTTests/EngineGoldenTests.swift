@@ -21,9 +21,15 @@ final class EngineGoldenTests: XCTestCase {
     static func trainingRun() throws -> ECCTTrainer {
         let code = try Catalog.code(named: trainingCode)
         var config = ECCTTrainingConfig()
-        config.epochs = 2; config.stepsPerEpoch = 5; config.batchSize = 24; config.validationWords = 200
-        config.learningRate = 1e-3; config.seed = 9
-        let trainer = try ECCTTrainer(model: try ECCTModel(code: code, layers: 2, width: 16, seed: 9, clonedInitialBiases: false), config: config, workers: 2)
+        config.epochs = 2
+        config.stepsPerEpoch = 5
+        config.batchSize = 24
+        config.validationWords = 200
+        config.learningRate = 1e-3
+        config.seed = 9
+        let trainer = try ECCTTrainer(
+            model: try ECCTModel(code: code, layers: 2, width: 16, seed: 9, clonedInitialBiases: false), config: config,
+            workers: 2)
         _ = try trainer.train(checkpoint: nil)
         return trainer
     }
@@ -36,14 +42,17 @@ final class EngineGoldenTests: XCTestCase {
         var rng = SeededRNG(seed: 77)
         let y = ECCTData.channelOutputs(code: code, count: frames, ebN0: [4, 5], rng: &rng)
         var bits = [UInt8](repeating: 0, count: y.count)
-        y.withUnsafeBufferPointer { l in bits.withUnsafeMutableBufferPointer { decoder.decode(llr: l, count: frames, into: $0) } }
+        y.withUnsafeBufferPointer { l in
+            bits.withUnsafeMutableBufferPointer { decoder.decode(llr: l, count: frames, into: $0) }
+        }
         return (bits.map(Float.init), frames)
     }
 
     func testGoldenFileIsWrittenOrMatched() throws {
         let run = try Self.trainingRun()
         let (bits, frames) = try Self.shippedDecisions()
-        let losses = run.state.curve.map { Float($0.loss) } + run.state.curve.flatMap { $0.validationBER.map(Float.init) }
+        let losses =
+            run.state.curve.map { Float($0.loss) } + run.state.curve.flatMap { $0.validationBER.map(Float.init) }
         let tensors: [String: Tensor] = [
             "weights": Tensor(shape: [run.model.network.parameters.count], values: run.model.network.parameters.values),
             "adam_m": Tensor(shape: [run.optimizer.m.count], values: run.optimizer.m),
@@ -52,23 +61,30 @@ final class EngineGoldenTests: XCTestCase {
             "decisions": Tensor(shape: [frames, 63], values: bits),
         ]
         if let out = ProcessInfo.processInfo.environment["ECCBENCH_WRITE_GOLDEN"] {
-            try SafeTensors.write(tensors, metadata: ["kernels": KernelPath.best.rawValue,
-                                                      "openblas_cores": OpenBLASCore.activeCoreName], to: out)
+            try SafeTensors.write(
+                tensors,
+                metadata: [
+                    "kernels": KernelPath.best.rawValue,
+                    "openblas_cores": OpenBLASCore.activeCoreName,
+                ], to: out)
             print("golden written to \(out)")
             return
         }
         let path = TestResources.path("golden-engine.safetensors")
         let (golden, meta) = try SafeTensors.read(path: path)
         let cores = (meta["openblas_cores"] ?? "").split(separator: ",").map(String.init)
-        let exact = meta["kernels"] == KernelPath.best.floatingPointTwin.rawValue && cores.contains(OpenBLASCore.activeCoreName)
-        print("golden: kernels \(KernelPath.best.rawValue), OpenBLAS \(OpenBLASCore.activeCoreName): "
-              + (exact ? "bit for bit" : "to rounding (written on \(meta["kernels"] ?? "?"), OpenBLAS \(cores))"))
+        let exact =
+            meta["kernels"] == KernelPath.best.floatingPointTwin.rawValue && cores.contains(OpenBLASCore.activeCoreName)
+        print(
+            "golden: kernels \(KernelPath.best.rawValue), OpenBLAS \(OpenBLASCore.activeCoreName): "
+                + (exact ? "bit for bit" : "to rounding (written on \(meta["kernels"] ?? "?"), OpenBLAS \(cores))"))
         for (name, tensor) in tensors.sorted(by: { $0.key < $1.key }) {
             let want = try XCTUnwrap(golden[name], name)
             XCTAssertEqual(want.shape, tensor.shape, name)
             if exact {
                 let differing = zip(want.values, tensor.values).filter { $0 != $1 }.count
-                XCTAssertEqual(differing, 0, "\(name): \(differing) of \(tensor.values.count) values differ from the old engine")
+                XCTAssertEqual(
+                    differing, 0, "\(name): \(differing) of \(tensor.values.count) values differ from the old engine")
             } else if name == "decisions" {
                 let differing = zip(want.values, tensor.values).filter { $0 != $1 }.count
                 XCTAssertLessThanOrEqual(differing, 4, "decisions (other kernel path): a logit near 0 may change sign")

@@ -14,15 +14,22 @@ final class FaultTests: XCTestCase {
     func testDivergenceStopsAtTheFirstNonFiniteStepAndKeepsTheCheckpoint() throws {
         let code = try Catalog.code(named: "HAMMING-7-4")
         var config = ECCTTrainingConfig()
-        config.epochs = 3; config.stepsPerEpoch = 4; config.batchSize = 16; config.validationWords = 32
-        config.learningRate = 1e-3; config.minimumLearningRate = 1e-6
+        config.epochs = 3
+        config.stepsPerEpoch = 4
+        config.batchSize = 16
+        config.validationWords = 32
+        config.learningRate = 1e-3
+        config.minimumLearningRate = 1e-6
         let path = TemporaryFolder.path("diverge.safetensors")
-        let good = try ECCTTrainer(model: try ECCTModel(code: code, layers: 1, width: 8, seed: 1), config: config, workers: 2)
-        XCTAssertEqual(try good.train(deadline: .distantPast, checkpoint: path), .outOfTime)   // one step, then a checkpoint
+        let good = try ECCTTrainer(
+            model: try ECCTModel(code: code, layers: 1, width: 8, seed: 1), config: config, workers: 2)
+        // one step, then a checkpoint
+        XCTAssertEqual(try good.train(deadline: .distantPast, checkpoint: path), .outOfTime)
         let saved = try Data(contentsOf: URL(fileURLWithPath: path))
         config.learningRate = 1e30
         config.minimumLearningRate = 1e29
-        let run = try ECCTTrainer(model: try ECCTModel(code: code, layers: 1, width: 8, seed: 1), config: config, workers: 2)
+        let run = try ECCTTrainer(
+            model: try ECCTModel(code: code, layers: 1, width: 8, seed: 1), config: config, workers: 2)
         var thrown: Error?
         do { _ = try run.train(checkpoint: path) } catch { thrown = error }
         let error = try XCTUnwrap(thrown as? TrainingError, "\(String(describing: thrown))")
@@ -30,7 +37,8 @@ final class FaultTests: XCTestCase {
         XCTAssertLessThan(error.step, 12)
         XCTAssertEqual(run.state.step, error.step - 1, "the diverging step was not counted")
         XCTAssertTrue(run.model.network.parameters.values.allSatisfy(\.isFinite), "the diverging step was not taken")
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), saved, "no checkpoint written after the divergence")
+        XCTAssertEqual(
+            try Data(contentsOf: URL(fileURLWithPath: path)), saved, "no checkpoint written after the divergence")
         XCTAssertNoThrow(try ECCTCheckpoint.resume(code: code, from: path, workers: 2))
     }
 
@@ -39,8 +47,11 @@ final class FaultTests: XCTestCase {
         let code = try Catalog.code(named: "HAMMING-7-4")
         let model = try ECCTModel(code: code, layers: 1, width: 8)
         var state = ECCTTrainingState()
-        state.curve = [ECCTEpochRecord(epoch: 1, samples: 10, loss: .nan, trainBER: .infinity, learningRate: 1, validationBER: [.nan],
-                                       seconds: 1)]
+        state.curve = [
+            ECCTEpochRecord(
+                epoch: 1, samples: 10, loss: .nan, trainBER: .infinity, learningRate: 1, validationBER: [.nan],
+                seconds: 1)
+        ]
         let path = TemporaryFolder.path("nan-curve.safetensors")
         try ECCTCheckpoint.save(model: model, optimizer: Adam(), config: ECCTTrainingConfig(), state: state, to: path)
         let (_, meta) = try SafeTensors.read(path: path)
@@ -100,7 +111,8 @@ final class FaultTests: XCTestCase {
     func testStaleTemporaryFilesAreRemoved() throws {
         let path = TemporaryFolder.path("atomic.txt")
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        let dead = dir + "/.atomic.txt.tmp-999999999", live = dir + "/.atomic.txt.tmp-1"   // pid 1 always runs
+        let dead = dir + "/.atomic.txt.tmp-999999999"
+        let live = dir + "/.atomic.txt.tmp-1"  // pid 1 always runs
         FileManager.default.createFile(atPath: dead, contents: Data([1]))
         FileManager.default.createFile(atPath: live, contents: Data([1]))
         try AtomicFile.write("hello", to: path)
@@ -111,6 +123,8 @@ final class FaultTests: XCTestCase {
         XCTAssertThrowsError(try AtomicFile.write("x", to: "/nonexistent-folder/a.txt")) {
             XCTAssertTrue("\($0)".contains("folder '/nonexistent-folder' does not exist"), "\($0)")
         }
-        XCTAssertThrowsError(try AtomicFile.write("x", to: dir)) { XCTAssertTrue("\($0)".contains("is a folder"), "\($0)") }
+        XCTAssertThrowsError(try AtomicFile.write("x", to: dir)) {
+            XCTAssertTrue("\($0)".contains("is a folder"), "\($0)")
+        }
     }
 }

@@ -17,23 +17,30 @@ final class PretrainedModelTests: XCTestCase {
             let model = try ECCTModel.load(code: code, weightsAt: entry.path)
             XCTAssertEqual(model.layers, entry.layers, entry.path)
             XCTAssertEqual(model.width, entry.width, entry.path)
-            XCTAssertTrue(FileManager.default.fileExists(atPath: entry.path.replacingOccurrences(of: ".safetensors", with: ".curve.csv")),
-                          "\(entry.path) ships with its learning curve")
+            XCTAssertTrue(
+                FileManager.default.fileExists(
+                    atPath: entry.path.replacingOccurrences(of: ".safetensors", with: ".curve.csv")),
+                "\(entry.path) ships with its learning curve")
             if entry.architecture == "aecct" {
                 // a frozen model (no optimizer state): the QAT run it was frozen from is recorded in its metadata
                 XCTAssertEqual(model.architecture, .aecct(.frozen, .token), entry.path)
                 let meta = try SafeTensors.read(path: entry.path).metadata
                 let decoder = JSONDecoder()
-                decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-                let state = try decoder.decode(ECCTTrainingState.self, from: Data(try XCTUnwrap(meta["qat_state"]).utf8))
-                let config = try decoder.decode(ECCTTrainingConfig.self, from: Data(try XCTUnwrap(meta["qat_training"]).utf8))
+                decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+                    positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+                let state = try decoder.decode(
+                    ECCTTrainingState.self, from: Data(try XCTUnwrap(meta["qat_state"]).utf8))
+                let config = try decoder.decode(
+                    ECCTTrainingConfig.self, from: Data(try XCTUnwrap(meta["qat_training"]).utf8))
                 XCTAssertEqual(config.precision, "qat", entry.path)
-                XCTAssertEqual(state.step, config.epochs * config.stepsPerEpoch, "\(entry.path) is the end of its QAT run")
+                XCTAssertEqual(
+                    state.step, config.epochs * config.stepsPerEpoch, "\(entry.path) is the end of its QAT run")
                 continue
             }
             let run = try ECCTCheckpoint.resume(code: code, from: entry.path, workers: 1)
             XCTAssertEqual(run.model.network.parameters.values, model.network.parameters.values, entry.path)
-            XCTAssertEqual(run.state.step, run.config.epochs * run.config.stepsPerEpoch, "\(entry.path) is the end of its run")
+            XCTAssertEqual(
+                run.state.step, run.config.epochs * run.config.stepsPerEpoch, "\(entry.path) is the end of its run")
             XCTAssertEqual(run.state.curve.count, run.config.epochs, entry.path)
         }
     }
@@ -68,7 +75,8 @@ final class PretrainedModelTests: XCTestCase {
 
     /// The shipped frozen ternary AECCT for LDPC-49-24 has fewer bit errors than one BP iteration at 5 dB.
     func testShippedAECCTLDPCModelBeatsOneBPIteration() throws {
-        try checkShippedModelBeats(code: "LDPC-49-24", parameters: 31_275, ratio: 0.8, baseline: "bp1", architecture: "aecct")
+        try checkShippedModelBeats(
+            code: "LDPC-49-24", parameters: 31_275, ratio: 0.8, baseline: "bp1", architecture: "aecct")
     }
 
     /// A catalog code (with `-STD`: in standard form), or a benchmark file's code (LDPC-49-24 ↦ LDPC_N49_K24.alist)
@@ -82,18 +90,25 @@ final class PretrainedModelTests: XCTestCase {
 
     /// The same 20,000 random codewords at 5 dB through the shipped N2 d32 ECCT and through the baseline (5 BP
     /// iterations unless given): BER(ecct) < ratio · BER(baseline).
-    func checkShippedModelBeats(code name: String, parameters: Int, ratio: Double, baseline: String = "bp5",
-                                architecture: String = "ecct") throws {
+    func checkShippedModelBeats(
+        code name: String, parameters: Int, ratio: Double, baseline: String = "bp5",
+        architecture: String = "ecct"
+    ) throws {
         let code = try Self.code(name)
-        let entry = try XCTUnwrap(PretrainedModels.models(for: code, architecture: architecture).first { $0.layers == 2 && $0.width == 32 },
-                                  "shipped: \(PretrainedModels.all)")
+        let entry = try XCTUnwrap(
+            PretrainedModels.models(for: code, architecture: architecture).first { $0.layers == 2 && $0.width == 32 },
+            "shipped: \(PretrainedModels.all)")
         let model = try ECCTModel.load(code: code, weightsAt: entry.path)
         XCTAssertEqual(model.network.parameters.count, parameters)
         var mc = MonteCarloConfig()
-        mc.minErrors = 0; mc.minFrames = 20_000; mc.maxFrames = 20_000; mc.seed = 7
+        mc.minErrors = 0
+        mc.minFrames = 20_000
+        mc.maxFrames = 20_000
+        mc.seed = 7
         let engine = MonteCarlo(code: code, config: mc)
         let ecct = engine.run(decoder: ECCTDecoder(model: model), channel: .awgn, parameter: 5, pointIndex: 0)
-        let base = engine.run(decoder: try DecoderRegistry.make(baseline, code: code), channel: .awgn, parameter: 5, pointIndex: 0)
+        let base = engine.run(
+            decoder: try DecoderRegistry.make(baseline, code: code), channel: .awgn, parameter: 5, pointIndex: 0)
         XCTAssertGreaterThan(base.ber, 0, "\(name): \(baseline) must make errors for the comparison to mean anything")
         XCTAssertLessThan(ecct.ber, ratio * base.ber, "\(name): ECCT BER \(ecct.ber), \(baseline) BER \(base.ber)")
     }
@@ -104,14 +119,19 @@ final class ModelLookupTests: XCTestCase {
     func testModelsAreFoundByTheFingerprintOfH() throws {
         let catalog = try Catalog.code(named: "BCH-63-45")
         let file = try CodeFiles.readCode(path: TestResources.path("BCH_N63_K45.txt"))
-        XCTAssertEqual(file.parityCheckFingerprint, catalog.parityCheckFingerprint, "the benchmark file holds the catalog's H")
+        XCTAssertEqual(
+            file.parityCheckFingerprint, catalog.parityCheckFingerprint, "the benchmark file holds the catalog's H")
         XCTAssertFalse(PretrainedModels.models(for: catalog).isEmpty)
-        XCTAssertEqual(PretrainedModels.models(for: file), PretrainedModels.models(for: catalog), "a file with the same H finds it")
-        XCTAssertEqual(PretrainedModels.models(for: try catalog.standardized()).map(\.code), ["BCH-63-45-STD"],
-                       "standard form: another mask, its own model")
+        XCTAssertEqual(
+            PretrainedModels.models(for: file), PretrainedModels.models(for: catalog), "a file with the same H finds it"
+        )
+        XCTAssertEqual(
+            PretrainedModels.models(for: try catalog.standardized()).map(\.code), ["BCH-63-45-STD"],
+            "standard form: another mask, its own model")
         var H = catalog.H
-        H.swapRows(0, 1)   // the same code, another H (the same mask here, but rows are tokens: another model input)
-        XCTAssertNotEqual(LinearCode(name: "BCH-63-45", parityCheck: H).parityCheckFingerprint, catalog.parityCheckFingerprint)
+        H.swapRows(0, 1)  // the same code, another H (the same mask here, but rows are tokens: another model input)
+        XCTAssertNotEqual(
+            LinearCode(name: "BCH-63-45", parityCheck: H).parityCheckFingerprint, catalog.parityCheckFingerprint)
         XCTAssertTrue(PretrainedModels.models(for: LinearCode(name: "BCH-63-45", parityCheck: H)).isEmpty)
         // a code only a file defines: the LDPC-49-24 model is found from the benchmark alist
         let ldpc = try CodeFiles.readCode(path: TestResources.path("LDPC_N49_K24.alist"))

@@ -19,7 +19,7 @@ final class RecipeOptionTests: XCTestCase {
         XCTAssertEqual(p[0], 2 * 0.95 - 0.1 * 0.3 / (0.3 + 1e-8), accuracy: 1e-6)
         XCTAssertEqual(p[1], -1 * 0.95 + 0.1 * 0.2 / (0.2 + 1e-8), accuracy: 1e-6)
         var adam = Adam(learningRate: 0.1)
-        adam.weightDecay = 0.5   // L2: enters the gradient, g + λθ
+        adam.weightDecay = 0.5  // L2: enters the gradient, g + λθ
         var q: [Float] = [2, -1]
         adam.step(parameters: &q, gradients: g)
         XCTAssertEqual(q[0], 2 - 0.1, accuracy: 1e-6)
@@ -27,8 +27,13 @@ final class RecipeOptionTests: XCTestCase {
 
     func testWarmupStableDecaySchedule() throws {
         var c = ECCTTrainingConfig()
-        c.epochs = 2; c.stepsPerEpoch = 10; c.learningRate = 1e-3; c.minimumLearningRate = 1e-5
-        c.schedule = "wsd"; c.warmupSteps = 4; c.decaySteps = 5
+        c.epochs = 2
+        c.stepsPerEpoch = 10
+        c.learningRate = 1e-3
+        c.minimumLearningRate = 1e-5
+        c.schedule = "wsd"
+        c.warmupSteps = 4
+        c.decaySteps = 5
         try c.validate()
         XCTAssertEqual(c.learningRate(step: 0), 2.5e-4, accuracy: 1e-9)
         XCTAssertEqual(c.learningRate(step: 3), 1e-3, accuracy: 1e-9)
@@ -47,10 +52,13 @@ final class RecipeOptionTests: XCTestCase {
     func testZeroSyndromeRejectionIsExactAndSeeded() throws {
         let code = try Catalog.code(named: "BCH-63-45")
         let graph = code.tannerGraph
-        var r1 = SeededRNG(seed: 5), r2 = SeededRNG(seed: 5)
+        var r1 = SeededRNG(seed: 5)
+        var r2 = SeededRNG(seed: 5)
         let y = ECCTData.channelOutputsWithErrors(code: code, graph: graph, count: 200, ebN0: [7], rng: &r1)
         XCTAssertEqual(y.count, 200 * code.n)
-        for s in 0..<200 { XCTAssertTrue(ECCTData.hasNonzeroSyndrome(y, sample: s, n: code.n, graph: graph), "sample \(s)") }
+        for s in 0..<200 {
+            XCTAssertTrue(ECCTData.hasNonzeroSyndrome(y, sample: s, n: code.n, graph: graph), "sample \(s)")
+        }
         XCTAssertEqual(y, ECCTData.channelOutputsWithErrors(code: code, graph: graph, count: 200, ebN0: [7], rng: &r2))
         // at 7 dB most plain samples have a zero syndrome, so the rejection did work
         var r3 = SeededRNG(seed: 5)
@@ -63,10 +71,21 @@ final class RecipeOptionTests: XCTestCase {
     func testResumeIsExactWithTheNewOptions() throws {
         let code = try Catalog.code(named: "HAMMING-7-4")
         var c = ECCTTrainingConfig()
-        c.epochs = 2; c.stepsPerEpoch = 3; c.batchSize = 12; c.validationWords = 32; c.learningRate = 1e-3; c.seed = 3
-        c.optimizer = "adamw"; c.weightDecay = 0.01; c.schedule = "wsd"; c.warmupSteps = 2; c.decaySteps = 2
-        c.rejectZeroSyndrome = true; c.clipNorm = 1
-        let straight = try ECCTTrainer(model: try ECCTModel(code: code, layers: 1, width: 8, seed: 1), config: c, workers: 2)
+        c.epochs = 2
+        c.stepsPerEpoch = 3
+        c.batchSize = 12
+        c.validationWords = 32
+        c.learningRate = 1e-3
+        c.seed = 3
+        c.optimizer = "adamw"
+        c.weightDecay = 0.01
+        c.schedule = "wsd"
+        c.warmupSteps = 2
+        c.decaySteps = 2
+        c.rejectZeroSyndrome = true
+        c.clipNorm = 1
+        let straight = try ECCTTrainer(
+            model: try ECCTModel(code: code, layers: 1, width: 8, seed: 1), config: c, workers: 2)
         _ = try straight.train(checkpoint: nil)
         let path = TemporaryFolder.path("recipe-resume.safetensors")
         var run = try ECCTTrainer(model: try ECCTModel(code: code, layers: 1, width: 8, seed: 1), config: c, workers: 2)
@@ -85,16 +104,23 @@ final class AugmentationTests: XCTestCase {
     func testSamplesAndTargetsArePermutedAlike() throws {
         let code = try Catalog.code(named: "BCH-31-16")
         var c = ECCTTrainingConfig()
-        c.batchSize = 20; c.validationWords = 0; c.epochs = 1; c.stepsPerEpoch = 2
+        c.batchSize = 20
+        c.validationWords = 0
+        c.epochs = 1
+        c.stepsPerEpoch = 2
         let plain = try ECCTTrainer(model: try ECCTModel(code: code, layers: 1, width: 8), config: c, workers: 1)
         c.augment = "automorphisms"
         let augmented = try ECCTTrainer(model: try ECCTModel(code: code, layers: 1, width: 8), config: c, workers: 1)
-        let (y0, _) = plain.batch(step: 1), (y1, t1) = augmented.batch(step: 1)
+        let (y0, _) = plain.batch(step: 1)
+        let (y1, t1) = augmented.batch(step: 1)
         let group = try Automorphisms.group(for: code)
         var moved = 0
         for b in 0..<20 {
-            let row = Array(y0[(b * 31)..<((b + 1) * 31)]), prow = Array(y1[(b * 31)..<((b + 1) * 31)])
-            let π = try XCTUnwrap(group.first { π in (0..<31).allSatisfy { prow[$0] == row[π[$0]] } }, "sample \(b) is an automorphic image")
+            let row = Array(y0[(b * 31)..<((b + 1) * 31)])
+            let prow = Array(y1[(b * 31)..<((b + 1) * 31)])
+            let π = try XCTUnwrap(
+                group.first { π in (0..<31).allSatisfy { prow[$0] == row[π[$0]] } },
+                "sample \(b) is an automorphic image")
             if π != group[0] { moved += 1 }
             for j in 0..<31 { XCTAssertEqual(t1[b * 31 + j], prow[j] > 0 ? 1 : 0, "targets follow the permutation") }
         }

@@ -15,12 +15,16 @@ final class ReferenceParityTests: XCTestCase {
     func testLogitsMatchReferenceModel() throws {
         let code = try CodeFiles.readCode(path: resource("BCH_N63_K45.txt"))
         let model = try ECCTModel(code: code, layers: 2, width: 32)
-        XCTAssertEqual(model.network.parameters.count, 33_327, "docs/DESIGN.md §3 parameter count for BCH-63-45, N=2, d=32")
+        XCTAssertEqual(
+            model.network.parameters.count, 33_327, "docs/DESIGN.md §3 parameter count for BCH-63-45, N=2, d=32")
         try model.load(weightsAt: resource("weights.safetensors"))
         let io = try SafeTensors.read(path: resource("io.safetensors")).tensors
-        let magnitude = try XCTUnwrap(io["magnitude"]), syndrome = try XCTUnwrap(io["syndrome"]), expected = try XCTUnwrap(io["logits"])
+        let magnitude = try XCTUnwrap(io["magnitude"])
+        let syndrome = try XCTUnwrap(io["syndrome"])
+        let expected = try XCTUnwrap(io["logits"])
         let B = magnitude.shape[0]
-        XCTAssertEqual(magnitude.shape, [B, 63]); XCTAssertEqual(syndrome.shape, [B, 18])
+        XCTAssertEqual(magnitude.shape, [B, 63])
+        XCTAssertEqual(syndrome.shape, [B, 18])
         let logits = model.logits(magnitude: magnitude.values, syndrome: syndrome.values, batch: B)
         var maxDiff: Float = 0
         for i in 0..<logits.count { maxDiff = max(maxDiff, abs(logits[i] - expected.values[i])) }
@@ -38,21 +42,32 @@ final class ReferenceParityTests: XCTestCase {
         let q = Array(p["decoder.layers.0.self_attn.linears.0.bias"])
         XCTAssertGreaterThan(q.map(abs).max() ?? 0, 0)
         for l in 0..<3 {
-            for i in 0..<4 { XCTAssertEqual(Array(p["decoder.layers.\(l).self_attn.linears.\(i).bias"]), q, "layer \(l) linear \(i)") }
+            for i in 0..<4 {
+                XCTAssertEqual(Array(p["decoder.layers.\(l).self_attn.linears.\(i).bias"]), q, "layer \(l) linear \(i)")
+            }
             for w in ["w_1", "w_2"] {
-                XCTAssertEqual(p["decoder.layers.\(l).feed_forward.\(w).bias"], p["decoder.layers.0.feed_forward.\(w).bias"])
+                XCTAssertEqual(
+                    p["decoder.layers.\(l).feed_forward.\(w).bias"], p["decoder.layers.0.feed_forward.\(w).bias"])
             }
         }
-        XCTAssertNotEqual(p["decoder.layers.0.self_attn.linears.0.weight"], p["decoder.layers.1.self_attn.linears.0.weight"])
-        let independent = try ECCTModel(code: code, layers: 3, width: 16, seed: 4, clonedInitialBiases: false).network.parameters
-        XCTAssertNotEqual(independent["decoder.layers.1.self_attn.linears.2.bias"], independent["decoder.layers.0.self_attn.linears.0.bias"])
-        XCTAssertEqual(independent["decoder.layers.1.self_attn.linears.2.weight"], p["decoder.layers.1.self_attn.linears.2.weight"],
-                       "the weights are the same draws either way")
+        XCTAssertNotEqual(
+            p["decoder.layers.0.self_attn.linears.0.weight"], p["decoder.layers.1.self_attn.linears.0.weight"])
+        let independent = try ECCTModel(code: code, layers: 3, width: 16, seed: 4, clonedInitialBiases: false).network
+            .parameters
+        XCTAssertNotEqual(
+            independent["decoder.layers.1.self_attn.linears.2.bias"],
+            independent["decoder.layers.0.self_attn.linears.0.bias"])
+        XCTAssertEqual(
+            independent["decoder.layers.1.self_attn.linears.2.weight"],
+            p["decoder.layers.1.self_attn.linears.2.weight"],
+            "the weights are the same draws either way")
     }
 
     func testBadSizesAndWeightsAreRejected() throws {
         let code = try CodeFiles.readCode(path: resource("BCH_N63_K45.txt"))
-        XCTAssertThrowsError(try ECCTModel(code: code, layers: 2, width: 30)) { XCTAssertTrue("\($0)".contains("multiple of the 8 heads")) }
+        XCTAssertThrowsError(try ECCTModel(code: code, layers: 2, width: 30)) {
+            XCTAssertTrue("\($0)".contains("multiple of the 8 heads"))
+        }
         let wide = try ECCTModel(code: code, layers: 2, width: 64)
         XCTAssertThrowsError(try wide.load(weightsAt: resource("weights.safetensors"))) {
             XCTAssertTrue("\($0)".contains("src_embed") && "\($0)".contains("[81, 32]"), "\($0)")

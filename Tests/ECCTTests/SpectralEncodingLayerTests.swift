@@ -20,9 +20,12 @@ final class SpectralEncodingLayerTests: XCTestCase {
             x[0].withUnsafeBufferPointer { p in layer.forward(table: table, spe: &out, parameters: p.baseAddress!) }
             return out
         }
-        GradientCheck(eps: 1e-2, atol: 1e-3, rtol: 2e-2).check("lpe_proj", inputs: [params.values], forward: forward) { x, dy in
+        GradientCheck(eps: 1e-2, atol: 1e-3, rtol: 2e-2).check("lpe_proj", inputs: [params.values], forward: forward) {
+            x, dy in
             var g = [Float](repeating: 0, count: x[0].count)
-            x[0].withUnsafeBufferPointer { p in layer.backward(table: table, dSpe: dy, parameters: p.baseAddress!, gradients: &g) }
+            x[0].withUnsafeBufferPointer { p in
+                layer.backward(table: table, dSpe: dy, parameters: p.baseAddress!, gradients: &g)
+            }
             return [g]
         }
     }
@@ -35,8 +38,12 @@ final class SpectralEncodingLayerTests: XCTestCase {
         var rng = SplitMixRNG(seed: 1)
         let params = ParameterSet()
         let layer = SpectralEncodingLayer(params, length: 81, using: &rng)
-        try params.load(["lpe_proj.weight": try XCTUnwrap(t["lpe_proj.weight"]), "lpe_proj.bias": try XCTUnwrap(t["lpe_proj.bias"])],
-                        source: "fixture")
+        try params.load(
+            [
+                "lpe_proj.weight": try XCTUnwrap(t["lpe_proj.weight"]),
+                "lpe_proj.bias": try XCTUnwrap(t["lpe_proj.bias"]),
+            ],
+            source: "fixture")
         var out = [Float](repeating: 0, count: 81 * 8)
         params.values.withUnsafeBufferPointer { layer.forward(table: table, spe: &out, parameters: $0.baseAddress!) }
         let row0: [Float] = [6.960277, -8.070142, 7.181017, -8.055429, 7.157451, 7.096442, -8.026437, -7.972013]
@@ -77,7 +84,8 @@ final class SpectralEncodingPathTests: XCTestCase {
         var seed: UInt64 = 4
         dSpe = GradientCheck.random(L * 8, seed: &seed)
         func run(_ kernels: KernelPath) -> (spe: [Float], grad: [Float]) {
-            var spe = [Float](repeating: 0, count: L * 8), grad = [Float](repeating: 0, count: params.count)
+            var spe = [Float](repeating: 0, count: L * 8)
+            var grad = [Float](repeating: 0, count: params.count)
             params.values.withUnsafeBufferPointer { p in
                 layer.forward(table: table, spe: &spe, parameters: p.baseAddress!, kernels: kernels)
                 layer.backward(table: table, dSpe: dSpe, parameters: p.baseAddress!, gradients: &grad, kernels: kernels)
@@ -89,7 +97,9 @@ final class SpectralEncodingPathTests: XCTestCase {
             let got = run(path)
             for i in 0..<ref.spe.count { XCTAssertEqual(got.spe[i], ref.spe[i], accuracy: 1e-5, "\(path) spe \(i)") }
             let scale = ref.grad.map(abs).max()!
-            for i in 0..<ref.grad.count { XCTAssertEqual(got.grad[i], ref.grad[i], accuracy: 1e-5 * scale, "\(path) grad \(i)") }
+            for i in 0..<ref.grad.count {
+                XCTAssertEqual(got.grad[i], ref.grad[i], accuracy: 1e-5 * scale, "\(path) grad \(i)")
+            }
         }
     }
 }

@@ -22,14 +22,18 @@ final class SpectralEncodingTests: XCTestCase {
             for i in 0..<L {
                 var lu = 0.0
                 for k in 0..<L { lu += Double(lap[i * L + k]) * u(j, k) }
-                XCTAssertEqual(lu, Double(lambda[j]) * u(j, i), accuracy: 2e-3 * Double(max(1, lambda[L - 1])), "L u = λ u at (\(i), \(j))")
+                XCTAssertEqual(
+                    lu, Double(lambda[j]) * u(j, i), accuracy: 2e-3 * Double(max(1, lambda[L - 1])),
+                    "L u = λ u at (\(i), \(j))")
             }
             for k in j..<L {
                 let dot = (0..<L).reduce(0.0) { $0 + u(j, $1) * u(k, $1) }
                 XCTAssertEqual(dot, j == k ? 1 : 0, accuracy: 1e-4, "uᵀu at (\(j), \(k))")
             }
         }
-        let edges = (0..<code.m).reduce(0) { $0 + code.tannerGraph.checkEdgeStart[$1 + 1] - code.tannerGraph.checkEdgeStart[$1] }
+        let edges = (0..<code.m).reduce(0) {
+            $0 + code.tannerGraph.checkEdgeStart[$1 + 1] - code.tannerGraph.checkEdgeStart[$1]
+        }
         XCTAssertEqual(Double(lambda.reduce(0, +)), Double(2 * edges), accuracy: 1e-2)
         XCTAssertEqual(Double(lambda[0]), 0, accuracy: 1e-4)
         XCTAssertGreaterThan(lambda[1], 1e-3, "the Tanner graph of BCH-63-45 is connected")
@@ -45,7 +49,8 @@ final class SpectralEncodingTests: XCTestCase {
         let reference = try XCTUnwrap(tensors["lpe"])
         XCTAssertEqual(reference.shape, [L, L, 2])
         let ours = try SpectralPositionalEncoding.table(code: code)
-        let refLambda = (0..<L).map { reference.values[$0 * 2] }.sorted(), ourLambda = (0..<L).map { ours[$0 * 2] }
+        let refLambda = (0..<L).map { reference.values[$0 * 2] }.sorted()
+        let ourLambda = (0..<L).map { ours[$0 * 2] }
         for (a, b) in zip(refLambda, ourLambda) { XCTAssertEqual(a, b, accuracy: 2e-3) }
         // the projector onto the largest eigenvalue's eigenspace (multiplicity 1 for this graph)
         let refTop = (0..<L).max { reference.values[$0 * 2] < reference.values[$1 * 2] }!

@@ -12,14 +12,18 @@ final class StandardFormTests: XCTestCase {
     func testBenchmarkFilesMatchTheReferenceStandardForm() throws {
         // file: (mask pairs, entries of H in standard form, columns moved)
         let expected: [(String, Int, Int, Bool)] = [
-            ("BCH_N31_K16.txt", 816, 140, false), ("BCH_N63_K36.txt", 3384, 522, false), ("BCH_N63_K45.txt", 3483, 368, false),
-            ("BCH_N63_K51.txt", 3929, 340, false), ("POLAR_N64_K32.txt", 2314, 344, true), ("POLAR_N64_K48.txt", 2884, 268, true),
-            ("POLAR_N128_K64.txt", 8060, 1072, true), ("POLAR_N128_K86.txt", 10854, 952, true), ("POLAR_N128_K96.txt", 11264, 832, true),
+            ("BCH_N31_K16.txt", 816, 140, false), ("BCH_N63_K36.txt", 3384, 522, false),
+            ("BCH_N63_K45.txt", 3483, 368, false),
+            ("BCH_N63_K51.txt", 3929, 340, false), ("POLAR_N64_K32.txt", 2314, 344, true),
+            ("POLAR_N64_K48.txt", 2884, 268, true),
+            ("POLAR_N128_K64.txt", 8060, 1072, true), ("POLAR_N128_K86.txt", 10854, 952, true),
+            ("POLAR_N128_K96.txt", 11264, 832, true),
         ]
         for (file, pairs, weight, moved) in expected {
             let original = try CodeFiles.readCode(path: TestResources.path(file))
             let code = try original.standardized()
-            let m = code.m, n = code.n
+            let m = code.m
+            let n = code.n
             XCTAssertTrue(code.isStandardForm, file)
             XCTAssertEqual(ECCTMask.pattern(parityCheck: code.H).pairCount, pairs, file)
             XCTAssertEqual((0..<m).reduce(0) { $0 + code.H.rowWeight($1) }, weight, file)
@@ -29,9 +33,11 @@ final class StandardFormTests: XCTestCase {
             XCTAssertEqual(code.G.rank, code.k)
             // the same code, up to the column permutation
             let perm = code.columnPermutation ?? Array(0..<n)
-            XCTAssertTrue(original.G.permutingColumns(perm).spansSameRowSpace(as: code.G), "\(file): an equivalent code")
+            XCTAssertTrue(
+                original.G.permutingColumns(perm).spansSameRowSpace(as: code.G), "\(file): an equivalent code")
         }
-        XCTAssertEqual(ECCTMask.pattern(parityCheck: try Catalog.code(named: "BCH-63-45").H).pairCount, 4191, "as given: 63.9%")
+        XCTAssertEqual(
+            ECCTMask.pattern(parityCheck: try Catalog.code(named: "BCH-63-45").H).pairCount, 4191, "as given: 63.9%")
     }
 
     func testStructureIsKeptOnlyWhenNoColumnMoves() throws {

@@ -1,9 +1,9 @@
 import Base
 import Channels
 import Codes
-import GF2
 import ECCT
 import Foundation
+import GF2
 import Neural
 import TestSupport
 import XCTest
@@ -12,7 +12,12 @@ import XCTest
 final class TrainingTests: XCTestCase {
     func tinyConfig() -> ECCTTrainingConfig {
         var c = ECCTTrainingConfig()
-        c.epochs = 3; c.stepsPerEpoch = 4; c.batchSize = 16; c.validationWords = 64; c.learningRate = 1e-3; c.seed = 5
+        c.epochs = 3
+        c.stepsPerEpoch = 4
+        c.batchSize = 16
+        c.validationWords = 64
+        c.learningRate = 1e-3
+        c.seed = 5
         return c
     }
 
@@ -21,7 +26,9 @@ final class TrainingTests: XCTestCase {
         let code = try Catalog.code(named: "BCH-31-16")
         let model = try ECCTModel(code: code, layers: 1, width: 8)
         var rng = SeededRNG(seed: 3)
-        let B = 5, n = code.n, L = n + code.m
+        let B = 5
+        let n = code.n
+        let L = n + code.m
         let y = (0..<(B * n)).map { _ in Float(rng.nextFloat() * 4 - 2) }
         var tokens = [Float](repeating: .nan, count: B * L)
         model.tokens(channelOutput: y, batch: B, into: &tokens)
@@ -40,7 +47,8 @@ final class TrainingTests: XCTestCase {
     func testTrainingDataHasTheChannelStatistics() throws {
         let code = try Catalog.code(named: "BCH-63-45")
         var rng = SeededRNG(seed: 11)
-        let count = 4000, N = Double(count * code.n)
+        let count = 4000
+        let N = Double(count * code.n)
         let y = ECCTData.channelOutputs(code: code, count: count, ebN0: [4], rng: &rng)
         let sigma = awgnSigma(ebN0dB: 4, rate: code.rate)
         let mean = y.reduce(0.0) { $0 + Double($1) } / N
@@ -54,11 +62,13 @@ final class TrainingTests: XCTestCase {
     func testResumeContinuesExactly() throws {
         let code = try Catalog.code(named: "HAMMING-7-4")
         let config = tinyConfig()
-        let straight = try ECCTTrainer(model: try ECCTModel(code: code, layers: 2, width: 8, seed: 1), config: config, workers: 2)
+        let straight = try ECCTTrainer(
+            model: try ECCTModel(code: code, layers: 2, width: 8, seed: 1), config: config, workers: 2)
         XCTAssertEqual(try straight.train(checkpoint: nil), .finished)
 
         let path = temp("resume.safetensors")
-        var run = try ECCTTrainer(model: try ECCTModel(code: code, layers: 2, width: 8, seed: 1), config: config, workers: 2)
+        var run = try ECCTTrainer(
+            model: try ECCTModel(code: code, layers: 2, width: 8, seed: 1), config: config, workers: 2)
         var resumes = 0
         while try run.train(deadline: .distantPast, checkpoint: path) == .outOfTime {
             run = try ECCTCheckpoint.resume(code: code, from: path, workers: 2)
@@ -71,16 +81,23 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(run.optimizer.step, straight.optimizer.step)
         XCTAssertEqual(run.state.curve.map(\.loss), straight.state.curve.map(\.loss))
         XCTAssertEqual(run.state.curve.map(\.validationBER), straight.state.curve.map(\.validationBER))
-        XCTAssertEqual(run.state.curve.map(\.learningRate), [1e-3, config.learningRate(epoch: 1), config.learningRate(epoch: 2)])
+        XCTAssertEqual(
+            run.state.curve.map(\.learningRate), [1e-3, config.learningRate(epoch: 1), config.learningRate(epoch: 2)])
     }
 
     /// Training lowers the loss and beats the hard decision on a fixed validation set (Hamming(7,4), 6 dB).
     func testTrainingLearns() throws {
         let code = try Catalog.code(named: "HAMMING-7-4")
         var config = ECCTTrainingConfig()
-        config.epochs = 6; config.stepsPerEpoch = 50; config.batchSize = 64; config.learningRate = 3e-3
-        config.validationEbN0 = [6]; config.validationWords = 20_000; config.seed = 2
-        let trainer = try ECCTTrainer(model: try ECCTModel(code: code, layers: 1, width: 16, seed: 2), config: config, workers: 2)
+        config.epochs = 6
+        config.stepsPerEpoch = 50
+        config.batchSize = 64
+        config.learningRate = 3e-3
+        config.validationEbN0 = [6]
+        config.validationWords = 20_000
+        config.seed = 2
+        let trainer = try ECCTTrainer(
+            model: try ECCTModel(code: code, layers: 1, width: 16, seed: 2), config: config, workers: 2)
         _ = try trainer.train(checkpoint: nil)
         let curve = trainer.state.curve
         XCTAssertEqual(curve.count, 6)
@@ -98,11 +115,13 @@ final class TrainingTests: XCTestCase {
         let model = try ECCTModel(code: code, layers: 1, width: 16, seed: 9)
         let decoder = ECCTDecoder(model: model, chunk: 7)
         var rng = SeededRNG(seed: 4)
-        let B = 20, n = code.n
+        let B = 20
+        let n = code.n
         let y = ECCTData.channelOutputs(code: code, count: B, ebN0: [2], rng: &rng)
         var tokens = [Float](repeating: 0, count: B * model.length)
         model.tokens(channelOutput: y, batch: B, into: &tokens)
-        var magnitude: [Float] = [], syndrome: [Float] = []
+        var magnitude: [Float] = []
+        var syndrome: [Float] = []
         for b in 0..<B {
             magnitude += tokens[(b * model.length)..<(b * model.length + n)]
             syndrome += tokens[(b * model.length + n)..<((b + 1) * model.length)]
@@ -113,7 +132,9 @@ final class TrainingTests: XCTestCase {
         let scale: Float = 2 / 0.7
         let llr = y.map { $0 * scale }
         var bits = [UInt8](repeating: 9, count: B * n)
-        llr.withUnsafeBufferPointer { l in bits.withUnsafeMutableBufferPointer { decoder.decode(llr: l, count: B, llrScale: scale, into: $0) } }
+        llr.withUnsafeBufferPointer { l in
+            bits.withUnsafeMutableBufferPointer { decoder.decode(llr: l, count: B, llrScale: scale, into: $0) }
+        }
         XCTAssertEqual(bits, expected)
     }
 
@@ -126,7 +147,8 @@ final class TrainingTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("not an eccbench ECCT checkpoint"), "\($0)")
         }
         let loaded = try ECCTModel.load(code: code, weightsAt: weightsOnly)
-        XCTAssertEqual(loaded.layers, 1); XCTAssertEqual(loaded.width, 8)
+        XCTAssertEqual(loaded.layers, 1)
+        XCTAssertEqual(loaded.width, 8)
         XCTAssertEqual(loaded.network.parameters.values, model.network.parameters.values)
         XCTAssertThrowsError(try ECCTModel.load(code: code, weightsAt: weightsOnly, layers: 2)) {
             XCTAssertTrue("\($0)".contains("N = 1 layers"), "\($0)")
@@ -141,7 +163,8 @@ final class TrainingTests: XCTestCase {
         XCTAssertThrowsError(try ECCTCheckpoint.resume(code: other, from: checkpoint, workers: 1)) {
             XCTAssertTrue("\($0)".contains("trained on HAMMING-7-4"), "\($0)")
         }
-        var bad = tinyConfig(); bad.batchSize = 0
+        var bad = tinyConfig()
+        bad.batchSize = 0
         XCTAssertThrowsError(try ECCTTrainer(model: model, config: bad, workers: 1)) {
             XCTAssertTrue("\($0)".contains("batch size 0"), "\($0)")
         }
@@ -152,12 +175,17 @@ final class TrainingTests: XCTestCase {
     func testAnyCodeAndSizeHaveTheDesignParameterCount() throws {
         let hamming = try Catalog.code(named: "HAMMING-7-4")
         var rows = (0..<3).map { r in (0..<7).map { UInt8(hamming.H[r, $0] ? 1 : 0) } }
-        rows.append((0..<7).map { rows[0][$0] ^ rows[1][$0] })      // a redundant check
+        rows.append((0..<7).map { rows[0][$0] ^ rows[1][$0] })  // a redundant check
         let redundant = LinearCode(name: "redundant", parityCheck: BitMatrix(rows: rows))
-        XCTAssertEqual(redundant.m, 4); XCTAssertEqual(redundant.k, 4)
-        for (code, N, d) in [(redundant, 1, 8), (try Catalog.code(named: "CCSDS-128-64"), 2, 16), (try Catalog.code(named: "BCH-63-45"), 6, 128)] {
+        XCTAssertEqual(redundant.m, 4)
+        XCTAssertEqual(redundant.k, 4)
+        for (code, N, d) in [
+            (redundant, 1, 8), (try Catalog.code(named: "CCSDS-128-64"), 2, 16),
+            (try Catalog.code(named: "BCH-63-45"), 6, 128),
+        ] {
             let model = try ECCTModel(code: code, layers: N, width: d)
-            let n = code.n, L = code.n + code.m
+            let n = code.n
+            let L = code.n + code.m
             let expected = L * d + N * (12 * d * d + 13 * d) + (N > 1 ? 2 * d : 0) + 2 * d + (d + 1) + L * n + n
             XCTAssertEqual(model.network.parameters.count, expected, "\(code.name) N=\(N) d=\(d)")
         }
@@ -166,6 +194,7 @@ final class TrainingTests: XCTestCase {
         var tokens = [Float](repeating: 0, count: 11)
         model.tokens(channelOutput: y, batch: 1, into: &tokens)
         XCTAssertEqual(Array(tokens[7...]).count, 4)
-        XCTAssertEqual(tokens[10], tokens[7] * tokens[8], "the redundant check's sign is the product of the two it sums")
+        XCTAssertEqual(
+            tokens[10], tokens[7] * tokens[8], "the redundant check's sign is the product of the two it sums")
     }
 }

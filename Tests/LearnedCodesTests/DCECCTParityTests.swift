@@ -1,8 +1,9 @@
 import Foundation
-@testable import LearnedCodes
 import Neural
 import TestSupport
 import XCTest
+
+@testable import LearnedCodes
 
 /// The learned code and its DC-ECCT decoder against the reference PyTorch code (yoniLc/E2E_DC_ECCT) on the fixture
 /// learned-31-16-N2-d32: n = 31, k = 16, N = 2, d = 32, 8 heads, 32 words with given messages and noise.
@@ -10,13 +11,17 @@ final class DCECCTParityTests: XCTestCase {
     static let folder = "learned-31-16-N2-d32"
 
     func testLossDecisionsAndEveryGradientMatchTheReference() throws {
-        let model = try LearnedCodeModel.load(weightsAt: TestResources.path("\(Self.folder)/weights.safetensors"), heads: 8)
+        let model = try LearnedCodeModel.load(
+            weightsAt: TestResources.path("\(Self.folder)/weights.safetensors"), heads: 8)
         XCTAssertEqual([model.n, model.k, model.layers, model.width], [31, 16, 2, 32])
         let io = try SafeTensors.read(path: TestResources.path("\(Self.folder)/io.safetensors")).tensors
-        let message = try XCTUnwrap(io["message"]), noise = try XCTUnwrap(io["noise"]), B = message.shape[0]
+        let message = try XCTUnwrap(io["message"])
+        let noise = try XCTUnwrap(io["noise"])
+        let B = message.shape[0]
         // H = [I | P(Ω)] entry for entry
         XCTAssertEqual(model.code.checkMatrix, try XCTUnwrap(io["H"]).values)
-        let (loss, decisions, gradients) = model.network.lossAndGradients(messages: message.values, noise: noise.values, batch: B)
+        let (loss, decisions, gradients) = model.network.lossAndGradients(
+            messages: message.values, noise: noise.values, batch: B)
         XCTAssertEqual(loss, Double(try XCTUnwrap(io["loss"]).values[0]), accuracy: 1e-5)
         XCTAssertEqual(decisions, try XCTUnwrap(io["x_pred"]).values)
         for e in model.network.parameters.entries {

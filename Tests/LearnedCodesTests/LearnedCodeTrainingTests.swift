@@ -1,22 +1,27 @@
 import Codes
 import Foundation
-@testable import LearnedCodes
 import Neural
 import TestSupport
 import XCTest
+
+@testable import LearnedCodes
 
 /// The joint training: exact resume, Ω's group (freeze, own clip), the code export, the systematic form from a known
 /// code, sizes refused with the field named.
 final class LearnedCodeTrainingTests: XCTestCase {
     func config(epochs: Int = 2) -> LearnedCodeTrainingConfig {
         var c = LearnedCodeTrainingConfig(n: 15, k: 7, layers: 2, width: 16, epochs: epochs, stepsPerEpoch: 3)
-        c.batchSize = 12; c.validationWords = 256; c.learningRate = 3e-3; c.seed = 5
+        c.batchSize = 12
+        c.validationWords = 256
+        c.learningRate = 3e-3
+        c.seed = 5
         return c
     }
 
     func trainer(_ c: LearnedCodeTrainingConfig, workers: Int = 2) throws -> LearnedCodeTrainer {
-        try LearnedCodeTrainer(model: try LearnedCodeModel(n: c.n, k: c.k, layers: c.layers, width: c.width, heads: c.heads, seed: 7),
-                               config: c, workers: workers)
+        try LearnedCodeTrainer(
+            model: try LearnedCodeModel(n: c.n, k: c.k, layers: c.layers, width: c.width, heads: c.heads, seed: 7),
+            config: c, workers: workers)
     }
 
     func testResumedRunEndsWithTheWeightsOfAnUninterruptedOne() throws {
@@ -34,7 +39,8 @@ final class LearnedCodeTrainingTests: XCTestCase {
         XCTAssertEqual(resumed.state.epochsDone, 2)
         XCTAssertEqual(resumed.optimizer.m, whole.optimizer.m)
         XCTAssertEqual(resumed.state.curve.map(\.trainingBER), whole.state.curve.map(\.trainingBER))
-        XCTAssertTrue(resumed.model.network.parameters.values == whole.model.network.parameters.values, "weights differ")
+        XCTAssertTrue(
+            resumed.model.network.parameters.values == whole.model.network.parameters.values, "weights differ")
         XCTAssertEqual(resumed.state.curve.map(\.loss), whole.state.curve.map(\.loss))
         XCTAssertEqual(resumed.state.curve.map(\.codeChanges), whole.state.curve.map(\.codeChanges))
         XCTAssertEqual(resumed.state.curve.map(\.negLnBER), whole.state.curve.map(\.negLnBER))
@@ -62,7 +68,8 @@ final class LearnedCodeTrainingTests: XCTestCase {
         XCTAssertTrue("\(error)".contains("training diverged at step \(error.step)"), "\(error)")
         XCTAssertEqual(run.state.step, error.step - 1, "the diverging step was not counted")
         XCTAssertTrue(run.model.network.parameters.values.allSatisfy(\.isFinite), "the diverging step was not taken")
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), saved, "no checkpoint written after the divergence")
+        XCTAssertEqual(
+            try Data(contentsOf: URL(fileURLWithPath: path)), saved, "no checkpoint written after the divergence")
         XCTAssertNoThrow(try LearnedCodeCheckpoint.resume(from: path, workers: 2))
     }
 
@@ -74,12 +81,17 @@ final class LearnedCodeTrainingTests: XCTestCase {
         let before = t.model.network.parameters.values
         try t.train()
         let after = t.model.network.parameters.values
-        XCTAssertTrue(after[omega.offset..<(omega.offset + omega.count)] == before[omega.offset..<(omega.offset + omega.count)], "Ω moved")
-        XCTAssertFalse(after[(omega.offset + omega.count)...] == before[(omega.offset + omega.count)...], "the decoder did not train")
+        XCTAssertTrue(
+            after[omega.offset..<(omega.offset + omega.count)] == before[omega.offset..<(omega.offset + omega.count)],
+            "Ω moved")
+        XCTAssertFalse(
+            after[(omega.offset + omega.count)...] == before[(omega.offset + omega.count)...],
+            "the decoder did not train")
         XCTAssertEqual(t.state.curve[0].codeChanges, 0)
         // unfrozen, the code moves (Ω starts at ±0.01; Adam's steps of ≈ lr = 5e-3 flip signs within a few steps)
         var unfrozen = config(epochs: 1)
-        unfrozen.stepsPerEpoch = 8; unfrozen.learningRate = 5e-3
+        unfrozen.stepsPerEpoch = 8
+        unfrozen.learningRate = 5e-3
         let free = try trainer(unfrozen)
         try free.train()
         XCTAssertGreaterThan(free.state.curve[0].codeChanges, 0)
@@ -110,10 +122,16 @@ final class LearnedCodeTrainingTests: XCTestCase {
     }
 
     func testImpossibleSizesNameTheField() {
-        func message(_ body: () throws -> Void) -> String { do { try body(); return "" } catch { return "\(error)" } }
+        func message(_ body: () throws -> Void) -> String {
+            do {
+                try body()
+                return ""
+            } catch { return "\(error)" }
+        }
         XCTAssertTrue(message { _ = try LearnedCodeModel(n: 16, k: 16, layers: 2, width: 32) }.contains("--n = 16"))
         XCTAssertTrue(message { _ = try LearnedCodeModel(n: 16, k: 0, layers: 2, width: 32) }.contains("--k = 0"))
-        XCTAssertTrue(message { _ = try LearnedCodeModel(n: 100_000, k: 16, layers: 2, width: 32) }.contains("--n = 100000"))
+        XCTAssertTrue(
+            message { _ = try LearnedCodeModel(n: 100_000, k: 16, layers: 2, width: 32) }.contains("--n = 100000"))
         XCTAssertTrue(message { _ = try LearnedCodeModel(n: 31, k: 16, layers: 2, width: 30) }.contains("--dim"))
     }
 }

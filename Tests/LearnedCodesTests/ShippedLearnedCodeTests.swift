@@ -1,8 +1,9 @@
 import Codes
 import Foundation
-@testable import LearnedCodes
 import Neural
 import XCTest
+
+@testable import LearnedCodes
 
 /// The shipped learned code: the catalog's LEARNED-31-16 is exactly the code of the shipped checkpoint's Ω, its
 /// distance is the recorded one, and its joint decoder decodes it as recorded.

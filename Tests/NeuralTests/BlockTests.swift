@@ -1,6 +1,7 @@
 import Base
 import TestSupport
 import XCTest
+
 @testable import Neural
 
 /// The engine's blocks and their new seams, each against finite differences (`GradientCheck`) or a reference twin:
@@ -13,11 +14,14 @@ final class BlockTests: XCTestCase {
 
     /// A small irregular pattern over L tokens (every row keeps its diagonal).
     func pattern(_ L: Int) -> AttentionPattern {
-        AttentionPattern(rows: (0..<L).map { i in (0..<L).filter { j in i == j || (i * j) % 3 == 1 || abs(i - j) == 2 } })
+        AttentionPattern(
+            rows: (0..<L).map { i in (0..<L).filter { j in i == j || (i * j) % 3 == 1 || abs(i - j) == 2 } })
     }
 
-    func encoder(layers: Int, d: Int, heads: Int, L: Int = 5, placement: NormPlacement, activation: Activation,
-                 dropout: Float = 0.3, headMask: [Float]? = nil) -> (TransformerEncoder, ParameterSet) {
+    func encoder(
+        layers: Int, d: Int, heads: Int, L: Int = 5, placement: NormPlacement, activation: Activation,
+        dropout: Float = 0.3, headMask: [Float]? = nil
+    ) -> (TransformerEncoder, ParameterSet) {
         var config = EncoderConfig(layers: layers, width: d, heads: heads, pattern: pattern(L))
         config.attentionDropout = dropout
         config.placement = placement
@@ -26,14 +30,16 @@ final class BlockTests: XCTestCase {
         let params = ParameterSet()
         var rng = SplitMixRNG(seed: 3)
         let enc = TransformerEncoder(config: config, parameters: params, names: testNames, using: &rng)
-        let noise = rand(params.count, scale: 0.2)   // LayerNorm γ, β away from 1, 0
+        let noise = rand(params.count, scale: 0.2)  // LayerNorm γ, β away from 1, 0
         for i in 0..<params.count { params.values[i] += noise[i] }
         return (enc, params)
     }
 
     /// Finite differences of the encoder with respect to its input and every parameter.
-    func checkEncoder(_ name: String, _ enc: TransformerEncoder, _ params: ParameterSet, B: Int = 2, training: Bool = true,
-                      gc: GradientCheck = GradientCheck()) {
+    func checkEncoder(
+        _ name: String, _ enc: TransformerEncoder, _ params: ParameterSet, B: Int = 2, training: Bool = true,
+        gc: GradientCheck = GradientCheck()
+    ) {
         let n = B * enc.config.length * enc.config.width
         let call = MultiHeadAttention.Call(training: training, seed: 5, step: 2)
         func run(_ x: [Float], _ p: [Float]) -> ([Float], EncoderWorkspace) {
@@ -42,12 +48,15 @@ final class BlockTests: XCTestCase {
             enc.forward(x: x, out: &out, workspace: ws, parameters: p, call: call)
             return (out, ws)
         }
-        gc.check(name, inputs: [rand(n), params.values], forward: { xs in run(xs[0], xs[1]).0 }, backward: { xs, dy in
-            let (_, ws) = run(xs[0], xs[1])
-            var dx = self.zeros(xs[0].count), dp = self.zeros(xs[1].count)
-            enc.backward(dOut: dy, dx: &dx, workspace: ws, parameters: xs[1], gradients: &dp)
-            return [dx, dp]
-        })
+        gc.check(
+            name, inputs: [rand(n), params.values], forward: { xs in run(xs[0], xs[1]).0 },
+            backward: { xs, dy in
+                let (_, ws) = run(xs[0], xs[1])
+                var dx = self.zeros(xs[0].count)
+                var dp = self.zeros(xs[1].count)
+                enc.backward(dOut: dy, dx: &dx, workspace: ws, parameters: xs[1], gradients: &dp)
+                return [dx, dp]
+            })
     }
 
     func testPostLNBlocksGradients() {
@@ -68,36 +77,56 @@ final class BlockTests: XCTestCase {
         let (enc, p) = encoder(layers: 1, d: 32, heads: 16, L: 4, placement: .pre, activation: .gelu, dropout: 0)
         checkEncoder("16 heads", enc, p, B: 1, training: false, gc: GradientCheck(eps: 1e-2, atol: 3e-3, rtol: 3e-2))
         // the kernel itself against the dense reference
-        let B = 2, L = 5, d = 32, H = 16, pat = pattern(L)
-        let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
+        let B = 2
+        let L = 5
+        let d = 32
+        let H = 16
+        let pat = pattern(L)
+        let q = rand(B * L * d, scale: 2)
+        let k = rand(B * L * d, scale: 2)
+        let v = rand(B * L * d)
         var probs = zeros(B * H * pat.pairCount)
         let out = zeros(B * L * d).mutated {
-            MaskedAttention.forward(q: q, k: k, v: v, out: $0, probabilities: &probs, keep: nil, dropout: nil, stream: 0,
-                                    pattern: pat, batch: B, heads: H, width: d)
+            MaskedAttention.forward(
+                q: q, k: k, v: v, out: $0, probabilities: &probs, keep: nil, dropout: nil, stream: 0,
+                pattern: pat, batch: B, heads: H, width: d)
         }
-        let ref = MaskedAttention.reference(q: q, k: k, v: v, allowed: pat.allowed, batch: B, length: L, heads: H, width: d)
+        let ref = MaskedAttention.reference(
+            q: q, k: k, v: v, allowed: pat.allowed, batch: B, length: L, heads: H, width: d)
         for i in 0..<out.count { XCTAssertEqual(out[i], ref[i], accuracy: 1e-5) }
     }
 
     /// Dense twin of attention with a per-head mask: head h attends over its own allowed keys; no key, zero output.
-    func headMaskedReference(q: [Float], k: [Float], v: [Float], pattern: AttentionPattern, mask: [Float], B: Int, H: Int,
-                             d: Int, scale φ: [Float]? = nil) -> [Float] {
-        let L = pattern.length, dh = d / H
+    func headMaskedReference(
+        q: [Float], k: [Float], v: [Float], pattern: AttentionPattern, mask: [Float], B: Int, H: Int,
+        d: Int, scale φ: [Float]? = nil
+    ) -> [Float] {
+        let L = pattern.length
+        let dh = d / H
         var out = zeros(B * L * d)
-        for b in 0..<B { for h in 0..<H { for i in 0..<L {
-            var scores: [(Int, Double)] = []
-            for t in pattern.rowStart[i]..<pattern.rowStart[i + 1] where mask[t * H + h] != 0 {
-                let j = pattern.keys[t]
-                var dot = 0.0
-                for c in 0..<dh { dot += Double(q[(b * L + i) * d + h * dh + c]) * Double(k[(b * L + j) * d + h * dh + c]) }
-                scores.append((j, dot / Double(dh).squareRoot() * Double(φ?[t] ?? 1)))
+        for b in 0..<B {
+            for h in 0..<H {
+                for i in 0..<L {
+                    var scores: [(Int, Double)] = []
+                    for t in pattern.rowStart[i]..<pattern.rowStart[i + 1] where mask[t * H + h] != 0 {
+                        let j = pattern.keys[t]
+                        var dot = 0.0
+                        for c in 0..<dh {
+                            dot += Double(q[(b * L + i) * d + h * dh + c]) * Double(k[(b * L + j) * d + h * dh + c])
+                        }
+                        scores.append((j, dot / Double(dh).squareRoot() * Double(φ?[t] ?? 1)))
+                    }
+                    guard let mx = scores.map(\.1).max() else { continue }
+                    let sum = scores.reduce(0.0) { $0 + exp($1.1 - mx) }
+                    for (j, s) in scores {
+                        for c in 0..<dh {
+                            out[(b * L + i) * d + h * dh + c] +=
+                                Float(exp(s - mx) / sum) * v[(b * L + j) * d + h * dh + c]
+                        }
+                    }
+                }
             }
-            guard let mx = scores.map(\.1).max() else { continue }
-            let sum = scores.reduce(0.0) { $0 + exp($1.1 - mx) }
-            for (j, s) in scores {
-                for c in 0..<dh { out[(b * L + i) * d + h * dh + c] += Float(exp(s - mx) / sum) * v[(b * L + j) * d + h * dh + c] }
-            }
-        } } }
+        }
         return out
     }
 
@@ -115,16 +144,24 @@ final class BlockTests: XCTestCase {
     }
 
     func testPerHeadMaskMatchesReferenceAndGradients() {
-        let B = 2, L = 6, H = 8, d = 16, pat = pattern(L), P = pat.pairCount
+        let B = 2
+        let L = 6
+        let H = 8
+        let d = 16
+        let pat = pattern(L)
+        let P = pat.pairCount
         // heads 0–3 the off-diagonal pairs, heads 4–7 the diagonal (a ring split like HPSA), and query 1 gets no
         // key at all in head 2
         let mask = ringMask(pat, heads: H, emptyQuery: 1, emptyHead: 2)
-        let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
+        let q = rand(B * L * d, scale: 2)
+        let k = rand(B * L * d, scale: 2)
+        let v = rand(B * L * d)
         func forward(_ xs: [[Float]]) -> ([Float], [Float]) {
             var probs = zeros(B * H * P)
             let out = zeros(B * L * d).mutated {
-                MaskedAttention.forward(q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &probs, keep: nil, dropout: nil,
-                                        stream: 0, pattern: pat, batch: B, heads: H, width: d, headMask: mask)
+                MaskedAttention.forward(
+                    q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &probs, keep: nil, dropout: nil,
+                    stream: 0, pattern: pat, batch: B, heads: H, width: d, headMask: mask)
             }
             return (out, probs)
         }
@@ -132,88 +169,146 @@ final class BlockTests: XCTestCase {
         let (out, _) = forward([q, k, v])
         for i in 0..<out.count { XCTAssertEqual(out[i], ref[i], accuracy: 1e-5, "output \(i)") }
         let dh = d / H
-        for c in 0..<dh { XCTAssertEqual(out[(0 * L + 1) * d + 2 * dh + c], 0, "a head with no allowed key contributes zero") }
-        GradientCheck().check("head mask", inputs: [q, k, v], forward: { forward($0).0 }, backward: { xs, dy in
-            let (_, probs) = forward(xs)
-            var dq = self.zeros(B * L * d), dk = self.zeros(B * L * d), dv = self.zeros(B * L * d)
-            for kernels in KernelPath.runnableCases {
-                var gq = self.zeros(B * L * d), gk = self.zeros(B * L * d), gv = self.zeros(B * L * d)
-                MaskedAttention.backward(dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: nil, dropout: nil,
-                                         dq: &gq, dk: &gk, dv: &gv, pattern: pat, batch: B, heads: H, width: d, kernels: kernels)
-                if kernels == .reference { (dq, dk, dv) = (gq, gk, gv) } else {
-                    for i in 0..<gq.count { XCTAssertEqual(gq[i], dq[i], accuracy: 1e-5, "backward path \(kernels)") }
+        for c in 0..<dh {
+            XCTAssertEqual(out[(0 * L + 1) * d + 2 * dh + c], 0, "a head with no allowed key contributes zero")
+        }
+        GradientCheck().check(
+            "head mask", inputs: [q, k, v], forward: { forward($0).0 },
+            backward: { xs, dy in
+                let (_, probs) = forward(xs)
+                var dq = self.zeros(B * L * d)
+                var dk = self.zeros(B * L * d)
+                var dv = self.zeros(B * L * d)
+                for kernels in KernelPath.runnableCases {
+                    var gq = self.zeros(B * L * d)
+                    var gk = self.zeros(B * L * d)
+                    var gv = self.zeros(B * L * d)
+                    MaskedAttention.backward(
+                        dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: nil, dropout: nil,
+                        dq: &gq, dk: &gk, dv: &gv, pattern: pat, batch: B, heads: H, width: d, kernels: kernels)
+                    if kernels == .reference {
+                        (dq, dk, dv) = (gq, gk, gv)
+                    } else {
+                        for i in 0..<gq.count {
+                            XCTAssertEqual(gq[i], dq[i], accuracy: 1e-5, "backward path \(kernels)")
+                        }
+                    }
                 }
-            }
-            return [dq, dk, dv]
-        })
+                return [dq, dk, dv]
+            })
     }
 
     /// The fused eight-head forward paths take the head mask as a lane mask: outputs and probabilities equal the
     /// reference loops' on every path, for dh = 4 (its unrolled loop) and dh = 2, with a head that has no key.
     func testPerHeadMaskOnEveryForwardPath() {
         for d in [16, 32] {
-            let B = 3, L = 7, H = 8, pat = pattern(L), P = pat.pairCount
+            let B = 3
+            let L = 7
+            let H = 8
+            let pat = pattern(L)
+            let P = pat.pairCount
             let mask = ringMask(pat, heads: H, emptyQuery: 2, emptyHead: 1)
-            let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
+            let q = rand(B * L * d, scale: 2)
+            let k = rand(B * L * d, scale: 2)
+            let v = rand(B * L * d)
             func run(_ kernels: KernelPath) -> ([Float], [Float]) {
                 var probs = zeros(B * H * P)
                 let out = zeros(B * L * d).mutated {
-                    MaskedAttention.forward(q: q, k: k, v: v, out: $0, probabilities: &probs, keep: nil, dropout: nil, stream: 0,
-                                            pattern: pat, batch: B, heads: H, width: d, headMask: mask, kernels: kernels)
+                    MaskedAttention.forward(
+                        q: q, k: k, v: v, out: $0, probabilities: &probs, keep: nil, dropout: nil, stream: 0,
+                        pattern: pat, batch: B, heads: H, width: d, headMask: mask, kernels: kernels)
                 }
                 return (out, probs)
             }
             let (refOut, refProbs) = run(.reference)
             for path in KernelPath.runnableCases where path != .reference {
                 let (out, probs) = run(path)
-                for i in 0..<out.count { XCTAssertEqual(out[i], refOut[i], accuracy: 1e-5, "d \(d), \(path), output \(i)") }
-                for i in 0..<probs.count { XCTAssertEqual(probs[i], refProbs[i], accuracy: 1e-5, "d \(d), \(path), probability \(i)") }
+                for i in 0..<out.count {
+                    XCTAssertEqual(out[i], refOut[i], accuracy: 1e-5, "d \(d), \(path), output \(i)")
+                }
+                for i in 0..<probs.count {
+                    XCTAssertEqual(probs[i], refProbs[i], accuracy: 1e-5, "d \(d), \(path), probability \(i)")
+                }
                 XCTAssertFalse(out.contains { !$0.isFinite }, "\(path)")
-                for b in 0..<B { for c in 0..<(d / H) { XCTAssertEqual(out[(b * L + 2) * d + 1 * (d / H) + c], 0, "\(path): empty head") } }
+                for b in 0..<B {
+                    for c in 0..<(d / H) {
+                        XCTAssertEqual(out[(b * L + 2) * d + 1 * (d / H) + c], 0, "\(path): empty head")
+                    }
+                }
             }
         }
     }
 
     func testPerPairScoreScaleAndItsGradient() {
-        let B = 2, L = 5, H = 2, d = 8, pat = pattern(L), P = pat.pairCount
+        let B = 2
+        let L = 5
+        let H = 2
+        let d = 8
+        let pat = pattern(L)
+        let P = pat.pairCount
         let φ = rand(P, scale: 1.5)
-        let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
+        let q = rand(B * L * d, scale: 2)
+        let k = rand(B * L * d, scale: 2)
+        let v = rand(B * L * d)
         func forward(_ xs: [[Float]]) -> ([Float], [Float]) {
             var probs = zeros(B * H * P)
             let out = zeros(B * L * d).mutated {
-                MaskedAttention.forward(q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &probs, keep: nil, dropout: nil,
-                                        stream: 0, pattern: pat, batch: B, heads: H, width: d, scoreScale: xs[3])
+                MaskedAttention.forward(
+                    q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &probs, keep: nil, dropout: nil,
+                    stream: 0, pattern: pat, batch: B, heads: H, width: d, scoreScale: xs[3])
             }
             return (out, probs)
         }
-        let ref = headMaskedReference(q: q, k: k, v: v, pattern: pat, mask: [Float](repeating: 1, count: P * H), B: B, H: H,
-                                      d: d, scale: φ)
+        let ref = headMaskedReference(
+            q: q, k: k, v: v, pattern: pat, mask: [Float](repeating: 1, count: P * H), B: B, H: H,
+            d: d, scale: φ)
         let (out, _) = forward([q, k, v, φ])
         for i in 0..<out.count { XCTAssertEqual(out[i], ref[i], accuracy: 1e-5) }
-        GradientCheck().check("score scale", inputs: [q, k, v, φ], forward: { forward($0).0 }, backward: { xs, dy in
-            let (_, probs) = forward(xs)
-            var dq = self.zeros(B * L * d), dk = self.zeros(B * L * d), dv = self.zeros(B * L * d), dφ = self.zeros(P)
-            MaskedAttention.backward(dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: nil, dropout: nil,
-                                     dq: &dq, dk: &dk, dv: &dv, pattern: pat, batch: B, heads: H, width: d,
-                                     scoreScale: xs[3], dScoreScale: &dφ)
-            return [dq, dk, dv, dφ]
-        })
+        GradientCheck().check(
+            "score scale", inputs: [q, k, v, φ], forward: { forward($0).0 },
+            backward: { xs, dy in
+                let (_, probs) = forward(xs)
+                var dq = self.zeros(B * L * d)
+                var dk = self.zeros(B * L * d)
+                var dv = self.zeros(B * L * d)
+                var dφ = self.zeros(P)
+                MaskedAttention.backward(
+                    dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: nil, dropout: nil,
+                    dq: &dq, dk: &dk, dv: &dv, pattern: pat, batch: B, heads: H, width: d,
+                    scoreScale: xs[3], dScoreScale: &dφ)
+                return [dq, dk, dv, dφ]
+            })
     }
 
     /// Eight heads with a score scale (the DC-ECCT's φ(M) over a dense pattern): every kernel path (the fused
     /// eight-head loops take the scale per pair) against the reference loops, forward and backward with ∂ℓ/∂φ.
     func testEightHeadScoreScaleMatchesTheReferenceOnEveryPath() {
         for d in [32, 16] {
-            let B = 2, L = 7, H = 8, pat = AttentionPattern.full(L), P = pat.pairCount, R = B * L * d
-            let φ = rand(P, scale: 1.5), q = rand(R, scale: 2), k = rand(R, scale: 2), v = rand(R), dOut = rand(R)
+            let B = 2
+            let L = 7
+            let H = 8
+            let pat = AttentionPattern.full(L)
+            let P = pat.pairCount
+            let R = B * L * d
+            let φ = rand(P, scale: 1.5)
+            let q = rand(R, scale: 2)
+            let k = rand(R, scale: 2)
+            let v = rand(R)
+            let dOut = rand(R)
             func run(_ path: KernelPath) -> [[Float]] {
-                var probs = zeros(B * H * P), out = zeros(R)
-                MaskedAttention.forward(q: q, k: k, v: v, out: &out, probabilities: &probs, keep: nil, dropout: nil, stream: 0,
-                                        pattern: pat, batch: B, heads: H, width: d, scoreScale: φ, kernels: path)
-                var dq = zeros(R), dk = zeros(R), dv = zeros(R), dφ = zeros(P)
-                MaskedAttention.backward(dOut: dOut, q: q, k: k, v: v, probabilities: probs, keep: nil, dropout: nil,
-                                         dq: &dq, dk: &dk, dv: &dv, pattern: pat, batch: B, heads: H, width: d, accumulate: false,
-                                         scoreScale: φ, dScoreScale: &dφ, kernels: path)
+                var probs = zeros(B * H * P)
+                var out = zeros(R)
+                MaskedAttention.forward(
+                    q: q, k: k, v: v, out: &out, probabilities: &probs, keep: nil, dropout: nil, stream: 0,
+                    pattern: pat, batch: B, heads: H, width: d, scoreScale: φ, kernels: path)
+                var dq = zeros(R)
+                var dk = zeros(R)
+                var dv = zeros(R)
+                var dφ = zeros(P)
+                MaskedAttention.backward(
+                    dOut: dOut, q: q, k: k, v: v, probabilities: probs, keep: nil, dropout: nil,
+                    dq: &dq, dk: &dk, dv: &dv, pattern: pat, batch: B, heads: H, width: d, accumulate: false,
+                    scoreScale: φ, dScoreScale: &dφ, kernels: path)
                 return [out, probs, dq, dk, dv, dφ]
             }
             let ref = run(.reference)
@@ -230,48 +325,70 @@ final class BlockTests: XCTestCase {
     /// The encoder passes one score scale per layer down to its attention, and its gradient back.
     func testEncoderScoreScalesPerLayer() {
         let (enc, params) = encoder(layers: 2, d: 8, heads: 2, placement: .pre, activation: .gelu, dropout: 0)
-        let B = 1, P = enc.config.pattern.pairCount, n = B * enc.config.length * enc.config.width
+        let B = 1
+        let P = enc.config.pattern.pairCount
+        let n = B * enc.config.length * enc.config.width
         let x = rand(n)
         func run(_ φ: [Float]) -> ([Float], EncoderWorkspace) {
             let ws = enc.makeWorkspace(batch: B)
             var out = zeros(n)
             φ.withUnsafeBufferPointer { f in
-                enc.forward(x: x, out: &out, workspace: ws, parameters: params.values, call: .init(training: false),
-                            scoreScales: { f.baseAddress! + $0 * P })
+                enc.forward(
+                    x: x, out: &out, workspace: ws, parameters: params.values, call: .init(training: false),
+                    scoreScales: { f.baseAddress! + $0 * P })
             }
             return (out, ws)
         }
-        GradientCheck().check("encoder φ", inputs: [rand(2 * P, scale: 1.2)], forward: { run($0[0]).0 }, backward: { xs, dy in
-            let (_, ws) = run(xs[0])
-            var dp = self.zeros(params.count), dφ = self.zeros(2 * P)
-            xs[0].withUnsafeBufferPointer { f in
-                dφ.withUnsafeMutableBufferPointer { g in
-                    let base = g.baseAddress!
-                    enc.backward(dOut: dy, dx: nil, workspace: ws, parameters: params.values, gradients: &dp,
-                                 scoreScales: { f.baseAddress! + $0 * P }, dScoreScales: { base + $0 * P })
+        GradientCheck().check(
+            "encoder φ", inputs: [rand(2 * P, scale: 1.2)], forward: { run($0[0]).0 },
+            backward: { xs, dy in
+                let (_, ws) = run(xs[0])
+                var dp = self.zeros(params.count)
+                var dφ = self.zeros(2 * P)
+                xs[0].withUnsafeBufferPointer { f in
+                    dφ.withUnsafeMutableBufferPointer { g in
+                        let base = g.baseAddress!
+                        enc.backward(
+                            dOut: dy, dx: nil, workspace: ws, parameters: params.values, gradients: &dp,
+                            scoreScales: { f.baseAddress! + $0 * P }, dScoreScales: { base + $0 * P })
+                    }
                 }
-            }
-            return [dφ]
-        })
+                return [dφ]
+            })
     }
 
     func testEmbeddingInputGradientWithConcatenation() {
-        let B = 3, L = 4, w = 5, stride = 8, offset = 2
+        let B = 3
+        let L = 4
+        let w = 5
+        let stride = 8
+        let offset = 2
         let params = ParameterSet()
         var rng = SplitMixRNG(seed: 1)
         let emb = ScalarTokenEmbedding(params, name: "e", length: L, width: w, using: &rng)
-        GradientCheck().check("embedding", inputs: [rand(B * L), params.values], forward: { xs in
-            self.zeros(B * L * stride).mutated { emb.forward(input: xs[0], tokens: $0, batch: B, parameters: xs[1], stride: stride, offset: offset) }
-        }, backward: { xs, dy in
-            var dIn = self.rand(B * L), dp = self.zeros(xs[1].count)   // dInput is written, not added to
-            emb.backward(input: xs[0], dTokens: dy, dInput: &dIn, batch: B, parameters: xs[1], gradients: &dp, stride: stride, offset: offset)
-            return [dIn, dp]
-        })
+        GradientCheck().check(
+            "embedding", inputs: [rand(B * L), params.values],
+            forward: { xs in
+                self.zeros(B * L * stride).mutated {
+                    emb.forward(input: xs[0], tokens: $0, batch: B, parameters: xs[1], stride: stride, offset: offset)
+                }
+            },
+            backward: { xs, dy in
+                var dIn = self.rand(B * L)
+                var dp = self.zeros(xs[1].count)  // dInput is written, not added to
+                emb.backward(
+                    input: xs[0], dTokens: dy, dInput: &dIn, batch: B, parameters: xs[1], gradients: &dp,
+                    stride: stride, offset: offset)
+                return [dIn, dp]
+            })
         // columns outside offset ..< offset + w are left alone
         let out = [Float](repeating: 7, count: B * L * stride).mutated {
-            emb.forward(input: rand(B * L), tokens: $0, batch: B, parameters: params.values, stride: stride, offset: offset)
+            emb.forward(
+                input: rand(B * L), tokens: $0, batch: B, parameters: params.values, stride: stride, offset: offset)
         }
-        for r in 0..<(B * L) { for c in 0..<stride where c < offset || c >= offset + w { XCTAssertEqual(out[r * stride + c], 7) } }
+        for r in 0..<(B * L) {
+            for c in 0..<stride where c < offset || c >= offset + w { XCTAssertEqual(out[r * stride + c], 7) }
+        }
     }
 
     /// Layers 0..<1 run per round on T·B words, the T streams are averaged (at the mid norm, which follows layer 0),
@@ -280,31 +397,45 @@ final class BlockTests: XCTestCase {
     func testLayerRangesWithRoundPooling() {
         let (enc, params) = encoder(layers: 2, d: 8, heads: 2, placement: .pre, activation: .gelu)
         XCTAssertEqual(enc.midAfter, 0)
-        let T = 3, B = 2, per = B * enc.config.length * enc.config.width
+        let T = 3
+        let B = 2
+        let per = B * enc.config.length * enc.config.width
         let call = MultiHeadAttention.Call(training: true, seed: 8, step: 1)
         func run(_ x: [Float], _ p: [Float]) -> (out: [Float], first: EncoderWorkspace, second: EncoderWorkspace) {
-            let first = enc.makeWorkspace(batch: T * B), second = enc.makeWorkspace(batch: B)
-            var streams = zeros(T * per), pooled = zeros(per), out = zeros(per)
+            let first = enc.makeWorkspace(batch: T * B)
+            let second = enc.makeWorkspace(batch: B)
+            var streams = zeros(T * per)
+            var pooled = zeros(per)
+            var out = zeros(per)
             enc.forward(x: x, out: &streams, workspace: first, parameters: p, call: call, layers: 0..<1)
             RoundPooling.forward(x: streams, y: &pooled, rounds: T, count: per)
             enc.forward(x: pooled, out: &out, workspace: second, parameters: p, call: call, layers: 1..<2)
             return (out, first, second)
         }
-        GradientCheck().check("ranges + pooling", inputs: [rand(T * per), params.values], forward: { run($0[0], $0[1]).out },
-                              backward: { xs, dy in
-            let (_, first, second) = run(xs[0], xs[1])
-            var dPooled = self.zeros(per), dStreams = self.zeros(T * per), dx = self.zeros(T * per), dp = self.zeros(xs[1].count)
-            enc.backward(dOut: dy, dx: &dPooled, workspace: second, parameters: xs[1], gradients: &dp)
-            RoundPooling.backward(dy: dPooled, dx: &dStreams, rounds: T, count: per)
-            enc.backward(dOut: dStreams, dx: &dx, workspace: first, parameters: xs[1], gradients: &dp)
-            return [dx, dp]
-        })
+        GradientCheck().check(
+            "ranges + pooling", inputs: [rand(T * per), params.values], forward: { run($0[0], $0[1]).out },
+            backward: { xs, dy in
+                let (_, first, second) = run(xs[0], xs[1])
+                var dPooled = self.zeros(per)
+                var dStreams = self.zeros(T * per)
+                var dx = self.zeros(T * per)
+                var dp = self.zeros(xs[1].count)
+                enc.backward(dOut: dy, dx: &dPooled, workspace: second, parameters: xs[1], gradients: &dp)
+                RoundPooling.backward(dy: dPooled, dx: &dStreams, rounds: T, count: per)
+                enc.backward(dOut: dStreams, dx: &dx, workspace: first, parameters: xs[1], gradients: &dp)
+                return [dx, dp]
+            })
         // T = 1: the split equals the whole
-        let x = rand(per), ws = enc.makeWorkspace(batch: B)
-        var whole = zeros(per), half = zeros(per), split = zeros(per)
+        let x = rand(per)
+        let ws = enc.makeWorkspace(batch: B)
+        var whole = zeros(per)
+        var half = zeros(per)
+        var split = zeros(per)
         enc.forward(x: x, out: &whole, workspace: ws, parameters: params.values, call: call)
         enc.forward(x: x, out: &half, workspace: ws, parameters: params.values, call: call, layers: 0..<1)
-        enc.forward(x: half, out: &split, workspace: enc.makeWorkspace(batch: B), parameters: params.values, call: call, layers: 1..<2)
+        enc.forward(
+            x: half, out: &split, workspace: enc.makeWorkspace(batch: B), parameters: params.values, call: call,
+            layers: 1..<2)
         XCTAssertEqual(whole, split)
     }
 
@@ -312,17 +443,27 @@ final class BlockTests: XCTestCase {
         let params = ParameterSet()
         var rng = SplitMixRNG(seed: 6)
         for activation in Activation.allCases {
-            let mlp = MLP(params, names: ["m\(activation).0", "m\(activation).2", "m\(activation).4"], sizes: [4, 10, 10, 3],
-                          activation: activation, using: &rng)
-            let R = 3, ws = MLP.Workspace(mlp: mlp, rows: R, arena: Arena())
-            GradientCheck(atol: 3e-3, rtol: 3e-2, kinkFraction: activation == .relu ? 0.05 : 0).check("MLP \(activation)", inputs: [rand(R * 4), params.values], forward: { xs in
-                self.zeros(R * 3).mutated { mlp.forward(x: xs[0], y: $0, rows: R, workspace: ws, parameters: xs[1]) }
-            }, backward: { xs, dy in
-                _ = self.zeros(R * 3).mutated { mlp.forward(x: xs[0], y: $0, rows: R, workspace: ws, parameters: xs[1]) }
-                var dx = self.zeros(R * 4), dp = self.zeros(xs[1].count)
-                mlp.backward(dy: dy, x: xs[0], dx: &dx, rows: R, workspace: ws, parameters: xs[1], gradients: &dp)
-                return [dx, dp]
-            })
+            let mlp = MLP(
+                params, names: ["m\(activation).0", "m\(activation).2", "m\(activation).4"], sizes: [4, 10, 10, 3],
+                activation: activation, using: &rng)
+            let R = 3
+            let ws = MLP.Workspace(mlp: mlp, rows: R, arena: Arena())
+            GradientCheck(atol: 3e-3, rtol: 3e-2, kinkFraction: activation == .relu ? 0.05 : 0).check(
+                "MLP \(activation)", inputs: [rand(R * 4), params.values],
+                forward: { xs in
+                    self.zeros(R * 3).mutated {
+                        mlp.forward(x: xs[0], y: $0, rows: R, workspace: ws, parameters: xs[1])
+                    }
+                },
+                backward: { xs, dy in
+                    _ = self.zeros(R * 3).mutated {
+                        mlp.forward(x: xs[0], y: $0, rows: R, workspace: ws, parameters: xs[1])
+                    }
+                    var dx = self.zeros(R * 4)
+                    var dp = self.zeros(xs[1].count)
+                    mlp.backward(dy: dy, x: xs[0], dx: &dx, rows: R, workspace: ws, parameters: xs[1], gradients: &dp)
+                    return [dx, dp]
+                })
         }
     }
 
@@ -338,7 +479,8 @@ final class BlockTests: XCTestCase {
         XCTAssertEqual(clipped.ranges.count, 1, "weight and bias are adjacent: one range")
         trainer.groups = [frozen, clipped]
         let before = net.parameters.values
-        let x = rand(6 * 4), t = x.map { $0 > 0 ? Float(1) : 0 }
+        let x = rand(6 * 4)
+        let t = x.map { $0 > 0 ? Float(1) : 0 }
         for s in 0..<3 { trainer.step(input: x, targets: t, seed: 1, step: UInt64(s)) }
         for i in frozen.ranges[0] {
             XCTAssertEqual(net.parameters.values[i], before[i])
@@ -354,13 +496,14 @@ final class BlockTests: XCTestCase {
 
     /// The activations on every kernel path against their reference twins.
     func testActivationsOnEveryPath() {
-        let x = rand(37, scale: 3), dy = rand(37)
+        let x = rand(37, scale: 3)
+        let dy = rand(37)
         for a in Activation.allCases {
             let ref = zeros(37).mutated { a.forward(x, $0, count: 37, kernels: .reference) }
             let dref = zeros(37).mutated { a.backward(x, dy, $0, count: 37, kernels: .reference) }
             for k in KernelPath.runnableCases {
                 let y = zeros(37).mutated { a.forward(x, $0, count: 37, kernels: k) }
-                let dx = rand(37).mutated { a.backward(x, dy, $0, count: 37, kernels: k) }   // written, not added to
+                let dx = rand(37).mutated { a.backward(x, dy, $0, count: 37, kernels: k) }  // written, not added to
                 for i in 0..<37 {
                     XCTAssertEqual(y[i], ref[i], accuracy: 1e-6 * max(1, abs(ref[i])), "\(a) \(k)")
                     XCTAssertEqual(dx[i], dref[i], accuracy: 1e-6 * max(1, abs(dref[i])), "\(a)′ \(k)")

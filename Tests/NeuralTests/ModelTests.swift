@@ -1,10 +1,13 @@
-import XCTest
-@testable import Neural
 import TestSupport
+import XCTest
+
+@testable import Neural
 
 final class ModelTests: XCTestCase {
-    func makeModel(L: Int = 5, d: Int = 8, outputs: Int = 3, layers: Int = 2, heads: Int = 2, pattern: AttentionPattern? = nil,
-                   seed: UInt64 = 4) -> TokenNetwork {
+    func makeModel(
+        L: Int = 5, d: Int = 8, outputs: Int = 3, layers: Int = 2, heads: Int = 2, pattern: AttentionPattern? = nil,
+        seed: UInt64 = 4
+    ) -> TokenNetwork {
         var config = EncoderConfig(layers: layers, width: d, heads: heads, pattern: pattern ?? .full(L))
         config.attentionDropout = 0.1
         return TokenNetwork(config: config, outputs: outputs, seed: seed)
@@ -12,7 +15,9 @@ final class ModelTests: XCTestCase {
 
     func testModelGradientsWithBCELoss() {
         let m = makeModel()
-        let B = 2, L = 5, O = 3
+        let B = 2
+        let L = 5
+        let O = 3
         var s: UInt64 = 8
         let x = GradientCheck.random(B * L, seed: &s, scale: 2)
         let t: [Float] = (0..<(B * O)).map { Float($0 % 2) }
@@ -23,20 +28,23 @@ final class ModelTests: XCTestCase {
             m.forward(x, &z, ws, p, .init(training: true, seed: 1, step: 3))
             return (BCEWithLogits.forward(logits: z, targets: t, count: B * O), ws, z)
         }
-        GradientCheck().check("model", inputs: [m.parameters.values], forward: { xs in [loss(xs[0]).0] }, backward: { xs, dy in
-            let (_, ws, z) = loss(xs[0])
-            var dz = [Float](repeating: 0, count: B * O)
-            BCEWithLogits.backward(logits: z, targets: t, dz: &dz, count: B * O, scale: dy[0])
-            var g = [Float](repeating: 0, count: xs[0].count)
-            m.backward(x, dz, ws, xs[0], &g)
-            return [g]
-        })
+        GradientCheck().check(
+            "model", inputs: [m.parameters.values], forward: { xs in [loss(xs[0]).0] },
+            backward: { xs, dy in
+                let (_, ws, z) = loss(xs[0])
+                var dz = [Float](repeating: 0, count: B * O)
+                BCEWithLogits.backward(logits: z, targets: t, dz: &dz, count: B * O, scale: dy[0])
+                var g = [Float](repeating: 0, count: xs[0].count)
+                m.backward(x, dz, ws, xs[0], &g)
+                return [g]
+            })
     }
 
     /// A two-layer attention model learns a task that needs attention: output i says whether tokens i and
     /// i+1 (cyclically) have opposite signs. The loss on a fixed batch must fall below 0.25 (from ~0.69).
     func testTinyModelLearnsNeighbourSignTask() {
-        let L = 6, B = 64
+        let L = 6
+        let B = 64
         let m = makeModel(L: L, d: 16, outputs: L, layers: 2, seed: 1)
         var adam = Adam(learningRate: 3e-3)
         adam.beta2 = 0.99
@@ -57,10 +65,12 @@ final class ModelTests: XCTestCase {
     /// (Parameters after Adam steps can differ by up to lr where a gradient is zero up to rounding, since
     /// Adam normalises the update, so the property is stated on the gradients.)
     func testGradientsDoNotDependOnWorkerCountBeyondRounding() {
-        var grads: [[Float]] = [], losses: [Float] = []
+        var grads: [[Float]] = []
+        var losses: [Float] = []
         for (workers, micro) in [(1, 9), (3, 4), (2, 1), (1, 4)] {
             let m = makeModel(L: 5, d: 16, outputs: 5, heads: 8, seed: 2)  // the eight-head kernels, with dropout 0.1
-            let trainer = DataParallelTrainer(network: m, batch: 9, workers: workers, optimizer: Adam(learningRate: 0), microBatch: micro)
+            let trainer = DataParallelTrainer(
+                network: m, batch: 9, workers: workers, optimizer: Adam(learningRate: 0), microBatch: micro)
             var s: UInt64 = 5
             let x = GradientCheck.random(9 * 5, seed: &s)
             let t = x.map { $0 > 0 ? Float(1) : 0 }
@@ -71,7 +81,9 @@ final class ModelTests: XCTestCase {
         XCTAssertGreaterThan(scale, 1e-3)
         for r in 1..<grads.count {
             XCTAssertEqual(losses[0], losses[r], accuracy: 1e-6)
-            for i in 0..<grads[0].count { XCTAssertEqual(grads[0][i], grads[r][i], accuracy: 1e-5 * scale, "run \(r), parameter \(i)") }
+            for i in 0..<grads[0].count {
+                XCTAssertEqual(grads[0][i], grads[r][i], accuracy: 1e-5 * scale, "run \(r), parameter \(i)")
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Neural
 
 final class OptimizerTests: XCTestCase {
@@ -8,11 +9,14 @@ final class OptimizerTests: XCTestCase {
         var p: [Float] = [0.5, -1, 2, 0.01]
         var adam = Adam(learningRate: 0.1)
         adam.weightDecay = 0.01
-        var tp = p.map(Double.init), tm = [Double](repeating: 0, count: 4), tv = tm
+        var tp = p.map(Double.init)
+        var tm = [Double](repeating: 0, count: 4)
+        var tv = tm
         let grads: [[Float]] = [[0.3, -0.2, 1, 0], [0.1, 0.1, -2, 1e-3], [-0.5, 0.4, 0.2, 0.5], [1, 1, 1, 1]]
         for (t, g) in grads.enumerated() {
             if t == 0 {
-                var q = p; var fresh = Adam(learningRate: 0.1)
+                var q = p
+                var fresh = Adam(learningRate: 0.1)
                 fresh.step(parameters: &q, gradients: g)
                 for i in 0..<3 { XCTAssertEqual(q[i], p[i] - 0.1 * (g[i] > 0 ? 1 : -1), accuracy: 1e-6) }
             }
@@ -21,7 +25,8 @@ final class OptimizerTests: XCTestCase {
                 let gi = Double(g[i]) + 0.01 * tp[i]
                 tm[i] = 0.9 * tm[i] + 0.1 * gi
                 tv[i] = 0.999 * tv[i] + 0.001 * gi * gi
-                let mh = tm[i] / (1 - pow(0.9, Double(t + 1))), vh = tv[i] / (1 - pow(0.999, Double(t + 1)))
+                let mh = tm[i] / (1 - pow(0.9, Double(t + 1)))
+                let vh = tv[i] / (1 - pow(0.999, Double(t + 1)))
                 tp[i] -= 0.1 * mh / (vh.squareRoot() + 1e-8)
                 XCTAssertEqual(Double(p[i]), tp[i], accuracy: 1e-5, "step \(t) parameter \(i)")
             }
@@ -32,9 +37,9 @@ final class OptimizerTests: XCTestCase {
     func testSGDMomentumMatchesPyTorchForm() {
         var p: [Float] = [1, 2]
         var sgd = SGD(learningRate: 0.1, momentum: 0.9)
-        sgd.step(parameters: &p, gradients: [1, -1])      // b = g
+        sgd.step(parameters: &p, gradients: [1, -1])  // b = g
         XCTAssertEqual(p, [0.9, 2.1])
-        sgd.step(parameters: &p, gradients: [1, -1])      // b = 0.9·g + g = 1.9 g
+        sgd.step(parameters: &p, gradients: [1, -1])  // b = 0.9·g + g = 1.9 g
         XCTAssertEqual(p[0], 0.71, accuracy: 1e-6)
         XCTAssertEqual(p[1], 2.29, accuracy: 1e-6)
     }
@@ -44,13 +49,16 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(s.learningRate(afterSteps: 0), 1e-4, accuracy: 1e-12)
         XCTAssertEqual(s.learningRate(afterSteps: 500), (1e-4 + 1e-6) / 2, accuracy: 1e-10)
         XCTAssertEqual(s.learningRate(afterSteps: 1000), 1e-6, accuracy: 1e-12)
-        XCTAssertEqual(s.learningRate(afterSteps: 250), Float(1e-6 + (1e-4 - 1e-6) * (1 + cos(Double.pi / 4)) / 2), accuracy: 1e-10)
+        XCTAssertEqual(
+            s.learningRate(afterSteps: 250), Float(1e-6 + (1e-4 - 1e-6) * (1 + cos(Double.pi / 4)) / 2), accuracy: 1e-10
+        )
     }
 
     func testGradientClipping() {
         var g: [Float] = [3, 4]
         XCTAssertEqual(GradientClipping.clipNorm(&g, maxNorm: 1), 5)
-        XCTAssertEqual(g[0], 0.6, accuracy: 1e-5); XCTAssertEqual(g[1], 0.8, accuracy: 1e-5)
+        XCTAssertEqual(g[0], 0.6, accuracy: 1e-5)
+        XCTAssertEqual(g[1], 0.8, accuracy: 1e-5)
         var small: [Float] = [0.1, 0.1]
         GradientClipping.clipNorm(&small, maxNorm: 1)
         XCTAssertEqual(small, [0.1, 0.1])
@@ -68,8 +76,10 @@ final class SafeTensorsTests: XCTestCase {
     }
 
     func testRoundTripAndAtomicWrite() throws {
-        let tensors = ["a.weight": SafeTensors.Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, -6.5]),
-                       "b": SafeTensors.Tensor(shape: [], values: [7]), "empty": SafeTensors.Tensor(shape: [0, 4], values: [])]
+        let tensors = [
+            "a.weight": SafeTensors.Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, -6.5]),
+            "b": SafeTensors.Tensor(shape: [], values: [7]), "empty": SafeTensors.Tensor(shape: [0, 4], values: []),
+        ]
         let data = try SafeTensors.serialize(tensors, metadata: ["format": "pt"])
         let (back, meta) = try SafeTensors.parse(data)
         XCTAssertEqual(back, tensors)
@@ -93,7 +103,9 @@ final class SafeTensorsTests: XCTestCase {
     func assertRejects(_ data: Data, _ fragment: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertThrowsError(try SafeTensors.parse(data, source: "w.safetensors"), file: file, line: line) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.contains("w.safetensors") && text.contains(fragment), "'\(text)' lacks '\(fragment)'", file: file, line: line)
+            XCTAssertTrue(
+                text.contains("w.safetensors") && text.contains(fragment), "'\(text)' lacks '\(fragment)'", file: file,
+                line: line)
         }
     }
 
@@ -103,12 +115,16 @@ final class SafeTensorsTests: XCTestCase {
         assertRejects(header("{}", declaredLength: 1_000), "past the end")
         assertRejects(header("{not json"), "not valid JSON")
         assertRejects(header("[1, 2]"), "not a JSON object")
-        assertRejects(header(#"{"x":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "dtype F16")
+        assertRejects(
+            header(#"{"x":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "dtype F16")
         assertRejects(header(#"{"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: eight), "needs 12 bytes")
         assertRejects(header(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}}"#, data: eight), "outside")
         assertRejects(header(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}"#, data: eight), "outside")
         assertRejects(header(#"{"x":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}"#, data: eight), "shape entry")
-        assertRejects(header(#"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"y":{"dtype":"F32","shape":[1],"data_offsets":[2,6]}}"#, data: eight), "overlap")
+        assertRejects(
+            header(
+                #"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"y":{"dtype":"F32","shape":[1],"data_offsets":[2,6]}}"#,
+                data: eight), "overlap")
         assertRejects(header(#"{"x":{"shape":[2],"data_offsets":[0,8]}}"#, data: eight), "missing dtype")
         assertRejects(header(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0]}}"#, data: eight), "data_offsets")
         assertRejects(header(#"{"__metadata__":{"a":1}}"#), "__metadata__.a")
@@ -122,10 +138,15 @@ final class SafeTensorsTests: XCTestCase {
         let json = #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}  "#
         XCTAssertNoThrow(try SafeTensors.parse(header(json, data: eight)))
         assertRejects(header(json, data: eight, declaredLength: UInt64(json.utf8.count - 2)), "belong to no tensor")
-        assertRejects(header(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: eight + [1, 2, 3]), "3 data bytes after")
-        assertRejects(header(#"{"x":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: eight), "data bytes 0..<4")
-        assertRejects(header(#"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"x":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
-                             data: eight), "'x' is named twice")
+        assertRejects(
+            header(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: eight + [1, 2, 3]),
+            "3 data bytes after")
+        assertRejects(
+            header(#"{"x":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: eight), "data bytes 0..<4")
+        assertRejects(
+            header(
+                #"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"x":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+                data: eight), "'x' is named twice")
         // nested objects and escaped quotes are not mistaken for tensor names
         let nested = #"{"__metadata__":{"x":"a\"b","y":"{"},"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
         XCTAssertEqual(try SafeTensors.parse(header(nested, data: eight)).tensors.count, 1)
@@ -147,14 +168,23 @@ final class SafeTensorsTests: XCTestCase {
         let params = ParameterSet()
         params.add("w", shape: [2, 2])
         params.add("b", shape: [2])
-        let good = ["w": SafeTensors.Tensor(shape: [2, 2], values: [1, 2, 3, 4]), "b": SafeTensors.Tensor(shape: [2], values: [5, 6])]
+        let good = [
+            "w": SafeTensors.Tensor(shape: [2, 2], values: [1, 2, 3, 4]),
+            "b": SafeTensors.Tensor(shape: [2], values: [5, 6]),
+        ]
         try params.load(good, source: "m")
         XCTAssertEqual(params.values, [1, 2, 3, 4, 5, 6])
-        XCTAssertThrowsError(try params.load(["w": good["w"]!], source: "m")) { XCTAssertTrue("\($0)".contains("missing tensor 'b'")) }
-        var wrong = good; wrong["b"] = SafeTensors.Tensor(shape: [3], values: [1, 2, 3])
+        XCTAssertThrowsError(try params.load(["w": good["w"]!], source: "m")) {
+            XCTAssertTrue("\($0)".contains("missing tensor 'b'"))
+        }
+        var wrong = good
+        wrong["b"] = SafeTensors.Tensor(shape: [3], values: [1, 2, 3])
         XCTAssertThrowsError(try params.load(wrong, source: "m")) { XCTAssertTrue("\($0)".contains("shape [3]")) }
-        var extra = good; extra["zzz"] = SafeTensors.Tensor(shape: [1], values: [0])
-        XCTAssertThrowsError(try params.load(extra, source: "m")) { XCTAssertTrue("\($0)".contains("unexpected tensor 'zzz'")) }
+        var extra = good
+        extra["zzz"] = SafeTensors.Tensor(shape: [1], values: [0])
+        XCTAssertThrowsError(try params.load(extra, source: "m")) {
+            XCTAssertTrue("\($0)".contains("unexpected tensor 'zzz'"))
+        }
         XCTAssertEqual(try SafeTensors.parse(SafeTensors.serialize(params.tensors)).tensors, params.tensors)
     }
 }

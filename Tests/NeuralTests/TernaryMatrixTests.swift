@@ -8,7 +8,10 @@ import XCTest
 final class TernaryMatrixTests: XCTestCase {
     func testEveryPathGivesTheExactSums() {
         var rng = SeededRNG(seed: 5)
-        for (rows, columns, batch) in [(1, 1, 1), (3, 7, 2), (32, 32, 5), (128, 32, 3), (32, 128, 4), (5, 65, 3), (9, 200, 2), (3, 300, 5), (2, 4100, 2), (4, 17, 40), (20, 33, 7), (40, 130, 6), (512, 128, 9)] {
+        for (rows, columns, batch) in [
+            (1, 1, 1), (3, 7, 2), (32, 32, 5), (128, 32, 3), (32, 128, 4), (5, 65, 3), (9, 200, 2), (3, 300, 5),
+            (2, 4100, 2), (4, 17, 40), (20, 33, 7), (40, 130, 6), (512, 128, 9),
+        ] {
             let w: [Float] = (0..<(rows * columns)).map { _ in Float(Int.random(in: -1...1, using: &rng)) }
             let m = w.withUnsafeBufferPointer { TernaryMatrix(ternary: $0, rows: rows, columns: columns) }
             // the quantiser never gives −128 (|x·s| < 127), but the kernels must be exact on the whole int8 range
@@ -41,9 +44,11 @@ final class FrozenLinearPathTests: XCTestCase {
         for (inF, outF, rows) in [(32, 32, 81), (13, 20, 7), (128, 37, 9)] {
             for scope in ActivationQuantization.Scope.allCases {
                 var rng = SplitMixRNG(seed: UInt64(inF * outF))
-                let params = ParameterSet(), store = TernaryWeights(mode: .frozen)
-                let layer = LinearLayer(params, name: "w", inFeatures: inF, outFeatures: outF, kind: .ternaryFrozen, ternary: store,
-                                        using: &rng)
+                let params = ParameterSet()
+                let store = TernaryWeights(mode: .frozen)
+                let layer = LinearLayer(
+                    params, name: "w", inFeatures: inF, outFeatures: outF, kind: .ternaryFrozen, ternary: store,
+                    using: &rng)
                 for i in 0..<(inF * outF) { params.values[layer.weight + i] = Float(Int(rng.next() % 3) - 1) }
                 params.values[store.slots[0].scale!] = 3.7
                 params.values.withUnsafeBufferPointer { store.prepare(parameters: $0.baseAddress!) }
@@ -55,15 +60,19 @@ final class FrozenLinearPathTests: XCTestCase {
                     var y = [Float](repeating: .nan, count: rows * outF)
                     params.values.withUnsafeBufferPointer { p in
                         y.withUnsafeMutableBufferPointer { yb in
-                            quantizer.project(x, rows: rows, workspace: ws, layers: [(layer, yb.baseAddress!)], parameters: p.baseAddress!,
-                                              kernels: path)
+                            quantizer.project(
+                                x, rows: rows, workspace: ws, layers: [(layer, yb.baseAddress!)],
+                                parameters: p.baseAddress!,
+                                kernels: path)
                         }
                     }
                     return y
                 }
                 let want = run(.reference)
                 XCTAssertTrue(want.allSatisfy(\.isFinite))
-                for path in KernelPath.runnableCases { XCTAssertEqual(run(path), want, "\(inF)→\(outF), \(scope), \(path)") }
+                for path in KernelPath.runnableCases {
+                    XCTAssertEqual(run(path), want, "\(inF)→\(outF), \(scope), \(path)")
+                }
             }
         }
     }

@@ -15,8 +15,10 @@ final class TernaryQuantizationTests: XCTestCase {
     /// order statistics, on random matrices, ties, one entry and the ends of the range.
     func testSelectionMatchesTheSortedQuantile() {
         var seed: UInt64 = 11
-        let cases: [[Float]] = [[7], [3, 3, 3, 3], [0, -2, 2, 0, 1], GradientCheck.random(1024, seed: &seed),
-                                GradientCheck.random(4096, seed: &seed), (0..<333).map { Float($0 % 7) - 3 }]
+        let cases: [[Float]] = [
+            [7], [3, 3, 3, 3], [0, -2, 2, 0, 1], GradientCheck.random(1024, seed: &seed),
+            GradientCheck.random(4096, seed: &seed), (0..<333).map { Float($0 % 7) - 3 },
+        ]
         for w in cases {
             for q: Float in [0, 0.45, 0.5, 1] {
                 let want = TernaryQuantization.quantile(w.map(abs), q: q)
@@ -36,11 +38,13 @@ final class TernaryQuantizationTests: XCTestCase {
     /// Freezing the fixture's phase-2 weights with their δ gives exactly the reference's W_t and s_w.
     func testFreezeMatchesTheReferenceFrozenModel() throws {
         let (weights, _) = try SafeTensors.read(path: TestResources.path("aecct-bch63-45-N2-d32/weights.safetensors"))
-        let (frozen, _) = try SafeTensors.read(path: TestResources.path("aecct-bch63-45-N2-d32/weights_int.safetensors"))
+        let (frozen, _) = try SafeTensors.read(
+            path: TestResources.path("aecct-bch63-45-N2-d32/weights_int.safetensors"))
         let matrices = frozen.keys.filter { $0.hasSuffix(".s_w") }.map { String($0.dropLast(4)) }.sorted()
         XCTAssertEqual(matrices.count, 12, "Q, K, V, out, W1, W2 of two layers")
         for name in matrices {
-            let w = try XCTUnwrap(weights["\(name).weight"]).values, delta = try XCTUnwrap(weights["\(name).delta"]).values[0]
+            let w = try XCTUnwrap(weights["\(name).weight"]).values
+            let delta = try XCTUnwrap(weights["\(name).delta"]).values[0]
             let (ternary, scale) = TernaryQuantization.freeze(weights: w, delta: delta)
             XCTAssertEqual(scale, try XCTUnwrap(frozen["\(name).s_w"]).values[0], accuracy: 1e-6 * scale, name)
             let want = try XCTUnwrap(frozen["\(name).weight"]).values

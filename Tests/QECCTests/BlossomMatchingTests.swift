@@ -2,6 +2,8 @@ import Base
 import QECC
 import XCTest
 
+@testable import QECC
+
 final class BlossomMatchingTests: XCTestCase {
     /// Minimum weight of a perfect matching by trying every pairing (small graphs), nil when there is none.
     func bruteForce(_ n: Int, _ w: [[Int?]]) -> Int? {
@@ -10,7 +12,9 @@ final class BlossomMatchingTests: XCTestCase {
             var result: Int?
             for (i, other) in left.enumerated().dropFirst() {
                 guard let edge = w[first][other] else { continue }
-                var rest = left; rest.remove(at: i); rest.removeFirst()
+                var rest = left
+                rest.remove(at: i)
+                rest.removeFirst()
                 if let r = best(rest), result == nil || edge + r < result! { result = edge + r }
             }
             return result
@@ -22,14 +26,15 @@ final class BlossomMatchingTests: XCTestCase {
         var rng = SeededRNG(seed: 11)
         var checked = 0
         for trial in 0..<600 {
-            let n = 2 * (1 + Int(rng.next() % 5))                   // 2…10 vertices
+            let n = 2 * (1 + Int(rng.next() % 5))  // 2…10 vertices
             let density = [0.4, 0.7, 1.0][trial % 3]
             var w = [[Int?]](repeating: [Int?](repeating: nil, count: n), count: n)
             var edges: [(Int, Int, Int)] = []
             for i in 0..<n {
                 for j in (i + 1)..<n where rng.nextDouble() < density {
-                    let weight = Int(rng.next() % (trial % 2 == 0 ? 4 : 100))      // many ties on even trials
-                    w[i][j] = weight; w[j][i] = weight
+                    let weight = Int(rng.next() % (trial % 2 == 0 ? 4 : 100))  // many ties on even trials
+                    w[i][j] = weight
+                    w[j][i] = weight
                     edges.append((i, j, weight))
                 }
             }
@@ -51,18 +56,19 @@ final class BlossomMatchingTests: XCTestCase {
 
     func testMaximumWeightMatchingWithoutCardinality() {
         // A path a–b–c–d with weights 1, 3, 1: the best matching takes b–c alone (3 > 1 + 1).
-        let mate = BlossomMatching.maximumWeight(vertexCount: 4, edges: [(0, 1, 1), (1, 2, 3), (2, 3, 1)], maxCardinality: false)
+        let mate = BlossomMatching.maximumWeight(
+            vertexCount: 4, edges: [(0, 1, 1), (1, 2, 3), (2, 3, 1)], maxCardinality: false)
         XCTAssertEqual(mate, [-1, 2, 1, -1])
         // With maximum cardinality it must take both ends.
-        let perfect = BlossomMatching.maximumWeight(vertexCount: 4, edges: [(0, 1, 1), (1, 2, 3), (2, 3, 1)], maxCardinality: true)
+        let perfect = BlossomMatching.maximumWeight(
+            vertexCount: 4, edges: [(0, 1, 1), (1, 2, 3), (2, 3, 1)], maxCardinality: true)
         XCTAssertEqual(perfect, [1, 0, 3, 2])
         // A blossom: triangle 0-1-2 with a pendant 3 on vertex 2.
-        let blossom = BlossomMatching.minimumWeightPerfect(vertexCount: 4, edges: [(0, 1, 1), (1, 2, 1), (0, 2, 1), (2, 3, 5)])
+        let blossom = BlossomMatching.minimumWeightPerfect(
+            vertexCount: 4, edges: [(0, 1, 1), (1, 2, 1), (0, 2, 1), (2, 3, 5)])
         XCTAssertEqual(blossom, [1, 0, 3, 2])
     }
 }
-
-@testable import QECC
 
 final class PricedMatchingTests: XCTestCase {
     /// Pricing a sparse candidate graph (few neighbours) reaches the complete graph's optimum: random points with
@@ -75,10 +81,13 @@ final class PricedMatchingTests: XCTestCase {
             let D = withBoundary ? 1 + Int(rng.next() % 14) : 2 * (1 + Int(rng.next() % 8))
             let side = 3 + Int(rng.next() % 10)
             let points = (0..<D).map { _ in (Int(rng.next() % UInt64(side)), Int(rng.next() % UInt64(side))) }
-            func pair(_ i: Int, _ j: Int) -> Int? { abs(points[i].0 - points[j].0) + abs(points[i].1 - points[j].1) + 1 }
+            func pair(_ i: Int, _ j: Int) -> Int? {
+                abs(points[i].0 - points[j].0) + abs(points[i].1 - points[j].1) + 1
+            }
             func boundary(_ i: Int) -> Int? { min(points[i].0, side - 1 - points[i].0) + 1 }
-            let (mate, rounds) = PricedMatching.minimumWeightPerfect(defects: D, withBoundary: withBoundary, neighbours: 2,
-                                                                     pair: pair, boundary: boundary)
+            let (mate, rounds) = PricedMatching.minimumWeightPerfect(
+                defects: D, withBoundary: withBoundary, neighbours: 2,
+                pair: pair, boundary: boundary)
             if rounds > 1 { repriced += 1 }
             func total(_ mate: [Int]) -> Int {
                 (0..<D).reduce(0) { acc, i in

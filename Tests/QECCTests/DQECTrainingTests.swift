@@ -1,13 +1,15 @@
 import Base
 import Foundation
 import Neural
-@testable import QECC
 import XCTest
+
+@testable import QECC
 
 final class DQECTrainingTests: XCTestCase {
     func config(epochs: Int) -> DQECTrainingConfig {
-        var c = DQECTrainingConfig(code: "toric-2", noise: .depolarizing, layers: 2, width: 8, heads: 2, trainP: [0.05, 0.1, 0.15],
-                                   epochs: epochs, stepsPerEpoch: 3, batch: 16, validationP: [0.1], validationShots: 64)
+        var c = DQECTrainingConfig(
+            code: "toric-2", noise: .depolarizing, layers: 2, width: 8, heads: 2, trainP: [0.05, 0.1, 0.15],
+            epochs: epochs, stepsPerEpoch: 3, batch: 16, validationP: [0.1], validationShots: 64)
         c.seed = 4
         return c
     }
@@ -16,12 +18,15 @@ final class DQECTrainingTests: XCTestCase {
     /// the batches do not depend on the worker count.
     func testResumedRunEqualsUninterruptedRun() throws {
         let problem = try DecodingProblem(code: try CSSCode.toric(2), noise: .depolarizing)
-        let straight = try DQECTrainer(model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4),
-                                       config: config(epochs: 2), workers: 2)
+        let straight = try DQECTrainer(
+            model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4),
+            config: config(epochs: 2), workers: 2)
         try straight.train()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dqec-resume-\(getpid()).safetensors").path
-        let first = try DQECTrainer(model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4),
-                                    config: config(epochs: 2), workers: 2)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dqec-resume-\(getpid()).safetensors")
+            .path
+        let first = try DQECTrainer(
+            model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4),
+            config: config(epochs: 2), workers: 2)
         // stopped by the deadline after every step, mid-epoch included, and resumed from the checkpoint each time
         var resumed = first
         var resumes = 0
@@ -44,16 +49,24 @@ final class DQECTrainingTests: XCTestCase {
         XCTAssertThrowsError(try DQECCheckpoint.resume(problem: other, from: path, workers: 1)) {
             XCTAssertTrue("\($0)".contains("depolarizing") && "\($0)".contains("independent"), "\($0)")
         }
-        XCTAssertThrowsError(try DQECModel.load(problem: try DecodingProblem(code: try CSSCode.toric(3), noise: .depolarizing),
-                                                weightsAt: path, heads: 2)) { XCTAssertTrue("\($0)".contains("src_embed"), "\($0)") }
+        XCTAssertThrowsError(
+            try DQECModel.load(
+                problem: try DecodingProblem(code: try CSSCode.toric(3), noise: .depolarizing),
+                weightsAt: path, heads: 2)
+        ) { XCTAssertTrue("\($0)".contains("src_embed"), "\($0)") }
     }
 
     /// Training lowers the loss on a small problem.
     func testTrainingLowersTheLoss() throws {
         let problem = try DecodingProblem(code: try CSSCode.toric(3), noise: .depolarizing)
         var c = config(epochs: 5)
-        c.code = "toric-3"; c.stepsPerEpoch = 30; c.batchSize = 32; c.learningRate = 2e-3; c.validationShots = 0
-        let trainer = try DQECTrainer(model: try DQECModel(problem: problem, layers: 1, width: 16, heads: 2, seed: 1), config: c, workers: 2)
+        c.code = "toric-3"
+        c.stepsPerEpoch = 30
+        c.batchSize = 32
+        c.learningRate = 2e-3
+        c.validationShots = 0
+        let trainer = try DQECTrainer(
+            model: try DQECModel(problem: problem, layers: 1, width: 16, heads: 2, seed: 1), config: c, workers: 2)
         try trainer.train()
         XCTAssertLessThan(trainer.state.curve.last!.loss, 0.9 * trainer.state.curve.first!.loss)
     }
@@ -62,23 +75,27 @@ final class DQECTrainingTests: XCTestCase {
     /// not taken, and the checkpoint on disk is the last good one (it resumes).
     func testDivergenceStopsTheRunAndKeepsTheLastCheckpoint() throws {
         let problem = try DecodingProblem(code: try CSSCode.toric(2), noise: .depolarizing)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dqec-diverge-\(getpid()).safetensors").path
-        let good = try DQECTrainer(model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4),
-                                   config: config(epochs: 3), workers: 2)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dqec-diverge-\(getpid()).safetensors")
+            .path
+        let good = try DQECTrainer(
+            model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4),
+            config: config(epochs: 3), workers: 2)
         XCTAssertEqual(try good.train(deadline: .distantPast, checkpoint: path), .outOfTime)
         let saved = try Data(contentsOf: URL(fileURLWithPath: path))
         var c = config(epochs: 3)
         c.learningRate = 1e30
         c.minimumLearningRate = 1e29
-        let run = try DQECTrainer(model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4), config: c,
-                                  workers: 2)
+        let run = try DQECTrainer(
+            model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4), config: c,
+            workers: 2)
         var thrown: Error?
         do { _ = try run.train(checkpoint: path) } catch { thrown = error }
         let error = try XCTUnwrap(thrown as? TrainingError, "\(String(describing: thrown))")
         XCTAssertTrue("\(error)".contains("training diverged at step \(error.step)"), "\(error)")
         XCTAssertEqual(run.state.step, error.step - 1, "the diverging step was not counted")
         XCTAssertTrue(run.model.network.parameters.values.allSatisfy(\.isFinite), "the diverging step was not taken")
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), saved, "no checkpoint written after the divergence")
+        XCTAssertEqual(
+            try Data(contentsOf: URL(fileURLWithPath: path)), saved, "no checkpoint written after the divergence")
         XCTAssertNoThrow(try DQECCheckpoint.resume(problem: problem, from: path, workers: 2))
     }
 
@@ -87,9 +104,14 @@ final class DQECTrainingTests: XCTestCase {
         c.trainP = [0, 0.1]
         XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("--train-p")) }
         let problem = try DecodingProblem(code: try CSSCode.toric(2), noise: .depolarizing)
-        XCTAssertThrowsError(try DQECModel(problem: problem, layers: 2, width: 10, heads: 4)) { XCTAssertTrue("\($0)".contains("multiple")) }
-        XCTAssertThrowsError(try DQECModel(problem: try DecodingProblem(code: try CSSCode.toric(2), noise: .depolarizing, rounds: 2),
-                                           layers: 1, width: 8, heads: 2)) { XCTAssertTrue("\($0)".contains("N ≥ 2"), "\($0)") }
+        XCTAssertThrowsError(try DQECModel(problem: problem, layers: 2, width: 10, heads: 4)) {
+            XCTAssertTrue("\($0)".contains("multiple"))
+        }
+        XCTAssertThrowsError(
+            try DQECModel(
+                problem: try DecodingProblem(code: try CSSCode.toric(2), noise: .depolarizing, rounds: 2),
+                layers: 1, width: 8, heads: 2)
+        ) { XCTAssertTrue("\($0)".contains("N ≥ 2"), "\($0)") }
     }
 }
 
@@ -102,7 +124,10 @@ final class ShippedQuantumModelTests: XCTestCase {
         XCTAssertEqual(QuantumDecoders.defaults(for: problem), ["mwpm", "uf", "neural"])
         let neural = try QuantumDecoders.make("neural", problem: problem, p: 0.1, q: nil)
         var config = LERConfig()
-        config.minShots = 8192; config.maxShots = 8192; config.minFailures = 0; config.seed = 77
+        config.minShots = 8192
+        config.maxShots = 8192
+        config.minFailures = 0
+        config.seed = 77
         let sim = LogicalErrorSimulation(problem: problem, config: config)
         let a = try sim.run(decoder: neural, p: 0.1, pointIndex: 0)
         let b = try sim.run(decoder: try MatchingDecoder(problem: problem, p: 0.1), p: 0.1, pointIndex: 0)
@@ -123,9 +148,13 @@ extension ShippedQuantumModelTests {
         let problem = try DecodingProblem(code: try CSSCode.toric(4), noise: .independent)
         XCTAssertEqual(QuantumDecoders.defaults(for: problem), ["mwpm", "uf", "neural"])
         var config = LERConfig()
-        config.minShots = 8192; config.maxShots = 8192; config.minFailures = 0; config.seed = 78
+        config.minShots = 8192
+        config.maxShots = 8192
+        config.minFailures = 0
+        config.seed = 78
         let sim = LogicalErrorSimulation(problem: problem, config: config)
-        let a = try sim.run(decoder: try QuantumDecoders.make("neural", problem: problem, p: 0.08, q: nil), p: 0.08, pointIndex: 0)
+        let a = try sim.run(
+            decoder: try QuantumDecoders.make("neural", problem: problem, p: 0.08, q: nil), p: 0.08, pointIndex: 0)
         let b = try sim.run(decoder: try MatchingDecoder(problem: problem, p: 0.08), p: 0.08, pointIndex: 0)
         let sigma = (a.ler * (1 - a.ler) / 8192 + b.ler * (1 - b.ler) / 8192).squareRoot()
         XCTAssertLessThan(a.ler, b.ler + 4 * sigma, "neural \(a.ler) vs mwpm \(b.ler)")
@@ -149,14 +178,19 @@ extension ShippedQuantumModelTests {
     /// The shipped depolarising model of T rounds loads, is the default `neural`, and beats mwpm at p by 4σ.
     func assertShippedFaultyModel(rounds: Int, p: Double) throws {
         let problem = try DecodingProblem(code: try CSSCode.toric(4), noise: .depolarizing, rounds: rounds)
-        XCTAssertEqual(ShippedQuantumModels.files(for: problem).map { ($0 as NSString).lastPathComponent },
-                       ["toric-4_depolarizing_T\(rounds)_N2_d32.safetensors"])
+        XCTAssertEqual(
+            ShippedQuantumModels.files(for: problem).map { ($0 as NSString).lastPathComponent },
+            ["toric-4_depolarizing_T\(rounds)_N2_d32.safetensors"])
         XCTAssertEqual(QuantumDecoders.defaults(for: problem), ["mwpm", "uf", "neural"])
         let shots = 16384
         var config = LERConfig()
-        config.minShots = shots; config.maxShots = shots; config.minFailures = 0; config.seed = 79
+        config.minShots = shots
+        config.maxShots = shots
+        config.minFailures = 0
+        config.seed = 79
         let sim = LogicalErrorSimulation(problem: problem, config: config)
-        let a = try sim.run(decoder: try QuantumDecoders.make("neural", problem: problem, p: p, q: nil), p: p, pointIndex: 0)
+        let a = try sim.run(
+            decoder: try QuantumDecoders.make("neural", problem: problem, p: p, q: nil), p: p, pointIndex: 0)
         let b = try sim.run(decoder: try MatchingDecoder(problem: problem, p: p), p: p, pointIndex: 0)
         let sigma = (a.ler * (1 - a.ler) / Double(shots) + b.ler * (1 - b.ler) / Double(shots)).squareRoot()
         XCTAssertLessThan(a.ler, b.ler - 4 * sigma, "T = \(rounds): neural \(a.ler) vs mwpm \(b.ler)")

@@ -6,15 +6,19 @@ import XCTest
 final class MatchingDecoderTests: XCTestCase {
     /// The minimum weight of an error with each syndrome of H, over all 2^n errors (Gray-code enumeration).
     func minimumWeights(_ h: BitMatrix) -> [Int] {
-        let n = h.columns, m = h.rows
+        let n = h.columns
+        let m = h.rows
         precondition(n <= 24 && m <= 20)
         let columns = (0..<n).map { c in (0..<m).reduce(0) { $0 | (h[$1, c] ? 1 << $1 : 0) } }
         var best = [Int](repeating: Int.max, count: 1 << m)
-        var syndrome = 0, weight = 0, error = 0
+        var syndrome = 0
+        var weight = 0
+        var error = 0
         best[0] = 0
         for i in 1..<(1 << n) {
             let bit = i.trailingZeroBitCount
-            error ^= 1 << bit; syndrome ^= columns[bit]
+            error ^= 1 << bit
+            syndrome ^= columns[bit]
             weight += error & (1 << bit) != 0 ? 1 : -1
             best[syndrome] = min(best[syndrome], weight)
         }
@@ -33,7 +37,9 @@ final class MatchingDecoderTests: XCTestCase {
             let unit = mwpm.graphs[0].edgeWeight[0]
             let sampler = try NoiseSampler(problem: problem, p: 0.15)
             var rng = SeededRNG(seed: 3)
-            let shots = 300, N = problem.errorLength, M = problem.syndromeLength
+            let shots = 300
+            let N = problem.errorLength
+            let M = problem.syndromeLength
             let (_, detections) = sampler.sample(count: shots, rng: &rng)
             var ufCorrections = [UInt8](repeating: 0, count: shots * N)
             detections.withUnsafeBufferPointer { d in
@@ -42,14 +48,17 @@ final class MatchingDecoderTests: XCTestCase {
             for s in 0..<shots {
                 let observed = Array(detections[(s * M)..<((s + 1) * M)])
                 let (correction, weight) = mwpm.decodeShot(detections: observed)
-                XCTAssertEqual(code.hx.multiply(BitVector(bits: correction)).bits, observed, "\(name) shot \(s): mwpm syndrome")
-                XCTAssertEqual(weight, BitVector(bits: correction).weight * unit, "\(name) shot \(s): weight = |correction|")
+                XCTAssertEqual(
+                    code.hx.multiply(BitVector(bits: correction)).bits, observed, "\(name) shot \(s): mwpm syndrome")
+                XCTAssertEqual(
+                    weight, BitVector(bits: correction).weight * unit, "\(name) shot \(s): weight = |correction|")
                 if let best {
                     let key = observed.enumerated().reduce(0) { $0 | (Int($1.element) << $1.offset) }
                     XCTAssertEqual(weight / unit, best[key], "\(name) shot \(s): minimum weight")
                 }
                 let ufCorrection = Array(ufCorrections[(s * N)..<((s + 1) * N)])
-                XCTAssertEqual(code.hx.multiply(BitVector(bits: ufCorrection)).bits, observed, "\(name) shot \(s): uf syndrome")
+                XCTAssertEqual(
+                    code.hx.multiply(BitVector(bits: ufCorrection)).bits, observed, "\(name) shot \(s): uf syndrome")
             }
         }
     }
@@ -59,11 +68,18 @@ final class MatchingDecoderTests: XCTestCase {
         for name in ["toric-5", "surface-5", "planar-5"] {
             let code = try QuantumCatalog.code(named: name)
             let problem = try DecodingProblem(code: code, noise: .depolarizing)
-            let decoders: [any QuantumDecoder] = [try MatchingDecoder(problem: problem, p: 0.05),
-                                                  try UnionFindDecoder(problem: problem, p: 0.05)]
-            let N = problem.errorLength, H = problem.checkMatrix, supports = problem.logicalSupports
+            let decoders: [any QuantumDecoder] = [
+                try MatchingDecoder(problem: problem, p: 0.05),
+                try UnionFindDecoder(problem: problem, p: 0.05),
+            ]
+            let N = problem.errorLength
+            let H = problem.checkMatrix
+            let supports = problem.logicalSupports
             var errors: [[Int]] = []
-            for a in 0..<N { errors.append([a]); for b in (a + 1)..<N where (a < code.n) == (b < code.n) { errors.append([a, b]) } }
+            for a in 0..<N {
+                errors.append([a])
+                for b in (a + 1)..<N where (a < code.n) == (b < code.n) { errors.append([a, b]) }
+            }
             for decoder in decoders {
                 var failures = 0
                 for support in errors {
@@ -77,7 +93,8 @@ final class MatchingDecoderTests: XCTestCase {
                     let bits = e.bits
                     let failed = bits.withUnsafeBufferPointer { eb in
                         correction.withUnsafeBufferPointer { cb in
-                            NoiseSampler.logicalFailure(error: eb.baseAddress!, correction: cb.baseAddress!, logicalSupports: supports)
+                            NoiseSampler.logicalFailure(
+                                error: eb.baseAddress!, correction: cb.baseAddress!, logicalSupports: supports)
                         }
                     }
                     if failed { failures += 1 }
@@ -91,9 +108,14 @@ final class MatchingDecoderTests: XCTestCase {
     func testSpaceTimeCorrectionsMatchTheFinalSyndrome() throws {
         let problem = try DecodingProblem(code: try CSSCode.toric(4), noise: .depolarizing, rounds: 4)
         let sampler = try NoiseSampler(problem: problem, p: 0.03)
-        let decoders: [any QuantumDecoder] = [try MatchingDecoder(problem: problem, p: 0.03), try UnionFindDecoder(problem: problem, p: 0.03)]
+        let decoders: [any QuantumDecoder] = [
+            try MatchingDecoder(problem: problem, p: 0.03), try UnionFindDecoder(problem: problem, p: 0.03),
+        ]
         var rng = SeededRNG(seed: 5)
-        let shots = 200, N = problem.errorLength, M = problem.syndromeLength, T = 4
+        let shots = 200
+        let N = problem.errorLength
+        let M = problem.syndromeLength
+        let T = 4
         let (errors, detections) = sampler.sample(count: shots, rng: &rng)
         let H = problem.checkMatrix
         for decoder in decoders {
@@ -106,8 +128,9 @@ final class MatchingDecoderTests: XCTestCase {
                 var summed = [UInt8](repeating: 0, count: M)
                 for t in 0..<T { for i in 0..<M { summed[i] ^= detections[(s * T + t) * M + i] } }
                 XCTAssertEqual(summed, finalSyndrome, "shot \(s): detections sum to the final syndrome")
-                XCTAssertEqual(H.multiply(BitVector(bits: corrections[(s * N)..<((s + 1) * N)])).bits, finalSyndrome,
-                               "\(decoder.name) shot \(s)")
+                XCTAssertEqual(
+                    H.multiply(BitVector(bits: corrections[(s * N)..<((s + 1) * N)])).bits, finalSyndrome,
+                    "\(decoder.name) shot \(s)")
             }
         }
     }
@@ -128,22 +151,29 @@ final class MatchingDecoderTests: XCTestCase {
 extension MatchingDecoderTests {
     /// The space table's distances and paths give the same matching weights as Dijkstra on the whole space-time graph.
     func testSpaceTableAgreesWithDijkstra() throws {
-        for (name, rounds, noise) in [("toric-5", 5, PauliNoise.independent), ("planar-4", 3, .depolarizing),
-                                      ("surface-5", 4, .independent)] {
+        for (name, rounds, noise) in [
+            ("toric-5", 5, PauliNoise.independent), ("planar-4", 3, .depolarizing),
+            ("surface-5", 4, .independent),
+        ] {
             let problem = try DecodingProblem(code: try QuantumCatalog.code(named: name), noise: noise, rounds: rounds)
             let fast = try MatchingDecoder(problem: problem, p: 0.03, q: 0.05)
             let slow = fast.withoutSpaceTable()
             let sampler = try NoiseSampler(problem: problem, p: 0.03, q: 0.05)
             var rng = SeededRNG(seed: 8)
-            let shots = 150, N = problem.errorLength, D = rounds * problem.syndromeLength
+            let shots = 150
+            let N = problem.errorLength
+            let D = rounds * problem.syndromeLength
             let (errors, detections) = sampler.sample(count: shots, rng: &rng)
             let H = problem.checkMatrix
             for s in 0..<shots {
                 let d = Array(detections[(s * D)..<((s + 1) * D)])
-                let a = fast.decodeShot(detections: d), b = slow.decodeShot(detections: d)
+                let a = fast.decodeShot(detections: d)
+                let b = slow.decodeShot(detections: d)
                 XCTAssertEqual(a.weight, b.weight, "\(name) T = \(rounds) shot \(s)")
-                XCTAssertEqual(H.multiply(BitVector(bits: a.correction)), H.multiply(BitVector(bits: errors[(s * N)..<((s + 1) * N)])),
-                               "\(name) shot \(s): correction has the final syndrome")
+                XCTAssertEqual(
+                    H.multiply(BitVector(bits: a.correction)),
+                    H.multiply(BitVector(bits: errors[(s * N)..<((s + 1) * N)])),
+                    "\(name) shot \(s): correction has the final syndrome")
             }
         }
     }
@@ -157,27 +187,40 @@ extension MatchingDecoderTests {
         let decoder = try BPOSDDecoder(problem: problem, p: 0.1)
         let sampler = try NoiseSampler(problem: problem, p: 0.1)
         var rng = SeededRNG(seed: 4)
-        let shots = 300, N = problem.errorLength, M = problem.syndromeLength
+        let shots = 300
+        let N = problem.errorLength
+        let M = problem.syndromeLength
         let (_, detections) = sampler.sample(count: shots, rng: &rng)
         var corrections = [UInt8](repeating: 0, count: shots * N)
-        detections.withUnsafeBufferPointer { d in corrections.withUnsafeMutableBufferPointer { decoder.decode(detections: d, count: shots, into: $0) } }
+        detections.withUnsafeBufferPointer { d in
+            corrections.withUnsafeMutableBufferPointer { decoder.decode(detections: d, count: shots, into: $0) }
+        }
         let H = problem.checkMatrix
         for s in 0..<shots {
-            XCTAssertEqual(H.multiply(BitVector(bits: corrections[(s * N)..<((s + 1) * N)])).bits,
-                           Array(detections[(s * M)..<((s + 1) * M)]), "shot \(s)")
+            XCTAssertEqual(
+                H.multiply(BitVector(bits: corrections[(s * N)..<((s + 1) * N)])).bits,
+                Array(detections[(s * M)..<((s + 1) * M)]), "shot \(s)")
         }
         // Single errors on every qubit and Pauli are corrected.
         for j in 0..<N {
-            var e = BitVector(count: N); e[j] = true
+            var e = BitVector(count: N)
+            e[j] = true
             let d = H.multiply(e).bits
             var c = [UInt8](repeating: 0, count: N)
-            d.withUnsafeBufferPointer { db in c.withUnsafeMutableBufferPointer { decoder.decode(detections: db, count: 1, into: $0) } }
-            let failed = e.bits.withUnsafeBufferPointer { eb in c.withUnsafeBufferPointer {
-                NoiseSampler.logicalFailure(error: eb.baseAddress!, correction: $0.baseAddress!, logicalSupports: problem.logicalSupports)
-            } }
+            d.withUnsafeBufferPointer { db in
+                c.withUnsafeMutableBufferPointer { decoder.decode(detections: db, count: 1, into: $0) }
+            }
+            let failed = e.bits.withUnsafeBufferPointer { eb in
+                c.withUnsafeBufferPointer {
+                    NoiseSampler.logicalFailure(
+                        error: eb.baseAddress!, correction: $0.baseAddress!, logicalSupports: problem.logicalSupports)
+                }
+            }
             XCTAssertFalse(failed, "single error on bit \(j)")
         }
         let repeated = try DecodingProblem(code: try CSSCode.toric(3), noise: .independent, rounds: 3)
-        XCTAssertThrowsError(try BPOSDDecoder(problem: repeated, p: 0.05)) { XCTAssertTrue("\($0)".contains("one measurement round")) }
+        XCTAssertThrowsError(try BPOSDDecoder(problem: repeated, p: 0.05)) {
+            XCTAssertTrue("\($0)".contains("one measurement round"))
+        }
     }
 }

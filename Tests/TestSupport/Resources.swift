@@ -6,10 +6,12 @@ import Foundation
 public enum TestResources {
     /// Path of a resource, e.g. `"BCH_N63_K45.txt"` or `"ecct-bch63-45-N2-d32/weights.safetensors"`.
     public static func path(_ name: String) -> String {
-        let base = URL(fileURLWithPath: Bundle.module.path(forResource: "Resources", ofType: nil)
-                       ?? Bundle.module.bundlePath + "/Resources")
+        let base = URL(
+            fileURLWithPath: Bundle.module.path(forResource: "Resources", ofType: nil)
+                ?? Bundle.module.bundlePath + "/Resources")
         let url = base.appendingPathComponent(name)
-        precondition(FileManager.default.fileExists(atPath: url.path), "test resource '\(name)' is missing from \(base.path)")
+        precondition(
+            FileManager.default.fileExists(atPath: url.path), "test resource '\(name)' is missing from \(base.path)")
         return url.path
     }
 }

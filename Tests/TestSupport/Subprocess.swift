@@ -23,14 +23,18 @@ extension XCTestCase {
         let errPath = TemporaryFolder.path("stderr-\(UUID().uuidString)", group: "eccbench-subprocess")
         FileManager.default.createFile(atPath: errPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: errPath) }
-        let out = Pipe(), err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        p.standardOutput = out; p.standardError = err
+        let out = Pipe()
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        p.standardOutput = out
+        p.standardError = err
         try p.run()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         try err.close()
         let e = FileManager.default.contents(atPath: errPath) ?? Data()
-        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Output(
+            status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: e, as: UTF8.self))
     }
 
     public func temp(_ name: String) -> String { TemporaryFolder.path(name, group: "eccbench-cli") }
@@ -54,7 +58,9 @@ extension XCTestCase {
     /// The repository's root, from this test file's path (for scripts under scripts/ and Bench/).
     public func repositoryPath(_ relative: String, file: StaticString = #filePath) -> String {
         var url = URL(fileURLWithPath: "\(file)")
-        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        while url.path != "/"
+            && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
+        {
             url.deleteLastPathComponent()
         }
         return url.appendingPathComponent(relative).path

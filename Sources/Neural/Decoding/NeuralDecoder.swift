@@ -19,7 +19,8 @@ public struct NeuralDecoder<Network: TrainableNetwork>: Decoder, FallbackReporti
 
     public init(network: Network, name: String, chunk: Int = 32) {
         precondition(chunk >= 1, "NeuralDecoder: chunk must be positive")
-        precondition(network.inputWidth == network.outputWidth, "NeuralDecoder: a flip decoder needs one logit per input")
+        precondition(
+            network.inputWidth == network.outputWidth, "NeuralDecoder: a flip decoder needs one logit per input")
         self.name = name
         self.network = network
         self.chunk = chunk
@@ -30,7 +31,9 @@ public struct NeuralDecoder<Network: TrainableNetwork>: Decoder, FallbackReporti
         decode(llr: llr, count: count, llrScale: 1, into: bits)
     }
 
-    public func decode(llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into bits: UnsafeMutableBufferPointer<UInt8>) {
+    public func decode(
+        llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into bits: UnsafeMutableBufferPointer<UInt8>
+    ) {
         let n = network.inputWidth
         precondition(llr.count >= count * n && bits.count >= count * n, "\(name): buffers shorter than \(count) frames")
         let inverse = llrScale != 0 && llrScale.isFinite ? 1 / llrScale : 1
@@ -41,13 +44,20 @@ public struct NeuralDecoder<Network: TrainableNetwork>: Decoder, FallbackReporti
                     let frames = min(chunk, count - start)
                     for i in 0..<(frames * n) { s.y[i] = llr[start * n + i] * inverse }
                     for i in (frames * n)..<(chunk * n) { s.y[i] = 1 }
-                    network.infer(input: s.y, logits: s.logits, count: chunk, workspace: s.workspace, parameters: p.baseAddress!)
+                    network.infer(
+                        input: s.y, logits: s.logits, count: chunk, workspace: s.workspace, parameters: p.baseAddress!)
                     var fallback = 0
                     for f in 0..<frames {
                         // a frame whose logits are not finite is decoded by hard decision (f ↦ +1), and counted
                         var finite = true
-                        for j in 0..<n where !s.logits[f * n + j].isFinite { finite = false; break }
-                        if !finite { fallback += 1; for j in 0..<n { s.logits[f * n + j] = 1 } }
+                        for j in 0..<n where !s.logits[f * n + j].isFinite {
+                            finite = false
+                            break
+                        }
+                        if !finite {
+                            fallback += 1
+                            for j in 0..<n { s.logits[f * n + j] = 1 }
+                        }
                     }
                     if fallback > 0 { fallbacks.add(fallback) }
                     for i in 0..<(frames * n) {
@@ -61,7 +71,10 @@ public struct NeuralDecoder<Network: TrainableNetwork>: Decoder, FallbackReporti
     }
 
     public func takeFallbacks() -> (frames: Int, reason: String) {
-        (fallbacks.take(), "the network's logits were not finite (NaN or infinity); those frames were decoded by hard decision")
+        (
+            fallbacks.take(),
+            "the network's logits were not finite (NaN or infinity); those frames were decoded by hard decision"
+        )
     }
 
     /// Buffers of one chunk.
@@ -81,6 +94,17 @@ public struct NeuralDecoder<Network: TrainableNetwork>: Decoder, FallbackReporti
 final class FallbackCounter: @unchecked Sendable {
     private var count = 0
     private let lock = NSLock()
-    func add(_ k: Int) { lock.lock(); count += k; lock.unlock() }
-    func take() -> Int { lock.lock(); defer { count = 0; lock.unlock() }; return count }
+    func add(_ k: Int) {
+        lock.lock()
+        count += k
+        lock.unlock()
+    }
+    func take() -> Int {
+        lock.lock()
+        defer {
+            count = 0
+            lock.unlock()
+        }
+        return count
+    }
 }

@@ -14,15 +14,21 @@ extension Adam {
 
     /// Restores moments and step; throws a `CheckpointError` naming the file and the tensor when they are missing, of
     /// another size, or not finite (or a negative second moment).
-    public mutating func restore(from tensors: [String: Tensor], metadata: [String: String], parameterCount P: Int,
-                                 path: String) throws {
+    public mutating func restore(
+        from tensors: [String: Tensor], metadata: [String: String], parameterCount P: Int,
+        path: String
+    ) throws {
         guard let first = tensors[Self.momentNames.first], let second = tensors[Self.momentNames.second],
-              let stepText = metadata["adam_step"], let count = Int(stepText), count >= 0 else {
-            throw CheckpointError("\(path): optimizer state (\(Self.momentNames.first), \(Self.momentNames.second), adam_step) "
-                                  + "is missing; cannot resume")
+            let stepText = metadata["adam_step"], let count = Int(stepText), count >= 0
+        else {
+            throw CheckpointError(
+                "\(path): optimizer state (\(Self.momentNames.first), \(Self.momentNames.second), adam_step) "
+                    + "is missing; cannot resume")
         }
         guard first.shape == [P], second.shape == [P] else {
-            throw CheckpointError("\(path): optimizer moments have shapes \(first.shape) and \(second.shape), the model has \(P) parameters")
+            throw CheckpointError(
+                "\(path): optimizer moments have shapes \(first.shape) and \(second.shape), the model has \(P) parameters"
+            )
         }
         for (name, t) in [(Self.momentNames.first, first), (Self.momentNames.second, second)] {
             if let bad = t.values.firstIndex(where: { !$0.isFinite || (name == Self.momentNames.second && $0 < 0) }) {

@@ -7,15 +7,21 @@ public enum CheckpointMetadata {
     public static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     /// The value under `key`, or a `CheckpointError` naming `path` and the key (missing, or not valid).
-    public static func decode<T: Decodable>(_ type: T.Type, key: String, from meta: [String: String], path: String) throws -> T {
-        guard let text = meta[key] else { throw CheckpointError("\(path): metadata '\(key)' is missing; cannot resume") }
+    public static func decode<T: Decodable>(_ type: T.Type, key: String, from meta: [String: String], path: String)
+        throws -> T
+    {
+        guard let text = meta[key] else {
+            throw CheckpointError("\(path): metadata '\(key)' is missing; cannot resume")
+        }
         let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do { return try decoder.decode(T.self, from: Data(text.utf8)) } catch {
             throw CheckpointError("\(path): metadata '\(key)' is not valid: \(error)")
         }

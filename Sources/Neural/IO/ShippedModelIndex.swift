@@ -35,7 +35,8 @@ public final class ShippedModelIndex: Sendable {
             guard name.hasSuffix(".safetensors") else { return nil }
             let parts = name.dropLast(".safetensors".count).split(separator: "_").map(String.init)
             guard parts.count >= 3, let size = parts.last, let depth = parts.dropLast().last,
-                  size.first == "d", depth.first == "N", let width = Int(size.dropFirst()), let layers = Int(depth.dropFirst())
+                size.first == "d", depth.first == "N", let width = Int(size.dropFirst()),
+                let layers = Int(depth.dropFirst())
             else { return nil }
             let path = directory.appendingPathComponent(name).path
             let metadata = (try? SafeTensors.read(path: path).metadata) ?? [:]

@@ -5,12 +5,16 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
 
     public init(shape: [Int], values: [Float]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in \(shape)")
-        precondition(shape.reduce(1, *) == values.count, "Tensor: shape \(shape) needs \(shape.reduce(1, *)) values, got \(values.count)")
+        precondition(
+            shape.reduce(1, *) == values.count,
+            "Tensor: shape \(shape) needs \(shape.reduce(1, *)) values, got \(values.count)")
         self.shape = shape
         self.values = values
     }
 
-    public init(zeros shape: [Int]) { self.init(shape: shape, values: [Float](repeating: 0, count: shape.reduce(1, *))) }
+    public init(zeros shape: [Int]) {
+        self.init(shape: shape, values: [Float](repeating: 0, count: shape.reduce(1, *)))
+    }
 
     public var count: Int { values.count }
     public var rank: Int { shape.count }
@@ -25,11 +29,13 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
     /// every batch.
     public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
         precondition(a.rank >= 2 && b.rank >= 2, "matmul: operands need at least 2 axes, got \(a.shape) and \(b.shape)")
-        let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1]), (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
+        let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
+        let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
         let (m, k) = transposeA ? (ac, ar) : (ar, ac)
         let (k2, n) = transposeB ? (bc, br) : (br, bc)
         precondition(k == k2, "matmul: inner dimensions \(k) and \(k2) differ (\(a.shape) · \(b.shape))")
-        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
+        let batchA = Array(a.shape.dropLast(2))
+        let batchB = Array(b.shape.dropLast(2))
         precondition(batchB.isEmpty || batchB == batchA, "matmul: batch axes \(batchA) and \(batchB) differ")
         let batches = batchA.reduce(1, *)
         var out = Tensor(zeros: batchA + [m, n])
@@ -37,10 +43,11 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
             b.values.withUnsafeBufferPointer { pb in
                 out.values.withUnsafeMutableBufferPointer { pc in
                     for i in 0..<batches {
-                        GEMM.multiply(transA: transposeA, transB: transposeB, m: m, n: n, k: k,
-                                      a: pa.baseAddress! + i * ar * ac, lda: ac,
-                                      b: pb.baseAddress! + (batchB.isEmpty ? 0 : i * br * bc), ldb: bc,
-                                      c: pc.baseAddress! + i * m * n, ldc: n)
+                        GEMM.multiply(
+                            transA: transposeA, transB: transposeB, m: m, n: n, k: k,
+                            a: pa.baseAddress! + i * ar * ac, lda: ac,
+                            b: pb.baseAddress! + (batchB.isEmpty ? 0 : i * br * bc), ldb: bc,
+                            c: pc.baseAddress! + i * m * n, ldc: n)
                     }
                 }
             }

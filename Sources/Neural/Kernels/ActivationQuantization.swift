@@ -21,9 +21,13 @@ public enum ActivationQuantization {
     }
 
     /// x_q [rows, d] (integers stored as Float) with the scales of `scales`.
-    public static func quantize(_ x: UnsafePointer<Float>, rows: Int, width d: Int, scales: [Float],
-                                into q: UnsafeMutablePointer<Float>) {
-        precondition(scales.count == 1 || scales.count == rows, "ActivationQuantization: \(scales.count) scales for \(rows) rows")
+    public static func quantize(
+        _ x: UnsafePointer<Float>, rows: Int, width d: Int, scales: [Float],
+        into q: UnsafeMutablePointer<Float>
+    ) {
+        precondition(
+            scales.count == 1 || scales.count == rows, "ActivationQuantization: \(scales.count) scales for \(rows) rows"
+        )
         for r in 0..<rows {
             let s = scales.count == 1 ? scales[0] : scales[r]
             for c in 0..<d { q[r * d + c] = min(127, max(-128, (x[r * d + c] * s).rounded(.toNearestOrEven))) }

@@ -11,37 +11,53 @@ import Base
 extension MaskedAttention {
     typealias V8 = SIMD8<Float>
 
-    @inline(__always) static func load8(_ p: UnsafePointer<Float>) -> V8 { UnsafeRawPointer(p).loadUnaligned(as: V8.self) }
+    @inline(__always) static func load8(_ p: UnsafePointer<Float>) -> V8 {
+        UnsafeRawPointer(p).loadUnaligned(as: V8.self)
+    }
     @inline(__always) static func store8(_ v: V8, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self)
     }
 
     /// y[r, c·8 + h] = scale · x[r, h·dh + c] for R rows of width 8·dh.
-    static func interleave(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows R: Int, dh: Int, scale: Float = 1) {
+    static func interleave(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows R: Int, dh: Int, scale: Float = 1
+    ) {
         let d = 8 * dh
         for r in 0..<R {
-            let xr = x + r * d, yr = y + r * d
+            let xr = x + r * d
+            let yr = y + r * d
             for h in 0..<8 { for c in 0..<dh { yr[c * 8 + h] = scale * xr[h * dh + c] } }
         }
     }
 
     /// y[r, h·dh + c] += scale · x[r, c·8 + h] (the inverse of `interleave`, accumulating).
-    static func deinterleaveAdd(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows R: Int, dh: Int, scale: Float = 1) {
+    static func deinterleaveAdd(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows R: Int, dh: Int, scale: Float = 1
+    ) {
         let d = 8 * dh
         for r in 0..<R {
-            let xr = x + r * d, yr = y + r * d
+            let xr = x + r * d
+            let yr = y + r * d
             for h in 0..<8 { for c in 0..<dh { yr[h * dh + c] += scale * xr[c * 8 + h] } }
         }
     }
 
-    static func forwardEightHeads(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                                  out: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>,
-                                  keep: UnsafeMutablePointer<Float>?, dropout: Dropout?, stream: UInt64,
-                                  pattern: AttentionPattern, batch B: Int, width d: Int, batchOffset: Int,
-                                  storeProbabilities: Bool, headMask: UnsafePointer<Float>? = nil,
-                                  scoreScale: UnsafePointer<Float>? = nil, scratch buffer: UnsafeMutablePointer<Float>) {
-        let L = pattern.length, dh = d / 8, P = pattern.pairCount, R = B * L
-        let qp = buffer, kp = buffer + R * d, vp = buffer + 2 * R * d, acc = buffer + 3 * R * d
+    static func forwardEightHeads(
+        q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+        out: UnsafeMutablePointer<Float>, probabilities: UnsafeMutablePointer<Float>,
+        keep: UnsafeMutablePointer<Float>?, dropout: Dropout?, stream: UInt64,
+        pattern: AttentionPattern, batch B: Int, width d: Int, batchOffset: Int,
+        storeProbabilities: Bool, headMask: UnsafePointer<Float>? = nil,
+        scoreScale: UnsafePointer<Float>? = nil, scratch buffer: UnsafeMutablePointer<Float>
+    ) {
+        let L = pattern.length
+        let dh = d / 8
+        let P = pattern.pairCount
+        let R = B * L
+        let qp = buffer
+        let kp = buffer + R * d
+        let vp = buffer + 2 * R * d
+        let acc = buffer + 3 * R * d
         let keepScale = V8(repeating: dropout?.scale ?? 1)
         interleave(q, qp, rows: R, dh: dh, scale: 1 / Float(dh).squareRoot())
         interleave(k, kp, rows: R, dh: dh)
@@ -54,15 +70,22 @@ extension MaskedAttention {
                     let base = b * L
                     for i in 0..<L {
                         let qi = qp + (base + i) * d
-                        let s = start[i], e = start[i + 1]
+                        let s = start[i]
+                        let e = start[i + 1]
                         var mx = V8(repeating: -Float.infinity)
                         if dh == 4 {
-                            let q0 = load8(qi), q1 = load8(qi + 8), q2 = load8(qi + 16), q3 = load8(qi + 24)
+                            let q0 = load8(qi)
+                            let q1 = load8(qi + 8)
+                            let q2 = load8(qi + 16)
+                            let q3 = load8(qi + 24)
                             for t in s..<e {
                                 let kj = kp + (base + keys[t]) * 32
-                                var a = (q0 * load8(kj) + q1 * load8(kj + 8)) + (q2 * load8(kj + 16) + q3 * load8(kj + 24))
+                                var a =
+                                    (q0 * load8(kj) + q1 * load8(kj + 8)) + (q2 * load8(kj + 16) + q3 * load8(kj + 24))
                                 if let scoreScale { a = a * V8(repeating: scoreScale[t]) }
-                                if let headMask { a = a.replacing(with: -.infinity, where: load8(headMask + t * 8) .== 0) }
+                                if let headMask {
+                                    a = a.replacing(with: -.infinity, where: load8(headMask + t * 8) .== 0)
+                                }
                                 store8(a, probs + t * 8)
                                 mx = mx.replacing(with: a, where: a .> mx)
                             }
@@ -72,7 +95,9 @@ extension MaskedAttention {
                                 var a = V8()
                                 for c in 0..<dh { a = a + load8(qi + 8 * c) * load8(kj + 8 * c) }
                                 if let scoreScale { a = a * V8(repeating: scoreScale[t]) }
-                                if let headMask { a = a.replacing(with: -.infinity, where: load8(headMask + t * 8) .== 0) }
+                                if let headMask {
+                                    a = a.replacing(with: -.infinity, where: load8(headMask + t * 8) .== 0)
+                                }
                                 store8(a, probs + t * 8)
                                 mx = mx.replacing(with: a, where: a .> mx)
                             }
@@ -93,14 +118,22 @@ extension MaskedAttention {
                             return x * flags * keepScale
                         }
                         if dh == 4 {
-                            var a0 = V8(), a1 = V8(), a2 = V8(), a3 = V8()
+                            var a0 = V8()
+                            var a1 = V8()
+                            var a2 = V8()
+                            var a3 = V8()
                             for t in s..<e {
                                 let w = weight(t)
                                 let vj = vp + (base + keys[t]) * 32
-                                a0 = a0 + w * load8(vj); a1 = a1 + w * load8(vj + 8)
-                                a2 = a2 + w * load8(vj + 16); a3 = a3 + w * load8(vj + 24)
+                                a0 = a0 + w * load8(vj)
+                                a1 = a1 + w * load8(vj + 8)
+                                a2 = a2 + w * load8(vj + 16)
+                                a3 = a3 + w * load8(vj + 24)
                             }
-                            store8(a0, acc); store8(a1, acc + 8); store8(a2, acc + 16); store8(a3, acc + 24)
+                            store8(a0, acc)
+                            store8(a1, acc + 8)
+                            store8(a2, acc + 16)
+                            store8(a3, acc + 24)
                         } else {
                             for c in 0..<dh { store8(V8(), acc + 8 * c) }
                             for t in s..<e {
@@ -121,18 +154,29 @@ extension MaskedAttention {
         }
     }
 
-    static func backwardEightHeads(dOut: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
-                                   v: UnsafePointer<Float>, probabilities: UnsafePointer<Float>,
-                                   keep: UnsafePointer<Float>?, dropout: Dropout?,
-                                   dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
-                                   pattern: AttentionPattern, batch B: Int, width d: Int,
-                                   scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil,
-                                   scratch buffer: UnsafeMutablePointer<Float>) {
-        let L = pattern.length, dh = d / 8, P = pattern.pairCount, R = B * L
+    static func backwardEightHeads(
+        dOut: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
+        v: UnsafePointer<Float>, probabilities: UnsafePointer<Float>,
+        keep: UnsafePointer<Float>?, dropout: Dropout?,
+        dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
+        pattern: AttentionPattern, batch B: Int, width d: Int,
+        scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil,
+        scratch buffer: UnsafeMutablePointer<Float>
+    ) {
+        let L = pattern.length
+        let dh = d / 8
+        let P = pattern.pairCount
+        let R = B * L
         let scale = 1 / Float(dh).squareRoot()
         let keepScale = V8(repeating: dropout.map { $0.scale } ?? 1)
-        let dop = buffer, qp = buffer + R * d, kp = buffer + 2 * R * d, vp = buffer + 3 * R * d
-        let dqp = buffer + 4 * R * d, dkp = buffer + 5 * R * d, dvp = buffer + 6 * R * d, dp = buffer + 7 * R * d
+        let dop = buffer
+        let qp = buffer + R * d
+        let kp = buffer + 2 * R * d
+        let vp = buffer + 3 * R * d
+        let dqp = buffer + 4 * R * d
+        let dkp = buffer + 5 * R * d
+        let dvp = buffer + 6 * R * d
+        let dp = buffer + 7 * R * d
         interleave(dOut, dop, rows: R, dh: dh)
         interleave(q, qp, rows: R, dh: dh, scale: scale)
         interleave(k, kp, rows: R, dh: dh)
@@ -145,13 +189,15 @@ extension MaskedAttention {
                     let keepB = keep.map { $0 + b * P * 8 }
                     let base = b * L
                     for i in 0..<L {
-                        let s = start[i], e = start[i + 1]
+                        let s = start[i]
+                        let e = start[i + 1]
                         let doi = dop + (base + i) * d
                         if dh == 4 {
-                            backwardRowFourWide(doi: doi, qi: qp + (base + i) * 32, dqi: dqp + (base + i) * 32,
-                                                probs: probs, keep: keepB, keepScale: keepScale, keys: keys, s: s, e: e,
-                                                base: base, kp: kp, vp: vp, dkp: dkp, dvp: dvp, dp: dp,
-                                                scoreScale: scoreScale, dScoreScale: dScoreScale)
+                            backwardRowFourWide(
+                                doi: doi, qi: qp + (base + i) * 32, dqi: dqp + (base + i) * 32,
+                                probs: probs, keep: keepB, keepScale: keepScale, keys: keys, s: s, e: e,
+                                base: base, kp: kp, vp: vp, dkp: dkp, dvp: dvp, dp: dp,
+                                scoreScale: scoreScale, dScoreScale: dScoreScale)
                             continue
                         }
                         // g_j = (dout_i · v_j) per head · keep/(1−p); dv_j += p̃_j dout_i; dot = Σ_j g_j p_j
@@ -161,7 +207,8 @@ extension MaskedAttention {
                             let kf = keepB.map { load8($0 + t * 8) * keepScale } ?? keepScale
                             let w = p * kf
                             let j = (base + keys[t]) * d
-                            let vj = vp + j, dvj = dvp + j
+                            let vj = vp + j
+                            let dvj = dvp + j
                             var g = V8()
                             for c in 0..<dh {
                                 let o = load8(doi + 8 * c)
@@ -173,11 +220,13 @@ extension MaskedAttention {
                             dot = dot + g * p
                         }
                         // softmax backward ds = p (g − dot); s = (q'·k)·φ with q' = q/√dh (φ = 1 without a score scale)
-                        let qi = qp + (base + i) * d, dqi = dqp + (base + i) * d
+                        let qi = qp + (base + i) * d
+                        let dqi = dqp + (base + i) * d
                         for t in s..<e {
                             var ds = load8(probs + t * 8) * (load8(dp + (t - s) * 8) - dot)
                             let j = (base + keys[t]) * d
-                            let kj = kp + j, dkj = dkp + j
+                            let kj = kp + j
+                            let dkj = dkp + j
                             if let scoreScale {
                                 if let dScoreScale {
                                     var a = V8()
@@ -202,32 +251,47 @@ extension MaskedAttention {
 
     /// One query row of `backwardEightHeads` for dh = 4 (d = 32), with dout_i, q′_i and dq_i in registers.
     @inline(__always)
-    static func backwardRowFourWide(doi: UnsafePointer<Float>, qi: UnsafePointer<Float>, dqi: UnsafeMutablePointer<Float>,
-                                    probs: UnsafePointer<Float>, keep: UnsafePointer<Float>?, keepScale: V8,
-                                    keys: UnsafeBufferPointer<Int>, s: Int, e: Int, base: Int,
-                                    kp: UnsafePointer<Float>, vp: UnsafePointer<Float>,
-                                    dkp: UnsafeMutablePointer<Float>, dvp: UnsafeMutablePointer<Float>, dp: UnsafeMutablePointer<Float>,
-                                    scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil) {
-        let o0 = load8(doi), o1 = load8(doi + 8), o2 = load8(doi + 16), o3 = load8(doi + 24)
+    static func backwardRowFourWide(
+        doi: UnsafePointer<Float>, qi: UnsafePointer<Float>, dqi: UnsafeMutablePointer<Float>,
+        probs: UnsafePointer<Float>, keep: UnsafePointer<Float>?, keepScale: V8,
+        keys: UnsafeBufferPointer<Int>, s: Int, e: Int, base: Int,
+        kp: UnsafePointer<Float>, vp: UnsafePointer<Float>,
+        dkp: UnsafeMutablePointer<Float>, dvp: UnsafeMutablePointer<Float>, dp: UnsafeMutablePointer<Float>,
+        scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil
+    ) {
+        let o0 = load8(doi)
+        let o1 = load8(doi + 8)
+        let o2 = load8(doi + 16)
+        let o3 = load8(doi + 24)
         var dot = V8()
         for t in s..<e {
             let p = load8(probs + t * 8)
             let kf = keep.map { load8($0 + t * 8) * keepScale } ?? keepScale
             let w = p * kf
             let j = (base + keys[t]) * 32
-            let vj = vp + j, dvj = dvp + j
-            store8(load8(dvj) + w * o0, dvj); store8(load8(dvj + 8) + w * o1, dvj + 8)
-            store8(load8(dvj + 16) + w * o2, dvj + 16); store8(load8(dvj + 24) + w * o3, dvj + 24)
+            let vj = vp + j
+            let dvj = dvp + j
+            store8(load8(dvj) + w * o0, dvj)
+            store8(load8(dvj + 8) + w * o1, dvj + 8)
+            store8(load8(dvj + 16) + w * o2, dvj + 16)
+            store8(load8(dvj + 24) + w * o3, dvj + 24)
             let g = ((o0 * load8(vj) + o1 * load8(vj + 8)) + (o2 * load8(vj + 16) + o3 * load8(vj + 24))) * kf
             store8(g, dp + (t - s) * 8)
             dot = dot + g * p
         }
-        let q0 = load8(qi), q1 = load8(qi + 8), q2 = load8(qi + 16), q3 = load8(qi + 24)
-        var a0 = V8(), a1 = V8(), a2 = V8(), a3 = V8()
+        let q0 = load8(qi)
+        let q1 = load8(qi + 8)
+        let q2 = load8(qi + 16)
+        let q3 = load8(qi + 24)
+        var a0 = V8()
+        var a1 = V8()
+        var a2 = V8()
+        var a3 = V8()
         for t in s..<e {
             var ds = load8(probs + t * 8) * (load8(dp + (t - s) * 8) - dot)
             let j = (base + keys[t]) * 32
-            let kj = kp + j, dkj = dkp + j
+            let kj = kp + j
+            let dkj = dkp + j
             if let scoreScale {
                 if let dScoreScale {
                     let a = (q0 * load8(kj) + q1 * load8(kj + 8)) + (q2 * load8(kj + 16) + q3 * load8(kj + 24))
@@ -235,11 +299,18 @@ extension MaskedAttention {
                 }
                 ds = ds * V8(repeating: scoreScale[t])
             }
-            a0 = a0 + ds * load8(kj); a1 = a1 + ds * load8(kj + 8); a2 = a2 + ds * load8(kj + 16); a3 = a3 + ds * load8(kj + 24)
-            store8(load8(dkj) + ds * q0, dkj); store8(load8(dkj + 8) + ds * q1, dkj + 8)
-            store8(load8(dkj + 16) + ds * q2, dkj + 16); store8(load8(dkj + 24) + ds * q3, dkj + 24)
+            a0 = a0 + ds * load8(kj)
+            a1 = a1 + ds * load8(kj + 8)
+            a2 = a2 + ds * load8(kj + 16)
+            a3 = a3 + ds * load8(kj + 24)
+            store8(load8(dkj) + ds * q0, dkj)
+            store8(load8(dkj + 8) + ds * q1, dkj + 8)
+            store8(load8(dkj + 16) + ds * q2, dkj + 16)
+            store8(load8(dkj + 24) + ds * q3, dkj + 24)
         }
-        store8(load8(dqi) + a0, dqi); store8(load8(dqi + 8) + a1, dqi + 8)
-        store8(load8(dqi + 16) + a2, dqi + 16); store8(load8(dqi + 24) + a3, dqi + 24)
+        store8(load8(dqi) + a0, dqi)
+        store8(load8(dqi + 8) + a1, dqi + 8)
+        store8(load8(dqi + 16) + a2, dqi + 16)
+        store8(load8(dqi + 24) + a3, dqi + 24)
     }
 }

@@ -35,7 +35,8 @@ public struct Dropout: Sendable {
 
     /// Keep flags (1 or 0) of the eight elements starting at `index`, a multiple of 4: two hashes.
     @inlinable public func keepFlags8(stream: UInt64, index: Int) -> SIMD8<Float> {
-        let a = Dropout.hash(seed, stream, UInt64(index >> 2)), b = Dropout.hash(seed, stream, UInt64(index >> 2) + 1)
+        let a = Dropout.hash(seed, stream, UInt64(index >> 2))
+        let b = Dropout.hash(seed, stream, UInt64(index >> 2) + 1)
         var k = SIMD8<Float>()
         for j in 0..<4 {
             k[j] = (a >> UInt64(16 * j)) & 0xFFFF >= threshold ? 1 : 0
@@ -46,8 +47,10 @@ public struct Dropout: Sendable {
 
     /// y = x·keep/(1 − p′); writes the keep mask (1 or 0) for backward. `offset` is the index of x[0] in the
     /// whole tensor, so slices handled by different threads draw the same decisions as one pass would.
-    public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, keep: UnsafeMutablePointer<Float>,
-                        count: Int, stream: UInt64, offset: Int = 0) {
+    public func forward(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, keep: UnsafeMutablePointer<Float>,
+        count: Int, stream: UInt64, offset: Int = 0
+    ) {
         for i in 0..<count {
             let k: Float = threshold == 0 || keeps(stream: stream, index: offset + i) ? 1 : 0
             keep[i] = k
@@ -55,7 +58,9 @@ public struct Dropout: Sendable {
         }
     }
 
-    public func backward(_ dy: UnsafePointer<Float>, keep: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, count: Int) {
+    public func backward(
+        _ dy: UnsafePointer<Float>, keep: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, count: Int
+    ) {
         for i in 0..<count { dx[i] += dy[i] * keep[i] * scale }
     }
 }

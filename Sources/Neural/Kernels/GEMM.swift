@@ -9,24 +9,29 @@ public enum GEMM {
     public static func useSingleThreadedBLAS() { openblas_set_num_threads(1) }
 
     @inlinable
-    public static func multiply(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
-                                alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
-                                b: UnsafePointer<Float>, ldb: Int,
-                                beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    public static func multiply(
+        transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+        alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
             // op(A)·op(B) is empty: C = β·C
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
             return
         }
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     /// The plain triple loop, in Double accumulation: the reference twin of `multiply`.
-    public static func reference(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
-                                 alpha: Float = 1, a: [Float], lda: Int, b: [Float], ldb: Int,
-                                 beta: Float = 0, c: inout [Float], ldc: Int) {
+    public static func reference(
+        transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+        alpha: Float = 1, a: [Float], lda: Int, b: [Float], ldb: Int,
+        beta: Float = 0, c: inout [Float], ldc: Int
+    ) {
         for i in 0..<m {
             for j in 0..<n {
                 var s = 0.0

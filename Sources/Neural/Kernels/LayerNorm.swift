@@ -10,9 +10,11 @@ import CKernels
 public enum LayerNormKernel {
     public static let eps: Float = 1e-5
 
-    public static func forward(x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
-                               y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
-                               rstd: UnsafeMutablePointer<Float>, rows: Int, channels C: Int, kernels: KernelPath = .best) {
+    public static func forward(
+        x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+        y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
+        rstd: UnsafeMutablePointer<Float>, rows: Int, channels C: Int, kernels: KernelPath = .best
+    ) {
         if C % 8 == 0 && kernels.runnable.usesAVX2 {
             nk_layernorm_forward(x, gamma, beta, y, mean, rstd, rows, C, eps)
         } else if C % 8 == 0 && kernels != .reference {
@@ -23,16 +25,22 @@ public enum LayerNormKernel {
     }
 
     /// Scalar twin of `forward`.
-    public static func forwardReference(x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
-                                        y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
-                                        rstd: UnsafeMutablePointer<Float>, rows: Int, channels C: Int) {
+    public static func forwardReference(
+        x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+        y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
+        rstd: UnsafeMutablePointer<Float>, rows: Int, channels C: Int
+    ) {
         for r in 0..<rows {
-            let xr = x + r * C, yr = y + r * C
+            let xr = x + r * C
+            let yr = y + r * C
             var m: Float = 0
             for i in 0..<C { m += xr[i] }
             m /= Float(C)
             var v: Float = 0
-            for i in 0..<C { let d = xr[i] - m; v += d * d }
+            for i in 0..<C {
+                let d = xr[i] - m
+                v += d * d
+            }
             v /= Float(C)
             let s = 1 / (v + eps).squareRoot()
             for i in 0..<C { yr[i] = (xr[i] - m) * s * gamma[i] + beta[i] }
@@ -41,29 +49,41 @@ public enum LayerNormKernel {
         }
     }
 
-    public static func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
-                                mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
-                                dx: UnsafeMutablePointer<Float>, dGamma: UnsafeMutablePointer<Float>,
-                                dBeta: UnsafeMutablePointer<Float>, rows: Int, channels C: Int, kernels: KernelPath = .best) {
+    public static func backward(
+        dy: UnsafePointer<Float>, x: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
+        mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
+        dx: UnsafeMutablePointer<Float>, dGamma: UnsafeMutablePointer<Float>,
+        dBeta: UnsafeMutablePointer<Float>, rows: Int, channels C: Int, kernels: KernelPath = .best
+    ) {
         if C % 8 == 0 && kernels.runnable.usesAVX2 {
             nk_layernorm_backward(dy, x, gamma, mean, rstd, dx, dGamma, dBeta, rows, C)
         } else if C % 8 == 0 && kernels != .reference {
-            backwardEightLanes(dy: dy, x: x, gamma: gamma, mean: mean, rstd: rstd, dx: dx, dGamma: dGamma, dBeta: dBeta, rows: rows, channels: C)
+            backwardEightLanes(
+                dy: dy, x: x, gamma: gamma, mean: mean, rstd: rstd, dx: dx, dGamma: dGamma, dBeta: dBeta, rows: rows,
+                channels: C)
         } else {
-            backwardReference(dy: dy, x: x, gamma: gamma, mean: mean, rstd: rstd, dx: dx, dGamma: dGamma, dBeta: dBeta, rows: rows, channels: C)
+            backwardReference(
+                dy: dy, x: x, gamma: gamma, mean: mean, rstd: rstd, dx: dx, dGamma: dGamma, dBeta: dBeta, rows: rows,
+                channels: C)
         }
     }
 
     /// Scalar twin of `backward`.
-    public static func backwardReference(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
-                                         mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
-                                         dx: UnsafeMutablePointer<Float>, dGamma: UnsafeMutablePointer<Float>,
-                                         dBeta: UnsafeMutablePointer<Float>, rows: Int, channels C: Int) {
+    public static func backwardReference(
+        dy: UnsafePointer<Float>, x: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
+        mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
+        dx: UnsafeMutablePointer<Float>, dGamma: UnsafeMutablePointer<Float>,
+        dBeta: UnsafeMutablePointer<Float>, rows: Int, channels C: Int
+    ) {
         for r in 0..<rows {
-            let xr = x + r * C, dyr = dy + r * C, dxr = dx + r * C
-            let m = mean[r], s = rstd[r]
+            let xr = x + r * C
+            let dyr = dy + r * C
+            let dxr = dx + r * C
+            let m = mean[r]
+            let s = rstd[r]
             // means over the row of dnorm and dnorm·norm, dnorm = dy·γ
-            var meanD: Float = 0, meanDN: Float = 0
+            var meanD: Float = 0
+            var meanDN: Float = 0
             for i in 0..<C {
                 let norm = (xr[i] - m) * s
                 let dnorm = dyr[i] * gamma[i]

@@ -14,16 +14,20 @@ public enum BCEWithLogits {
     }
 
     /// dz += scale · (σ(z) − t) / count (scale = the upstream gradient of the loss, usually 1).
-    public static func backward(logits z: UnsafePointer<Float>, targets t: UnsafePointer<Float>,
-                                dz: UnsafeMutablePointer<Float>, count: Int, scale: Float = 1) {
+    public static func backward(
+        logits z: UnsafePointer<Float>, targets t: UnsafePointer<Float>,
+        dz: UnsafeMutablePointer<Float>, count: Int, scale: Float = 1
+    ) {
         let k = scale / Float(count)
         for i in 0..<count { dz[i] += k * (Elementwise.sigmoid(z[i]) - t[i]) }
     }
 
     /// The share of `count` entries in a loss that is the mean over `total` entries: returns their part of the
     /// loss and writes dz = ∂(mean over total)/∂z for them.
-    public static func share(logits z: UnsafePointer<Float>, targets t: UnsafePointer<Float>, dz: UnsafeMutablePointer<Float>,
-                             count: Int, total: Int) -> Double {
+    public static func share(
+        logits z: UnsafePointer<Float>, targets t: UnsafePointer<Float>, dz: UnsafeMutablePointer<Float>,
+        count: Int, total: Int
+    ) -> Double {
         dz.initialize(repeating: 0, count: count)
         let loss = forward(logits: z, targets: t, count: count)
         backward(logits: z, targets: t, dz: dz, count: count, scale: Float(count) / Float(total))

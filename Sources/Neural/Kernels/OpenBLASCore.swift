@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 
 /// OpenBLAS kernel selection. Debian's OpenBLAS picks its kernels from the CPU model when the library
@@ -9,7 +10,8 @@ public enum OpenBLASCore {
     /// The core type for this CPU's flags (/proc/cpuinfo), or nil when none applies or it cannot be read.
     public static func detectedCoreType() -> String? {
         guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let flagsLine = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
+            let flagsLine = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+        else { return nil }
         let flags = Set(flagsLine.split(separator: " ").map(String.init))
         if ["avx512f", "avx512vl", "avx512bw", "avx512dq"].allSatisfy(flags.contains) { return "SkylakeX" }
         if ["avx2", "fma"].allSatisfy(flags.contains) { return "Haswell" }
@@ -20,8 +22,9 @@ public enum OpenBLASCore {
     /// program with the same arguments (once: the variable marks the second run). Returns if nothing to do.
     public static func ensureCoreType() {
         guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-              ProcessInfo.processInfo.environment["ECCBENCH_NO_REEXEC"] == nil,
-              let core = detectedCoreType() else { return }
+            ProcessInfo.processInfo.environment["ECCBENCH_NO_REEXEC"] == nil,
+            let core = detectedCoreType()
+        else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
         let args = CommandLine.arguments
         var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) }
@@ -31,8 +34,6 @@ public enum OpenBLASCore {
         for p in cargs { free(p) }
     }
 }
-
-import CBLAS
 
 extension OpenBLASCore {
     /// The kernel set OpenBLAS runs in this process (`openblas_get_corename`: Haswell, Zen, SkylakeX, Cooperlake, …).

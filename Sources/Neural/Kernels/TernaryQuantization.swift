@@ -12,12 +12,17 @@ public enum TernaryQuantization {
     /// `torch.quantile(values, q)` (linear): rank q·(N − 1) between the sorted neighbours, interpolated with
     /// torch's `lerp` (from the lower end below weight 0.5, from the upper end above). Also returns the two order
     /// statistics and the interpolation weight (the quantile's gradient flows to those two entries).
-    public static func quantile(_ values: [Float], q: Float) -> (value: Float, below: Float, above: Float, weight: Float) {
+    public static func quantile(_ values: [Float], q: Float) -> (
+        value: Float, below: Float, above: Float, weight: Float
+    ) {
         precondition(!values.isEmpty && (0...1).contains(q), "quantile: \(values.count) values, q = \(q)")
         let sorted = values.sorted()
         let rank = q * Float(sorted.count - 1)
-        let lower = Int(rank), upper = min(lower + 1, sorted.count - 1)
-        let w = rank - Float(lower), a = sorted[lower], b = sorted[upper]
+        let lower = Int(rank)
+        let upper = min(lower + 1, sorted.count - 1)
+        let w = rank - Float(lower)
+        let a = sorted[lower]
+        let b = sorted[upper]
         let value = w < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w)
         return (value, a, b, w)
     }
@@ -26,10 +31,14 @@ public enum TernaryQuantization {
     @inline(__always) public static func scale(gamma: Float, delta: Float) -> Float { 1 / (gamma * delta + epsilon) }
 
     /// round(w·s_w) (half to even) before the clamp: the straight-through rules ask where it lies.
-    @inline(__always) public static func rounded(_ w: Float, scale s: Float) -> Float { (w * s).rounded(.toNearestOrEven) }
+    @inline(__always) public static func rounded(_ w: Float, scale s: Float) -> Float {
+        (w * s).rounded(.toNearestOrEven)
+    }
 
     /// W_t = clamp(round(w·s_w), −1, 1).
-    @inline(__always) public static func ternary(_ w: Float, scale s: Float) -> Float { min(1, max(-1, rounded(w, scale: s))) }
+    @inline(__always) public static func ternary(_ w: Float, scale s: Float) -> Float {
+        min(1, max(-1, rounded(w, scale: s)))
+    }
 
     /// s_w of a weight matrix (any shape, flattened) with its δ.
     public static func scale(weights: [Float], delta: Float, percentile q: Float = 0.45) -> Float {
@@ -37,7 +46,9 @@ public enum TernaryQuantization {
     }
 
     /// The frozen ternary matrix W_t ∈ {−1, 0, 1} and s_w.
-    public static func freeze(weights: [Float], delta: Float, percentile q: Float = 0.45) -> (ternary: [Float], scale: Float) {
+    public static func freeze(weights: [Float], delta: Float, percentile q: Float = 0.45) -> (
+        ternary: [Float], scale: Float
+    ) {
         let s = scale(weights: weights, delta: delta, percentile: q)
         return (weights.map { ternary($0, scale: s) }, s)
     }

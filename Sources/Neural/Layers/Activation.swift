@@ -7,8 +7,10 @@ public enum Activation: String, Sendable, Equatable, CaseIterable {
 
     // x, y: [count]
     @inline(__always)
-    public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
-                        kernels: KernelPath = .best) {
+    public func forward(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int,
+        kernels: KernelPath = .best
+    ) {
         switch self {
         case .gelu: Elementwise.geluForward(x, y, count: count, kernels: kernels)
         case .relu: Elementwise.reluForward(x, y, count: count)
@@ -17,8 +19,10 @@ public enum Activation: String, Sendable, Equatable, CaseIterable {
 
     /// dx = dy ⊙ f′(x) (written, or added with `accumulate`).
     @inline(__always)
-    public func backward(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, count: Int,
-                         accumulate: Bool = false, kernels: KernelPath = .best) {
+    public func backward(
+        _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, count: Int,
+        accumulate: Bool = false, kernels: KernelPath = .best
+    ) {
         switch self {
         case .gelu: Elementwise.geluBackward(x, dy, dx, count: count, accumulate: accumulate, kernels: kernels)
         case .relu:

@@ -44,7 +44,9 @@ public struct ActivationQuantizer: Sendable {
         }
     }
 
-    @inline(__always) func groups(rows R: Int) -> (count: Int, size: Int) { scope == .tensor ? (1, R * width) : (R, width) }
+    @inline(__always) func groups(rows R: Int) -> (count: Int, size: Int) {
+        scope == .tensor ? (1, R * width) : (R, width)
+    }
 
     /// Scales (and argmax) of each group of x [rows, width] into the workspace; returns the group count.
     @discardableResult
@@ -52,8 +54,15 @@ public struct ActivationQuantizer: Sendable {
         let (G, size) = groups(rows: R)
         for gr in 0..<G {
             let base = gr * size
-            var mx: Float = -1, at = base
-            for i in base..<(base + size) { let a = abs(x[i]); if a > mx { mx = a; at = i } }
+            var mx: Float = -1
+            var at = base
+            for i in base..<(base + size) {
+                let a = abs(x[i])
+                if a > mx {
+                    mx = a
+                    at = i
+                }
+            }
             ws.scales[gr] = 127 / (mx + ActivationQuantization.epsilon)
             ws.argmax[gr] = at
         }
@@ -62,7 +71,8 @@ public struct ActivationQuantizer: Sendable {
 
     /// x̃ = Q / s into `ws.dequantized` (quantisation-aware training).
     public func forward(_ x: UnsafePointer<Float>, rows R: Int, workspace ws: Workspace) {
-        let G = measure(x, rows: R, workspace: ws), size = groups(rows: R).size
+        let G = measure(x, rows: R, workspace: ws)
+        let size = groups(rows: R).size
         for gr in 0..<G {
             let s = ws.scales[gr]
             for i in (gr * size)..<((gr + 1) * size) {
@@ -73,7 +83,9 @@ public struct ActivationQuantizer: Sendable {
 
     /// Q as Int8 into `ws.integers` with the scales (frozen inference). The AVX2 path (`nk_quantize_int8`) does the
     /// same float operations as these loops, so both give the same bytes and scales.
-    public func forwardInteger(_ x: UnsafePointer<Float>, rows R: Int, workspace ws: Workspace, kernels: KernelPath = .best) {
+    public func forwardInteger(
+        _ x: UnsafePointer<Float>, rows R: Int, workspace ws: Workspace, kernels: KernelPath = .best
+    ) {
         let (G, size) = groups(rows: R)
         if kernels.runnable.usesAVX2 {
             nk_quantize_int8(x, ws.integers, ws.scales, G, size)
@@ -90,20 +102,25 @@ public struct ActivationQuantizer: Sendable {
 
     /// dx from g = ∂ℓ/∂x̃ (after `forward` on the same x): written, or added with `accumulate`. dx may be g itself
     /// when writing.
-    public func backward(_ g: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, rows R: Int,
-                         workspace ws: Workspace, accumulate: Bool = false) {
+    public func backward(
+        _ g: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, rows R: Int,
+        workspace ws: Workspace, accumulate: Bool = false
+    ) {
         let (G, size) = groups(rows: R)
         for gr in 0..<G {
-            let s = ws.scales[gr], base = gr * size
+            let s = ws.scales[gr]
+            let base = gr * size
             var dS: Double = 0
             for i in base..<(base + size) {
                 // g[i] is read before dx[i] is written, so dx may be g
-                let pass = clampGradient.passes((ws.dequantized[i] * s).rounded(), low: -128, high: 127), gi = g[i]
+                let pass = clampGradient.passes((ws.dequantized[i] * s).rounded(), low: -128, high: 127)
+                let gi = g[i]
                 dS += Double(gi) * Double((pass ? x[i] : 0) - ws.dequantized[i])
                 if accumulate { dx[i] += pass ? gi : 0 } else { dx[i] = pass ? gi : 0 }
             }
             let dMax = Float(dS) / s * (-s * s / 127)
-            let at = ws.argmax[gr], xm = x[at]
+            let at = ws.argmax[gr]
+            let xm = x[at]
             dx[at] += dMax * (xm > 0 ? 1 : (xm < 0 ? -1 : 0))
         }
     }
@@ -125,14 +142,17 @@ public struct LinearQuantization: Sendable {
 extension ActivationQuantizer {
     /// y_j = layer_j(x) for linears that read the same x [rows, width], quantised once: x̃ through the float kernel
     /// (QAT) or Q through the integer kernel (frozen), as the layers' kind says.
-    public func project(_ x: UnsafePointer<Float>, rows R: Int, workspace ws: Workspace,
-                        layers: [(LinearLayer, UnsafeMutablePointer<Float>)], parameters p: UnsafePointer<Float>,
-                        kernels: KernelPath = .best) {
+    public func project(
+        _ x: UnsafePointer<Float>, rows R: Int, workspace ws: Workspace,
+        layers: [(LinearLayer, UnsafeMutablePointer<Float>)], parameters p: UnsafePointer<Float>,
+        kernels: KernelPath = .best
+    ) {
         if layers[0].0.kind == .ternaryFrozen {
             forwardInteger(x, rows: R, workspace: ws, kernels: kernels)
             for (layer, y) in layers {
-                layer.forwardInteger(q: ws.integers, scales: ws.scales, perRow: scope == .token, y: y, sums: ws.sums, rows: R,
-                                     parameters: p, kernels: kernels)
+                layer.forwardInteger(
+                    q: ws.integers, scales: ws.scales, perRow: scope == .token, y: y, sums: ws.sums, rows: R,
+                    parameters: p, kernels: kernels)
             }
         } else {
             forward(x, rows: R, workspace: ws)

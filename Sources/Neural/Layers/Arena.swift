@@ -31,5 +31,8 @@ public final class Arena: @unchecked Sendable {
         return raw.assumingMemoryBound(to: T.self)
     }
 
-    deinit { owned.forEach { $0.deallocate() }; ownedRaw.forEach { $0.deallocate() } }
+    deinit {
+        owned.forEach { $0.deallocate() }
+        ownedRaw.forEach { $0.deallocate() }
+    }
 }

@@ -9,13 +9,16 @@ public struct AttentionPattern: Sendable, Equatable {
 
     /// From the keys of each query (any order, no duplicates). Every row needs at least one key.
     public init(rows: [[Int]]) {
-        var start = [0], keys: [Int] = []
+        var start = [0]
+        var keys: [Int] = []
         keys.reserveCapacity(rows.reduce(0) { $0 + $1.count })
         for (i, row) in rows.enumerated() {
             precondition(!row.isEmpty, "AttentionPattern: query \(i) may attend to no key")
             let sorted = row.sorted()
-            precondition(sorted.first! >= 0 && sorted.last! < rows.count && zip(sorted, sorted.dropFirst()).allSatisfy { $0 < $1 },
-                         "AttentionPattern: keys of query \(i) out of range or repeated")
+            precondition(
+                sorted.first! >= 0 && sorted.last! < rows.count
+                    && zip(sorted, sorted.dropFirst()).allSatisfy { $0 < $1 },
+                "AttentionPattern: keys of query \(i) out of range or repeated")
             keys += sorted
             start.append(keys.count)
         }
@@ -31,7 +34,9 @@ public struct AttentionPattern: Sendable, Equatable {
     }
 
     /// Every pair allowed.
-    public static func full(_ L: Int) -> AttentionPattern { AttentionPattern(rows: Array(repeating: Array(0..<L), count: L)) }
+    public static func full(_ L: Int) -> AttentionPattern {
+        AttentionPattern(rows: Array(repeating: Array(0..<L), count: L))
+    }
 
     /// The dense [L, L] mask (true = allowed), for tests and reference twins.
     public var allowed: [Bool] {
@@ -42,7 +47,8 @@ public struct AttentionPattern: Sendable, Equatable {
 
     /// The pair index of (query, key), or nil when the pair is not allowed.
     public func pair(query i: Int, key j: Int) -> Int? {
-        var lo = rowStart[i], hi = rowStart[i + 1]
+        var lo = rowStart[i]
+        var hi = rowStart[i + 1]
         while lo < hi {
             let mid = (lo + hi) / 2
             if keys[mid] < j { lo = mid + 1 } else { hi = mid }

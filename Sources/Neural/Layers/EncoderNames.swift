@@ -11,9 +11,11 @@ public struct EncoderNames: Sendable {
     public var midNorm: String
     public var finalNorm: String
 
-    public init(attention: @escaping @Sendable (Int) -> [String],
-                feedForward: @escaping @Sendable (Int) -> (inner: String, outer: String),
-                norms: @escaping @Sendable (Int) -> (String, String), midNorm: String, finalNorm: String) {
+    public init(
+        attention: @escaping @Sendable (Int) -> [String],
+        feedForward: @escaping @Sendable (Int) -> (inner: String, outer: String),
+        norms: @escaping @Sendable (Int) -> (String, String), midNorm: String, finalNorm: String
+    ) {
         self.attention = attention
         self.feedForward = feedForward
         self.norms = norms

@@ -9,17 +9,26 @@ public struct FeedForward: Sendable {
     public var width: Int { inner.inFeatures }
     public var hidden: Int { inner.outFeatures }
 
-    public init<G: RandomNumberGenerator>(_ parameters: ParameterSet, names: (inner: String, outer: String), width d: Int,
-                                          hidden: Int, activation: Activation, quantization: LinearQuantization? = nil,
-                                          using rng: inout G) {
-        let kind = quantization?.kind ?? .dense, store = quantization?.weights
-        inner = LinearLayer(parameters, name: names.inner, inFeatures: d, outFeatures: hidden, kind: kind, ternary: store,
-                            using: &rng)
-        outer = LinearLayer(parameters, name: names.outer, inFeatures: hidden, outFeatures: d, kind: kind, ternary: store,
-                            using: &rng)
+    public init<G: RandomNumberGenerator>(
+        _ parameters: ParameterSet, names: (inner: String, outer: String), width d: Int,
+        hidden: Int, activation: Activation, quantization: LinearQuantization? = nil,
+        using rng: inout G
+    ) {
+        let kind = quantization?.kind ?? .dense
+        let store = quantization?.weights
+        inner = LinearLayer(
+            parameters, name: names.inner, inFeatures: d, outFeatures: hidden, kind: kind, ternary: store,
+            using: &rng)
+        outer = LinearLayer(
+            parameters, name: names.outer, inFeatures: hidden, outFeatures: d, kind: kind, ternary: store,
+            using: &rng)
         self.activation = activation
-        innerQuantizer = quantization.map { ActivationQuantizer(scope: $0.scope, width: d, clampGradient: $0.clampGradient) }
-        outerQuantizer = quantization.map { ActivationQuantizer(scope: $0.scope, width: hidden, clampGradient: $0.clampGradient) }
+        innerQuantizer = quantization.map {
+            ActivationQuantizer(scope: $0.scope, width: d, clampGradient: $0.clampGradient)
+        }
+        outerQuantizer = quantization.map {
+            ActivationQuantizer(scope: $0.scope, width: hidden, clampGradient: $0.clampGradient)
+        }
     }
 
     /// Activations of one batch slice: pre- and post-activation hidden states [R, hidden].
@@ -33,13 +42,16 @@ public struct FeedForward: Sendable {
             owner = arena
             quantizedInput = quantized ? .init(rows: R, width: width, outputs: hidden, arena: arena) : nil
             quantizedHidden = quantized ? .init(rows: R, width: hidden, outputs: width, arena: arena) : nil
-            preActivation = arena.take(R * hidden); postActivation = arena.take(R * hidden)
+            preActivation = arena.take(R * hidden)
+            postActivation = arena.take(R * hidden)
         }
     }
 
     // x: [R, d] → y: [R, d]
-    public func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows R: Int, workspace ws: Workspace,
-                        parameters p: UnsafePointer<Float>) {
+    public func forward(
+        x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows R: Int, workspace ws: Workspace,
+        parameters p: UnsafePointer<Float>
+    ) {
         if let qi = innerQuantizer, let qo = outerQuantizer {
             qi.project(x, rows: R, workspace: ws.quantizedInput!, layers: [(inner, ws.preActivation)], parameters: p)
             activation.forward(ws.preActivation, ws.postActivation, count: R * hidden)
@@ -52,9 +64,11 @@ public struct FeedForward: Sendable {
     }
 
     /// dx = ∂ℓ/∂x (written) from dy; parameter gradients accumulate. Scratch: two [R, hidden] buffers.
-    public func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, rows R: Int,
-                         workspace ws: Workspace, scratch: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
-                         parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
+    public func backward(
+        dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, rows R: Int,
+        workspace ws: Workspace, scratch: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
+        parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>
+    ) {
         if let qi = innerQuantizer, let qo = outerQuantizer, let wi = ws.quantizedInput, let wo = ws.quantizedHidden {
             outer.backward(dy: dy, x: wo.dequantized, dx: scratch.0, rows: R, parameters: p, gradients: g)
             qo.backward(scratch.0, x: ws.postActivation, dx: scratch.1, rows: R, workspace: wo)

@@ -31,31 +31,42 @@ public struct LinearLayer: Sendable {
 
     /// Registers the parameters (weight, then bias, then δ or s_w), drawing their initial values from `rng` in that
     /// order. The ternary kinds need a store of the matching mode.
-    public init<G: RandomNumberGenerator>(_ parameters: ParameterSet, name: String, inFeatures: Int, outFeatures: Int,
-                                          bias: Bool = true, kind: LinearKind = .dense, ternary: TernaryWeights? = nil,
-                                          using rng: inout G) {
+    public init<G: RandomNumberGenerator>(
+        _ parameters: ParameterSet, name: String, inFeatures: Int, outFeatures: Int,
+        bias: Bool = true, kind: LinearKind = .dense, ternary: TernaryWeights? = nil,
+        using rng: inout G
+    ) {
         precondition(inFeatures >= 1 && outFeatures >= 1, "LinearLayer \(name): \(inFeatures) → \(outFeatures)")
-        precondition(kind == .dense || ternary?.mode == (kind == .ternaryQAT ? .qat : .frozen),
-                     "LinearLayer \(name): kind \(kind) needs a TernaryWeights store of that mode")
+        precondition(
+            kind == .dense || ternary?.mode == (kind == .ternaryQAT ? .qat : .frozen),
+            "LinearLayer \(name): kind \(kind) needs a TernaryWeights store of that mode")
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         self.kind = kind
-        weight = parameters.add("\(name).weight", shape: [outFeatures, inFeatures],
-                                initial: Initializer.xavierUniform(fanIn: inFeatures, fanOut: outFeatures,
-                                                                   count: outFeatures * inFeatures, using: &rng))
-        self.bias = bias ? parameters.add("\(name).bias", shape: [outFeatures],
-                                          initial: Initializer.bias(fanIn: inFeatures, count: outFeatures, using: &rng)) : nil
+        weight = parameters.add(
+            "\(name).weight", shape: [outFeatures, inFeatures],
+            initial: Initializer.xavierUniform(
+                fanIn: inFeatures, fanOut: outFeatures,
+                count: outFeatures * inFeatures, using: &rng))
+        self.bias =
+            bias
+            ? parameters.add(
+                "\(name).bias", shape: [outFeatures],
+                initial: Initializer.bias(fanIn: inFeatures, count: outFeatures, using: &rng)) : nil
         switch kind {
         case .dense:
-            self.ternary = nil; slot = -1
+            self.ternary = nil
+            slot = -1
         case .ternaryQAT:
             let delta = parameters.add("\(name).delta", shape: [1], initial: [1])
             self.ternary = ternary
-            slot = ternary!.register(name: name, weight: weight, delta: delta, scale: nil, rows: outFeatures, columns: inFeatures)
+            slot = ternary!.register(
+                name: name, weight: weight, delta: delta, scale: nil, rows: outFeatures, columns: inFeatures)
         case .ternaryFrozen:
             let scale = parameters.add("\(name).s_w", shape: [1], initial: [1])
             self.ternary = ternary
-            slot = ternary!.register(name: name, weight: weight, delta: nil, scale: scale, rows: outFeatures, columns: inFeatures)
+            slot = ternary!.register(
+                name: name, weight: weight, delta: nil, scale: scale, rows: outFeatures, columns: inFeatures)
         }
     }
 
@@ -65,17 +76,22 @@ public struct LinearLayer: Sendable {
 
     // x: [rows, in] → y: [rows, out]
     @inline(__always)
-    public func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, parameters p: UnsafePointer<Float>) {
+    public func forward(
+        x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows: Int, parameters p: UnsafePointer<Float>
+    ) {
         precondition(kind != .ternaryFrozen, "LinearLayer: a frozen ternary layer runs forwardInteger")
-        LinearKernel.forward(x: x, weight: matrix(p), bias: bias.map { p + $0 }, y: y, rows: rows,
-                             inFeatures: inFeatures, outFeatures: outFeatures)
+        LinearKernel.forward(
+            x: x, weight: matrix(p), bias: bias.map { p + $0 }, y: y, rows: rows,
+            inFeatures: inFeatures, outFeatures: outFeatures)
     }
 
     /// Frozen ternary: y = (Q·W_tᵀ) / (s_x·s_w) + b from Q [rows, in] (Int8) and its scales s_x ([1] or [rows]).
     /// `sums`: [rows, out] Int32 scratch.
-    public func forwardInteger(q: UnsafePointer<Int8>, scales: UnsafePointer<Float>, perRow: Bool,
-                               y: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Int32>, rows: Int,
-                               parameters p: UnsafePointer<Float>, kernels: KernelPath = .best) {
+    public func forwardInteger(
+        q: UnsafePointer<Int8>, scales: UnsafePointer<Float>, perRow: Bool,
+        y: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Int32>, rows: Int,
+        parameters p: UnsafePointer<Float>, kernels: KernelPath = .best
+    ) {
         precondition(kind == .ternaryFrozen, "LinearLayer.forwardInteger on a \(kind) layer")
         let store = ternary!
         store.packed[slot].multiply(q, batch: rows, into: sums, kernels: kernels)
@@ -85,7 +101,9 @@ public struct LinearLayer: Sendable {
             return
         }
         for r in 0..<rows {
-            let denominator = scales[perRow ? r : 0] * sw, row = y + r * outFeatures, acc = sums + r * outFeatures
+            let denominator = scales[perRow ? r : 0] * sw
+            let row = y + r * outFeatures
+            let acc = sums + r * outFeatures
             if let bias {
                 for o in 0..<outFeatures { row[o] = Float(acc[o]) / denominator + p[bias + o] }
             } else {
@@ -96,11 +114,14 @@ public struct LinearLayer: Sendable {
 
     // dy: [rows, out], x: [rows, in] → dx: [rows, in] (written, or added to with accumulateDx), dW, db accumulated
     @inline(__always)
-    public func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, rows: Int,
-                         parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>,
-                         accumulateDx: Bool = false) {
+    public func backward(
+        dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, rows: Int,
+        parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>,
+        accumulateDx: Bool = false
+    ) {
         precondition(kind != .ternaryFrozen, "LinearLayer: a frozen ternary layer has no backward")
-        LinearKernel.backward(dy: dy, x: x, weight: matrix(p), dx: dx, dWeight: g + weight, dBias: bias.map { g + $0 },
-                              rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, accumulateDx: accumulateDx)
+        LinearKernel.backward(
+            dy: dy, x: x, weight: matrix(p), dx: dx, dWeight: g + weight, dBias: bias.map { g + $0 },
+            rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, accumulateDx: accumulateDx)
     }
 }

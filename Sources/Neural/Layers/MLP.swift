@@ -9,8 +9,10 @@ public struct MLP: Sendable {
     public var outFeatures: Int { layers.last!.outFeatures }
 
     /// `sizes` [in, hidden…, out]; `names` one per linear layer.
-    public init<G: RandomNumberGenerator>(_ parameters: ParameterSet, names: [String], sizes: [Int], activation: Activation,
-                                          using rng: inout G) {
+    public init<G: RandomNumberGenerator>(
+        _ parameters: ParameterSet, names: [String], sizes: [Int], activation: Activation,
+        using rng: inout G
+    ) {
         precondition(sizes.count >= 2 && names.count == sizes.count - 1, "MLP: \(names.count) names for sizes \(sizes)")
         layers = (0..<(sizes.count - 1)).map {
             LinearLayer(parameters, name: names[$0], inFeatures: sizes[$0], outFeatures: sizes[$0 + 1], using: &rng)
@@ -30,12 +32,15 @@ public struct MLP: Sendable {
             pre = hidden.map { arena.take(R * $0) }
             post = hidden.map { arena.take(R * $0) }
             let widest = mlp.layers.map { max($0.inFeatures, $0.outFeatures) }.max()!
-            grad0 = arena.take(R * widest); grad1 = arena.take(R * widest)
+            grad0 = arena.take(R * widest)
+            grad1 = arena.take(R * widest)
         }
     }
 
-    public func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows R: Int, workspace ws: Workspace,
-                        parameters p: UnsafePointer<Float>) {
+    public func forward(
+        x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows R: Int, workspace ws: Workspace,
+        parameters p: UnsafePointer<Float>
+    ) {
         var current = x
         for (i, layer) in layers.enumerated() {
             if i == layers.count - 1 {
@@ -49,8 +54,10 @@ public struct MLP: Sendable {
     }
 
     /// dx = ∂ℓ/∂x (written, when given) from dy; parameter gradients accumulate.
-    public func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, rows R: Int,
-                         workspace ws: Workspace, parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
+    public func backward(
+        dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, rows R: Int,
+        workspace ws: Workspace, parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>
+    ) {
         // the linear backward writes grad0 while dCur (dy or grad1) is read; the activation then maps grad0 → grad1
         var dCur = dy
         for i in stride(from: layers.count - 1, through: 0, by: -1) {

@@ -20,19 +20,30 @@ public struct MultiHeadAttention: Sendable {
     public var width: Int { query.inFeatures }
 
     /// `names`: the four projections in the order Q, K, V, out.
-    public init<G: RandomNumberGenerator>(_ parameters: ParameterSet, names: [String], width d: Int, heads: Int,
-                                          pattern: AttentionPattern, headMask: [Float]? = nil, dropout: Float,
-                                          quantization: LinearQuantization? = nil, using rng: inout G) {
+    public init<G: RandomNumberGenerator>(
+        _ parameters: ParameterSet, names: [String], width d: Int, heads: Int,
+        pattern: AttentionPattern, headMask: [Float]? = nil, dropout: Float,
+        quantization: LinearQuantization? = nil, using rng: inout G
+    ) {
         precondition(names.count == 4, "MultiHeadAttention: four projection names, got \(names)")
         precondition(heads >= 1 && d % heads == 0, "MultiHeadAttention: \(heads) heads do not divide d = \(d)")
-        precondition(headMask.map { $0.count == pattern.pairCount * heads } ?? true,
-                     "MultiHeadAttention: head mask of \(headMask?.count ?? 0) flags for \(pattern.pairCount) pairs × \(heads) heads")
-        let kind = quantization?.kind ?? .dense, store = quantization?.weights
-        query = LinearLayer(parameters, name: names[0], inFeatures: d, outFeatures: d, kind: kind, ternary: store, using: &rng)
-        key = LinearLayer(parameters, name: names[1], inFeatures: d, outFeatures: d, kind: kind, ternary: store, using: &rng)
-        value = LinearLayer(parameters, name: names[2], inFeatures: d, outFeatures: d, kind: kind, ternary: store, using: &rng)
-        output = LinearLayer(parameters, name: names[3], inFeatures: d, outFeatures: d, kind: kind, ternary: store, using: &rng)
-        inputQuantizer = quantization.map { ActivationQuantizer(scope: $0.scope, width: d, clampGradient: $0.clampGradient) }
+        precondition(
+            headMask.map { $0.count == pattern.pairCount * heads } ?? true,
+            "MultiHeadAttention: head mask of \(headMask?.count ?? 0) flags for \(pattern.pairCount) pairs × \(heads) heads"
+        )
+        let kind = quantization?.kind ?? .dense
+        let store = quantization?.weights
+        query = LinearLayer(
+            parameters, name: names[0], inFeatures: d, outFeatures: d, kind: kind, ternary: store, using: &rng)
+        key = LinearLayer(
+            parameters, name: names[1], inFeatures: d, outFeatures: d, kind: kind, ternary: store, using: &rng)
+        value = LinearLayer(
+            parameters, name: names[2], inFeatures: d, outFeatures: d, kind: kind, ternary: store, using: &rng)
+        output = LinearLayer(
+            parameters, name: names[3], inFeatures: d, outFeatures: d, kind: kind, ternary: store, using: &rng)
+        inputQuantizer = quantization.map {
+            ActivationQuantizer(scope: $0.scope, width: d, clampGradient: $0.clampGradient)
+        }
         attendedQuantizer = inputQuantizer
         self.pattern = pattern
         self.heads = heads
@@ -48,14 +59,20 @@ public struct MultiHeadAttention: Sendable {
         let q, k, v, attended, probabilities, keep: UnsafeMutablePointer<Float>
         /// The INT8 steps' buffers (quantised blocks).
         let quantizedInput, quantizedAttended: ActivationQuantizer.Workspace?
-        public init(batch B: Int, length L: Int, width d: Int, heads H: Int, pairs: Int, quantized: Bool = false,
-                    arena: Arena) {
+        public init(
+            batch B: Int, length L: Int, width d: Int, heads H: Int, pairs: Int, quantized: Bool = false,
+            arena: Arena
+        ) {
             owner = arena
             let R = B * L
             quantizedInput = quantized ? .init(rows: R, width: d, outputs: d, arena: arena) : nil
             quantizedAttended = quantized ? .init(rows: R, width: d, outputs: d, arena: arena) : nil
-            q = arena.take(R * d); k = arena.take(R * d); v = arena.take(R * d); attended = arena.take(R * d)
-            probabilities = arena.take(B * H * pairs); keep = arena.take(B * H * pairs)
+            q = arena.take(R * d)
+            k = arena.take(R * d)
+            v = arena.take(R * d)
+            attended = arena.take(R * d)
+            probabilities = arena.take(B * H * pairs)
+            keep = arena.take(B * H * pairs)
         }
     }
 
@@ -68,7 +85,10 @@ public struct MultiHeadAttention: Sendable {
         public init(batch B: Int, width d: Int, heads H: Int, pattern: AttentionPattern, arena: Arena) {
             owner = arena
             let R = B * pattern.length
-            dq = arena.take(R * d); dk = arena.take(R * d); dv = arena.take(R * d); dAttended = arena.take(R * d)
+            dq = arena.take(R * d)
+            dk = arena.take(R * d)
+            dv = arena.take(R * d)
+            dAttended = arena.take(R * d)
             dProjected = arena.take(R * d)
             kernel = arena.take(MaskedAttention.scratchCount(batch: B, heads: H, width: d, pattern: pattern))
         }
@@ -84,33 +104,47 @@ public struct MultiHeadAttention: Sendable {
         public var batchOffset = 0
         /// Inference only: skip what only `backward` reads (normalised probabilities).
         public var forBackward = true
-        public init(training: Bool, seed: UInt64 = 0, step: UInt64 = 0, layer: Int = 0, batchOffset: Int = 0,
-                    forBackward: Bool = true) {
-            self.training = training; self.seed = seed; self.step = step; self.layer = layer
-            self.batchOffset = batchOffset; self.forBackward = forBackward
+        public init(
+            training: Bool, seed: UInt64 = 0, step: UInt64 = 0, layer: Int = 0, batchOffset: Int = 0,
+            forBackward: Bool = true
+        ) {
+            self.training = training
+            self.seed = seed
+            self.step = step
+            self.layer = layer
+            self.batchOffset = batchOffset
+            self.forBackward = forBackward
         }
     }
 
-    func dropoutOf(_ call: Call) -> Dropout? { call.training && dropout > 0 ? Dropout(p: dropout, seed: call.seed) : nil }
+    func dropoutOf(_ call: Call) -> Dropout? {
+        call.training && dropout > 0 ? Dropout(p: dropout, seed: call.seed) : nil
+    }
 
     // x: [B, L, d] → y: [B, L, d]; scoreScale: [pairs] or nil
-    public func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, batch B: Int, workspace ws: Workspace,
-                        scratch: Scratch, parameters p: UnsafePointer<Float>, call: Call,
-                        scoreScale: UnsafePointer<Float>? = nil) {
-        let R = B * pattern.length, drop = dropoutOf(call)
+    public func forward(
+        x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, batch B: Int, workspace ws: Workspace,
+        scratch: Scratch, parameters p: UnsafePointer<Float>, call: Call,
+        scoreScale: UnsafePointer<Float>? = nil
+    ) {
+        let R = B * pattern.length
+        let drop = dropoutOf(call)
         if let qz = inputQuantizer {
-            qz.project(x, rows: R, workspace: ws.quantizedInput!, layers: [(query, ws.q), (key, ws.k), (value, ws.v)], parameters: p)
+            qz.project(
+                x, rows: R, workspace: ws.quantizedInput!, layers: [(query, ws.q), (key, ws.k), (value, ws.v)],
+                parameters: p)
         } else {
             query.forward(x: x, y: ws.q, rows: R, parameters: p)
             key.forward(x: x, y: ws.k, rows: R, parameters: p)
             value.forward(x: x, y: ws.v, rows: R, parameters: p)
         }
         withHeadMask { mask in
-            MaskedAttention.forward(q: ws.q, k: ws.k, v: ws.v, out: ws.attended, probabilities: ws.probabilities,
-                                    keep: drop == nil ? nil : ws.keep, scratch: scratch.kernel, dropout: drop,
-                                    stream: call.step &* 1024 &+ UInt64(call.layer), pattern: pattern, batch: B,
-                                    heads: heads, width: width, batchOffset: call.batchOffset,
-                                    storeProbabilities: call.forBackward, headMask: mask, scoreScale: scoreScale)
+            MaskedAttention.forward(
+                q: ws.q, k: ws.k, v: ws.v, out: ws.attended, probabilities: ws.probabilities,
+                keep: drop == nil ? nil : ws.keep, scratch: scratch.kernel, dropout: drop,
+                stream: call.step &* 1024 &+ UInt64(call.layer), pattern: pattern, batch: B,
+                heads: heads, width: width, batchOffset: call.batchOffset,
+                storeProbabilities: call.forBackward, headMask: mask, scoreScale: scoreScale)
         }
         if let qz = attendedQuantizer {
             qz.project(ws.attended, rows: R, workspace: ws.quantizedAttended!, layers: [(output, y)], parameters: p)
@@ -120,21 +154,25 @@ public struct MultiHeadAttention: Sendable {
     }
 
     /// dx = ∂ℓ/∂x (written) from dy; parameter gradients accumulate, and ∂ℓ/∂φ into `dScoreScale` [pairs].
-    public func backward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, batch B: Int,
-                         workspace ws: Workspace, scratch s: Scratch, parameters p: UnsafePointer<Float>,
-                         gradients g: UnsafeMutablePointer<Float>, call: Call,
-                         scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil) {
-        let R = B * pattern.length, drop = dropoutOf(call)
+    public func backward(
+        dy: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, batch B: Int,
+        workspace ws: Workspace, scratch s: Scratch, parameters p: UnsafePointer<Float>,
+        gradients g: UnsafeMutablePointer<Float>, call: Call,
+        scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil
+    ) {
+        let R = B * pattern.length
+        let drop = dropoutOf(call)
         if let qz = attendedQuantizer, let qa = ws.quantizedAttended {
             output.backward(dy: dy, x: qa.dequantized, dx: s.dProjected, rows: R, parameters: p, gradients: g)
             qz.backward(s.dProjected, x: ws.attended, dx: s.dAttended, rows: R, workspace: qa)
         } else {
             output.backward(dy: dy, x: ws.attended, dx: s.dAttended, rows: R, parameters: p, gradients: g)
         }
-        MaskedAttention.backward(dOut: s.dAttended, q: ws.q, k: ws.k, v: ws.v, probabilities: ws.probabilities,
-                                 keep: drop == nil ? nil : ws.keep, dropout: drop, scratch: s.kernel,
-                                 dq: s.dq, dk: s.dk, dv: s.dv, pattern: pattern, batch: B, heads: heads, width: width,
-                                 accumulate: false, scoreScale: scoreScale, dScoreScale: dScoreScale)
+        MaskedAttention.backward(
+            dOut: s.dAttended, q: ws.q, k: ws.k, v: ws.v, probabilities: ws.probabilities,
+            keep: drop == nil ? nil : ws.keep, dropout: drop, scratch: s.kernel,
+            dq: s.dq, dk: s.dk, dv: s.dv, pattern: pattern, batch: B, heads: heads, width: width,
+            accumulate: false, scoreScale: scoreScale, dScoreScale: dScoreScale)
         if let qz = inputQuantizer, let qi = ws.quantizedInput {
             let xq = UnsafePointer(qi.dequantized)
             query.backward(dy: s.dq, x: xq, dx: s.dProjected, rows: R, parameters: p, gradients: g)
@@ -149,7 +187,10 @@ public struct MultiHeadAttention: Sendable {
     }
 
     @inline(__always) func withHeadMask(_ body: (UnsafePointer<Float>?) -> Void) {
-        guard let headMask else { body(nil); return }
+        guard let headMask else {
+            body(nil)
+            return
+        }
         headMask.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }

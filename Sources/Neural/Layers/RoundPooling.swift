@@ -14,7 +14,8 @@ public enum RoundPooling {
     }
 
     /// dx[t] = dy / T for every round (written).
-    public static func backward(dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, rounds T: Int, count n: Int) {
+    public static func backward(dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, rounds T: Int, count n: Int)
+    {
         let inv = 1 / Float(T)
         for t in 0..<T { for j in 0..<n { dx[t * n + j] = dy[j] * inv } }
     }

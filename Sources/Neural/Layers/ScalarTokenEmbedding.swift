@@ -12,34 +12,49 @@ public struct ScalarTokenEmbedding: Sendable {
     public let width: Int
     public let table: Int
 
-    public init<G: RandomNumberGenerator>(_ parameters: ParameterSet, name: String, length L: Int, width w: Int,
-                                          using rng: inout G) {
+    public init<G: RandomNumberGenerator>(
+        _ parameters: ParameterSet, name: String, length L: Int, width w: Int,
+        using rng: inout G
+    ) {
         length = L
         width = w
-        table = parameters.add(name, shape: [L, w],
-                               initial: Initializer.xavierUniform(fanIn: w, fanOut: L, count: L * w, using: &rng))
+        table = parameters.add(
+            name, shape: [L, w],
+            initial: Initializer.xavierUniform(fanIn: w, fanOut: L, count: L * w, using: &rng))
     }
 
     // input: [B, L] → tokens: [B, L, stride] (columns offset ..< offset + width written)
-    public func forward(input: UnsafePointer<Float>, tokens: UnsafeMutablePointer<Float>, batch B: Int,
-                        parameters p: UnsafePointer<Float>, stride: Int? = nil, offset: Int = 0) {
-        let L = length, w = width, S = stride ?? w
+    public func forward(
+        input: UnsafePointer<Float>, tokens: UnsafeMutablePointer<Float>, batch B: Int,
+        parameters p: UnsafePointer<Float>, stride: Int? = nil, offset: Int = 0
+    ) {
+        let L = length
+        let w = width
+        let S = stride ?? w
         for b in 0..<B {
             for l in 0..<L {
-                let s = input[b * L + l], e = p + table + l * w, tok = tokens + (b * L + l) * S + offset
+                let s = input[b * L + l]
+                let e = p + table + l * w
+                let tok = tokens + (b * L + l) * S + offset
                 for c in 0..<w { tok[c] = s * e[c] }
             }
         }
     }
 
     /// dE += Σ_b input[b, l]·dTokens[b, l, :]; dInput[b, l] = dTokens[b, l, :]·E[l] (written) when dInput is given.
-    public func backward(input: UnsafePointer<Float>, dTokens: UnsafePointer<Float>, dInput: UnsafeMutablePointer<Float>?,
-                         batch B: Int, parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>,
-                         stride: Int? = nil, offset: Int = 0) {
-        let L = length, w = width, S = stride ?? w
+    public func backward(
+        input: UnsafePointer<Float>, dTokens: UnsafePointer<Float>, dInput: UnsafeMutablePointer<Float>?,
+        batch B: Int, parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>,
+        stride: Int? = nil, offset: Int = 0
+    ) {
+        let L = length
+        let w = width
+        let S = stride ?? w
         for b in 0..<B {
             for l in 0..<L {
-                let s = input[b * L + l], de = g + table + l * w, dt = dTokens + (b * L + l) * S + offset
+                let s = input[b * L + l]
+                let de = g + table + l * w
+                let dt = dTokens + (b * L + l) * S + offset
                 for c in 0..<w { de[c] += s * dt[c] }
                 if let dInput {
                     let e = p + table + l * w

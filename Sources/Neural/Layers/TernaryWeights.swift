@@ -48,12 +48,16 @@ public final class TernaryWeights: @unchecked Sendable {
         self.clampGradient = clampGradient
     }
 
-    deinit { effective?.deallocate(); pairs?.deallocate() }
+    deinit {
+        effective?.deallocate()
+        pairs?.deallocate()
+    }
 
     /// Registers a matrix; returns its slot. Only before the first `prepare`.
     func register(name: String, weight: Int, delta: Int?, scale: Int?, rows: Int, columns: Int) -> Int {
         precondition(effective == nil && packed.isEmpty, "TernaryWeights: register after prepare")
-        slots.append(Slot(name: name, weight: weight, delta: delta, scale: scale, rows: rows, columns: columns, offset: total))
+        slots.append(
+            Slot(name: name, weight: weight, delta: delta, scale: scale, rows: rows, columns: columns, offset: total))
         total += rows * columns
         return slots.count - 1
     }
@@ -68,11 +72,14 @@ public final class TernaryWeights: @unchecked Sendable {
         guard mode == .frozen else { return }
         for s in slots {
             for i in 0..<s.count where ![-1, 0, 1].contains(p[s.weight + i]) {
-                throw CheckpointError("\(source): '\(s.name).weight' entry \(i) (row \(i / s.columns), column \(i % s.columns)) is "
-                                      + "\(p[s.weight + i]); a frozen ternary matrix holds only −1, 0 and 1")
+                throw CheckpointError(
+                    "\(source): '\(s.name).weight' entry \(i) (row \(i / s.columns), column \(i % s.columns)) is "
+                        + "\(p[s.weight + i]); a frozen ternary matrix holds only −1, 0 and 1")
             }
             let sw = p[s.scale!]
-            guard sw.isFinite && sw > 0 else { throw CheckpointError("\(source): '\(s.name).s_w' is \(sw); it must be positive") }
+            guard sw.isFinite && sw > 0 else {
+                throw CheckpointError("\(source): '\(s.name).s_w' is \(sw); it must be positive")
+            }
         }
     }
 
@@ -81,7 +88,8 @@ public final class TernaryWeights: @unchecked Sendable {
         switch mode {
         case .frozen:
             packed = slots.map { s in
-                TernaryMatrix(ternary: UnsafeBufferPointer(start: p + s.weight, count: s.count), rows: s.rows, columns: s.columns)
+                TernaryMatrix(
+                    ternary: UnsafeBufferPointer(start: p + s.weight, count: s.count), rows: s.rows, columns: s.columns)
             }
             scales = slots.map { p[$0.scale!] }
         case .qat:
@@ -89,11 +97,14 @@ public final class TernaryWeights: @unchecked Sendable {
                 effective = .allocate(capacity: max(1, total))
                 pairs = .allocate(capacity: max(1, slots.map(\.count).max() ?? 1))
             }
-            scales = []; state = []
+            scales = []
+            state = []
             for s in slots {
-                let w = p + s.weight, e = effective! + s.offset
-                let (gamma, lower, upper, t) = TernaryQuantization.selectQuantile(w, count: s.count, q: percentile,
-                                                                                    scratch: pairs!)
+                let w = p + s.weight
+                let e = effective! + s.offset
+                let (gamma, lower, upper, t) = TernaryQuantization.selectQuantile(
+                    w, count: s.count, q: percentile,
+                    scratch: pairs!)
                 let delta = p[s.delta!]
                 let sw = TernaryQuantization.scale(gamma: gamma, delta: delta)
                 for i in 0..<s.count { e[i] = TernaryQuantization.ternary(w[i], scale: sw) / sw }
@@ -109,7 +120,11 @@ public final class TernaryWeights: @unchecked Sendable {
         guard mode == .qat else { return }
         precondition(state.count == slots.count, "TernaryWeights.finishGradients before prepare")
         for (k, s) in slots.enumerated() {
-            let w = p + s.weight, gw = g + s.weight, e = effective! + s.offset, sw = scales[k], st = state[k]
+            let w = p + s.weight
+            let gw = g + s.weight
+            let e = effective! + s.offset
+            let sw = scales[k]
+            let st = state[k]
             var dS: Double = 0
             for i in 0..<s.count {
                 let pass = clampGradient.passes(TernaryQuantization.rounded(w[i], scale: sw), low: -1, high: 1)
@@ -127,6 +142,9 @@ public final class TernaryWeights: @unchecked Sendable {
 
     /// Bytes of the quantised matrices as fp32 and packed (two bit planes, rows padded to 8 columns, and s_w).
     public var bytes: (fp32: Int, packed: Int) {
-        (slots.reduce(0) { $0 + 4 * $1.count }, slots.reduce(0) { $0 + TernaryMatrix.packedBytes(rows: $1.rows, columns: $1.columns) + 4 })
+        (
+            slots.reduce(0) { $0 + 4 * $1.count },
+            slots.reduce(0) { $0 + TernaryMatrix.packedBytes(rows: $1.rows, columns: $1.columns) + 4 }
+        )
     }
 }

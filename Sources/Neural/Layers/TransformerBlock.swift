@@ -19,10 +19,13 @@ public struct TransformerBlock: Sendable {
     public let placement: NormPlacement
     public var width: Int { attention.width }
 
-    public init(attention: MultiHeadAttention, feedForward: FeedForward, norm1: LayerNormLayer, norm2: LayerNormLayer,
-                placement: NormPlacement) {
-        precondition(attention.width == feedForward.width && norm1.width == attention.width && norm2.width == attention.width,
-                     "TransformerBlock: sublayer widths differ")
+    public init(
+        attention: MultiHeadAttention, feedForward: FeedForward, norm1: LayerNormLayer, norm2: LayerNormLayer,
+        placement: NormPlacement
+    ) {
+        precondition(
+            attention.width == feedForward.width && norm1.width == attention.width && norm2.width == attention.width,
+            "TransformerBlock: sublayer widths differ")
         self.attention = attention
         self.feedForward = feedForward
         self.norm1 = norm1
@@ -41,13 +44,20 @@ public struct TransformerBlock: Sendable {
         let feedForward: FeedForward.Workspace
         public init(block: TransformerBlock, batch B: Int, arena: Arena) {
             owner = arena
-            let L = block.attention.pattern.length, d = block.width, R = B * L
-            input = arena.take(R * d); normed1 = arena.take(R * d); middle = arena.take(R * d)
-            normed2 = arena.take(R * d); output = arena.take(R * d)
-            stats1 = .init(rows: R, arena: arena); stats2 = .init(rows: R, arena: arena)
+            let L = block.attention.pattern.length
+            let d = block.width
+            let R = B * L
+            input = arena.take(R * d)
+            normed1 = arena.take(R * d)
+            middle = arena.take(R * d)
+            normed2 = arena.take(R * d)
+            output = arena.take(R * d)
+            stats1 = .init(rows: R, arena: arena)
+            stats2 = .init(rows: R, arena: arena)
             let quantized = block.attention.inputQuantizer != nil
-            attention = .init(batch: B, length: L, width: d, heads: block.attention.heads,
-                              pairs: block.attention.pattern.pairCount, quantized: quantized, arena: arena)
+            attention = .init(
+                batch: B, length: L, width: d, heads: block.attention.heads,
+                pairs: block.attention.pattern.pairCount, quantized: quantized, arena: arena)
             feedForward = .init(rows: R, hidden: block.feedForward.hidden, width: d, quantized: quantized, arena: arena)
         }
         /// The block's output [R, d] after `forward`.
@@ -64,28 +74,35 @@ public struct TransformerBlock: Sendable {
             owner = arena
             let R = B * pattern.length
             attention = .init(batch: B, width: d, heads: heads, pattern: pattern, arena: arena)
-            dMiddle = arena.take(R * d); dSublayer = arena.take(R * d)
-            hidden1 = arena.take(R * hidden); hidden2 = arena.take(R * hidden)
+            dMiddle = arena.take(R * d)
+            dSublayer = arena.take(R * d)
+            hidden1 = arena.take(R * hidden)
+            hidden2 = arena.take(R * hidden)
         }
     }
 
     /// Reads x into the workspace and leaves y in `workspace.result`.
-    public func forward(x: UnsafePointer<Float>, batch B: Int, workspace a: Workspace, scratch: Scratch,
-                        parameters p: UnsafePointer<Float>, call: MultiHeadAttention.Call, scoreScale: UnsafePointer<Float>? = nil) {
-        let R = B * attention.pattern.length, n = R * width
+    public func forward(
+        x: UnsafePointer<Float>, batch B: Int, workspace a: Workspace, scratch: Scratch,
+        parameters p: UnsafePointer<Float>, call: MultiHeadAttention.Call, scoreScale: UnsafePointer<Float>? = nil
+    ) {
+        let R = B * attention.pattern.length
+        let n = R * width
         a.input.update(from: x, count: n)
         switch placement {
         case .pre:
             norm1.forward(x: a.input, y: a.normed1, rows: R, workspace: a.stats1, parameters: p)
-            attention.forward(x: a.normed1, y: a.middle, batch: B, workspace: a.attention, scratch: scratch.attention,
-                              parameters: p, call: call, scoreScale: scoreScale)
+            attention.forward(
+                x: a.normed1, y: a.middle, batch: B, workspace: a.attention, scratch: scratch.attention,
+                parameters: p, call: call, scoreScale: scoreScale)
             for j in 0..<n { a.middle[j] += a.input[j] }
             norm2.forward(x: a.middle, y: a.normed2, rows: R, workspace: a.stats2, parameters: p)
             feedForward.forward(x: a.normed2, y: a.output, rows: R, workspace: a.feedForward, parameters: p)
             for j in 0..<n { a.output[j] += a.middle[j] }
         case .post:
-            attention.forward(x: a.input, y: a.normed1, batch: B, workspace: a.attention, scratch: scratch.attention,
-                              parameters: p, call: call, scoreScale: scoreScale)
+            attention.forward(
+                x: a.input, y: a.normed1, batch: B, workspace: a.attention, scratch: scratch.attention,
+                parameters: p, call: call, scoreScale: scoreScale)
             for j in 0..<n { a.normed1[j] += a.input[j] }
             norm1.forward(x: a.normed1, y: a.middle, rows: R, workspace: a.stats1, parameters: p)
             feedForward.forward(x: a.middle, y: a.normed2, rows: R, workspace: a.feedForward, parameters: p)
@@ -95,36 +112,44 @@ public struct TransformerBlock: Sendable {
     }
 
     /// In place: `d` holds ∂ℓ/∂y on entry and ∂ℓ/∂x on return. Parameter gradients (and ∂ℓ/∂φ) accumulate.
-    public func backward(d: UnsafeMutablePointer<Float>, batch B: Int, workspace a: Workspace, scratch s: Scratch,
-                         parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>,
-                         call: MultiHeadAttention.Call, scoreScale: UnsafePointer<Float>? = nil,
-                         dScoreScale: UnsafeMutablePointer<Float>? = nil) {
-        let R = B * attention.pattern.length, n = R * width
-        let dMid = s.dMiddle, dSub = s.dSublayer
+    public func backward(
+        d: UnsafeMutablePointer<Float>, batch B: Int, workspace a: Workspace, scratch s: Scratch,
+        parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>,
+        call: MultiHeadAttention.Call, scoreScale: UnsafePointer<Float>? = nil,
+        dScoreScale: UnsafeMutablePointer<Float>? = nil
+    ) {
+        let R = B * attention.pattern.length
+        let n = R * width
+        let dMid = s.dMiddle
+        let dSub = s.dSublayer
         switch placement {
         case .pre:
             // y = m + FFN(LN₂(m))
             dMid.update(from: d, count: n)
-            feedForward.backward(dy: d, x: a.normed2, dx: dSub, rows: R, workspace: a.feedForward,
-                                 scratch: (s.hidden1, s.hidden2), parameters: p, gradients: g)
+            feedForward.backward(
+                dy: d, x: a.normed2, dx: dSub, rows: R, workspace: a.feedForward,
+                scratch: (s.hidden1, s.hidden2), parameters: p, gradients: g)
             norm2.backward(dy: dSub, x: a.middle, dx: dMid, rows: R, workspace: a.stats2, parameters: p, gradients: g)
             // m = x + Attn(LN₁(x))
             d.update(from: dMid, count: n)
-            attention.backward(dy: dMid, x: a.normed1, dx: dSub, batch: B, workspace: a.attention, scratch: s.attention,
-                               parameters: p, gradients: g, call: call, scoreScale: scoreScale, dScoreScale: dScoreScale)
+            attention.backward(
+                dy: dMid, x: a.normed1, dx: dSub, batch: B, workspace: a.attention, scratch: s.attention,
+                parameters: p, gradients: g, call: call, scoreScale: scoreScale, dScoreScale: dScoreScale)
             norm1.backward(dy: dSub, x: a.input, dx: d, rows: R, workspace: a.stats1, parameters: p, gradients: g)
         case .post:
             // y = LN₂(m + FFN(m))
             dSub.initialize(repeating: 0, count: n)
             norm2.backward(dy: d, x: a.normed2, dx: dSub, rows: R, workspace: a.stats2, parameters: p, gradients: g)
-            feedForward.backward(dy: dSub, x: a.middle, dx: dMid, rows: R, workspace: a.feedForward,
-                                 scratch: (s.hidden1, s.hidden2), parameters: p, gradients: g)
+            feedForward.backward(
+                dy: dSub, x: a.middle, dx: dMid, rows: R, workspace: a.feedForward,
+                scratch: (s.hidden1, s.hidden2), parameters: p, gradients: g)
             for j in 0..<n { dMid[j] += dSub[j] }
             // m = LN₁(x + Attn(x))
             dSub.initialize(repeating: 0, count: n)
             norm1.backward(dy: dMid, x: a.normed1, dx: dSub, rows: R, workspace: a.stats1, parameters: p, gradients: g)
-            attention.backward(dy: dSub, x: a.input, dx: d, batch: B, workspace: a.attention, scratch: s.attention,
-                               parameters: p, gradients: g, call: call, scoreScale: scoreScale, dScoreScale: dScoreScale)
+            attention.backward(
+                dy: dSub, x: a.input, dx: d, batch: B, workspace: a.attention, scratch: s.attention,
+                parameters: p, gradients: g, call: call, scoreScale: scoreScale, dScoreScale: dScoreScale)
             for j in 0..<n { d[j] += dSub[j] }
         }
     }

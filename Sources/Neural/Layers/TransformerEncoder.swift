@@ -27,8 +27,9 @@ public struct EncoderConfig: Sendable {
     public var length: Int { pattern.length }
 
     public init(layers: Int, width: Int, heads: Int = 8, pattern: AttentionPattern) {
-        precondition(layers >= 1 && width >= 1 && heads >= 1 && width % heads == 0,
-                     "EncoderConfig: \(layers) layers, width \(width), \(heads) heads (width must be a multiple of heads)")
+        precondition(
+            layers >= 1 && width >= 1 && heads >= 1 && width % heads == 0,
+            "EncoderConfig: \(layers) layers, width \(width), \(heads) heads (width must be a multiple of heads)")
         self.layers = layers
         self.width = width
         self.heads = heads
@@ -52,19 +53,24 @@ public struct TransformerEncoder: Sendable {
     public let midAfter: Int?
 
     /// Registers the parameters (Xavier-uniform weights, U(±1/√fan_in) biases, LN γ = 1, β = 0).
-    public init<G: RandomNumberGenerator>(config c: EncoderConfig, parameters: ParameterSet, names: EncoderNames,
-                                          using rng: inout G) {
+    public init<G: RandomNumberGenerator>(
+        config c: EncoderConfig, parameters: ParameterSet, names: EncoderNames,
+        using rng: inout G
+    ) {
         self.config = c
         let d = c.width
         blocks = (0..<c.layers).map { i in
-            let attention = MultiHeadAttention(parameters, names: names.attention(i), width: d, heads: c.heads,
-                                               pattern: c.pattern, headMask: c.headMask, dropout: c.attentionDropout,
-                                               quantization: c.quantization, using: &rng)
-            let ffn = FeedForward(parameters, names: names.feedForward(i), width: d, hidden: c.hiddenMultiple * d,
-                                  activation: c.activation, quantization: c.quantization, using: &rng)
+            let attention = MultiHeadAttention(
+                parameters, names: names.attention(i), width: d, heads: c.heads,
+                pattern: c.pattern, headMask: c.headMask, dropout: c.attentionDropout,
+                quantization: c.quantization, using: &rng)
+            let ffn = FeedForward(
+                parameters, names: names.feedForward(i), width: d, hidden: c.hiddenMultiple * d,
+                activation: c.activation, quantization: c.quantization, using: &rng)
             let (n1, n2) = names.norms(i)
-            return TransformerBlock(attention: attention, feedForward: ffn, norm1: LayerNormLayer(parameters, name: n1, width: d),
-                                    norm2: LayerNormLayer(parameters, name: n2, width: d), placement: c.placement)
+            return TransformerBlock(
+                attention: attention, feedForward: ffn, norm1: LayerNormLayer(parameters, name: n1, width: d),
+                norm2: LayerNormLayer(parameters, name: n2, width: d), placement: c.placement)
         }
         if c.clonedInitialBiases { Self.cloneBiases(of: blocks, in: parameters) }
         finalNorm = LayerNormLayer(parameters, name: names.finalNorm, width: d)
@@ -99,12 +105,16 @@ public struct TransformerEncoder: Sendable {
     /// final norm if the range ends at N). The neural quantum decoder runs the first half per round without the mid
     /// norm, averages the rounds, and applies the mid norm itself (`midNorm`). `call` carries training mode and the dropout counters; its layer index is set per block.
     /// `scoreScales`, when given, returns the per-pair score scale of layer i.
-    public func forward(x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, workspace ws: EncoderWorkspace,
-                        parameters p: UnsafePointer<Float>, call: MultiHeadAttention.Call, layers range: Range<Int>? = nil,
-                        applyMidNorm: Bool = true, scoreScales: ((Int) -> UnsafePointer<Float>)? = nil) {
+    public func forward(
+        x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, workspace ws: EncoderWorkspace,
+        parameters p: UnsafePointer<Float>, call: MultiHeadAttention.Call, layers range: Range<Int>? = nil,
+        applyMidNorm: Bool = true, scoreScales: ((Int) -> UnsafePointer<Float>)? = nil
+    ) {
         let range = range ?? 0..<config.layers
         precondition(range.lowerBound >= 0 && range.upperBound <= config.layers, "TransformerEncoder: layers \(range)")
-        let B = ws.batch, R = B * config.length, d = config.width
+        let B = ws.batch
+        let R = B * config.length
+        let d = config.width
         ws.call = call
         ws.range = range
         ws.appliesMidNorm = applyMidNorm
@@ -112,8 +122,9 @@ public struct TransformerEncoder: Sendable {
         for i in range {
             var layerCall = call
             layerCall.layer = i
-            blocks[i].forward(x: current, batch: B, workspace: ws.blocks[i], scratch: ws.scratch, parameters: p,
-                              call: layerCall, scoreScale: scoreScales?(i))
+            blocks[i].forward(
+                x: current, batch: B, workspace: ws.blocks[i], scratch: ws.scratch, parameters: p,
+                call: layerCall, scoreScale: scoreScales?(i))
             current = UnsafePointer(ws.blocks[i].result)
             if i == midAfter, applyMidNorm, let midNorm {
                 midNorm.forward(x: current, y: ws.midOut, rows: R, workspace: ws.midStats, parameters: p)
@@ -130,15 +141,21 @@ public struct TransformerEncoder: Sendable {
 
     /// Backward over the range of the last `forward` on this workspace: parameter gradients accumulate into
     /// `gradients` (ParameterSet layout) and, when given, dx += ∂ℓ/∂x; ∂ℓ/∂φᵢ into `dScoreScales(i)`.
-    public func backward(dOut: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, workspace ws: EncoderWorkspace,
-                         parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>,
-                         scoreScales: ((Int) -> UnsafePointer<Float>)? = nil,
-                         dScoreScales: ((Int) -> UnsafeMutablePointer<Float>)? = nil) {
-        let B = ws.batch, R = B * config.length, d = config.width, range = ws.range
+    public func backward(
+        dOut: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, workspace ws: EncoderWorkspace,
+        parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>,
+        scoreScales: ((Int) -> UnsafePointer<Float>)? = nil,
+        dScoreScales: ((Int) -> UnsafeMutablePointer<Float>)? = nil
+    ) {
+        let B = ws.batch
+        let R = B * config.length
+        let d = config.width
+        let range = ws.range
         let dCur = ws.gradient
         if range.upperBound == config.layers {
             dCur.initialize(repeating: 0, count: R * d)
-            finalNorm.backward(dy: dOut, x: ws.finalIn, dx: dCur, rows: R, workspace: ws.finalStats, parameters: p, gradients: g)
+            finalNorm.backward(
+                dy: dOut, x: ws.finalIn, dx: dCur, rows: R, workspace: ws.finalStats, parameters: p, gradients: g)
         } else {
             dCur.update(from: dOut, count: R * d)
         }
@@ -146,14 +163,16 @@ public struct TransformerEncoder: Sendable {
             if i == midAfter, ws.appliesMidNorm, let midNorm {
                 let dMid = ws.scratch.dMiddle
                 dMid.initialize(repeating: 0, count: R * d)
-                midNorm.backward(dy: dCur, x: ws.blocks[i].result, dx: dMid, rows: R, workspace: ws.midStats,
-                                 parameters: p, gradients: g)
+                midNorm.backward(
+                    dy: dCur, x: ws.blocks[i].result, dx: dMid, rows: R, workspace: ws.midStats,
+                    parameters: p, gradients: g)
                 dCur.update(from: dMid, count: R * d)
             }
             var layerCall = ws.call
             layerCall.layer = i
-            blocks[i].backward(d: dCur, batch: B, workspace: ws.blocks[i], scratch: ws.scratch, parameters: p, gradients: g,
-                               call: layerCall, scoreScale: scoreScales?(i), dScoreScale: dScoreScales?(i))
+            blocks[i].backward(
+                d: dCur, batch: B, workspace: ws.blocks[i], scratch: ws.scratch, parameters: p, gradients: g,
+                call: layerCall, scoreScale: scoreScales?(i), dScoreScale: dScoreScales?(i))
         }
         if let dx { for j in 0..<(R * d) { dx[j] += dCur[j] } }
     }
@@ -176,10 +195,17 @@ public final class EncoderWorkspace: @unchecked Sendable {
 
     init(encoder e: TransformerEncoder, batch B: Int) {
         batch = B
-        let c = e.config, R = B * c.length, d = c.width, arena = self.arena
+        let c = e.config
+        let R = B * c.length
+        let d = c.width
+        let arena = self.arena
         blocks = e.blocks.map { TransformerBlock.Workspace(block: $0, batch: B, arena: arena) }
-        scratch = .init(batch: B, width: d, hidden: c.hiddenMultiple * d, heads: c.heads, pattern: c.pattern, arena: arena)
-        midOut = arena.take(R * d); finalIn = arena.take(R * d); gradient = arena.take(R * d)
-        midStats = .init(rows: R, arena: arena); finalStats = .init(rows: R, arena: arena)
+        scratch = .init(
+            batch: B, width: d, hidden: c.hiddenMultiple * d, heads: c.heads, pattern: c.pattern, arena: arena)
+        midOut = arena.take(R * d)
+        finalIn = arena.take(R * d)
+        gradient = arena.take(R * d)
+        midStats = .init(rows: R, arena: arena)
+        finalStats = .init(rows: R, arena: arena)
     }
 }

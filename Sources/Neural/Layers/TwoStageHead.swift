@@ -8,8 +8,10 @@ public struct TwoStageHead: Sendable {
     public var length: Int { mix.inFeatures }
     public var outputs: Int { mix.outFeatures }
 
-    public init<G: RandomNumberGenerator>(_ parameters: ParameterSet, names: (token: String, mix: String), width d: Int,
-                                          length L: Int, outputs: Int, using rng: inout G) {
+    public init<G: RandomNumberGenerator>(
+        _ parameters: ParameterSet, names: (token: String, mix: String), width d: Int,
+        length L: Int, outputs: Int, using rng: inout G
+    ) {
         token = LinearLayer(parameters, name: names.token, inFeatures: d, outFeatures: 1, using: &rng)
         mix = LinearLayer(parameters, name: names.mix, inFeatures: L, outFeatures: outputs, using: &rng)
     }
@@ -19,19 +21,27 @@ public struct TwoStageHead: Sendable {
         /// Keeps the memory of the buffers below alive as long as this value lives.
         let owner: Arena
         let t, dT: UnsafeMutablePointer<Float>
-        public init(batch B: Int, length L: Int, arena: Arena) { owner = arena; t = arena.take(B * L); dT = arena.take(B * L) }
+        public init(batch B: Int, length L: Int, arena: Arena) {
+            owner = arena
+            t = arena.take(B * L)
+            dT = arena.take(B * L)
+        }
     }
 
     // h: [B, L, d] → logits: [B, outputs]
-    public func forward(h: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, batch B: Int, workspace ws: Workspace,
-                        parameters p: UnsafePointer<Float>) {
+    public func forward(
+        h: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, batch B: Int, workspace ws: Workspace,
+        parameters p: UnsafePointer<Float>
+    ) {
         token.forward(x: h, y: ws.t, rows: B * length, parameters: p)
         mix.forward(x: ws.t, y: logits, rows: B, parameters: p)
     }
 
     /// dh = ∂ℓ/∂h (written) from dLogits; parameter gradients accumulate.
-    public func backward(dLogits: UnsafePointer<Float>, h: UnsafePointer<Float>, dh: UnsafeMutablePointer<Float>, batch B: Int,
-                         workspace ws: Workspace, parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
+    public func backward(
+        dLogits: UnsafePointer<Float>, h: UnsafePointer<Float>, dh: UnsafeMutablePointer<Float>, batch B: Int,
+        workspace ws: Workspace, parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>
+    ) {
         mix.backward(dy: dLogits, x: ws.t, dx: ws.dT, rows: B, parameters: p, gradients: g)
         token.backward(dy: ws.dT, x: h, dx: dh, rows: B * length, parameters: p, gradients: g)
     }

@@ -22,7 +22,9 @@ public final class ParameterSet: @unchecked Sendable {
     public func add(_ name: String, shape: [Int], initial: [Float]? = nil) -> Int {
         precondition(index[name] == nil, "ParameterSet: duplicate parameter '\(name)'")
         let n = shape.reduce(1, *)
-        precondition(initial == nil || initial!.count == n, "ParameterSet: '\(name)' has \(initial!.count) values for shape \(shape)")
+        precondition(
+            initial == nil || initial!.count == n,
+            "ParameterSet: '\(name)' has \(initial!.count) values for shape \(shape)")
         let entry = Entry(name: name, shape: shape, offset: values.count)
         index[name] = entries.count
         entries.append(entry)
@@ -46,7 +48,9 @@ public final class ParameterSet: @unchecked Sendable {
 /// Initialisers with PyTorch's conventions, drawing from a seeded generator.
 public enum Initializer {
     /// Xavier (Glorot) uniform: U(±√(6/(fan_in + fan_out))).
-    public static func xavierUniform<G: RandomNumberGenerator>(fanIn: Int, fanOut: Int, count: Int, using rng: inout G) -> [Float] {
+    public static func xavierUniform<G: RandomNumberGenerator>(fanIn: Int, fanOut: Int, count: Int, using rng: inout G)
+        -> [Float]
+    {
         let a = (6 / Float(fanIn + fanOut)).squareRoot()
         return (0..<count).map { _ in Float.random(in: -a...a, using: &rng) }
     }

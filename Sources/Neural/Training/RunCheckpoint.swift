@@ -15,20 +15,23 @@ public enum RunCheckpoint {
         public let state: TrainingRun<Recipe>.State
     }
 
-    public static func save<Recipe: TrainingRecipe>(_ run: TrainingRun<Recipe>, notes: [String: String] = [:],
-                                                    to path: String) throws
-    {
-        try write(parameters: run.network.parameters, extra: run.recipe.extraTensors(),
-                  metadata: notes.merging(run.recipe.checkpointMetadata()) { _, family in family },
-                  format: Recipe.checkpointFormat, optimizer: run.optimizer, settings: run.settings, state: run.state,
-                  to: path)
+    public static func save<Recipe: TrainingRecipe>(
+        _ run: TrainingRun<Recipe>, notes: [String: String] = [:],
+        to path: String
+    ) throws {
+        try write(
+            parameters: run.network.parameters, extra: run.recipe.extraTensors(),
+            metadata: notes.merging(run.recipe.checkpointMetadata()) { _, family in family },
+            format: Recipe.checkpointFormat, optimizer: run.optimizer, settings: run.settings, state: run.state,
+            to: path)
     }
 
     /// Writes a checkpoint from its parts (a weights-only file when optimizer, settings and state are nil).
-    public static func write(parameters: ParameterSet, extra: [String: Tensor] = [:], metadata: [String: String],
-                             format: String, optimizer: Adam?, settings: (some Encodable)?, state: (some Encodable)?,
-                             to path: String) throws
-    {
+    public static func write(
+        parameters: ParameterSet, extra: [String: Tensor] = [:], metadata: [String: String],
+        format: String, optimizer: Adam?, settings: (some Encodable)?, state: (some Encodable)?,
+        to path: String
+    ) throws {
         var tensors = parameters.tensors.merging(extra) { own, _ in own }
         var meta = metadata
         meta["format"] = format
@@ -56,9 +59,10 @@ public enum RunCheckpoint {
 
     /// The settings a resumed run continues with: `adjust` (the command's options laid over the stored settings)
     /// may change only the resumable fields; any other change throws `ResumeMismatch` naming every changed field.
-    public static func resumedSettings<Settings: RunSettings>(_ stored: Settings, path: String,
-                                                              adjust: ((Settings) throws -> Settings)?) throws -> Settings
-    {
+    public static func resumedSettings<Settings: RunSettings>(
+        _ stored: Settings, path: String,
+        adjust: ((Settings) throws -> Settings)?
+    ) throws -> Settings {
         guard let adjust else { return stored }
         let requested = try adjust(stored)
         let changes = try Settings.changes(from: stored, to: requested)
@@ -68,12 +72,14 @@ public enum RunCheckpoint {
     }
 
     /// Adam as stored (moments and step), with the settings' optimiser options.
-    public static func optimizer<Recipe: TrainingRecipe>(of stored: Stored<Recipe>, settings: Recipe.Settings,
-                                                         parameterCount: Int) throws -> Adam
-    {
+    public static func optimizer<Recipe: TrainingRecipe>(
+        of stored: Stored<Recipe>, settings: Recipe.Settings,
+        parameterCount: Int
+    ) throws -> Adam {
         var adam = settings.makeOptimizer()
-        try adam.restore(from: stored.tensors, metadata: stored.metadata, parameterCount: parameterCount,
-                         path: stored.path)
+        try adam.restore(
+            from: stored.tensors, metadata: stored.metadata, parameterCount: parameterCount,
+            path: stored.path)
         return adam
     }
 

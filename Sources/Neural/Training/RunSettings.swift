@@ -45,7 +45,8 @@ extension RunSettings {
     /// Learning rate of global step s: the schedule's value (cosine: that of the step's epoch).
     public func learningRate(step s: Int) -> Float {
         guard schedule == "wsd" else { return learningRate(epoch: s / stepsPerEpoch) }
-        let w = warmupSteps ?? 0, d = decaySteps ?? 0
+        let w = warmupSteps ?? 0
+        let d = decaySteps ?? 0
         if s < w { return learningRate * Float(s + 1) / Float(w) }
         let decayStart = totalSteps - d
         if s < decayStart { return learningRate }
@@ -56,7 +57,9 @@ extension RunSettings {
     /// The checks every family shares; throws a `SettingsError` naming the field (`context` leads the message).
     public func validateRun(_ context: String = "training") throws {
         func fail(_ s: String) -> SettingsError { SettingsError("\(context): \(s)") }
-        guard learningRate > 0, learningRate.isFinite else { throw fail("learning rate \(learningRate) must be a positive number") }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw fail("learning rate \(learningRate) must be a positive number")
+        }
         guard minimumLearningRate >= 0, minimumLearningRate <= learningRate else {
             throw fail("minimum learning rate \(minimumLearningRate) must be in [0, learning rate \(learningRate)]")
         }
@@ -64,11 +67,18 @@ extension RunSettings {
         guard stepsPerEpoch >= 1 else { throw fail("steps per epoch \(stepsPerEpoch) must be at least 1") }
         guard (1...65_536).contains(batchSize) else { throw fail("batch size \(batchSize) must be in 1…65536") }
         let total = epochs.multipliedReportingOverflow(by: stepsPerEpoch)
-        guard !total.overflow, total.partialValue <= 1 << 50 else { throw fail("epochs × steps per epoch is too large") }
-        if let clipNorm, !(clipNorm > 0 && clipNorm.isFinite) { throw fail("gradient clip norm \(clipNorm) must be positive") }
-        if let schedule, !["cosine", "wsd"].contains(schedule) { throw fail("schedule '\(schedule)' is not cosine or wsd") }
+        guard !total.overflow, total.partialValue <= 1 << 50 else {
+            throw fail("epochs × steps per epoch is too large")
+        }
+        if let clipNorm, !(clipNorm > 0 && clipNorm.isFinite) {
+            throw fail("gradient clip norm \(clipNorm) must be positive")
+        }
+        if let schedule, !["cosine", "wsd"].contains(schedule) {
+            throw fail("schedule '\(schedule)' is not cosine or wsd")
+        }
         if schedule == "wsd" {
-            let w = warmupSteps ?? 0, d = decaySteps ?? 0
+            let w = warmupSteps ?? 0
+            let d = decaySteps ?? 0
             guard w >= 0, d >= 0, w <= total.partialValue, d <= total.partialValue - w else {
                 throw fail("warm-up \(w) and decay \(d) steps must fit in the \(total.partialValue) steps of the run")
             }
@@ -80,10 +90,13 @@ extension RunSettings {
     /// The stored settings that `requested` changes, field by field (JSON keys, sorted), leaving out the fields a
     /// resumed run may change.
     public static func changes(from stored: Self, to requested: Self) throws -> [SettingChange] {
-        let a = try fields(of: stored), b = try fields(of: requested)
+        let a = try fields(of: stored)
+        let b = try fields(of: requested)
         return Set(a.keys).union(b.keys).sorted().compactMap { key in
-            let old = a[key] ?? "none", new = b[key] ?? "none"
-            return old == new || resumableFields.contains(key) ? nil : SettingChange(field: key, stored: old, requested: new)
+            let old = a[key] ?? "none"
+            let new = b[key] ?? "none"
+            return old == new || resumableFields.contains(key)
+                ? nil : SettingChange(field: key, stored: old, requested: new)
         }
     }
 
@@ -113,7 +126,10 @@ public struct SettingChange: Equatable, Sendable, CustomStringConvertible {
 public struct ResumeMismatch: Error, CustomStringConvertible, Equatable {
     public let path: String
     public let changes: [SettingChange]
-    public init(path: String, changes: [SettingChange]) { self.path = path; self.changes = changes }
+    public init(path: String, changes: [SettingChange]) {
+        self.path = path
+        self.changes = changes
+    }
     public var description: String {
         "\(path): a resumed run keeps its settings; "
             + changes.map(\.description).joined(separator: "; ")

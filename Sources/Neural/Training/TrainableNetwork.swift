@@ -11,10 +11,18 @@ public struct TrainingSlice {
     public let seed: UInt64
     public let step: UInt64
 
-    public init(input: UnsafePointer<Float>, targets: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int,
-                batchOffset: Int, batchSize: Int, seed: UInt64, step: UInt64) {
-        self.input = input; self.targets = targets; self.logits = logits; self.count = count
-        self.batchOffset = batchOffset; self.batchSize = batchSize; self.seed = seed; self.step = step
+    public init(
+        input: UnsafePointer<Float>, targets: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int,
+        batchOffset: Int, batchSize: Int, seed: UInt64, step: UInt64
+    ) {
+        self.input = input
+        self.targets = targets
+        self.logits = logits
+        self.count = count
+        self.batchOffset = batchOffset
+        self.batchSize = batchSize
+        self.seed = seed
+        self.step = step
     }
 }
 
@@ -36,11 +44,14 @@ public protocol TrainableNetwork: AnyObject, Sendable {
     /// Forward (training mode), loss and backward on the slice: writes its logits, accumulates parameter gradients
     /// into `gradients` (ParameterSet layout, then `auxiliaryGradientCount` floats), and returns its share of the batch loss (the loss is a mean over the
     /// whole batch, so the shares of all slices add up to it).
-    func trainSlice(_ slice: TrainingSlice, workspace: Workspace, parameters: UnsafePointer<Float>,
-                    gradients: UnsafeMutablePointer<Float>) -> Double
+    func trainSlice(
+        _ slice: TrainingSlice, workspace: Workspace, parameters: UnsafePointer<Float>,
+        gradients: UnsafeMutablePointer<Float>
+    ) -> Double
     /// Evaluation-mode logits [count, outputWidth] from raw inputs [count, inputWidth] (count ≤ the workspace's batch).
-    func infer(input: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int, workspace: Workspace,
-               parameters: UnsafePointer<Float>)
+    func infer(
+        input: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int, workspace: Workspace,
+        parameters: UnsafePointer<Float>)
     /// What depends on the parameters only, computed once before a step's (or a decoding's) forward passes: the
     /// AECCT's quantised weights and spectral encoding. Call it whenever the parameters change.
     func prepare(parameters: UnsafePointer<Float>)
@@ -74,13 +85,18 @@ public struct ParameterGroup: Sendable, Equatable {
     }
 
     /// The group of the parameters whose names satisfy `member`, as contiguous ranges in registration order.
-    public static func named(_ name: String, in parameters: ParameterSet, trainable: Bool = true, clipNorm: Float? = nil,
-                             where member: (String) -> Bool) -> ParameterGroup {
+    public static func named(
+        _ name: String, in parameters: ParameterSet, trainable: Bool = true, clipNorm: Float? = nil,
+        where member: (String) -> Bool
+    ) -> ParameterGroup {
         var ranges: [Range<Int>] = []
         for e in parameters.entries where member(e.name) {
             let r = e.offset..<(e.offset + e.count)
-            if let last = ranges.last, last.upperBound == r.lowerBound { ranges[ranges.count - 1] = last.lowerBound..<r.upperBound }
-            else { ranges.append(r) }
+            if let last = ranges.last, last.upperBound == r.lowerBound {
+                ranges[ranges.count - 1] = last.lowerBound..<r.upperBound
+            } else {
+                ranges.append(r)
+            }
         }
         return ParameterGroup(name: name, ranges: ranges, trainable: trainable, clipNorm: clipNorm)
     }

@@ -39,8 +39,9 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
         workers = recipe.workers(requested: requested)
         var adam = optimizer ?? settings.makeOptimizer()
         adam.learningRate = settings.learningRate(step: state.step)
-        trainer = DataParallelTrainer(network: recipe.network, batch: settings.batchSize, workers: workers,
-                                      optimizer: adam, microBatch: recipe.microBatch)
+        trainer = DataParallelTrainer(
+            network: recipe.network, batch: settings.batchSize, workers: workers,
+            optimizer: adam, microBatch: recipe.microBatch)
         trainer.clipNorm = settings.clipNorm
         if let groups = recipe.parameterGroups(step: state.step) { trainer.groups = groups }
     }
@@ -57,7 +58,8 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
     /// the step is then not taken (weights, Adam's state and the run's state stay as they were before it).
     @discardableResult
     public func step() throws -> Float {
-        let s = state.step, started = Date()
+        let s = state.step
+        let started = Date()
         if state.context == nil { state.context = recipe.epochContext() }  // the epoch's first step
         trainer.optimizer.learningRate = settings.learningRate(step: s)
         if let groups = recipe.parameterGroups(step: s) { trainer.groups = groups }
@@ -71,7 +73,8 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
             let name = network.parameters.entries.last { $0.offset <= i }?.name ?? "?"
             throw TrainingError(
                 step: s + 1,
-                "the gradient of '\(name)' is not finite (loss \(loss), learning rate \(trainer.optimizer.learningRate))")
+                "the gradient of '\(name)' is not finite (loss \(loss), learning rate \(trainer.optimizer.learningRate))"
+            )
         }
         let (errors, bits) = recipe.bitErrors(input: x, targets: t, logits: trainer.logits)
         state.step += 1
@@ -90,25 +93,30 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
 
     /// Train until `totalSteps` or the deadline. Writes a checkpoint to `path` after every epoch and when the deadline
     /// stops the run (atomically, so a kill at any moment leaves the previous checkpoint intact).
+    @discardableResult
     public func train(deadline: Date? = nil, checkpoint path: String? = nil, report: (Event) -> Void = { _ in }) throws
         -> Outcome
     {
         let stepsAtStart = state.step
-        var lastClock = Date(), trainingSeconds = 0.0
+        var lastClock = Date()
+        var trainingSeconds = 0.0
         func tick() {
             let now = Date()
             state.seconds += now.timeIntervalSince(lastClock)
             lastClock = now
         }
-        let B = settings.batchSize, S = settings.stepsPerEpoch
+        let B = settings.batchSize
+        let S = settings.stepsPerEpoch
         while state.step < totalSteps {
             let before = state.epochSeconds
             let loss = try step()
             trainingSeconds += state.epochSeconds - before
             let inEpoch = (state.step - 1) % S + 1
             let rate = Double((state.step - stepsAtStart) * B) / max(1e-9, trainingSeconds)
-            report(.step(step: state.step, loss: loss, epochLoss: state.epochLoss / Double(inEpoch),
-                         epochBER: Double(state.epochBitErrors) / Double(max(1, state.epochBits)), samplesPerSecond: rate))
+            report(
+                .step(
+                    step: state.step, loss: loss, epochLoss: state.epochLoss / Double(inEpoch),
+                    epochBER: Double(state.epochBitErrors) / Double(max(1, state.epochBits)), samplesPerSecond: rate))
             if state.step % S == 0 {
                 let epoch = state.step / S
                 report(.validating(epoch: epoch))

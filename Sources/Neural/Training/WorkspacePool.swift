@@ -18,7 +18,11 @@ public final class WorkspacePool<Workspace: AnyObject>: @unchecked Sendable {
         return w ?? make()
     }
 
-    public func give(_ w: Workspace) { lock.lock(); free.append(w); lock.unlock() }
+    public func give(_ w: Workspace) {
+        lock.lock()
+        free.append(w)
+        lock.unlock()
+    }
 
     public func with<R>(_ body: (Workspace) throws -> R) rethrows -> R {
         let w = take()
@@ -30,13 +34,17 @@ public final class WorkspacePool<Workspace: AnyObject>: @unchecked Sendable {
 /// Work over `count` items in chunks of `chunk`, the chunks spread over `threads` workers (each runs a contiguous
 /// run of chunks). The body receives the chunk's first item and size; results must not depend on the split.
 public enum ChunkedWork {
-    public static func run(count: Int, chunk: Int, threads: Int, _ body: @Sendable (_ start: Int, _ size: Int) -> Void) {
+    public static func run(count: Int, chunk: Int, threads: Int, _ body: @Sendable (_ start: Int, _ size: Int) -> Void)
+    {
         precondition(chunk >= 1 && threads >= 1, "ChunkedWork: chunk \(chunk), threads \(threads)")
         let chunks = (count + chunk - 1) / chunk
         let workers = min(threads, chunks)
         guard workers > 1 else {
             var start = 0
-            while start < count { body(start, min(chunk, count - start)); start += chunk }
+            while start < count {
+                body(start, min(chunk, count - start))
+                start += chunk
+            }
             return
         }
         DispatchQueue.concurrentPerform(iterations: workers) { w in

@@ -14,9 +14,10 @@ do {
     config.minFrames = 2_000
     config.maxFrames = 2_000
     let engine = MonteCarlo(code: code, config: config)
-    let uncoded = 0.0125   // the hard decision's BER at 5 dB, rate 45/63: Q(√(2·R·Eb/N0)) ≈ 1.3e-2
+    let uncoded = 0.0125  // the hard decision's BER at 5 dB, rate 45/63: Q(√(2·R·Eb/N0)) ≈ 1.3e-2
     for name in ["bp50", "ecct"] {
-        let r = engine.run(decoder: try DecoderCatalog.make(name, code: code), channel: .awgn, parameter: 5, pointIndex: 0)
+        let r = engine.run(
+            decoder: try DecoderCatalog.make(name, code: code), channel: .awgn, parameter: 5, pointIndex: 0)
         print(String(format: "%@: %d frames at 5 dB, BER %.3e, -ln(BER) %.2f", name, r.frames, r.ber, r.negLnBER))
         guard r.frames == 2_000, r.ber < uncoded else {
             print("\(name) did not decode (BER \(r.ber))")
