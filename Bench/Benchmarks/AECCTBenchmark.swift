@@ -47,9 +47,7 @@ enum AECCTBenchmark {
         let rows = 32 * 81
         for (inF, outF) in [(128, 128), (128, 512), (512, 128)] {
             var rng = SplitMixRNG(seed: 2)
-            let dense = ParameterSet()
-            let frozen = ParameterSet()
-            let store = TernaryWeights(mode: .frozen)
+            let dense = ParameterSet(), frozen = ParameterSet(), store = TernaryWeights(mode: .frozen)
             let a = LinearLayer(dense, name: "w", inFeatures: inF, outFeatures: outF, using: &rng)
             let b = LinearLayer(
                 frozen, name: "w", inFeatures: inF, outFeatures: outF, kind: .ternaryFrozen, ternary: store, using: &rng

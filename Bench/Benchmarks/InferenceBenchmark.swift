@@ -39,9 +39,7 @@ enum InferenceBenchmark {
             let y = llr.map { $0 / 4 }
             var scalars = [Float](repeating: 0, count: words * model.length)
             model.tokens(channelOutput: y, batch: words, into: &scalars)
-            let L = model.length
-            let n = code.n
-            let m = code.m
+            let L = model.length, n = code.n, m = code.m
             let magnitude = (0..<(words * n)).map { scalars[($0 / n) * L + $0 % n] }
             let syndrome = (0..<(words * m)).map { scalars[($0 / m) * L + n + $0 % m] }
             let api = Harness.time(repeats: 2) {

@@ -6,10 +6,7 @@ import Neural
 /// attention over 46 tokens modulated by φ(M)), against a PyTorch model of the same shape when torch imports.
 enum LearnedCodeBenchmark {
     static func run(quick: Bool, script: String) throws {
-        let batch = 128
-        let n = 31
-        let k = 16
-        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let batch = 128, n = 31, k = 16, cores = ProcessInfo.processInfo.activeProcessorCount
         let torchAvailable = Harness.shell(["python3", "-c", "import torch"]) != nil
         for (layers, d) in [(2, 32), (6, 128)] where !(quick && d == 128) {
             let model = try LearnedCodeModel(n: n, k: k, layers: layers, width: d, seed: 1)
@@ -19,16 +16,10 @@ enum LearnedCodeBenchmark {
             let noise = (0..<(batch * n)).map { _ in Float.random(in: -1.2..<1.2, using: &rng) }
             let messages = [Float](repeating: 1, count: batch * k)
             var step: UInt64 = 0
-            for _ in 0..<2 {
-                trainer.step(input: noise, targets: messages, seed: 1, step: step)
-                step += 1
-            }
+            for _ in 0..<2 { trainer.step(input: noise, targets: messages, seed: 1, step: step); step += 1 }
             let steps = quick ? 3 : (d == 32 ? 60 : 6)
             let seconds = Harness.time(repeats: 1) {
-                for _ in 0..<steps {
-                    trainer.step(input: noise, targets: messages, seed: 1, step: step)
-                    step += 1
-                }
+                for _ in 0..<steps { trainer.step(input: noise, targets: messages, seed: 1, step: step); step += 1 }
             }
             let rate = Double(batch * steps) / seconds
             Harness.report(

@@ -48,10 +48,8 @@ enum QECCBenchmark {
             let problem = try DecodingProblem(code: try CSSCode.toric(L), noise: .independent, rounds: rounds)
             let shots = quick ? 500 : (rounds > 1 ? max(400, 40_000 / (L * L)) : 20_000)
             let sampler = try NoiseSampler(problem: problem, p: p)
-            let N = problem.errorLength
-            let D = rounds * problem.syndromeLength
-            var errors = [UInt8](repeating: 0, count: shots * N)
-            var detections = [UInt8](repeating: 0, count: shots * D)
+            let N = problem.errorLength, D = rounds * problem.syndromeLength
+            var errors = [UInt8](repeating: 0, count: shots * N), detections = [UInt8](repeating: 0, count: shots * D)
             var rng = SeededRNG(seed: 7)
             errors.withUnsafeMutableBufferPointer { e in
                 detections.withUnsafeMutableBufferPointer {

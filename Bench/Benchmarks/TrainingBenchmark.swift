@@ -16,8 +16,7 @@ enum TrainingBenchmark {
     /// GFLOP/s of a large single-precision GEMM on all cores: the machine's practical peak.
     static func machineGEMMRate() -> Double {
         let n = 1024
-        let a = [Float](repeating: 0.5, count: n * n)
-        let b = [Float](repeating: 0.25, count: n * n)
+        let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
         var c = [Float](repeating: 0, count: n * n)
         openBLASThreads(ProcessInfo.processInfo.activeProcessorCount)
         // best of 10 (one product takes ~7 ms; with best of 3, one run read half the rate)
@@ -53,16 +52,10 @@ enum TrainingBenchmark {
             let x = (0..<(batch * code.n)).map { _ in Float.random(in: -1..<3, using: &rng) }
             let t = (0..<(batch * code.n)).map { _ in Float.random(in: 0..<1, using: &rng) < 0.1 ? Float(1) : 0 }
             var step: UInt64 = 0
-            for _ in 0..<2 {
-                trainer.step(input: x, targets: t, seed: 1, step: step)
-                step += 1
-            }
+            for _ in 0..<2 { trainer.step(input: x, targets: t, seed: 1, step: step); step += 1 }
             let steps = quick ? 3 : (d == 32 ? 100 : 10)
             let seconds = Harness.time(repeats: 1) {
-                for _ in 0..<steps {
-                    trainer.step(input: x, targets: t, seed: 1, step: step)
-                    step += 1
-                }
+                for _ in 0..<steps { trainer.step(input: x, targets: t, seed: 1, step: step); step += 1 }
             }
             let rate = Double(batch * steps) / seconds
             let gflops =

@@ -40,8 +40,7 @@ func makeFrames(_ code: LinearCode, count: Int, ebn0: Double, seed: UInt64) -> (
 
 /// Frames/s of a decoder on one thread and on all cores (frames split evenly).
 func decoderThroughput(_ decoder: any Decoder, code: LinearCode, llr: [Float]) -> (single: Double, all: Double) {
-    let n = code.n
-    let frames = llr.count / n
+    let n = code.n, frames = llr.count / n
     var out = [UInt8](repeating: 0, count: llr.count)
     let single = Harness.time {
         llr.withUnsafeBufferPointer { l in
@@ -54,8 +53,7 @@ func decoderThroughput(_ decoder: any Decoder, code: LinearCode, llr: [Float]) -
             out.withUnsafeMutableBufferPointer { o in
                 let shared = SharedBuffers(input: l, output: o)
                 DispatchQueue.concurrentPerform(iterations: cores) { w in
-                    let a = w * chunk
-                    let b = min(frames, a + chunk)
+                    let a = w * chunk, b = min(frames, a + chunk)
                     guard a < b else { return }
                     decoder.decode(
                         llr: UnsafeBufferPointer(rebasing: shared.input[(a * n)..<(b * n)]), count: b - a,
@@ -153,16 +151,12 @@ if !enabled("peer") {
         try frames.llr.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: llrPath)) }
         try Data(frames.bits).write(to: URL(fileURLWithPath: llrPath + ".bits"))
         guard let line = Harness.shell(["python3", script, hPath, llrPath, String(bch.n), "50"]) else {
-            print("peer: ldpc_bp.py failed")
-            continue
+            print("peer: ldpc_bp.py failed"); continue
         }
         let fields = line.split(separator: " ").compactMap {
             Double($0.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        guard fields.count == 4 else {
-            print("peer: unexpected output '\(line)'")
-            continue
-        }
+        guard fields.count == 4 else { print("peer: unexpected output '\(line)'"); continue }
         let peerRate = fields[0] / fields[1]
         let (s, a) = decoderThroughput(bp, code: bch, llr: frames.llr)
         let ours = bp.decode(llr: frames.llr, n: bch.n)

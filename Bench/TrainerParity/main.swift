@@ -17,10 +17,7 @@ func option(_ name: String, _ fallback: String) -> String {
     let a = CommandLine.arguments
     return a.firstIndex(of: name).flatMap { $0 + 1 < a.count ? a[$0 + 1] : nil } ?? fallback
 }
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-    exit(2)
-}
+func fail(_ message: String) -> Never { FileHandle.standardError.write(Data("error: \(message)\n".utf8)); exit(2) }
 
 guard CommandLine.arguments.count >= 2, !CommandLine.arguments[1].hasPrefix("--") else {
     fail("usage: ecct-trainer-trace OUT_DIR [--code NAME] [--steps K] [--batch B] [--lr LR] [--dropout P] [--seed S]")

@@ -18,8 +18,7 @@ public enum AtomicFile {
 
     public static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        let name = url.lastPathComponent
+        let dir = url.deletingLastPathComponent().path, name = url.lastPathComponent
         try checkWritable(path)
         removeStaleTemporaries(folder: dir, name: name)
         let tmp = dir + "/" + temporaryPrefix(name) + String(getpid())
@@ -30,11 +29,7 @@ public enum AtomicFile {
             var done = 0
             while done < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = systemReason()
-                    return
-                }
+                if n < 0 { if errno == EINTR { continue }; failure = systemReason(); return }
                 done += n
             }
         }

@@ -11,10 +11,7 @@ public struct SeededRNG: RandomNumberGenerator, Sendable {
     public init(seed: UInt64) {
         key = seed
         var sm = seed
-        s0 = splitMix64(&sm)
-        s1 = splitMix64(&sm)
-        s2 = splitMix64(&sm)
-        s3 = splitMix64(&sm)
+        s0 = splitMix64(&sm); s1 = splitMix64(&sm); s2 = splitMix64(&sm); s3 = splitMix64(&sm)
         if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
     }
 
@@ -29,10 +26,7 @@ public struct SeededRNG: RandomNumberGenerator, Sendable {
     @inlinable public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
         s2 ^= t
         s3 = (s3 << 45) | (s3 >> 19)
         return result

@@ -13,8 +13,8 @@ public enum ChannelModel: String, Sendable, CaseIterable, Codable {
     /// The name of the x-axis parameter in tables and files.
     public var parameterName: String {
         switch self {
-        case .awgn: "ebn0"
-        case .bsc: "p"
+        case .awgn: "ebn0";
+        case .bsc: "p";
         case .bec: "epsilon"
         }
     }
@@ -59,9 +59,7 @@ public struct Channel: Sendable {
     /// BEC `BEC.knownLLR` with y ∈ {−1, 0, +1}).
     public var llrScale: Float {
         switch model {
-        case .awgn:
-            let s = Float(sigma)
-            return 2 / (s * s)
+        case .awgn: let s = Float(sigma); return 2 / (s * s)
         case .bsc: return Float(log((1 - parameter) / parameter))
         case .bec: return BEC.knownLLR
         }

@@ -19,10 +19,7 @@ public struct GaussianGenerator: Sendable {
             for i in 0..<8 { v[i] = UInt32(truncatingIfNeeded: splitMix64(&sm) >> 32) | 1 }
             return v
         }
-        s0 = lane()
-        s1 = lane()
-        s2 = lane()
-        s3 = lane()
+        s0 = lane(); s1 = lane(); s2 = lane(); s3 = lane()
     }
 
     public init<G: RandomNumberGenerator>(using rng: inout G) { self.init(seed: rng.next()) }
@@ -31,10 +28,7 @@ public struct GaussianGenerator: Sendable {
     @inlinable @inline(__always) mutating func nextWords() -> SIMD8<UInt32> {
         let result = s0 &+ s3
         let t = s1 &<< 9
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
         s2 ^= t
         s3 = (s3 &<< 11) | (s3 &>> 21)
         return result
@@ -42,8 +36,7 @@ public struct GaussianGenerator: Sendable {
 
     /// Uniforms for one Box–Muller step: u1 ∈ (0, 1], v ∈ [−½, ½).
     @inlinable @inline(__always) mutating func nextUniforms() -> (u1: SIMD8<Float>, v: SIMD8<Float>) {
-        let a = nextWords()
-        let b = nextWords()
+        let a = nextWords(), b = nextWords()
         let u1 = (SIMDMath.float(a) + 0.5) * 0x1p-32
         // upper 23 bits as a float in [1, 2), shifted to [−½, ½)
         let fb = unsafeBitCast((b &>> 9) | 0x3F80_0000, to: SIMD8<Float>.self) - 1.5
@@ -83,11 +76,7 @@ public struct GaussianGenerator: Sendable {
             let (u1, v) = nextUniforms()
             let (z0, z1) = GaussianGenerator.boxMuller(u1, v)
             var j = 0
-            while i < n {
-                out[i] = j < 8 ? z0[j] : z1[j - 8]
-                i += 1
-                j += 1
-            }
+            while i < n { out[i] = j < 8 ? z0[j] : z1[j - 8]; i += 1; j += 1 }
         }
     }
 
@@ -96,12 +85,7 @@ public struct GaussianGenerator: Sendable {
         var state = [UInt32](repeating: 0, count: 32)
         for (k, lane) in [s0, s1, s2, s3].enumerated() { for j in 0..<8 { state[8 * k + j] = lane[j] } }
         nk_gaussian_fill(&state, out, count)
-        for j in 0..<8 {
-            s0[j] = state[j]
-            s1[j] = state[8 + j]
-            s2[j] = state[16 + j]
-            s3[j] = state[24 + j]
-        }
+        for j in 0..<8 { s0[j] = state[j]; s1[j] = state[8 + j]; s2[j] = state[16 + j]; s3[j] = state[24 + j] }
     }
 
     public mutating func fill(_ out: inout [Float], kernels: KernelPath = .best) {
@@ -131,9 +115,7 @@ public struct GaussianGenerator: Sendable {
         c = c * a2 + 4.166664568298827e-2
         c = c * a2 * a2 - 0.5 * a2 + 1
         // rotate by q quarter turns, q ∈ {−2, −1, 0, 1, 2}: (cos, sin)(a + qπ/2)
-        let one = q .== 1
-        let minusOne = q .== -1
-        let two = q .== 2 .| q .== -2
+        let one = q .== 1, minusOne = q .== -1, two = q .== 2 .| q .== -2
         var cosOut = c.replacing(with: -s, where: one)
         var sinOut = s.replacing(with: c, where: one)
         cosOut = cosOut.replacing(with: s, where: minusOne)

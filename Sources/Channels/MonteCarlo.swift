@@ -121,8 +121,7 @@ public struct MonteCarlo: Sendable {
         decoder: any Decoder, channel: Channel, frames: Int, rng: inout SeededRNG,
         template: PointResult
     ) -> PointResult {
-        let n = code.n
-        let k = code.k
+        let n = code.n, k = code.k
         var result = template
         var codewords = [UInt8](repeating: 0, count: frames * n)
         var llr = [Float](repeating: 0, count: frames * n)
@@ -151,8 +150,7 @@ public struct MonteCarlo: Sendable {
         decoded.withUnsafeMutableBufferPointer { d in
             for f in 0..<frames {
                 var errors = 0
-                var corrDecoded: Float = 0
-                var corrSent: Float = 0
+                var corrDecoded: Float = 0, corrSent: Float = 0
                 for j in 0..<n {
                     let i = f * n + j
                     if d[i] != codewords[i] { errors += 1 }

@@ -39,8 +39,7 @@ final class OrderedBlockState<T: BlockTally>: @unchecked Sendable {
     init(template: T) { total = template }
 
     func nextBlock(limit: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
+        lock.lock(); defer { lock.unlock() }
         guard next < limit, stopAfter == nil || next <= stopAfter! else { return nil }
         defer { next += 1 }
         return next

@@ -4,10 +4,7 @@ import Foundation
 public struct Interval: Sendable, Equatable, Codable {
     public let lower: Double
     public let upper: Double
-    public init(lower: Double, upper: Double) {
-        self.lower = lower
-        self.upper = upper
-    }
+    public init(lower: Double, upper: Double) { self.lower = lower; self.upper = upper }
     public func contains(_ x: Double) -> Bool { x >= lower && x <= upper }
 }
 
@@ -18,9 +15,7 @@ public enum Statistics {
     /// Wilson score interval for a binomial proportion (errors out of trials), 95% by default.
     public static func wilson(errors: Int, trials: Int, z: Double = z95) -> Interval {
         guard trials > 0 else { return Interval(lower: 0, upper: 1) }
-        let n = Double(trials)
-        let p = Double(errors) / n
-        let z2 = z * z
+        let n = Double(trials), p = Double(errors) / n, z2 = z * z
         let center = (p + z2 / (2 * n)) / (1 + z2 / n)
         let half = z / (1 + z2 / n) * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()
         return Interval(lower: errors == 0 ? 0 : max(0, center - half), upper: min(1, center + half))
@@ -32,8 +27,7 @@ public enum Statistics {
     public static func berInterval(bitErrors: Int, sumSquares: Double, frames: Int, n: Int, z: Double = z95) -> Interval
     {
         guard frames > 1 else { return Interval(lower: 0, upper: 1) }
-        let F = Double(frames)
-        let bits = Double(n)
+        let F = Double(frames), bits = Double(n)
         guard bitErrors > 0 else { return Interval(lower: 0, upper: min(1, 3 / (F * bits))) }
         let mean = Double(bitErrors) / F
         let variance = max(0, (sumSquares - F * mean * mean) / (F - 1))

@@ -34,8 +34,7 @@ public struct AutomorphismEnsembleDecoder: Decoder {
     ) {
         let n = self.n
         var best = [Float](repeating: -.infinity, count: count)
-        var permuted = [Float](repeating: 0, count: count * n)
-        var decided = [UInt8](repeating: 0, count: count * n)
+        var permuted = [Float](repeating: 0, count: count * n), decided = [UInt8](repeating: 0, count: count * n)
         var word = [UInt8](repeating: 0, count: n)
         for (index, π) in permutations.enumerated() {
             for f in 0..<count { for j in 0..<n { permuted[f * n + j] = llr[f * n + π[j]] } }

@@ -55,8 +55,7 @@ public enum Automorphisms {
     /// The lower-triangular affine permutations j ↦ A·j ⊕ b of a length-2^m code (identity first), or nil when the
     /// translations are not automorphisms (positions not in binary order). Elementary A: bit r gains bit c (c < r).
     static func affinePermutations(_ code: LinearCode) -> [[Int]]? {
-        let n = code.n
-        let m = n.trailingZeroBitCount
+        let n = code.n, m = n.trailingZeroBitCount
         guard preservesCode((0..<n).map { $0 ^ 1 }, code: code) else { return nil }
         var matrices: [(row: Int, column: Int)?] = [nil]
         for r in 1..<m { for c in 0..<r { matrices.append((r, c)) } }

@@ -27,10 +27,7 @@ public enum BCHConstruction {
         for t in 1..<(field.order / 2) {
             let k = field.order - (generatorPolynomial(field: field, t: t).count - 1)
             if k <= 1 { break }
-            if k != lastK {
-                out.append((k, t))
-                lastK = k
-            }
+            if k != lastK { out.append((k, t)); lastK = k }
         }
         return out
     }

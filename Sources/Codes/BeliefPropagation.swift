@@ -47,8 +47,7 @@ public struct BeliefPropagationDecoder: Decoder {
             decodeInLanes(llr: llr, count: count, into: bits)
             return
         }
-        let n = graph.n
-        let E = graph.edgeCount
+        let n = graph.n, E = graph.edgeCount
         let padded = (E + 7) & ~7
         var work = Workspace(edges: padded, variables: n, maxDegree: graph.checkNeighbors.map(\.count).max() ?? 1)
         defer { work.deallocate() }
@@ -88,8 +87,7 @@ public struct BeliefPropagationDecoder: Decoder {
 
     /// The AVX2 kernel: eight frames across the SIMD lanes, a finished lane taking the next frame.
     func decodeInLanes(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
-        let n = graph.n
-        let E = graph.edgeCount
+        let n = graph.n, E = graph.edgeCount
         let work = UnsafeMutablePointer<Float>.allocate(capacity: 24 * E + 16 * n)
         defer { work.deallocate() }
         graph.edgeVariable.withUnsafeBufferPointer { edgeVar in
@@ -113,10 +111,7 @@ public struct BeliefPropagationDecoder: Decoder {
                 p.initialize(repeating: 0)
                 return p
             }
-            v2c = zeros(edges)
-            c2v = zeros(edges)
-            t = zeros(edges)
-            total = zeros(variables)
+            v2c = zeros(edges); c2v = zeros(edges); t = zeros(edges); total = zeros(variables);
             scratch = zeros(maxDegree)
         }
 
@@ -128,9 +123,7 @@ public struct BeliefPropagationDecoder: Decoder {
         _ llr: UnsafeBufferPointer<Float>, _ out: UnsafeMutableBufferPointer<UInt8>, _ w: inout Workspace,
         _ edgeVar: UnsafeBufferPointer<Int>, _ cStart: UnsafeBufferPointer<Int>
     ) {
-        let n = graph.n
-        let m = graph.m
-        let E = graph.edgeCount
+        let n = graph.n, m = graph.m, E = graph.edgeCount
         for v in 0..<n { out[v] = hardDecision(llr[v]) }
         if graph.satisfiesAllChecks(out) { return }
         for e in 0..<E { w.v2c[e] = clampMessage(llr[edgeVar[e]]) }
@@ -147,8 +140,7 @@ public struct BeliefPropagationDecoder: Decoder {
                 SumProduct.twoAtanhClamped(w.c2v, count: E)
             } else {
                 for c in 0..<m {
-                    let s = cStart[c]
-                    let t = cStart[c + 1]
+                    let s = cStart[c], t = cStart[c + 1]
                     CheckNode.update(
                         rule, input: UnsafeBufferPointer(rebasing: w.v2c[s..<t]),
                         output: UnsafeMutableBufferPointer(rebasing: w.c2v[s..<t]), scratch: w.scratch)
@@ -171,8 +163,7 @@ enum SumProduct {
     static func tanhHalf(
         _ x: UnsafeMutableBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>, count: Int
     ) {
-        let src = UnsafeRawPointer(x.baseAddress!)
-        let dst = UnsafeMutableRawPointer(out.baseAddress!)
+        let src = UnsafeRawPointer(x.baseAddress!), dst = UnsafeMutableRawPointer(out.baseAddress!)
         var i = 0
         while i < count {
             let v = src.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
@@ -200,17 +191,10 @@ enum SumProduct {
     static func exclusiveProducts(_ t: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
         let d = t.count
         var prefix: Float = 1
-        for i in 0..<d {
-            out[i] = prefix
-            prefix *= t[i]
-        }
+        for i in 0..<d { out[i] = prefix; prefix *= t[i] }
         var suffix: Float = 1
         var i = d - 1
-        while i >= 0 {
-            out[i] *= suffix
-            suffix *= t[i]
-            i -= 1
-        }
+        while i >= 0 { out[i] *= suffix; suffix *= t[i]; i -= 1 }
     }
 
     /// One check's sum-product update with the SIMD kernels: out[i] = 2·atanh(∏_{j≠i} tanh(in[j]/2)).
@@ -247,10 +231,7 @@ enum CheckNode {
             // prefix products in output, then a backward sweep with the suffix product
             for i in 0..<d { scratch[i] = tanhf(0.5 * input[i]) }
             var prefix: Float = 1
-            for i in 0..<d {
-                output[i] = prefix
-                prefix *= scratch[i]
-            }
+            for i in 0..<d { output[i] = prefix; prefix *= scratch[i] }
             var suffix: Float = 1
             for i in stride(from: d - 1, through: 0, by: -1) {
                 let p = min(max(output[i] * suffix, -tanhLimit), tanhLimit)
@@ -258,21 +239,12 @@ enum CheckNode {
                 suffix *= scratch[i]
             }
         case .minSum, .normalizedMinSum, .offsetMinSum:
-            var min1 = Float.infinity
-            var min2 = Float.infinity
-            var argMin = 0
+            var min1 = Float.infinity, min2 = Float.infinity, argMin = 0
             var signs: UInt32 = 0
             for i in 0..<d {
-                let x = input[i]
-                let a = abs(x)
+                let x = input[i], a = abs(x)
                 if x < 0 { signs ^= 1 }
-                if a < min1 {
-                    min2 = min1
-                    min1 = a
-                    argMin = i
-                } else if a < min2 {
-                    min2 = a
-                }
+                if a < min1 { min2 = min1; min1 = a; argMin = i } else if a < min2 { min2 = a }
             }
             for i in 0..<d {
                 var mag = i == argMin ? min2 : min1

@@ -55,27 +55,18 @@ public struct BerlekampMasseyDecoder: Decoder {
 
     /// Shortest LFSR (connection polynomial Λ, Λ_0 = 1) generating the syndrome sequence S_1 … S_2t.
     func berlekampMassey(_ S: [Int]) -> [Int] {
-        var C = [1]
-        var B = [1]
-        var L = 0
-        var shift = 1
-        var b = 1
+        var C = [1], B = [1]
+        var L = 0, shift = 1, b = 1
         for r in 0..<S.count {
             var d = S[r]
             for i in 1..<min(C.count, L + 1) where i <= r { d ^= field.multiply(C[i], S[r - i]) }
-            if d == 0 {
-                shift += 1
-                continue
-            }
+            if d == 0 { shift += 1; continue }
             let coef = field.multiply(d, field.inverse(b))
             var next = C
             if next.count < B.count + shift { next += [Int](repeating: 0, count: B.count + shift - next.count) }
             for (i, x) in B.enumerated() { next[i + shift] ^= field.multiply(coef, x) }
             if 2 * L <= r {
-                B = C
-                L = r + 1 - L
-                b = d
-                shift = 1
+                B = C; L = r + 1 - L; b = d; shift = 1
             } else {
                 shift += 1
             }

@@ -58,8 +58,8 @@ public enum Catalog {
         func need(_ count: Int, _ form: String) throws {
             guard a.count == count else { throw CodeError("'\(name)': \(family) codes are named \(form)") }
             // sizes first: nothing is built for a name the limits refuse
-            let n = a[0]
-            let k: Int? = family == "REP" ? 1 : family == "SPC" ? n - 1 : (family == "RM" && a[0] < a[1] ? nil : a[1])
+            let n = a[0],
+                k: Int? = family == "REP" ? 1 : family == "SPC" ? n - 1 : (family == "RM" && a[0] < a[1] ? nil : a[1])
             if family == "RM" && a[0] < a[1] {
                 guard a[1] <= 16 else {
                     throw CodeError("'\(name)': RM-r-m needs m ≤ 16 (length 2^m ≤ \(CodeLimits.maxLength))")
@@ -121,8 +121,7 @@ public enum Catalog {
 
     /// Levenshtein distance.
     public static func editDistance(_ a: String, _ b: String) -> Int {
-        let x = Array(a)
-        let y = Array(b)
+        let x = Array(a), y = Array(b)
         var prev = Array(0...y.count)
         for i in 1...max(x.count, 1) where !x.isEmpty {
             var cur = [i] + Array(repeating: 0, count: y.count)

@@ -98,8 +98,7 @@ public enum CodeFiles {
             guard cursor < lines.count else {
                 throw CodeError.file(source, line: nil, "file ends before \(what)")
             }
-            let line = lines[cursor]
-            cursor += 1
+            let line = lines[cursor]; cursor += 1
             var values: [Int] = []
             for t in line.tokens {
                 guard let v = Int(t), v >= 0 else {
@@ -115,8 +114,7 @@ public enum CodeFiles {
         }
         guard !lines.isEmpty else { throw CodeError.file(source, line: nil, "empty file") }
         let (l1, dims) = try nextInts("the header 'n m'", count: 2)
-        let n = dims[0]
-        let m = dims[1]
+        let n = dims[0], m = dims[1]
         guard n > 0, m > 0 else { throw CodeError.file(source, line: l1, "n and m must be positive, got \(n) \(m)") }
         try CodeLimits.check(n: n, rows: m, source: "\(source):\(l1)")
         let (l2, maxWeights) = try nextInts("the maximum column and row weights", count: 2)
@@ -190,8 +188,7 @@ public enum CodeFiles {
     public static func alistText(_ H: BitMatrix) -> String {
         let cols = (0..<H.columns).map { H.column($0).support }
         let rows = (0..<H.rows).map { H.row($0).support }
-        let maxC = cols.map(\.count).max() ?? 0
-        let maxR = rows.map(\.count).max() ?? 0
+        let maxC = cols.map(\.count).max() ?? 0, maxR = rows.map(\.count).max() ?? 0
         func pad(_ list: [Int], _ width: Int) -> String {
             (list.map { String($0 + 1) } + Array(repeating: "0", count: width - list.count)).joined(separator: " ")
         }

@@ -51,10 +51,7 @@ extension TannerGraph {
         for c in 0..<m {
             var parity: UInt8 = 0
             let end = checkEdgeStart[c + 1]
-            while e < end {
-                parity ^= bits[edgeVariable[e]]
-                e += 1
-            }
+            while e < end { parity ^= bits[edgeVariable[e]]; e += 1 }
             if parity != 0 { return false }
         }
         return true

@@ -57,10 +57,7 @@ public struct GaloisField: Sendable {
     public func cyclotomicCoset(_ i: Int) -> [Int] {
         var coset: [Int] = []
         var j = i % order
-        repeat {
-            coset.append(j)
-            j = (2 * j) % order
-        } while j != i % order
+        repeat { coset.append(j); j = (2 * j) % order } while j != i % order
         return coset
     }
 
@@ -77,8 +74,7 @@ public struct GaloisField: Sendable {
             poly = next
         }
         return poly.map { c in
-            precondition(c <= 1, "minimal polynomial left GF(2)")
-            return UInt8(c)
+            precondition(c <= 1, "minimal polynomial left GF(2)"); return UInt8(c)
         }
     }
 }

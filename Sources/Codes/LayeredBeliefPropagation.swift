@@ -23,9 +23,7 @@ public struct LayeredBeliefPropagationDecoder: Decoder {
     }
 
     public func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
-        let n = graph.n
-        let m = graph.m
-        let E = graph.edgeCount
+        let n = graph.n, m = graph.m, E = graph.edgeCount
         let maxDegree = max(1, graph.checkNeighbors.map(\.count).max() ?? 1)
         let R = UnsafeMutableBufferPointer<Float>.allocate(capacity: E)
         let L = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
@@ -33,24 +31,19 @@ public struct LayeredBeliefPropagationDecoder: Decoder {
         let newR = UnsafeMutableBufferPointer<Float>.allocate(capacity: maxDegree)
         let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: (maxDegree + 7) & ~7)
         let padded = UnsafeMutableBufferPointer<Float>.allocate(capacity: (maxDegree + 7) & ~7)
-        scratch.initialize(repeating: 0)
-        padded.initialize(repeating: 0)
+        scratch.initialize(repeating: 0); padded.initialize(repeating: 0)
         defer { [R, L, t, newR, scratch, padded].forEach { $0.deallocate() } }
         let fast = rule == .sumProduct && kernels != .reference
         graph.edgeVariable.withUnsafeBufferPointer { edgeVar in
             graph.checkEdgeStart.withUnsafeBufferPointer { cStart in
                 for f in 0..<count {
                     let out = UnsafeMutableBufferPointer(rebasing: bits[(f * n)..<((f + 1) * n)])
-                    for v in 0..<n {
-                        L[v] = llr[f * n + v]
-                        out[v] = hardDecision(L[v])
-                    }
+                    for v in 0..<n { L[v] = llr[f * n + v]; out[v] = hardDecision(L[v]) }
                     if graph.satisfiesAllChecks(out) { continue }
                     for e in 0..<E { R[e] = 0 }
                     for _ in 0..<iterations {
                         for c in 0..<m {
-                            let s = cStart[c]
-                            let d = cStart[c + 1] - s
+                            let s = cStart[c], d = cStart[c + 1] - s
                             for i in 0..<d { t[i] = clampMessage(L[edgeVar[s + i]] - R[s + i]) }
                             let input = UnsafeBufferPointer(rebasing: t[0..<d])
                             let output = UnsafeMutableBufferPointer(rebasing: newR[0..<d])
@@ -59,10 +52,7 @@ public struct LayeredBeliefPropagationDecoder: Decoder {
                             } else {
                                 CheckNode.update(rule, input: input, output: output, scratch: scratch)
                             }
-                            for i in 0..<d {
-                                R[s + i] = newR[i]
-                                L[edgeVar[s + i]] = t[i] + newR[i]
-                            }
+                            for i in 0..<d { R[s + i] = newR[i]; L[edgeVar[s + i]] = t[i] + newR[i] }
                         }
                         for v in 0..<n { out[v] = hardDecision(L[v]) }
                         if graph.satisfiesAllChecks(out) { break }

@@ -66,8 +66,7 @@ public struct LinearCode: Sendable {
             )
         }
         let (S, permutation) = try H.eliminationStandardForm()
-        let m = S.rows
-        let kk = n - m
+        let m = S.rows, kk = n - m
         var G = BitMatrix(rows: kk, columns: n)
         for i in 0..<kk {
             for j in 0..<m where S[j, m + i] { G[i, j] = true }
@@ -128,20 +127,14 @@ public struct TannerGraph: Sendable {
         var ev: [VariableIndex] = []
         var perVariable = [[Int]](repeating: [], count: H.columns)
         for vs in checkNeighbors {
-            for v in vs {
-                perVariable[v].append(ev.count)
-                ev.append(v)
-            }
+            for v in vs { perVariable[v].append(ev.count); ev.append(v) }
             start.append(ev.count)
         }
         checkEdgeStart = start
         edgeVariable = ev
         var vStart = [0]
         var vList: [Int] = []
-        for list in perVariable {
-            vList += list
-            vStart.append(vList.count)
-        }
+        for list in perVariable { vList += list; vStart.append(vList.count) }
         variableEdgeStart = vStart
         variableEdgeList = vList
     }

@@ -38,10 +38,7 @@ public struct OrderedStatisticsDecoder: Decoder {
         let d3 = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: W)
         let best = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: W)
         var perm = [Int](repeating: 0, count: n)
-        defer {
-            [M, hard, d0, d1, d2, d3, best].forEach { $0.deallocate() }
-            reliability.deallocate()
-        }
+        defer { [M, hard, d0, d1, d2, d3, best].forEach { $0.deallocate() }; reliability.deallocate() }
 
         for f in 0..<count {
             let l = UnsafeBufferPointer(rebasing: llr[(f * n)..<((f + 1) * n)])
@@ -70,17 +67,12 @@ public struct OrderedStatisticsDecoder: Decoder {
             var rank = 0
             var col = 0
             while rank < k && col < n {
-                let word = col >> 6
-                let bit: UInt64 = 1 << UInt64(col & 63)
+                let word = col >> 6, bit: UInt64 = 1 << UInt64(col & 63)
                 var p = rank
                 while p < k && M[p * W + word] & bit == 0 { p += 1 }
                 if p < k {
                     if p != rank {
-                        for w in 0..<W {
-                            let t = M[p * W + w]
-                            M[p * W + w] = M[rank * W + w]
-                            M[rank * W + w] = t
-                        }
+                        for w in 0..<W { let t = M[p * W + w]; M[p * W + w] = M[rank * W + w]; M[rank * W + w] = t }
                     }
                     for r in 0..<k where r != rank && M[r * W + word] & bit != 0 {
                         for w in 0..<W { M[r * W + w] ^= M[rank * W + w] }
@@ -94,10 +86,7 @@ public struct OrderedStatisticsDecoder: Decoder {
             for r in 0..<rank {
                 // pivot of row r = lowest set bit of the row (rows are in RREF over ascending columns)
                 var pivot = 0
-                for w in 0..<W where M[r * W + w] != 0 {
-                    pivot = w << 6 + M[r * W + w].trailingZeroBitCount
-                    break
-                }
+                for w in 0..<W where M[r * W + w] != 0 { pivot = w << 6 + M[r * W + w].trailingZeroBitCount; break }
                 if hard[pivot >> 6] & (1 << UInt64(pivot & 63)) != 0 { for w in 0..<W { d0[w] ^= M[r * W + w] } }
             }
             // d0 = c0 ⊕ hard: the discrepancy pattern of the order-0 codeword
@@ -107,26 +96,17 @@ public struct OrderedStatisticsDecoder: Decoder {
                 for a in 0..<rank {
                     for w in 0..<W { d1[w] = d0[w] ^ M[a * W + w] }
                     let c1 = cost(d1, reliability, W, limit: bestCost)
-                    if c1 < bestCost {
-                        bestCost = c1
-                        for w in 0..<W { best[w] = d1[w] }
-                    }
+                    if c1 < bestCost { bestCost = c1; for w in 0..<W { best[w] = d1[w] } }
                     guard order >= 2 else { continue }
                     for b in (a + 1)..<max(a + 1, rank) {
                         for w in 0..<W { d2[w] = d1[w] ^ M[b * W + w] }
                         let c2 = cost(d2, reliability, W, limit: bestCost)
-                        if c2 < bestCost {
-                            bestCost = c2
-                            for w in 0..<W { best[w] = d2[w] }
-                        }
+                        if c2 < bestCost { bestCost = c2; for w in 0..<W { best[w] = d2[w] } }
                         guard order >= 3 else { continue }
                         for c in (b + 1)..<max(b + 1, rank) {
                             for w in 0..<W { d3[w] = d2[w] ^ M[c * W + w] }
                             let c3 = cost(d3, reliability, W, limit: bestCost)
-                            if c3 < bestCost {
-                                bestCost = c3
-                                for w in 0..<W { best[w] = d3[w] }
-                            }
+                            if c3 < bestCost { bestCost = c3; for w in 0..<W { best[w] = d3[w] } }
                         }
                     }
                 }

@@ -65,18 +65,13 @@ struct ListState {
     /// Decode the sub-block of `size` whose input LLRs sit at `llrOffset` in each path's LLR stack and whose
     /// re-encoded bits go to `xOffset`; `leafStart` is the index of its first u bit.
     mutating func decode(size: Int, llrOffset: Int, xOffset: Int, leafStart: Int, frozen: [Bool]) {
-        if size == 1 {
-            leaf(llrOffset: llrOffset, xOffset: xOffset, isFrozen: frozen[leafStart])
-            return
-        }
-        let half = size / 2
-        let child = llrOffset + size
+        if size == 1 { leaf(llrOffset: llrOffset, xOffset: xOffset, isFrozen: frozen[leafStart]); return }
+        let half = size / 2, child = llrOffset + size
         let stride = 2 * n
         for p in 0..<active {
             let base = p * stride
             for i in 0..<half {
-                let a = llr[base + llrOffset + i]
-                let b = llr[base + llrOffset + half + i]
+                let a = llr[base + llrOffset + i], b = llr[base + llrOffset + half + i]
                 let mag = min(abs(a), abs(b))
                 llr[base + child + i] = (a < 0) != (b < 0) ? -mag : mag
             }
@@ -85,8 +80,7 @@ struct ListState {
         for p in 0..<active {
             let base = p * stride
             for i in 0..<half {
-                let a = llr[base + llrOffset + i]
-                let b = llr[base + llrOffset + half + i]
+                let a = llr[base + llrOffset + i], b = llr[base + llrOffset + half + i]
                 llr[base + child + i] = x[p * n + xOffset + i] == 0 ? b + a : b - a
             }
         }

@@ -32,9 +32,7 @@ public enum SmallCodes {
     /// parity polynomial h = (x^n − 1)/g.
     public static func cyclic(name: String, n: Int, generator g: [UInt8]) -> LinearCode {
         let k = n - (g.count - 1)
-        var xn1 = [UInt8](repeating: 0, count: n + 1)
-        xn1[0] = 1
-        xn1[n] = 1
+        var xn1 = [UInt8](repeating: 0, count: n + 1); xn1[0] = 1; xn1[n] = 1
         let h = BinaryPolynomial.divide(xn1, by: g).quotient
         var H = BitMatrix(rows: n - k, columns: n)
         for i in 0..<(n - k) { for j in 0...k where h[k - j] == 1 { H[i, i + j] = true } }
@@ -45,12 +43,8 @@ public enum SmallCodes {
 
     /// Dimension of RM(r, m): Σ_{i ≤ r} C(m, i).
     public static func reedMullerDimension(r: Int, m: Int) -> Int {
-        var k = 0
-        var c = 1
-        for i in 0...r {
-            k += c
-            c = c * (m - i) / (i + 1)
-        }
+        var k = 0, c = 1
+        for i in 0...r { k += c; c = c * (m - i) / (i + 1) }
         return k
     }
 
@@ -72,10 +66,7 @@ public enum SmallCodes {
     public static func repetition(n: Int) throws -> LinearCode {
         guard n >= 2 else { throw CodeError("REP-\(n): length must be at least 2") }
         var H = BitMatrix(rows: n - 1, columns: n)
-        for i in 1..<n {
-            H[i - 1, 0] = true
-            H[i - 1, i] = true
-        }
+        for i in 1..<n { H[i - 1, 0] = true; H[i - 1, i] = true }
         return LinearCode(name: "REP-\(n)", parityCheck: H)
     }
 

@@ -11,8 +11,7 @@ extension DecoderCatalog {
     static func ecctDecoder(_ name: String, architecture arch: String, code: LinearCode) throws -> any Decoder {
         let lower = name.lowercased()
         if lower.hasPrefix(arch + ":") {
-            var path = String(name.dropFirst(arch.count + 1))
-            var scope = ActivationQuantization.Scope.token
+            var path = String(name.dropFirst(arch.count + 1)), scope = ActivationQuantization.Scope.token
             for s in ActivationQuantization.Scope.allCases where path.hasSuffix("@" + s.rawValue) {
                 path = String(path.dropLast(s.rawValue.count + 1))
                 scope = s
@@ -50,8 +49,7 @@ extension DecoderCatalog {
         let meta = try SafeTensors.read(path: path).metadata
         guard meta["h_fingerprint"] != nil || meta["code"] != nil else { return code }
         if meta["h_fingerprint"] == code.parityCheckFingerprint { return code }
-        let trainedName = meta["code"] ?? "?"
-        let form = meta["parity_check"] ?? "as given"
+        let trainedName = meta["code"] ?? "?", form = meta["parity_check"] ?? "as given"
         guard let trained = try ECCTModel.trainedCode(metadata: meta, source: path) else {
             throw CodeError(
                 "decoder '\(decoder)': \(path) was trained on \(trainedName) (H \(form)), not on this H of "

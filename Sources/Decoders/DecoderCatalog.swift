@@ -28,8 +28,7 @@ public enum DecoderCatalog {
     public static func make(_ raw: String, code: LinearCode) throws -> any Decoder {
         // DECODER+ttaK: an ensemble over K automorphisms of the code (test-time augmentation)
         if let range = raw.range(of: "+tta", options: [.caseInsensitive, .backwards]) {
-            let baseName = String(raw[..<range.lowerBound])
-            let countText = raw[range.upperBound...]
+            let baseName = String(raw[..<range.lowerBound]), countText = raw[range.upperBound...]
             guard let k = Int(countText), (1...1024).contains(k) else {
                 throw CodeError("decoder '\(raw)': +ttaK needs a count K in 1…1024, e.g. ecct+tta8")
             }

@@ -55,8 +55,7 @@ public struct ECCTDataset: Sendable {
         let started = Date()
         let sigmas = ebN0.map { Float(awgnSigma(ebN0dB: $0, rate: code.rate)) }
         let graph = code.tannerGraph
-        var y = [Float](repeating: 0, count: samples * n)
-        var flips = [Float](repeating: 0, count: samples * n)
+        var y = [Float](repeating: 0, count: samples * n), flips = [Float](repeating: 0, count: samples * n)
         let blocks = (samples + blockSize - 1) / blockSize
         let differing = UnsafeMutablePointer<Int>.allocate(capacity: blocks)
         defer { differing.deallocate() }
@@ -65,17 +64,14 @@ public struct ECCTDataset: Sendable {
             flips.withUnsafeMutableBufferPointer { fb in
                 let shared = UnsafeSendable((y: yb.baseAddress!, f: fb.baseAddress!, d: differing))
                 DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks))) { _ in
-                    var llr = [Float](repeating: 0, count: blockSize * n)
-                    var bits = [UInt8](repeating: 0, count: blockSize * n)
+                    var llr = [Float](repeating: 0, count: blockSize * n),
+                        bits = [UInt8](repeating: 0, count: blockSize * n)
                     var noise = [Float](repeating: 0, count: n)
                     while let b = next.take(limit: blocks) {
-                        let start = b * blockSize
-                        let count = min(blockSize, samples - start)
+                        let start = b * blockSize, count = min(blockSize, samples - start)
                         var rng = SeededRNG(seed: seed).derived(UInt64(b))
-                        let ys = shared.value.y + start * n
-                        let fs = shared.value.f + start * n
-                        var filled = 0
-                        var rounds = 0
+                        let ys = shared.value.y + start * n, fs = shared.value.f + start * n
+                        var filled = 0, rounds = 0
                         while filled < count {
                             var gauss = GaussianGenerator(using: &rng)
                             gauss.fill(&noise)
@@ -125,8 +121,7 @@ public struct ECCTDataset: Sendable {
     public func write(to folder: String, shardSize: Int = 1 << 16) throws {
         let n = manifest.n
         var names: [String] = []
-        var start = 0
-        var index = 0
+        var start = 0, index = 0
         while start < count {
             let k = min(shardSize, count - start)
             let name = String(format: "shard-%05d.safetensors", index)
@@ -138,8 +133,7 @@ public struct ECCTDataset: Sendable {
                 metadata: ["format": manifest.format, "code": manifest.code, "first_sample": String(start)],
                 to: folder + "/" + name)
             names.append(name)
-            start += k
-            index += 1
+            start += k; index += 1
         }
         var m = manifest
         m.shards = names
@@ -165,10 +159,8 @@ public struct ECCTDataset: Sendable {
                 "\(path): the dataset is for \(manifest.code) (n = \(manifest.n), H \(manifest.parityCheck)), not "
                     + "\(code.name) (n = \(code.n), \(code.parityCheckForm))")
         }
-        var y: [Float] = []
-        var flips: [Float] = []
-        y.reserveCapacity(manifest.samples * code.n)
-        flips.reserveCapacity(manifest.samples * code.n)
+        var y: [Float] = [], flips: [Float] = []
+        y.reserveCapacity(manifest.samples * code.n); flips.reserveCapacity(manifest.samples * code.n)
         for shard in manifest.shards {
             let file = folder + "/" + shard
             let (t, _) = try SafeTensors.read(path: file)
@@ -182,8 +174,7 @@ public struct ECCTDataset: Sendable {
             if let bad = fs.values.firstIndex(where: { $0 != 0 && $0 != 1 }) {
                 throw CheckpointError("\(file): 'flips' value \(bad) is \(fs.values[bad]), not 0 or 1")
             }
-            y += ys.values
-            flips += fs.values
+            y += ys.values; flips += fs.values
         }
         guard y.count == manifest.samples * code.n else {
             throw CheckpointError(
@@ -207,16 +198,7 @@ final class BlockCounter: @unchecked Sendable {
     private var next = 0, done = 0
     private let lock = NSLock()
     func take(limit: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < limit else { return nil }
-        next += 1
-        return next - 1
+        lock.lock(); defer { lock.unlock() }; guard next < limit else { return nil }; next += 1; return next - 1
     }
-    func finished(_ k: Int) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        done += k
-        return done
-    }
+    func finished(_ k: Int) -> Int { lock.lock(); defer { lock.unlock() }; done += k; return done }
 }

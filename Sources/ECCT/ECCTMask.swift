@@ -11,8 +11,7 @@ import Neural
 public enum ECCTMask {
     /// The keys of every token, ascending.
     public static func rows(parityCheck H: BitMatrix) -> [[Int]] {
-        let n = H.columns
-        let m = H.rows
+        let n = H.columns, m = H.rows
         var rows = (0..<(n + m)).map { Set([$0]) }
         for r in 0..<m {
             let support = H.row(r).support

@@ -80,10 +80,7 @@ public final class ECCTModel: @unchecked Sendable {
         // an upper bound on the mask's pairs without building it: the diagonal, and per check w(w − 1) bit pairs
         // and 2w bit–check pairs
         var pairs = Double(L)
-        for r in 0..<code.m {
-            let w = Double(code.H.rowWeight(r))
-            pairs += w * (w - 1) + 2 * w
-        }
+        for r in 0..<code.m { let w = Double(code.H.rowWeight(r)); pairs += w * (w - 1) + 2 * w }
         pairs = min(pairs, Double(L) * Double(L))
         guard pairs <= Double(maxPairs) else {
             throw SettingsError(
@@ -179,9 +176,7 @@ public final class ECCTModel: @unchecked Sendable {
         magnitude: [Float], syndrome: [Float], batch B: Int, chunk: Int = 32,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) -> [Float] {
-        let n = code.n
-        let m = code.m
-        let L = n + m
+        let n = code.n, m = code.m, L = n + m
         precondition(
             magnitude.count == B * n && syndrome.count == B * m,
             "ECCT.logits: magnitude \(magnitude.count) and syndrome \(syndrome.count) values for batch \(B)")

@@ -43,9 +43,7 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
         precondition(
             config.length == code.n + code.m,
             "ECCTNetwork: pattern of \(config.length) tokens for n + m = \(code.n + code.m)")
-        let p = ParameterSet()
-        let L = config.length
-        let C = Self.spectralChannels
+        let p = ParameterSet(), L = config.length, C = Self.spectralChannels
         precondition(
             spectralTable.map { $0.count == L * L * 2 && config.width > C } ?? true,
             "ECCTNetwork: a spectral table needs [L, L, 2] entries and d > \(C)")
@@ -104,16 +102,11 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
         public var floats: Int { arena.floats + encoder.floats }
         init(network e: ECCTNetwork, batch B: Int) {
             batch = B
-            let R = B * e.length
-            let d = e.width
+            let R = B * e.length, d = e.width
             encoder = e.encoder.makeWorkspace(batch: B)
             head = .init(batch: B, length: e.length, arena: arena)
-            scalars = arena.take(R)
-            tokens = arena.take(R * d)
-            hidden = arena.take(R * d)
-            dHidden = arena.take(R * d)
-            dTokens = arena.take(R * d)
-            dLogits = arena.take(B * e.n)
+            scalars = arena.take(R); tokens = arena.take(R * d); hidden = arena.take(R * d)
+            dHidden = arena.take(R * d); dTokens = arena.take(R * d); dLogits = arena.take(B * e.n);
             logits = arena.take(B * e.n)
         }
     }
@@ -125,8 +118,7 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
     public static let maxMagnitude: Float = 1e6
 
     @inline(__always) static func magnitude(_ y: Float) -> Float {
-        let a = abs(y)
-        return a.isNaN ? 0 : min(a, maxMagnitude)
+        let a = abs(y); return a.isNaN ? 0 : min(a, maxMagnitude)
     }
 
     /// Scalar tokens [B, n+m] from channel outputs y [B, n]: |y| (clamped to `maxMagnitude`) then the ±1 syndrome
@@ -134,8 +126,7 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
     public func tokens(channelOutput y: UnsafePointer<Float>, batch B: Int, into tokens: UnsafeMutablePointer<Float>) {
         let L = length
         for b in 0..<B {
-            let yb = y + b * n
-            let tb = tokens + b * L
+            let yb = y + b * n, tb = tokens + b * L
             for j in 0..<n { tb[j] = Self.magnitude(yb[j]) }
             for c in 0..<m {
                 var parity = false
@@ -152,10 +143,7 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
         scalars: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, workspace ws: Workspace,
         parameters p: UnsafePointer<Float>, call: MultiHeadAttention.Call
     ) {
-        let B = ws.batch
-        let L = length
-        let d = width
-        let C = Self.spectralChannels
+        let B = ws.batch, L = length, d = width, C = Self.spectralChannels
         embedding.forward(input: scalars, tokens: ws.tokens, batch: B, parameters: p, stride: d)
         if spectral != nil {
             for r in 0..<(B * L) { (ws.tokens + r * d + d - C).update(from: spectralCache + (r % L) * C, count: C) }
@@ -169,8 +157,7 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
         scalars: UnsafePointer<Float>, dLogits: UnsafePointer<Float>, workspace ws: Workspace,
         parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>
     ) {
-        let B = ws.batch
-        let R = B * length
+        let B = ws.batch, R = B * length
         head.backward(
             dLogits: dLogits, h: ws.hidden, dh: ws.dHidden, batch: B, workspace: ws.head, parameters: p, gradients: g)
         ws.dTokens.initialize(repeating: 0, count: R * width)
@@ -178,14 +165,11 @@ public final class ECCTNetwork: TrainableNetwork, @unchecked Sendable {
         embedding.backward(
             input: scalars, dTokens: ws.dTokens, dInput: nil, batch: B, parameters: p, gradients: g, stride: width)
         if spectral != nil {
-            let L = length
-            let d = width
-            let C = Self.spectralChannels
+            let L = length, d = width, C = Self.spectralChannels
             // ∂ℓ/∂SPE summed over the slice into the auxiliary gradient floats; `finishGradients` runs the SPE backward
             let dSpe = g + parameters.count
             for r in 0..<(B * L) {
-                let src = ws.dTokens + r * d + d - C
-                let dst = dSpe + (r % L) * C
+                let src = ws.dTokens + r * d + d - C, dst = dSpe + (r % L) * C
                 for a in 0..<C { dst[a] += src[a] }
             }
         }

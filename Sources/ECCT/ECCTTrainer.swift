@@ -176,36 +176,23 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
         }
     }
 
-    /// The learning curve as CSV: epoch, samples, loss, train BER, lr, −ln(BER) per validation point, seconds.
-    public func curveCSV(_ curve: [ECCTEpochRecord]) -> String {
-        let points = settings.validationEbN0.map { String(format: "neg_ln_ber_%gdB", $0) }
-        var lines = [(["epoch", "samples", "loss", "train_ber", "lr"] + points + ["seconds"]).joined(separator: ",")]
-        for r in curve {
-            lines.append(
-                ([
-                    String(r.epoch), String(r.samples), String(format: "%.6f", r.loss),
-                    String(format: "%.4e", r.trainBER),
-                    String(format: "%.3e", r.learningRate),
-                ] + r.validationBER.map { String(format: "%.4f", -log($0)) }
-                    + [String(format: "%.1f", r.seconds)]).joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
+    /// The learning curve's columns: epoch, samples, loss, train BER, lr, −ln(BER) per validation point, seconds.
+    public var curveColumns: [String] {
+        ["epoch", "samples", "loss", "train_ber", "lr"]
+            + settings.validationEbN0.map { String(format: "neg_ln_ber_%gdB", $0) }
+            + ["seconds"]
+    }
+
+    public func curveRow(_ r: ECCTEpochRecord) -> [String] {
+        [
+            String(r.epoch), String(r.samples), String(format: "%.6f", r.loss), String(format: "%.4e", r.trainBER),
+            String(format: "%.3e", r.learningRate),
+        ] + r.validationBER.map { String(format: "%.4f", -log($0)) }
+            + [String(format: "%.1f", r.seconds)]
     }
 }
 
 extension TrainingRun where Recipe == ECCTRecipe {
-    /// A new run (or one restored from a checkpoint's state and Adam) of `model` with `config`.
-    public convenience init(
-        model: ECCTModel, config: ECCTTrainingConfig, workers: Int, state: ECCTTrainingState = .init(),
-        optimizer: Adam? = nil
-    ) throws {
-        try self.init(
-            recipe: try ECCTRecipe(model: model, settings: config), workers: workers, state: state,
-            optimizer: optimizer)
-    }
-
-    public var model: ECCTModel { recipe.model }
-    public var config: ECCTTrainingConfig { recipe.settings }
     /// Channel outputs y [B, n] and targets [B, n] of global step s.
     public func batch(step s: Int) -> (y: [Float], targets: [Float]) {
         let (y, t) = recipe.batch(step: s)

@@ -107,10 +107,7 @@ public struct ECCTTrainingConfig: RunSettings {
         let total = weights.reduce(0, +)
         var shares = weights.map { Int((Double(B) * $0 / total).rounded(.down)) }
         var i = 0
-        while shares.reduce(0, +) < B {
-            shares[i % shares.count] += 1
-            i += 1
-        }
+        while shares.reduce(0, +) < B { shares[i % shares.count] += 1; i += 1 }
         return shares
     }
 
@@ -141,13 +138,8 @@ public struct ECCTEpochRecord: Codable, Equatable, Sendable {
         epoch: Int, samples: Int, loss: Double, trainBER: Double, learningRate: Float, validationBER: [Double],
         seconds: Double
     ) {
-        self.epoch = epoch
-        self.samples = samples
-        self.loss = loss
-        self.trainBER = trainBER
-        self.learningRate = learningRate
-        self.validationBER = validationBER
-        self.seconds = seconds
+        self.epoch = epoch; self.samples = samples; self.loss = loss; self.trainBER = trainBER
+        self.learningRate = learningRate; self.validationBER = validationBER; self.seconds = seconds
     }
 }
 
@@ -201,10 +193,7 @@ public enum ECCTData {
         for c in 0..<graph.m {
             var parity = false
             let end = graph.checkEdgeStart[c + 1]
-            while e < end {
-                if y[graph.edgeVariable[e]] < 0 { parity.toggle() }
-                e += 1
-            }
+            while e < end { if y[graph.edgeVariable[e]] < 0 { parity.toggle() }; e += 1 }
             if parity { return true }
         }
         return false

@@ -57,8 +57,7 @@ public enum PretrainedModels {
     public static func applicable(to code: LinearCode, architecture: String = "ecct")
         -> [(entry: Entry, decodingCode: LinearCode)]
     {
-        let exact = code.parityCheckFingerprint
-        let rows = code.codeFingerprint
+        let exact = code.parityCheckFingerprint, rows = code.codeFingerprint
         let found = all.compactMap { e -> (entry: Entry, decodingCode: LinearCode)? in
             guard e.architecture == architecture, e.trainedCode?.n ?? code.n == code.n else { return nil }
             if e.fingerprint == exact { return (e, code) }

@@ -9,14 +9,8 @@ extension SpectralEncodingLayer {
     typealias V8 = SIMD8<Float>
 
     @inline(__always) func projection(_ p: UnsafePointer<Float>) -> (V8, V8, V8) {
-        var w0 = V8()
-        var w1 = V8()
-        var b = V8()
-        for a in 0..<8 {
-            w0[a] = p[weight + a * 2]
-            w1[a] = p[weight + a * 2 + 1]
-            b[a] = p[bias + a]
-        }
+        var w0 = V8(), w1 = V8(), b = V8()
+        for a in 0..<8 { w0[a] = p[weight + a * 2]; w1[a] = p[weight + a * 2 + 1]; b[a] = p[bias + a] }
         return (w0, w1, b)
     }
 
@@ -31,9 +25,7 @@ extension SpectralEncodingLayer {
     func forwardEightChannels(
         table: UnsafePointer<Float>, spe: UnsafeMutablePointer<Float>, parameters p: UnsafePointer<Float>
     ) {
-        let L = length
-        let (w0, w1, b) = projection(p)
-        let inverse = 1 / Float(L)
+        let L = length, (w0, w1, b) = projection(p), inverse = 1 / Float(L)
         for i in 0..<L {
             var acc = V8()
             for j in 0..<L {
@@ -52,12 +44,8 @@ extension SpectralEncodingLayer {
         table: UnsafePointer<Float>, dSpe: UnsafePointer<Float>, parameters p: UnsafePointer<Float>,
         gradients g: UnsafeMutablePointer<Float>
     ) {
-        let L = length
-        let (w0, w1, b) = projection(p)
-        let inverse = 1 / Float(L)
-        var gw0 = V8()
-        var gw1 = V8()
-        var gb = V8()
+        let L = length, (w0, w1, b) = projection(p), inverse = 1 / Float(L)
+        var gw0 = V8(), gw1 = V8(), gb = V8()
         for i in 0..<L {
             var dOut = V8()
             for a in 0..<8 { dOut[a] = dSpe[i * 8 + a] * inverse }
@@ -72,15 +60,9 @@ extension SpectralEncodingLayer {
                     dv += gp + ds * v[a]
                     dv[a] += (ds * v).sum()
                 }
-                gw0 += dv * t[0]
-                gw1 += dv * t[1]
-                gb += dv
+                gw0 += dv * t[0]; gw1 += dv * t[1]; gb += dv
             }
         }
-        for a in 0..<8 {
-            g[weight + a * 2] += gw0[a]
-            g[weight + a * 2 + 1] += gw1[a]
-            g[bias + a] += gb[a]
-        }
+        for a in 0..<8 { g[weight + a * 2] += gw0[a]; g[weight + a * 2 + 1] += gw1[a]; g[bias + a] += gb[a] }
     }
 }

@@ -23,11 +23,9 @@ public struct SpectralEncodingLayer: Sendable {
         channels C: Int = 8, using rng: inout G
     ) {
         precondition(L >= 1 && C >= 1, "SpectralEncodingLayer: L = \(L), C = \(C)")
-        length = L
-        channels = C
+        length = L; channels = C
         let layer = LinearLayer(parameters, name: name, inFeatures: 2, outFeatures: C, using: &rng)
-        weight = layer.weight
-        bias = layer.bias!
+        weight = layer.weight; bias = layer.bias!
     }
 
     /// The attention of one token: v [C] → o [C]; p [C, C] receives the probabilities.
@@ -38,16 +36,9 @@ public struct SpectralEncodingLayer: Sendable {
             var mx = -Float.infinity
             for c in 0..<C { mx = max(mx, v[a] * v[c]) }
             var sum: Float = 0
-            for c in 0..<C {
-                let e = expf(v[a] * v[c] - mx)
-                p[a * C + c] = e
-                sum += e
-            }
+            for c in 0..<C { let e = expf(v[a] * v[c] - mx); p[a * C + c] = e; sum += e }
             var out: Float = 0
-            for c in 0..<C {
-                p[a * C + c] /= sum
-                out += p[a * C + c] * v[c]
-            }
+            for c in 0..<C { p[a * C + c] /= sum; out += p[a * C + c] * v[c] }
             o[a] = out
         }
     }
@@ -58,16 +49,10 @@ public struct SpectralEncodingLayer: Sendable {
         kernels: KernelPath = .best
     ) {
         if channels == 8 && kernels != .reference {
-            forwardEightChannels(table: table, spe: spe, parameters: p)
-            return
+            forwardEightChannels(table: table, spe: spe, parameters: p); return
         }
-        let L = length
-        let C = channels
-        let w = p + weight
-        let b = p + bias
-        var v = [Float](repeating: 0, count: C)
-        var o = v
-        var probs = [Float](repeating: 0, count: C * C)
+        let L = length, C = channels, w = p + weight, b = p + bias
+        var v = [Float](repeating: 0, count: C), o = v, probs = [Float](repeating: 0, count: C * C)
         for i in 0..<L {
             for a in 0..<C { spe[i * C + a] = 0 }
             for j in 0..<L {
@@ -89,15 +74,8 @@ public struct SpectralEncodingLayer: Sendable {
             backwardEightChannels(table: table, dSpe: dSpe, parameters: p, gradients: g)
             return
         }
-        let L = length
-        let C = channels
-        let w = p + weight
-        let b = p + bias
-        var v = [Float](repeating: 0, count: C)
-        var o = v
-        var dv = v
-        var dp = [Float](repeating: 0, count: C * C)
-        var probs = dp
+        let L = length, C = channels, w = p + weight, b = p + bias
+        var v = [Float](repeating: 0, count: C), o = v, dv = v, dp = [Float](repeating: 0, count: C * C), probs = dp
         for i in 0..<L {
             for j in 0..<L {
                 let t = table + (i * L + j) * 2
@@ -109,21 +87,17 @@ public struct SpectralEncodingLayer: Sendable {
                     // o_a = Σ_c p_ac v_c: into v directly and into p
                     var rowDot: Float = 0
                     for c in 0..<C {
-                        dp[a * C + c] = dOut * v[c]
-                        dv[c] += dOut * probs[a * C + c]
+                        dp[a * C + c] = dOut * v[c]; dv[c] += dOut * probs[a * C + c];
                         rowDot += probs[a * C + c] * dp[a * C + c]
                     }
                     // softmax: ds_ac = p_ac (dp_ac − Σ p·dp); s_ac = v_a v_c
                     for c in 0..<C {
                         let ds = probs[a * C + c] * (dp[a * C + c] - rowDot)
-                        dv[a] += ds * v[c]
-                        dv[c] += ds * v[a]
+                        dv[a] += ds * v[c]; dv[c] += ds * v[a]
                     }
                 }
                 for a in 0..<C {
-                    g[weight + a * 2] += dv[a] * t[0]
-                    g[weight + a * 2 + 1] += dv[a] * t[1]
-                    g[bias + a] += dv[a]
+                    g[weight + a * 2] += dv[a] * t[0]; g[weight + a * 2 + 1] += dv[a] * t[1]; g[bias + a] += dv[a]
                 }
             }
         }

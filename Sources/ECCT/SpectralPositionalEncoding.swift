@@ -12,18 +12,13 @@ import Neural
 public enum SpectralPositionalEncoding {
     /// The Laplacian [L, L] row-major of the code's Tanner graph.
     public static func laplacian(code: LinearCode) -> [Float] {
-        let n = code.n
-        let L = n + code.m
-        let graph = code.tannerGraph
+        let n = code.n, L = n + code.m, graph = code.tannerGraph
         var lap = [Float](repeating: 0, count: L * L)
         for c in 0..<code.m {
             for e in graph.checkEdgeStart[c]..<graph.checkEdgeStart[c + 1] {
-                let v = graph.edgeVariable[e]
-                let check = n + c
-                lap[v * L + check] = -1
-                lap[check * L + v] = -1
-                lap[v * L + v] += 1
-                lap[check * L + check] += 1
+                let v = graph.edgeVariable[e], check = n + c
+                lap[v * L + check] = -1; lap[check * L + v] = -1
+                lap[v * L + v] += 1; lap[check * L + check] += 1
             }
         }
         return lap

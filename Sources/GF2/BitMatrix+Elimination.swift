@@ -39,13 +39,9 @@ extension BitMatrix {
         let w = wordsPerRow
         m.words.withUnsafeMutableBufferPointer { p in
             for c in 0..<columns where r < rows {
-                let word = c >> 6
-                let bit: UInt64 = 1 << UInt64(c & 63)
+                let word = c >> 6, bit: UInt64 = 1 << UInt64(c & 63)
                 var pivot = -1
-                for i in r..<rows where p[i * w + word] & bit != 0 {
-                    pivot = i
-                    break
-                }
+                for i in r..<rows where p[i * w + word] & bit != 0 { pivot = i; break }
                 guard pivot >= 0 else { continue }
                 if pivot != r { for k in 0..<w { p.swapAt(pivot * w + k, r * w + k) } }
                 for i in (r + 1)..<rows where p[i * w + word] & bit != 0 {

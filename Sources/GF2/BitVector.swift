@@ -49,10 +49,7 @@ public struct BitVector: Hashable, Sendable, CustomStringConvertible {
         var out: [Int] = []
         for (w, word) in words.enumerated() {
             var x = word
-            while x != 0 {
-                out.append(w << 6 + x.trailingZeroBitCount)
-                x &= x &- 1
-            }
+            while x != 0 { out.append(w << 6 + x.trailingZeroBitCount); x &= x &- 1 }
         }
         return out
     }
@@ -64,9 +61,7 @@ public struct BitVector: Hashable, Sendable, CustomStringConvertible {
     }
 
     public static func ^ (lhs: BitVector, rhs: BitVector) -> BitVector {
-        var r = lhs
-        r ^= rhs
-        return r
+        var r = lhs; r ^= rhs; return r
     }
 
     /// Inner product over GF(2): parity of the AND.

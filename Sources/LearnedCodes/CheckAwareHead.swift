@@ -24,9 +24,7 @@ public struct CheckAwareHead: Sendable {
         _ parameters: ParameterSet, names: (token: String, fromChecks: String, fromBits: String),
         bits n: Int, checks m: Int, width d: Int, using rng: inout G
     ) {
-        bits = n
-        checks = m
-        width = d
+        bits = n; checks = m; width = d
         token = LinearLayer(parameters, name: names.token, inFeatures: d, outFeatures: 1, using: &rng)
         fromChecks = LinearLayer(parameters, name: names.fromChecks, inFeatures: d, outFeatures: d, using: &rng)
         fromBits = LinearLayer(parameters, name: names.fromBits, inFeatures: d, outFeatures: d, using: &rng)
@@ -37,13 +35,9 @@ public struct CheckAwareHead: Sendable {
         let e, u, pooled, v, fromChecksOut, dv, dPooled, de: UnsafeMutablePointer<Float>
         public init(batch B: Int, bits n: Int, checks m: Int, width d: Int, arena: Arena) {
             owner = arena
-            e = arena.take(B * n * d)
-            u = arena.take(B * m * d)
-            pooled = arena.take(B * n * d)
+            e = arena.take(B * n * d); u = arena.take(B * m * d); pooled = arena.take(B * n * d);
             v = arena.take(B * n * d)
-            fromChecksOut = arena.take(B * n * d)
-            dv = arena.take(B * n * d)
-            dPooled = arena.take(B * n * d)
+            fromChecksOut = arena.take(B * n * d); dv = arena.take(B * n * d); dPooled = arena.take(B * n * d)
             de = arena.take(B * n * d)
         }
     }
@@ -53,17 +47,13 @@ public struct CheckAwareHead: Sendable {
         h: UnsafePointer<Float>, H: UnsafePointer<Float>, z: UnsafeMutablePointer<Float>, batch B: Int,
         workspace ws: Workspace, parameters p: UnsafePointer<Float>
     ) {
-        let n = bits
-        let m = checks
-        let d = width
-        let L = n + m
+        let n = bits, m = checks, d = width, L = n + m
         for b in 0..<B {
             let hb = h + b * L * d
             for i in 0..<(n * d) { ws.e[b * n * d + i] = -hb[i] }
             for i in 0..<(m * d) { ws.u[b * m * d + i] = -hb[n * d + i] }
             // pooled_j = Σ_c H_cj u_c
-            let pooled = ws.pooled + b * n * d
-            let u = ws.u + b * m * d
+            let pooled = ws.pooled + b * n * d, u = ws.u + b * m * d
             pooled.initialize(repeating: 0, count: n * d)
             for c in 0..<m {
                 for j in 0..<n {
@@ -75,8 +65,7 @@ public struct CheckAwareHead: Sendable {
         }
         fromBits.forward(x: ws.e, y: ws.v, rows: B * n, parameters: p)
         fromChecks.forward(x: ws.pooled, y: ws.fromChecksOut, rows: B * n, parameters: p)
-        let extra = Float(m - 1)
-        let bias = p + fromChecks.bias!
+        let extra = Float(m - 1), bias = p + fromChecks.bias!
         for r in 0..<(B * n) {
             for i in 0..<d { ws.v[r * d + i] += ws.fromChecksOut[r * d + i] + extra * bias[i] }
         }
@@ -89,34 +78,22 @@ public struct CheckAwareHead: Sendable {
         dH: UnsafeMutablePointer<Float>, batch B: Int, workspace ws: Workspace,
         parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>
     ) {
-        let n = bits
-        let m = checks
-        let d = width
-        let L = n + m
-        let R = B * n
+        let n = bits, m = checks, d = width, L = n + m, R = B * n
         token.backward(dy: dz, x: ws.v, dx: ws.dv, rows: R, parameters: p, gradients: g)
         fromBits.backward(dy: ws.dv, x: ws.e, dx: ws.de, rows: R, parameters: p, gradients: g)
         fromChecks.backward(dy: ws.dv, x: ws.pooled, dx: ws.dPooled, rows: R, parameters: p, gradients: g)
-        let dBias = g + fromChecks.bias!
-        let extra = Float(m - 1)
+        let dBias = g + fromChecks.bias!, extra = Float(m - 1)
         for r in 0..<R { for i in 0..<d { dBias[i] += extra * ws.dv[r * d + i] } }
         for b in 0..<B {
-            let dhb = dh + b * L * d
-            let de = ws.de + b * n * d
-            let dPooled = ws.dPooled + b * n * d
-            let u = ws.u + b * m * d
+            let dhb = dh + b * L * d, de = ws.de + b * n * d, dPooled = ws.dPooled + b * n * d, u = ws.u + b * m * d
             for i in 0..<(n * d) { dhb[i] = -de[i] }
             for c in 0..<m {
                 let du = dhb + (n + c) * d
                 du.initialize(repeating: 0, count: d)
                 for j in 0..<n {
-                    let w = H[c * n + j]
-                    let dp = dPooled + j * d
+                    let w = H[c * n + j], dp = dPooled + j * d
                     var dot: Float = 0
-                    for i in 0..<d {
-                        dot += dp[i] * u[c * d + i]
-                        du[i] -= w * dp[i]
-                    }
+                    for i in 0..<d { dot += dp[i] * u[c * d + i]; du[i] -= w * dp[i] }
                     dH[c * n + j] += dot
                 }
             }

@@ -22,8 +22,7 @@ extension DCECCTNetwork {
             "DCECCTNetwork.lossAndGradients: \(messages.count) message and \(noise.count) noise entries for \(B) words")
         let P = parameters.count
         var gradients = [Float](repeating: 0, count: P + auxiliaryGradientCount)
-        var logits = [Float](repeating: 0, count: B * n)
-        var decisions = [Float](repeating: 0, count: B * n)
+        var logits = [Float](repeating: 0, count: B * n), decisions = [Float](repeating: 0, count: B * n)
         let ws = makeWorkspace(batch: B)
         var loss = 0.0
         parameters.values.withUnsafeBufferPointer { pb in
@@ -43,8 +42,7 @@ extension DCECCTNetwork {
                 }
             }
             for i in 0..<(B * n) {
-                let y = ws.y[i]
-                let v = logits[i] * (y > 0 ? 1 : (y < 0 ? -1 : 0))  // −z·sign(y)
+                let y = ws.y[i], v = logits[i] * (y > 0 ? 1 : (y < 0 ? -1 : 0))  // −z·sign(y)
                 decisions[i] = v > 0 ? 0 : (v < 0 ? 1 : 0.5)
             }
         }

@@ -59,8 +59,7 @@ public final class DCECCTNetwork: TrainableNetwork, @unchecked Sendable {
             "DCECCTNetwork: Ω of \(initial!.count) entries for [\(n - k), \(k)]")
         self.n = n
         self.k = k
-        let m = n - k
-        let L = n + m
+        let m = n - k, L = n + m
         let p = ParameterSet()
         omega = p.add(
             DCECCTNames.omega, shape: [m, k], initial: initial ?? SystematicCode.randomOmega(n: n, k: k, using: &rng))
@@ -84,12 +83,9 @@ public final class DCECCTNetwork: TrainableNetwork, @unchecked Sendable {
         parameters = p
         code = SystematicCode(n: n, k: k, parity: [UInt8](repeating: 0, count: m * k))
         supports = []
-        H = derivedArena.take(m * n)
-        G = derivedArena.take(k * n)
-        overlap = derivedArena.take(L * L)
-        scoreScales = derivedArena.take(layers * L * L)
-        dOverlap = derivedArena.take(L * L)
-        dOverlapLayer = derivedArena.take(L * L)
+        H = derivedArena.take(m * n); G = derivedArena.take(k * n)
+        overlap = derivedArena.take(L * L); scoreScales = derivedArena.take(layers * L * L)
+        dOverlap = derivedArena.take(L * L); dOverlapLayer = derivedArena.take(L * L)
         scoreMapWorkspaces = scoreMaps.map { MLP.Workspace(mlp: $0, rows: L * L, arena: Arena()) }
         p.values.withUnsafeBufferPointer { prepare(parameters: $0.baseAddress!) }
     }
@@ -116,11 +112,8 @@ public final class DCECCTNetwork: TrainableNetwork, @unchecked Sendable {
 
     /// Folds the slices' ∂ℓ/∂φ_i into φ_i's weights and ∂ℓ/∂M, then ∂ℓ/∂M and ∂ℓ/∂H, ∂ℓ/∂G into ∂ℓ/∂Ω.
     public func finishGradients(parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
-        let L = length
-        let LL = L * L
-        let dPhi = g + parameters.count
-        let dH = dPhi + layers * LL
-        let dG = dH + m * n
+        let L = length, LL = L * L
+        let dPhi = g + parameters.count, dH = dPhi + layers * LL, dG = dH + m * n
         dOverlap.initialize(repeating: 0, count: LL)
         for (i, map) in scoreMaps.enumerated() {
             map.backward(
@@ -143,23 +136,13 @@ public final class DCECCTNetwork: TrainableNetwork, @unchecked Sendable {
         let tokens, hidden, dHidden, dTokens: UnsafeMutablePointer<Float>
         init(network e: DCECCTNetwork, batch B: Int) {
             batch = B
-            let n = e.n
-            let R = B * e.length * e.width
+            let n = e.n, R = B * e.length * e.width
             encoder = e.encoder.makeWorkspace(batch: B)
             head = .init(batch: B, bits: n, checks: e.m, width: e.width, arena: arena)
-            xs = arena.take(B * n)
-            zmul = arena.take(B * n)
-            y = arena.take(B * n)
-            magnitudes = arena.take(B * n)
-            dMagnitudes = arena.take(B * n)
-            targets = arena.take(B * n)
-            z = arena.take(B * n)
-            dz = arena.take(B * n)
+            xs = arena.take(B * n); zmul = arena.take(B * n); y = arena.take(B * n); magnitudes = arena.take(B * n)
+            dMagnitudes = arena.take(B * n); targets = arena.take(B * n); z = arena.take(B * n); dz = arena.take(B * n)
             syndromes = arena.takeRaw(B * e.m, of: UInt8.self)
-            tokens = arena.take(R)
-            hidden = arena.take(R)
-            dHidden = arena.take(R)
-            dTokens = arena.take(R)
+            tokens = arena.take(R); hidden = arena.take(R); dHidden = arena.take(R); dTokens = arena.take(R)
         }
     }
 
@@ -202,8 +185,7 @@ public final class DCECCTNetwork: TrainableNetwork, @unchecked Sendable {
         _ slice: TrainingSlice, workspace ws: Workspace, parameters p: UnsafePointer<Float>,
         gradients g: UnsafeMutablePointer<Float>
     ) -> Double {
-        let B = slice.count
-        let N = B * n
+        let B = slice.count, N = B * n
         precondition(B == ws.batch, "DCECCTNetwork: a slice of \(B) for a workspace of \(ws.batch)")
         encode(messages: slice.targets, count: B, into: ws.xs)
         for i in 0..<N {
@@ -227,12 +209,8 @@ public final class DCECCTNetwork: TrainableNetwork, @unchecked Sendable {
         workspace ws: Workspace, messages msg: UnsafePointer<Float>, count B: Int, parameters p: UnsafePointer<Float>,
         gradients g: UnsafeMutablePointer<Float>
     ) {
-        let L = length
-        let LL = L * L
-        let d = width
-        let dPhi = g + parameters.count
-        let dH = dPhi + layers * LL
-        let dG = dH + m * n
+        let L = length, LL = L * L, d = width
+        let dPhi = g + parameters.count, dH = dPhi + layers * LL, dG = dH + m * n
         head.backward(
             dz: ws.dz, H: H, dh: ws.dHidden, dH: dH, batch: B, workspace: ws.head, parameters: p, gradients: g)
         ws.dTokens.initialize(repeating: 0, count: B * L * d)
@@ -246,8 +224,7 @@ public final class DCECCTNetwork: TrainableNetwork, @unchecked Sendable {
         // |y| = |x_s·z_mul| → ∂/∂x_s = sign(y)·z_mul; x_s = Π_i (1 − 2 G_ij m_i) → ∂x_s/∂G_ij = −2 m_i·x_s·(1 − 2 G_ij m_i)
         for b in 0..<B {
             for j in 0..<n {
-                let y = ws.y[b * n + j]
-                let sign: Float = y > 0 ? 1 : (y < 0 ? -1 : 0)
+                let y = ws.y[b * n + j], sign: Float = y > 0 ? 1 : (y < 0 ? -1 : 0)
                 let dxs = ws.dMagnitudes[b * n + j] * sign * ws.zmul[b * n + j]
                 if dxs == 0 { continue }
                 let xs = ws.xs[b * n + j]

@@ -12,10 +12,7 @@ public enum LearnedCodeEvaluation {
         threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) -> Double {
         var config = MonteCarloConfig()
-        config.minFrames = words
-        config.maxFrames = words
-        config.minErrors = 0
-        config.seed = seed
+        config.minFrames = words; config.maxFrames = words; config.minErrors = 0; config.seed = seed;
         config.threads = threads
         let decoder = NeuralDecoder(network: model.network, name: "dc-ecct")
         return MonteCarlo(code: model.code.linearCode(name: "learned"), config: config)

@@ -110,34 +110,17 @@ public final class LearnedCodeRecipe: TrainingRecipe, @unchecked Sendable {
         }
     }
 
-    /// The learning curve as CSV: epoch, loss, train BER, P changes, seconds (training), samples, −ln(BER) per Eb/N0.
-    public func curveCSV(_ curve: [LearnedCodeEpoch]) -> String {
-        let points = settings.validationEbN0.map { String(format: "neg_ln_ber_%gdB", $0) }
-        var lines = [
-            (["epoch", "loss", "train_ber", "code_changes", "seconds", "samples"] + points).joined(separator: ",")
-        ]
-        for r in curve {
-            lines.append(
-                ([
-                    String(r.epoch), String(format: "%.6f", r.loss), String(format: "%.4e", r.trainingBER),
-                    String(r.codeChanges), String(format: "%.1f", r.seconds), String(r.samples),
-                ]
-                    + r.negLnBER.map { String(format: "%.4f", $0) }).joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-extension TrainingRun where Recipe == LearnedCodeRecipe {
-    public convenience init(
-        model: LearnedCodeModel, config: LearnedCodeTrainingConfig, workers: Int,
-        state: LearnedCodeTrainingState = .init(), optimizer: Adam? = nil
-    ) throws {
-        try self.init(
-            recipe: try LearnedCodeRecipe(model: model, settings: config), workers: workers, state: state,
-            optimizer: optimizer)
+    /// The learning curve's columns: epoch, loss, train BER, P changes, seconds (training), samples, −ln(BER) per Eb/N0.
+    public var curveColumns: [String] {
+        ["epoch", "loss", "train_ber", "code_changes", "seconds", "samples"]
+            + settings.validationEbN0.map { String(format: "neg_ln_ber_%gdB", $0) }
     }
 
-    public var model: LearnedCodeModel { recipe.model }
-    public var config: LearnedCodeTrainingConfig { recipe.settings }
+    public func curveRow(_ r: LearnedCodeEpoch) -> [String] {
+        [
+            String(r.epoch), String(format: "%.6f", r.loss), String(format: "%.4e", r.trainingBER),
+            String(r.codeChanges),
+            String(format: "%.1f", r.seconds), String(r.samples),
+        ] + r.negLnBER.map { String(format: "%.4f", $0) }
+    }
 }

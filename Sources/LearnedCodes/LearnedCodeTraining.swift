@@ -34,11 +34,7 @@ public struct LearnedCodeTrainingConfig: RunSettings {
     public var validationWords: Int = 20_000
 
     public init(n: Int, k: Int, layers: Int, width: Int, epochs: Int, stepsPerEpoch: Int) {
-        self.n = n
-        self.k = k
-        self.layers = layers
-        self.width = width
-        self.epochs = epochs
+        self.n = n; self.k = k; self.layers = layers; self.width = width; self.epochs = epochs;
         self.stepsPerEpoch = stepsPerEpoch
     }
 

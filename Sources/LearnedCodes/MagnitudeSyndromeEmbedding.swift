@@ -23,14 +23,11 @@ public struct MagnitudeSyndromeEmbedding: Sendable {
         _ parameters: ParameterSet, names: (magnitude: String, table: String), bits n: Int,
         checks m: Int, width d: Int, using rng: inout G
     ) {
-        bits = n
-        checks = m
-        width = d
+        bits = n; checks = m; width = d
         magnitude = parameters.add(
             names.magnitude, shape: [1, d],
             initial: Initializer.xavierUniform(fanIn: d, fanOut: 1, count: d, using: &rng))
-        var normals = [Float](repeating: 0, count: Self.tableRows * d)
-        var gauss = GaussianGenerator(using: &rng)
+        var normals = [Float](repeating: 0, count: Self.tableRows * d), gauss = GaussianGenerator(using: &rng)
         gauss.fill(&normals)
         table = parameters.add(names.table, shape: [Self.tableRows, d], initial: normals)
     }
@@ -40,15 +37,10 @@ public struct MagnitudeSyndromeEmbedding: Sendable {
         magnitudes a: UnsafePointer<Float>, syndromes s: UnsafePointer<UInt8>, tokens: UnsafeMutablePointer<Float>,
         batch B: Int, parameters p: UnsafePointer<Float>
     ) {
-        let n = bits
-        let m = checks
-        let d = width
-        let L = n + m
-        let e = p + magnitude
+        let n = bits, m = checks, d = width, L = n + m, e = p + magnitude
         for b in 0..<B {
             for j in 0..<n {
-                let t = tokens + (b * L + j) * d
-                let v = a[b * n + j]
+                let t = tokens + (b * L + j) * d, v = a[b * n + j]
                 for c in 0..<d { t[c] = v * e[c] }
             }
             for c in 0..<m {
@@ -63,26 +55,16 @@ public struct MagnitudeSyndromeEmbedding: Sendable {
         dMagnitudes: UnsafeMutablePointer<Float>, batch B: Int, parameters p: UnsafePointer<Float>,
         gradients g: UnsafeMutablePointer<Float>
     ) {
-        let n = bits
-        let m = checks
-        let d = width
-        let L = n + m
-        let e = p + magnitude
-        let de = g + magnitude
+        let n = bits, m = checks, d = width, L = n + m, e = p + magnitude, de = g + magnitude
         for b in 0..<B {
             for j in 0..<n {
-                let dt = dTokens + (b * L + j) * d
-                let v = a[b * n + j]
+                let dt = dTokens + (b * L + j) * d, v = a[b * n + j]
                 var acc: Float = 0
-                for c in 0..<d {
-                    de[c] += v * dt[c]
-                    acc += dt[c] * e[c]
-                }
+                for c in 0..<d { de[c] += v * dt[c]; acc += dt[c] * e[c] }
                 dMagnitudes[b * n + j] = acc
             }
             for c in 0..<m {
-                let dt = dTokens + (b * L + n + c) * d
-                let row = g + table + Int(s[b * m + c]) * d
+                let dt = dTokens + (b * L + n + c) * d, row = g + table + Int(s[b * m + c]) * d
                 for i in 0..<d { row[i] += dt[i] }
             }
         }

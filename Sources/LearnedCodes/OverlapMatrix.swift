@@ -14,10 +14,7 @@ public enum OverlapMatrix {
                 for c in 0..<m { s += H[c * n + j] * H[c * n + l] }
                 M[j * L + l] = s
             }
-            for c in 0..<m {
-                M[j * L + n + c] = H[c * n + j]
-                M[(n + c) * L + j] = H[c * n + j]
-            }
+            for c in 0..<m { M[j * L + n + c] = H[c * n + j]; M[(n + c) * L + j] = H[c * n + j] }
         }
         for c in 0..<m {
             for e in 0..<m {

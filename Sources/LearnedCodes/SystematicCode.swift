@@ -90,9 +90,7 @@ public struct SystematicCode: Sendable, Equatable {
     public static func omega(from code: LinearCode, scale: Float = 0.01) throws -> (omega: [Float], permutation: [Int])
     {
         let (form, permutation) = try code.H.rowBasis.standardForm()
-        let m = form.rows
-        let n = form.columns
-        let k = n - m
+        let m = form.rows, n = form.columns, k = n - m
         guard m == code.n - code.k else {
             throw LearnedCodeError("--init \(code.name): its H has rank \(m), not n − k = \(code.n - code.k)")
         }

@@ -41,21 +41,18 @@ public struct BPOSDDecoder: QuantumDecoder {
     public func decode(
         detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>
     ) {
-        let N = problem.errorLength
-        let M = problem.syndromeLength
+        let N = problem.errorLength, M = problem.syndromeLength
         for s in 0..<count {
             let out = corrections.baseAddress! + s * N
             out.initialize(repeating: 0, count: N)
             for (h, half) in problem.halves.enumerated() {
-                let m = half.checks.rows
-                let n = half.checks.columns
+                let m = half.checks.rows, n = half.checks.columns
                 let row = detections.baseAddress! + s * M + half.syndromeOffset
                 guard (0..<m).contains(where: { row[$0] != 0 }) else { continue }
                 let syndrome = BitVector(bits: (0..<m).map { row[$0] })
                 let e0 = solvers[h].solve(syndrome)
                 let llr = e0.map { $0 == 1 ? -priorLLR : priorLLR }
-                var bits = [UInt8](repeating: 0, count: n)
-                var posteriors = [Float](repeating: 0, count: n)
+                var bits = [UInt8](repeating: 0, count: n), posteriors = [Float](repeating: 0, count: n)
                 if !bp[h].decodeWithPosteriors(llr: llr, bits: &bits, posteriors: &posteriors) {
                     bits = osd[h].decode(llr: posteriors, n: n)
                 }

@@ -6,12 +6,9 @@ extension BlossomMatching {
         var (w, t, p) = (w, t, p)
         while true {
             let b = inBlossom[w]
-            label[w] = t
-            label[b] = t
-            labelEnd[w] = p
-            labelEnd[b] = p
-            bestEdge[w] = -1
-            bestEdge[b] = -1
+            label[w] = t; label[b] = t
+            labelEnd[w] = p; labelEnd[b] = p
+            bestEdge[w] = -1; bestEdge[b] = -1
             if t == 1 {
                 if b < n { queue.append(b) } else { queue.append(contentsOf: leaves(b)) }
                 return
@@ -24,18 +21,12 @@ extension BlossomMatching {
 
     /// Trace back from v and w: the base of the first common S blossom (a new blossom), or −1 (augmenting path).
     mutating func scanBlossom(_ v0: Int, _ w0: Int) -> Int {
-        var path: [Int] = []
-        var base = -1
-        var v = v0
-        var w = w0
+        var path: [Int] = [], base = -1
+        var v = v0, w = w0
         while v != -1 || w != -1 {
             var b = inBlossom[v]
-            if label[b] & 4 != 0 {
-                base = blossomBase[b]
-                break
-            }
-            path.append(b)
-            label[b] = 5
+            if label[b] & 4 != 0 { base = blossomBase[b]; break }
+            path.append(b); label[b] = 5
             if labelEnd[b] == -1 {
                 v = -1
             } else {
@@ -51,40 +42,23 @@ extension BlossomMatching {
 
     /// Shrink the odd cycle closed by edge k through `base` into a new S blossom.
     mutating func addBlossom(_ base: Int, _ k: Int) {
-        var v = edgeU[k]
-        var w = edgeV[k]
+        var v = edgeU[k], w = edgeV[k]
         let bb = inBlossom[base]
-        var bv = inBlossom[v]
-        var bw = inBlossom[w]
+        var bv = inBlossom[v], bw = inBlossom[w]
         let b = unusedBlossoms.removeLast()
-        blossomBase[b] = base
-        blossomParent[b] = -1
-        blossomParent[bb] = b
-        var path: [Int] = []
-        var endps: [Int] = []
+        blossomBase[b] = base; blossomParent[b] = -1; blossomParent[bb] = b
+        var path: [Int] = [], endps: [Int] = []
         while bv != bb {
-            blossomParent[bv] = b
-            path.append(bv)
-            endps.append(labelEnd[bv])
-            v = endpoint[labelEnd[bv]]
-            bv = inBlossom[v]
+            blossomParent[bv] = b; path.append(bv); endps.append(labelEnd[bv])
+            v = endpoint[labelEnd[bv]]; bv = inBlossom[v]
         }
-        path.append(bb)
-        path.reverse()
-        endps.reverse()
-        endps.append(2 * k)
+        path.append(bb); path.reverse(); endps.reverse(); endps.append(2 * k)
         while bw != bb {
-            blossomParent[bw] = b
-            path.append(bw)
-            endps.append(labelEnd[bw] ^ 1)
-            w = endpoint[labelEnd[bw]]
-            bw = inBlossom[w]
+            blossomParent[bw] = b; path.append(bw); endps.append(labelEnd[bw] ^ 1)
+            w = endpoint[labelEnd[bw]]; bw = inBlossom[w]
         }
-        blossomChildren[b] = path
-        blossomEndpoints[b] = endps
-        label[b] = 1
-        labelEnd[b] = labelEnd[bb]
-        dual[b] = 0
+        blossomChildren[b] = path; blossomEndpoints[b] = endps
+        label[b] = 1; labelEnd[b] = labelEnd[bb]; dual[b] = 0
         for u in leaves(b) {
             if label[inBlossom[u]] == 2 { queue.append(u) }
             inBlossom[u] = b
@@ -105,8 +79,7 @@ extension BlossomMatching {
                     if bj != b, label[bj] == 1, bestTo[bj] == -1 || slack(e) < slack(bestTo[bj]) { bestTo[bj] = e }
                 }
             }
-            blossomBestEdges[child] = nil
-            bestEdge[child] = -1
+            blossomBestEdges[child] = nil; bestEdge[child] = -1
         }
         let best = bestTo.filter { $0 != -1 }
         blossomBestEdges[b] = best
@@ -128,23 +101,14 @@ extension BlossomMatching {
             }
         }
         if !endStage && label[b] == 2 {
-            let children = blossomChildren[b]
-            let endps = blossomEndpoints[b]
+            let children = blossomChildren[b], endps = blossomEndpoints[b]
             let count = children.count
             func child(_ j: Int) -> Int { children[(j % count + count) % count] }
             func endp(_ j: Int) -> Int { endps[(j % count + count) % count] }
             let entry = inBlossom[endpoint[labelEnd[b] ^ 1]]
             var j = children.firstIndex(of: entry)!
-            let step: Int
-            let trick: Int
-            if j & 1 == 1 {
-                j -= count
-                step = 1
-                trick = 0
-            } else {
-                step = -1
-                trick = 1
-            }
+            let step: Int, trick: Int
+            if j & 1 == 1 { j -= count; step = 1; trick = 0 } else { step = -1; trick = 1 }
             var p = labelEnd[b]
             while j != 0 {
                 label[endpoint[p ^ 1]] = 0
@@ -157,18 +121,13 @@ extension BlossomMatching {
                 j += step
             }
             let bv = child(j)
-            label[endpoint[p ^ 1]] = 2
-            label[bv] = 2
-            labelEnd[endpoint[p ^ 1]] = p
-            labelEnd[bv] = p
+            label[endpoint[p ^ 1]] = 2; label[bv] = 2
+            labelEnd[endpoint[p ^ 1]] = p; labelEnd[bv] = p
             bestEdge[bv] = -1
             j += step
             while child(j) != entry {
                 let c = child(j)
-                if label[c] == 1 {
-                    j += step
-                    continue
-                }
+                if label[c] == 1 { j += step; continue }
                 if let v = leaves(c).first(where: { label[$0] != 0 }) {
                     label[v] = 0
                     label[endpoint[mate[blossomBase[c]]]] = 0
@@ -177,13 +136,9 @@ extension BlossomMatching {
                 j += step
             }
         }
-        label[b] = -1
-        labelEnd[b] = -1
-        blossomChildren[b] = []
-        blossomEndpoints[b] = []
-        blossomBase[b] = -1
-        blossomBestEdges[b] = nil
-        bestEdge[b] = -1
+        label[b] = -1; labelEnd[b] = -1
+        blossomChildren[b] = []; blossomEndpoints[b] = []
+        blossomBase[b] = -1; blossomBestEdges[b] = nil; bestEdge[b] = -1
         unusedBlossoms.append(b)
     }
 
@@ -193,23 +148,14 @@ extension BlossomMatching {
         var t = v
         while blossomParent[t] != b { t = blossomParent[t] }
         if t >= n { augmentBlossom(t, v) }
-        let children = blossomChildren[b]
-        let endps = blossomEndpoints[b]
+        let children = blossomChildren[b], endps = blossomEndpoints[b]
         let count = children.count
         func child(_ j: Int) -> Int { children[(j % count + count) % count] }
         func endp(_ j: Int) -> Int { endps[(j % count + count) % count] }
         let i = children.firstIndex(of: t)!
         var j = i
-        let step: Int
-        let trick: Int
-        if i & 1 == 1 {
-            j -= count
-            step = 1
-            trick = 0
-        } else {
-            step = -1
-            trick = 1
-        }
+        let step: Int, trick: Int
+        if i & 1 == 1 { j -= count; step = 1; trick = 0 } else { step = -1; trick = 1 }
         while j != 0 {
             j += step
             var c = child(j)
@@ -229,8 +175,7 @@ extension BlossomMatching {
     /// Augment along the path through edge k between two S vertices of different trees.
     mutating func augmentMatching(_ k: Int) {
         for (start, firstP) in [(edgeU[k], 2 * k + 1), (edgeV[k], 2 * k)] {
-            var s = start
-            var p = firstP
+            var s = start, p = firstP
             while true {
                 let bs = inBlossom[s]
                 if bs >= n { augmentBlossom(bs, s) }

@@ -3,10 +3,7 @@
 extension BlossomMatching {
     mutating func solve(maxCardinality: Bool) {
         for _ in 0..<n {
-            for b in 0..<(2 * n) {
-                label[b] = 0
-                bestEdge[b] = -1
-            }
+            for b in 0..<(2 * n) { label[b] = 0; bestEdge[b] = -1 }
             for b in n..<(2 * n) { blossomBestEdges[b] = nil }
             for k in allowEdge.indices { allowEdge[k] = false }
             queue.removeAll(keepingCapacity: true)
@@ -30,8 +27,7 @@ extension BlossomMatching {
         while let v = queue.popLast() {
             for a in neighbourStart[v]..<neighbourStart[v + 1] {
                 let p = neighbourEndpoints[a]
-                let k = p >> 1
-                let w = endpoint[p]
+                let k = p >> 1, w = endpoint[p]
                 if inBlossom[v] == inBlossom[w] { continue }
                 var kslack = 0
                 if !allowEdge[k] {
@@ -50,8 +46,7 @@ extension BlossomMatching {
                             return true
                         }
                     } else if label[w] == 0 {
-                        label[w] = 2
-                        labelEnd[w] = p ^ 1
+                        label[w] = 2; labelEnd[w] = p ^ 1
                     }
                 } else if label[inBlossom[w]] == 1 {
                     let b = inBlossom[v]
@@ -67,44 +62,25 @@ extension BlossomMatching {
     /// The largest dual change that keeps every slack ≥ 0 (four kinds), applied; then the edge it made tight is
     /// queued or the T blossom whose dual reached zero expanded. False when the stage ends without augmenting.
     mutating func dualUpdate(maxCardinality: Bool) -> Bool {
-        var kind = -1
-        var delta = 0
-        var deltaEdge = -1
-        var deltaBlossom = -1
-        if !maxCardinality {
-            kind = 1
-            delta = dual[0..<n].min()!
-        }
+        var kind = -1, delta = 0, deltaEdge = -1, deltaBlossom = -1
+        if !maxCardinality { kind = 1; delta = dual[0..<n].min()! }
         for v in 0..<n where label[inBlossom[v]] == 0 && bestEdge[v] != -1 {
             let d = slack(bestEdge[v])
-            if kind == -1 || d < delta {
-                delta = d
-                kind = 2
-                deltaEdge = bestEdge[v]
-            }
+            if kind == -1 || d < delta { delta = d; kind = 2; deltaEdge = bestEdge[v] }
         }
         for b in 0..<(2 * n) where blossomParent[b] == -1 && label[b] == 1 && bestEdge[b] != -1 {
             let s = slack(bestEdge[b])
             assert(s % 2 == 0, "BlossomMatching: odd slack between S blossoms")
             let d = s / 2
-            if kind == -1 || d < delta {
-                delta = d
-                kind = 3
-                deltaEdge = bestEdge[b]
-            }
+            if kind == -1 || d < delta { delta = d; kind = 3; deltaEdge = bestEdge[b] }
         }
         for b in n..<(2 * n)
         where blossomBase[b] >= 0 && blossomParent[b] == -1 && label[b] == 2
             && (kind == -1 || dual[b] < delta)
         {
-            delta = dual[b]
-            kind = 4
-            deltaBlossom = b
+            delta = dual[b]; kind = 4; deltaBlossom = b
         }
-        if kind == -1 {
-            kind = 1
-            delta = max(0, dual[0..<n].min()!)
-        }
+        if kind == -1 { kind = 1; delta = max(0, dual[0..<n].min()!) }
         for v in 0..<n {
             switch label[inBlossom[v]] {
             case 1: dual[v] -= delta

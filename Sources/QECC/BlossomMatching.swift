@@ -71,35 +71,25 @@ public struct BlossomMatching {
             if c == b { break }
             b = blossomParent[b]
         }
-        while b != -1 {
-            s += 2 * dual[b]
-            b = blossomParent[b]
-        }
+        while b != -1 { s += 2 * dual[b]; b = blossomParent[b] }
         return s
     }
 
     init(n: Int, edges: [(Int, Int, Int)]) {
         self.n = n
-        edgeU = edges.map(\.0)
-        edgeV = edges.map(\.1)
-        weight = edges.map(\.2)
+        edgeU = edges.map(\.0); edgeV = edges.map(\.1); weight = edges.map(\.2)
         endpoint = [Int](repeating: 0, count: 2 * edges.count)
         var start = [Int](repeating: 0, count: n + 1)
         for (k, e) in edges.enumerated() {
             precondition(e.0 != e.1 && e.0 >= 0 && e.1 >= 0 && e.0 < n && e.1 < n, "BlossomMatching: bad edge \(e)")
-            endpoint[2 * k] = e.0
-            endpoint[2 * k + 1] = e.1
-            start[e.0 + 1] += 1
-            start[e.1 + 1] += 1
+            endpoint[2 * k] = e.0; endpoint[2 * k + 1] = e.1
+            start[e.0 + 1] += 1; start[e.1 + 1] += 1
         }
         for v in 0..<n { start[v + 1] += start[v] }
-        var fill = start
-        var list = [Int](repeating: 0, count: 2 * edges.count)
+        var fill = start, list = [Int](repeating: 0, count: 2 * edges.count)
         for (k, e) in edges.enumerated() {
-            list[fill[e.0]] = 2 * k + 1
-            fill[e.0] += 1
-            list[fill[e.1]] = 2 * k
-            fill[e.1] += 1
+            list[fill[e.0]] = 2 * k + 1; fill[e.0] += 1
+            list[fill[e.1]] = 2 * k; fill[e.1] += 1
         }
         neighbourStart = start
         neighbourEndpoints = list
@@ -135,11 +125,9 @@ public struct BlossomMatching {
         }
         for v in 0..<n where mate[v] == -1 {
             for a in neighbourStart[v]..<neighbourStart[v + 1] {
-                let p = neighbourEndpoints[a]
-                let w = endpoint[p]
+                let p = neighbourEndpoints[a], w = endpoint[p]
                 guard mate[w] == -1, slack(p >> 1) == 0 else { continue }
-                mate[v] = p
-                mate[w] = p ^ 1
+                mate[v] = p; mate[w] = p ^ 1
                 break
             }
         }
@@ -151,8 +139,7 @@ public struct BlossomMatching {
     /// The vertices inside blossom b (b itself when it is a vertex).
     func leaves(_ b: Int) -> [Int] {
         if b < n { return [b] }
-        var out: [Int] = []
-        var stack = [b]
+        var out: [Int] = [], stack = [b]
         while let t = stack.popLast() {
             if t < n { out.append(t) } else { stack.append(contentsOf: blossomChildren[t]) }
         }

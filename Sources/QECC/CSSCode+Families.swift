@@ -15,8 +15,7 @@ extension CSSCode {
         }
         let n = 2 * L * L
         func q(_ r: Int, _ c: Int) -> Int { ((r % (2 * L)) + 2 * L) % (2 * L) * L + ((c % L) + L) % L }
-        var hz = BitMatrix(rows: L * L, columns: n)
-        var hx = BitMatrix(rows: L * L, columns: n)
+        var hz = BitMatrix(rows: L * L, columns: n), hx = BitMatrix(rows: L * L, columns: n)
         for i in 0..<L {
             for j in 0..<L {
                 for (r, c) in [(2 * i, j), (2 * i + 1, j), (2 * i + 2, j), (2 * i + 1, j + 1)] {
@@ -28,13 +27,10 @@ extension CSSCode {
                 }
             }
         }
-        var lx = BitMatrix(rows: 2, columns: n)
-        var lz = BitMatrix(rows: 2, columns: n)
+        var lx = BitMatrix(rows: 2, columns: n), lz = BitMatrix(rows: 2, columns: n)
         for k in 0..<L {
-            lz[0, q(2 * k + 1, 0)] = true
-            lz[1, q(0, k)] = true
-            lx[0, q(1, k)] = true
-            lx[1, q(2 * k, 0)] = true
+            lz[0, q(2 * k + 1, 0)] = true; lz[1, q(0, k)] = true
+            lx[0, q(1, k)] = true; lx[1, q(2 * k, 0)] = true
         }
         return try CSSCode(name: "toric-\(L)", hx: hx, hz: hz, logicalX: lx, logicalZ: lz)
     }
@@ -47,8 +43,7 @@ extension CSSCode {
         guard d >= 3, d % 2 == 1, d <= maxLatticeSize else {
             throw QECCError("surface-\(d): d must be odd and in 3...\(maxLatticeSize)")
         }
-        var xRows: [[Int]] = []
-        var zRows: [[Int]] = []
+        var xRows: [[Int]] = [], zRows: [[Int]] = []
         for i in 0...d {
             for j in 0...d {
                 let isX = (i + j) % 2 == 0
@@ -76,19 +71,13 @@ extension CSSCode {
         let side = 2 * d - 1
         var index = [Int](repeating: -1, count: side * side)
         var n = 0
-        for r in 0..<side {
-            for c in 0..<side where (r + c) % 2 == 0 {
-                index[r * side + c] = n
-                n += 1
-            }
-        }
+        for r in 0..<side { for c in 0..<side where (r + c) % 2 == 0 { index[r * side + c] = n; n += 1 } }
         func neighbours(_ r: Int, _ c: Int) -> [Int] {
             [(r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)].compactMap { (a, b) in
                 a >= 0 && a < side && b >= 0 && b < side ? index[a * side + b] : nil
             }
         }
-        var xRows: [[Int]] = []
-        var zRows: [[Int]] = []
+        var xRows: [[Int]] = [], zRows: [[Int]] = []
         for r in 0..<side {
             for c in 0..<side where (r + c) % 2 == 1 {
                 if r % 2 == 0 { xRows.append(neighbours(r, c)) } else { zRows.append(neighbours(r, c)) }

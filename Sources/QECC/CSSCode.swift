@@ -66,10 +66,7 @@ public struct CSSCode: Sendable {
         var chosen: [BitVector] = []
         for r in 0..<kernel.rows where chosen.count < k {
             let candidate = basis.appendingRow(kernel.row(r))
-            if candidate.rank > basis.rows {
-                basis = candidate
-                chosen.append(kernel.row(r))
-            }
+            if candidate.rank > basis.rows { basis = candidate; chosen.append(kernel.row(r)) }
         }
         guard chosen.count == k else { throw QECCError("found \(chosen.count) logicals of \(k)") }
         return BitMatrix(rowVectors: chosen, columns: checks.columns)
@@ -92,17 +89,14 @@ public struct CSSCode: Sendable {
         let logicalColumns = (0..<n).map { logicals.column($0) }
         var found: Int?
         for w in 1...max(1, min(maxWeight, n)) where found == nil {
-            var syndrome = BitVector(count: checks.rows)
-            var flips = BitVector(count: logicals.rows)
+            var syndrome = BitVector(count: checks.rows), flips = BitVector(count: logicals.rows)
             func search(start: Int, left: Int) -> Bool {
                 if left == 0 { return syndrome.isZero && !flips.isZero }
                 guard start <= n - left else { return false }
                 for q in start...(n - left) {
-                    syndrome ^= checkColumns[q]
-                    flips ^= logicalColumns[q]
+                    syndrome ^= checkColumns[q]; flips ^= logicalColumns[q]
                     let hit = search(start: q + 1, left: left - 1)
-                    syndrome ^= checkColumns[q]
-                    flips ^= logicalColumns[q]
+                    syndrome ^= checkColumns[q]; flips ^= logicalColumns[q]
                     if hit { return true }
                 }
                 return false

@@ -67,11 +67,9 @@ public final class DQECModel: @unchecked Sendable {
         syndromes: [Float], batch B: Int, chunk: Int = defaultChunk,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) -> (noise: [Float], logits: [Float]) {
-        let n = network.n
-        let m = network.inputWidth
+        let n = network.n, m = network.inputWidth
         precondition(syndromes.count == B * m, "DQECModel: \(syndromes.count) syndrome values for batch \(B)")
-        var noise = [Float](repeating: 0, count: B * n)
-        var logits = noise
+        var noise = [Float](repeating: 0, count: B * n), logits = noise
         let pool =
             chunk == Self.defaultChunk ? self.pool : WorkspacePool { [network] in network.makeWorkspace(batch: chunk) }
         let network = self.network
@@ -120,8 +118,7 @@ public struct NeuralQuantumDecoder: QuantumDecoder {
     public func decode(
         detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>
     ) {
-        let m = model.network.inputWidth
-        let n = model.network.n
+        let m = model.network.inputWidth, n = model.network.n
         let s = (0..<(count * m)).map { detections[$0] == 0 ? Float(1) : -1 }
         let (_, f) = model.run(syndromes: s, batch: count, threads: 1)
         for i in 0..<(count * n) { corrections[i] = f[i] < 0 ? 1 : 0 }

@@ -87,36 +87,22 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
         let lossTargets, lossLogits, dLossLogits: UnsafeMutablePointer<Float>
         init(network e: DQECNetwork, batch B: Int) {
             batch = B
-            let T = e.rounds
-            let R = B * e.length
-            let d = e.width
+            let T = e.rounds, R = B * e.length, d = e.width
             encoder = e.encoder.makeWorkspace(batch: B)
             roundsEncoder = T > 1 ? e.encoder.makeWorkspace(batch: B * T) : nil
             head = .init(batch: B, length: e.length, arena: arena)
             mlp = .init(mlp: e.noiseEstimator, rows: B * T, arena: arena)
-            noiseRounds = arena.take(T * B * e.n)
-            dNoiseRounds = arena.take(T * B * e.n)
-            scalars = arena.take(T * R)
-            dScalars = arena.take(T * R)
-            tokens = arena.take(T * R * d)
-            dTokens = arena.take(T * R * d)
-            roundsOut = arena.take(T * R * d)
-            dRoundsOut = arena.take(T * R * d)
-            pooled = arena.take(R * d)
-            dPooled = arena.take(R * d)
-            midOut = arena.take(R * d)
+            noiseRounds = arena.take(T * B * e.n); dNoiseRounds = arena.take(T * B * e.n)
+            scalars = arena.take(T * R); dScalars = arena.take(T * R)
+            tokens = arena.take(T * R * d); dTokens = arena.take(T * R * d)
+            roundsOut = arena.take(T * R * d); dRoundsOut = arena.take(T * R * d)
+            pooled = arena.take(R * d); dPooled = arena.take(R * d); midOut = arena.take(R * d);
             dMidOut = arena.take(R * d)
             midStats = .init(rows: R, arena: arena)
             syndromes = arena.take(T * B * e.m)
-            noise = arena.take(B * e.n)
-            hidden = arena.take(R * d)
-            dHidden = arena.take(R * d)
-            z = arena.take(B * e.n)
-            dz = arena.take(B * e.n)
-            dNoise = arena.take(B * e.n)
-            lossTargets = arena.take(B * e.n)
-            lossLogits = arena.take(B * e.n)
-            dLossLogits = arena.take(B * e.n)
+            noise = arena.take(B * e.n); hidden = arena.take(R * d); dHidden = arena.take(R * d)
+            z = arena.take(B * e.n); dz = arena.take(B * e.n); dNoise = arena.take(B * e.n)
+            lossTargets = arena.take(B * e.n); lossLogits = arena.take(B * e.n); dLossLogits = arena.take(B * e.n)
         }
     }
 
@@ -128,11 +114,7 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
         syndrome s: UnsafePointer<Float>, workspace ws: Workspace, parameters p: UnsafePointer<Float>,
         call: MultiHeadAttention.Call
     ) {
-        let B = ws.batch
-        let T = rounds
-        let L = length
-        let d = width
-        let R = B * L
+        let B = ws.batch, T = rounds, L = length, d = width, R = B * L
         // Round-major rows t·B + b.
         for t in 0..<T {
             for b in 0..<B { (ws.syndromes + (t * B + b) * m).update(from: s + (b * T + t) * m, count: m) }
@@ -166,11 +148,7 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
         dz: UnsafePointer<Float>, dNoise: UnsafePointer<Float>, workspace ws: Workspace,
         parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>
     ) {
-        let B = ws.batch
-        let T = rounds
-        let L = length
-        let d = width
-        let R = B * L
+        let B = ws.batch, T = rounds, L = length, d = width, R = B * L
         head.backward(
             dLogits: dz, h: ws.hidden, dh: ws.dHidden, batch: B, workspace: ws.head, parameters: p, gradients: g)
         ws.dTokens.initialize(repeating: 0, count: T * R * d)
@@ -197,15 +175,9 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
 
     /// The loss of the slice (its share of the batch mean) with ∂/∂z and ∂/∂g written into the workspace.
     func loss(errors e: UnsafePointer<Float>, count B: Int, batchSize: Int, workspace ws: Workspace) -> Double {
-        let N = B * n
-        let share = Double(B) / Double(batchSize)
-        let t = ws.lossTargets
-        let f = ws.lossLogits
-        let df = ws.dLossLogits
-        for i in 0..<N {
-            t[i] = 1 - e[i]
-            f[i] = -ws.z[i]
-        }
+        let N = B * n, share = Double(B) / Double(batchSize)
+        let t = ws.lossTargets, f = ws.lossLogits, df = ws.dLossLogits
+        for i in 0..<N { t[i] = 1 - e[i]; f[i] = -ws.z[i] }
         df.initialize(repeating: 0, count: N)
         ws.dNoise.initialize(repeating: 0, count: N)
         let w = lossWeights

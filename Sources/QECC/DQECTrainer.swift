@@ -85,38 +85,20 @@ public final class DQECRecipe: TrainingRecipe, @unchecked Sendable {
         return (a, b)
     }
 
-    /// The learning curve as CSV: epoch, loss, seconds (training), samples, then neural and mwpm LER per validation p.
-    public func curveCSV(_ curve: [DQECEpoch]) -> String {
-        let points = settings.validationP.flatMap {
-            [String(format: "neural_ler_p%g", $0), String(format: "mwpm_ler_p%g", $0)]
-        }
-        var lines = [(["epoch", "loss", "seconds", "samples"] + points).joined(separator: ",")]
-        for r in curve {
-            let lers = zip(r.neuralLER, r.matchingLER).flatMap {
-                [String(format: "%.5f", $0), String(format: "%.5f", $1)]
+    /// The learning curve's columns: epoch, loss, seconds (training), samples, then neural and mwpm LER per validation p.
+    public var curveColumns: [String] {
+        ["epoch", "loss", "seconds", "samples"]
+            + settings.validationP.flatMap {
+                [String(format: "neural_ler_p%g", $0), String(format: "mwpm_ler_p%g", $0)]
             }
-            lines.append(
-                ([
-                    String(r.epoch), String(format: "%.6f", r.loss), String(format: "%.1f", r.seconds),
-                    String(r.samples),
-                ]
-                    + lers).joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public func curveRow(_ r: DQECEpoch) -> [String] {
+        [String(r.epoch), String(format: "%.6f", r.loss), String(format: "%.1f", r.seconds), String(r.samples)]
+            + zip(r.neuralLER, r.matchingLER).flatMap { [String(format: "%.5f", $0), String(format: "%.5f", $1)] }
     }
 }
 
 extension TrainingRun where Recipe == DQECRecipe {
-    public convenience init(
-        model: DQECModel, config: DQECTrainingConfig, workers: Int, state: DQECTrainingState = .init(),
-        optimizer: Adam? = nil
-    ) throws {
-        try self.init(
-            recipe: try DQECRecipe(model: model, settings: config), workers: workers, state: state,
-            optimizer: optimizer)
-    }
-
-    public var model: DQECModel { recipe.model }
-    public var config: DQECTrainingConfig { recipe.settings }
     func batch(step t: Int) -> (input: [Float], targets: [Float]) { recipe.batch(step: t) }
 }

@@ -35,19 +35,11 @@ public struct DQECTrainingConfig: RunSettings {
         epochs: Int,
         stepsPerEpoch: Int, batch: Int = 128, validationP: [Double], validationShots: Int = 4096
     ) {
-        self.code = code
-        self.noise = noise
-        self.rounds = rounds
-        self.layers = layers
-        self.width = width
+        self.code = code; self.noise = noise; self.rounds = rounds; self.layers = layers; self.width = width;
         self.heads = heads
-        self.trainP = trainP
-        self.epochs = epochs
-        self.stepsPerEpoch = stepsPerEpoch
-        self.batchSize = batch
+        self.trainP = trainP; self.epochs = epochs; self.stepsPerEpoch = stepsPerEpoch; self.batchSize = batch
         self.nonzeroOnly = noise == .depolarizing
-        self.validationP = validationP
-        self.validationShots = validationShots
+        self.validationP = validationP; self.validationShots = validationShots
     }
 
     enum CodingKeys: String, CodingKey {

@@ -27,8 +27,7 @@ public struct DecodingGraph: Sendable {
     public init(checkMatrix h: BitMatrix, rounds: Int, spaceWeight: Int, timeWeight: Int, name: String = "H") throws {
         guard rounds >= 1 else { throw QECCError("rounds must be ≥ 1, got \(rounds)") }
         guard spaceWeight >= 0, timeWeight >= 0 else { throw QECCError("edge weights must be ≥ 0") }
-        let m = h.rows
-        let n = h.columns
+        let m = h.rows, n = h.columns
         var columnChecks = [[Int]](repeating: [], count: n)
         for r in 0..<m { for j in h.row(r).support { columnChecks[j].append(r) } }
         if let bad = columnChecks.firstIndex(where: { $0.count > 2 }) {
@@ -38,54 +37,34 @@ public struct DecodingGraph: Sendable {
         }
         let needsBoundary = columnChecks.contains { $0.count == 1 }
         let boundary = needsBoundary ? m * rounds : nil
-        var u: [Int32] = []
-        var v: [Int32] = []
-        var q: [Int32] = []
-        var w: [Int] = []
+        var u: [Int32] = [], v: [Int32] = [], q: [Int32] = [], w: [Int] = []
         for t in 0..<rounds {
             for j in 0..<n where !columnChecks[j].isEmpty {
                 let c = columnChecks[j]
                 u.append(Int32(t * m + c[0]))
                 v.append(Int32(c.count == 2 ? t * m + c[1] : boundary!))
-                q.append(Int32(j))
-                w.append(spaceWeight)
+                q.append(Int32(j)); w.append(spaceWeight)
             }
             if t + 1 < rounds {
                 for c in 0..<m {
-                    u.append(Int32(t * m + c))
-                    v.append(Int32((t + 1) * m + c))
-                    q.append(-1)
-                    w.append(timeWeight)
+                    u.append(Int32(t * m + c)); v.append(Int32((t + 1) * m + c)); q.append(-1); w.append(timeWeight)
                 }
             }
         }
         let nodes = m * rounds + (needsBoundary ? 1 : 0)
         var degree = [Int](repeating: 0, count: nodes + 1)
-        for e in u.indices {
-            degree[Int(u[e]) + 1] += 1
-            degree[Int(v[e]) + 1] += 1
-        }
+        for e in u.indices { degree[Int(u[e]) + 1] += 1; degree[Int(v[e]) + 1] += 1 }
         for i in 0..<nodes { degree[i + 1] += degree[i] }
-        var fill = degree
-        var adjacency = [Int32](repeating: 0, count: 2 * u.count)
+        var fill = degree, adjacency = [Int32](repeating: 0, count: 2 * u.count)
         for e in u.indices {
-            adjacency[fill[Int(u[e])]] = Int32(e)
-            fill[Int(u[e])] += 1
-            adjacency[fill[Int(v[e])]] = Int32(e)
-            fill[Int(v[e])] += 1
+            adjacency[fill[Int(u[e])]] = Int32(e); fill[Int(u[e])] += 1
+            adjacency[fill[Int(v[e])]] = Int32(e); fill[Int(v[e])] += 1
         }
-        self.checks = m
-        self.rounds = rounds
-        self.qubits = n
-        self.spaceWeight = spaceWeight
-        self.timeWeight = timeWeight
+        self.checks = m; self.rounds = rounds; self.qubits = n
+        self.spaceWeight = spaceWeight; self.timeWeight = timeWeight
         self.boundary = boundary
-        edgeU = u
-        edgeV = v
-        edgeQubit = q
-        edgeWeight = w
-        adjacencyStart = degree
-        adjacentEdges = adjacency
+        edgeU = u; edgeV = v; edgeQubit = q; edgeWeight = w
+        adjacencyStart = degree; adjacentEdges = adjacency
     }
 
     /// The node at the other end of edge e from node x.
@@ -98,8 +77,7 @@ public struct DecodingGraph: Sendable {
 /// `resolution`; a class at p = 0 (never happens) gets 4·resolution, at p ≥ ½ weight 0.
 public func matchingWeights(space p: Double, time q: Double?, resolution: Int = 1 << 12) -> (space: Int, time: Int) {
     func llr(_ x: Double) -> Double? { x <= 0 ? nil : x >= 0.5 ? 0 : log((1 - x) / x) }
-    let ls = llr(p)
-    let lt = q.flatMap(llr)
+    let ls = llr(p), lt = q.flatMap(llr)
     let finite = [ls, lt].compactMap { $0 }
     let top = finite.max() ?? 1
     func scale(_ l: Double?) -> Int {

@@ -70,12 +70,10 @@ public struct DecodingProblem: Sendable {
 
     func blockDiagonal(_ blocks: [BitMatrix]) -> BitMatrix {
         var out = BitMatrix(rows: blocks.reduce(0) { $0 + $1.rows }, columns: blocks.reduce(0) { $0 + $1.columns })
-        var r0 = 0
-        var c0 = 0
+        var r0 = 0, c0 = 0
         for b in blocks {
             for r in 0..<b.rows { for c in b.row(r).support { out[r0 + r, c0 + c] = true } }
-            r0 += b.rows
-            c0 += b.columns
+            r0 += b.rows; c0 += b.columns
         }
         return out
     }

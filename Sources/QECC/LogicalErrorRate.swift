@@ -31,21 +31,14 @@ public struct LERPoint: BlockTally, Codable, Equatable {
     public var seconds: Double = 0
 
     public init(decoder: String, noise: PauliNoise, p: Double, q: Double, rounds: Int) {
-        self.decoder = decoder
-        self.noise = noise
-        self.p = p
-        self.q = q
-        self.rounds = rounds
+        self.decoder = decoder; self.noise = noise; self.p = p; self.q = q; self.rounds = rounds
     }
 
     public var ler: Double { shots > 0 ? Double(failures) / Double(shots) : .nan }
     public var lerInterval: Interval { Statistics.wilson(errors: failures, trials: shots) }
     public var shotsPerSecond: Double { seconds > 0 ? Double(shots) / seconds : 0 }
 
-    public mutating func add(_ other: LERPoint) {
-        shots += other.shots
-        failures += other.failures
-    }
+    public mutating func add(_ other: LERPoint) { shots += other.shots; failures += other.failures }
 }
 
 /// Monte Carlo logical error rate of a decoder: shots drawn by `NoiseSampler` in numbered blocks (block b of point
@@ -66,8 +59,7 @@ public struct LogicalErrorSimulation: Sendable {
     ) throws -> LERPoint {
         let sampler = try NoiseSampler(problem: problem, p: p, q: q, nonzeroOnly: config.nonzeroOnly)
         let start = Date()
-        let config = self.config
-        let problem = self.problem
+        let config = self.config, problem = self.problem
         let blockSize = max(1, config.blockSize)
         let blockLimit = config.maxShots / blockSize + (config.maxShots % blockSize == 0 ? 0 : 1)
         let pointRNG = SeededRNG(seed: config.seed).derived(UInt64(pointIndex))
@@ -81,10 +73,8 @@ public struct LogicalErrorSimulation: Sendable {
         ) { b in
             let shots = min(blockSize, config.maxShots - b * blockSize)
             var rng = pointRNG.derived(UInt64(b))
-            let N = problem.errorLength
-            let D = problem.rounds * problem.syndromeLength
-            var errors = [UInt8](repeating: 0, count: shots * N)
-            var corrections = errors
+            let N = problem.errorLength, D = problem.rounds * problem.syndromeLength
+            var errors = [UInt8](repeating: 0, count: shots * N), corrections = errors
             var detections = [UInt8](repeating: 0, count: shots * D)
             errors.withUnsafeMutableBufferPointer { e in
                 detections.withUnsafeMutableBufferPointer {

@@ -34,12 +34,9 @@ public struct LogicalParityLoss: Sendable {
         guard K > 0, B > 0 else { return 0 }
         var total = 0.0
         let norm = 1 / Float(B * K)
-        var q = [Float]()
-        var prefix = [Float]()
-        var suffix = [Float]()
+        var q = [Float](), prefix = [Float](), suffix = [Float]()
         for b in 0..<B {
-            let fb = f + b * bits
-            let eb = e + b * bits
+            let fb = f + b * bits, eb = e + b * bits
             for support in supports {
                 let w = support.count
                 q.removeAll(keepingCapacity: true)
@@ -48,12 +45,10 @@ public struct LogicalParityLoss: Sendable {
                     q.append(1 - 2 * Elementwise.sigmoid(-fb[i]))
                     if eb[i] != 0 { parity ^= 1 }
                 }
-                prefix = [Float](repeating: 1, count: w + 1)
-                suffix = [Float](repeating: 1, count: w + 1)
+                prefix = [Float](repeating: 1, count: w + 1); suffix = [Float](repeating: 1, count: w + 1)
                 for j in 0..<w { prefix[j + 1] = prefix[j] * q[j] }
                 for j in stride(from: w - 1, through: 0, by: -1) { suffix[j] = suffix[j + 1] * q[j] }
-                let P = 0.5 * (1 - prefix[w])
-                let t = Float(parity)
+                let P = 0.5 * (1 - prefix[w]), t = Float(parity)
                 total += Double(max(P, 0) - P * t + log1pf(expf(-abs(P))))
                 guard let dLogits else { continue }
                 let dP = scale * norm * (Elementwise.sigmoid(P) - t)

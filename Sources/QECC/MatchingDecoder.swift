@@ -23,10 +23,7 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
     }
 
     init(name: String, problem: DecodingProblem, graphs: [DecodingGraph], metrics: [SpaceMetric?]) {
-        self.name = name
-        self.problem = problem
-        self.graphs = graphs
-        self.metrics = metrics
+        self.name = name; self.problem = problem; self.graphs = graphs; self.metrics = metrics
     }
 
     public func decode(
@@ -54,9 +51,7 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
         let D = defects.count
         let withBoundary = graph.boundary != nil
         if let metric = metrics[h] {
-            let m = graph.checks
-            let ws = graph.spaceWeight
-            let wt = graph.timeWeight
+            let m = graph.checks, ws = graph.spaceWeight, wt = graph.timeWeight
             let (mate, _) = PricedMatching.minimumWeightPerfect(
                 defects: D, withBoundary: withBoundary,
                 pair: { i, j in
@@ -85,8 +80,7 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
             workspace.run(graph: graph, source: defects[i], slot: i, targets: Array(defects[(i + 1)...]))
             for j in (i + 1)..<D {
                 let dij = workspace.distance(to: defects[j])
-                distance[i * D + j] = dij
-                distance[j * D + i] = dij
+                distance[i * D + j] = dij; distance[j * D + i] = dij
             }
             if let b = graph.boundary { boundaryDistance[i] = workspace.distance(to: b) }
         }
@@ -137,40 +131,25 @@ struct ShortestPaths {
     /// Settle nodes from `source` until every target and the boundary (if any) are settled.
     mutating func run(graph: DecodingGraph, source: Int, slot: Int, targets: [Int]) {
         run += 1
-        let r = run
-        let base = slot * nodeCount
+        let r = run, base = slot * nodeCount
         var remaining = 0
-        for t in targets where isTarget[t] != r {
-            isTarget[t] = r
-            remaining += 1
-        }
-        if let b = graph.boundary, isTarget[b] != r {
-            isTarget[b] = r
-            remaining += 1
-        }
+        for t in targets where isTarget[t] != r { isTarget[t] = r; remaining += 1 }
+        if let b = graph.boundary, isTarget[b] != r { isTarget[b] = r; remaining += 1 }
         heap.removeAll(keepingCapacity: true)
-        dist[source] = 0
-        stamp[source] = r
-        predecessor[base + source] = -1
+        dist[source] = 0; stamp[source] = r; predecessor[base + source] = -1
         push(UInt64(source))
         while let top = pop() {
-            let u = Int(top & 0xFFFF_FFFF)
-            let du = Int(top >> 32)
+            let u = Int(top & 0xFFFF_FFFF), du = Int(top >> 32)
             if settled[u] == r || du != dist[u] { continue }
             settled[u] = r
-            if isTarget[u] == r {
-                remaining -= 1
-                if remaining == 0 { break }
-            }
+            if isTarget[u] == r { remaining -= 1; if remaining == 0 { break } }
             if u == graph.boundary { continue }  // paths do not run through the boundary
             for a in graph.adjacencyStart[u]..<graph.adjacencyStart[u + 1] {
                 let e = Int(graph.adjacentEdges[a])
                 let v = graph.other(e, u)
                 let dv = du + graph.edgeWeight[e]
                 if stamp[v] != r || dv < dist[v] {
-                    stamp[v] = r
-                    dist[v] = dv
-                    predecessor[base + v] = Int32(e)
+                    stamp[v] = r; dist[v] = dv; predecessor[base + v] = Int32(e)
                     push(UInt64(dv) << 32 | UInt64(v))
                 }
             }
@@ -196,8 +175,7 @@ struct ShortestPaths {
         while i > 0 {
             let parent = (i - 1) >> 1
             if heap[parent] <= x { break }
-            heap[i] = heap[parent]
-            i = parent
+            heap[i] = heap[parent]; i = parent
         }
         heap[i] = x
     }
@@ -213,8 +191,7 @@ struct ShortestPaths {
             if child >= count { break }
             if child + 1 < count && heap[child + 1] < heap[child] { child += 1 }
             if heap[child] >= last { break }
-            heap[i] = heap[child]
-            i = child
+            heap[i] = heap[child]; i = child
         }
         heap[i] = last
         return top

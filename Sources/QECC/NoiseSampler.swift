@@ -20,10 +20,7 @@ public struct NoiseSampler: Sendable {
         let q = q ?? p
         guard q.isFinite, q >= 0, q <= 1 else { throw QECCError("q = \(q) is outside [0, 1]") }
         guard !nonzeroOnly || p > 0 else { throw QECCError("--nonzero-only needs p > 0") }
-        self.problem = problem
-        self.p = p
-        self.q = q
-        self.nonzeroOnly = nonzeroOnly
+        self.problem = problem; self.p = p; self.q = q; self.nonzeroOnly = nonzeroOnly
         var lists = [[Int32]](repeating: [], count: problem.errorLength)
         for half in problem.halves {
             for r in 0..<half.checks.rows {
@@ -43,37 +40,25 @@ public struct NoiseSampler: Sendable {
         count: Int, rng: inout SeededRNG, errors: UnsafeMutableBufferPointer<UInt8>,
         detections: UnsafeMutableBufferPointer<UInt8>
     ) {
-        let N = problem.errorLength
-        let M = problem.syndromeLength
-        let T = problem.rounds
-        let n = problem.code.n
+        let N = problem.errorLength, M = problem.syndromeLength, T = problem.rounds, n = problem.code.n
         precondition(errors.count >= count * N && detections.count >= count * T * M, "NoiseSampler: buffers too small")
-        let pThreshold = NoiseSampler.threshold(p)
-        let qThreshold = NoiseSampler.threshold(q)
-        let third = NoiseSampler.threshold(p / 3)
-        let twoThirds = NoiseSampler.threshold(2 * p / 3)
+        let pThreshold = NoiseSampler.threshold(p), qThreshold = NoiseSampler.threshold(q)
+        let third = NoiseSampler.threshold(p / 3), twoThirds = NoiseSampler.threshold(2 * p / 3)
         let depolarizing = problem.noise == .depolarizing
-        var syndrome = [UInt8](repeating: 0, count: M)
-        var previous = [UInt8](repeating: 0, count: M)
+        var syndrome = [UInt8](repeating: 0, count: M), previous = [UInt8](repeating: 0, count: M)
         var flips: [Int32] = []
         flips.reserveCapacity(64)
         for s in 0..<count {
             let e = errors.baseAddress! + s * N
             e.initialize(repeating: 0, count: N)
-            for i in 0..<M {
-                syndrome[i] = 0
-                previous[i] = 0
-            }
+            for i in 0..<M { syndrome[i] = 0; previous[i] = 0 }
             for t in 0..<T {
                 repeat {
                     flips.removeAll(keepingCapacity: true)
                     for j in 0..<n {
                         let u = rng.next()
                         guard u < pThreshold else { continue }
-                        if !depolarizing {
-                            flips.append(Int32(j))
-                            continue
-                        }
+                        if !depolarizing { flips.append(Int32(j)); continue }
                         if u < third {
                             flips.append(Int32(j))
                         }  // X
@@ -81,8 +66,7 @@ public struct NoiseSampler: Sendable {
                             flips.append(Int32(n + j))
                         }  // Z
                         else {
-                            flips.append(Int32(j))
-                            flips.append(Int32(n + j))
+                            flips.append(Int32(j)); flips.append(Int32(n + j))
                         }  // Y
                     }
                 } while nonzeroOnly && flips.isEmpty

@@ -18,10 +18,7 @@ enum PricedMatching {
         var boundaryWeight = [Int](repeating: -1, count: D)
         var top = 0
         for i in 0..<D {
-            if withBoundary, let b = boundary(i) {
-                boundaryWeight[i] = b
-                top = max(top, b)
-            }
+            if withBoundary, let b = boundary(i) { boundaryWeight[i] = b; top = max(top, b) }
         }
         for i in 0..<D {
             for j in (i + 1)..<D {
@@ -31,18 +28,14 @@ enum PricedMatching {
                 {
                     continue
                 }
-                pairWeight[i * D + j] = w
-                pairWeight[j * D + i] = w
+                pairWeight[i * D + j] = w; pairWeight[j * D + i] = w
                 top = max(top, w)
             }
         }
         let C = top + 1
         /// The weight of edge (u, v) of the complete graph, u < v, or nil.
         func weight(_ u: Int, _ v: Int) -> Int? {
-            if v < D {
-                let w = pairWeight[u * D + v]
-                return w < 0 ? nil : w
-            }
+            if v < D { let w = pairWeight[u * D + v]; return w < 0 ? nil : w }
             if u < D { return v == D + u && boundaryWeight[u] >= 0 ? boundaryWeight[u] : nil }
             return 0
         }
@@ -64,8 +57,7 @@ enum PricedMatching {
                 var slot = min(count, k - 1)
                 if count < k { count += 1 }
                 while slot > 0 && pairWeight[i * D + nearest[slot - 1]] > w {
-                    nearest[slot] = nearest[slot - 1]
-                    slot -= 1
+                    nearest[slot] = nearest[slot - 1]; slot -= 1
                 }
                 nearest[slot] = j
             }

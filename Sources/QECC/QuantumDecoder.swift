@@ -22,9 +22,7 @@ extension HalfDecoder {
     func decodeHalves(
         detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>
     ) -> Int {
-        let N = problem.errorLength
-        let M = problem.syndromeLength
-        let T = problem.rounds
+        let N = problem.errorLength, M = problem.syndromeLength, T = problem.rounds
         var workspace = makeWorkspace()
         var defects: [Int] = []
         var total = 0

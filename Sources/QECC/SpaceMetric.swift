@@ -15,36 +15,28 @@ struct SpaceMetric: Sendable {
         let m = graph.checks
         guard m <= SpaceMetric.maxChecks else { return nil }
         let width = m + 1
-        var hops = [Int32](repeating: -1, count: m * width)
-        var predecessor = [Int32](repeating: -1, count: m * width)
+        var hops = [Int32](repeating: -1, count: m * width), predecessor = [Int32](repeating: -1, count: m * width)
         // Round-0 adjacency on nodes 0..<m and the boundary (m): the space edges of round 0.
         var adjacency = [[(node: Int, edge: Int)]](repeating: [], count: width)
         for e in 0..<graph.edgeCount where graph.edgeQubit[e] >= 0 {
-            let u = Int(graph.edgeU[e])
-            let v = Int(graph.edgeV[e])
+            let u = Int(graph.edgeU[e]), v = Int(graph.edgeV[e])
             guard u < m || u == graph.boundary, v < m || v == graph.boundary else { continue }
-            let a = u == graph.boundary ? m : u
-            let b = v == graph.boundary ? m : v
-            adjacency[a].append((b, e))
-            adjacency[b].append((a, e))
+            let a = u == graph.boundary ? m : u, b = v == graph.boundary ? m : v
+            adjacency[a].append((b, e)); adjacency[b].append((a, e))
         }
         var queue = [Int](repeating: 0, count: width)
         for c in 0..<m {
             let base = c * width
             hops[base + c] = 0
-            var head = 0
-            var tail = 0
-            queue[tail] = c
-            tail += 1
+            var head = 0, tail = 0
+            queue[tail] = c; tail += 1
             while head < tail {
-                let u = queue[head]
-                head += 1
+                let u = queue[head]; head += 1
                 if u == m { continue }  // the boundary ends a path
                 for (v, e) in adjacency[u] where hops[base + v] < 0 {
                     hops[base + v] = hops[base + u] + 1
                     predecessor[base + v] = Int32(e)
-                    queue[tail] = v
-                    tail += 1
+                    queue[tail] = v; tail += 1
                 }
             }
         }
@@ -67,10 +59,8 @@ struct SpaceMetric: Sendable {
             let e = Int(predecessor[base + v])
             if e < 0 { return }
             correction[Int(graph.edgeQubit[e])] ^= 1
-            let u = Int(graph.edgeU[e])
-            let w = Int(graph.edgeV[e])
-            let uu = u == graph.boundary ? m : u
-            let ww = w == graph.boundary ? m : w
+            let u = Int(graph.edgeU[e]), w = Int(graph.edgeV[e])
+            let uu = u == graph.boundary ? m : u, ww = w == graph.boundary ? m : w
             v = uu == v ? ww : uu
         }
     }

@@ -9,8 +9,7 @@ struct SyndromeSolver: Sendable {
     let combinations: [BitVector]
 
     init(checks h: BitMatrix) {
-        let m = h.rows
-        let n = h.columns
+        let m = h.rows, n = h.columns
         var augmented = BitMatrix(rows: m, columns: n + m)
         for r in 0..<m {
             for c in h.row(r).support { augmented[r, c] = true }

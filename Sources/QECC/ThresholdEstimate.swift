@@ -14,14 +14,11 @@ public struct Crossing: Sendable, Equatable {
     public static func estimate(small: [LERPoint], large: [LERPoint], sizes: (Int, Int), decoder: String) -> Crossing {
         let grid = small.map(\.p).filter { p in large.contains { $0.p == p } }.sorted()
         func point(_ list: [LERPoint], _ p: Double) -> LERPoint { list.first { $0.p == p }! }
-        var delta: [Double] = []
-        var sigma: [Double] = []
+        var delta: [Double] = [], sigma: [Double] = []
         for p in grid {
-            let a = point(small, p)
-            let b = point(large, p)
+            let a = point(small, p), b = point(large, p)
             delta.append(b.ler - a.ler)
-            let va = a.ler * (1 - a.ler) / Double(max(a.shots, 1))
-            let vb = b.ler * (1 - b.ler) / Double(max(b.shots, 1))
+            let va = a.ler * (1 - a.ler) / Double(max(a.shots, 1)), vb = b.ler * (1 - b.ler) / Double(max(b.shots, 1))
             sigma.append((va + vb).squareRoot())
         }
         func root(_ f: [Double]) -> Double? {
@@ -32,8 +29,7 @@ public struct Crossing: Sendable, Equatable {
         }
         let z = Statistics.z95
         let centre = root(delta)
-        let early = root(zip(delta, sigma).map { $0 + z * $1 })
-        let late = root(zip(delta, sigma).map { $0 - z * $1 })
+        let early = root(zip(delta, sigma).map { $0 + z * $1 }), late = root(zip(delta, sigma).map { $0 - z * $1 })
         let interval = centre.map { _ in Interval(lower: early ?? grid.first!, upper: late ?? grid.last!) }
         return Crossing(small: sizes.0, large: sizes.1, decoder: decoder, p: centre, interval: interval)
     }

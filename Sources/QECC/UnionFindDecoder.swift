@@ -43,8 +43,7 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
                 let r = w.find(w.active[i])
                 guard w.parity[r] == 1, !w.touchesBoundary[r], w.roundMark[r] != w.round else { continue }
                 w.roundMark[r] = w.round
-                w.active[kept] = r
-                kept += 1
+                w.active[kept] = r; kept += 1
             }
             w.active.removeLast(w.active.count - kept)
             if w.active.isEmpty { break }
@@ -54,8 +53,7 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
             if !grew { break }  // an odd cluster spanning its whole component: no valid correction exists
             for i in 0..<w.fused.count {
                 let e = w.fused[i]
-                let u = Int(graph.edgeU[e])
-                let v = Int(graph.edgeV[e])
+                let u = Int(graph.edgeU[e]), v = Int(graph.edgeV[e])
                 if !w.contains(u) { w.add(u, defect: false, boundary: u == graph.boundary) }
                 if !w.contains(v) { w.add(v, defect: false, boundary: v == graph.boundary) }
                 w.union(u, v)

@@ -13,19 +13,14 @@ struct UnionFindWorkspace {
     var active: [Int] = [], fused: [Int] = [], order: [Int] = []
 
     init(nodes: Int, edges: Int) {
-        nodeStamp = [Int](repeating: -1, count: nodes)
-        edgeStamp = [Int](repeating: -1, count: edges)
-        parent = [Int32](repeating: 0, count: nodes)
-        size = [Int32](repeating: 0, count: nodes)
-        parity = [UInt8](repeating: 0, count: nodes)
-        touchesBoundary = [Bool](repeating: false, count: nodes)
+        nodeStamp = [Int](repeating: -1, count: nodes); edgeStamp = [Int](repeating: -1, count: edges)
+        parent = [Int32](repeating: 0, count: nodes); size = [Int32](repeating: 0, count: nodes)
+        parity = [UInt8](repeating: 0, count: nodes); touchesBoundary = [Bool](repeating: false, count: nodes)
         roundMark = [Int](repeating: -1, count: nodes)
-        head = [Int32](repeating: -1, count: nodes)
-        tail = [Int32](repeating: -1, count: nodes)
+        head = [Int32](repeating: -1, count: nodes); tail = [Int32](repeating: -1, count: nodes)
         next = [Int32](repeating: -1, count: nodes)
         edgeGrowth = [UInt8](repeating: 0, count: edges)
-        visited = [Int](repeating: -1, count: nodes)
-        parentEdge = [Int32](repeating: -1, count: nodes)
+        visited = [Int](repeating: -1, count: nodes); parentEdge = [Int32](repeating: -1, count: nodes)
         mark = [UInt8](repeating: 0, count: nodes)
     }
 
@@ -35,42 +30,28 @@ struct UnionFindWorkspace {
 
     mutating func add(_ x: Int, defect: Bool, boundary: Bool) {
         nodeStamp[x] = shot
-        parent[x] = Int32(x)
-        size[x] = 1
+        parent[x] = Int32(x); size[x] = 1
         parity[x] = defect ? 1 : 0
         touchesBoundary[x] = boundary
         next[x] = -1
-        if boundary {
-            head[x] = -1
-            tail[x] = -1
-        } else {
-            head[x] = Int32(x)
-            tail[x] = Int32(x)
-        }  // the boundary never grows
+        // the boundary never grows
+        if boundary { head[x] = -1; tail[x] = -1 } else { head[x] = Int32(x); tail[x] = Int32(x) }
     }
 
     @inline(__always) func growth(_ e: Int) -> UInt8 { edgeStamp[e] == shot ? edgeGrowth[e] : 0 }
 
-    @inline(__always) mutating func setGrowth(_ e: Int, _ g: UInt8) {
-        edgeStamp[e] = shot
-        edgeGrowth[e] = g
-    }
+    @inline(__always) mutating func setGrowth(_ e: Int, _ g: UInt8) { edgeStamp[e] = shot; edgeGrowth[e] = g }
 
     mutating func find(_ x: Int) -> Int {
         var r = x
         while Int(parent[r]) != r { r = Int(parent[r]) }
         var y = x
-        while Int(parent[y]) != r {
-            let up = Int(parent[y])
-            parent[y] = Int32(r)
-            y = up
-        }
+        while Int(parent[y]) != r { let up = Int(parent[y]); parent[y] = Int32(r); y = up }
         return r
     }
 
     mutating func union(_ a: Int, _ b: Int) {
-        var ra = find(a)
-        var rb = find(b)
+        var ra = find(a), rb = find(b)
         guard ra != rb else { return }
         if size[ra] < size[rb] { swap(&ra, &rb) }
         parent[rb] = Int32(ra)
@@ -81,8 +62,7 @@ struct UnionFindWorkspace {
             if head[ra] < 0 { head[ra] = head[rb] } else { next[Int(tail[ra])] = head[rb] }
             tail[ra] = tail[rb]
         }
-        head[rb] = -1
-        tail[rb] = -1
+        head[rb] = -1; tail[rb] = -1
     }
 
     /// Grow every border edge of root r's cluster by half an edge; fully grown edges go to `fused`, nodes left with
@@ -121,20 +101,17 @@ struct UnionFindWorkspace {
         for d in defects { mark[d] = 1 }
         func tree(from root: Int) {
             guard visited[root] != shot else { return }
-            visited[root] = shot
-            parentEdge[root] = -1
+            visited[root] = shot; parentEdge[root] = -1
             var h = order.count
             order.append(root)
             while h < order.count {
-                let u = order[h]
-                h += 1
+                let u = order[h]; h += 1
                 for a in graph.adjacencyStart[u]..<graph.adjacencyStart[u + 1] {
                     let e = Int(graph.adjacentEdges[a])
                     guard growth(e) == 2 else { continue }
                     let v = graph.other(e, u)
                     guard visited[v] != shot else { continue }
-                    visited[v] = shot
-                    parentEdge[v] = Int32(e)
+                    visited[v] = shot; parentEdge[v] = Int32(e)
                     order.append(v)
                 }
             }
@@ -147,10 +124,7 @@ struct UnionFindWorkspace {
             if mark[u] == 1 && e >= 0 {
                 mark[u] = 0
                 mark[graph.other(e, u)] ^= 1
-                if graph.edgeQubit[e] >= 0 {
-                    correction[Int(graph.edgeQubit[e])] ^= 1
-                    flipped += 1
-                }
+                if graph.edgeQubit[e] >= 0 { correction[Int(graph.edgeQubit[e])] ^= 1; flipped += 1 }
             }
         }
         for u in order { mark[u] = 0 }

@@ -65,8 +65,7 @@ struct Dataset: ParsableCommand {
 
     func run() throws {
         let code = try loadCode(code, standardize: form.standardize)
-        let samples = try count()
-        let points = try parsePoints(ebn0, option: "--ebn0", maxPoints: 64)
+        let samples = try count(), points = try parsePoints(ebn0, option: "--ebn0", maxPoints: 64)
         let label: (any Decoder)? = labels.lowercased() == "truth" ? nil : try DecoderCatalog.make(labels, code: code)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         print(
@@ -98,19 +97,14 @@ final class ProgressBar: @unchecked Sendable {
     let isTerminal = isatty(2) == 1
     private var last = Date.distantPast
     private let lock = NSLock()
-    init(total: Int, unit: String) {
-        self.total = total
-        self.unit = unit
-    }
+    init(total: Int, unit: String) { self.total = total; self.unit = unit }
 
     func show(_ done: Int) {
         guard isTerminal else { return }
-        lock.lock()
-        defer { lock.unlock() }
+        lock.lock(); defer { lock.unlock() }
         guard Date().timeIntervalSince(last) > 0.2 || done == total else { return }
         last = Date()
-        let width = 30
-        let filled = width * done / max(1, total)
+        let width = 30, filled = width * done / max(1, total)
         let line =
             "\r  " + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
             + " \(done)/\(total) \(unit) "

@@ -21,10 +21,7 @@ struct Info: ParsableCommand {
     func run() throws {
         let code = try loadCode(self.code, standardize: form.standardize)
         let m = try ECCTModel.load(code: code, weightsAt: model)
-        let c = m.network.encoder.config
-        let L = m.length
-        let d = m.width
-        let N = m.layers
+        let c = m.network.encoder.config, L = m.length, d = m.width, N = m.layers
         print(
             "\(model): \(m.architecture) for \(code.name) (n = \(code.n), m = \(code.m), \(code.parityCheckForm)); "
                 + "N = \(N), d = \(d), \(m.heads) heads, \(m.network.parameters.count) parameters")
@@ -56,8 +53,7 @@ struct Info: ParsableCommand {
                         "ternary layers: %d matrices, %d weights (%.1f%% zero): %d bytes as fp32, %d packed (%.1f%% smaller)",
                     store.slots.count, weights, 100 * Double(zeros) / Double(weights), fp32, packed,
                     100 * (1 - Double(packed) / Double(fp32))))
-            let adds = linear * (1 - Double(zeros) / Double(weights))
-            let rescale = Double(N * L * 9 * d)
+            let adds = linear * (1 - Double(zeros) / Double(weights)), rescale = Double(N * L * 9 * d)
             print(
                 String(
                     format: "per word: %.0f integer additions/subtractions (ternary linears), %.0f fp32 multiplies "

@@ -243,8 +243,7 @@ struct LearnCodeCheck: ParsableCommand {
 
     func run() throws {
         let model = try LearnedCodeModel.load(weightsAt: weights, heads: heads)
-        let n = model.n
-        let k = model.k
+        let n = model.n, k = model.k
         let (tensors, _) = try SafeTensors.read(path: inputs)
         guard let message = tensors["message"] else {
             throw CommandError("\(inputs): missing tensor 'message' [B, \(k)]")

@@ -47,8 +47,7 @@ struct QECInfer: ParsableCommand {
     func run() throws {
         let problem = try DecodingProblem(
             code: try QuantumCatalog.code(named: code), noise: try PauliNoise.named(noise), rounds: rounds)
-        let n = problem.errorLength
-        let m = problem.syndromeLength
+        let n = problem.errorLength, m = problem.syndromeLength
         let (tensors, _) = try SafeTensors.read(path: inputs)
         if let h = tensors["H"] {
             let H = problem.checkMatrix

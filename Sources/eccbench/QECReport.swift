@@ -91,18 +91,10 @@ enum QECReport {
     /// LER against p, log-scale y, one line per code and decoder.
     static func svg(_ runs: [(CSSCode, [LERPoint])], noise: String) -> String {
         let all = runs.flatMap(\.1)
-        let w = 640.0
-        let h = 440.0
-        let left = 70.0
-        let top = 40.0
-        let pw = 520.0
-        let ph = 330.0
-        let ps = all.map(\.p)
-        let values = all.map(\.ler).filter { $0 > 0 && $0.isFinite }
-        let xMin = ps.min() ?? 0
-        let xMax = max(ps.max() ?? 1, xMin + 1e-9)
-        let lo = floor(log10(values.min() ?? 1e-4))
-        let hi = max(ceil(log10(values.max() ?? 1)), lo + 1)
+        let w = 640.0, h = 440.0, left = 70.0, top = 40.0, pw = 520.0, ph = 330.0
+        let ps = all.map(\.p), values = all.map(\.ler).filter { $0 > 0 && $0.isFinite }
+        let xMin = ps.min() ?? 0, xMax = max(ps.max() ?? 1, xMin + 1e-9)
+        let lo = floor(log10(values.min() ?? 1e-4)), hi = max(ceil(log10(values.max() ?? 1)), lo + 1)
         func px(_ x: Double) -> Double { left + (x - xMin) / (xMax - xMin) * pw }
         func py(_ v: Double) -> Double { top + (hi - log10(v)) / (hi - lo) * ph }
         var svg = """

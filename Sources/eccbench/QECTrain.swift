@@ -75,8 +75,7 @@ struct QECTrain: ParsableCommand {
     /// The recipe's defaults (before options): toric-4, depolarising, one round, N2 d32 8 heads, 20 × 500 × 128,
     /// Adam 5e-4 → 1e-6; validation p by noise and rounds.
     func defaults() throws -> DQECTrainingConfig {
-        let noiseModel = try PauliNoise.named(noise ?? "depolarizing")
-        let T = rounds ?? 1
+        let noiseModel = try PauliNoise.named(noise ?? "depolarizing"), T = rounds ?? 1
         let validation =
             T > 1 ? [0.02, 0.03, 0.04] : noiseModel == .depolarizing ? [0.08, 0.12, 0.16] : [0.05, 0.1, 0.15]
         var c = DQECTrainingConfig(

@@ -38,10 +38,7 @@ struct Quantize: ParsableCommand {
         if let training = meta["training"] { notes["qat_training"] = training }
         try SafeTensors.write(frozen, metadata: notes, to: out)
         let matrices = frozen.keys.filter { $0.hasSuffix(".s_w") }.map { String($0.dropLast(4)) }.sorted()
-        var fp32 = 0
-        var packed = 0
-        var zeros = 0
-        var entries = 0
+        var fp32 = 0, packed = 0, zeros = 0, entries = 0
         for name in matrices {
             let w = frozen[name + ".weight"]!
             let (rows, columns) = (w.shape[0], w.shape[1])

@@ -26,8 +26,7 @@ struct Report {
     }
 
     static func row(_ r: PointResult) -> String {
-        let fi = r.ferInterval
-        let li = r.negLnBERInterval
+        let fi = r.ferInterval, li = r.negLnBERInterval
         return pad(r.decoder, 8) + pad(String(format: "%g", r.parameter), 7, right: true)
             + pad(String(r.frames), 10, right: true) + pad(String(r.frameErrors), 7, right: true) + "  "
             + pad(String(format: "%.3e [%.2e, %.2e]", r.fer, fi.lower, fi.upper), 31)
@@ -97,8 +96,7 @@ struct Report {
             "code,decoder,channel,\(channel.parameterName),frames,frame_errors,bit_errors,ber,ber_lo,ber_hi,fer,fer_lo,fer_hi,neg_ln_ber,ml_lower_fer,seconds,frames_per_second"
         ]
         for r in results {
-            let b = r.berInterval
-            let f = r.ferInterval
+            let b = r.berInterval, f = r.ferInterval
             let fields: [String] =
                 [
                     code.name, r.decoder, r.channel.rawValue, String(r.parameter), String(r.frames),

@@ -10,14 +10,10 @@ enum SVGPlot {
 
     static func render(_ results: [PointResult], code: LinearCode, channel: ChannelModel) -> String {
         let decoders = results.map(\.decoder).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let panelW = 420.0
-        let panelH = 320.0
-        let margin = 60.0
-        let width = 2 * panelW + 3 * margin
-        let height = panelH + 2 * margin + 30
+        let panelW = 420.0, panelH = 320.0, margin = 60.0, width = 2 * panelW + 3 * margin,
+            height = panelH + 2 * margin + 30
         let xs = results.map(\.parameter)
-        let xMin = xs.min() ?? 0
-        let xMax = max(xs.max() ?? 1, (xs.min() ?? 0) + 1e-9)
+        let xMin = xs.min() ?? 0, xMax = max(xs.max() ?? 1, (xs.min() ?? 0) + 1e-9)
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif" font-size="12">
             <rect width="100%" height="100%" fill="white"/>
@@ -26,10 +22,8 @@ enum SVGPlot {
             """
         for (panel, metric) in ["BER", "FER"].enumerated() {
             let values = results.map { metric == "BER" ? $0.ber : $0.fer }.filter { $0 > 0 && $0.isFinite }
-            let lo = floor(log10(values.min() ?? 1e-6))
-            let hi = max(ceil(log10(values.max() ?? 1)), lo + 1)
-            let x0 = margin + Double(panel) * (panelW + margin)
-            let y0 = margin
+            let lo = floor(log10(values.min() ?? 1e-6)), hi = max(ceil(log10(values.max() ?? 1)), lo + 1)
+            let x0 = margin + Double(panel) * (panelW + margin), y0 = margin
             func px(_ x: Double) -> Double { x0 + (x - xMin) / (xMax - xMin) * panelW }
             func py(_ v: Double) -> Double { y0 + (hi - log10(v)) / (hi - lo) * panelH }
             svg +=

@@ -181,8 +181,7 @@ final class ProgressLine: @unchecked Sendable {
 
     /// Show one line of progress (at most five times a second).
     func show(_ text: String) {
-        lock.lock()
-        defer { lock.unlock() }
+        lock.lock(); defer { lock.unlock() }
         guard Date().timeIntervalSince(last) > 0.2 else { return }
         last = Date()
         FileHandle.standardError.write(Data("\r  \(text)   ".utf8))

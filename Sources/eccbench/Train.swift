@@ -147,8 +147,7 @@ struct Train: ParsableCommand {
         do { trainer = try makeRun(code: code) } catch {
             throw TrainingOptions.commandError(error, familyFlags: Self.flags)
         }
-        let c = trainer.config
-        let m = trainer.model
+        let c = trainer.config, m = trainer.model
         print(
             "\(m.architecture.isAECCT ? m.architecture.description.uppercased() : "ECCT") \(code.name) (n = \(code.n), k = \(code.k), m = \(code.m), \(code.parityCheckForm)): N = \(m.layers), d = \(m.width), \(m.heads) heads, \(m.network.parameters.count) parameters"
         )
@@ -172,8 +171,7 @@ struct Train: ParsableCommand {
         print(TrainingLog.header(c))
         fflush(nil)
         let log = TrainingLog(config: c)
-        let sessionStart = Date()
-        let stepsBefore = trainer.state.step
+        let sessionStart = Date(), stepsBefore = trainer.state.step
         let outcome = try trainer.train(deadline: training.deadline, checkpoint: training.out) { event in
             log.show(event)
             if case .checkpoint = event, let curve = training.curve {

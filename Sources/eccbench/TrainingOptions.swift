@@ -153,15 +153,13 @@ final class RunProgress {
     }
 
     func step(_ step: Int, epochLoss: Double, epochBER: Double?, rate: Double) {
-        let inEpoch = (step - 1) % stepsPerEpoch + 1
-        let epoch = (step - 1) / stepsPerEpoch + 1
+        let inEpoch = (step - 1) % stepsPerEpoch + 1, epoch = (step - 1) / stepsPerEpoch + 1
         let now = Date()
         let ber = epochBER.map { String(format: "  BER %.3e", $0) } ?? ""
         if isTerminal {
             guard now.timeIntervalSince(lastDraw) > 0.2 || inEpoch == stepsPerEpoch else { return }
             lastDraw = now
-            let width = 24
-            let filled = width * inEpoch / stepsPerEpoch
+            let width = 24, filled = width * inEpoch / stepsPerEpoch
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
             let line = String(
                 format: "\r  epoch %d/%d %@ %d/%d  loss %.4f%@  %.0f samples/s ",

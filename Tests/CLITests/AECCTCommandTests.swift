@@ -27,8 +27,7 @@ final class AECCTCommandTests: XCTestCase {
             ("weights_int.safetensors", ["--activation-scale", "tensor"], "logits_int"),
         ]
         for (weights, extra, key) in cases {
-            let ours = try infer(weights, extra)
-            let want = try XCTUnwrap(io[key]).values
+            let ours = try infer(weights, extra), want = try XCTUnwrap(io[key]).values
             let off = Set(
                 zip(ours, want).enumerated().filter { abs($0.element.0 - $0.element.1) > 1e-4 }.map { $0.offset / 63 })
             let worst = zip(ours, want).map { abs($0 - $1) }.max()!
@@ -36,8 +35,7 @@ final class AECCTCommandTests: XCTestCase {
                 XCTAssertLessThan(worst, 1e-4, key)
             } else {
                 // quantised: rounding at .5 moves a few words (AECCTParityTests)
-                XCTAssertLessThanOrEqual(off.count, 6, key)
-                XCTAssertLessThan(worst, 1e-2, key)
+                XCTAssertLessThanOrEqual(off.count, 6, key); XCTAssertLessThan(worst, 1e-2, key)
             }
         }
         // the default mode is told from the tensors: δ present → qat
@@ -53,8 +51,7 @@ final class AECCTCommandTests: XCTestCase {
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("not frozen"), bad.stderr)
         // tensor scales run every word in one pass: a batch beyond the bound is refused before anything is allocated
-        let big = temp("aecct-big.safetensors")
-        let B = 4097
+        let big = temp("aecct-big.safetensors"), B = 4097
         try SafeTensors.write(
             [
                 "magnitude": Tensor(shape: [B, 63], values: [Float](repeating: 1, count: B * 63)),
@@ -69,9 +66,8 @@ final class AECCTCommandTests: XCTestCase {
     }
 
     func testThreeStepRecipeEndToEnd() throws {
-        let p1 = temp("cli-aecct-p1.safetensors")
-        let p2 = temp("cli-aecct-p2.safetensors")
-        let frozen = temp("cli-aecct-frozen.safetensors")
+        let p1 = temp("cli-aecct-p1.safetensors"), p2 = temp("cli-aecct-p2.safetensors"),
+            frozen = temp("cli-aecct-frozen.safetensors")
         for f in [p1, p2, frozen] { try? FileManager.default.removeItem(atPath: f) }
         let common = [
             "--code", "HAMMING-7-4", "--epochs", "1", "--steps-per-epoch", "20", "--batch-size", "32",

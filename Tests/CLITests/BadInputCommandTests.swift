@@ -74,11 +74,9 @@ final class CommandFuzzTests: XCTestCase {
         let io = TestResources.path("ecct-bch63-45-N2-d32/io.safetensors")
         let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: weights)))
         var mutator = Mutator(seed: 77)
-        var ok = 0
-        var failed = 0
+        var ok = 0, failed = 0
         for i in 0..<16 {
-            let mutant = temp("mutant-\(i).safetensors")
-            let out = temp("mutant-out-\(i).safetensors")
+            let mutant = temp("mutant-\(i).safetensors"), out = temp("mutant-out-\(i).safetensors")
             var bytes = mutator.mutate(original)
             if i % 2 == 0 {  // scale a run of weights by writing large exponents into the data
                 let start = bytes.count - 4000 + mutator.below(3000)

@@ -5,9 +5,7 @@ import XCTest
 /// The `eccbench` command end to end: simulation outputs, seeds, errors, code listing.
 final class CLITests: XCTestCase {
     func testSimulationWritesJSONCSVAndPlot() throws {
-        let json = temp("r.json")
-        let csv = temp("r.csv")
-        let svg = temp("r.svg")
+        let json = temp("r.json"), csv = temp("r.csv"), svg = temp("r.svg")
         let r = try run([
             "--code", "hamming-7-4", "--decoders", "bp10,osd1", "--ebn0", "2:3:1", "--min-errors", "5",
             "--min-frames", "500", "--max-frames", "2000", "--threads", "2", "--json", json, "--csv", csv, "--plot",
@@ -19,9 +17,7 @@ final class CLITests: XCTestCase {
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
         let code = object["code"] as! [String: Any]
         XCTAssertEqual(code["name"] as? String, "HAMMING-7-4")
-        XCTAssertEqual(code["n"] as? Int, 7)
-        XCTAssertEqual(code["k"] as? Int, 4)
-        XCTAssertEqual(code["m"] as? Int, 3)
+        XCTAssertEqual(code["n"] as? Int, 7); XCTAssertEqual(code["k"] as? Int, 4); XCTAssertEqual(code["m"] as? Int, 3)
         let points = object["points"] as! [[String: Any]]
         XCTAssertEqual(points.count, 4)
         for key in [
@@ -31,8 +27,7 @@ final class CLITests: XCTestCase {
             XCTAssertNotNil(points[0][key], key)
         }
         XCTAssertEqual(points.map { $0["ebn0"] as? Double }, [2, 3, 2, 3])
-        let frames = points[0]["frames"] as! Int
-        let fe = points[0]["frame_errors"] as! Int
+        let frames = points[0]["frames"] as! Int, fe = points[0]["frame_errors"] as! Int
         XCTAssertEqual(points[0]["fer"] as! Double, Double(fe) / Double(frames), accuracy: 1e-12)
         let csvText = try String(contentsOfFile: csv, encoding: .utf8)
         XCTAssertEqual(csvText.split(separator: "\n").count, 5)
@@ -47,8 +42,7 @@ final class CLITests: XCTestCase {
         ]
         let a = try run(args + ["--threads", "1", "--json", temp("a.json")])
         let b = try run(args + ["--threads", "2", "--json", temp("b.json")])
-        XCTAssertEqual(a.status, 0)
-        XCTAssertEqual(b.status, 0)
+        XCTAssertEqual(a.status, 0); XCTAssertEqual(b.status, 0)
         func counts(_ path: String) throws -> [Int] {
             let o =
                 try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]

@@ -63,8 +63,7 @@ final class ECCTCommandTests: XCTestCase {
             "150",
             "--batch-size", "32", "--validation-words", "200", "--lr", "3e-3", "--threads", "2",
         ]
-        let straight = temp("straight.safetensors")
-        let killed = temp("killed.safetensors")
+        let straight = temp("straight.safetensors"), killed = temp("killed.safetensors")
         let s = try run(args + ["--out", straight])
         XCTAssertEqual(s.status, 0, s.stderr)
         XCTAssertTrue(s.stdout.contains("finished after 600 of 600 steps"), s.stdout)
@@ -72,8 +71,7 @@ final class ECCTCommandTests: XCTestCase {
         let p = Process()
         p.executableURL = binary
         p.arguments = args + ["--out", killed]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
         try p.run()
         let start = Date()
         while !FileManager.default.fileExists(atPath: killed), Date().timeIntervalSince(start) < 60 { usleep(2000) }
@@ -85,8 +83,7 @@ final class ECCTCommandTests: XCTestCase {
         let r = try run(["train", "--code", "HAMMING-7-4", "--resume", "--out", killed, "--threads", "2"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("resuming") && r.stdout.contains("finished after 600 of 600 steps"), r.stdout)
-        let a = try SafeTensors.read(path: straight).tensors
-        let b = try SafeTensors.read(path: killed).tensors
+        let a = try SafeTensors.read(path: straight).tensors, b = try SafeTensors.read(path: killed).tensors
         XCTAssertEqual(Set(a.keys), Set(b.keys))
         for (name, t) in a { XCTAssertEqual(t, b[name], name) }
 

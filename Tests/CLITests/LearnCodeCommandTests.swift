@@ -6,8 +6,7 @@ import XCTest
 /// `eccbench learn-code` (train, resume, check), `code --distance`, the dc-ecct decoder, and bad input.
 final class LearnCodeCommandTests: XCTestCase {
     func testCheckReproducesTheReferenceFixture() throws {
-        let folder = "learned-31-16-N2-d32"
-        let out = temp("learned-check.safetensors")
+        let folder = "learned-31-16-N2-d32", out = temp("learned-check.safetensors")
         let r = try run([
             "learn-code", "check", "--weights", TestResources.path("\(folder)/weights.safetensors"),
             "--inputs", TestResources.path("\(folder)/io.safetensors"), "--out", out,
@@ -17,16 +16,14 @@ final class LearnCodeCommandTests: XCTestCase {
         let ref = try SafeTensors.read(path: TestResources.path("\(folder)/io.safetensors")).tensors
         XCTAssertEqual(Set(ours.keys), Set(ref.keys).subtracting(["message", "noise"]))
         for (name, t) in ours {
-            let r = try XCTUnwrap(ref[name])
-            let scale = max(r.values.map(abs).max()!, 1e-12)
+            let r = try XCTUnwrap(ref[name]), scale = max(r.values.map(abs).max()!, 1e-12)
             XCTAssertEqual(t.shape, r.shape, name)
             XCTAssertLessThan(zip(t.values, r.values).map { abs($0 - $1) }.max()! / scale, 1e-4, name)
         }
     }
 
     func testTrainResumeExportAndDecodeTheLearnedCode() throws {
-        let code = temp("lc.alist")
-        let dec = temp("lc.safetensors")
+        let code = temp("lc.alist"), dec = temp("lc.safetensors")
         let args = [
             "learn-code", "--n", "15", "--k", "7", "--layers", "1", "--dim", "16", "--epochs", "2", "--steps-per-epoch",
             "3",

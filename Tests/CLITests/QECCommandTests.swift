@@ -6,9 +6,7 @@ import XCTest
 /// `eccbench qec`: the LER table, JSON/CSV/SVG outputs, thresholds, code listing and export, and bad input.
 final class QECCommandTests: XCTestCase {
     func testLogicalErrorRateTableAndOutputs() throws {
-        let json = temp("qec.json")
-        let csv = temp("qec.csv")
-        let svg = temp("qec.svg")
+        let json = temp("qec.json"), csv = temp("qec.csv"), svg = temp("qec.svg")
         let r = try run([
             "qec", "--code", "toric-4", "--noise", "depolarizing", "--p", "0.05,0.1", "--decoders", "mwpm,uf,bposd",
             "--min-shots", "2000", "--max-shots", "2000", "--seed", "3", "--json", json, "--csv", csv, "--plot", svg,
@@ -31,8 +29,7 @@ final class QECCommandTests: XCTestCase {
             XCTAssertNotNil(points[0][key], key)
         }
         XCTAssertEqual(points[0]["shots"] as? Int, 2000)
-        let ler = try XCTUnwrap(points[1]["ler"] as? Double)
-        let failures = try XCTUnwrap(points[1]["failures"] as? Int)
+        let ler = try XCTUnwrap(points[1]["ler"] as? Double), failures = try XCTUnwrap(points[1]["failures"] as? Int)
         XCTAssertEqual(ler, Double(failures) / 2000, accuracy: 1e-12)
         XCTAssertEqual(try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").count, 7)
         XCTAssertTrue(try String(contentsOfFile: svg, encoding: .utf8).contains("toric-4 mwpm"))
@@ -104,11 +101,10 @@ extension QECCommandTests {
     func assertOutputsMatch(_ out: String, _ reference: String, file: StaticString = #filePath, line: UInt = #line)
         throws
     {
-        let ours = try SafeTensors.read(path: out).tensors
-        let ref = try SafeTensors.read(path: reference).tensors
+        let ours = try SafeTensors.read(path: out).tensors, ref = try SafeTensors.read(path: reference).tensors
         for name in ["noise_estimate", "logits"] {
-            let a = try XCTUnwrap(ours[name], file: file, line: line)
-            let b = try XCTUnwrap(ref[name], file: file, line: line)
+            let a = try XCTUnwrap(ours[name], file: file, line: line),
+                b = try XCTUnwrap(ref[name], file: file, line: line)
             XCTAssertEqual(a.shape, b.shape, name, file: file, line: line)
             XCTAssertLessThan(zip(a.values, b.values).map { abs($0 - $1) }.max()!, 1e-4, name, file: file, line: line)
         }

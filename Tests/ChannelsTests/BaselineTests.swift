@@ -15,10 +15,7 @@ final class BaselineTests: XCTestCase {
         let code = try Catalog.code(named: "BCH-63-45")
         let dec = try DecoderRegistry.make(name, code: code)
         var config = MonteCarloConfig()
-        config.minErrors = minErrors
-        config.minFrames = minFrames
-        config.maxFrames = 400_000
-        config.seed = 2024
+        config.minErrors = minErrors; config.minFrames = minFrames; config.maxFrames = 400_000; config.seed = 2024
         let engine = MonteCarlo(code: code, config: config)
         for (i, ebn0) in [4.0, 5.0, 6.0].enumerated() {
             let r = engine.run(decoder: dec, channel: .awgn, parameter: ebn0, pointIndex: i)
@@ -47,9 +44,7 @@ final class BaselineTests: XCTestCase {
     func testMinSumIsDistinguishableFromSumProduct() throws {
         let code = try Catalog.code(named: "BCH-63-45")
         var config = MonteCarloConfig()
-        config.minErrors = 400
-        config.minFrames = 20_000
-        config.maxFrames = 200_000
+        config.minErrors = 400; config.minFrames = 20_000; config.maxFrames = 200_000
         let engine = MonteCarlo(code: code, config: config)
         let sp = engine.run(
             decoder: try DecoderRegistry.make("bp50", code: code), channel: .awgn, parameter: 4, pointIndex: 0)
@@ -66,9 +61,7 @@ final class BaselineTests: XCTestCase {
         let path = TestResources.path("LDPC_N49_K24.alist")
         let code = try CodeFiles.readCode(path: path)
         var config = MonteCarloConfig()
-        config.minErrors = 0
-        config.minFrames = 40_000
-        config.maxFrames = 40_000
+        config.minErrors = 0; config.minFrames = 40_000; config.maxFrames = 40_000
         let engine = MonteCarlo(code: code, config: config)
         let flooding = engine.run(
             decoder: try DecoderRegistry.make("bp10", code: code), channel: .awgn, parameter: 3, pointIndex: 0)

@@ -26,8 +26,7 @@ final class ChannelTests: XCTestCase {
         let bits = (0..<N).map { UInt8($0 & 1) }
         let llr = transmit(.awgn, 2, bits: bits)
         let sigma = awgnSigma(ebN0dB: 2, rate: 0.5)
-        var mean0 = 0.0
-        var var0 = 0.0
+        var mean0 = 0.0, var0 = 0.0
         for i in stride(from: 0, to: N, by: 2) { mean0 += Double(llr[i]) }
         mean0 /= Double(N / 2)
         for i in stride(from: 0, to: N, by: 2) { var0 += pow(Double(llr[i]) - mean0, 2) }

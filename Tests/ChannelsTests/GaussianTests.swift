@@ -7,11 +7,9 @@ import XCTest
 final class GaussianTests: XCTestCase {
     func testFastLogAndSinCosMatchLibm() {
         var rng = SeededRNG(seed: 9)
-        var maxLogErr: Float = 0
-        var maxTrigErr: Float = 0
+        var maxLogErr: Float = 0, maxTrigErr: Float = 0
         for _ in 0..<2000 {
-            var x = SIMD8<Float>()
-            var v = SIMD8<Float>()
+            var x = SIMD8<Float>(), v = SIMD8<Float>()
             for i in 0..<8 {
                 x[i] = Float(exp(-30 * rng.nextDouble()))  // (1e-13, 1]
                 v[i] = Float(rng.nextDouble() - 0.5)
@@ -33,15 +31,11 @@ final class GaussianTests: XCTestCase {
     func testAVX2FillRepeatsThePortableBits() throws {
         try XCTSkipUnless(KernelPath.avx2Available, "this CPU has no AVX2")
         for n in [1, 17, 4096 + 5] {
-            var a = [Float](repeating: 0, count: n)
-            var b = a
-            var g1 = GaussianGenerator(seed: 99)
-            var g2 = GaussianGenerator(seed: 99)
-            g1.fill(&a, kernels: .portable)
-            g2.fill(&b, kernels: .avx2)
+            var a = [Float](repeating: 0, count: n), b = a
+            var g1 = GaussianGenerator(seed: 99), g2 = GaussianGenerator(seed: 99)
+            g1.fill(&a, kernels: .portable); g2.fill(&b, kernels: .avx2)
             XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "n = \(n)")
-            g1.fill(&a, kernels: .portable)
-            g2.fill(&b, kernels: .avx2)
+            g1.fill(&a, kernels: .portable); g2.fill(&b, kernels: .avx2)
             XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "n = \(n), second call: the state advanced alike")
         }
     }
@@ -70,8 +64,7 @@ final class GaussianTests: XCTestCase {
             let (u1, v) = gen.nextUniforms()
             let (z0, z1) = GaussianGenerator.boxMuller(u1, v)
             for i in 0..<8 {
-                XCTAssertGreaterThan(u1[i], 0)
-                XCTAssertLessThanOrEqual(u1[i], 1)
+                XCTAssertGreaterThan(u1[i], 0); XCTAssertLessThanOrEqual(u1[i], 1)
                 let (r0, r1) = GaussianGenerator.reference(u1: u1[i], v: v[i])
                 XCTAssertEqual(z0[i], r0, accuracy: 2e-6 * max(1, abs(r0)))
                 XCTAssertEqual(z1[i], r1, accuracy: 2e-6 * max(1, abs(r1)))
@@ -85,17 +78,10 @@ final class GaussianTests: XCTestCase {
         var samples = [Float](repeating: 0, count: N)
         var gen = GaussianGenerator(seed: 12)
         gen.fill(&samples)
-        var s1 = 0.0
-        var s2 = 0.0
-        var s4 = 0.0
-        var beyond2 = 0
-        var beyond3 = 0
-        var positive = 0
+        var s1 = 0.0, s2 = 0.0, s4 = 0.0, beyond2 = 0, beyond3 = 0, positive = 0
         for x in samples {
             let d = Double(x)
-            s1 += d
-            s2 += d * d
-            s4 += d * d * d * d
+            s1 += d; s2 += d * d; s4 += d * d * d * d
             if abs(d) > 2 { beyond2 += 1 }
             if abs(d) > 3 { beyond3 += 1 }
             if d > 0 { positive += 1 }
@@ -110,12 +96,9 @@ final class GaussianTests: XCTestCase {
     }
 
     func testFillHandlesRaggedLengthsDeterministically() {
-        var a = GaussianGenerator(seed: 1)
-        var b = GaussianGenerator(seed: 1)
-        var x = [Float](repeating: .nan, count: 37)
-        var y = [Float](repeating: .nan, count: 37)
-        a.fill(&x)
-        b.fill(&y)
+        var a = GaussianGenerator(seed: 1), b = GaussianGenerator(seed: 1)
+        var x = [Float](repeating: .nan, count: 37), y = [Float](repeating: .nan, count: 37)
+        a.fill(&x); b.fill(&y)
         XCTAssertEqual(x, y)
         XCTAssertFalse(x.contains { $0.isNaN })
     }
@@ -123,11 +106,8 @@ final class GaussianTests: XCTestCase {
     func testDerivedStreamsAreIndependentOfDrawCount() {
         var a = SeededRNG(seed: 5)
         let b = SeededRNG(seed: 5)
-        _ = a.next()
-        _ = a.next()
-        var da = a.derived(3)
-        var db = b.derived(3)
-        var other = b.derived(4)
+        _ = a.next(); _ = a.next()
+        var da = a.derived(3), db = b.derived(3), other = b.derived(4)
         let x = da.next()
         XCTAssertEqual(x, db.next())
         XCTAssertNotEqual(x, other.next())

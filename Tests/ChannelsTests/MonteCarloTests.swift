@@ -6,12 +6,8 @@ import XCTest
 final class MonteCarloTests: XCTestCase {
     func config(threads: Int, minErrors: Int = 40, minFrames: Int = 1000, maxFrames: Int = 50_000) -> MonteCarloConfig {
         var c = MonteCarloConfig()
-        c.threads = threads
-        c.minErrors = minErrors
-        c.minFrames = minFrames
-        c.maxFrames = maxFrames
-        c.seed = 77
-        c.blockSize = 64
+        c.threads = threads; c.minErrors = minErrors; c.minFrames = minFrames; c.maxFrames = maxFrames
+        c.seed = 77; c.blockSize = 64
         return c
     }
 
@@ -30,8 +26,7 @@ final class MonteCarloTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(results[0].frames, 1000)
         XCTAssertEqual(results[0].frames % 64, 0, "stops on a block boundary")
         // a different seed gives different counts
-        var other = config(threads: 2)
-        other.seed = 78
+        var other = config(threads: 2); other.seed = 78
         let r2 = MonteCarlo(code: code, config: other).run(decoder: dec, channel: .awgn, parameter: 3, pointIndex: 0)
         XCTAssertNotEqual(r2.bitErrors, results[0].bitErrors)
     }
@@ -77,8 +72,7 @@ final class MonteCarloTests: XCTestCase {
         for (i, ebn0) in [5.0, 6.0].enumerated() {
             let sigma = awgnSigma(ebN0dB: ebn0, rate: code.rate)
             let p = 0.5 * erfc(1 / sigma / 2.0.squareRoot())
-            var binom = 1.0
-            var term = pow(1 - p, 63.0)
+            var binom = 1.0, term = pow(1 - p, 63.0)
             for e in 0...3 {
                 binom -= term
                 term *= Double(63 - e) / Double(e + 1) * p / (1 - p)

@@ -20,8 +20,7 @@ final class AutomorphismTests: XCTestCase {
         let ccsds = try Automorphisms.group(for: try Catalog.code(named: "CCSDS-128-64"))
         XCTAssertEqual(ccsds.count, 16, "shifts within the 16 × 16 circulants")
         // a transposition is not an automorphism of BCH-63-45
-        var swap = Array(0..<63)
-        swap.swapAt(0, 1)
+        var swap = Array(0..<63); swap.swapAt(0, 1)
         XCTAssertFalse(Automorphisms.preservesCode(swap, code: bch))
         XCTAssertThrowsError(try Automorphisms.group(for: try Catalog.code(named: "POLAR-64-32").standardized()))
     }
@@ -60,10 +59,7 @@ final class AutomorphismTests: XCTestCase {
     func testEnsembleDecoding() throws {
         let code = try Catalog.code(named: "BCH-63-45")
         var config = MonteCarloConfig()
-        config.minFrames = 2048
-        config.maxFrames = 2048
-        config.minErrors = 0
-        config.threads = 2
+        config.minFrames = 2048; config.maxFrames = 2048; config.minErrors = 0; config.threads = 2
         let engine = MonteCarlo(code: code, config: config)
         let base = try DecoderRegistry.make("bp5", code: code)
         let group = try Automorphisms.group(for: code)

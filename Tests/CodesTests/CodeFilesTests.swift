@@ -16,9 +16,7 @@ final class CodeFilesTests: XCTestCase {
         ]
         for (file, n, m, k) in expected {
             let code = try Reference.code(file)
-            XCTAssertEqual(code.n, n, file)
-            XCTAssertEqual(code.m, m, file)
-            XCTAssertEqual(code.k, k, file)
+            XCTAssertEqual(code.n, n, file); XCTAssertEqual(code.m, m, file); XCTAssertEqual(code.k, k, file)
             XCTAssertTrue((code.G * code.H.transposed).isZero, file)
         }
         XCTAssertEqual(try Reference.H("LDPC_N49_K24.alist").rank, 25, "LDPC(49,24): 28 rows of rank 25")

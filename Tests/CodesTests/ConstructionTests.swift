@@ -45,29 +45,17 @@ final class ConstructionTests: XCTestCase {
     }
 
     func testSmallFamilies() throws {
-        let h = try Catalog.code(named: "HAMMING-7-4")
-        checkCode(h, n: 7, k: 4)
-        XCTAssertEqual(minimumDistance(h), 3)
-        let h15 = try Catalog.code(named: "hamming-15-11")
-        checkCode(h15, n: 15, k: 11)
-        let g23 = try Catalog.code(named: "GOLAY-23-12")
-        checkCode(g23, n: 23, k: 12)
+        let h = try Catalog.code(named: "HAMMING-7-4"); checkCode(h, n: 7, k: 4); XCTAssertEqual(minimumDistance(h), 3)
+        let h15 = try Catalog.code(named: "hamming-15-11"); checkCode(h15, n: 15, k: 11)
+        let g23 = try Catalog.code(named: "GOLAY-23-12"); checkCode(g23, n: 23, k: 12);
         XCTAssertEqual(minimumDistance(g23), 7)
-        let g24 = try Catalog.code(named: "GOLAY-24-12")
-        checkCode(g24, n: 24, k: 12)
+        let g24 = try Catalog.code(named: "GOLAY-24-12"); checkCode(g24, n: 24, k: 12);
         XCTAssertEqual(minimumDistance(g24), 8)
-        let rm = try Catalog.code(named: "RM-1-5")
-        checkCode(rm, n: 32, k: 6)
-        XCTAssertEqual(minimumDistance(rm), 16)
-        let rm2 = try Catalog.code(named: "RM-16-11")
-        checkCode(rm2, n: 16, k: 11)
+        let rm = try Catalog.code(named: "RM-1-5"); checkCode(rm, n: 32, k: 6); XCTAssertEqual(minimumDistance(rm), 16)
+        let rm2 = try Catalog.code(named: "RM-16-11"); checkCode(rm2, n: 16, k: 11);
         XCTAssertEqual(minimumDistance(rm2), 4)
-        let rep = try Catalog.code(named: "REP-5")
-        checkCode(rep, n: 5, k: 1)
-        XCTAssertEqual(minimumDistance(rep), 5)
-        let spc = try Catalog.code(named: "SPC-8")
-        checkCode(spc, n: 8, k: 7)
-        XCTAssertEqual(minimumDistance(spc), 2)
+        let rep = try Catalog.code(named: "REP-5"); checkCode(rep, n: 5, k: 1); XCTAssertEqual(minimumDistance(rep), 5)
+        let spc = try Catalog.code(named: "SPC-8"); checkCode(spc, n: 8, k: 7); XCTAssertEqual(minimumDistance(spc), 2)
         XCTAssertThrowsError(try Catalog.code(named: "HAMMING-7-3"))
         XCTAssertThrowsError(try Catalog.code(named: "RM-5-3"))
     }

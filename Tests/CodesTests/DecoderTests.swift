@@ -56,25 +56,19 @@ final class DecoderTests: XCTestCase {
     /// with it on nearly every frame, and no OSD order ever returns a word more likely than ML's.
     func testOSDAgreesWithExhaustiveML() throws {
         let code = try Catalog.code(named: "GOLAY-24-12")
-        let n = code.n
-        let count = 300
+        let n = code.n, count = 300
         let book = allCodewords(code).map { $0.map { $0 == 0 ? Float(1) : Float(-1) } }
         let (_, llr) = frames(code, count: count, ebn0: 1.5, seed: 11)
         let osd3 = OrderedStatisticsDecoder(code: code, order: 3).decode(llr: llr, n: n)
         let osd1 = OrderedStatisticsDecoder(code: code, order: 1).decode(llr: llr, n: n)
-        var disagree3 = 0
-        var disagree1 = 0
+        var disagree3 = 0, disagree1 = 0
         for f in 0..<count {
             let l = Array(llr[(f * n)..<((f + 1) * n)])
-            var best = -Float.infinity
-            var bestIndex = 0
+            var best = -Float.infinity, bestIndex = 0
             for (i, x) in book.enumerated() {
                 var s: Float = 0
                 for j in 0..<n { s += x[j] * l[j] }
-                if s > best {
-                    best = s
-                    bestIndex = i
-                }
+                if s > best { best = s; bestIndex = i }
             }
             let ml = book[bestIndex].map { $0 > 0 ? UInt8(0) : UInt8(1) }
             for (out, counter) in [(osd3, 3), (osd1, 1)] {
@@ -112,8 +106,7 @@ final class DecoderTests: XCTestCase {
     func testBeliefPropagationCheckNodeRulesMatchReference() {
         // Reference twin: exact boxplus in Double, and min-sum by definition.
         let inputs: [Float] = [1.3, -0.4, 2.2, -3.1, 0.9]
-        var out = [Float](repeating: 0, count: 5)
-        var scratch = [Float](repeating: 0, count: 5)
+        var out = [Float](repeating: 0, count: 5), scratch = [Float](repeating: 0, count: 5)
         for rule in [CheckNodeRule.sumProduct, .minSum, .normalizedMinSum(alpha: 0.75), .offsetMinSum(beta: 0.5)] {
             inputs.withUnsafeBufferPointer { i in
                 out.withUnsafeMutableBufferPointer { o in
@@ -144,10 +137,8 @@ final class DecoderTests: XCTestCase {
         var rng = SeededRNG(seed: 21)
         for d in [2, 3, 6, 8, 9, 17, 32] {
             let input = (0..<d).map { _ in Float(rng.nextDouble() * 24 - 12) }
-            var fast = [Float](repeating: 0, count: d)
-            var ref = [Float](repeating: 0, count: d)
-            var scratch = [Float](repeating: 0, count: 40)
-            var padded = [Float](repeating: 0, count: 40)
+            var fast = [Float](repeating: 0, count: d), ref = [Float](repeating: 0, count: d)
+            var scratch = [Float](repeating: 0, count: 40), padded = [Float](repeating: 0, count: 40)
             input.withUnsafeBufferPointer { i in
                 fast.withUnsafeMutableBufferPointer { o in
                     scratch.withUnsafeMutableBufferPointer { s in
@@ -171,12 +162,10 @@ final class DecoderTests: XCTestCase {
             let (_, llr) = frames(code, count: 500, ebn0: 3, seed: 8)
             func run(_ kernels: KernelPath) -> [UInt8] {
                 if decoder.hasPrefix("lbp") {
-                    var d = LayeredBeliefPropagationDecoder(code: code, iterations: 20)
-                    d.kernels = kernels
+                    var d = LayeredBeliefPropagationDecoder(code: code, iterations: 20); d.kernels = kernels
                     return d.decode(llr: llr, n: code.n)
                 }
-                var d = BeliefPropagationDecoder(code: code, iterations: 50)
-                d.kernels = kernels
+                var d = BeliefPropagationDecoder(code: code, iterations: 50); d.kernels = kernels
                 return d.decode(llr: llr, n: code.n)
             }
             let refOut = run(.reference)
@@ -204,9 +193,8 @@ final class DecoderTests: XCTestCase {
             let out = try DecoderRegistry.make(d, code: code).decode(llr: llr, n: n)
             var errors = 0
             for f in 0..<count {
-                let mine = out[(f * n)..<((f + 1) * n)]
-                let sent = bits[(f * n)..<((f + 1) * n)]
-                let l = llr[(f * n)..<((f + 1) * n)]
+                let mine = out[(f * n)..<((f + 1) * n)], sent = bits[(f * n)..<((f + 1) * n)],
+                    l = llr[(f * n)..<((f + 1) * n)]
                 XCTAssertTrue(isCodeword(code, mine), d)
                 if mine != sent {
                     errors += 1
@@ -215,11 +203,8 @@ final class DecoderTests: XCTestCase {
             }
             return errors
         }
-        let sc = try frameErrors("sc")
-        let scl1 = try frameErrors("scl1")
-        let scl8 = try frameErrors("scl8")
-        let scl32 = try frameErrors("scl32")
-        let osd3 = try frameErrors("osd3")
+        let sc = try frameErrors("sc"), scl1 = try frameErrors("scl1"), scl8 = try frameErrors("scl8")
+        let scl32 = try frameErrors("scl32"), osd3 = try frameErrors("osd3")
         XCTAssertEqual(sc, scl1)
         XCTAssertGreaterThan(sc, 20, "the test point has errors to compare")
         XCTAssertLessThan(scl8, sc, "SCL-8 beats SC")

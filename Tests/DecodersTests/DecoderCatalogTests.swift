@@ -12,8 +12,7 @@ import XCTest
 /// The library's decoder catalog: every name the command accepts, the default sets, models keyed by the code.
 final class DecoderCatalogTests: XCTestCase {
     func testEveryNameResolves() throws {
-        let bch = try Catalog.code(named: "BCH-63-45")
-        let polar = try Catalog.code(named: "POLAR-64-32")
+        let bch = try Catalog.code(named: "BCH-63-45"), polar = try Catalog.code(named: "POLAR-64-32")
         let learned = try Catalog.code(named: "LEARNED-31-16")
         let file = PretrainedModels.all.first { $0.code == "BCH-63-45-STD" }?.path
         for name in [
@@ -54,8 +53,7 @@ final class DecoderCatalogTests: XCTestCase {
     /// `ecct` for BCH-63-45 is the model trained on the standard-form H (the better one by its validation), running with
     /// its own H; a model used on another H of its code decides exactly as on its own H.
     func testModelsAreKeyedByTheCode() throws {
-        let code = try Catalog.code(named: "BCH-63-45")
-        let standard = try code.standardized()
+        let code = try Catalog.code(named: "BCH-63-45"), standard = try code.standardized()
         XCTAssertNotEqual(code.parityCheckFingerprint, standard.parityCheckFingerprint)
         XCTAssertEqual(code.codeFingerprint, standard.codeFingerprint)
         let best = try XCTUnwrap(PretrainedModels.applicable(to: code).first)

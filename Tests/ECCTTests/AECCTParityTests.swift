@@ -21,8 +21,7 @@ final class AECCTParityTests: XCTestCase {
     {
         let (code, io) = try Self.fixture()
         let model = try ECCTModel.load(code: code, weightsAt: Self.resource(file), precision: precision, scope: scope)
-        let magnitude = try XCTUnwrap(io["magnitude"])
-        let syndrome = try XCTUnwrap(io["syndrome"])
+        let magnitude = try XCTUnwrap(io["magnitude"]), syndrome = try XCTUnwrap(io["syndrome"])
         return (model.logits(magnitude: magnitude.values, syndrome: syndrome.values, batch: magnitude.shape[0]), model)
     }
 
@@ -51,8 +50,7 @@ final class AECCTParityTests: XCTestCase {
     /// 2.13, CPU), misses the fixture in 2 of the 64 words (by 6.5e-4); ours misses it in 4 (by ≤ 3e-3). Bound: at most
     /// 6 words beyond 1e-4, none beyond 1e-2, and the mean difference below 1e-4.
     func checkQuantised(_ ours: [Float], _ want: [Float], label: String) {
-        let off = wordsOff(ours, want)
-        let diff = maxDifference(ours, want)
+        let off = wordsOff(ours, want), diff = maxDifference(ours, want)
         let mean = zip(ours, want).reduce(0) { $0 + abs($1.0 - $1.1) } / Float(ours.count)
         print("AECCT \(label) parity: max |logit difference| = \(diff), mean \(mean), words beyond 1e-4: \(off)")
         XCTAssertLessThanOrEqual(off.count, 6, "\(label): words beyond 1e-4: \(off)")
@@ -93,12 +91,10 @@ final class AECCTGradientParityTests: XCTestCase {
         let flipped = try XCTUnwrap(
             try SafeTensors.read(path: AECCTParityTests.resource("targets.safetensors")).tensors["flipped"])
         let magnitude = try XCTUnwrap(io["magnitude"])
-        let B = magnitude.shape[0]
-        let n = code.n
+        let B = magnitude.shape[0], n = code.n
         let y = (0..<(B * n)).map { flipped.values[$0] > 0.5 ? -magnitude.values[$0] : magnitude.values[$0] }
         let targets = flipped.values.map { 1 - $0 }
-        let network = model.network
-        let params = network.parameters
+        let network = model.network, params = network.parameters
         var logits = [Float](repeating: 0, count: B * n)
         var g = [Float](repeating: 0, count: params.count + network.auxiliaryGradientCount)
         let ws = network.makeWorkspace(batch: B)
@@ -127,14 +123,12 @@ final class AECCTGradientParityTests: XCTestCase {
         XCTAssertEqual(names.count, ours.count, "one reference gradient per parameter")
         var worst: (String, Float) = ("", 0)
         for name in names {
-            let want = io[name]!.values
-            let got = try XCTUnwrap(ours[String(name.dropFirst(prefix.count))], name)
+            let want = io[name]!.values, got = try XCTUnwrap(ours[String(name.dropFirst(prefix.count))], name)
             let scale = max(want.map(abs).max() ?? 0, 1e-30)
             if name.hasSuffix("self_attn.linears.1.bias") {
                 // the key bias adds q·b to every score of a query: the softmax cancels it, so its gradient is zero
                 // and both sides hold rounding noise (~1e-10)
-                XCTAssertLessThan(got.map(abs).max()!, 1e-7, name)
-                XCTAssertLessThan(scale, 1e-7, name)
+                XCTAssertLessThan(got.map(abs).max()!, 1e-7, name); XCTAssertLessThan(scale, 1e-7, name)
                 continue
             }
             let diff = zip(got, want).map { abs($0 - $1) }.max()! / scale

@@ -13,17 +13,9 @@ import XCTest
 final class AECCTTrainingTests: XCTestCase {
     func config(qat: Bool, scope: String = "token") -> ECCTTrainingConfig {
         var c = ECCTTrainingConfig()
-        c.epochs = 2
-        c.stepsPerEpoch = 3
-        c.batchSize = 16
-        c.validationWords = 64
-        c.learningRate = 1e-3
-        c.seed = 5
+        c.epochs = 2; c.stepsPerEpoch = 3; c.batchSize = 16; c.validationWords = 64; c.learningRate = 1e-3; c.seed = 5
         c.architecture = "aecct"
-        if qat {
-            c.precision = "qat"
-            c.activationScale = scope
-        }
+        if qat { c.precision = "qat"; c.activationScale = scope }
         return c
     }
 
@@ -83,13 +75,11 @@ final class AECCTTrainingTests: XCTestCase {
         let y = ECCTData.channelOutputs(code: code, count: 256, ebN0: [3], rng: &rng)
         var tokens = [Float](repeating: 0, count: 256 * qat.length)
         qat.tokens(channelOutput: y, batch: 256, into: &tokens)
-        let n = code.n
-        let m = code.m
-        let L = qat.length
-        let magnitude = (0..<(256 * n)).map { tokens[($0 / n) * L + $0 % n] }
-        let syndrome = (0..<(256 * m)).map { tokens[($0 / m) * L + n + $0 % m] }
-        let a = qat.logits(magnitude: magnitude, syndrome: syndrome, batch: 256)
-        let b = f.logits(magnitude: magnitude, syndrome: syndrome, batch: 256)
+        let n = code.n, m = code.m, L = qat.length
+        let magnitude = (0..<(256 * n)).map { tokens[($0 / n) * L + $0 % n] },
+            syndrome = (0..<(256 * m)).map { tokens[($0 / m) * L + n + $0 % m] }
+        let a = qat.logits(magnitude: magnitude, syndrome: syndrome, batch: 256),
+            b = f.logits(magnitude: magnitude, syndrome: syndrome, batch: 256)
         let agree = zip(a, b).filter { ($0 < 0) == ($1 < 0) }.count
         XCTAssertGreaterThan(Double(agree) / Double(a.count), 0.99, "frozen and QAT decisions")
     }
@@ -135,11 +125,9 @@ final class AECCTTrainingTests: XCTestCase {
             try AECCTFreezer.freeze(try SafeTensors.read(path: p1).tensors, source: p1), contains: ["not a QAT AECCT"])
         assertError(try ECCTModel.load(code: code, weightsAt: p1, precision: .frozen), contains: ["not frozen"])
         // settings
-        var c = config(qat: false)
-        c.precision = "int4"
+        var c = config(qat: false); c.precision = "int4"
         assertError(try c.validate(), contains: ["precision 'int4'"])
-        c = ECCTTrainingConfig()
-        c.activationScale = "token"
+        c = ECCTTrainingConfig(); c.activationScale = "token"
         assertError(try c.validate(), contains: ["activation scale", "aecct"])
         assertError(
             try ECCTTrainer(

@@ -60,11 +60,7 @@ final class DatasetTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("the dataset is for HAMMING-7-4"), "\($0)")
         }
         var c = ECCTTrainingConfig()
-        c.epochs = 2
-        c.stepsPerEpoch = 4
-        c.batchSize = 100
-        c.validationWords = 0
-        c.dataset = folder
+        c.epochs = 2; c.stepsPerEpoch = 4; c.batchSize = 100; c.validationWords = 0; c.dataset = folder
         let trainer = try ECCTTrainer(model: try ECCTModel(code: code, layers: 1, width: 8), config: c, workers: 2)
         // an epoch of 4 × 100 samples walks a permutation of the 300 and wraps around
         var seen: [[Float]] = []
@@ -89,8 +85,7 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(ECCTTrainingConfig.shares(batch: 20, weights: [0.75, 0.25]), [15, 5])
         XCTAssertEqual(ECCTTrainingConfig.shares(batch: 10, weights: [1, 1, 1]), [4, 3, 3])
         let code = try Catalog.code(named: "HAMMING-7-4")
-        var folders: [String] = []
-        var sets: [ECCTDataset] = []
+        var folders: [String] = [], sets: [ECCTDataset] = []
         for seed in [UInt64(1), 2] {
             let data = try ECCTDataset.generate(
                 code: code, ebN0: [2], samples: 50, label: nil, labelName: "truth", seed: seed,
@@ -98,16 +93,11 @@ final class DatasetTests: XCTestCase {
             let folder = TemporaryFolder.path("mix-\(seed)-\(UUID().uuidString)")
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try data.write(to: folder)
-            folders.append(folder)
-            sets.append(data)
+            folders.append(folder); sets.append(data)
         }
         var c = ECCTTrainingConfig()
-        c.batchSize = 20
-        c.validationWords = 0
-        c.epochs = 1
-        c.stepsPerEpoch = 3
-        c.dataset = folders.joined(separator: ",")
-        c.batchMix = [0.75, 0.25]
+        c.batchSize = 20; c.validationWords = 0; c.epochs = 1; c.stepsPerEpoch = 3
+        c.dataset = folders.joined(separator: ","); c.batchMix = [0.75, 0.25]
         let trainer = try ECCTTrainer(model: try ECCTModel(code: code, layers: 1, width: 8), config: c, workers: 1)
         func rows(_ d: ECCTDataset) -> Set<[UInt32]> {
             Set((0..<50).map { i in (0..<7).map { d.y[i * 7 + $0].bitPattern } })

@@ -20,9 +20,7 @@ final class ECCTMaskTests: XCTestCase {
             XCTAssertEqual(pattern.length * pattern.length, total, file)
             XCTAssertEqual(pattern.pairCount, allowed, file)
             // symmetric, checks only see themselves among checks
-            let L = pattern.length
-            let n = H.columns
-            let mask = pattern.allowed
+            let L = pattern.length, n = H.columns, mask = pattern.allowed
             for i in 0..<L { for j in 0..<L { XCTAssertEqual(mask[i * L + j], mask[j * L + i]) } }
             for i in n..<L { for j in n..<L where i != j { XCTAssertFalse(mask[i * L + j]) } }
         }

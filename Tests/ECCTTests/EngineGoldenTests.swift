@@ -21,12 +21,8 @@ final class EngineGoldenTests: XCTestCase {
     static func trainingRun() throws -> ECCTTrainer {
         let code = try Catalog.code(named: trainingCode)
         var config = ECCTTrainingConfig()
-        config.epochs = 2
-        config.stepsPerEpoch = 5
-        config.batchSize = 24
-        config.validationWords = 200
-        config.learningRate = 1e-3
-        config.seed = 9
+        config.epochs = 2; config.stepsPerEpoch = 5; config.batchSize = 24; config.validationWords = 200
+        config.learningRate = 1e-3; config.seed = 9
         let trainer = try ECCTTrainer(
             model: try ECCTModel(code: code, layers: 2, width: 16, seed: 9, clonedInitialBiases: false), config: config,
             workers: 2)

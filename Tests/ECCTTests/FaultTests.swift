@@ -14,12 +14,8 @@ final class FaultTests: XCTestCase {
     func testDivergenceStopsAtTheFirstNonFiniteStepAndKeepsTheCheckpoint() throws {
         let code = try Catalog.code(named: "HAMMING-7-4")
         var config = ECCTTrainingConfig()
-        config.epochs = 3
-        config.stepsPerEpoch = 4
-        config.batchSize = 16
-        config.validationWords = 32
-        config.learningRate = 1e-3
-        config.minimumLearningRate = 1e-6
+        config.epochs = 3; config.stepsPerEpoch = 4; config.batchSize = 16; config.validationWords = 32
+        config.learningRate = 1e-3; config.minimumLearningRate = 1e-6
         let path = TemporaryFolder.path("diverge.safetensors")
         let good = try ECCTTrainer(
             model: try ECCTModel(code: code, layers: 1, width: 8, seed: 1), config: config, workers: 2)
@@ -111,8 +107,7 @@ final class FaultTests: XCTestCase {
     func testStaleTemporaryFilesAreRemoved() throws {
         let path = TemporaryFolder.path("atomic.txt")
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        let dead = dir + "/.atomic.txt.tmp-999999999"
-        let live = dir + "/.atomic.txt.tmp-1"  // pid 1 always runs
+        let dead = dir + "/.atomic.txt.tmp-999999999", live = dir + "/.atomic.txt.tmp-1"  // pid 1 always runs
         FileManager.default.createFile(atPath: dead, contents: Data([1]))
         FileManager.default.createFile(atPath: live, contents: Data([1]))
         try AtomicFile.write("hello", to: path)

@@ -12,8 +12,7 @@ import XCTest
 final class FuzzTests: XCTestCase {
     func testCodeFileMutantsGiveErrorsOrValidCodes() throws {
         var mutator = Mutator(seed: 0xC0DE)
-        var errors = 0
-        var valid = 0
+        var errors = 0, valid = 0
         for file in ["BCH_N31_K16.txt", "LDPC_N49_K24.alist", "POLAR_N64_K32.txt"] {
             let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestResources.path(file))))
             for _ in 0..<100 {
@@ -44,8 +43,7 @@ final class FuzzTests: XCTestCase {
         let path = TestResources.path("ecct-bch63-45-N2-d32/weights.safetensors")
         let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         let code = try CodeFiles.readCode(path: TestResources.path("BCH_N63_K45.txt"))
-        var errors = 0
-        var loaded = 0
+        var errors = 0, loaded = 0
         for i in 0..<200 {
             // mutate the header region most of the time (the data region only changes values)
             var bytes = original

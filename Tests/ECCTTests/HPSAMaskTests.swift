@@ -9,18 +9,15 @@ import XCTest
 final class HPSAMaskTests: XCTestCase {
     func testRingsPartitionTheECCTPairs() throws {
         let code = try CodeFiles.readCode(path: TestResources.path("BCH_N63_K45.txt"))
-        let n = code.n
-        let pattern = ECCTMask.pattern(parityCheck: code.H)
+        let n = code.n, pattern = ECCTMask.pattern(parityCheck: code.H)
         let mask = try HPSAMask.headMask(pattern: pattern, bits: n)
         XCTAssertEqual(mask.count, pattern.pairCount * 8)
         for i in 0..<pattern.length {
-            var firstRingKeys: [Int] = []
-            var secondRingKeys: [Int] = []
+            var firstRingKeys: [Int] = [], secondRingKeys: [Int] = []
             for t in pattern.rowStart[i]..<pattern.rowStart[i + 1] {
                 let flags = Array(mask[(t * 8)..<(t * 8 + 8)])
                 XCTAssertEqual(flags.reduce(0, +), 4, "each pair is in one ring of four heads")
-                XCTAssertEqual(flags[0], flags[3])
-                XCTAssertEqual(flags[4], flags[7])
+                XCTAssertEqual(flags[0], flags[3]); XCTAssertEqual(flags[4], flags[7]);
                 XCTAssertNotEqual(flags[0], flags[4])
                 if flags[0] == 1 {
                     firstRingKeys.append(pattern.keys[t])

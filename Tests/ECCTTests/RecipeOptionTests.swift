@@ -27,13 +27,8 @@ final class RecipeOptionTests: XCTestCase {
 
     func testWarmupStableDecaySchedule() throws {
         var c = ECCTTrainingConfig()
-        c.epochs = 2
-        c.stepsPerEpoch = 10
-        c.learningRate = 1e-3
-        c.minimumLearningRate = 1e-5
-        c.schedule = "wsd"
-        c.warmupSteps = 4
-        c.decaySteps = 5
+        c.epochs = 2; c.stepsPerEpoch = 10; c.learningRate = 1e-3; c.minimumLearningRate = 1e-5
+        c.schedule = "wsd"; c.warmupSteps = 4; c.decaySteps = 5
         try c.validate()
         XCTAssertEqual(c.learningRate(step: 0), 2.5e-4, accuracy: 1e-9)
         XCTAssertEqual(c.learningRate(step: 3), 1e-3, accuracy: 1e-9)
@@ -52,8 +47,7 @@ final class RecipeOptionTests: XCTestCase {
     func testZeroSyndromeRejectionIsExactAndSeeded() throws {
         let code = try Catalog.code(named: "BCH-63-45")
         let graph = code.tannerGraph
-        var r1 = SeededRNG(seed: 5)
-        var r2 = SeededRNG(seed: 5)
+        var r1 = SeededRNG(seed: 5), r2 = SeededRNG(seed: 5)
         let y = ECCTData.channelOutputsWithErrors(code: code, graph: graph, count: 200, ebN0: [7], rng: &r1)
         XCTAssertEqual(y.count, 200 * code.n)
         for s in 0..<200 {
@@ -71,19 +65,9 @@ final class RecipeOptionTests: XCTestCase {
     func testResumeIsExactWithTheNewOptions() throws {
         let code = try Catalog.code(named: "HAMMING-7-4")
         var c = ECCTTrainingConfig()
-        c.epochs = 2
-        c.stepsPerEpoch = 3
-        c.batchSize = 12
-        c.validationWords = 32
-        c.learningRate = 1e-3
-        c.seed = 3
-        c.optimizer = "adamw"
-        c.weightDecay = 0.01
-        c.schedule = "wsd"
-        c.warmupSteps = 2
-        c.decaySteps = 2
-        c.rejectZeroSyndrome = true
-        c.clipNorm = 1
+        c.epochs = 2; c.stepsPerEpoch = 3; c.batchSize = 12; c.validationWords = 32; c.learningRate = 1e-3; c.seed = 3
+        c.optimizer = "adamw"; c.weightDecay = 0.01; c.schedule = "wsd"; c.warmupSteps = 2; c.decaySteps = 2
+        c.rejectZeroSyndrome = true; c.clipNorm = 1
         let straight = try ECCTTrainer(
             model: try ECCTModel(code: code, layers: 1, width: 8, seed: 1), config: c, workers: 2)
         _ = try straight.train(checkpoint: nil)
@@ -104,20 +88,15 @@ final class AugmentationTests: XCTestCase {
     func testSamplesAndTargetsArePermutedAlike() throws {
         let code = try Catalog.code(named: "BCH-31-16")
         var c = ECCTTrainingConfig()
-        c.batchSize = 20
-        c.validationWords = 0
-        c.epochs = 1
-        c.stepsPerEpoch = 2
+        c.batchSize = 20; c.validationWords = 0; c.epochs = 1; c.stepsPerEpoch = 2
         let plain = try ECCTTrainer(model: try ECCTModel(code: code, layers: 1, width: 8), config: c, workers: 1)
         c.augment = "automorphisms"
         let augmented = try ECCTTrainer(model: try ECCTModel(code: code, layers: 1, width: 8), config: c, workers: 1)
-        let (y0, _) = plain.batch(step: 1)
-        let (y1, t1) = augmented.batch(step: 1)
+        let (y0, _) = plain.batch(step: 1), (y1, t1) = augmented.batch(step: 1)
         let group = try Automorphisms.group(for: code)
         var moved = 0
         for b in 0..<20 {
-            let row = Array(y0[(b * 31)..<((b + 1) * 31)])
-            let prow = Array(y1[(b * 31)..<((b + 1) * 31)])
+            let row = Array(y0[(b * 31)..<((b + 1) * 31)]), prow = Array(y1[(b * 31)..<((b + 1) * 31)])
             let π = try XCTUnwrap(
                 group.first { π in (0..<31).allSatisfy { prow[$0] == row[π[$0]] } },
                 "sample \(b) is an automorphic image")

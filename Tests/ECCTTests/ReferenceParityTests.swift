@@ -19,12 +19,10 @@ final class ReferenceParityTests: XCTestCase {
             model.network.parameters.count, 33_327, "docs/DESIGN.md §3 parameter count for BCH-63-45, N=2, d=32")
         try model.load(weightsAt: resource("weights.safetensors"))
         let io = try SafeTensors.read(path: resource("io.safetensors")).tensors
-        let magnitude = try XCTUnwrap(io["magnitude"])
-        let syndrome = try XCTUnwrap(io["syndrome"])
-        let expected = try XCTUnwrap(io["logits"])
+        let magnitude = try XCTUnwrap(io["magnitude"]), syndrome = try XCTUnwrap(io["syndrome"]),
+            expected = try XCTUnwrap(io["logits"])
         let B = magnitude.shape[0]
-        XCTAssertEqual(magnitude.shape, [B, 63])
-        XCTAssertEqual(syndrome.shape, [B, 18])
+        XCTAssertEqual(magnitude.shape, [B, 63]); XCTAssertEqual(syndrome.shape, [B, 18])
         let logits = model.logits(magnitude: magnitude.values, syndrome: syndrome.values, batch: B)
         var maxDiff: Float = 0
         for i in 0..<logits.count { maxDiff = max(maxDiff, abs(logits[i] - expected.values[i])) }

@@ -84,8 +84,7 @@ final class SpectralEncodingPathTests: XCTestCase {
         var seed: UInt64 = 4
         dSpe = GradientCheck.random(L * 8, seed: &seed)
         func run(_ kernels: KernelPath) -> (spe: [Float], grad: [Float]) {
-            var spe = [Float](repeating: 0, count: L * 8)
-            var grad = [Float](repeating: 0, count: params.count)
+            var spe = [Float](repeating: 0, count: L * 8), grad = [Float](repeating: 0, count: params.count)
             params.values.withUnsafeBufferPointer { p in
                 layer.forward(table: table, spe: &spe, parameters: p.baseAddress!, kernels: kernels)
                 layer.backward(table: table, dSpe: dSpe, parameters: p.baseAddress!, gradients: &grad, kernels: kernels)

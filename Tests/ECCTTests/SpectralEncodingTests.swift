@@ -49,8 +49,7 @@ final class SpectralEncodingTests: XCTestCase {
         let reference = try XCTUnwrap(tensors["lpe"])
         XCTAssertEqual(reference.shape, [L, L, 2])
         let ours = try SpectralPositionalEncoding.table(code: code)
-        let refLambda = (0..<L).map { reference.values[$0 * 2] }.sorted()
-        let ourLambda = (0..<L).map { ours[$0 * 2] }
+        let refLambda = (0..<L).map { reference.values[$0 * 2] }.sorted(), ourLambda = (0..<L).map { ours[$0 * 2] }
         for (a, b) in zip(refLambda, ourLambda) { XCTAssertEqual(a, b, accuracy: 2e-3) }
         // the projector onto the largest eigenvalue's eigenspace (multiplicity 1 for this graph)
         let refTop = (0..<L).max { reference.values[$0 * 2] < reference.values[$1 * 2] }!

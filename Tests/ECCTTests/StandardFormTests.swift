@@ -22,8 +22,7 @@ final class StandardFormTests: XCTestCase {
         for (file, pairs, weight, moved) in expected {
             let original = try CodeFiles.readCode(path: TestResources.path(file))
             let code = try original.standardized()
-            let m = code.m
-            let n = code.n
+            let m = code.m, n = code.n
             XCTAssertTrue(code.isStandardForm, file)
             XCTAssertEqual(ECCTMask.pattern(parityCheck: code.H).pairCount, pairs, file)
             XCTAssertEqual((0..<m).reduce(0) { $0 + code.H.rowWeight($1) }, weight, file)

@@ -12,12 +12,7 @@ import XCTest
 final class TrainingTests: XCTestCase {
     func tinyConfig() -> ECCTTrainingConfig {
         var c = ECCTTrainingConfig()
-        c.epochs = 3
-        c.stepsPerEpoch = 4
-        c.batchSize = 16
-        c.validationWords = 64
-        c.learningRate = 1e-3
-        c.seed = 5
+        c.epochs = 3; c.stepsPerEpoch = 4; c.batchSize = 16; c.validationWords = 64; c.learningRate = 1e-3; c.seed = 5
         return c
     }
 
@@ -26,9 +21,7 @@ final class TrainingTests: XCTestCase {
         let code = try Catalog.code(named: "BCH-31-16")
         let model = try ECCTModel(code: code, layers: 1, width: 8)
         var rng = SeededRNG(seed: 3)
-        let B = 5
-        let n = code.n
-        let L = n + code.m
+        let B = 5, n = code.n, L = n + code.m
         let y = (0..<(B * n)).map { _ in Float(rng.nextFloat() * 4 - 2) }
         var tokens = [Float](repeating: .nan, count: B * L)
         model.tokens(channelOutput: y, batch: B, into: &tokens)
@@ -47,8 +40,7 @@ final class TrainingTests: XCTestCase {
     func testTrainingDataHasTheChannelStatistics() throws {
         let code = try Catalog.code(named: "BCH-63-45")
         var rng = SeededRNG(seed: 11)
-        let count = 4000
-        let N = Double(count * code.n)
+        let count = 4000, N = Double(count * code.n)
         let y = ECCTData.channelOutputs(code: code, count: count, ebN0: [4], rng: &rng)
         let sigma = awgnSigma(ebN0dB: 4, rate: code.rate)
         let mean = y.reduce(0.0) { $0 + Double($1) } / N
@@ -89,13 +81,8 @@ final class TrainingTests: XCTestCase {
     func testTrainingLearns() throws {
         let code = try Catalog.code(named: "HAMMING-7-4")
         var config = ECCTTrainingConfig()
-        config.epochs = 6
-        config.stepsPerEpoch = 50
-        config.batchSize = 64
-        config.learningRate = 3e-3
-        config.validationEbN0 = [6]
-        config.validationWords = 20_000
-        config.seed = 2
+        config.epochs = 6; config.stepsPerEpoch = 50; config.batchSize = 64; config.learningRate = 3e-3
+        config.validationEbN0 = [6]; config.validationWords = 20_000; config.seed = 2
         let trainer = try ECCTTrainer(
             model: try ECCTModel(code: code, layers: 1, width: 16, seed: 2), config: config, workers: 2)
         _ = try trainer.train(checkpoint: nil)
@@ -115,13 +102,11 @@ final class TrainingTests: XCTestCase {
         let model = try ECCTModel(code: code, layers: 1, width: 16, seed: 9)
         let decoder = ECCTDecoder(model: model, chunk: 7)
         var rng = SeededRNG(seed: 4)
-        let B = 20
-        let n = code.n
+        let B = 20, n = code.n
         let y = ECCTData.channelOutputs(code: code, count: B, ebN0: [2], rng: &rng)
         var tokens = [Float](repeating: 0, count: B * model.length)
         model.tokens(channelOutput: y, batch: B, into: &tokens)
-        var magnitude: [Float] = []
-        var syndrome: [Float] = []
+        var magnitude: [Float] = [], syndrome: [Float] = []
         for b in 0..<B {
             magnitude += tokens[(b * model.length)..<(b * model.length + n)]
             syndrome += tokens[(b * model.length + n)..<((b + 1) * model.length)]
@@ -147,8 +132,7 @@ final class TrainingTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("not an eccbench ECCT checkpoint"), "\($0)")
         }
         let loaded = try ECCTModel.load(code: code, weightsAt: weightsOnly)
-        XCTAssertEqual(loaded.layers, 1)
-        XCTAssertEqual(loaded.width, 8)
+        XCTAssertEqual(loaded.layers, 1); XCTAssertEqual(loaded.width, 8)
         XCTAssertEqual(loaded.network.parameters.values, model.network.parameters.values)
         XCTAssertThrowsError(try ECCTModel.load(code: code, weightsAt: weightsOnly, layers: 2)) {
             XCTAssertTrue("\($0)".contains("N = 1 layers"), "\($0)")
@@ -163,8 +147,7 @@ final class TrainingTests: XCTestCase {
         XCTAssertThrowsError(try ECCTCheckpoint.resume(code: other, from: checkpoint, workers: 1)) {
             XCTAssertTrue("\($0)".contains("trained on HAMMING-7-4"), "\($0)")
         }
-        var bad = tinyConfig()
-        bad.batchSize = 0
+        var bad = tinyConfig(); bad.batchSize = 0
         XCTAssertThrowsError(try ECCTTrainer(model: model, config: bad, workers: 1)) {
             XCTAssertTrue("\($0)".contains("batch size 0"), "\($0)")
         }
@@ -177,15 +160,13 @@ final class TrainingTests: XCTestCase {
         var rows = (0..<3).map { r in (0..<7).map { UInt8(hamming.H[r, $0] ? 1 : 0) } }
         rows.append((0..<7).map { rows[0][$0] ^ rows[1][$0] })  // a redundant check
         let redundant = LinearCode(name: "redundant", parityCheck: BitMatrix(rows: rows))
-        XCTAssertEqual(redundant.m, 4)
-        XCTAssertEqual(redundant.k, 4)
+        XCTAssertEqual(redundant.m, 4); XCTAssertEqual(redundant.k, 4)
         for (code, N, d) in [
             (redundant, 1, 8), (try Catalog.code(named: "CCSDS-128-64"), 2, 16),
             (try Catalog.code(named: "BCH-63-45"), 6, 128),
         ] {
             let model = try ECCTModel(code: code, layers: N, width: d)
-            let n = code.n
-            let L = code.n + code.m
+            let n = code.n, L = code.n + code.m
             let expected = L * d + N * (12 * d * d + 13 * d) + (N > 1 ? 2 * d : 0) + 2 * d + (d + 1) + L * n + n
             XCTAssertEqual(model.network.parameters.count, expected, "\(code.name) N=\(N) d=\(d)")
         }

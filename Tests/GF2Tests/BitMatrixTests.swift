@@ -11,8 +11,7 @@ final class BitMatrixTests: XCTestCase {
     }
 
     func referenceRank(_ m: [[UInt8]]) -> Int {
-        var a = m
-        var rank = 0
+        var a = m, rank = 0
         let cols = a.first?.count ?? 0
         for c in 0..<cols {
             guard let p = (rank..<a.count).first(where: { a[$0][c] == 1 }) else { continue }
@@ -69,8 +68,7 @@ final class BitMatrixTests: XCTestCase {
             }
         }
         XCTAssertEqual(found, 5)
-        var singular = BitMatrix.identity(4)
-        singular[3, 3] = false
+        var singular = BitMatrix.identity(4); singular[3, 3] = false
         XCTAssertThrowsError(try singular.inverse()) { XCTAssertEqual($0 as? GF2Error, .singular(size: 4, rank: 3)) }
         XCTAssertThrowsError(try BitMatrix(rows: 2, columns: 3).inverse())
     }

@@ -17,8 +17,7 @@ final class DCECCTGradientTests: XCTestCase {
     }
 
     func testOverlapMatrixGradient() {
-        let m = 3
-        let n = 5
+        let m = 3, n = 5
         GradientCheck(eps: 1e-2, atol: 1e-4, rtol: 1e-3).check(
             "M(H)", inputs: [random(m * n, 3)],
             forward: { x in
@@ -41,11 +40,7 @@ final class DCECCTGradientTests: XCTestCase {
     }
 
     func testCheckAwareHeadGradient() {
-        let n = 5
-        let m = 3
-        let d = 8
-        let B = 2
-        let L = n + m
+        let n = 5, m = 3, d = 8, B = 2, L = n + m
         var rng = SplitMixRNG(seed: 4)
         let p = ParameterSet()
         let head = CheckAwareHead(p, names: ("t", "c", "b"), bits: n, checks: m, width: d, using: &rng)
@@ -60,8 +55,7 @@ final class DCECCTGradientTests: XCTestCase {
             forward: forward,
             backward: { x, dz in
                 _ = forward(x)
-                var dh = [Float](repeating: 0, count: B * L * d)
-                var dH = [Float](repeating: 0, count: m * n)
+                var dh = [Float](repeating: 0, count: B * L * d), dH = [Float](repeating: 0, count: m * n)
                 var g = [Float](repeating: 0, count: x[2].count)
                 head.backward(
                     dz: dz, H: x[1], dh: &dh, dH: &dH, batch: B, workspace: ws, parameters: x[2], gradients: &g)
@@ -74,13 +68,10 @@ final class DCECCTGradientTests: XCTestCase {
     func testWholeModelGradient() throws {
         for heads in [8, 2] {
             let model = try LearnedCodeModel(n: 7, k: 4, layers: 2, width: 16, heads: heads, seed: 9)
-            let net = model.network
-            let B = 3
+            let net = model.network, B = 3
             let omegaCount = net.m * net.k
-            let noise = random(B * 7, 11, scale: 0.9)
-            let messages = [Float](repeating: 1, count: B * 4)
-            let start = net.parameters.values
-            let H0 = net.code.checkMatrix.map { $0 * 0.9 + 0.05 }
+            let noise = random(B * 7, 11, scale: 0.9), messages = [Float](repeating: 1, count: B * 4)
+            let start = net.parameters.values, H0 = net.code.checkMatrix.map { $0 * 0.9 + 0.05 }
             func run(_ x: [[Float]]) -> (Double, [Float], [Float]) {
                 net.parameters.values = Array(start[0..<omegaCount]) + x[0]
                 let r = net.lossAndGradients(messages: messages, noise: noise, batch: B, checkMatrix: x[1])

@@ -15,9 +15,7 @@ final class DCECCTParityTests: XCTestCase {
             weightsAt: TestResources.path("\(Self.folder)/weights.safetensors"), heads: 8)
         XCTAssertEqual([model.n, model.k, model.layers, model.width], [31, 16, 2, 32])
         let io = try SafeTensors.read(path: TestResources.path("\(Self.folder)/io.safetensors")).tensors
-        let message = try XCTUnwrap(io["message"])
-        let noise = try XCTUnwrap(io["noise"])
-        let B = message.shape[0]
+        let message = try XCTUnwrap(io["message"]), noise = try XCTUnwrap(io["noise"]), B = message.shape[0]
         // H = [I | P(Ω)] entry for entry
         XCTAssertEqual(model.code.checkMatrix, try XCTUnwrap(io["H"]).values)
         let (loss, decisions, gradients) = model.network.lossAndGradients(

@@ -54,23 +54,13 @@ final class LearnedCodeTrainingTests: XCTestCase {
     /// lr 1e30: the first non-finite loss or gradient stops the run with a `TrainingError` naming the step, the step is
     /// not taken, and the checkpoint on disk is the last good one (it resumes).
     func testDivergenceStopsTheRunAndKeepsTheLastCheckpoint() throws {
-        let path = TemporaryFolder.path("learned-diverge.safetensors")
-        let good = try trainer(config(epochs: 3))
-        XCTAssertEqual(try good.train(deadline: .distantPast, checkpoint: path), .outOfTime)
-        let saved = try Data(contentsOf: URL(fileURLWithPath: path))
-        var c = config(epochs: 3)
-        c.learningRate = 1e30
-        c.minimumLearningRate = 1e29
-        let run = try trainer(c)
-        var thrown: Error?
-        do { _ = try run.train(checkpoint: path) } catch { thrown = error }
-        let error = try XCTUnwrap(thrown as? TrainingError, "\(String(describing: thrown))")
-        XCTAssertTrue("\(error)".contains("training diverged at step \(error.step)"), "\(error)")
-        XCTAssertEqual(run.state.step, error.step - 1, "the diverging step was not counted")
-        XCTAssertTrue(run.model.network.parameters.values.allSatisfy(\.isFinite), "the diverging step was not taken")
-        XCTAssertEqual(
-            try Data(contentsOf: URL(fileURLWithPath: path)), saved, "no checkpoint written after the divergence")
-        XCTAssertNoThrow(try LearnedCodeCheckpoint.resume(from: path, workers: 2))
+        try assertDivergenceKeepsTheLastCheckpoint(
+            path: TemporaryFolder.path("learned-diverge.safetensors"),
+            makeRun: { diverging in
+                var c = self.config(epochs: 3)
+                if diverging { (c.learningRate, c.minimumLearningRate) = (1e30, 1e29) }
+                return try self.trainer(c)
+            }, resume: { try LearnedCodeCheckpoint.resume(from: $0, workers: 2) })
     }
 
     func testFrozenCodeStaysAndTheDecoderStillTrains() throws {

@@ -52,8 +52,7 @@ final class BlockTests: XCTestCase {
             name, inputs: [rand(n), params.values], forward: { xs in run(xs[0], xs[1]).0 },
             backward: { xs, dy in
                 let (_, ws) = run(xs[0], xs[1])
-                var dx = self.zeros(xs[0].count)
-                var dp = self.zeros(xs[1].count)
+                var dx = self.zeros(xs[0].count), dp = self.zeros(xs[1].count)
                 enc.backward(dOut: dy, dx: &dx, workspace: ws, parameters: xs[1], gradients: &dp)
                 return [dx, dp]
             })
@@ -77,14 +76,8 @@ final class BlockTests: XCTestCase {
         let (enc, p) = encoder(layers: 1, d: 32, heads: 16, L: 4, placement: .pre, activation: .gelu, dropout: 0)
         checkEncoder("16 heads", enc, p, B: 1, training: false, gc: GradientCheck(eps: 1e-2, atol: 3e-3, rtol: 3e-2))
         // the kernel itself against the dense reference
-        let B = 2
-        let L = 5
-        let d = 32
-        let H = 16
-        let pat = pattern(L)
-        let q = rand(B * L * d, scale: 2)
-        let k = rand(B * L * d, scale: 2)
-        let v = rand(B * L * d)
+        let B = 2, L = 5, d = 32, H = 16, pat = pattern(L)
+        let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
         var probs = zeros(B * H * pat.pairCount)
         let out = zeros(B * L * d).mutated {
             MaskedAttention.forward(
@@ -101,8 +94,7 @@ final class BlockTests: XCTestCase {
         q: [Float], k: [Float], v: [Float], pattern: AttentionPattern, mask: [Float], B: Int, H: Int,
         d: Int, scale φ: [Float]? = nil
     ) -> [Float] {
-        let L = pattern.length
-        let dh = d / H
+        let L = pattern.length, dh = d / H
         var out = zeros(B * L * d)
         for b in 0..<B {
             for h in 0..<H {
@@ -144,18 +136,11 @@ final class BlockTests: XCTestCase {
     }
 
     func testPerHeadMaskMatchesReferenceAndGradients() {
-        let B = 2
-        let L = 6
-        let H = 8
-        let d = 16
-        let pat = pattern(L)
-        let P = pat.pairCount
+        let B = 2, L = 6, H = 8, d = 16, pat = pattern(L), P = pat.pairCount
         // heads 0–3 the off-diagonal pairs, heads 4–7 the diagonal (a ring split like HPSA), and query 1 gets no
         // key at all in head 2
         let mask = ringMask(pat, heads: H, emptyQuery: 1, emptyHead: 2)
-        let q = rand(B * L * d, scale: 2)
-        let k = rand(B * L * d, scale: 2)
-        let v = rand(B * L * d)
+        let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
         func forward(_ xs: [[Float]]) -> ([Float], [Float]) {
             var probs = zeros(B * H * P)
             let out = zeros(B * L * d).mutated {
@@ -176,13 +161,9 @@ final class BlockTests: XCTestCase {
             "head mask", inputs: [q, k, v], forward: { forward($0).0 },
             backward: { xs, dy in
                 let (_, probs) = forward(xs)
-                var dq = self.zeros(B * L * d)
-                var dk = self.zeros(B * L * d)
-                var dv = self.zeros(B * L * d)
+                var dq = self.zeros(B * L * d), dk = self.zeros(B * L * d), dv = self.zeros(B * L * d)
                 for kernels in KernelPath.runnableCases {
-                    var gq = self.zeros(B * L * d)
-                    var gk = self.zeros(B * L * d)
-                    var gv = self.zeros(B * L * d)
+                    var gq = self.zeros(B * L * d), gk = self.zeros(B * L * d), gv = self.zeros(B * L * d)
                     MaskedAttention.backward(
                         dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: nil, dropout: nil,
                         dq: &gq, dk: &gk, dv: &gv, pattern: pat, batch: B, heads: H, width: d, kernels: kernels)
@@ -202,15 +183,9 @@ final class BlockTests: XCTestCase {
     /// reference loops' on every path, for dh = 4 (its unrolled loop) and dh = 2, with a head that has no key.
     func testPerHeadMaskOnEveryForwardPath() {
         for d in [16, 32] {
-            let B = 3
-            let L = 7
-            let H = 8
-            let pat = pattern(L)
-            let P = pat.pairCount
+            let B = 3, L = 7, H = 8, pat = pattern(L), P = pat.pairCount
             let mask = ringMask(pat, heads: H, emptyQuery: 2, emptyHead: 1)
-            let q = rand(B * L * d, scale: 2)
-            let k = rand(B * L * d, scale: 2)
-            let v = rand(B * L * d)
+            let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
             func run(_ kernels: KernelPath) -> ([Float], [Float]) {
                 var probs = zeros(B * H * P)
                 let out = zeros(B * L * d).mutated {
@@ -240,16 +215,9 @@ final class BlockTests: XCTestCase {
     }
 
     func testPerPairScoreScaleAndItsGradient() {
-        let B = 2
-        let L = 5
-        let H = 2
-        let d = 8
-        let pat = pattern(L)
-        let P = pat.pairCount
+        let B = 2, L = 5, H = 2, d = 8, pat = pattern(L), P = pat.pairCount
         let φ = rand(P, scale: 1.5)
-        let q = rand(B * L * d, scale: 2)
-        let k = rand(B * L * d, scale: 2)
-        let v = rand(B * L * d)
+        let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
         func forward(_ xs: [[Float]]) -> ([Float], [Float]) {
             var probs = zeros(B * H * P)
             let out = zeros(B * L * d).mutated {
@@ -268,10 +236,8 @@ final class BlockTests: XCTestCase {
             "score scale", inputs: [q, k, v, φ], forward: { forward($0).0 },
             backward: { xs, dy in
                 let (_, probs) = forward(xs)
-                var dq = self.zeros(B * L * d)
-                var dk = self.zeros(B * L * d)
-                var dv = self.zeros(B * L * d)
-                var dφ = self.zeros(P)
+                var dq = self.zeros(B * L * d), dk = self.zeros(B * L * d), dv = self.zeros(B * L * d),
+                    dφ = self.zeros(P)
                 MaskedAttention.backward(
                     dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: nil, dropout: nil,
                     dq: &dq, dk: &dk, dv: &dv, pattern: pat, batch: B, heads: H, width: d,
@@ -284,27 +250,14 @@ final class BlockTests: XCTestCase {
     /// eight-head loops take the scale per pair) against the reference loops, forward and backward with ∂ℓ/∂φ.
     func testEightHeadScoreScaleMatchesTheReferenceOnEveryPath() {
         for d in [32, 16] {
-            let B = 2
-            let L = 7
-            let H = 8
-            let pat = AttentionPattern.full(L)
-            let P = pat.pairCount
-            let R = B * L * d
-            let φ = rand(P, scale: 1.5)
-            let q = rand(R, scale: 2)
-            let k = rand(R, scale: 2)
-            let v = rand(R)
-            let dOut = rand(R)
+            let B = 2, L = 7, H = 8, pat = AttentionPattern.full(L), P = pat.pairCount, R = B * L * d
+            let φ = rand(P, scale: 1.5), q = rand(R, scale: 2), k = rand(R, scale: 2), v = rand(R), dOut = rand(R)
             func run(_ path: KernelPath) -> [[Float]] {
-                var probs = zeros(B * H * P)
-                var out = zeros(R)
+                var probs = zeros(B * H * P), out = zeros(R)
                 MaskedAttention.forward(
                     q: q, k: k, v: v, out: &out, probabilities: &probs, keep: nil, dropout: nil, stream: 0,
                     pattern: pat, batch: B, heads: H, width: d, scoreScale: φ, kernels: path)
-                var dq = zeros(R)
-                var dk = zeros(R)
-                var dv = zeros(R)
-                var dφ = zeros(P)
+                var dq = zeros(R), dk = zeros(R), dv = zeros(R), dφ = zeros(P)
                 MaskedAttention.backward(
                     dOut: dOut, q: q, k: k, v: v, probabilities: probs, keep: nil, dropout: nil,
                     dq: &dq, dk: &dk, dv: &dv, pattern: pat, batch: B, heads: H, width: d, accumulate: false,
@@ -325,9 +278,7 @@ final class BlockTests: XCTestCase {
     /// The encoder passes one score scale per layer down to its attention, and its gradient back.
     func testEncoderScoreScalesPerLayer() {
         let (enc, params) = encoder(layers: 2, d: 8, heads: 2, placement: .pre, activation: .gelu, dropout: 0)
-        let B = 1
-        let P = enc.config.pattern.pairCount
-        let n = B * enc.config.length * enc.config.width
+        let B = 1, P = enc.config.pattern.pairCount, n = B * enc.config.length * enc.config.width
         let x = rand(n)
         func run(_ φ: [Float]) -> ([Float], EncoderWorkspace) {
             let ws = enc.makeWorkspace(batch: B)
@@ -343,8 +294,7 @@ final class BlockTests: XCTestCase {
             "encoder φ", inputs: [rand(2 * P, scale: 1.2)], forward: { run($0[0]).0 },
             backward: { xs, dy in
                 let (_, ws) = run(xs[0])
-                var dp = self.zeros(params.count)
-                var dφ = self.zeros(2 * P)
+                var dp = self.zeros(params.count), dφ = self.zeros(2 * P)
                 xs[0].withUnsafeBufferPointer { f in
                     dφ.withUnsafeMutableBufferPointer { g in
                         let base = g.baseAddress!
@@ -358,11 +308,7 @@ final class BlockTests: XCTestCase {
     }
 
     func testEmbeddingInputGradientWithConcatenation() {
-        let B = 3
-        let L = 4
-        let w = 5
-        let stride = 8
-        let offset = 2
+        let B = 3, L = 4, w = 5, stride = 8, offset = 2
         let params = ParameterSet()
         var rng = SplitMixRNG(seed: 1)
         let emb = ScalarTokenEmbedding(params, name: "e", length: L, width: w, using: &rng)
@@ -374,8 +320,7 @@ final class BlockTests: XCTestCase {
                 }
             },
             backward: { xs, dy in
-                var dIn = self.rand(B * L)
-                var dp = self.zeros(xs[1].count)  // dInput is written, not added to
+                var dIn = self.rand(B * L), dp = self.zeros(xs[1].count)  // dInput is written, not added to
                 emb.backward(
                     input: xs[0], dTokens: dy, dInput: &dIn, batch: B, parameters: xs[1], gradients: &dp,
                     stride: stride, offset: offset)
@@ -397,16 +342,11 @@ final class BlockTests: XCTestCase {
     func testLayerRangesWithRoundPooling() {
         let (enc, params) = encoder(layers: 2, d: 8, heads: 2, placement: .pre, activation: .gelu)
         XCTAssertEqual(enc.midAfter, 0)
-        let T = 3
-        let B = 2
-        let per = B * enc.config.length * enc.config.width
+        let T = 3, B = 2, per = B * enc.config.length * enc.config.width
         let call = MultiHeadAttention.Call(training: true, seed: 8, step: 1)
         func run(_ x: [Float], _ p: [Float]) -> (out: [Float], first: EncoderWorkspace, second: EncoderWorkspace) {
-            let first = enc.makeWorkspace(batch: T * B)
-            let second = enc.makeWorkspace(batch: B)
-            var streams = zeros(T * per)
-            var pooled = zeros(per)
-            var out = zeros(per)
+            let first = enc.makeWorkspace(batch: T * B), second = enc.makeWorkspace(batch: B)
+            var streams = zeros(T * per), pooled = zeros(per), out = zeros(per)
             enc.forward(x: x, out: &streams, workspace: first, parameters: p, call: call, layers: 0..<1)
             RoundPooling.forward(x: streams, y: &pooled, rounds: T, count: per)
             enc.forward(x: pooled, out: &out, workspace: second, parameters: p, call: call, layers: 1..<2)
@@ -416,21 +356,16 @@ final class BlockTests: XCTestCase {
             "ranges + pooling", inputs: [rand(T * per), params.values], forward: { run($0[0], $0[1]).out },
             backward: { xs, dy in
                 let (_, first, second) = run(xs[0], xs[1])
-                var dPooled = self.zeros(per)
-                var dStreams = self.zeros(T * per)
-                var dx = self.zeros(T * per)
-                var dp = self.zeros(xs[1].count)
+                var dPooled = self.zeros(per), dStreams = self.zeros(T * per), dx = self.zeros(T * per),
+                    dp = self.zeros(xs[1].count)
                 enc.backward(dOut: dy, dx: &dPooled, workspace: second, parameters: xs[1], gradients: &dp)
                 RoundPooling.backward(dy: dPooled, dx: &dStreams, rounds: T, count: per)
                 enc.backward(dOut: dStreams, dx: &dx, workspace: first, parameters: xs[1], gradients: &dp)
                 return [dx, dp]
             })
         // T = 1: the split equals the whole
-        let x = rand(per)
-        let ws = enc.makeWorkspace(batch: B)
-        var whole = zeros(per)
-        var half = zeros(per)
-        var split = zeros(per)
+        let x = rand(per), ws = enc.makeWorkspace(batch: B)
+        var whole = zeros(per), half = zeros(per), split = zeros(per)
         enc.forward(x: x, out: &whole, workspace: ws, parameters: params.values, call: call)
         enc.forward(x: x, out: &half, workspace: ws, parameters: params.values, call: call, layers: 0..<1)
         enc.forward(
@@ -446,8 +381,7 @@ final class BlockTests: XCTestCase {
             let mlp = MLP(
                 params, names: ["m\(activation).0", "m\(activation).2", "m\(activation).4"], sizes: [4, 10, 10, 3],
                 activation: activation, using: &rng)
-            let R = 3
-            let ws = MLP.Workspace(mlp: mlp, rows: R, arena: Arena())
+            let R = 3, ws = MLP.Workspace(mlp: mlp, rows: R, arena: Arena())
             GradientCheck(atol: 3e-3, rtol: 3e-2, kinkFraction: activation == .relu ? 0.05 : 0).check(
                 "MLP \(activation)", inputs: [rand(R * 4), params.values],
                 forward: { xs in
@@ -459,8 +393,7 @@ final class BlockTests: XCTestCase {
                     _ = self.zeros(R * 3).mutated {
                         mlp.forward(x: xs[0], y: $0, rows: R, workspace: ws, parameters: xs[1])
                     }
-                    var dx = self.zeros(R * 4)
-                    var dp = self.zeros(xs[1].count)
+                    var dx = self.zeros(R * 4), dp = self.zeros(xs[1].count)
                     mlp.backward(dy: dy, x: xs[0], dx: &dx, rows: R, workspace: ws, parameters: xs[1], gradients: &dp)
                     return [dx, dp]
                 })
@@ -479,8 +412,7 @@ final class BlockTests: XCTestCase {
         XCTAssertEqual(clipped.ranges.count, 1, "weight and bias are adjacent: one range")
         trainer.groups = [frozen, clipped]
         let before = net.parameters.values
-        let x = rand(6 * 4)
-        let t = x.map { $0 > 0 ? Float(1) : 0 }
+        let x = rand(6 * 4), t = x.map { $0 > 0 ? Float(1) : 0 }
         for s in 0..<3 { trainer.step(input: x, targets: t, seed: 1, step: UInt64(s)) }
         for i in frozen.ranges[0] {
             XCTAssertEqual(net.parameters.values[i], before[i])
@@ -496,8 +428,7 @@ final class BlockTests: XCTestCase {
 
     /// The activations on every kernel path against their reference twins.
     func testActivationsOnEveryPath() {
-        let x = rand(37, scale: 3)
-        let dy = rand(37)
+        let x = rand(37, scale: 3), dy = rand(37)
         for a in Activation.allCases {
             let ref = zeros(37).mutated { a.forward(x, $0, count: 37, kernels: .reference) }
             let dref = zeros(37).mutated { a.backward(x, dy, $0, count: 37, kernels: .reference) }

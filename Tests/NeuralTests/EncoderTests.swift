@@ -13,8 +13,7 @@ final class EncoderTests: XCTestCase {
     }
 
     func makeFixture(layers: Int, B: Int = 2) -> Fixture {
-        let L = 5
-        let d = 8
+        let L = 5, d = 8
         var allowed = [Bool](repeating: false, count: L * L)
         for i in 0..<L {
             for j in 0..<L where i == j || (i * j) % 3 == 1 || abs(i - j) == 2 { allowed[i * L + j] = true }
@@ -51,8 +50,7 @@ final class EncoderTests: XCTestCase {
             },
             backward: { xs, dy in
                 let (_, ws) = self.run(f, x: xs[0], p: xs[1], training: training)
-                var dx = [Float](repeating: 0, count: xs[0].count)
-                var dp = [Float](repeating: 0, count: xs[1].count)
+                var dx = [Float](repeating: 0, count: xs[0].count), dp = [Float](repeating: 0, count: xs[1].count)
                 f.encoder.backward(dOut: dy, dx: &dx, workspace: ws, parameters: xs[1], gradients: &dp)
                 return [dx, dp]
             })

@@ -29,12 +29,9 @@ final class KernelGradientTests: XCTestCase {
         for (ta, tb, m, n, k) in [
             (false, false, 3, 4, 5), (true, false, 7, 2, 3), (false, true, 5, 6, 4), (true, true, 8, 3, 9),
         ] {
-            let a = rand(m * k)
-            let b = rand(k * n)
-            var c = rand(m * n)
-            var ref = c
-            let lda = ta ? m : k
-            let ldb = tb ? k : n
+            let a = rand(m * k), b = rand(k * n)
+            var c = rand(m * n), ref = c
+            let lda = ta ? m : k, ldb = tb ? k : n
             GEMM.multiply(
                 transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.7, a: a, lda: lda, b: b, ldb: ldb, beta: 0.3, c: &c,
                 ldc: n)
@@ -46,9 +43,7 @@ final class KernelGradientTests: XCTestCase {
     }
 
     func testLinear() {
-        let N = 3
-        let I = 4
-        let O = 5
+        let N = 3, I = 4, O = 5
         gc.check(
             "linear", inputs: [rand(N * I), rand(O * I), rand(O)],
             forward: { xs in
@@ -58,16 +53,12 @@ final class KernelGradientTests: XCTestCase {
                 }
             },
             backward: { xs, dy in
-                var dx = zeros(N * I)
-                var dw = zeros(O * I)
-                var db = zeros(O)
+                var dx = zeros(N * I), dw = zeros(O * I), db = zeros(O)
                 LinearKernel.backward(
                     dy: dy, x: xs[0], weight: xs[1], dx: &dx, dWeight: &dw, dBias: &db, rows: N, inFeatures: I,
                     outFeatures: O)
                 // accumulateDx: false overwrites dx (here prefilled with noise) and still accumulates dW, db
-                var written = self.rand(N * I)
-                var dw2 = dw
-                var db2 = db
+                var written = self.rand(N * I), dw2 = dw, db2 = db
                 LinearKernel.backward(
                     dy: dy, x: xs[0], weight: xs[1], dx: &written, dWeight: &dw2, dBias: &db2, rows: N, inFeatures: I,
                     outFeatures: O, accumulateDx: false)
@@ -83,22 +74,17 @@ final class KernelGradientTests: XCTestCase {
             gc.check(
                 "layernorm C=\(C)", inputs: [rand(N * C, scale: 2), rand(C), rand(C)],
                 forward: { xs in
-                    var mean = zeros(N)
-                    var rstd = zeros(N)
+                    var mean = zeros(N), rstd = zeros(N)
                     return zeros(N * C).mutated {
                         LayerNormKernel.forward(
                             x: xs[0], gamma: xs[1], beta: xs[2], y: $0, mean: &mean, rstd: &rstd, rows: N, channels: C)
                     }
                 },
                 backward: { xs, dy in
-                    var mean = zeros(N)
-                    var rstd = zeros(N)
-                    var y = zeros(N * C)
+                    var mean = zeros(N), rstd = zeros(N), y = zeros(N * C)
                     LayerNormKernel.forward(
                         x: xs[0], gamma: xs[1], beta: xs[2], y: &y, mean: &mean, rstd: &rstd, rows: N, channels: C)
-                    var dx = zeros(N * C)
-                    var dg = zeros(C)
-                    var db = zeros(C)
+                    var dx = zeros(N * C), dg = zeros(C), db = zeros(C)
                     LayerNormKernel.backward(
                         dy: dy, x: xs[0], gamma: xs[1], mean: mean, rstd: rstd, dx: &dx, dGamma: &dg, dBeta: &db,
                         rows: N, channels: C)
@@ -107,33 +93,19 @@ final class KernelGradientTests: XCTestCase {
         }
         // the eight-lane kernels (AVX2 when the CPU has it, and Swift SIMD8) against their scalar twins
         for kernels in KernelPath.allCases where kernels.runnable == kernels {
-            let N = 5
-            let C = 32
-            let x = rand(N * C, scale: 3)
-            let g = rand(C)
-            let b = rand(C)
-            let dy = rand(N * C)
-            var m1 = zeros(N)
-            var r1 = zeros(N)
-            var m2 = zeros(N)
-            var r2 = zeros(N)
-            var y1 = zeros(N * C)
-            var y2 = zeros(N * C)
+            let N = 5, C = 32
+            let x = rand(N * C, scale: 3), g = rand(C), b = rand(C), dy = rand(N * C)
+            var m1 = zeros(N), r1 = zeros(N), m2 = zeros(N), r2 = zeros(N), y1 = zeros(N * C), y2 = zeros(N * C)
             LayerNormKernel.forward(
                 x: x, gamma: g, beta: b, y: &y1, mean: &m1, rstd: &r1, rows: N, channels: C, kernels: kernels)
             LayerNormKernel.forwardReference(
                 x: x, gamma: g, beta: b, y: &y2, mean: &m2, rstd: &r2, rows: N, channels: C)
             for i in 0..<(N * C) { XCTAssertEqual(y1[i], y2[i], accuracy: 1e-5, "\(kernels)") }
             for i in 0..<N {
-                XCTAssertEqual(m1[i], m2[i], accuracy: 1e-6)
-                XCTAssertEqual(r1[i], r2[i], accuracy: 1e-5 * r2[i])
+                XCTAssertEqual(m1[i], m2[i], accuracy: 1e-6); XCTAssertEqual(r1[i], r2[i], accuracy: 1e-5 * r2[i])
             }
-            var dx1 = rand(N * C)
-            var dg1 = rand(C)
-            var db1 = rand(C)
-            var dx2 = dx1
-            var dg2 = dg1
-            var db2 = db1
+            var dx1 = rand(N * C), dg1 = rand(C), db1 = rand(C)
+            var dx2 = dx1, dg2 = dg1, db2 = db1
             LayerNormKernel.backward(
                 dy: dy, x: x, gamma: g, mean: m1, rstd: r1, dx: &dx1, dGamma: &dg1, dBeta: &db1, rows: N, channels: C,
                 kernels: kernels)
@@ -145,9 +117,7 @@ final class KernelGradientTests: XCTestCase {
         }
         // reference values: normalised rows have mean 0 and variance 1 (γ = 1, β = 0)
         let x = rand(2 * 8, scale: 3)
-        var mean = zeros(2)
-        var rstd = zeros(2)
-        var y = zeros(16)
+        var mean = zeros(2), rstd = zeros(2), y = zeros(16)
         LayerNormKernel.forward(
             x: x, gamma: [Float](repeating: 1, count: 8), beta: zeros(8), y: &y, mean: &mean, rstd: &rstd, rows: 2,
             channels: 8)
@@ -201,8 +171,7 @@ final class KernelGradientTests: XCTestCase {
         // the vectorised GELUs (AVX2 when the CPU has it, and Swift SIMD8) against their libm twin on [−12, 12]
         // (odd count: exercises the partial last group; backward accumulates onto a nonzero dx)
         let grid = (0...4801).map { Float($0) * 0.005 - 12 }
-        let dy = grid.map { _ in Float(1) }
-        let dx0 = grid.map { $0 * 0.25 }
+        let dy = grid.map { _ in Float(1) }, dx0 = grid.map { $0 * 0.25 }
         let slow = zeros(grid.count).mutated { Elementwise.geluForwardReference(grid, $0, count: grid.count) }
         let slowD = dx0.mutated { Elementwise.geluBackwardReference(grid, dy, $0, count: grid.count) }
         for kernels in KernelPath.allCases where kernels.runnable == kernels {
@@ -241,11 +210,9 @@ final class KernelGradientTests: XCTestCase {
     }
 
     func testMaskedSoftmax() {
-        let R = 4
-        let C = 5
+        let R = 4, C = 5
         var mask = zeros(2 * C)
-        mask[1] = SoftmaxKernel.maskedScore
-        mask[C + 3] = SoftmaxKernel.maskedScore
+        mask[1] = SoftmaxKernel.maskedScore; mask[C + 3] = SoftmaxKernel.maskedScore
         gc.check(
             "softmax", inputs: [rand(R * C, scale: 3)],
             forward: { xs in
@@ -262,9 +229,7 @@ final class KernelGradientTests: XCTestCase {
         let y = zeros(R * C).mutated {
             SoftmaxKernel.forward(x: rand(R * C, scale: 50), mask: mask, maskRows: 2, y: $0, rows: R, columns: C)
         }
-        XCTAssertEqual(y[1], 0)
-        XCTAssertEqual(y[C + 3], 0)
-        XCTAssertEqual(y[2 * C + 1], 0)
+        XCTAssertEqual(y[1], 0); XCTAssertEqual(y[C + 3], 0); XCTAssertEqual(y[2 * C + 1], 0)
         for r in 0..<R { XCTAssertEqual(y[(r * C)..<((r + 1) * C)].reduce(0, +), 1, accuracy: 1e-5) }
     }
 
@@ -297,8 +262,7 @@ final class KernelGradientTests: XCTestCase {
         XCTAssertEqual(Double(kept) / Double(n), 0.75, accuracy: 5 * (0.1875 / Double(n)).squareRoot())
         XCTAssertEqual(Double(y.reduce(0, +)) / Double(n), 1, accuracy: 0.02, "inverted dropout keeps the mean")
         // thread independence: two halves with offsets equal one pass
-        var k1 = zeros(n / 2)
-        var k2 = zeros(n / 2)
+        var k1 = zeros(n / 2), k2 = zeros(n / 2)
         _ = zeros(n / 2).mutated { d.forward(x, $0, keep: &k1, count: n / 2, stream: 1, offset: 0) }
         _ = zeros(n / 2).mutated { d.forward(x, $0, keep: &k2, count: n / 2, stream: 1, offset: n / 2) }
         XCTAssertEqual(k1 + k2, keep)
@@ -307,18 +271,13 @@ final class KernelGradientTests: XCTestCase {
     }
 
     func testMaskedAttentionMatchesDenseReferenceAndGradients() {
-        let B = 2
-        let L = 6
-        let H = 2
-        let d = 8
+        let B = 2, L = 6, H = 2, d = 8
         var allowed = [Bool](repeating: false, count: L * L)
         for i in 0..<L {
             for j in 0..<L where i == j || (i + j) % 3 == 0 || abs(i - j) == 1 { allowed[i * L + j] = true }
         }
         let pattern = AttentionPattern(allowed: allowed, length: L)
-        let q = rand(B * L * d, scale: 2)
-        let k = rand(B * L * d, scale: 2)
-        let v = rand(B * L * d)
+        let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
         let ref = MaskedAttention.reference(q: q, k: k, v: v, allowed: allowed, batch: B, length: L, heads: H, width: d)
         var probs = zeros(B * H * pattern.pairCount)
         let out = attentionForward([q, k, v], &probs, pattern: pattern, batch: B, heads: H, width: d)
@@ -343,8 +302,7 @@ final class KernelGradientTests: XCTestCase {
         _ name: String, q: [Float], k: [Float], v: [Float], pattern: AttentionPattern,
         batch B: Int, heads H: Int, width d: Int
     ) {
-        let L = pattern.length
-        let P = pattern.pairCount
+        let L = pattern.length, P = pattern.pairCount
         gc.check(
             name, inputs: [q, k, v],
             forward: { xs in
@@ -354,9 +312,7 @@ final class KernelGradientTests: XCTestCase {
             backward: { xs, dy in
                 var probs = self.zeros(B * H * P)
                 _ = self.attentionForward(xs, &probs, pattern: pattern, batch: B, heads: H, width: d)
-                var dq = self.zeros(B * L * d)
-                var dk = self.zeros(B * L * d)
-                var dv = self.zeros(B * L * d)
+                var dq = self.zeros(B * L * d), dk = self.zeros(B * L * d), dv = self.zeros(B * L * d)
                 MaskedAttention.backward(
                     dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: nil, dropout: nil,
                     dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d)
@@ -366,40 +322,31 @@ final class KernelGradientTests: XCTestCase {
 
     /// With dropout, the gradient is that of the function with the keep mask frozen (same seed and stream).
     func testMaskedAttentionDropoutGradients() {
-        let B = 1
-        let L = 5
-        let H = 1
-        let d = 4
+        let B = 1, L = 5, H = 1, d = 4
         let pattern = AttentionPattern.full(L)
         let P = pattern.pairCount
         let drop = Dropout(p: 0.3, seed: 11)
         func forward(_ xs: [[Float]], keep: inout [Float], probs: inout [Float]) -> [Float] {
-            var k = keep
-            var p = probs
+            var k = keep, p = probs
             let o = zeros(B * L * d).mutated {
                 MaskedAttention.forward(
                     q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &p, keep: &k, dropout: drop,
                     stream: 5, pattern: pattern, batch: B, heads: H, width: d)
             }
-            keep = k
-            probs = p
+            keep = k; probs = p
             return o
         }
         gc.check(
             "attention+dropout", inputs: [rand(B * L * d), rand(B * L * d), rand(B * L * d)],
             forward: { xs in
-                var keep = self.zeros(B * H * P)
-                var probs = self.zeros(B * H * P)
+                var keep = self.zeros(B * H * P), probs = self.zeros(B * H * P)
                 return forward(xs, keep: &keep, probs: &probs)
             },
             backward: { xs, dy in
-                var keep = self.zeros(B * H * P)
-                var probs = self.zeros(B * H * P)
+                var keep = self.zeros(B * H * P), probs = self.zeros(B * H * P)
                 _ = forward(xs, keep: &keep, probs: &probs)
                 XCTAssertTrue(keep.contains(0) && keep.contains(1), "the test exercises dropped and kept pairs")
-                var dq = self.zeros(B * L * d)
-                var dk = self.zeros(B * L * d)
-                var dv = self.zeros(B * L * d)
+                var dq = self.zeros(B * L * d), dk = self.zeros(B * L * d), dv = self.zeros(B * L * d)
                 MaskedAttention.backward(
                     dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: keep, dropout: drop,
                     dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d)
@@ -410,9 +357,7 @@ final class KernelGradientTests: XCTestCase {
     /// (their twin) and the dense reference, with and without dropout, and the gradients against finite differences.
     /// Keep flags are integer decisions, so they must agree exactly; inference mode gives the same output.
     func testEightHeadAttentionMatchesGenericPath() {
-        let B = 2
-        let L = 7
-        let H = 8
+        let B = 2, L = 7, H = 8
         var allowed = [Bool](repeating: false, count: L * L)
         for i in 0..<L {
             for j in 0..<L where i == j || (i * j) % 4 == 1 || abs(i - j) == 2 { allowed[i * L + j] = true }
@@ -420,19 +365,14 @@ final class KernelGradientTests: XCTestCase {
         let pattern = AttentionPattern(allowed: allowed, length: L)
         let P = pattern.pairCount
         for d in [8, 16, 32] {
-            let q = rand(B * L * d, scale: 2)
-            let k = rand(B * L * d, scale: 2)
-            let v = rand(B * L * d)
-            let dy = rand(B * L * d)
+            let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d), dy = rand(B * L * d)
             let ref = MaskedAttention.reference(
                 q: q, k: k, v: v, allowed: allowed, batch: B, length: L, heads: H, width: d)
             for drop in [nil, Dropout(p: 0.25, seed: 3)] {
-                var results: [[[Float]]] = []
-                var keeps: [[Float]] = []
+                var results: [[[Float]]] = [], keeps: [[Float]] = []
                 let variants = KernelPath.runnableCases  // .reference first: the generic loops, the twin
                 for variant in variants {
-                    var probs = zeros(B * H * P)
-                    var keep = zeros(B * H * P)
+                    var probs = zeros(B * H * P), keep = zeros(B * H * P)
                     let out = zeros(B * L * d).mutated {
                         MaskedAttention.forward(
                             q: q, k: k, v: v, out: $0, probabilities: &probs, keep: &keep, dropout: drop,
@@ -447,16 +387,12 @@ final class KernelGradientTests: XCTestCase {
                             storeProbabilities: false, kernels: variant)
                     }
                     XCTAssertEqual(inferenceOut, out, "d = \(d), \(variant)")
-                    var dq = zeros(B * L * d)
-                    var dk = zeros(B * L * d)
-                    var dv = zeros(B * L * d)
+                    var dq = zeros(B * L * d), dk = zeros(B * L * d), dv = zeros(B * L * d)
                     MaskedAttention.backward(
                         dOut: dy, q: q, k: k, v: v, probabilities: probs, keep: drop == nil ? nil : keep, dropout: drop,
                         dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d,
                         kernels: variant)
-                    var wq = rand(B * L * d)
-                    var wk = rand(B * L * d)
-                    var wv = rand(B * L * d)  // overwritten, not added to
+                    var wq = rand(B * L * d), wk = rand(B * L * d), wv = rand(B * L * d)  // overwritten, not added to
                     MaskedAttention.backward(
                         dOut: dy, q: q, k: k, v: v, probabilities: probs, keep: drop == nil ? nil : keep, dropout: drop,
                         dq: &wq, dk: &wk, dv: &wv, pattern: pattern, batch: B, heads: H, width: d, accumulate: false,

@@ -15,9 +15,7 @@ final class ModelTests: XCTestCase {
 
     func testModelGradientsWithBCELoss() {
         let m = makeModel()
-        let B = 2
-        let L = 5
-        let O = 3
+        let B = 2, L = 5, O = 3
         var s: UInt64 = 8
         let x = GradientCheck.random(B * L, seed: &s, scale: 2)
         let t: [Float] = (0..<(B * O)).map { Float($0 % 2) }
@@ -43,8 +41,7 @@ final class ModelTests: XCTestCase {
     /// A two-layer attention model learns a task that needs attention: output i says whether tokens i and
     /// i+1 (cyclically) have opposite signs. The loss on a fixed batch must fall below 0.25 (from ~0.69).
     func testTinyModelLearnsNeighbourSignTask() {
-        let L = 6
-        let B = 64
+        let L = 6, B = 64
         let m = makeModel(L: L, d: 16, outputs: L, layers: 2, seed: 1)
         var adam = Adam(learningRate: 3e-3)
         adam.beta2 = 0.99
@@ -65,8 +62,7 @@ final class ModelTests: XCTestCase {
     /// (Parameters after Adam steps can differ by up to lr where a gradient is zero up to rounding, since
     /// Adam normalises the update, so the property is stated on the gradients.)
     func testGradientsDoNotDependOnWorkerCountBeyondRounding() {
-        var grads: [[Float]] = []
-        var losses: [Float] = []
+        var grads: [[Float]] = [], losses: [Float] = []
         for (workers, micro) in [(1, 9), (3, 4), (2, 1), (1, 4)] {
             let m = makeModel(L: 5, d: 16, outputs: 5, heads: 8, seed: 2)  // the eight-head kernels, with dropout 0.1
             let trainer = DataParallelTrainer(

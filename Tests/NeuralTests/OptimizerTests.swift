@@ -9,14 +9,11 @@ final class OptimizerTests: XCTestCase {
         var p: [Float] = [0.5, -1, 2, 0.01]
         var adam = Adam(learningRate: 0.1)
         adam.weightDecay = 0.01
-        var tp = p.map(Double.init)
-        var tm = [Double](repeating: 0, count: 4)
-        var tv = tm
+        var tp = p.map(Double.init), tm = [Double](repeating: 0, count: 4), tv = tm
         let grads: [[Float]] = [[0.3, -0.2, 1, 0], [0.1, 0.1, -2, 1e-3], [-0.5, 0.4, 0.2, 0.5], [1, 1, 1, 1]]
         for (t, g) in grads.enumerated() {
             if t == 0 {
-                var q = p
-                var fresh = Adam(learningRate: 0.1)
+                var q = p; var fresh = Adam(learningRate: 0.1)
                 fresh.step(parameters: &q, gradients: g)
                 for i in 0..<3 { XCTAssertEqual(q[i], p[i] - 0.1 * (g[i] > 0 ? 1 : -1), accuracy: 1e-6) }
             }
@@ -25,8 +22,7 @@ final class OptimizerTests: XCTestCase {
                 let gi = Double(g[i]) + 0.01 * tp[i]
                 tm[i] = 0.9 * tm[i] + 0.1 * gi
                 tv[i] = 0.999 * tv[i] + 0.001 * gi * gi
-                let mh = tm[i] / (1 - pow(0.9, Double(t + 1)))
-                let vh = tv[i] / (1 - pow(0.999, Double(t + 1)))
+                let mh = tm[i] / (1 - pow(0.9, Double(t + 1))), vh = tv[i] / (1 - pow(0.999, Double(t + 1)))
                 tp[i] -= 0.1 * mh / (vh.squareRoot() + 1e-8)
                 XCTAssertEqual(Double(p[i]), tp[i], accuracy: 1e-5, "step \(t) parameter \(i)")
             }
@@ -57,8 +53,7 @@ final class OptimizerTests: XCTestCase {
     func testGradientClipping() {
         var g: [Float] = [3, 4]
         XCTAssertEqual(GradientClipping.clipNorm(&g, maxNorm: 1), 5)
-        XCTAssertEqual(g[0], 0.6, accuracy: 1e-5)
-        XCTAssertEqual(g[1], 0.8, accuracy: 1e-5)
+        XCTAssertEqual(g[0], 0.6, accuracy: 1e-5); XCTAssertEqual(g[1], 0.8, accuracy: 1e-5)
         var small: [Float] = [0.1, 0.1]
         GradientClipping.clipNorm(&small, maxNorm: 1)
         XCTAssertEqual(small, [0.1, 0.1])
@@ -177,11 +172,9 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertThrowsError(try params.load(["w": good["w"]!], source: "m")) {
             XCTAssertTrue("\($0)".contains("missing tensor 'b'"))
         }
-        var wrong = good
-        wrong["b"] = SafeTensors.Tensor(shape: [3], values: [1, 2, 3])
+        var wrong = good; wrong["b"] = SafeTensors.Tensor(shape: [3], values: [1, 2, 3])
         XCTAssertThrowsError(try params.load(wrong, source: "m")) { XCTAssertTrue("\($0)".contains("shape [3]")) }
-        var extra = good
-        extra["zzz"] = SafeTensors.Tensor(shape: [1], values: [0])
+        var extra = good; extra["zzz"] = SafeTensors.Tensor(shape: [1], values: [0])
         XCTAssertThrowsError(try params.load(extra, source: "m")) {
             XCTAssertTrue("\($0)".contains("unexpected tensor 'zzz'"))
         }

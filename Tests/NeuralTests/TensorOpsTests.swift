@@ -10,9 +10,7 @@ final class TensorOpsTests: XCTestCase {
     func zeros(_ n: Int) -> [Float] { [Float](repeating: 0, count: n) }
 
     func testBinaryOpsWithBroadcasting() {
-        let rows = 3
-        let cols = 4
-        let n = rows * cols
+        let rows = 3, cols = 4, n = rows * cols
         for op in [TensorOps.Binary.add, .sub, .mul] {
             for (mode, bc) in [(TensorOps.Broadcast.same, n), (.row, cols), (.scalar, 1)] {
                 gc.check(
@@ -24,8 +22,7 @@ final class TensorOpsTests: XCTestCase {
                         }
                     },
                     backward: { xs, dy in
-                        var dx = self.zeros(n)
-                        var db = self.zeros(bc)
+                        var dx = self.zeros(n), db = self.zeros(bc)
                         TensorOps.binaryBackward(
                             op, x: xs[0], b: xs[1], dy: dy, dx: &dx, db: &db, count: n, columns: cols, broadcast: mode)
                         return [dx, db]
@@ -60,8 +57,7 @@ final class TensorOpsTests: XCTestCase {
                 self.zeros(15).mutated { TensorOps.concatForward(xs[0], xs[1], $0, rows: 3, columnsA: 2, columnsB: 3) }
             },
             backward: { _, dy in
-                var da = self.zeros(6)
-                var db = self.zeros(9)
+                var da = self.zeros(6), db = self.zeros(9)
                 TensorOps.concatBackward(dy, &da, &db, rows: 3, columnsA: 2, columnsB: 3)
                 return [da, db]
             })
@@ -71,11 +67,7 @@ final class TensorOpsTests: XCTestCase {
     }
 
     func testHeadTransposeRoundTripAndGradient() {
-        let B = 2
-        let L = 3
-        let H = 2
-        let dh = 2
-        let n = B * L * H * dh
+        let B = 2, L = 3, H = 2, dh = 2, n = B * L * H * dh
         let x = rand(n)
         let t = zeros(n).mutated { TensorOps.transposeHeads(x, $0, batch: B, length: L, heads: H, headWidth: dh) }
         XCTAssertEqual(

@@ -6,10 +6,7 @@ import XCTest
 final class TensorTests: XCTestCase {
     func testBatchedMatmulWithTransposesMatchesReference() {
         var seed: UInt64 = 3
-        let batch = 3
-        let m = 4
-        let k = 5
-        let n = 2
+        let batch = 3, m = 4, k = 5, n = 2
         for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
             let a = Tensor(
                 shape: [batch] + (ta ? [k, m] : [m, k]), values: GradientCheck.random(batch * m * k, seed: &seed))
@@ -27,8 +24,7 @@ final class TensorTests: XCTestCase {
             }
         }
         // a shared right-hand matrix broadcasts over the batch
-        let a = Tensor(shape: [2, 1, 2], values: [1, 2, 3, 4])
-        let w = Tensor(shape: [2, 1], values: [10, 1])
+        let a = Tensor(shape: [2, 1, 2], values: [1, 2, 3, 4]), w = Tensor(shape: [2, 1], values: [10, 1])
         XCTAssertEqual(Tensor.matmul(a, w).values, [12, 34])
         XCTAssertEqual(a.reshaped([4]).shape, [4])
     }

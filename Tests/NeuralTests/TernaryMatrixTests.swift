@@ -44,8 +44,7 @@ final class FrozenLinearPathTests: XCTestCase {
         for (inF, outF, rows) in [(32, 32, 81), (13, 20, 7), (128, 37, 9)] {
             for scope in ActivationQuantization.Scope.allCases {
                 var rng = SplitMixRNG(seed: UInt64(inF * outF))
-                let params = ParameterSet()
-                let store = TernaryWeights(mode: .frozen)
+                let params = ParameterSet(), store = TernaryWeights(mode: .frozen)
                 let layer = LinearLayer(
                     params, name: "w", inFeatures: inF, outFeatures: outF, kind: .ternaryFrozen, ternary: store,
                     using: &rng)

@@ -43,8 +43,8 @@ final class TernaryQuantizationTests: XCTestCase {
         let matrices = frozen.keys.filter { $0.hasSuffix(".s_w") }.map { String($0.dropLast(4)) }.sorted()
         XCTAssertEqual(matrices.count, 12, "Q, K, V, out, W1, W2 of two layers")
         for name in matrices {
-            let w = try XCTUnwrap(weights["\(name).weight"]).values
-            let delta = try XCTUnwrap(weights["\(name).delta"]).values[0]
+            let w = try XCTUnwrap(weights["\(name).weight"]).values,
+                delta = try XCTUnwrap(weights["\(name).delta"]).values[0]
             let (ternary, scale) = TernaryQuantization.freeze(weights: w, delta: delta)
             XCTAssertEqual(scale, try XCTUnwrap(frozen["\(name).s_w"]).values[0], accuracy: 1e-6 * scale, name)
             let want = try XCTUnwrap(frozen["\(name).weight"]).values

@@ -38,13 +38,10 @@ final class TokenNetwork: TrainableNetwork, @unchecked Sendable {
         let tokens, hidden, dHidden, dTokens, dLogits: UnsafeMutablePointer<Float>
         init(_ net: TokenNetwork, batch B: Int) {
             batch = B
-            let R = B * net.inputWidth
-            let d = net.encoder.config.width
+            let R = B * net.inputWidth, d = net.encoder.config.width
             encoder = net.encoder.makeWorkspace(batch: B)
             head = .init(batch: B, length: net.inputWidth, arena: arena)
-            tokens = arena.take(R * d)
-            hidden = arena.take(R * d)
-            dHidden = arena.take(R * d)
+            tokens = arena.take(R * d); hidden = arena.take(R * d); dHidden = arena.take(R * d);
             dTokens = arena.take(R * d)
             dLogits = arena.take(B * net.outputWidth)
         }

@@ -12,9 +12,7 @@ final class BlossomMatchingTests: XCTestCase {
             var result: Int?
             for (i, other) in left.enumerated().dropFirst() {
                 guard let edge = w[first][other] else { continue }
-                var rest = left
-                rest.remove(at: i)
-                rest.removeFirst()
+                var rest = left; rest.remove(at: i); rest.removeFirst()
                 if let r = best(rest), result == nil || edge + r < result! { result = edge + r }
             }
             return result
@@ -33,8 +31,7 @@ final class BlossomMatchingTests: XCTestCase {
             for i in 0..<n {
                 for j in (i + 1)..<n where rng.nextDouble() < density {
                     let weight = Int(rng.next() % (trial % 2 == 0 ? 4 : 100))  // many ties on even trials
-                    w[i][j] = weight
-                    w[j][i] = weight
+                    w[i][j] = weight; w[j][i] = weight
                     edges.append((i, j, weight))
                 }
             }

@@ -19,8 +19,7 @@ final class CSSCodeTests: XCTestCase {
             }
         }
         // The fixture's syndromes are the ±1 images of H·e.
-        let e = try XCTUnwrap(io["error"])
-        let s = try XCTUnwrap(io["syndrome"])
+        let e = try XCTUnwrap(io["error"]), s = try XCTUnwrap(io["syndrome"])
         let H = problem.checkMatrix
         for b in 0..<e.shape[0] {
             let error = BitVector(bits: e.values[(b * 64)..<((b + 1) * 64)].map { $0 != 0 ? 1 : 0 })
@@ -65,10 +64,8 @@ final class CSSCodeTests: XCTestCase {
         XCTAssertThrowsError(try QuantumCatalog.code(named: "planar-100000"))
         XCTAssertEqual(try QuantumCatalog.code(named: "TORIC-5").n, 50)
         // Non-commuting stabilisers.
-        var hz = BitMatrix(rows: 1, columns: 2)
-        hz[0, 0] = true
-        var hx = BitMatrix(rows: 1, columns: 2)
-        hx[0, 0] = true
+        var hz = BitMatrix(rows: 1, columns: 2); hz[0, 0] = true
+        var hx = BitMatrix(rows: 1, columns: 2); hx[0, 0] = true
         XCTAssertThrowsError(try CSSCode(name: "bad", hx: hx, hz: hz)) { XCTAssertTrue("\($0)".contains("H_X·H_Zᵀ")) }
         XCTAssertThrowsError(try PauliNoise.named("bitflip")) { XCTAssertTrue("\($0)".contains("independent")) }
         XCTAssertEqual(try PauliNoise.named("depolarization"), .depolarizing)

@@ -23,14 +23,11 @@ final class DQECParityTests: XCTestCase {
         let (model, io) = try fixture()
         XCTAssertEqual(model.layers, 2)
         XCTAssertEqual(model.width, 32)
-        let s = try XCTUnwrap(io["syndrome"])
-        let B = s.shape[0]
+        let s = try XCTUnwrap(io["syndrome"]), B = s.shape[0]
         let (g, f) = model.run(syndromes: s.values, batch: B)
-        let gRef = try XCTUnwrap(io["noise_estimate"])
-        let zRef = try XCTUnwrap(io["logits"])
+        let gRef = try XCTUnwrap(io["noise_estimate"]), zRef = try XCTUnwrap(io["logits"])
         XCTAssertEqual(gRef.shape, [B, 64])
-        var worstG: Float = 0
-        var worstF: Float = 0
+        var worstG: Float = 0, worstF: Float = 0
         for i in 0..<(B * 64) {
             worstG = max(worstG, abs(g[i] - gRef.values[i]))
             worstF = max(worstF, abs(-f[i] - zRef.values[i]))  // the fixture holds the reference output z = −f
@@ -51,11 +48,8 @@ final class DQECParityTests: XCTestCase {
             problem: problem, weightsAt: TestResources.path("\(dir)/weights.safetensors"), heads: 4)
         let io = try SafeTensors.read(path: TestResources.path("\(dir)/io.safetensors")).tensors
         XCTAssertEqual(model.layers, 3)
-        let n = problem.errorLength
-        let m = problem.syndromeLength
-        let H = try XCTUnwrap(io["H"])
-        let s = try XCTUnwrap(io["syndrome"])
-        let e = try XCTUnwrap(io["errors"])
+        let n = problem.errorLength, m = problem.syndromeLength
+        let H = try XCTUnwrap(io["H"]), s = try XCTUnwrap(io["syndrome"]), e = try XCTUnwrap(io["errors"])
         XCTAssertEqual(H.shape, [m, n])
         for r in 0..<m {
             for c in 0..<n { XCTAssertEqual(H.values[r * n + c] != 0, problem.checkMatrix[r, c], "H[\(r), \(c)]") }
@@ -63,10 +57,8 @@ final class DQECParityTests: XCTestCase {
         XCTAssertEqual(s.shape, [16, 3, m])
         let B = s.shape[0]
         let (g, f) = model.run(syndromes: s.values, batch: B)
-        let gRef = try XCTUnwrap(io["noise_estimate"])
-        let zRef = try XCTUnwrap(io["logits"])
-        var worstG: Float = 0
-        var worstF: Float = 0
+        let gRef = try XCTUnwrap(io["noise_estimate"]), zRef = try XCTUnwrap(io["logits"])
+        var worstG: Float = 0, worstF: Float = 0
         for i in 0..<(B * n) {
             worstG = max(worstG, abs(g[i] - gRef.values[i]))
             worstF = max(worstF, abs(-f[i] - zRef.values[i]))
@@ -74,8 +66,7 @@ final class DQECParityTests: XCTestCase {
         XCTAssertLessThan(worstG, 1e-4, "noise estimate")
         XCTAssertLessThan(worstF, 1e-4, "logits")
 
-        let network = model.network
-        let ws = network.makeWorkspace(batch: B)
+        let network = model.network, ws = network.makeWorkspace(batch: B)
         let loss = network.parameters.values.withUnsafeBufferPointer { p in
             s.values.withUnsafeBufferPointer { sp in
                 network.forward(
@@ -135,8 +126,7 @@ final class DQECGradientTests: XCTestCase {
         let problem = try DecodingProblem(code: try CSSCode.toric(2), noise: .depolarizing)
         let model = try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 3)
         let net = model.network
-        let B = 3
-        let n = net.n
+        let B = 3, n = net.n
         var rng = SeededRNG(seed: 2)
         let errors: [Float] = (0..<(B * n)).map { _ in rng.nextDouble() < 0.2 ? 1 : 0 }
         let H = problem.checkMatrix
@@ -152,8 +142,7 @@ final class DQECGradientTests: XCTestCase {
         let base = net.parameters.values
         let (_, analytic) = lossAndGradient(base)
         // Every parameter tensor: its largest-gradient entries and a few others, by central differences in Double.
-        var worst = 0.0
-        var worstName = ""
+        var worst = 0.0, worstName = ""
         for entry in net.parameters.entries {
             let indices =
                 (0..<entry.count).sorted { abs(analytic[entry.offset + $0]) > abs(analytic[entry.offset + $1]) }.prefix(
@@ -161,16 +150,13 @@ final class DQECGradientTests: XCTestCase {
                 + [0, entry.count / 2, entry.count - 1]
             let scale = (0..<entry.count).map { Double(abs(analytic[entry.offset + $0])) }.max()! + 1e-6
             for i in Set(indices) {
-                let k = entry.offset + i
-                let eps: Float = 5e-4
-                var plus = base
-                var minus = base
-                plus[k] += eps
-                minus[k] -= eps
+                let k = entry.offset + i, eps: Float = 5e-4
+                var plus = base, minus = base
+                plus[k] += eps; minus[k] -= eps
                 let numeric = (lossAndGradient(plus).0 - lossAndGradient(minus).0) / Double(2 * eps)
                 let error = abs(numeric - Double(analytic[k])) / max(scale, 1e-2)
                 if error > worst {
-                    worst = error
+                    worst = error;
                     worstName = "\(entry.name)[\(i)] analytic \(analytic[k]) numeric \(numeric) scale \(scale)"
                 }
                 XCTAssertLessThan(error, 1e-2, "\(entry.name)[\(i)]: analytic \(analytic[k]) numeric \(numeric)")
@@ -188,17 +174,14 @@ extension DQECGradientTests {
         let model = try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 9)
         let net = model.network
         XCTAssertEqual(net.inputWidth, 3 * net.m)
-        let B = 2
-        let n = net.n
+        let B = 2, n = net.n
         var rng = SeededRNG(seed: 3)
         let sampler = try NoiseSampler(problem: problem, p: 0.15)
-        var e = [UInt8](repeating: 0, count: B * n)
-        var d = [UInt8](repeating: 0, count: B * net.inputWidth)
+        var e = [UInt8](repeating: 0, count: B * n), d = [UInt8](repeating: 0, count: B * net.inputWidth)
         e.withUnsafeMutableBufferPointer { eb in
             d.withUnsafeMutableBufferPointer { sampler.sample(count: B, rng: &rng, errors: eb, detections: $0) }
         }
-        let syndromes = d.map { $0 == 0 ? Float(1) : -1 }
-        let errors = e.map(Float.init)
+        let syndromes = d.map { $0 == 0 ? Float(1) : -1 }, errors = e.map(Float.init)
         let ws = net.makeWorkspace(batch: B)
         func lossAndGradient(_ params: [Float]) -> (Double, [Float]) {
             sliceLossAndGradient(net, workspace: ws, syndromes: syndromes, errors: errors, batch: B, parameters: params)
@@ -208,12 +191,9 @@ extension DQECGradientTests {
         for entry in net.parameters.entries {
             let scale = (0..<entry.count).map { Double(abs(analytic[entry.offset + $0])) }.max()! + 1e-6
             let i = (0..<entry.count).max { abs(analytic[entry.offset + $0]) < abs(analytic[entry.offset + $1]) }!
-            let k = entry.offset + i
-            let eps: Float = 5e-4
-            var plus = base
-            var minus = base
-            plus[k] += eps
-            minus[k] -= eps
+            let k = entry.offset + i, eps: Float = 5e-4
+            var plus = base, minus = base
+            plus[k] += eps; minus[k] -= eps
             let numeric = (lossAndGradient(plus).0 - lossAndGradient(minus).0) / Double(2 * eps)
             XCTAssertLessThan(
                 abs(numeric - Double(analytic[k])) / max(scale, 1e-2), 1e-2,
@@ -226,8 +206,7 @@ extension DQECGradientTests {
             width: 8, heads: 2, seed: 9)
         let s1: [Float] = (0..<net.m).map { $0 % 3 == 0 ? -1 : 1 }
         let repeated = s1 + s1 + s1
-        let a = model.run(syndromes: repeated, batch: 1).logits
-        let b = single.run(syndromes: s1, batch: 1).logits
+        let a = model.run(syndromes: repeated, batch: 1).logits, b = single.run(syndromes: s1, batch: 1).logits
         for j in 0..<n { XCTAssertEqual(a[j], b[j], accuracy: 1e-5, "bit \(j)") }
     }
 }
@@ -237,8 +216,7 @@ func sliceLossAndGradient(
     _ net: DQECNetwork, workspace ws: DQECNetwork.Workspace, syndromes: [Float], errors: [Float], batch B: Int,
     parameters params: [Float]
 ) -> (Double, [Float]) {
-    var g = [Float](repeating: 0, count: params.count)
-    var logits = [Float](repeating: 0, count: B * net.n)
+    var g = [Float](repeating: 0, count: params.count), logits = [Float](repeating: 0, count: B * net.n)
     let loss = params.withUnsafeBufferPointer { p in
         syndromes.withUnsafeBufferPointer { s in
             errors.withUnsafeBufferPointer { t in

@@ -75,28 +75,16 @@ final class DQECTrainingTests: XCTestCase {
     /// not taken, and the checkpoint on disk is the last good one (it resumes).
     func testDivergenceStopsTheRunAndKeepsTheLastCheckpoint() throws {
         let problem = try DecodingProblem(code: try CSSCode.toric(2), noise: .depolarizing)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dqec-diverge-\(getpid()).safetensors")
-            .path
-        let good = try DQECTrainer(
-            model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4),
-            config: config(epochs: 3), workers: 2)
-        XCTAssertEqual(try good.train(deadline: .distantPast, checkpoint: path), .outOfTime)
-        let saved = try Data(contentsOf: URL(fileURLWithPath: path))
-        var c = config(epochs: 3)
-        c.learningRate = 1e30
-        c.minimumLearningRate = 1e29
-        let run = try DQECTrainer(
-            model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4), config: c,
-            workers: 2)
-        var thrown: Error?
-        do { _ = try run.train(checkpoint: path) } catch { thrown = error }
-        let error = try XCTUnwrap(thrown as? TrainingError, "\(String(describing: thrown))")
-        XCTAssertTrue("\(error)".contains("training diverged at step \(error.step)"), "\(error)")
-        XCTAssertEqual(run.state.step, error.step - 1, "the diverging step was not counted")
-        XCTAssertTrue(run.model.network.parameters.values.allSatisfy(\.isFinite), "the diverging step was not taken")
-        XCTAssertEqual(
-            try Data(contentsOf: URL(fileURLWithPath: path)), saved, "no checkpoint written after the divergence")
-        XCTAssertNoThrow(try DQECCheckpoint.resume(problem: problem, from: path, workers: 2))
+        try assertDivergenceKeepsTheLastCheckpoint(
+            path: FileManager.default.temporaryDirectory.appendingPathComponent("dqec-diverge-\(getpid()).safetensors")
+                .path,
+            makeRun: { diverging in
+                var c = self.config(epochs: 3)
+                if diverging { (c.learningRate, c.minimumLearningRate) = (1e30, 1e29) }
+                return try DQECTrainer(
+                    model: try DQECModel(problem: problem, layers: 2, width: 8, heads: 2, seed: 4), config: c,
+                    workers: 2)
+            }, resume: { try DQECCheckpoint.resume(problem: problem, from: $0, workers: 2) })
     }
 
     func testBadSettingsAreRefused() throws {

@@ -6,19 +6,15 @@ import XCTest
 final class MatchingDecoderTests: XCTestCase {
     /// The minimum weight of an error with each syndrome of H, over all 2^n errors (Gray-code enumeration).
     func minimumWeights(_ h: BitMatrix) -> [Int] {
-        let n = h.columns
-        let m = h.rows
+        let n = h.columns, m = h.rows
         precondition(n <= 24 && m <= 20)
         let columns = (0..<n).map { c in (0..<m).reduce(0) { $0 | (h[$1, c] ? 1 << $1 : 0) } }
         var best = [Int](repeating: Int.max, count: 1 << m)
-        var syndrome = 0
-        var weight = 0
-        var error = 0
+        var syndrome = 0, weight = 0, error = 0
         best[0] = 0
         for i in 1..<(1 << n) {
             let bit = i.trailingZeroBitCount
-            error ^= 1 << bit
-            syndrome ^= columns[bit]
+            error ^= 1 << bit; syndrome ^= columns[bit]
             weight += error & (1 << bit) != 0 ? 1 : -1
             best[syndrome] = min(best[syndrome], weight)
         }
@@ -37,9 +33,7 @@ final class MatchingDecoderTests: XCTestCase {
             let unit = mwpm.graphs[0].edgeWeight[0]
             let sampler = try NoiseSampler(problem: problem, p: 0.15)
             var rng = SeededRNG(seed: 3)
-            let shots = 300
-            let N = problem.errorLength
-            let M = problem.syndromeLength
+            let shots = 300, N = problem.errorLength, M = problem.syndromeLength
             let (_, detections) = sampler.sample(count: shots, rng: &rng)
             var ufCorrections = [UInt8](repeating: 0, count: shots * N)
             detections.withUnsafeBufferPointer { d in
@@ -72,13 +66,10 @@ final class MatchingDecoderTests: XCTestCase {
                 try MatchingDecoder(problem: problem, p: 0.05),
                 try UnionFindDecoder(problem: problem, p: 0.05),
             ]
-            let N = problem.errorLength
-            let H = problem.checkMatrix
-            let supports = problem.logicalSupports
+            let N = problem.errorLength, H = problem.checkMatrix, supports = problem.logicalSupports
             var errors: [[Int]] = []
             for a in 0..<N {
-                errors.append([a])
-                for b in (a + 1)..<N where (a < code.n) == (b < code.n) { errors.append([a, b]) }
+                errors.append([a]); for b in (a + 1)..<N where (a < code.n) == (b < code.n) { errors.append([a, b]) }
             }
             for decoder in decoders {
                 var failures = 0
@@ -112,10 +103,7 @@ final class MatchingDecoderTests: XCTestCase {
             try MatchingDecoder(problem: problem, p: 0.03), try UnionFindDecoder(problem: problem, p: 0.03),
         ]
         var rng = SeededRNG(seed: 5)
-        let shots = 200
-        let N = problem.errorLength
-        let M = problem.syndromeLength
-        let T = 4
+        let shots = 200, N = problem.errorLength, M = problem.syndromeLength, T = 4
         let (errors, detections) = sampler.sample(count: shots, rng: &rng)
         let H = problem.checkMatrix
         for decoder in decoders {
@@ -160,15 +148,12 @@ extension MatchingDecoderTests {
             let slow = fast.withoutSpaceTable()
             let sampler = try NoiseSampler(problem: problem, p: 0.03, q: 0.05)
             var rng = SeededRNG(seed: 8)
-            let shots = 150
-            let N = problem.errorLength
-            let D = rounds * problem.syndromeLength
+            let shots = 150, N = problem.errorLength, D = rounds * problem.syndromeLength
             let (errors, detections) = sampler.sample(count: shots, rng: &rng)
             let H = problem.checkMatrix
             for s in 0..<shots {
                 let d = Array(detections[(s * D)..<((s + 1) * D)])
-                let a = fast.decodeShot(detections: d)
-                let b = slow.decodeShot(detections: d)
+                let a = fast.decodeShot(detections: d), b = slow.decodeShot(detections: d)
                 XCTAssertEqual(a.weight, b.weight, "\(name) T = \(rounds) shot \(s)")
                 XCTAssertEqual(
                     H.multiply(BitVector(bits: a.correction)),
@@ -187,9 +172,7 @@ extension MatchingDecoderTests {
         let decoder = try BPOSDDecoder(problem: problem, p: 0.1)
         let sampler = try NoiseSampler(problem: problem, p: 0.1)
         var rng = SeededRNG(seed: 4)
-        let shots = 300
-        let N = problem.errorLength
-        let M = problem.syndromeLength
+        let shots = 300, N = problem.errorLength, M = problem.syndromeLength
         let (_, detections) = sampler.sample(count: shots, rng: &rng)
         var corrections = [UInt8](repeating: 0, count: shots * N)
         detections.withUnsafeBufferPointer { d in
@@ -203,8 +186,7 @@ extension MatchingDecoderTests {
         }
         // Single errors on every qubit and Pauli are corrected.
         for j in 0..<N {
-            var e = BitVector(count: N)
-            e[j] = true
+            var e = BitVector(count: N); e[j] = true
             let d = H.multiply(e).bits
             var c = [UInt8](repeating: 0, count: N)
             d.withUnsafeBufferPointer { db in

@@ -14,23 +14,16 @@ final class NoiseSamplerTests: XCTestCase {
     /// Marginals: depolarising X, Z and Y each at p/3 (so each half's bit at 2p/3), independent at p; tolerances of
     /// five binomial standard errors.
     func testRatesMatchTheModel() throws {
-        let code = try CSSCode.toric(6)
-        let n = code.n
-        let shots = 20_000
-        let p = 0.12
+        let code = try CSSCode.toric(6), n = code.n, shots = 20_000, p = 0.12
         let depolarizing = try draw(try DecodingProblem(code: code, noise: .depolarizing), p: p, shots: shots)
-        var x = 0
-        var z = 0
-        var y = 0
+        var x = 0, z = 0, y = 0
         for s in 0..<shots {
             for j in 0..<n {
-                let a = depolarizing.errors[s * 2 * n + j]
-                let b = depolarizing.errors[s * 2 * n + n + j]
+                let a = depolarizing.errors[s * 2 * n + j], b = depolarizing.errors[s * 2 * n + n + j]
                 if a == 1 && b == 1 { y += 1 } else if a == 1 { x += 1 } else if b == 1 { z += 1 }
             }
         }
-        let trials = Double(shots * n)
-        let third = p / 3
+        let trials = Double(shots * n), third = p / 3
         let tolerance = 5 * (third * (1 - third) / trials).squareRoot()
         for (name, count) in [("X", x), ("Z", z), ("Y", y)] {
             XCTAssertEqual(Double(count) / trials, third, accuracy: tolerance, name)
@@ -44,9 +37,7 @@ final class NoiseSamplerTests: XCTestCase {
     /// (rate 2q(1−q)); round 0 and the last one see one.
     func testMeasurementErrorsMakeTimePairs() throws {
         let problem = try DecodingProblem(code: try CSSCode.toric(4), noise: .independent, rounds: 4)
-        let q = 0.05
-        let shots = 20_000
-        let M = problem.syndromeLength
+        let q = 0.05, shots = 20_000, M = problem.syndromeLength
         let (errors, detections) = try draw(problem, p: 0, q: q, shots: shots)
         XCTAssertTrue(errors.allSatisfy { $0 == 0 })
         for t in 0..<4 {

@@ -19,8 +19,7 @@ final class PyMatchingPeerTests: XCTestCase {
         let decoder = try MatchingDecoder(problem: problem, p: p)
         let sampler = try NoiseSampler(problem: problem, p: p)
         var rng = SeededRNG(seed: 17)
-        let N = problem.errorLength
-        let D = rounds * problem.syndromeLength
+        let N = problem.errorLength, D = rounds * problem.syndromeLength
         let (errors, detections) = sampler.sample(count: shots, rng: &rng)
         let dir = temp("pymatching-\(name)-\(rounds)")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -38,8 +37,7 @@ final class PyMatchingPeerTests: XCTestCase {
         let lines = result.output.split(separator: "\n")
         XCTAssertEqual(lines.count, shots + 1)
         let unit = Double(decoder.graphs[0].edgeWeight[0])
-        var ours = 0
-        var differentWeights = 0
+        var ours = 0, differentWeights = 0
         for s in 0..<shots {
             let (correction, weight) = decoder.decodeShot(detections: Array(detections[(s * D)..<((s + 1) * D)]))
             let peer = try XCTUnwrap(Double(lines[s]))

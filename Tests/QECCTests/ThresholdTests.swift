@@ -8,10 +8,7 @@ final class ThresholdTests: XCTestCase {
         -> Crossing
     {
         var config = LERConfig()
-        config.minShots = shots
-        config.maxShots = shots
-        config.minFailures = 0
-        config.seed = 2024
+        config.minShots = shots; config.maxShots = shots; config.minFailures = 0; config.seed = 2024
         var curves: [[LERPoint]] = []
         for L in [sizes.0, sizes.1] {
             let problem = try DecodingProblem(code: try CSSCode.toric(L), noise: noise, rounds: roundsEqualSize ? L : 1)
@@ -57,10 +54,7 @@ final class ThresholdTests: XCTestCase {
         var results: [Int] = []
         for threads in [1, 2, 3] {
             var config = LERConfig()
-            config.threads = threads
-            config.minFailures = 150
-            config.minShots = 1000
-            config.blockSize = 64
+            config.threads = threads; config.minFailures = 150; config.minShots = 1000; config.blockSize = 64;
             config.seed = 9
             let r = try LogicalErrorSimulation(problem: problem, config: config)
                 .run(decoder: try MatchingDecoder(problem: problem, p: 0.04), p: 0.04, pointIndex: 0)

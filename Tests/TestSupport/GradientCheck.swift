@@ -14,10 +14,7 @@ public struct GradientCheck {
     public var kinkFraction: Double = 0
 
     public init(eps: Float = 1e-2, atol: Double = 2e-3, rtol: Double = 2e-2, kinkFraction: Double = 0) {
-        self.eps = eps
-        self.atol = atol
-        self.rtol = rtol
-        self.kinkFraction = kinkFraction
+        self.eps = eps; self.atol = atol; self.rtol = rtol; self.kinkFraction = kinkFraction
     }
 
     public static func random(_ count: Int, seed: inout UInt64, scale: Float = 1) -> [Float] {
@@ -47,29 +44,22 @@ public struct GradientCheck {
         let analytic = backward(inputs, w)
         func loss(_ xs: [[Float]]) -> Double { zip(forward(xs), w).reduce(0) { $0 + Double($1.0) * Double($1.1) } }
         let base = loss(inputs)
-        var skipped = 0
-        var total = 0
+        var skipped = 0, total = 0
         for (t, x) in inputs.enumerated() {
             guard analytic[t].count == x.count else {
                 return "gradient \(t) has \(analytic[t].count) values for \(x.count) inputs"
             }
             for i in 0..<x.count {
-                var plus = inputs
-                var minus = inputs
+                var plus = inputs, minus = inputs
                 plus[t][i] += eps
                 minus[t][i] -= eps
-                let up = loss(plus)
-                let down = loss(minus)
+                let up = loss(plus), down = loss(minus)
                 let numeric = (up - down) / Double(2 * eps)
                 let a = Double(analytic[t][i])
                 total += 1
                 if kinkFraction > 0 {
-                    let right = (up - base) / Double(eps)
-                    let left = (base - down) / Double(eps)
-                    if abs(right - left) > atol + rtol * max(abs(right), abs(left)) {
-                        skipped += 1
-                        continue
-                    }
+                    let right = (up - base) / Double(eps), left = (base - down) / Double(eps)
+                    if abs(right - left) > atol + rtol * max(abs(right), abs(left)) { skipped += 1; continue }
                 }
                 if abs(a - numeric) > atol + rtol * max(abs(a), abs(numeric)) {
                     return "input \(t)[\(i)]: analytic \(a) vs numeric \(numeric)"

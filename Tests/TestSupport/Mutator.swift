@@ -28,8 +28,7 @@ public struct Mutator {
             case 1: b.insert(interesting[below(interesting.count)], at: i)
             case 2 where !b.isEmpty: b.removeSubrange(min(i, b.count - 1)..<min(b.count, i + 1 + below(16)))
             case 3 where !b.isEmpty:
-                let start = min(i, b.count - 1)
-                let piece = Array(b[start..<min(b.count, start + 1 + below(64))])
+                let start = min(i, b.count - 1), piece = Array(b[start..<min(b.count, start + 1 + below(64))])
                 b.insert(contentsOf: piece, at: start)
             case 4: b = Array(b.prefix(i))
             case 5 where b.count > 1: b.swapAt(below(b.count), below(b.count))

@@ -23,10 +23,8 @@ extension XCTestCase {
         let errPath = TemporaryFolder.path("stderr-\(UUID().uuidString)", group: "eccbench-subprocess")
         FileManager.default.createFile(atPath: errPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: errPath) }
-        let out = Pipe()
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        p.standardOutput = out
-        p.standardError = err
+        let out = Pipe(), err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        p.standardOutput = out; p.standardError = err
         try p.run()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()

@@ -50,14 +50,8 @@ public struct NeuralDecoder<Network: TrainableNetwork>: Decoder, FallbackReporti
                     for f in 0..<frames {
                         // a frame whose logits are not finite is decoded by hard decision (f ↦ +1), and counted
                         var finite = true
-                        for j in 0..<n where !s.logits[f * n + j].isFinite {
-                            finite = false
-                            break
-                        }
-                        if !finite {
-                            fallback += 1
-                            for j in 0..<n { s.logits[f * n + j] = 1 }
-                        }
+                        for j in 0..<n where !s.logits[f * n + j].isFinite { finite = false; break }
+                        if !finite { fallback += 1; for j in 0..<n { s.logits[f * n + j] = 1 } }
                     }
                     if fallback > 0 { fallbacks.add(fallback) }
                     for i in 0..<(frames * n) {
@@ -94,17 +88,6 @@ public struct NeuralDecoder<Network: TrainableNetwork>: Decoder, FallbackReporti
 final class FallbackCounter: @unchecked Sendable {
     private var count = 0
     private let lock = NSLock()
-    func add(_ k: Int) {
-        lock.lock()
-        count += k
-        lock.unlock()
-    }
-    func take() -> Int {
-        lock.lock()
-        defer {
-            count = 0
-            lock.unlock()
-        }
-        return count
-    }
+    func add(_ k: Int) { lock.lock(); count += k; lock.unlock() }
+    func take() -> Int { lock.lock(); defer { count = 0; lock.unlock() }; return count }
 }

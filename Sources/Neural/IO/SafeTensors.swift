@@ -95,8 +95,7 @@ public enum SafeTensors {
             else {
                 throw CheckpointError("\(source): tensor '\(name)': data_offsets must be [begin, end] integers")
             }
-            let b = bn.intValue
-            let e = en.intValue
+            let b = bn.intValue, e = en.intValue
             guard b >= 0, b <= e, e <= dataSize else {
                 throw CheckpointError(
                     "\(source): tensor '\(name)': data_offsets [\(b), \(e)] outside the \(dataSize) data bytes")
@@ -152,11 +151,7 @@ public enum SafeTensors {
     /// the text is valid JSON). Keys are decoded by JSONSerialization, escapes included.
     static func topLevelKeys(_ header: ArraySlice<UInt8>) -> [String] {
         var keys: [String] = []
-        var depth = 0
-        var inString = false
-        var escaped = false
-        var expectKey = false
-        var start = 0
+        var depth = 0, inString = false, escaped = false, expectKey = false, start = 0
         for i in header.indices {
             let c = header[i]
             if inString {
@@ -179,9 +174,7 @@ public enum SafeTensors {
                 continue
             }
             switch c {
-            case UInt8(ascii: "\""):
-                inString = true
-                start = i
+            case UInt8(ascii: "\""): inString = true; start = i
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1
                 expectKey = depth == 1 && c == UInt8(ascii: "{")

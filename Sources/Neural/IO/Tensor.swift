@@ -29,13 +29,11 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
     /// every batch.
     public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
         precondition(a.rank >= 2 && b.rank >= 2, "matmul: operands need at least 2 axes, got \(a.shape) and \(b.shape)")
-        let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
-        let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
+        let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1]), (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
         let (m, k) = transposeA ? (ac, ar) : (ar, ac)
         let (k2, n) = transposeB ? (bc, br) : (br, bc)
         precondition(k == k2, "matmul: inner dimensions \(k) and \(k2) differ (\(a.shape) · \(b.shape))")
-        let batchA = Array(a.shape.dropLast(2))
-        let batchB = Array(b.shape.dropLast(2))
+        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
         precondition(batchB.isEmpty || batchB == batchA, "matmul: batch axes \(batchA) and \(batchB) differ")
         let batches = batchA.reduce(1, *)
         var out = Tensor(zeros: batchA + [m, n])

@@ -24,8 +24,7 @@ extension MaskedAttention {
     ) {
         let d = 8 * dh
         for r in 0..<R {
-            let xr = x + r * d
-            let yr = y + r * d
+            let xr = x + r * d, yr = y + r * d
             for h in 0..<8 { for c in 0..<dh { yr[c * 8 + h] = scale * xr[h * dh + c] } }
         }
     }
@@ -36,8 +35,7 @@ extension MaskedAttention {
     ) {
         let d = 8 * dh
         for r in 0..<R {
-            let xr = x + r * d
-            let yr = y + r * d
+            let xr = x + r * d, yr = y + r * d
             for h in 0..<8 { for c in 0..<dh { yr[h * dh + c] += scale * xr[c * 8 + h] } }
         }
     }
@@ -50,14 +48,8 @@ extension MaskedAttention {
         storeProbabilities: Bool, headMask: UnsafePointer<Float>? = nil,
         scoreScale: UnsafePointer<Float>? = nil, scratch buffer: UnsafeMutablePointer<Float>
     ) {
-        let L = pattern.length
-        let dh = d / 8
-        let P = pattern.pairCount
-        let R = B * L
-        let qp = buffer
-        let kp = buffer + R * d
-        let vp = buffer + 2 * R * d
-        let acc = buffer + 3 * R * d
+        let L = pattern.length, dh = d / 8, P = pattern.pairCount, R = B * L
+        let qp = buffer, kp = buffer + R * d, vp = buffer + 2 * R * d, acc = buffer + 3 * R * d
         let keepScale = V8(repeating: dropout?.scale ?? 1)
         interleave(q, qp, rows: R, dh: dh, scale: 1 / Float(dh).squareRoot())
         interleave(k, kp, rows: R, dh: dh)
@@ -70,14 +62,10 @@ extension MaskedAttention {
                     let base = b * L
                     for i in 0..<L {
                         let qi = qp + (base + i) * d
-                        let s = start[i]
-                        let e = start[i + 1]
+                        let s = start[i], e = start[i + 1]
                         var mx = V8(repeating: -Float.infinity)
                         if dh == 4 {
-                            let q0 = load8(qi)
-                            let q1 = load8(qi + 8)
-                            let q2 = load8(qi + 16)
-                            let q3 = load8(qi + 24)
+                            let q0 = load8(qi), q1 = load8(qi + 8), q2 = load8(qi + 16), q3 = load8(qi + 24)
                             for t in s..<e {
                                 let kj = kp + (base + keys[t]) * 32
                                 var a =
@@ -118,22 +106,14 @@ extension MaskedAttention {
                             return x * flags * keepScale
                         }
                         if dh == 4 {
-                            var a0 = V8()
-                            var a1 = V8()
-                            var a2 = V8()
-                            var a3 = V8()
+                            var a0 = V8(), a1 = V8(), a2 = V8(), a3 = V8()
                             for t in s..<e {
                                 let w = weight(t)
                                 let vj = vp + (base + keys[t]) * 32
-                                a0 = a0 + w * load8(vj)
-                                a1 = a1 + w * load8(vj + 8)
-                                a2 = a2 + w * load8(vj + 16)
-                                a3 = a3 + w * load8(vj + 24)
+                                a0 = a0 + w * load8(vj); a1 = a1 + w * load8(vj + 8)
+                                a2 = a2 + w * load8(vj + 16); a3 = a3 + w * load8(vj + 24)
                             }
-                            store8(a0, acc)
-                            store8(a1, acc + 8)
-                            store8(a2, acc + 16)
-                            store8(a3, acc + 24)
+                            store8(a0, acc); store8(a1, acc + 8); store8(a2, acc + 16); store8(a3, acc + 24)
                         } else {
                             for c in 0..<dh { store8(V8(), acc + 8 * c) }
                             for t in s..<e {
@@ -163,20 +143,11 @@ extension MaskedAttention {
         scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil,
         scratch buffer: UnsafeMutablePointer<Float>
     ) {
-        let L = pattern.length
-        let dh = d / 8
-        let P = pattern.pairCount
-        let R = B * L
+        let L = pattern.length, dh = d / 8, P = pattern.pairCount, R = B * L
         let scale = 1 / Float(dh).squareRoot()
         let keepScale = V8(repeating: dropout.map { $0.scale } ?? 1)
-        let dop = buffer
-        let qp = buffer + R * d
-        let kp = buffer + 2 * R * d
-        let vp = buffer + 3 * R * d
-        let dqp = buffer + 4 * R * d
-        let dkp = buffer + 5 * R * d
-        let dvp = buffer + 6 * R * d
-        let dp = buffer + 7 * R * d
+        let dop = buffer, qp = buffer + R * d, kp = buffer + 2 * R * d, vp = buffer + 3 * R * d
+        let dqp = buffer + 4 * R * d, dkp = buffer + 5 * R * d, dvp = buffer + 6 * R * d, dp = buffer + 7 * R * d
         interleave(dOut, dop, rows: R, dh: dh)
         interleave(q, qp, rows: R, dh: dh, scale: scale)
         interleave(k, kp, rows: R, dh: dh)
@@ -189,8 +160,7 @@ extension MaskedAttention {
                     let keepB = keep.map { $0 + b * P * 8 }
                     let base = b * L
                     for i in 0..<L {
-                        let s = start[i]
-                        let e = start[i + 1]
+                        let s = start[i], e = start[i + 1]
                         let doi = dop + (base + i) * d
                         if dh == 4 {
                             backwardRowFourWide(
@@ -207,8 +177,7 @@ extension MaskedAttention {
                             let kf = keepB.map { load8($0 + t * 8) * keepScale } ?? keepScale
                             let w = p * kf
                             let j = (base + keys[t]) * d
-                            let vj = vp + j
-                            let dvj = dvp + j
+                            let vj = vp + j, dvj = dvp + j
                             var g = V8()
                             for c in 0..<dh {
                                 let o = load8(doi + 8 * c)
@@ -220,13 +189,11 @@ extension MaskedAttention {
                             dot = dot + g * p
                         }
                         // softmax backward ds = p (g − dot); s = (q'·k)·φ with q' = q/√dh (φ = 1 without a score scale)
-                        let qi = qp + (base + i) * d
-                        let dqi = dqp + (base + i) * d
+                        let qi = qp + (base + i) * d, dqi = dqp + (base + i) * d
                         for t in s..<e {
                             var ds = load8(probs + t * 8) * (load8(dp + (t - s) * 8) - dot)
                             let j = (base + keys[t]) * d
-                            let kj = kp + j
-                            let dkj = dkp + j
+                            let kj = kp + j, dkj = dkp + j
                             if let scoreScale {
                                 if let dScoreScale {
                                     var a = V8()
@@ -259,39 +226,26 @@ extension MaskedAttention {
         dkp: UnsafeMutablePointer<Float>, dvp: UnsafeMutablePointer<Float>, dp: UnsafeMutablePointer<Float>,
         scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil
     ) {
-        let o0 = load8(doi)
-        let o1 = load8(doi + 8)
-        let o2 = load8(doi + 16)
-        let o3 = load8(doi + 24)
+        let o0 = load8(doi), o1 = load8(doi + 8), o2 = load8(doi + 16), o3 = load8(doi + 24)
         var dot = V8()
         for t in s..<e {
             let p = load8(probs + t * 8)
             let kf = keep.map { load8($0 + t * 8) * keepScale } ?? keepScale
             let w = p * kf
             let j = (base + keys[t]) * 32
-            let vj = vp + j
-            let dvj = dvp + j
-            store8(load8(dvj) + w * o0, dvj)
-            store8(load8(dvj + 8) + w * o1, dvj + 8)
-            store8(load8(dvj + 16) + w * o2, dvj + 16)
-            store8(load8(dvj + 24) + w * o3, dvj + 24)
+            let vj = vp + j, dvj = dvp + j
+            store8(load8(dvj) + w * o0, dvj); store8(load8(dvj + 8) + w * o1, dvj + 8)
+            store8(load8(dvj + 16) + w * o2, dvj + 16); store8(load8(dvj + 24) + w * o3, dvj + 24)
             let g = ((o0 * load8(vj) + o1 * load8(vj + 8)) + (o2 * load8(vj + 16) + o3 * load8(vj + 24))) * kf
             store8(g, dp + (t - s) * 8)
             dot = dot + g * p
         }
-        let q0 = load8(qi)
-        let q1 = load8(qi + 8)
-        let q2 = load8(qi + 16)
-        let q3 = load8(qi + 24)
-        var a0 = V8()
-        var a1 = V8()
-        var a2 = V8()
-        var a3 = V8()
+        let q0 = load8(qi), q1 = load8(qi + 8), q2 = load8(qi + 16), q3 = load8(qi + 24)
+        var a0 = V8(), a1 = V8(), a2 = V8(), a3 = V8()
         for t in s..<e {
             var ds = load8(probs + t * 8) * (load8(dp + (t - s) * 8) - dot)
             let j = (base + keys[t]) * 32
-            let kj = kp + j
-            let dkj = dkp + j
+            let kj = kp + j, dkj = dkp + j
             if let scoreScale {
                 if let dScoreScale {
                     let a = (q0 * load8(kj) + q1 * load8(kj + 8)) + (q2 * load8(kj + 16) + q3 * load8(kj + 24))
@@ -299,18 +253,12 @@ extension MaskedAttention {
                 }
                 ds = ds * V8(repeating: scoreScale[t])
             }
-            a0 = a0 + ds * load8(kj)
-            a1 = a1 + ds * load8(kj + 8)
-            a2 = a2 + ds * load8(kj + 16)
+            a0 = a0 + ds * load8(kj); a1 = a1 + ds * load8(kj + 8); a2 = a2 + ds * load8(kj + 16);
             a3 = a3 + ds * load8(kj + 24)
-            store8(load8(dkj) + ds * q0, dkj)
-            store8(load8(dkj + 8) + ds * q1, dkj + 8)
-            store8(load8(dkj + 16) + ds * q2, dkj + 16)
-            store8(load8(dkj + 24) + ds * q3, dkj + 24)
+            store8(load8(dkj) + ds * q0, dkj); store8(load8(dkj + 8) + ds * q1, dkj + 8)
+            store8(load8(dkj + 16) + ds * q2, dkj + 16); store8(load8(dkj + 24) + ds * q3, dkj + 24)
         }
-        store8(load8(dqi) + a0, dqi)
-        store8(load8(dqi + 8) + a1, dqi + 8)
-        store8(load8(dqi + 16) + a2, dqi + 16)
-        store8(load8(dqi + 24) + a3, dqi + 24)
+        store8(load8(dqi) + a0, dqi); store8(load8(dqi + 8) + a1, dqi + 8)
+        store8(load8(dqi + 16) + a2, dqi + 16); store8(load8(dqi + 24) + a3, dqi + 24)
     }
 }

@@ -49,9 +49,7 @@ public enum MaskedAttention {
             }
             return
         }
-        let L = pattern.length
-        let dh = d / H
-        let P = pattern.pairCount
+        let L = pattern.length, dh = d / H, P = pattern.pairCount
         let scale = 1 / Float(dh).squareRoot()
         let prod = UnsafeMutablePointer<Float>.allocate(capacity: d)
         let weights = UnsafeMutablePointer<Float>.allocate(capacity: d)
@@ -65,12 +63,8 @@ public enum MaskedAttention {
                     let probs = probabilities + b * P * H
                     for i in 0..<L {
                         let qi = q + (b * L + i) * d
-                        let s = start[i]
-                        let e = start[i + 1]
-                        for h in 0..<H {
-                            mx[h] = -Float.infinity
-                            sum[h] = 0
-                        }
+                        let s = start[i], e = start[i + 1]
+                        for h in 0..<H { mx[h] = -Float.infinity; sum[h] = 0 }
                         // scores of all heads for each allowed key
                         for t in s..<e {
                             let kj = k + (b * L + keys[t]) * d
@@ -90,8 +84,7 @@ public enum MaskedAttention {
                             let row = probs + t * H
                             for h in 0..<H {
                                 let x = row[h] == -.infinity ? 0 : expf(row[h] - mx[h])
-                                row[h] = x
-                                sum[h] += x
+                                row[h] = x; sum[h] += x
                             }
                         }
                         for h in 0..<H { sum[h] = sum[h] > 0 ? 1 / sum[h] : 0 }
@@ -147,9 +140,7 @@ public enum MaskedAttention {
             }
             return
         }
-        let L = pattern.length
-        let dh = d / H
-        let P = pattern.pairCount
+        let L = pattern.length, dh = d / H, P = pattern.pairCount
         let scale = 1 / Float(dh).squareRoot()
         let keepScale: Float = dropout.map { $0.scale } ?? 1
         let maxRow = (0..<L).map { pattern.rowStart[$0 + 1] - pattern.rowStart[$0] }.max() ?? 0
@@ -164,23 +155,18 @@ public enum MaskedAttention {
                     let probs = probabilities + b * P * H
                     let keepB = keep.map { $0 + b * P * H }
                     for i in 0..<L {
-                        let s = start[i]
-                        let e = start[i + 1]
+                        let s = start[i], e = start[i + 1]
                         let doi = dOut + (b * L + i) * d
                         for h in 0..<H { dot[h] = 0 }
                         // dp̃_j = dout_i · v_j (per head); dv_j += p̃_j dout_i; dp_j = dp̃_j · keep/(1−p)
                         for t in s..<e {
                             let row = probs + t * H
-                            let vj = v + (b * L + keys[t]) * d
-                            let dvj = dv + (b * L + keys[t]) * d
+                            let vj = v + (b * L + keys[t]) * d, dvj = dv + (b * L + keys[t]) * d
                             for h in 0..<H {
                                 let kf: Float = keepB.map { $0[t * H + h] * keepScale } ?? 1
                                 for c in 0..<dh { weights[h * dh + c] = row[h] * kf }
                             }
-                            for c in 0..<d {
-                                dvj[c] += weights[c] * doi[c]
-                                prod[c] = doi[c] * vj[c]
-                            }
+                            for c in 0..<d { dvj[c] += weights[c] * doi[c]; prod[c] = doi[c] * vj[c] }
                             let g = dp + (t - s) * H
                             for h in 0..<H {
                                 var x: Float = 0
@@ -191,13 +177,10 @@ public enum MaskedAttention {
                             }
                         }
                         // softmax backward, then the scaled dot products
-                        let qi = q + (b * L + i) * d
-                        let dqi = dq + (b * L + i) * d
+                        let qi = q + (b * L + i) * d, dqi = dq + (b * L + i) * d
                         for t in s..<e {
-                            let row = probs + t * H
-                            let g = dp + (t - s) * H
-                            let kj = k + (b * L + keys[t]) * d
-                            let dkj = dk + (b * L + keys[t]) * d
+                            let row = probs + t * H, g = dp + (t - s) * H
+                            let kj = k + (b * L + keys[t]) * d, dkj = dk + (b * L + keys[t]) * d
                             let pairScale = scoreScale.map { scale * $0[t] } ?? scale
                             if let dScoreScale {
                                 // ∂ℓ/∂φ_t = Σ_h ∂ℓ/∂s_h · (q·k)_h/√dh
@@ -214,10 +197,7 @@ public enum MaskedAttention {
                                 let ds = row[h] * (g[h] - dot[h]) * pairScale
                                 for c in 0..<dh { weights[h * dh + c] = ds }
                             }
-                            for c in 0..<d {
-                                dqi[c] += weights[c] * kj[c]
-                                dkj[c] += weights[c] * qi[c]
-                            }
+                            for c in 0..<d { dqi[c] += weights[c] * kj[c]; dkj[c] += weights[c] * qi[c] }
                         }
                     }
                 }
@@ -235,10 +215,7 @@ public enum MaskedAttention {
     static func withScratch(
         _ given: UnsafeMutablePointer<Float>?, count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void
     ) {
-        if let given {
-            body(given)
-            return
-        }
+        if let given { body(given); return }
         let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
         defer { p.deallocate() }
         body(p)

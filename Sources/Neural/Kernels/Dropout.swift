@@ -35,8 +35,7 @@ public struct Dropout: Sendable {
 
     /// Keep flags (1 or 0) of the eight elements starting at `index`, a multiple of 4: two hashes.
     @inlinable public func keepFlags8(stream: UInt64, index: Int) -> SIMD8<Float> {
-        let a = Dropout.hash(seed, stream, UInt64(index >> 2))
-        let b = Dropout.hash(seed, stream, UInt64(index >> 2) + 1)
+        let a = Dropout.hash(seed, stream, UInt64(index >> 2)), b = Dropout.hash(seed, stream, UInt64(index >> 2) + 1)
         var k = SIMD8<Float>()
         for j in 0..<4 {
             k[j] = (a >> UInt64(16 * j)) & 0xFFFF >= threshold ? 1 : 0

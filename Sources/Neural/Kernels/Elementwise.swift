@@ -13,12 +13,8 @@ public enum Elementwise {
         kernels: KernelPath = .best
     ) {
         switch kernels.runnable {
-        case .avx2, .avx512:
-            nk_gelu_forward(x, y, count)
-            return
-        case .reference:
-            geluForwardReference(x, y, count: count)
-            return
+        case .avx2, .avx512: nk_gelu_forward(x, y, count); return
+        case .reference: geluForwardReference(x, y, count: count); return
         case .portable: break
         }
         vectorised(count) { i, tail in
@@ -32,15 +28,9 @@ public enum Elementwise {
         _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, count: Int,
         accumulate: Bool = true, kernels: KernelPath = .best
     ) {
-        if kernels.runnable.usesAVX2 {
-            nk_gelu_backward(x, dy, dx, count, accumulate ? 1 : 0)
-            return
-        }
+        if kernels.runnable.usesAVX2 { nk_gelu_backward(x, dy, dx, count, accumulate ? 1 : 0); return }
         if !accumulate { dx.initialize(repeating: 0, count: count) }
-        if kernels == .reference {
-            geluBackwardReference(x, dy, dx, count: count)
-            return
-        }
+        if kernels == .reference { geluBackwardReference(x, dy, dx, count: count); return }
         vectorised(count) { i, tail in
             let v = load(x + i, tail)
             let (cdf, pdf) = normalCDFAndDensity(v)
@@ -90,19 +80,13 @@ public enum Elementwise {
         load(UnsafePointer(p), tail)
     }
     @inline(__always) static func store(_ v: V8, _ p: UnsafeMutablePointer<Float>, _ tail: Int) {
-        if tail == 8 {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self)
-            return
-        }
+        if tail == 8 { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self); return }
         for j in 0..<tail { p[j] = v[j] }
     }
     /// Calls body(i, lanes) for i = 0, 8, 16, … with lanes = 8, or fewer for the last group.
     @inline(__always) static func vectorised(_ count: Int, _ body: (Int, Int) -> Void) {
         var i = 0
-        while i < count {
-            body(i, min(8, count - i))
-            i += 8
-        }
+        while i < count { body(i, min(8, count - i)); i += 8 }
     }
 
     public static func reluForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
@@ -119,8 +103,7 @@ public enum Elementwise {
         x >= 0
             ? 1 / (1 + expf(-x))
             : {
-                let e = expf(x)
-                return e / (1 + e)
+                let e = expf(x); return e / (1 + e)
             }()
     }
     public static func sigmoidForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {

@@ -16,20 +16,15 @@ extension LayerNormKernel {
         y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
         rstd: UnsafeMutablePointer<Float>, rows: Int, channels C: Int
     ) {
-        let groups = C / 8
-        let inverseC = 1 / Float(C)
+        let groups = C / 8, inverseC = 1 / Float(C)
         for r in 0..<rows {
-            let xr = x + r * C
-            let yr = y + r * C
+            let xr = x + r * C, yr = y + r * C
             var acc = V8()
             for g in 0..<groups { acc = acc + ld(xr + 8 * g) }
             let m = acc.sum() * inverseC
             let mv = V8(repeating: m)
             var sq = V8()
-            for g in 0..<groups {
-                let d = ld(xr + 8 * g) - mv
-                sq = sq + d * d
-            }
+            for g in 0..<groups { let d = ld(xr + 8 * g) - mv; sq = sq + d * d }
             let s = 1 / (sq.sum() * inverseC + eps).squareRoot()
             let sv = V8(repeating: s)
             for g in 0..<groups { st((ld(xr + 8 * g) - mv) * sv * ld(gamma + 8 * g) + ld(beta + 8 * g), yr + 8 * g) }
@@ -44,24 +39,18 @@ extension LayerNormKernel {
         dx: UnsafeMutablePointer<Float>, dGamma: UnsafeMutablePointer<Float>,
         dBeta: UnsafeMutablePointer<Float>, rows: Int, channels C: Int
     ) {
-        let groups = C / 8
-        let inverseC = 1 / Float(C)
+        let groups = C / 8, inverseC = 1 / Float(C)
         for r in 0..<rows {
-            let xr = x + r * C
-            let dyr = dy + r * C
-            let dxr = dx + r * C
-            let mv = V8(repeating: mean[r])
-            let sv = V8(repeating: rstd[r])
-            var accD = V8()
-            var accDN = V8()
+            let xr = x + r * C, dyr = dy + r * C, dxr = dx + r * C
+            let mv = V8(repeating: mean[r]), sv = V8(repeating: rstd[r])
+            var accD = V8(), accDN = V8()
             for g in 0..<groups {
                 let norm = (ld(xr + 8 * g) - mv) * sv
                 let dnorm = ld(dyr + 8 * g) * ld(gamma + 8 * g)
                 accD = accD + dnorm
                 accDN = accDN + dnorm * norm
             }
-            let meanD = V8(repeating: accD.sum() * inverseC)
-            let meanDN = V8(repeating: accDN.sum() * inverseC)
+            let meanD = V8(repeating: accD.sum() * inverseC), meanDN = V8(repeating: accDN.sum() * inverseC)
             for g in 0..<groups {
                 let o = 8 * g
                 let norm = (ld(xr + o) - mv) * sv

@@ -31,16 +31,12 @@ public enum LayerNormKernel {
         rstd: UnsafeMutablePointer<Float>, rows: Int, channels C: Int
     ) {
         for r in 0..<rows {
-            let xr = x + r * C
-            let yr = y + r * C
+            let xr = x + r * C, yr = y + r * C
             var m: Float = 0
             for i in 0..<C { m += xr[i] }
             m /= Float(C)
             var v: Float = 0
-            for i in 0..<C {
-                let d = xr[i] - m
-                v += d * d
-            }
+            for i in 0..<C { let d = xr[i] - m; v += d * d }
             v /= Float(C)
             let s = 1 / (v + eps).squareRoot()
             for i in 0..<C { yr[i] = (xr[i] - m) * s * gamma[i] + beta[i] }
@@ -76,14 +72,10 @@ public enum LayerNormKernel {
         dBeta: UnsafeMutablePointer<Float>, rows: Int, channels C: Int
     ) {
         for r in 0..<rows {
-            let xr = x + r * C
-            let dyr = dy + r * C
-            let dxr = dx + r * C
-            let m = mean[r]
-            let s = rstd[r]
+            let xr = x + r * C, dyr = dy + r * C, dxr = dx + r * C
+            let m = mean[r], s = rstd[r]
             // means over the row of dnorm and dnorm·norm, dnorm = dy·γ
-            var meanD: Float = 0
-            var meanDN: Float = 0
+            var meanD: Float = 0, meanDN: Float = 0
             for i in 0..<C {
                 let norm = (xr[i] - m) * s
                 let dnorm = dyr[i] * gamma[i]

@@ -13,21 +13,12 @@ public enum SoftmaxKernel {
         y: UnsafeMutablePointer<Float>, rows: Int, columns C: Int
     ) {
         for r in 0..<rows {
-            let xr = x + r * C
-            let yr = y + r * C
+            let xr = x + r * C, yr = y + r * C
             let mr = mask.map { $0 + (r % maskRows) * C }
             var mx = -Float.infinity
-            for i in 0..<C {
-                let v = xr[i] + (mr?[i] ?? 0)
-                yr[i] = v
-                mx = max(mx, v)
-            }
+            for i in 0..<C { let v = xr[i] + (mr?[i] ?? 0); yr[i] = v; mx = max(mx, v) }
             var sum: Float = 0
-            for i in 0..<C {
-                let e = expf(yr[i] - mx)
-                yr[i] = e
-                sum += e
-            }
+            for i in 0..<C { let e = expf(yr[i] - mx); yr[i] = e; sum += e }
             let inv = 1 / sum
             for i in 0..<C { yr[i] *= inv }
         }
@@ -38,9 +29,7 @@ public enum SoftmaxKernel {
         rows: Int, columns C: Int
     ) {
         for r in 0..<rows {
-            let yr = y + r * C
-            let dyr = dy + r * C
-            let dxr = dx + r * C
+            let yr = y + r * C, dyr = dy + r * C, dxr = dx + r * C
             var dot: Float = 0
             for i in 0..<C { dot += dyr[i] * yr[i] }
             for i in 0..<C { dxr[i] += yr[i] * (dyr[i] - dot) }

@@ -26,17 +26,11 @@ public enum SymmetricEigen {
         guard a.allSatisfy({ $0.isFinite }) else {
             throw Failure(message: "eigendecomposition: the matrix has a non-finite entry")
         }
-        var matrix = a
-        var values = [Float](repeating: 0, count: n)
-        var jobz = Int8(UInt8(ascii: "V"))
-        var uplo = Int8(UInt8(ascii: "U"))
-        var order = Int32(n)
-        var lda = Int32(n)
-        var info: Int32 = 0
-        var lwork = Int32(1 + 6 * n + 2 * n * n)
-        var liwork = Int32(3 + 5 * n)
-        var work = [Float](repeating: 0, count: Int(lwork))
-        var iwork = [Int32](repeating: 0, count: Int(liwork))
+        var matrix = a, values = [Float](repeating: 0, count: n)
+        var jobz = Int8(UInt8(ascii: "V")), uplo = Int8(UInt8(ascii: "U"))
+        var order = Int32(n), lda = Int32(n), info: Int32 = 0
+        var lwork = Int32(1 + 6 * n + 2 * n * n), liwork = Int32(3 + 5 * n)
+        var work = [Float](repeating: 0, count: Int(lwork)), iwork = [Int32](repeating: 0, count: Int(liwork))
         ssyevd_(&jobz, &uplo, &order, &matrix, &lda, &values, &work, &lwork, &iwork, &liwork, &info)
         guard info == 0 else { throw Failure(message: "eigendecomposition: LAPACK ssyevd failed (info \(info))") }
         // LAPACK returns column-major eigenvectors: column j at matrix[j * n ..< (j + 1) * n]; transpose to row-major

@@ -5,8 +5,8 @@ public enum TensorOps {
 
     @inline(__always) static func bIndex(_ mode: Broadcast, _ i: Int, _ columns: Int) -> Int {
         switch mode {
-        case .same: i
-        case .row: i % columns
+        case .same: i;
+        case .row: i % columns;
         case .scalar: 0
         }
     }
@@ -21,8 +21,8 @@ public enum TensorOps {
         for i in 0..<count {
             let bv = b[bIndex(broadcast, i, columns)]
             switch op {
-            case .add: y[i] = x[i] + bv
-            case .sub: y[i] = x[i] - bv
+            case .add: y[i] = x[i] + bv;
+            case .sub: y[i] = x[i] - bv;
             case .mul: y[i] = x[i] * bv
             }
         }
@@ -37,15 +37,9 @@ public enum TensorOps {
         for i in 0..<count {
             let j = bIndex(broadcast, i, columns)
             switch op {
-            case .add:
-                dx?[i] += dy[i]
-                db?[j] += dy[i]
-            case .sub:
-                dx?[i] += dy[i]
-                db?[j] -= dy[i]
-            case .mul:
-                dx?[i] += dy[i] * b[j]
-                db?[j] += dy[i] * x[i]
+            case .add: dx?[i] += dy[i]; db?[j] += dy[i]
+            case .sub: dx?[i] += dy[i]; db?[j] -= dy[i]
+            case .mul: dx?[i] += dy[i] * b[j]; db?[j] += dy[i] * x[i]
             }
         }
     }
@@ -107,8 +101,7 @@ public enum TensorOps {
         for b in 0..<B {
             for l in 0..<L {
                 for h in 0..<H {
-                    let blhd = ((b * L + l) * H + h) * dh
-                    let bhld = ((b * H + h) * L + l) * dh
+                    let blhd = ((b * L + l) * H + h) * dh, bhld = ((b * H + h) * L + l) * dh
                     let (src, dst) = inverse ? (bhld, blhd) : (blhd, bhld)
                     for c in 0..<dh {
                         if accumulate { y[dst + c] += x[src + c] } else { y[dst + c] = x[src + c] }

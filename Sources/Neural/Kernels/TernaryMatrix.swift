@@ -26,8 +26,7 @@ public struct TernaryMatrix: Sendable {
         self.rows = rows
         self.columns = columns
         rowBytes = (columns + 7) / 8
-        var plus = [UInt8](repeating: 0, count: rows * rowBytes)
-        var minus = plus
+        var plus = [UInt8](repeating: 0, count: rows * rowBytes), minus = plus
         for r in 0..<rows {
             for c in 0..<columns {
                 let v = w[r * columns + c]
@@ -62,9 +61,7 @@ public struct TernaryMatrix: Sendable {
             for r in 0..<rows {
                 var s: Int32 = 0
                 for c in 0..<columns {
-                    let bit = UInt8(1) << UInt8(c % 8)
-                    let byte = r * rowBytes + c / 8
-                    let v = Int32(x[b * columns + c])
+                    let bit = UInt8(1) << UInt8(c % 8), byte = r * rowBytes + c / 8, v = Int32(x[b * columns + c])
                     if plus[byte] & bit != 0 { s += v } else if minus[byte] & bit != 0 { s -= v }
                 }
                 acc[b * rows + r] = s
@@ -81,16 +78,9 @@ public struct TernaryMatrix: Sendable {
                         var s: Int32 = 0
                         for k in 0..<rowBytes {
                             let base = k * 8
-                            var p = pp[r * rowBytes + k]
-                            var m = mm[r * rowBytes + k]
-                            while p != 0 {
-                                s &+= Int32(xb[base + p.trailingZeroBitCount])
-                                p &= p &- 1
-                            }
-                            while m != 0 {
-                                s &-= Int32(xb[base + m.trailingZeroBitCount])
-                                m &= m &- 1
-                            }
+                            var p = pp[r * rowBytes + k], m = mm[r * rowBytes + k]
+                            while p != 0 { s &+= Int32(xb[base + p.trailingZeroBitCount]); p &= p &- 1 }
+                            while m != 0 { s &-= Int32(xb[base + m.trailingZeroBitCount]); m &= m &- 1 }
                         }
                         acc[b * rows + r] = s
                     }

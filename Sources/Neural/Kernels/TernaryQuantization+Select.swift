@@ -12,8 +12,7 @@ extension TernaryQuantization {
         precondition(count >= 1 && (0...1).contains(q), "selectQuantile: \(count) values, q = \(q)")
         for i in 0..<count { scratch[i] = (abs(w[i]), Int32(i)) }
         let rank = q * Float(count - 1)
-        let lo = Int(rank)
-        let hi = min(lo + 1, count - 1)
+        let lo = Int(rank), hi = min(lo + 1, count - 1)
         let t = rank - Float(lo)
         select(scratch, count: count, k: lo)
         let a = scratch[lo]
@@ -30,8 +29,7 @@ extension TernaryQuantization {
     /// Rearranges `v[0..<count]` so that position k holds the k-th smallest value, smaller-or-equal values before
     /// it and greater-or-equal after (Hoare's selection with a median-of-three pivot, deterministic).
     static func select(_ v: UnsafeMutablePointer<(Float, Int32)>, count: Int, k: Int) {
-        var left = 0
-        var right = count - 1
+        var left = 0, right = count - 1
         while right > left {
             let mid = left + (right - left) / 2
             // median of three to v[mid]
@@ -39,16 +37,11 @@ extension TernaryQuantization {
             if v[right].0 < v[left].0 { v.swapAt(right, left) }
             if v[right].0 < v[mid].0 { v.swapAt(right, mid) }
             let pivot = v[mid].0
-            var i = left
-            var j = right
+            var i = left, j = right
             while i <= j {
                 while v[i].0 < pivot { i += 1 }
                 while v[j].0 > pivot { j -= 1 }
-                if i <= j {
-                    v.swapAt(i, j)
-                    i += 1
-                    j -= 1
-                }
+                if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
             }
             if k <= j { right = j } else if k >= i { left = i } else { return }
         }
@@ -56,9 +49,5 @@ extension TernaryQuantization {
 }
 
 extension UnsafeMutablePointer {
-    @inline(__always) fileprivate func swapAt(_ i: Int, _ j: Int) {
-        let t = self[i]
-        self[i] = self[j]
-        self[j] = t
-    }
+    @inline(__always) fileprivate func swapAt(_ i: Int, _ j: Int) { let t = self[i]; self[i] = self[j]; self[j] = t }
 }

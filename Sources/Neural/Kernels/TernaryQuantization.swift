@@ -18,11 +18,8 @@ public enum TernaryQuantization {
         precondition(!values.isEmpty && (0...1).contains(q), "quantile: \(values.count) values, q = \(q)")
         let sorted = values.sorted()
         let rank = q * Float(sorted.count - 1)
-        let lower = Int(rank)
-        let upper = min(lower + 1, sorted.count - 1)
-        let w = rank - Float(lower)
-        let a = sorted[lower]
-        let b = sorted[upper]
+        let lower = Int(rank), upper = min(lower + 1, sorted.count - 1)
+        let w = rank - Float(lower), a = sorted[lower], b = sorted[upper]
         let value = w < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w)
         return (value, a, b, w)
     }

@@ -54,15 +54,8 @@ public struct ActivationQuantizer: Sendable {
         let (G, size) = groups(rows: R)
         for gr in 0..<G {
             let base = gr * size
-            var mx: Float = -1
-            var at = base
-            for i in base..<(base + size) {
-                let a = abs(x[i])
-                if a > mx {
-                    mx = a
-                    at = i
-                }
-            }
+            var mx: Float = -1, at = base
+            for i in base..<(base + size) { let a = abs(x[i]); if a > mx { mx = a; at = i } }
             ws.scales[gr] = 127 / (mx + ActivationQuantization.epsilon)
             ws.argmax[gr] = at
         }
@@ -71,8 +64,7 @@ public struct ActivationQuantizer: Sendable {
 
     /// x̃ = Q / s into `ws.dequantized` (quantisation-aware training).
     public func forward(_ x: UnsafePointer<Float>, rows R: Int, workspace ws: Workspace) {
-        let G = measure(x, rows: R, workspace: ws)
-        let size = groups(rows: R).size
+        let G = measure(x, rows: R, workspace: ws), size = groups(rows: R).size
         for gr in 0..<G {
             let s = ws.scales[gr]
             for i in (gr * size)..<((gr + 1) * size) {
@@ -108,19 +100,16 @@ public struct ActivationQuantizer: Sendable {
     ) {
         let (G, size) = groups(rows: R)
         for gr in 0..<G {
-            let s = ws.scales[gr]
-            let base = gr * size
+            let s = ws.scales[gr], base = gr * size
             var dS: Double = 0
             for i in base..<(base + size) {
                 // g[i] is read before dx[i] is written, so dx may be g
-                let pass = clampGradient.passes((ws.dequantized[i] * s).rounded(), low: -128, high: 127)
-                let gi = g[i]
+                let pass = clampGradient.passes((ws.dequantized[i] * s).rounded(), low: -128, high: 127), gi = g[i]
                 dS += Double(gi) * Double((pass ? x[i] : 0) - ws.dequantized[i])
                 if accumulate { dx[i] += pass ? gi : 0 } else { dx[i] = pass ? gi : 0 }
             }
             let dMax = Float(dS) / s * (-s * s / 127)
-            let at = ws.argmax[gr]
-            let xm = x[at]
+            let at = ws.argmax[gr], xm = x[at]
             dx[at] += dMax * (xm > 0 ? 1 : (xm < 0 ? -1 : 0))
         }
     }

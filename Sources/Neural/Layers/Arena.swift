@@ -31,8 +31,5 @@ public final class Arena: @unchecked Sendable {
         return raw.assumingMemoryBound(to: T.self)
     }
 
-    deinit {
-        owned.forEach { $0.deallocate() }
-        ownedRaw.forEach { $0.deallocate() }
-    }
+    deinit { owned.forEach { $0.deallocate() }; ownedRaw.forEach { $0.deallocate() } }
 }

@@ -9,8 +9,7 @@ public struct AttentionPattern: Sendable, Equatable {
 
     /// From the keys of each query (any order, no duplicates). Every row needs at least one key.
     public init(rows: [[Int]]) {
-        var start = [0]
-        var keys: [Int] = []
+        var start = [0], keys: [Int] = []
         keys.reserveCapacity(rows.reduce(0) { $0 + $1.count })
         for (i, row) in rows.enumerated() {
             precondition(!row.isEmpty, "AttentionPattern: query \(i) may attend to no key")
@@ -47,8 +46,7 @@ public struct AttentionPattern: Sendable, Equatable {
 
     /// The pair index of (query, key), or nil when the pair is not allowed.
     public func pair(query i: Int, key j: Int) -> Int? {
-        var lo = rowStart[i]
-        var hi = rowStart[i + 1]
+        var lo = rowStart[i], hi = rowStart[i + 1]
         while lo < hi {
             let mid = (lo + hi) / 2
             if keys[mid] < j { lo = mid + 1 } else { hi = mid }

@@ -14,8 +14,7 @@ public struct FeedForward: Sendable {
         hidden: Int, activation: Activation, quantization: LinearQuantization? = nil,
         using rng: inout G
     ) {
-        let kind = quantization?.kind ?? .dense
-        let store = quantization?.weights
+        let kind = quantization?.kind ?? .dense, store = quantization?.weights
         inner = LinearLayer(
             parameters, name: names.inner, inFeatures: d, outFeatures: hidden, kind: kind, ternary: store,
             using: &rng)
@@ -42,8 +41,7 @@ public struct FeedForward: Sendable {
             owner = arena
             quantizedInput = quantized ? .init(rows: R, width: width, outputs: hidden, arena: arena) : nil
             quantizedHidden = quantized ? .init(rows: R, width: hidden, outputs: width, arena: arena) : nil
-            preActivation = arena.take(R * hidden)
-            postActivation = arena.take(R * hidden)
+            preActivation = arena.take(R * hidden); postActivation = arena.take(R * hidden)
         }
     }
 

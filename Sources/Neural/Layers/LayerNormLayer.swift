@@ -15,11 +15,7 @@ public struct LayerNormLayer: Sendable {
         /// Keeps the memory of the buffers below alive as long as this value lives.
         let owner: Arena
         let mean, rstd: UnsafeMutablePointer<Float>
-        public init(rows R: Int, arena: Arena) {
-            owner = arena
-            mean = arena.take(R)
-            rstd = arena.take(R)
-        }
+        public init(rows R: Int, arena: Arena) { owner = arena; mean = arena.take(R); rstd = arena.take(R) }
     }
 
     // x, y: [R, d]

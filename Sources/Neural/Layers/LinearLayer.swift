@@ -55,8 +55,7 @@ public struct LinearLayer: Sendable {
                 initial: Initializer.bias(fanIn: inFeatures, count: outFeatures, using: &rng)) : nil
         switch kind {
         case .dense:
-            self.ternary = nil
-            slot = -1
+            self.ternary = nil; slot = -1
         case .ternaryQAT:
             let delta = parameters.add("\(name).delta", shape: [1], initial: [1])
             self.ternary = ternary
@@ -101,9 +100,7 @@ public struct LinearLayer: Sendable {
             return
         }
         for r in 0..<rows {
-            let denominator = scales[perRow ? r : 0] * sw
-            let row = y + r * outFeatures
-            let acc = sums + r * outFeatures
+            let denominator = scales[perRow ? r : 0] * sw, row = y + r * outFeatures, acc = sums + r * outFeatures
             if let bias {
                 for o in 0..<outFeatures { row[o] = Float(acc[o]) / denominator + p[bias + o] }
             } else {

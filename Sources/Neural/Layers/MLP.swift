@@ -32,8 +32,7 @@ public struct MLP: Sendable {
             pre = hidden.map { arena.take(R * $0) }
             post = hidden.map { arena.take(R * $0) }
             let widest = mlp.layers.map { max($0.inFeatures, $0.outFeatures) }.max()!
-            grad0 = arena.take(R * widest)
-            grad1 = arena.take(R * widest)
+            grad0 = arena.take(R * widest); grad1 = arena.take(R * widest)
         }
     }
 

@@ -31,8 +31,7 @@ public struct MultiHeadAttention: Sendable {
             headMask.map { $0.count == pattern.pairCount * heads } ?? true,
             "MultiHeadAttention: head mask of \(headMask?.count ?? 0) flags for \(pattern.pairCount) pairs × \(heads) heads"
         )
-        let kind = quantization?.kind ?? .dense
-        let store = quantization?.weights
+        let kind = quantization?.kind ?? .dense, store = quantization?.weights
         query = LinearLayer(
             parameters, name: names[0], inFeatures: d, outFeatures: d, kind: kind, ternary: store, using: &rng)
         key = LinearLayer(
@@ -67,12 +66,8 @@ public struct MultiHeadAttention: Sendable {
             let R = B * L
             quantizedInput = quantized ? .init(rows: R, width: d, outputs: d, arena: arena) : nil
             quantizedAttended = quantized ? .init(rows: R, width: d, outputs: d, arena: arena) : nil
-            q = arena.take(R * d)
-            k = arena.take(R * d)
-            v = arena.take(R * d)
-            attended = arena.take(R * d)
-            probabilities = arena.take(B * H * pairs)
-            keep = arena.take(B * H * pairs)
+            q = arena.take(R * d); k = arena.take(R * d); v = arena.take(R * d); attended = arena.take(R * d)
+            probabilities = arena.take(B * H * pairs); keep = arena.take(B * H * pairs)
         }
     }
 
@@ -85,10 +80,7 @@ public struct MultiHeadAttention: Sendable {
         public init(batch B: Int, width d: Int, heads H: Int, pattern: AttentionPattern, arena: Arena) {
             owner = arena
             let R = B * pattern.length
-            dq = arena.take(R * d)
-            dk = arena.take(R * d)
-            dv = arena.take(R * d)
-            dAttended = arena.take(R * d)
+            dq = arena.take(R * d); dk = arena.take(R * d); dv = arena.take(R * d); dAttended = arena.take(R * d)
             dProjected = arena.take(R * d)
             kernel = arena.take(MaskedAttention.scratchCount(batch: B, heads: H, width: d, pattern: pattern))
         }
@@ -108,12 +100,8 @@ public struct MultiHeadAttention: Sendable {
             training: Bool, seed: UInt64 = 0, step: UInt64 = 0, layer: Int = 0, batchOffset: Int = 0,
             forBackward: Bool = true
         ) {
-            self.training = training
-            self.seed = seed
-            self.step = step
-            self.layer = layer
-            self.batchOffset = batchOffset
-            self.forBackward = forBackward
+            self.training = training; self.seed = seed; self.step = step; self.layer = layer
+            self.batchOffset = batchOffset; self.forBackward = forBackward
         }
     }
 
@@ -127,8 +115,7 @@ public struct MultiHeadAttention: Sendable {
         scratch: Scratch, parameters p: UnsafePointer<Float>, call: Call,
         scoreScale: UnsafePointer<Float>? = nil
     ) {
-        let R = B * pattern.length
-        let drop = dropoutOf(call)
+        let R = B * pattern.length, drop = dropoutOf(call)
         if let qz = inputQuantizer {
             qz.project(
                 x, rows: R, workspace: ws.quantizedInput!, layers: [(query, ws.q), (key, ws.k), (value, ws.v)],
@@ -160,8 +147,7 @@ public struct MultiHeadAttention: Sendable {
         gradients g: UnsafeMutablePointer<Float>, call: Call,
         scoreScale: UnsafePointer<Float>? = nil, dScoreScale: UnsafeMutablePointer<Float>? = nil
     ) {
-        let R = B * pattern.length
-        let drop = dropoutOf(call)
+        let R = B * pattern.length, drop = dropoutOf(call)
         if let qz = attendedQuantizer, let qa = ws.quantizedAttended {
             output.backward(dy: dy, x: qa.dequantized, dx: s.dProjected, rows: R, parameters: p, gradients: g)
             qz.backward(s.dProjected, x: ws.attended, dx: s.dAttended, rows: R, workspace: qa)
@@ -187,10 +173,7 @@ public struct MultiHeadAttention: Sendable {
     }
 
     @inline(__always) func withHeadMask(_ body: (UnsafePointer<Float>?) -> Void) {
-        guard let headMask else {
-            body(nil)
-            return
-        }
+        guard let headMask else { body(nil); return }
         headMask.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }

@@ -28,14 +28,10 @@ public struct ScalarTokenEmbedding: Sendable {
         input: UnsafePointer<Float>, tokens: UnsafeMutablePointer<Float>, batch B: Int,
         parameters p: UnsafePointer<Float>, stride: Int? = nil, offset: Int = 0
     ) {
-        let L = length
-        let w = width
-        let S = stride ?? w
+        let L = length, w = width, S = stride ?? w
         for b in 0..<B {
             for l in 0..<L {
-                let s = input[b * L + l]
-                let e = p + table + l * w
-                let tok = tokens + (b * L + l) * S + offset
+                let s = input[b * L + l], e = p + table + l * w, tok = tokens + (b * L + l) * S + offset
                 for c in 0..<w { tok[c] = s * e[c] }
             }
         }
@@ -47,14 +43,10 @@ public struct ScalarTokenEmbedding: Sendable {
         batch B: Int, parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>,
         stride: Int? = nil, offset: Int = 0
     ) {
-        let L = length
-        let w = width
-        let S = stride ?? w
+        let L = length, w = width, S = stride ?? w
         for b in 0..<B {
             for l in 0..<L {
-                let s = input[b * L + l]
-                let de = g + table + l * w
-                let dt = dTokens + (b * L + l) * S + offset
+                let s = input[b * L + l], de = g + table + l * w, dt = dTokens + (b * L + l) * S + offset
                 for c in 0..<w { de[c] += s * dt[c] }
                 if let dInput {
                     let e = p + table + l * w

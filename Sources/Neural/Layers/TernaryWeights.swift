@@ -48,10 +48,7 @@ public final class TernaryWeights: @unchecked Sendable {
         self.clampGradient = clampGradient
     }
 
-    deinit {
-        effective?.deallocate()
-        pairs?.deallocate()
-    }
+    deinit { effective?.deallocate(); pairs?.deallocate() }
 
     /// Registers a matrix; returns its slot. Only before the first `prepare`.
     func register(name: String, weight: Int, delta: Int?, scale: Int?, rows: Int, columns: Int) -> Int {
@@ -97,11 +94,9 @@ public final class TernaryWeights: @unchecked Sendable {
                 effective = .allocate(capacity: max(1, total))
                 pairs = .allocate(capacity: max(1, slots.map(\.count).max() ?? 1))
             }
-            scales = []
-            state = []
+            scales = []; state = []
             for s in slots {
-                let w = p + s.weight
-                let e = effective! + s.offset
+                let w = p + s.weight, e = effective! + s.offset
                 let (gamma, lower, upper, t) = TernaryQuantization.selectQuantile(
                     w, count: s.count, q: percentile,
                     scratch: pairs!)
@@ -120,11 +115,7 @@ public final class TernaryWeights: @unchecked Sendable {
         guard mode == .qat else { return }
         precondition(state.count == slots.count, "TernaryWeights.finishGradients before prepare")
         for (k, s) in slots.enumerated() {
-            let w = p + s.weight
-            let gw = g + s.weight
-            let e = effective! + s.offset
-            let sw = scales[k]
-            let st = state[k]
+            let w = p + s.weight, gw = g + s.weight, e = effective! + s.offset, sw = scales[k], st = state[k]
             var dS: Double = 0
             for i in 0..<s.count {
                 let pass = clampGradient.passes(TernaryQuantization.rounded(w[i], scale: sw), low: -1, high: 1)

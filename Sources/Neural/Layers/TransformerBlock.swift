@@ -44,16 +44,10 @@ public struct TransformerBlock: Sendable {
         let feedForward: FeedForward.Workspace
         public init(block: TransformerBlock, batch B: Int, arena: Arena) {
             owner = arena
-            let L = block.attention.pattern.length
-            let d = block.width
-            let R = B * L
-            input = arena.take(R * d)
-            normed1 = arena.take(R * d)
-            middle = arena.take(R * d)
-            normed2 = arena.take(R * d)
-            output = arena.take(R * d)
-            stats1 = .init(rows: R, arena: arena)
-            stats2 = .init(rows: R, arena: arena)
+            let L = block.attention.pattern.length, d = block.width, R = B * L
+            input = arena.take(R * d); normed1 = arena.take(R * d); middle = arena.take(R * d)
+            normed2 = arena.take(R * d); output = arena.take(R * d)
+            stats1 = .init(rows: R, arena: arena); stats2 = .init(rows: R, arena: arena)
             let quantized = block.attention.inputQuantizer != nil
             attention = .init(
                 batch: B, length: L, width: d, heads: block.attention.heads,
@@ -74,10 +68,8 @@ public struct TransformerBlock: Sendable {
             owner = arena
             let R = B * pattern.length
             attention = .init(batch: B, width: d, heads: heads, pattern: pattern, arena: arena)
-            dMiddle = arena.take(R * d)
-            dSublayer = arena.take(R * d)
-            hidden1 = arena.take(R * hidden)
-            hidden2 = arena.take(R * hidden)
+            dMiddle = arena.take(R * d); dSublayer = arena.take(R * d)
+            hidden1 = arena.take(R * hidden); hidden2 = arena.take(R * hidden)
         }
     }
 
@@ -86,8 +78,7 @@ public struct TransformerBlock: Sendable {
         x: UnsafePointer<Float>, batch B: Int, workspace a: Workspace, scratch: Scratch,
         parameters p: UnsafePointer<Float>, call: MultiHeadAttention.Call, scoreScale: UnsafePointer<Float>? = nil
     ) {
-        let R = B * attention.pattern.length
-        let n = R * width
+        let R = B * attention.pattern.length, n = R * width
         a.input.update(from: x, count: n)
         switch placement {
         case .pre:
@@ -118,10 +109,8 @@ public struct TransformerBlock: Sendable {
         call: MultiHeadAttention.Call, scoreScale: UnsafePointer<Float>? = nil,
         dScoreScale: UnsafeMutablePointer<Float>? = nil
     ) {
-        let R = B * attention.pattern.length
-        let n = R * width
-        let dMid = s.dMiddle
-        let dSub = s.dSublayer
+        let R = B * attention.pattern.length, n = R * width
+        let dMid = s.dMiddle, dSub = s.dSublayer
         switch placement {
         case .pre:
             // y = m + FFN(LN₂(m))

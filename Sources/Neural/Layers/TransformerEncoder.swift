@@ -112,9 +112,7 @@ public struct TransformerEncoder: Sendable {
     ) {
         let range = range ?? 0..<config.layers
         precondition(range.lowerBound >= 0 && range.upperBound <= config.layers, "TransformerEncoder: layers \(range)")
-        let B = ws.batch
-        let R = B * config.length
-        let d = config.width
+        let B = ws.batch, R = B * config.length, d = config.width
         ws.call = call
         ws.range = range
         ws.appliesMidNorm = applyMidNorm
@@ -147,10 +145,7 @@ public struct TransformerEncoder: Sendable {
         scoreScales: ((Int) -> UnsafePointer<Float>)? = nil,
         dScoreScales: ((Int) -> UnsafeMutablePointer<Float>)? = nil
     ) {
-        let B = ws.batch
-        let R = B * config.length
-        let d = config.width
-        let range = ws.range
+        let B = ws.batch, R = B * config.length, d = config.width, range = ws.range
         let dCur = ws.gradient
         if range.upperBound == config.layers {
             dCur.initialize(repeating: 0, count: R * d)
@@ -195,17 +190,11 @@ public final class EncoderWorkspace: @unchecked Sendable {
 
     init(encoder e: TransformerEncoder, batch B: Int) {
         batch = B
-        let c = e.config
-        let R = B * c.length
-        let d = c.width
-        let arena = self.arena
+        let c = e.config, R = B * c.length, d = c.width, arena = self.arena
         blocks = e.blocks.map { TransformerBlock.Workspace(block: $0, batch: B, arena: arena) }
         scratch = .init(
             batch: B, width: d, hidden: c.hiddenMultiple * d, heads: c.heads, pattern: c.pattern, arena: arena)
-        midOut = arena.take(R * d)
-        finalIn = arena.take(R * d)
-        gradient = arena.take(R * d)
-        midStats = .init(rows: R, arena: arena)
-        finalStats = .init(rows: R, arena: arena)
+        midOut = arena.take(R * d); finalIn = arena.take(R * d); gradient = arena.take(R * d)
+        midStats = .init(rows: R, arena: arena); finalStats = .init(rows: R, arena: arena)
     }
 }

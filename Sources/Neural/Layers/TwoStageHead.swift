@@ -22,9 +22,7 @@ public struct TwoStageHead: Sendable {
         let owner: Arena
         let t, dT: UnsafeMutablePointer<Float>
         public init(batch B: Int, length L: Int, arena: Arena) {
-            owner = arena
-            t = arena.take(B * L)
-            dT = arena.take(B * L)
+            owner = arena; t = arena.take(B * L); dT = arena.take(B * L)
         }
     }
 

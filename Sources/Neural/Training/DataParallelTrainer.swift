@@ -57,8 +57,7 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
         var start = 0
         for i in 0..<n {
             let size = batch / n + (i < batch % n ? 1 : 0)
-            c.append((start, size))
-            start += size
+            c.append((start, size)); start += size
         }
         chunks = c
         workerChunks = (0..<w).map { ($0 * n / w)..<(($0 + 1) * n / w) }
@@ -73,16 +72,12 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
         self.optimizer = optimizer
     }
 
-    deinit {
-        workerGradients.deallocate()
-        summed.deallocate()
-    }
+    deinit { workerGradients.deallocate(); summed.deallocate() }
 
     /// The offsets Adam updates: everything outside the frozen groups, as ascending ranges.
     var trainableRanges: [Range<Int>] {
         let frozen = groups.filter { !$0.trainable }.flatMap(\.ranges).sorted { $0.lowerBound < $1.lowerBound }
-        var ranges: [Range<Int>] = []
-        var next = 0
+        var ranges: [Range<Int>] = [], next = 0
         for r in frozen {
             if r.lowerBound > next { ranges.append(next..<r.lowerBound) }
             next = max(next, r.upperBound)
@@ -96,17 +91,13 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
     /// skips the update (see `lastUpdate`).
     @discardableResult
     public func step(input: [Float], targets: [Float], seed: UInt64, step: UInt64) -> Float {
-        let network = self.network
-        let params = network.parameters
-        let P = params.count
-        let S = stride
+        let network = self.network, params = network.parameters, P = params.count, S = stride
         precondition(
             input.count == batch * network.inputWidth && targets.count == batch * network.targetWidth,
             "DataParallelTrainer: \(input.count) inputs and \(targets.count) targets for a batch of \(batch)")
         let losses = UnsafeMutablePointer<Double>.allocate(capacity: workers)
         defer { losses.deallocate() }
-        let gradients = UnsafeSendable(workerGradients)
-        let lossBox = UnsafeSendable(losses)
+        let gradients = UnsafeSendable(workerGradients), lossBox = UnsafeSendable(losses)
         params.values.withUnsafeBufferPointer { p in
             network.prepare(parameters: p.baseAddress!)
             input.withUnsafeBufferPointer { x in
@@ -115,8 +106,7 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
                         let shared = UnsafeSendable(
                             (p: p.baseAddress!, x: x.baseAddress!, t: t.baseAddress!, z: z.baseAddress!))
                         DispatchQueue.concurrentPerform(iterations: workers) { w in
-                            let g = gradients.value + w * S
-                            let s = shared.value
+                            let g = gradients.value + w * S, s = shared.value
                             g.initialize(repeating: 0, count: S)
                             var loss = 0.0
                             for chunk in self.workerChunks[w] {
@@ -138,18 +128,12 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
         let loss = Float((0..<workers).reduce(0.0) { $0 + losses[$1] })
         // sum worker gradients in worker order
         summed.initialize(repeating: 0, count: S)
-        for w in 0..<workers {
-            let src = workerGradients + w * S
-            for i in 0..<S { summed[i] += src[i] }
-        }
+        for w in 0..<workers { let src = workerGradients + w * S; for i in 0..<S { summed[i] += src[i] } }
         params.values.withUnsafeBufferPointer { p in
             network.finishGradients(parameters: p.baseAddress!, gradients: summed)
         }
         params.gradients.withUnsafeMutableBufferPointer { g in g.baseAddress!.update(from: summed, count: P) }
-        guard loss.isFinite else {
-            lastUpdate = .skippedNonFiniteLoss
-            return loss
-        }
+        guard loss.isFinite else { lastUpdate = .skippedNonFiniteLoss; return loss }
         if let bad = params.gradients.firstIndex(where: { !$0.isFinite }) {
             lastUpdate = .skippedNonFiniteGradient(parameter: bad)
             return loss

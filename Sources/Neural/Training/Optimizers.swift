@@ -31,19 +31,11 @@ public struct Adam: Optimizer {
     /// One step that updates only the parameters in `ranges` (the trainable groups); the moments of the others
     /// stay as they are. The step count advances once.
     public mutating func step(parameters p: inout [Float], gradients g: [Float], ranges: [Range<Int>]) {
-        if m.count != p.count {
-            m = [Float](repeating: 0, count: p.count)
-            v = m
-        }
+        if m.count != p.count { m = [Float](repeating: 0, count: p.count); v = m }
         step += 1
-        let c1 = 1 - powf(beta1, Float(step))
-        let c2 = 1 - powf(beta2, Float(step))
-        let lr = learningRate
-        let b1 = beta1
-        let b2 = beta2
-        let eps = epsilon
-        let wd = decoupledWeightDecay ? 0 : weightDecay
-        let shrink = decoupledWeightDecay ? 1 - lr * weightDecay : 1
+        let c1 = 1 - powf(beta1, Float(step)), c2 = 1 - powf(beta2, Float(step))
+        let lr = learningRate, b1 = beta1, b2 = beta2, eps = epsilon
+        let wd = decoupledWeightDecay ? 0 : weightDecay, shrink = decoupledWeightDecay ? 1 - lr * weightDecay : 1
         for range in ranges {
             for i in range {
                 if decoupledWeightDecay { p[i] *= shrink }

@@ -45,8 +45,7 @@ extension RunSettings {
     /// Learning rate of global step s: the schedule's value (cosine: that of the step's epoch).
     public func learningRate(step s: Int) -> Float {
         guard schedule == "wsd" else { return learningRate(epoch: s / stepsPerEpoch) }
-        let w = warmupSteps ?? 0
-        let d = decaySteps ?? 0
+        let w = warmupSteps ?? 0, d = decaySteps ?? 0
         if s < w { return learningRate * Float(s + 1) / Float(w) }
         let decayStart = totalSteps - d
         if s < decayStart { return learningRate }
@@ -77,8 +76,7 @@ extension RunSettings {
             throw fail("schedule '\(schedule)' is not cosine or wsd")
         }
         if schedule == "wsd" {
-            let w = warmupSteps ?? 0
-            let d = decaySteps ?? 0
+            let w = warmupSteps ?? 0, d = decaySteps ?? 0
             guard w >= 0, d >= 0, w <= total.partialValue, d <= total.partialValue - w else {
                 throw fail("warm-up \(w) and decay \(d) steps must fit in the \(total.partialValue) steps of the run")
             }
@@ -90,11 +88,9 @@ extension RunSettings {
     /// The stored settings that `requested` changes, field by field (JSON keys, sorted), leaving out the fields a
     /// resumed run may change.
     public static func changes(from stored: Self, to requested: Self) throws -> [SettingChange] {
-        let a = try fields(of: stored)
-        let b = try fields(of: requested)
+        let a = try fields(of: stored), b = try fields(of: requested)
         return Set(a.keys).union(b.keys).sorted().compactMap { key in
-            let old = a[key] ?? "none"
-            let new = b[key] ?? "none"
+            let old = a[key] ?? "none", new = b[key] ?? "none"
             return old == new || resumableFields.contains(key)
                 ? nil : SettingChange(field: key, stored: old, requested: new)
         }
@@ -126,10 +122,7 @@ public struct SettingChange: Equatable, Sendable, CustomStringConvertible {
 public struct ResumeMismatch: Error, CustomStringConvertible, Equatable {
     public let path: String
     public let changes: [SettingChange]
-    public init(path: String, changes: [SettingChange]) {
-        self.path = path
-        self.changes = changes
-    }
+    public init(path: String, changes: [SettingChange]) { self.path = path; self.changes = changes }
     public var description: String {
         "\(path): a resumed run keeps its settings; "
             + changes.map(\.description).joined(separator: "; ")

@@ -15,14 +15,8 @@ public struct TrainingSlice {
         input: UnsafePointer<Float>, targets: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, count: Int,
         batchOffset: Int, batchSize: Int, seed: UInt64, step: UInt64
     ) {
-        self.input = input
-        self.targets = targets
-        self.logits = logits
-        self.count = count
-        self.batchOffset = batchOffset
-        self.batchSize = batchSize
-        self.seed = seed
-        self.step = step
+        self.input = input; self.targets = targets; self.logits = logits; self.count = count
+        self.batchOffset = batchOffset; self.batchSize = batchSize; self.seed = seed; self.step = step
     }
 }
 

@@ -4,10 +4,7 @@ public struct TrainingError: Error, CustomStringConvertible, Equatable {
     /// The 1-based global step that diverged.
     public let step: Int
     public let message: String
-    public init(step: Int, _ message: String) {
-        self.step = step
-        self.message = message
-    }
+    public init(step: Int, _ message: String) { self.step = step; self.message = message }
     public var description: String {
         "training diverged at step \(step): \(message); the step was not taken and the last checkpoint is kept. "
             + "Lower --lr or set --clip."

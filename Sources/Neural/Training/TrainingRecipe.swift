@@ -12,7 +12,13 @@ public protocol TrainingRecipe: AnyObject {
     associatedtype Record: Codable & Equatable & Sendable
     /// What the family snapshots at each epoch's start (stored with the run state).
     associatedtype Context: Codable & Equatable & Sendable = NoEpochContext
+    /// The family's model (network, code, sizes).
+    associatedtype Model
 
+    /// The recipe for training `model` with `settings`; throws a `SettingsError` for settings that cannot run.
+    init(model: Model, settings: Settings) throws
+
+    var model: Model { get }
     var network: Network { get }
     var settings: Settings { get }
 
@@ -38,8 +44,9 @@ public protocol TrainingRecipe: AnyObject {
     func epochContext() -> Context
     /// After the epoch's last step (parameters prepared): validation, and the curve's record.
     func endEpoch(_ summary: EpochSummary, context: Context?) throws -> Record
-    /// The learning curve as CSV text (header line, one line per record).
-    func curveCSV(_ curve: [Record]) -> String
+    /// The learning curve's columns, and one record's values (formatted).
+    var curveColumns: [String] { get }
+    func curveRow(_ record: Record) -> [String]
 }
 
 extension TrainingRecipe {

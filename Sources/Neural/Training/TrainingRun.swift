@@ -159,6 +159,23 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
         try RunCheckpoint.save(self, notes: notes, to: path)
     }
 
-    /// The learning curve as CSV.
-    public var curveCSV: String { recipe.curveCSV(state.curve) }
+    /// The learning curve as CSV: the recipe's columns, one line per epoch.
+    public var curveCSV: String {
+        ([recipe.curveColumns] + state.curve.map(recipe.curveRow)).map { $0.joined(separator: ",") }.joined(
+            separator: "\n")
+            + "\n"
+    }
+}
+
+extension TrainingRun {
+    /// A new run of `model` with `config` (or one restored from a checkpoint's state and Adam).
+    public convenience init(
+        model: Recipe.Model, config: Recipe.Settings, workers: Int, state: State = .init(), optimizer: Adam? = nil
+    ) throws {
+        try self.init(
+            recipe: try Recipe(model: model, settings: config), workers: workers, state: state, optimizer: optimizer)
+    }
+
+    public var model: Recipe.Model { recipe.model }
+    public var config: Recipe.Settings { recipe.settings }
 }

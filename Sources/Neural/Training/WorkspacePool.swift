@@ -18,11 +18,7 @@ public final class WorkspacePool<Workspace: AnyObject>: @unchecked Sendable {
         return w ?? make()
     }
 
-    public func give(_ w: Workspace) {
-        lock.lock()
-        free.append(w)
-        lock.unlock()
-    }
+    public func give(_ w: Workspace) { lock.lock(); free.append(w); lock.unlock() }
 
     public func with<R>(_ body: (Workspace) throws -> R) rethrows -> R {
         let w = take()
@@ -41,10 +37,7 @@ public enum ChunkedWork {
         let workers = min(threads, chunks)
         guard workers > 1 else {
             var start = 0
-            while start < count {
-                body(start, min(chunk, count - start))
-                start += chunk
-            }
+            while start < count { body(start, min(chunk, count - start)); start += chunk }
             return
         }
         DispatchQueue.concurrentPerform(iterations: workers) { w in
