@@ -72,8 +72,6 @@ public enum ECCTCheckpoint {
             model = try ECCTModel(code: code, layers: layers, width: width, attentionDropout: config.attentionDropout)
             try model.load(stored.tensors, source: path)
         }
-        let adam = try RunCheckpoint.optimizer(
-            of: stored, settings: config, parameterCount: model.network.parameters.count)
-        return try ECCTTrainer(model: model, config: config, workers: workers, state: stored.state, optimizer: adam)
+        return try RunCheckpoint.run(stored, model: model, settings: config, workers: workers)
     }
 }

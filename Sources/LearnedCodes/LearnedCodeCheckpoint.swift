@@ -31,10 +31,7 @@ public enum LearnedCodeCheckpoint {
             heads: config.heads)
         try model.network.parameters.load(stored.tensors, source: path, ignoring: RunCheckpoint.isOptimizerTensor)
         model.network.parameters.values.withUnsafeBufferPointer { model.network.prepare(parameters: $0.baseAddress!) }
-        let adam = try RunCheckpoint.optimizer(
-            of: stored, settings: config, parameterCount: model.network.parameters.count)
-        return try LearnedCodeTrainer(
-            model: model, config: config, workers: workers, state: stored.state, optimizer: adam)
+        return try RunCheckpoint.run(stored, model: model, settings: config, workers: workers)
     }
 
     /// Writes the code's H = [I | P] as alist (a path ending in .alist) or dense text, atomically.

@@ -58,10 +58,6 @@ public struct LearnedCodeTrainingConfig: RunSettings {
         guard !trainEbN0.isEmpty, trainEbN0.allSatisfy({ $0.isFinite && abs($0) <= 40 }) else {
             throw fail("--train-ebn0 needs finite values in −40…40 dB")
         }
-        guard (1...100_000).contains(epochs) else { throw fail("epochs \(epochs) must be in 1…100000") }
-        guard (1...1_000_000).contains(stepsPerEpoch) else {
-            throw fail("steps per epoch \(stepsPerEpoch) must be in 1…1000000")
-        }
         if let c = codeClipNorm, !(c.isFinite && c > 0) { throw fail("--code-clip \(c) must be positive") }
         if let f = freezeCodeAfter, f < 0 { throw fail("--freeze-code-after \(f) must be ≥ 0") }
         guard validationEbN0.allSatisfy({ $0.isFinite && abs($0) <= 40 }) else {

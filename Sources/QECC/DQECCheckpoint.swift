@@ -45,8 +45,6 @@ public enum DQECCheckpoint {
         let config = try RunCheckpoint.resumedSettings(stored.settings, path: path, adjust: adjust)
         let model = try DQECModel(problem: problem, layers: config.layers, width: config.width, heads: config.heads)
         try model.network.parameters.load(stored.tensors, source: path, ignoring: RunCheckpoint.isOptimizerTensor)
-        let adam = try RunCheckpoint.optimizer(
-            of: stored, settings: config, parameterCount: model.network.parameters.count)
-        return try DQECTrainer(model: model, config: config, workers: workers, state: stored.state, optimizer: adam)
+        return try RunCheckpoint.run(stored, model: model, settings: config, workers: workers)
     }
 }

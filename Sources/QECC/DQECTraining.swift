@@ -55,10 +55,6 @@ public struct DQECTrainingConfig: RunSettings {
         guard !trainP.isEmpty, trainP.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1 }) else {
             throw fail("--train-p needs values in (0, 1)")
         }
-        guard (1...100_000).contains(epochs) else { throw fail("epochs \(epochs) must be in 1…100000") }
-        guard (1...1_000_000).contains(stepsPerEpoch) else {
-            throw fail("steps per epoch \(stepsPerEpoch) must be in 1…1000000")
-        }
         guard validationP.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1 }) else {
             throw fail("--validation-p needs values in (0, 1)")
         }

@@ -211,9 +211,8 @@ struct LearnCodeTrain: ParsableCommand {
         }
         let trainer = try LearnedCodeTrainer(model: model, config: config, workers: training.threads)
         print(
-            "learned (\(config.n), \(config.k)) code + DC-ECCT N = \(config.layers), d = \(config.width), \(config.heads) heads, "
-                + "\(model.network.parameters.count) parameters; \(config.epochs) epochs × \(config.stepsPerEpoch) steps × "
-                + "\(config.batchSize)")
+            "learned (\(config.n), \(config.k)) code + DC-ECCT N = \(config.layers), d = \(config.width), "
+                + "\(config.heads) heads, \(trainer.sizeDescription)")
         return trainer
     }
 }

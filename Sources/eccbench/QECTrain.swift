@@ -154,9 +154,8 @@ struct QECTrain: ParsableCommand {
         }
         let trainer = try DQECTrainer(model: model, config: config, workers: training.threads)
         print(
-            "\(problem.code.name), \(config.noise.rawValue): N = \(config.layers), d = \(config.width), \(config.heads) heads, "
-                + "\(model.network.parameters.count) parameters; \(config.epochs) epochs × \(config.stepsPerEpoch) steps × "
-                + "\(config.batchSize)")
+            "\(problem.code.name), \(config.noise.rawValue): N = \(config.layers), d = \(config.width), "
+                + "\(config.heads) heads, \(trainer.sizeDescription)")
         return trainer
     }
 }

@@ -83,6 +83,15 @@ public enum RunCheckpoint {
         return adam
     }
 
+    /// The stored run continued with `model` (its weights loaded) and `settings`: Adam and the state as stored.
+    public static func run<Recipe: TrainingRecipe>(
+        _ stored: Stored<Recipe>, model: Recipe.Model, settings: Recipe.Settings, workers: Int
+    ) throws -> TrainingRun<Recipe> {
+        let recipe = try Recipe(model: model, settings: settings)
+        let adam = try optimizer(of: stored, settings: settings, parameterCount: recipe.network.parameters.count)
+        return try TrainingRun(recipe: recipe, workers: workers, state: stored.state, optimizer: adam)
+    }
+
     /// Everything stored under a name that is not a parameter: Adam's moments.
     public static func isOptimizerTensor(_ name: String) -> Bool { name.hasPrefix("optimizer.") }
 }

@@ -62,8 +62,10 @@ extension RunSettings {
         guard minimumLearningRate >= 0, minimumLearningRate <= learningRate else {
             throw fail("minimum learning rate \(minimumLearningRate) must be in [0, learning rate \(learningRate)]")
         }
-        guard epochs >= 1 else { throw fail("epochs \(epochs) must be at least 1") }
-        guard stepsPerEpoch >= 1 else { throw fail("steps per epoch \(stepsPerEpoch) must be at least 1") }
+        guard (1...100_000).contains(epochs) else { throw fail("epochs \(epochs) must be in 1…100000") }
+        guard (1...1_000_000).contains(stepsPerEpoch) else {
+            throw fail("steps per epoch \(stepsPerEpoch) must be in 1…1000000")
+        }
         guard (1...65_536).contains(batchSize) else { throw fail("batch size \(batchSize) must be in 1…65536") }
         let total = epochs.multipliedReportingOverflow(by: stepsPerEpoch)
         guard !total.overflow, total.partialValue <= 1 << 50 else {

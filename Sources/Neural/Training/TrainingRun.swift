@@ -159,6 +159,12 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
         try RunCheckpoint.save(self, notes: notes, to: path)
     }
 
+    /// "P parameters; E epochs × S steps × B", for a run's first line.
+    public var sizeDescription: String {
+        "\(network.parameters.count) parameters; \(settings.epochs) epochs × \(settings.stepsPerEpoch) steps × "
+            + "\(settings.batchSize)"
+    }
+
     /// The learning curve as CSV: the recipe's columns, one line per epoch.
     public var curveCSV: String {
         ([recipe.curveColumns] + state.curve.map(recipe.curveRow)).map { $0.joined(separator: ",") }.joined(
