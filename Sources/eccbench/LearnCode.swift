@@ -130,7 +130,10 @@ struct LearnCodeTrain: ParsableCommand {
                 + trainer.config.validationEbN0.map { String(format: "%g dB", $0) }.joined(separator: ", "))
         let progress = RunProgress(stepsPerEpoch: trainer.config.stepsPerEpoch, epochs: trainer.config.epochs)
         var exportError: Error?
-        let outcome = try trainer.train(deadline: training.deadline, checkpoint: checkpoint) { event in
+        Interrupts.shared.install()
+        let outcome = try trainer.train(
+            deadline: training.deadline, checkpoint: checkpoint, stop: { Interrupts.shared.isRequested }
+        ) { event in
             switch event {
             case .step(let step, _, let epochLoss, let epochBER, let rate):
                 progress.step(step, epochLoss: epochLoss, epochBER: epochBER, rate: rate)
@@ -156,7 +159,8 @@ struct LearnCodeTrain: ParsableCommand {
         print(
             "\(trainer.state.epochsDone) of \(trainer.config.epochs) epochs done (step \(trainer.state.step) of "
                 + "\(trainer.totalSteps)) → \(codeFile) (minimum distance \(d.map(String.init) ?? "?")), \(checkpoint)"
-                + (outcome == .outOfTime ? " (stopped by --minutes; continue with --resume)" : ""))
+                + (outcome == .finished ? "" : " (\(TrainingOptions.describe(outcome)); continue with --resume)"))
+        try training.exitIfInterrupted(outcome)
     }
 
     func makeRun() throws -> LearnedCodeTrainer {

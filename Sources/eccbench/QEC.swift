@@ -97,6 +97,8 @@ struct QECRunOptions: ParsableArguments {
         let engine = LogicalErrorSimulation(problem: problem, config: config)
         let progress = ProgressLine()
         var results: [LERPoint] = []
+        let finished = FinishedPoints<LERPoint>()
+        finished.exitOnInterrupt { done in done.map { QECReport.row($0, code: code.name) }.joined(separator: "\n") }
         for name in decoderNames ?? QuantumDecoders.defaults(for: problem) {
             var shared: (any QuantumDecoder)?  // a decoder that does not take p is made (loaded) once
             for (index, p) in try points().enumerated() {
@@ -113,6 +115,7 @@ struct QECRunOptions: ParsableArguments {
                 print(QECReport.row(r, code: code.name))
                 fflush(nil)
                 results.append(r)
+                finished.append(r)
             }
         }
         return results

@@ -95,7 +95,10 @@ struct QECTrain: ParsableCommand {
             "epoch   loss      seconds  samples/s  validation LER (neural / mwpm) at p = "
                 + trainer.config.validationP.map { String(format: "%g", $0) }.joined(separator: ", "))
         let progress = RunProgress(stepsPerEpoch: trainer.config.stepsPerEpoch, epochs: trainer.config.epochs)
-        let outcome = try trainer.train(deadline: training.deadline, checkpoint: out) { event in
+        Interrupts.shared.install()
+        let outcome = try trainer.train(
+            deadline: training.deadline, checkpoint: out, stop: { Interrupts.shared.isRequested }
+        ) { event in
             switch event {
             case .step(let step, _, let epochLoss, _, let rate):
                 progress.step(step, epochLoss: epochLoss, epochBER: nil, rate: rate)
@@ -118,8 +121,9 @@ struct QECTrain: ParsableCommand {
         if let curve = training.curve { try CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
         print(
             "\(trainer.state.epochsDone) of \(trainer.config.epochs) epochs done (step \(trainer.state.step) of "
-                + "\(trainer.totalSteps)) → \(out)\(outcome == .outOfTime ? " (stopped by --minutes; continue with --resume)" : "")"
+                + "\(trainer.totalSteps)) → \(out)\(outcome == .finished ? "" : " (\(TrainingOptions.describe(outcome)); continue with --resume)")"
         )
+        try training.exitIfInterrupted(outcome)
     }
 
     func makeRun() throws -> DQECTrainer {

@@ -96,6 +96,8 @@ struct Simulate: ParsableCommand {
         print(Report.tableHeader(model))
         fflush(nil)
         var results: [PointResult] = []
+        let finished = FinishedPoints<PointResult>()
+        finished.exitOnInterrupt { [report] done in report.summary(done, points: values) }
         let progress = ProgressLine()
         var onProgress: (@Sendable (PointResult) -> Void)?
         if progress.isEnabled { onProgress = { @Sendable r in progress.show(r) } }
@@ -113,6 +115,7 @@ struct Simulate: ParsableCommand {
                 }
                 fflush(nil)
                 results.append(r)
+                finished.append(r)
             }
         }
         print("")

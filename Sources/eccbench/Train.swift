@@ -172,7 +172,10 @@ struct Train: ParsableCommand {
         fflush(nil)
         let log = TrainingLog(config: c)
         let sessionStart = Date(), stepsBefore = trainer.state.step
-        let outcome = try trainer.train(deadline: training.deadline, checkpoint: training.out) { event in
+        Interrupts.shared.install()
+        let outcome = try trainer.train(
+            deadline: training.deadline, checkpoint: training.out, stop: { Interrupts.shared.isRequested }
+        ) { event in
             log.show(event)
             if case .checkpoint = event, let curve = training.curve {
                 try? CodeFiles.writeAtomically(trainer.curveCSV, to: curve)
@@ -186,9 +189,10 @@ struct Train: ParsableCommand {
             String(
                 format:
                     "%@ after %d of %d steps (%d samples seen). This session: %d samples in %.1f s = %.0f samples/s.",
-                outcome == .finished ? "finished" : "stopped by --minutes", trainer.state.step, trainer.totalSteps,
+                TrainingOptions.describe(outcome), trainer.state.step, trainer.totalSteps,
                 trainer.samplesSeen, samples, seconds, Double(samples) / max(seconds, 1e-9)))
-        print("checkpoint: \(training.out)\(outcome == .outOfTime ? " (continue with --resume)" : "")")
+        print("checkpoint: \(training.out)\(outcome == .finished ? "" : " (continue with --resume)")")
+        try training.exitIfInterrupted(outcome)
     }
 
     /// A new run from the options, or the run in --out continued.

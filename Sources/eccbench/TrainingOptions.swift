@@ -130,6 +130,25 @@ struct TrainingOptions: ParsableArguments {
         }
     }
 
+    /// "finished", "stopped by --minutes" or "interrupted".
+    static func describe<Recipe>(_ outcome: TrainingRun<Recipe>.Outcome) -> String {
+        switch outcome {
+        case .finished: return "finished"
+        case .outOfTime: return "stopped by --minutes"
+        case .interrupted: return "interrupted"
+        }
+    }
+
+    /// After an interrupt (SIGINT, SIGTERM): the checkpoint is written; say how to go on and exit with 130.
+    func exitIfInterrupted<Recipe>(_ outcome: TrainingRun<Recipe>.Outcome) throws {
+        guard outcome == .interrupted else { return }
+        let line =
+            "interrupted: the checkpoint \(out) holds the run up to its last step; continue with the same command "
+            + "plus --resume\n"
+        FileHandle.standardError.write(Data(line.utf8))
+        throw ExitCode(130)
+    }
+
     /// Refuses to overwrite an existing checkpoint without --resume (unless `overwrite`).
     func checkFreshOutput(overwrite: Bool) throws {
         if !resume && !overwrite && FileManager.default.fileExists(atPath: out) {

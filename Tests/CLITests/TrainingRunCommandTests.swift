@@ -87,4 +87,40 @@ final class TrainingRunCommandTests: XCTestCase {
             XCTAssertEqual(longer.status, 0, "\(family): \(longer.stderr)")
         }
     }
+
+    /// SIGINT during training writes a checkpoint at the step it stopped at, says how to resume and exits with 130; the
+    /// same command plus --resume ends with the weights of an uninterrupted run.
+    func testInterruptedRunResumesToTheWeightsOfAnUninterruptedOne() throws {
+        let args = [
+            "train", "--code", "HAMMING-7-4", "--layers", "1", "--dim", "8", "--epochs", "10",
+            "--steps-per-epoch", "1000", "--batch-size", "16", "--validation-words", "64", "--lr", "3e-3",
+            "--threads", "2",
+        ]
+        let straight = temp("sigint-straight.safetensors"), interrupted = temp("sigint.safetensors")
+        for path in [straight, interrupted] { try? FileManager.default.removeItem(atPath: path) }
+        XCTAssertEqual(try run(args + ["--out", straight]).status, 0)
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args + ["--out", interrupted]
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        let start = Date()
+        while !FileManager.default.fileExists(atPath: interrupted), Date().timeIntervalSince(start) < 60 {
+            usleep(2000)
+        }
+        kill(p.processIdentifier, SIGINT)
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 130, message)
+        XCTAssertTrue(message.contains("interrupted") && message.contains("--resume"), message)
+        let state = try XCTUnwrap(SafeTensors.read(path: interrupted).metadata["state"])
+        XCTAssertFalse(state.contains("\"step\":10000"), "the run was interrupted before its end")
+        let resumed = try run(args + ["--out", interrupted, "--resume"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let a = try SafeTensors.read(path: straight).tensors, b = try SafeTensors.read(path: interrupted).tensors
+        XCTAssertEqual(Set(a.keys), Set(b.keys))
+        for (name, t) in a { XCTAssertEqual(t, b[name], name) }
+    }
 }

@@ -28,7 +28,8 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
         case checkpoint(path: String)
     }
 
-    public enum Outcome: Equatable, Sendable { case finished, outOfTime }
+    /// How `train` returned: the run is finished, or stopped with a checkpoint by the deadline or by `stop`.
+    public enum Outcome: Equatable, Sendable { case finished, outOfTime, interrupted }
 
     public init(recipe: Recipe, workers requested: Int, state: State = .init(), optimizer: Adam? = nil) throws {
         try recipe.settings.validate()
@@ -91,12 +92,14 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
         network.parameters.values.withUnsafeBufferPointer { network.prepare(parameters: $0.baseAddress!) }
     }
 
-    /// Train until `totalSteps` or the deadline. Writes a checkpoint to `path` after every epoch and when the deadline
-    /// stops the run (atomically, so a kill at any moment leaves the previous checkpoint intact).
+    /// Train until `totalSteps`, the deadline, or `stop()` answers true (checked after every step: an interrupt). Writes
+    /// a checkpoint to `path` after every epoch and when the deadline or `stop` ends the run (atomically, so a kill at
+    /// any moment leaves the previous checkpoint intact).
     @discardableResult
-    public func train(deadline: Date? = nil, checkpoint path: String? = nil, report: (Event) -> Void = { _ in }) throws
-        -> Outcome
-    {
+    public func train(
+        deadline: Date? = nil, checkpoint path: String? = nil, stop: () -> Bool = { false },
+        report: (Event) -> Void = { _ in }
+    ) throws -> Outcome {
         let stepsAtStart = state.step
         var lastClock = Date()
         var trainingSeconds = 0.0
@@ -141,13 +144,14 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
                     report(.checkpoint(path: path))
                 }
             }
-            if let deadline, Date() >= deadline, state.step < totalSteps {
+            let interrupted = stop()
+            if interrupted || deadline.map({ Date() >= $0 }) == true, state.step < totalSteps {
                 tick()
                 if let path {
                     try save(to: path)
                     report(.checkpoint(path: path))
                 }
-                return .outOfTime
+                return interrupted ? .interrupted : .outOfTime
             }
         }
         tick()
