@@ -22,10 +22,15 @@ public enum DecoderCatalog {
                    (aecct:FILE@tensor: the reference's batch-wide INT8 scales, over each chunk of 32 words)
             dc-ecct  a learned code's joint decoder: the shipped one (LEARNED-31-16), dc-ecct:FILE.safetensors from learn-code
             D+ttaK  any decoder D over K automorphisms of the code, keeping the best codeword (ecct+tta8, bp50+tta4)
+            LABEL=D  decoder D reported as LABEL in tables, CSV, JSON and plots (long=ecct:runs/long.safetensors)
             """
 
     /// The decoder a name gives for `code`.
     public static func make(_ raw: String, code: LinearCode) throws -> any Decoder {
+        // LABEL=DECODER: the decoder under the user's label (two files of one family told apart)
+        if let (label, spec) = LabelledDecoder.split(raw) {
+            return LabelledDecoder(base: try make(spec, code: code), name: label)
+        }
         // DECODER+ttaK: an ensemble over K automorphisms of the code (test-time augmentation)
         if let range = raw.range(of: "+tta", options: [.caseInsensitive, .backwards]) {
             let baseName = String(raw[..<range.lowerBound]), countText = raw[range.upperBound...]

@@ -15,6 +15,7 @@ public enum QuantumDecoders {
           bposd    BP (sum-product, 30 iterations) + OSD order 2 on each half, one round only
           neural   the shipped neural quantum decoder of the code, noise and rounds (toric-4: depolarizing,
                    independent, depolarizing with --rounds 2 or 4)
+          LABEL=D  decoder D reported as LABEL (best=neural:runs/best.safetensors)
           neural:FILE   the neural quantum decoder (DQEC) with these weights; FILE@H sets the head count
                    when the file does not record it (reference exports; default 16)
         """
@@ -22,9 +23,13 @@ public enum QuantumDecoders {
     public static func make(_ name: String, problem: DecodingProblem, p: Double, q: Double?) throws
         -> any QuantumDecoder
     {
+        if let (label, spec) = LabelledDecoder.split(name) {
+            return LabelledQuantumDecoder(base: try make(spec, problem: problem, p: p, q: q), name: label)
+        }
         if let spec = neuralFile(name) {
             let heads = try spec.heads ?? DQECCheckpoint.heads(of: spec.path) ?? 16
-            return NeuralQuantumDecoder(model: try DQECModel.load(problem: problem, weightsAt: spec.path, heads: heads))
+            return NeuralQuantumDecoder(
+                model: try DQECModel.load(problem: problem, weightsAt: spec.path, heads: heads), name: name)
         }
         try check(name)
         switch name.lowercased() {
@@ -38,7 +43,8 @@ public enum QuantumDecoders {
     /// True for the decoders that do not take p (`neural`, `neural:FILE`): one instance, its weights loaded once,
     /// serves every p point.
     public static func isIndependentOfP(_ name: String) -> Bool {
-        neuralFile(name) != nil || name.lowercased() == "neural"
+        if let (_, spec) = LabelledDecoder.split(name) { return isIndependentOfP(spec) }
+        return neuralFile(name) != nil || name.lowercased() == "neural"
     }
 
     /// `neural:FILE` or `neural:FILE@H`: the file and the head count, or nil for another name.
@@ -53,6 +59,7 @@ public enum QuantumDecoders {
 
     /// Throws for a name that is not a decoder, suggesting the closest.
     public static func check(_ name: String) throws {
+        if let (_, spec) = LabelledDecoder.split(name) { return try check(spec) }
         if let spec = neuralFile(name) {
             guard FileManager.default.fileExists(atPath: spec.path) else {
                 throw QECCError("decoder '\(name)': no file '\(spec.path)'")
@@ -63,5 +70,22 @@ public enum QuantumDecoders {
         let closest = names.min { Catalog.editDistance(name, $0) < Catalog.editDistance(name, $1) } ?? "mwpm"
         throw QECCError(
             "unknown quantum decoder '\(name)'; did you mean '\(closest)'? Decoders: \(names.joined(separator: ", "))")
+    }
+}
+
+/// A quantum decoder under a label the user gave (`mine=neural:model.safetensors`).
+public struct LabelledQuantumDecoder: QuantumDecoder {
+    public let name: String
+    public let base: any QuantumDecoder
+
+    public init(base: any QuantumDecoder, name: String) {
+        self.base = base
+        self.name = name
+    }
+
+    public func decode(
+        detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        base.decode(detections: detections, count: count, into: corrections)
     }
 }

@@ -61,6 +61,7 @@ struct QECRunOptions: ParsableArguments {
         if let names = decoderNames {
             guard !names.isEmpty else { throw ValidationError("--decoders is empty") }
             for name in names { try QuantumDecoders.check(name) }
+            try checkDistinctLabels(names.map { LabelledDecoder.split($0)?.label ?? $0 })
         }
         if nonzeroOnly, try points().contains(0) { throw ValidationError("--nonzero-only needs every p > 0") }
     }

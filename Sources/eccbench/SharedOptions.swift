@@ -68,3 +68,12 @@ struct ResultFileOptions: ParsableArguments {
 
     func validate() throws { try checkOutputs([json, csv, plot]) }
 }
+
+/// Every curve needs its own label: two decoders reported under one name would be joined into one line of a plot.
+func checkDistinctLabels(_ labels: [String]) throws {
+    var seen = Set<String>()
+    for label in labels where !seen.insert(label.lowercased()).inserted {
+        throw ValidationError(
+            "--decoders: two decoders are labelled '\(label)'; give one a label of its own, e.g. \(label)-2=…")
+    }
+}

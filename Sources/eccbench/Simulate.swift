@@ -81,6 +81,7 @@ struct Simulate: ParsableCommand {
         let code = try loadCode(self.code, standardize: form.standardize)
         let names = decoders.map(decoderNames) ?? DecoderCatalog.defaults(for: code)
         let decs = try names.map { try DecoderCatalog.make($0, code: code) }
+        try checkDistinctLabels(decs.map(\.name))
         let rule = try stopRule()
         var config = MonteCarloConfig()
         config.minErrors = rule.minErrors

@@ -32,3 +32,29 @@ final class SharedOptionsCommandTests: XCTestCase {
         }
     }
 }
+
+/// Decoders from files, or any decoder, can carry the user's label into the table, CSV and JSON; two decoders under
+/// one label are refused (a plot would join them into one line).
+final class DecoderLabelCommandTests: XCTestCase {
+    func testLabelsReachEveryOutputAndMustBeDistinct() throws {
+        let csv = temp("labels.csv"), json = temp("labels.json")
+        let r = try run([
+            "--code", "HAMMING-7-4", "--decoders", "few=bp5,many=bp50", "--ebn0", "3", "--max-frames", "1000",
+            "--csv", csv, "--json", json,
+        ])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for label in ["few", "many"] {
+            XCTAssertTrue(r.stdout.contains("\n\(label) "), r.stdout)
+            XCTAssertTrue(try String(contentsOfFile: csv, encoding: .utf8).contains("\(label),"), label)
+            XCTAssertTrue(try String(contentsOfFile: json, encoding: .utf8).contains("\"\(label)\""), label)
+        }
+        let twice = try run(["--code", "HAMMING-7-4", "--decoders", "bp5,bp5", "--ebn0", "3", "--max-frames", "100"])
+        XCTAssertNotEqual(twice.status, 0)
+        XCTAssertTrue(twice.stderr.contains("two decoders are labelled 'bp5'"), twice.stderr)
+        let quantum = try run([
+            "qec", "--code", "toric-3", "--decoders", "a=mwpm,a=uf", "--p", "0.05", "--max-shots", "100",
+        ])
+        XCTAssertNotEqual(quantum.status, 0)
+        XCTAssertTrue(quantum.stderr.contains("two decoders are labelled 'a'"), quantum.stderr)
+    }
+}

@@ -43,7 +43,8 @@ final class DQECTrainingTests: XCTestCase {
         XCTAssertEqual(first.batch(step: 5).input, straight.batch(step: 5).input)
         // The checkpoint decodes as neural:FILE (its head count read from the metadata).
         let decoder = try QuantumDecoders.make("neural:\(path)", problem: problem, p: 0.1, q: nil)
-        XCTAssertEqual(decoder.name, "neural")
+        XCTAssertEqual(decoder.name, "neural:\(path)", "labelled by its file")
+        XCTAssertEqual(try QuantumDecoders.make("mine=neural:\(path)", problem: problem, p: 0.1, q: nil).name, "mine")
         // A checkpoint of another code or noise is refused, naming both.
         let other = try DecodingProblem(code: try CSSCode.toric(2), noise: .independent)
         XCTAssertThrowsError(try DQECCheckpoint.resume(problem: other, from: path, workers: 1)) {
