@@ -14,6 +14,9 @@ atomically (temporary file + rename). Then: eccbench --code CODE --decoders ecct
 AECCT checkpoints (mlaetvayn/AECCT) export the same way, at any phase: phase 1 (fp, with the `lpe` table), QAT
 (each quantised Linear's `delta`) or frozen (`s_w` beside the ternary weights, after freeze_weights). Then:
 eccbench --code CODE --decoders aecct:OUT.safetensors, or eccbench infer ... --mode fp|qat|frozen.
+
+DQEC checkpoints (yoniLc/DQEC) export the same way; give --heads (and --rounds for a faulty-measurement model) so the
+file records what its shapes cannot tell: eccbench qec --decoders neural:OUT.safetensors then needs no override.
 """
 import argparse
 import json
@@ -83,7 +86,14 @@ def main():
     parser.add_argument("checkpoint")
     parser.add_argument("out")
     parser.add_argument("--reference-dir", help="folder of the reference code, for unpickling whole models")
+    parser.add_argument("--heads", type=int, help="attention heads the model was built with (recorded in the file; "
+                        "the neural quantum decoder needs it: DQEC's default is 16)")
+    parser.add_argument("--rounds", type=int, help="measurement rounds T of a DQEC model (recorded in the file)")
     args = parser.parse_args()
+    for name in ("heads", "rounds"):
+        value = getattr(args, name)
+        if value is not None and not 1 <= value <= 4096:
+            raise SystemExit(f"error: --{name} {value} must be in 1…4096")
     try:
         import torch
     except ImportError:
@@ -107,8 +117,12 @@ def main():
         tensors[name] = value.detach().to(torch.float32).contiguous().cpu().numpy()
     if "src_embed" not in tensors:
         raise SystemExit(f"error: {args.checkpoint}: no 'src_embed' tensor; names found: {sorted(tensors)[:10]}")
-    write_safetensors(args.out, tensors, {"source": os.path.basename(args.checkpoint),
-                                          "exported_by": "scripts/export_ecct_weights.py"})
+    metadata = {"source": os.path.basename(args.checkpoint), "exported_by": "scripts/export_ecct_weights.py"}
+    if args.heads is not None:
+        metadata["heads"] = str(args.heads)
+    if args.rounds is not None:
+        metadata["rounds"] = str(args.rounds)
+    write_safetensors(args.out, tensors, metadata)
     layers = len({n.split(".")[2] for n in tensors if n.startswith("decoder.layers.")})
     width, kind = tensors["src_embed"].shape[1], "ECCT"
     if "lpe" in tensors:

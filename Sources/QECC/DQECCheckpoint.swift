@@ -8,11 +8,6 @@ public enum DQECCheckpoint {
 
     public static func save(_ trainer: DQECTrainer, to path: String) throws { try trainer.save(to: path) }
 
-    /// The head count a weights file records (our checkpoints do; reference exports do not: nil).
-    public static func heads(of path: String) throws -> Int? {
-        try SafeTensors.read(path: path).metadata["heads"].flatMap(Int.init)
-    }
-
     /// A run restored from a checkpoint written by `save`: same problem, sizes, settings, Adam state and step. `adjust`
     /// lays the command's options over the stored settings: only the resumable fields may change.
     public static func resume(

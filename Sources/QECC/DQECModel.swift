@@ -41,10 +41,29 @@ public final class DQECModel: @unchecked Sendable {
     let pool: WorkspacePool<DQECNetwork.Workspace>
     public static let defaultChunk = 32
 
-    /// A model sized from reference-named weights (d from `src_embed`, N from the `decoder.layers.i` names; the head
-    /// count is not in the weights: `heads`), loaded. Throws when a tensor is missing or its shape does not fit.
-    public static func load(problem: DecodingProblem, weightsAt path: String, heads: Int = 16) throws -> DQECModel {
-        let (tensors, _) = try SafeTensors.read(path: path)
+    /// A model sized from reference-named weights (d from `src_embed`, N from the layer names), loaded. The head
+    /// count is the file's (metadata `heads`, which our checkpoints and `scripts/export_ecct_weights.py --heads`
+    /// record); `heads` is needed only for a file that records none (a reference export), and may not contradict a
+    /// recorded one. A file that records its rounds (metadata `rounds`) must be used on shots of that many rounds.
+    public static func load(problem: DecodingProblem, weightsAt path: String, heads asked: Int? = nil) throws
+        -> DQECModel
+    {
+        let (tensors, meta) = try SafeTensors.read(path: path)
+        let recorded = meta["heads"].flatMap(Int.init)
+        if let asked, let recorded, asked != recorded {
+            throw CheckpointError(
+                "\(path) records \(recorded) attention heads; \(asked) contradicts it (drop the override)")
+        }
+        guard let heads = asked ?? recorded else {
+            throw CheckpointError(
+                "\(path) records no head count (a reference export): give it (qec infer --heads H, neural:\(path)@H; "
+                    + "the reference trains with 16), or export with scripts/export_ecct_weights.py --heads H")
+        }
+        if let rounds = meta["rounds"].flatMap(Int.init), rounds != problem.rounds {
+            throw CheckpointError(
+                "\(path) was trained on \(rounds) measurement round(s); these shots have \(problem.rounds) "
+                    + "(use --rounds \(rounds))")
+        }
         let name = ECCTNames.embedding
         guard let embed = tensors[name] else { throw CheckpointError("\(path): missing tensor '\(name)'") }
         let L = problem.errorLength + problem.syndromeLength

@@ -27,9 +27,8 @@ public enum QuantumDecoders {
             return LabelledQuantumDecoder(base: try make(spec, problem: problem, p: p, q: q), name: label)
         }
         if let spec = neuralFile(name) {
-            let heads = try spec.heads ?? DQECCheckpoint.heads(of: spec.path) ?? 16
             return NeuralQuantumDecoder(
-                model: try DQECModel.load(problem: problem, weightsAt: spec.path, heads: heads), name: name)
+                model: try DQECModel.load(problem: problem, weightsAt: spec.path, heads: spec.heads), name: name)
         }
         try check(name)
         switch name.lowercased() {

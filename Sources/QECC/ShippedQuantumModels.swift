@@ -22,7 +22,6 @@ public enum ShippedQuantumModels {
                 "no neural decoder ships for \(problem.code.name) with \(problem.noise.rawValue) noise and "
                     + "\(problem.rounds) round(s); train one (eccbench qec train) and use neural:FILE")
         }
-        let heads = index.files.first { $0.path == path }?.metadata["heads"].flatMap(Int.init) ?? 16
-        return NeuralQuantumDecoder(model: try DQECModel.load(problem: problem, weightsAt: path, heads: heads))
+        return NeuralQuantumDecoder(model: try DQECModel.load(problem: problem, weightsAt: path))
     }
 }

@@ -34,12 +34,15 @@ struct QECInfer: ParsableCommand {
             "Output safetensors: 'noise_estimate' g and 'logits' z [B, n], the reference model's output (z > 0: error; g > 0: no error)."
     )
     var out: String
-    @Option(name: .long, help: "Attention heads (not stored in the weights; the reference trains with 16).")
-    var heads: Int = 16
+    @Option(
+        name: .long,
+        help:
+            "Attention heads, for a file that does not record them (a reference export; the reference trains with 16).")
+    var heads: Int?
 
     func validate() throws {
         _ = try PauliNoise.named(noise)
-        guard (1...4096).contains(heads) else { throw ValidationError("--heads must be in 1...4096, got \(heads)") }
+        if let heads, !(1...4096).contains(heads) { throw ValidationError("--heads must be in 1...4096, got \(heads)") }
         guard (1...1000).contains(rounds) else { throw ValidationError("--rounds must be in 1...1000, got \(rounds)") }
         try checkOutputs([out])
     }
@@ -75,7 +78,14 @@ struct QECInfer: ParsableCommand {
                 "\(inputs): 'syndrome' value \(bad) (sample \(bad / (rounds * m)), column \(bad % m)) is \(s.values[bad])"
             )
         }
+        if let bad = s.values.firstIndex(where: { $0 != 1 && $0 != -1 }) {
+            let bits = s.values.allSatisfy { $0 == 0 || $0 == 1 }
+            throw CommandError(
+                "\(inputs): 'syndrome' value \(bad) is \(s.values[bad]); the decoder takes ±1 (+1 = satisfied)"
+                    + (bits ? ": these look like 0/1 bits, map them with s ↦ 1 − 2s" : ""))
+        }
         let model = try DQECModel.load(problem: problem, weightsAt: weights, heads: heads)
+        let heads = model.heads
         let B = s.shape[0]
         let (g, f) = model.run(syndromes: s.values, batch: B)
         if let bad = f.firstIndex(where: { !$0.isFinite }) ?? g.firstIndex(where: { !$0.isFinite }) {

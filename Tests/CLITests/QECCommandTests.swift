@@ -147,4 +147,51 @@ extension QECCommandTests {
             XCTAssertTrue(wrong.stderr.contains("'syndrome' has shape [16, 3, 16]"), wrong.stderr)
         }
     }
+
+    /// What the file records is not silently overridden: heads and rounds it records are checked, a file that records
+    /// no head count needs one, and 0/1 syndromes (the decoder takes ±1) are refused with the mapping named.
+    func testMismatchesWithTheFileAreRefused() throws {
+        let dir = TestResources.path("dqec-toric4-depol-N2-d32-h8"), out = temp("dqec-mismatch.safetensors")
+        let args = [
+            "qec", "infer", "--code", "toric-4", "--noise", "depolarizing", "--weights", dir + "/weights.safetensors",
+            "--out", out,
+        ]
+        let export = temp("dqec-export.safetensors")  // a reference export records no head count
+        try SafeTensors.write(try SafeTensors.read(path: dir + "/weights.safetensors").tensors, to: export)
+        let noHeads = try run(
+            [
+                "qec", "infer", "--code", "toric-4", "--noise", "depolarizing", "--weights", export, "--out", out,
+                "--inputs", dir + "/io.safetensors",
+            ])
+        XCTAssertNotEqual(noHeads.status, 0)
+        XCTAssertTrue(noHeads.stderr.contains("records no head count"), noHeads.stderr)
+        var io = try SafeTensors.read(path: dir + "/io.safetensors").tensors
+        let s = try XCTUnwrap(io["syndrome"])
+        io["syndrome"] = Tensor(shape: s.shape, values: s.values.map { $0 < 0 ? 1 : 0 })
+        let bits = temp("dqec-bits.safetensors")
+        try SafeTensors.write(io, to: bits)
+        let zeroOne = try run(args + ["--inputs", bits, "--heads", "8"])
+        XCTAssertNotEqual(zeroOne.status, 0)
+        XCTAssertTrue(zeroOne.stderr.contains("look like 0/1 bits, map them with s ↦ 1 − 2s"), zeroOne.stderr)
+        // a shipped model records 8 heads and one round
+        let shipped = try run([
+            "qec", "--code", "toric-4", "--noise", "depolarizing", "--p", "0.05", "--max-shots", "100",
+            "--decoders", "neural:\(Self.shippedT1)@16",
+        ])
+        XCTAssertNotEqual(shipped.status, 0)
+        XCTAssertTrue(shipped.stderr.contains("records 8 attention heads; 16 contradicts it"), shipped.stderr)
+        let rounds = try run([
+            "qec", "--code", "toric-4", "--noise", "depolarizing", "--p", "0.05", "--max-shots", "100",
+            "--rounds", "2", "--decoders", "neural:\(Self.shippedT1)",
+        ])
+        XCTAssertNotEqual(rounds.status, 0)
+        XCTAssertTrue(rounds.stderr.contains("trained on 1 measurement round(s); these shots have 2"), rounds.stderr)
+    }
+
+    /// The shipped one-round depolarising model, in the build's resource bundle.
+    static var shippedT1: String {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("eccbench_QECC.resources/Models/toric-4_depolarizing_T1_N2_d32.safetensors")
+        return bundle.path
+    }
 }
