@@ -88,6 +88,7 @@ let package = Package(
             name: "DecodersTests",
             dependencies: ["Decoders", "Base", "Codes", "Channels", "ECCT", "Neural", "QECC", "TestSupport"],
             path: "Tests/DecodersTests"),
-        .testTarget(name: "CLITests", dependencies: ["eccbench", "Neural", "TestSupport"], path: "Tests/CLITests"),
+        .testTarget(
+            name: "CLITests", dependencies: ["eccbench", "Benchmarks", "Neural", "TestSupport"], path: "Tests/CLITests"),
     ]
 )

@@ -8,13 +8,50 @@ import Neural
 // eccbench-benchmarks: throughput of the classical core, with the `ldpc` Python package as the BP peer.
 // Run: swift run -c release eccbench-benchmarks [--quick] [--only SECTION]
 
+let sections = ["gf2", "gaussian", "bp", "osd", "lbp", "peer", "train", "infer", "aecct", "qecc", "learned"]
+let usage = """
+    eccbench-benchmarks: throughput of the kernels, decoders and models, beside the installed peers (ldpc, torch,
+    pymatching), with the goal printed beside each row. Machines are noisy: run it a few times and quote ranges.
+
+    USAGE: eccbench-benchmarks [--quick] [--only SECTION]
+      --quick          fewer repetitions and smaller sizes (a minute or two)
+      --only SECTION   the sections whose name contains SECTION: \(sections.joined(separator: ", "))
+      -h, --help       this help
+    """
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains("-h") || arguments.contains("--help") {
+    print(usage)
+    exit(0)
+}
+/// `--only NAME`: the sections whose name contains NAME; an unknown argument or section is refused (exit 64).
+func parseOnly(_ arguments: [String]) -> String? {
+    var i = 0, only: String?
+    while i < arguments.count {
+        switch arguments[i] {
+        case "--quick": break
+        case "--only" where i + 1 < arguments.count:
+            i += 1
+            let name = arguments[i]
+            guard sections.contains(where: { $0.contains(name) }) else {
+                FileHandle.standardError.write(
+                    Data(
+                        "Error: --only '\(name)' names no section; sections: \(sections.joined(separator: ", "))\n".utf8
+                    ))
+                exit(64)
+            }
+            only = name
+        default:
+            FileHandle.standardError.write(Data("Error: unknown argument '\(arguments[i])'\n\n\(usage)\n".utf8))
+            exit(64)
+        }
+        i += 1
+    }
+    return only
+}
+let only = parseOnly(arguments)
 OpenBLASCore.ensureCoreType()
 GEMM.useSingleThreadedBLAS()
-let quick = CommandLine.arguments.contains("--quick")
-/// `--only NAME` runs the sections whose name contains NAME (gf2, gaussian, bp, osd, lbp, peer, train, infer, aecct, qecc, learned).
-let only: String? = CommandLine.arguments.firstIndex(of: "--only").flatMap {
-    $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
-}
+let quick = arguments.contains("--quick")
 func enabled(_ section: String) -> Bool { only.map { section.contains($0) } ?? true }
 let cores = ProcessInfo.processInfo.activeProcessorCount
 print(

@@ -91,6 +91,21 @@ struct QECRunOptions: ParsableArguments {
         return c
     }
 
+    /// Builds every decoder for every code at the first p before any simulation starts, so a decoder that does not apply
+    /// to one size (no shipped neural model, a graph decoder on a code it cannot take) is refused at once.
+    func checkDecoders(_ codes: [(code: CSSCode, size: Int)]) throws {
+        let p = try points()[0]
+        for (code, size) in codes {
+            let problem = try DecodingProblem(
+                code: code, noise: try PauliNoise.named(noise), rounds: roundCount(size: size))
+            for name in decoderNames ?? QuantumDecoders.defaults(for: problem) {
+                do { _ = try QuantumDecoders.make(name, problem: problem, p: p, q: q) } catch {
+                    throw CommandError("decoder '\(name)' on \(code.name): \(error)")
+                }
+            }
+        }
+    }
+
     /// Simulate every decoder at every p on one code, printing rows as they finish.
     func simulate(code: CSSCode, size: Int) throws -> [LERPoint] {
         let problem = try DecodingProblem(
@@ -179,6 +194,7 @@ struct QECThreshold: ParsableCommand {
 
     func run() throws {
         let codes = try sizeList.map { try QuantumCatalog.code(named: "\(family)-\($0)") }
+        try options.checkDecoders(Array(zip(codes, sizeList)).map { (code: $0.0, size: $0.1) })
         print(options.header(codes))
         print(QECReport.tableHeader)
         var runs: [(CSSCode, [LERPoint])] = []

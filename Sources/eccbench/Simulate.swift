@@ -154,7 +154,13 @@ func parsePoints(_ text: String, option: String, maxPoints: Int = 1000) throws -
     var out: [Double] = []
     for token in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
         let t = token.trimmingCharacters(in: .whitespaces)
-        guard let v = decimal(t) else { throw ValidationError("\(option): '\(t)' is not a decimal number") }
+        guard let v = decimal(t) else {
+            let looksLikeRange = t.range(of: #"^-?[0-9.]+-[0-9.]+$"#, options: .regularExpression) != nil
+            throw ValidationError(
+                "\(option): '\(t)' is not a decimal number"
+                    + (looksLikeRange || t.contains("..") || t.contains("–")
+                        ? "; a range is start:stop:step, e.g. \(option) 4:6:1 (or a list: 4,5,6)" : ""))
+        }
         out.append(v)
     }
     guard !out.isEmpty else { throw ValidationError("\(option) is empty") }

@@ -58,3 +58,45 @@ final class DecoderLabelCommandTests: XCTestCase {
         XCTAssertTrue(quantum.stderr.contains("two decoders are labelled 'a'"), quantum.stderr)
     }
 }
+
+/// `eccbench-benchmarks` has a real --help and refuses what it does not know.
+final class BenchmarkCommandTests: XCTestCase {
+    func testHelpAndUnknownSections() throws {
+        let bench = binary.deletingLastPathComponent().appendingPathComponent("eccbench-benchmarks")
+        func runBench(_ args: [String]) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = bench
+            p.arguments = args
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = out
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, text)
+        }
+        let help = try runBench(["--help"])
+        XCTAssertEqual(help.0, 0)
+        XCTAssertTrue(help.1.contains("USAGE: eccbench-benchmarks") && help.1.contains("--only SECTION"), help.1)
+        let unknown = try runBench(["--only", "nosuch"])
+        XCTAssertEqual(unknown.0, 64)
+        XCTAssertTrue(unknown.1.contains("--only 'nosuch' names no section"), unknown.1)
+    }
+}
+
+/// Forgiving input: a range written 4-6 is answered with the range syntax; qec threshold checks every decoder on every
+/// size before it simulates anything.
+final class ForgivingInputCommandTests: XCTestCase {
+    func testRangeSyntaxIsSuggestedAndThresholdChecksFirst() throws {
+        let range = try run(["--code", "HAMMING-7-4", "--ebn0", "4-6"])
+        XCTAssertNotEqual(range.status, 0)
+        XCTAssertTrue(range.stderr.contains("a range is start:stop:step, e.g. --ebn0 4:6:1"), range.stderr)
+        let threshold = try run([
+            "qec", "threshold", "--family", "toric", "--sizes", "4,6", "--p", "0.1", "--decoders",
+            "mwpm,neural", "--max-shots", "100",
+        ])
+        XCTAssertNotEqual(threshold.status, 0)
+        XCTAssertTrue(threshold.stderr.contains("decoder 'neural' on toric-6"), threshold.stderr)
+        XCTAssertFalse(threshold.stdout.contains("toric-4   "), "nothing was simulated first: \(threshold.stdout)")
+    }
+}
