@@ -128,7 +128,9 @@ struct LearnCodeTrain: ParsableCommand {
         print(
             "epoch   loss     train BER  P changes  seconds  samples/s  −ln(BER) at "
                 + trainer.config.validationEbN0.map { String(format: "%g dB", $0) }.joined(separator: ", "))
-        let progress = RunProgress(stepsPerEpoch: trainer.config.stepsPerEpoch, epochs: trainer.config.epochs)
+        let progress = RunProgress(
+            stepsPerEpoch: trainer.config.stepsPerEpoch, epochs: trainer.config.epochs,
+            batchSize: trainer.config.batchSize)
         var exportError: Error?
         Interrupts.shared.install()
         let outcome = try trainer.train(

@@ -94,7 +94,9 @@ struct QECTrain: ParsableCommand {
         print(
             "epoch   loss      seconds  samples/s  validation LER (neural / mwpm) at p = "
                 + trainer.config.validationP.map { String(format: "%g", $0) }.joined(separator: ", "))
-        let progress = RunProgress(stepsPerEpoch: trainer.config.stepsPerEpoch, epochs: trainer.config.epochs)
+        let progress = RunProgress(
+            stepsPerEpoch: trainer.config.stepsPerEpoch, epochs: trainer.config.epochs,
+            batchSize: trainer.config.batchSize)
         Interrupts.shared.install()
         let outcome = try trainer.train(
             deadline: training.deadline, checkpoint: out, stop: { Interrupts.shared.isRequested }

@@ -255,7 +255,7 @@ final class TrainingLog {
 
     init(config: ECCTTrainingConfig) {
         self.config = config
-        progress = RunProgress(stepsPerEpoch: config.stepsPerEpoch, epochs: config.epochs)
+        progress = RunProgress(stepsPerEpoch: config.stepsPerEpoch, epochs: config.epochs, batchSize: config.batchSize)
     }
 
     static func header(_ c: ECCTTrainingConfig) -> String {

@@ -158,22 +158,49 @@ struct TrainingOptions: ParsableArguments {
     }
 }
 
-/// Progress of a training run on stderr (a bar on a terminal, a line a minute otherwise), shared by every family.
+/// Progress of a training run on stderr (a bar on a terminal, a line a minute otherwise), shared by every family, with
+/// the time left; and once, a few seconds in, the run's expected duration at the measured rate with how to shorten it.
 final class RunProgress {
     let stepsPerEpoch: Int
     let epochs: Int
+    let batchSize: Int
     let isTerminal = isatty(2) == 1
     var lastDraw = Date.distantPast
     var lastPlain = Date()
+    let started = Date()
+    var firstStep: Int?
+    var announced = false
 
-    init(stepsPerEpoch: Int, epochs: Int) {
+    init(stepsPerEpoch: Int, epochs: Int, batchSize: Int) {
         self.stepsPerEpoch = stepsPerEpoch
         self.epochs = epochs
+        self.batchSize = batchSize
+    }
+
+    /// "3 h 20 min", "12 min", "40 s".
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
+        if seconds >= 86_400 { return String(format: "%.1f days", seconds / 86_400) }
+        if seconds >= 3600 { return String(format: "%d h %02d min", Int(seconds) / 3600, Int(seconds) % 3600 / 60) }
+        if seconds >= 60 { return String(format: "%d min", Int(seconds / 60)) }
+        return String(format: "%.0f s", seconds)
     }
 
     func step(_ step: Int, epochLoss: Double, epochBER: Double?, rate: Double) {
         let inEpoch = (step - 1) % stepsPerEpoch + 1, epoch = (step - 1) / stepsPerEpoch + 1
         let now = Date()
+        let remaining = Double((epochs * stepsPerEpoch - step) * batchSize) / max(rate, 1e-9)
+        if firstStep == nil { firstStep = step }
+        if !announced, step - firstStep! >= 200 || now.timeIntervalSince(started) >= 5 {
+            announced = true
+            clear()
+            print(
+                String(
+                    format: "at %.0f samples/s the remaining %d steps take about %@ (validation not included); ",
+                    rate, epochs * stepsPerEpoch - step, Self.duration(remaining))
+                    + "shorten with --epochs and --steps-per-epoch, or give --minutes to stop with a checkpoint")
+            fflush(nil)
+        }
         let ber = epochBER.map { String(format: "  BER %.3e", $0) } ?? ""
         if isTerminal {
             guard now.timeIntervalSince(lastDraw) > 0.2 || inEpoch == stepsPerEpoch else { return }
@@ -181,15 +208,16 @@ final class RunProgress {
             let width = 24, filled = width * inEpoch / stepsPerEpoch
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
             let line = String(
-                format: "\r  epoch %d/%d %@ %d/%d  loss %.4f%@  %.0f samples/s ",
-                epoch, epochs, bar, inEpoch, stepsPerEpoch, epochLoss, ber, rate)
+                format: "\r  epoch %d/%d %@ %d/%d  loss %.4f%@  %.0f samples/s  %@ left ",
+                epoch, epochs, bar, inEpoch, stepsPerEpoch, epochLoss, ber, rate, Self.duration(remaining))
             FileHandle.standardError.write(Data(line.utf8))
         } else if now.timeIntervalSince(lastPlain) >= 60 {
             lastPlain = now
             print(
                 String(
-                    format: "  epoch %d step %d/%d  loss %.4f%@  %.0f samples/s", epoch, inEpoch, stepsPerEpoch,
-                    epochLoss, ber, rate))
+                    format: "  epoch %d step %d/%d  loss %.4f%@  %.0f samples/s  %@ left", epoch, inEpoch,
+                    stepsPerEpoch,
+                    epochLoss, ber, rate, Self.duration(remaining)))
             fflush(nil)
         }
     }
