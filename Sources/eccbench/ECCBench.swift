@@ -20,6 +20,9 @@ struct ECCBench: ParsableCommand {
         }
     }
 
+    /// The version results files record.
+    static let version = "0.3.0-dev"
+
     static let configuration = CommandConfiguration(
         commandName: "eccbench",
         abstract: "Error-correcting codes and their decoders: BER/FER curves, −ln(BER) tables, code catalog.",
@@ -29,6 +32,7 @@ struct ECCBench: ParsableCommand {
             Decoders:
             \(DecoderCatalog.help)
             """,
+        version: version,
         subcommands: [
             Simulate.self, Train.self, Quantize.self, Info.self, Dataset.self, Infer.self, ListCodes.self,
             ShowCode.self, LearnCode.self,

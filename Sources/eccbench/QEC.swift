@@ -145,10 +145,12 @@ struct QECRunOptions: ParsableArguments {
             + ((try? stopRule())?.note.map { "\n" + $0 } ?? "")
     }
 
-    func writeOutputs(_ runs: [(CSSCode, [LERPoint])]) throws {
-        if let json = files.json { try CodeFiles.writeAtomically(QECReport.json(runs), to: json) }
+    func writeOutputs(_ runs: [(CSSCode, [LERPoint])], marks: [LogPlot.Mark] = []) throws {
+        if let json = files.json { try CodeFiles.writeAtomically(QECReport.json(runs, config: config), to: json) }
         if let csv = files.csv { try CodeFiles.writeAtomically(QECReport.csv(runs), to: csv) }
-        if let plot = files.plot { try CodeFiles.writeAtomically(QECReport.svg(runs, noise: noise), to: plot) }
+        if let plot = files.plot {
+            try CodeFiles.writeAtomically(QECReport.svg(runs, noise: noise, marks: marks), to: plot)
+        }
     }
 }
 
@@ -204,7 +206,7 @@ struct QECThreshold: ParsableCommand {
             if !$0.contains($1) { $0.append($1) }
         }
         print(QECReport.crossings(runs, sizes: sizeList, decoders: decoders))
-        try options.writeOutputs(runs)
+        try options.writeOutputs(runs, marks: QECReport.thresholdMarks(runs, sizes: sizeList, decoders: decoders))
     }
 }
 

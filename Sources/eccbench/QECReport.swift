@@ -45,7 +45,22 @@ enum QECReport {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ runs: [(CSSCode, [LERPoint])]) throws -> String {
+    /// The threshold estimate of each decoder (the crossing of the largest pair of sizes that cross), as plot marks.
+    static func thresholdMarks(_ runs: [(CSSCode, [LERPoint])], sizes: [Int], decoders: [String]) -> [LogPlot.Mark] {
+        decoders.compactMap { decoder in
+            var last: Crossing?
+            for i in 1..<runs.count {
+                let c = Crossing.estimate(
+                    small: runs[i - 1].1.filter { $0.decoder == decoder },
+                    large: runs[i].1.filter { $0.decoder == decoder },
+                    sizes: (sizes[i - 1], sizes[i]), decoder: decoder)
+                if c.p != nil { last = c }
+            }
+            return last?.p.map { LogPlot.Mark(x: $0, label: "\(decoder) threshold " + String(format: "%.4f", $0)) }
+        }
+    }
+
+    static func json(_ runs: [(CSSCode, [LERPoint])], config: LERConfig) throws -> String {
         func num(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
         func point(_ r: LERPoint) -> [String: Any] {
             var d: [String: Any] = [
@@ -66,7 +81,12 @@ enum QECReport {
             return ["code": header, "points": points.map(point)]
         }
         let entries: [[String: Any]] = runs.map { entry($0.0, $0.1) }
-        let object: [String: Any] = entries.count == 1 ? entries[0] : ["runs": entries]
+        var object: [String: Any] = entries.count == 1 ? entries[0] : ["runs": entries]
+        object["eccbench_version"] = ECCBench.version
+        object["seed"] = config.seed
+        object["stop_rule"] = [
+            "min_failures": config.minFailures, "min_shots": config.minShots, "max_shots": config.maxShots,
+        ]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"
     }
@@ -89,55 +109,22 @@ enum QECReport {
     }
 
     /// LER against p, log-scale y, one line per code and decoder.
-    static func svg(_ runs: [(CSSCode, [LERPoint])], noise: String) -> String {
-        let all = runs.flatMap(\.1)
-        let w = 640.0, h = 440.0, left = 70.0, top = 40.0, pw = 520.0, ph = 330.0
-        let ps = all.map(\.p), values = all.map(\.ler).filter { $0 > 0 && $0.isFinite }
-        let xMin = ps.min() ?? 0, xMax = max(ps.max() ?? 1, xMin + 1e-9)
-        let lo = floor(log10(values.min() ?? 1e-4)), hi = max(ceil(log10(values.max() ?? 1)), lo + 1)
-        func px(_ x: Double) -> Double { left + (x - xMin) / (xMax - xMin) * pw }
-        func py(_ v: Double) -> Double { top + (hi - log10(v)) / (hi - lo) * ph }
-        var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(w))" height="\(Int(h))" font-family="sans-serif" font-size="12">
-            <rect width="100%" height="100%" fill="white"/>
-            <text x="\(w / 2)" y="22" text-anchor="middle" font-size="15">Logical error rate, \(SVGPlot.escape(noise)) noise</text>
-            <rect x="\(left)" y="\(top)" width="\(pw)" height="\(ph)" fill="none" stroke="black"/>
-
-            """
-        for e in stride(from: lo, through: hi, by: 1) {
-            svg +=
-                "<line x1=\"\(left)\" y1=\"\(py(pow(10, e)))\" x2=\"\(left + pw)\" y2=\"\(py(pow(10, e)))\" stroke=\"#ddd\"/>"
-            svg += "<text x=\"\(left - 6)\" y=\"\(py(pow(10, e)) + 4)\" text-anchor=\"end\">1e\(Int(e))</text>\n"
-        }
-        for x in Array(Set(ps)).sorted() {
-            svg +=
-                "<text x=\"\(px(x))\" y=\"\(top + ph + 16)\" text-anchor=\"middle\">\(String(format: "%g", x))</text>\n"
-        }
-        svg +=
-            "<text x=\"\(left + pw / 2)\" y=\"\(top + ph + 36)\" text-anchor=\"middle\">physical error rate p</text>\n"
-        var line = 0
+    static func svg(_ runs: [(CSSCode, [LERPoint])], noise: String, marks: [LogPlot.Mark] = []) -> String {
+        var series: [LogPlot.Series] = []
         for (code, points) in runs {
             let decoders = points.map(\.decoder).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             for d in decoders {
-                let pts = points.filter { $0.decoder == d && $0.ler > 0 }.sorted { $0.p < $1.p }.map {
-                    (px($0.p), py($0.ler))
-                }
-                let color = SVGPlot.colors[line % SVGPlot.colors.count]
-                let dash = d == "uf" ? " stroke-dasharray=\"6,3\"" : ""
-                svg +=
-                    "<polyline points=\"\(pts.map { String(format: "%.1f,%.1f", $0.0, $0.1) }.joined(separator: " "))\" "
-                    + "fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>\n"
-                for p in pts {
-                    svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%@\"/>", p.0, p.1, color)
-                }
-                let ly = top + ph - 10 - Double(line) * 16
-                svg +=
-                    "<line x1=\"\(left + pw - 150)\" y1=\"\(ly - 4)\" x2=\"\(left + pw - 130)\" y2=\"\(ly - 4)\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>"
-                svg +=
-                    "<text x=\"\(left + pw - 124)\" y=\"\(ly)\">\(SVGPlot.escape(code.name)) \(SVGPlot.escape(d))</text>\n"
-                line += 1
+                series.append(
+                    LogPlot.Series(
+                        label: "\(code.name) \(d)",
+                        points: points.filter { $0.decoder == d && $0.shots > 0 }.map { r in
+                            LogPlot.Point(x: r.p, value: r.ler, lower: r.lerInterval.lower, upper: r.lerInterval.upper)
+                        }, dashed: d == "uf"))
             }
         }
-        return svg + "</svg>\n"
+        let panel = LogPlot(
+            title: "LER", xLabel: "physical error rate p", yLabel: "logical error rate", series: series, marks: marks)
+        return LogPlot.document(title: "Logical error rate, \(noise) noise", panels: [panel])
     }
+
 }

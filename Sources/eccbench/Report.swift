@@ -85,7 +85,8 @@ struct Report {
                 "parity_check": code.parityCheckFormKey,
             ],
             "seed": config.seed, "min_errors": config.minErrors, "min_frames": config.minFrames,
-            "max_frames": config.maxFrames, "points": points,
+            "max_frames": config.maxFrames, "points": points, "eccbench_version": ECCBench.version,
+            "threads": config.threads,
         ]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"

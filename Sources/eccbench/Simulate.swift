@@ -149,7 +149,8 @@ func parsePoints(_ text: String, option: String, maxPoints: Int = 1000) throws -
                 "\(option) '\(text)': \(span.isFinite ? String(format: "%.0f", span + 1) : "too many") points "
                     + "(at most \(maxPoints))")
         }
-        return (0...Int(span)).map { a + Double($0) * s }
+        // clean decimals: 0.05 + 1·0.025 is 0.075, not 0.07500000000000001
+        return (0...Int(span)).map { Double(String(format: "%.12g", a + Double($0) * s))! }
     }
     var out: [Double] = []
     for token in trimmed.split(separator: ",", omittingEmptySubsequences: false) {

@@ -100,3 +100,35 @@ final class ForgivingInputCommandTests: XCTestCase {
         XCTAssertFalse(threshold.stdout.contains("toric-4   "), "nothing was simulated first: \(threshold.stdout)")
     }
 }
+
+/// Plots: y-axis labels, 95% bars, zero-error points as marked upper bounds, the legend beside the data, the threshold
+/// crossing marked; result files with clean numbers and the version, seed and stop rule.
+final class PlotCommandTests: XCTestCase {
+    func testPlotsAndResultFiles() throws {
+        let plot = temp("plot.svg"), json = temp("plot.json")
+        let r = try run([
+            "--code", "HAMMING-7-4", "--decoders", "bp5,osd2", "--ebn0", "2,9", "--max-frames", "300",
+            "--plot", plot, "--json", json,
+        ])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let svg = try String(contentsOfFile: plot, encoding: .utf8)
+        for text in ["bit error rate", "frame error rate", "bars: 95% intervals", "no errors: 95% upper bound"] {
+            XCTAssertTrue(svg.contains(text), text)
+        }
+        let object = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json)))
+                as? [String: Any])
+        XCTAssertNotNil(object["eccbench_version"])
+        XCTAssertEqual(object["seed"] as? Int, 1)
+        let qplot = temp("threshold.svg"), qcsv = temp("threshold.csv")
+        let t = try run([
+            "qec", "threshold", "--family", "toric", "--sizes", "4,6", "--noise", "independent", "--p",
+            "0.05:0.15:0.025", "--decoders", "mwpm", "--max-shots", "2000", "--plot", qplot, "--csv", qcsv,
+        ])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertTrue(try String(contentsOfFile: qplot, encoding: .utf8).contains("mwpm threshold"))
+        let ps = try String(contentsOfFile: qcsv, encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",")[5] }
+        XCTAssertEqual(Set(ps), ["0.05", "0.075", "0.1", "0.125", "0.15"], "clean p values")
+    }
+}
