@@ -45,4 +45,32 @@ final class ExportScriptTests: XCTestCase {
         XCTAssertNotEqual(failed.status, 0)
         XCTAssertTrue(failed.output.contains("cannot find a state_dict"), failed.output)
     }
+
+    /// The way back: scripts/to_pytorch_state_dict.py turns our checkpoint into a state_dict with the same values under
+    /// the same names, without Adam's moments.
+    func testCheckpointGoesBackToAPyTorchStateDict() throws {
+        guard (try? python(["-c", "import torch"]))?.status == 0 else { throw XCTSkip("PyTorch is not installed") }
+        let script = repositoryPath("scripts/to_pytorch_state_dict.py")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ecct-back-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let code = try Catalog.code(named: "HAMMING-7-4")
+        let model = try ECCTModel(code: code, layers: 2, width: 8, seed: 7)
+        let ours = dir.appendingPathComponent("ours.safetensors").path
+        try ECCTCheckpoint.save(model: model, optimizer: Adam(), config: nil, state: nil, to: ours)
+        let out = dir.appendingPathComponent("back.pt").path
+        let run = try python([script, ours, out])
+        XCTAssertEqual(run.status, 0, run.output)
+        let check = """
+            import sys, torch, json
+            sd = torch.load(sys.argv[1])
+            print(json.dumps({k: v.flatten().tolist() for k, v in sd.items()}))
+            """
+        let read = try python(["-c", check, out], mergeErrors: false)
+        XCTAssertEqual(read.status, 0, read.output)
+        let back = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(read.output.utf8)) as? [String: [Double]])
+        XCTAssertEqual(Set(back.keys), Set(model.network.parameters.tensors.keys))
+        for (name, t) in model.network.parameters.tensors {
+            XCTAssertEqual(back[name]?.map(Float.init), t.values, name)
+        }
+    }
 }
