@@ -172,10 +172,12 @@ struct Train: ParsableCommand {
         fflush(nil)
         let log = TrainingLog(config: c)
         let sessionStart = Date(), stepsBefore = trainer.state.step
+        var trainingRate = 0.0
         Interrupts.shared.install()
         let outcome = try trainer.train(
             deadline: training.deadline, checkpoint: training.out, stop: { Interrupts.shared.isRequested }
         ) { event in
+            if case .step(_, _, _, _, let rate) = event { trainingRate = rate }
             log.show(event)
             if case .checkpoint = event, let curve = training.curve {
                 try? CodeFiles.writeAtomically(trainer.curveCSV, to: curve)
@@ -185,12 +187,14 @@ struct Train: ParsableCommand {
         if let curve = training.curve { try CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
         let seconds = Date().timeIntervalSince(sessionStart)
         let samples = (trainer.state.step - stepsBefore) * c.batchSize
+        let trainingSeconds = trainingRate > 0 ? Double(samples) / trainingRate : 0
         print(
             String(
                 format:
-                    "%@ after %d of %d steps (%d samples seen). This session: %d samples in %.1f s = %.0f samples/s.",
+                    "%@ after %d of %d steps (%d samples seen). This session: %d samples in %.1f s of training = %.0f "
+                    + "samples/s, and %.1f s of validation and checkpoints.",
                 TrainingOptions.describe(outcome), trainer.state.step, trainer.totalSteps,
-                trainer.samplesSeen, samples, seconds, Double(samples) / max(seconds, 1e-9)))
+                trainer.samplesSeen, samples, trainingSeconds, trainingRate, max(0, seconds - trainingSeconds)))
         print("checkpoint: \(training.out)\(outcome == .finished ? "" : " (continue with --resume)")")
         try training.exitIfInterrupted(outcome)
     }
