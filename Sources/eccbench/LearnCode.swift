@@ -128,35 +128,14 @@ struct LearnCodeTrain: ParsableCommand {
         print(
             "epoch   loss     train BER  P changes  seconds  samples/s  −ln(BER) at "
                 + trainer.config.validationEbN0.map { String(format: "%g dB", $0) }.joined(separator: ", "))
-        let progress = RunProgress(
-            stepsPerEpoch: trainer.config.stepsPerEpoch, epochs: trainer.config.epochs,
-            batchSize: trainer.config.batchSize)
-        var exportError: Error?
-        Interrupts.shared.install()
-        let outcome = try trainer.train(
-            deadline: training.deadline, checkpoint: checkpoint, stop: { Interrupts.shared.isRequested }
-        ) { event in
-            switch event {
-            case .step(let step, _, let epochLoss, let epochBER, let rate):
-                progress.step(step, epochLoss: epochLoss, epochBER: epochBER, rate: rate)
-            case .epoch(let e, _):
-                progress.clear()
-                let scores = e.negLnBER.map { String(format: "%.3f", $0) }.joined(separator: "  ")
-                print(
-                    String(
-                        format: "%5d  %.5f  %.3e  %9d  %7.1f  %9.0f  ", e.epoch, e.loss, e.trainingBER, e.codeChanges,
-                        e.seconds, Double(e.samples) / max(e.seconds, 1e-9)) + scores)
-                fflush(nil)
-            case .checkpoint:
-                do {
-                    try LearnedCodeCheckpoint.exportCode(trainer.model.code, to: codeFile)
-                    if let curve = training.curve { try CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
-                } catch { exportError = error }
-            case .validating: break
-            }
-        }
-        progress.clear()
-        if let exportError { throw exportError }
+        let outcome = try training.train(
+            trainer, checkpoint: checkpoint,
+            epochLine: { e in
+                String(
+                    format: "%5d  %.5f  %.3e  %9d  %7.1f  %9.0f  ", e.epoch, e.loss, e.trainingBER, e.codeChanges,
+                    e.seconds, Double(e.samples) / max(e.seconds, 1e-9))
+                    + e.negLnBER.map { String(format: "%.3f", $0) }.joined(separator: "  ")
+            }, afterCheckpoint: { try LearnedCodeCheckpoint.exportCode(trainer.model.code, to: codeFile) })
         let d = (try? WeightDistribution(code: trainer.model.code.linearCode(name: codeFile)))?.minimumDistance
         print(
             "\(trainer.state.epochsDone) of \(trainer.config.epochs) epochs done (step \(trainer.state.step) of "

@@ -24,11 +24,7 @@ enum QECReport {
         ]
         for decoder in decoders {
             var last: Crossing?
-            for i in 1..<runs.count {
-                let c = Crossing.estimate(
-                    small: runs[i - 1].1.filter { $0.decoder == decoder },
-                    large: runs[i].1.filter { $0.decoder == decoder },
-                    sizes: (sizes[i - 1], sizes[i]), decoder: decoder)
+            for (i, c) in zip(1..., pairCrossings(runs, sizes: sizes, decoder: decoder)) {
                 let text =
                     c.p.map { p in
                         String(format: "%.4f [%.4f, %.4f]", p, c.interval!.lower, c.interval!.upper)
@@ -45,18 +41,22 @@ enum QECReport {
         return lines.joined(separator: "\n")
     }
 
+    /// The crossing of each pair of successive sizes for one decoder.
+    static func pairCrossings(_ runs: [(CSSCode, [LERPoint])], sizes: [Int], decoder: String) -> [Crossing] {
+        (1..<runs.count).map { i in
+            Crossing.estimate(
+                small: runs[i - 1].1.filter { $0.decoder == decoder },
+                large: runs[i].1.filter { $0.decoder == decoder },
+                sizes: (sizes[i - 1], sizes[i]), decoder: decoder)
+        }
+    }
+
     /// The threshold estimate of each decoder (the crossing of the largest pair of sizes that cross), as plot marks.
     static func thresholdMarks(_ runs: [(CSSCode, [LERPoint])], sizes: [Int], decoders: [String]) -> [LogPlot.Mark] {
         decoders.compactMap { decoder in
-            var last: Crossing?
-            for i in 1..<runs.count {
-                let c = Crossing.estimate(
-                    small: runs[i - 1].1.filter { $0.decoder == decoder },
-                    large: runs[i].1.filter { $0.decoder == decoder },
-                    sizes: (sizes[i - 1], sizes[i]), decoder: decoder)
-                if c.p != nil { last = c }
+            pairCrossings(runs, sizes: sizes, decoder: decoder).last { $0.p != nil }?.p.map {
+                LogPlot.Mark(x: $0, label: "\(decoder) threshold " + String(format: "%.4f", $0))
             }
-            return last?.p.map { LogPlot.Mark(x: $0, label: "\(decoder) threshold " + String(format: "%.4f", $0)) }
         }
     }
 

@@ -94,33 +94,13 @@ struct QECTrain: ParsableCommand {
         print(
             "epoch   loss      seconds  samples/s  validation LER (neural / mwpm) at p = "
                 + trainer.config.validationP.map { String(format: "%g", $0) }.joined(separator: ", "))
-        let progress = RunProgress(
-            stepsPerEpoch: trainer.config.stepsPerEpoch, epochs: trainer.config.epochs,
-            batchSize: trainer.config.batchSize)
-        Interrupts.shared.install()
-        let outcome = try trainer.train(
-            deadline: training.deadline, checkpoint: out, stop: { Interrupts.shared.isRequested }
-        ) { event in
-            switch event {
-            case .step(let step, _, let epochLoss, _, let rate):
-                progress.step(step, epochLoss: epochLoss, epochBER: nil, rate: rate)
-            case .epoch(let e, _):
-                progress.clear()
-                let pairs = zip(e.neuralLER, e.matchingLER).map { String(format: "%.4f / %.4f", $0, $1) }.joined(
-                    separator: "  ")
-                print(
-                    String(
-                        format: "%5d  %.5f  %7.1f  %9.0f  ", e.epoch, e.loss, e.seconds,
-                        Double(e.samples) / max(e.seconds, 1e-9))
-                        + pairs)
-                fflush(nil)
-            case .checkpoint:
-                if let curve = training.curve { try? CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
-            case .validating: break
-            }
+        let outcome = try training.train(trainer, checkpoint: out, showsBER: false) { e in
+            let pairs = zip(e.neuralLER, e.matchingLER).map { String(format: "%.4f / %.4f", $0, $1) }
+            return String(
+                format: "%5d  %.5f  %7.1f  %9.0f  ", e.epoch, e.loss, e.seconds,
+                Double(e.samples) / max(e.seconds, 1e-9))
+                + pairs.joined(separator: "  ")
         }
-        progress.clear()
-        if let curve = training.curve { try CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
         print(
             "\(trainer.state.epochsDone) of \(trainer.config.epochs) epochs done (step \(trainer.state.step) of "
                 + "\(trainer.totalSteps)) → \(out)\(outcome == .finished ? "" : " (\(TrainingOptions.describe(outcome)); continue with --resume)")"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Base
+import Codes
 import Foundation
 import Neural
 
@@ -128,6 +129,41 @@ struct TrainingOptions: ParsableArguments {
         case let e as SettingsError: return ValidationError(e.message)
         default: return error
         }
+    }
+
+    /// Runs `trainer` under these options: the --minutes deadline, Ctrl-C (a checkpoint, then `.interrupted`), the
+    /// progress line, an epoch's line on stdout (`epochLine`), and after every checkpoint the --curve file and
+    /// `afterCheckpoint` (its first error is rethrown at the end). Returns how the run stopped.
+    func train<Recipe>(
+        _ trainer: TrainingRun<Recipe>, checkpoint: String, showsBER: Bool = true,
+        epochLine: (Recipe.Record) -> String, afterCheckpoint: () throws -> Void = {}
+    ) throws -> TrainingRun<Recipe>.Outcome {
+        let s = trainer.settings
+        let progress = RunProgress(stepsPerEpoch: s.stepsPerEpoch, epochs: s.epochs, batchSize: s.batchSize)
+        var laterError: Error?
+        Interrupts.shared.install()
+        let outcome = try trainer.train(
+            deadline: deadline, checkpoint: checkpoint, stop: { Interrupts.shared.isRequested }
+        ) { event in
+            switch event {
+            case .step(let step, _, let epochLoss, let epochBER, let rate):
+                progress.step(step, epochLoss: epochLoss, epochBER: showsBER ? epochBER : nil, rate: rate)
+            case .epoch(let record, _):
+                progress.clear()
+                print(epochLine(record))
+                fflush(nil)
+            case .checkpoint:
+                do {
+                    if let curve { try CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
+                    try afterCheckpoint()
+                } catch { laterError = laterError ?? error }
+            case .validating: break
+            }
+        }
+        progress.clear()
+        if let laterError { throw laterError }
+        if let curve { try CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
+        return outcome
     }
 
     /// "finished", "stopped by --minutes" or "interrupted".
