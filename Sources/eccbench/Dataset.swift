@@ -96,6 +96,7 @@ final class ProgressBar: @unchecked Sendable {
     let unit: String
     let isTerminal = isatty(2) == 1
     private var last = Date.distantPast
+    private let started = Date()
     private let lock = NSLock()
     init(total: Int, unit: String) { self.total = total; self.unit = unit }
 
@@ -105,9 +106,11 @@ final class ProgressBar: @unchecked Sendable {
         guard Date().timeIntervalSince(last) > 0.2 || done == total else { return }
         last = Date()
         let width = 30, filled = width * done / max(1, total)
+        let elapsed = last.timeIntervalSince(started)
+        let left = done > 0 ? elapsed * Double(total - done) / Double(done) : .infinity
         let line =
             "\r  " + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            + " \(done)/\(total) \(unit) "
+            + " \(done)/\(total) \(unit), \(RunProgress.duration(left)) left "
         FileHandle.standardError.write(Data(line.utf8))
     }
 
