@@ -107,24 +107,37 @@ struct QECRunOptions: ParsableArguments {
     }
 
     /// Simulate every decoder at every p on one code, printing rows as they finish.
-    func simulate(code: CSSCode, size: Int) throws -> [LERPoint] {
+    /// The points a code's run simulates: its decoders (given, or the problem's defaults) × the p grid.
+    func pointCount(code: CSSCode, size: Int) throws -> Int {
+        let problem = try DecodingProblem(
+            code: code, noise: try PauliNoise.named(noise), rounds: roundCount(size: size))
+        return (decoderNames ?? QuantumDecoders.defaults(for: problem)).count * (try points().count)
+    }
+
+    /// `position`: this code's first point and the run's point count, for the progress line ("point 7 of 54").
+    func simulate(code: CSSCode, size: Int, position: (first: Int, total: Int)? = nil) throws -> [LERPoint] {
         let problem = try DecodingProblem(
             code: code, noise: try PauliNoise.named(noise), rounds: roundCount(size: size))
         let engine = LogicalErrorSimulation(problem: problem, config: config)
         let progress = ProgressLine()
+        let names = decoderNames ?? QuantumDecoders.defaults(for: problem), ps = try points()
+        let total = position?.total ?? names.count * ps.count
         var results: [LERPoint] = []
         let finished = FinishedPoints<LERPoint>()
         finished.exitOnInterrupt { done in done.map { QECReport.row($0, code: code.name) }.joined(separator: "\n") }
-        for name in decoderNames ?? QuantumDecoders.defaults(for: problem) {
+        for name in names {
             var shared: (any QuantumDecoder)?  // a decoder that does not take p is made (loaded) once
             for (index, p) in try points().enumerated() {
                 let decoder = try shared ?? QuantumDecoders.make(name, problem: problem, p: p, q: q)
                 if QuantumDecoders.isIndependentOfP(name) { shared = decoder }
+                let number = (position?.first ?? 0) + results.count + 1
                 let onProgress: (@Sendable (LERPoint) -> Void)? =
                     progress.isEnabled
                     ? { @Sendable r in
                         progress.show(
-                            String(format: "%@ p=%g: %d shots, %d failures", r.decoder, r.p, r.shots, r.failures))
+                            String(
+                                format: "point %d of %d: %@ %@ p=%g: %d shots, %d failures", number, total, code.name,
+                                r.decoder, r.p, r.shots, r.failures))
                     } : nil
                 let r = try engine.run(decoder: decoder, p: p, q: q, pointIndex: index, progress: onProgress)
                 progress.clear()
@@ -200,7 +213,11 @@ struct QECThreshold: ParsableCommand {
         print(options.header(codes))
         print(QECReport.tableHeader)
         var runs: [(CSSCode, [LERPoint])] = []
-        for (code, size) in zip(codes, sizeList) { runs.append((code, try options.simulate(code: code, size: size))) }
+        let total = try zip(codes, sizeList).reduce(0) { $0 + (try options.pointCount(code: $1.0, size: $1.1)) }
+        for (code, size) in zip(codes, sizeList) {
+            let position = (first: runs.flatMap(\.1).count, total: total)
+            runs.append((code, try options.simulate(code: code, size: size, position: position)))
+        }
         print("")
         let decoders = runs.flatMap { $0.1.map(\.decoder) }.reduce(into: [String]()) {
             if !$0.contains($1) { $0.append($1) }
