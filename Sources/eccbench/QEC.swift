@@ -114,14 +114,17 @@ struct QECRunOptions: ParsableArguments {
         return (decoderNames ?? QuantumDecoders.defaults(for: problem)).count * (try points().count)
     }
 
-    /// `position`: this code's first point and the run's point count, for the progress line ("point 7 of 54").
-    func simulate(code: CSSCode, size: Int, position: (first: Int, total: Int)? = nil) throws -> [LERPoint] {
+    /// `position`: this code's first point, the run's point count and its start, for the progress line ("point 7 of 54,
+    /// ≈ 3 min left at this pace": the finished points' mean time × the points left; points differ, so it is a pace).
+    func simulate(code: CSSCode, size: Int, position: (first: Int, total: Int, started: Date)? = nil) throws
+        -> [LERPoint]
+    {
         let problem = try DecodingProblem(
             code: code, noise: try PauliNoise.named(noise), rounds: roundCount(size: size))
         let engine = LogicalErrorSimulation(problem: problem, config: config)
         let progress = ProgressLine()
         let names = decoderNames ?? QuantumDecoders.defaults(for: problem), ps = try points()
-        let total = position?.total ?? names.count * ps.count
+        let total = position?.total ?? names.count * ps.count, started = Date()
         var results: [LERPoint] = []
         let finished = FinishedPoints<LERPoint>()
         finished.exitOnInterrupt { done in done.map { QECReport.row($0, code: code.name) }.joined(separator: "\n") }
@@ -131,13 +134,18 @@ struct QECRunOptions: ParsableArguments {
                 let decoder = try shared ?? QuantumDecoders.make(name, problem: problem, p: p, q: q)
                 if QuantumDecoders.isIndependentOfP(name) { shared = decoder }
                 let number = (position?.first ?? 0) + results.count + 1
+                let elapsed = Date().timeIntervalSince(position?.started ?? started)
+                let pace =
+                    number > 1
+                    ? ", ≈ \(RunProgress.duration(elapsed / Double(number - 1) * Double(total - number + 1))) left"
+                    : ""
                 let onProgress: (@Sendable (LERPoint) -> Void)? =
                     progress.isEnabled
                     ? { @Sendable r in
                         progress.show(
                             String(
-                                format: "point %d of %d: %@ %@ p=%g: %d shots, %d failures", number, total, code.name,
-                                r.decoder, r.p, r.shots, r.failures))
+                                format: "point %d of %d%@: %@ %@ p=%g: %d shots, %d failures", number, total, pace,
+                                code.name, r.decoder, r.p, r.shots, r.failures))
                     } : nil
                 let r = try engine.run(decoder: decoder, p: p, q: q, pointIndex: index, progress: onProgress)
                 progress.clear()
@@ -213,9 +221,10 @@ struct QECThreshold: ParsableCommand {
         print(options.header(codes))
         print(QECReport.tableHeader)
         var runs: [(CSSCode, [LERPoint])] = []
+        let started = Date()
         let total = try zip(codes, sizeList).reduce(0) { $0 + (try options.pointCount(code: $1.0, size: $1.1)) }
         for (code, size) in zip(codes, sizeList) {
-            let position = (first: runs.flatMap(\.1).count, total: total)
+            let position = (first: runs.flatMap(\.1).count, total: total, started: started)
             runs.append((code, try options.simulate(code: code, size: size, position: position)))
         }
         print("")
