@@ -28,8 +28,6 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
     /// Fixed validation words [validationWords, n] per validation point, the same for every run.
     private var validationSets: [[Float]] = []
     private lazy var validationDecoder = ECCTDecoder(model: model, chunk: 256)
-    /// Worker threads validation runs on (the run's).
-    var validationWorkers = 1
 
     public init(model: ECCTModel, settings config: ECCTTrainingConfig) throws {
         try config.validate()
@@ -62,11 +60,7 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
 
     /// The reference's batch-wide activation scales couple every sample of the batch: one slice, one worker.
     var wholeBatch: Bool { model.architecture == .aecct(.qat, .tensor) }
-    public func workers(requested: Int) -> Int {
-        let w = wholeBatch ? 1 : max(1, min(requested, settings.batchSize))
-        validationWorkers = w
-        return w
-    }
+    public func workers(requested: Int) -> Int { wholeBatch ? 1 : max(1, min(requested, settings.batchSize)) }
     public var microBatch: Int { wholeBatch ? settings.batchSize : 8 }
 
     public func batch(step s: Int) -> (input: [Float], targets: [Float]) {
@@ -140,11 +134,11 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
     public func endEpoch(_ s: EpochSummary, context: NoEpochContext?) throws -> ECCTEpochRecord {
         ECCTEpochRecord(
             epoch: s.epoch, samples: s.samples, loss: s.loss, trainBER: s.trainBER,
-            learningRate: s.learningRate, validationBER: validate(), seconds: s.runSeconds)
+            learningRate: s.learningRate, validationBER: validate(workers: s.workers), seconds: s.runSeconds)
     }
 
-    /// Validation BER at each `validationEbN0` on the fixed validation words (evaluation mode, all workers).
-    public func validate() -> [Double] {
+    /// Validation BER at each `validationEbN0` on the fixed validation words (evaluation mode, on `workers` threads).
+    public func validate(workers: Int) -> [Double] {
         let V = settings.validationWords
         let n = model.code.n
         guard V > 0 else { return [] }
@@ -156,7 +150,7 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
             }
         }
         let decoder = validationDecoder
-        let parts = min(validationWorkers, V)
+        let parts = max(1, min(workers, V))
         return validationSets.map { y in
             var bits = [UInt8](repeating: 0, count: V * n)
             y.withUnsafeBufferPointer { yp in
@@ -199,5 +193,5 @@ extension TrainingRun where Recipe == ECCTRecipe {
         return (y, t)
     }
     /// Validation BER at each validation point (evaluation mode).
-    public func validate() -> [Double] { recipe.validate() }
+    public func validate() -> [Double] { recipe.validate(workers: workers) }
 }

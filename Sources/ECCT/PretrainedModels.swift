@@ -28,6 +28,8 @@ public enum PretrainedModels {
         public let trainedCode: LinearCode?
         /// The fingerprint of that H (metadata `h_fingerprint`, else the rebuilt code's).
         public let fingerprint: String?
+        /// The fingerprint of the trained code's row space (`LinearCode.codeFingerprint`), when it is known.
+        public let codeFingerprint: String?
 
         /// One file, one entry.
         public static func == (a: Entry, b: Entry) -> Bool { a.path == b.path }
@@ -42,7 +44,8 @@ public enum PretrainedModels {
             code: file.code, layers: file.layers, width: file.width, path: file.path,
             architecture: tags.isEmpty ? "ecct" : "aecct",
             finalValidationBER: finalValidation(file.metadata), trainedCode: trained ?? nil,
-            fingerprint: file.metadata["h_fingerprint"] ?? (trained ?? nil)?.parityCheckFingerprint)
+            fingerprint: file.metadata["h_fingerprint"] ?? (trained ?? nil)?.parityCheckFingerprint,
+            codeFingerprint: (trained ?? nil)?.codeFingerprint)
     }
 
     /// Shipped models trained on exactly this H, smallest first. So `--code path/to/LDPC_N49_K24.alist` finds a model
@@ -61,7 +64,7 @@ public enum PretrainedModels {
         let found = all.compactMap { e -> (entry: Entry, decodingCode: LinearCode)? in
             guard e.architecture == architecture, e.trainedCode?.n ?? code.n == code.n else { return nil }
             if e.fingerprint == exact { return (e, code) }
-            if let trained = e.trainedCode, trained.codeFingerprint == rows { return (e, trained) }
+            if let trained = e.trainedCode, e.codeFingerprint == rows { return (e, trained) }
             return nil
         }
         func score(_ e: Entry) -> Double {

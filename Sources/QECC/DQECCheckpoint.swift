@@ -19,7 +19,7 @@ public enum DQECCheckpoint {
         let problem = try DecodingProblem(
             code: try QuantumCatalog.code(named: config.code), noise: config.noise,
             rounds: config.rounds)
-        return try resume(problem: problem, from: path, workers: workers, adjust: adjust)
+        return try restore(stored, problem: problem, settings: config, workers: workers)
     }
 
     /// The same for a given problem, which must be the checkpoint's.
@@ -38,8 +38,17 @@ public enum DQECCheckpoint {
                     + "and \(problem.rounds)")
         }
         let config = try RunCheckpoint.resumedSettings(stored.settings, path: path, adjust: adjust)
+        return try restore(stored, problem: problem, settings: config, workers: workers)
+    }
+
+    /// The stored run's model for `problem`, its weights loaded, continued with `config`.
+    static func restore(
+        _ stored: RunCheckpoint.Stored<DQECRecipe>, problem: DecodingProblem, settings config: DQECTrainingConfig,
+        workers: Int
+    ) throws -> DQECTrainer {
         let model = try DQECModel(problem: problem, layers: config.layers, width: config.width, heads: config.heads)
-        try model.network.parameters.load(stored.tensors, source: path, ignoring: RunCheckpoint.isOptimizerTensor)
+        try model.network.parameters.load(
+            stored.tensors, source: stored.path, ignoring: RunCheckpoint.isOptimizerTensor)
         return try RunCheckpoint.run(stored, model: model, settings: config, workers: workers)
     }
 }

@@ -60,6 +60,12 @@ final class FinishedPoints<Point: Sendable>: @unchecked Sendable {
         return points
     }
 
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return points.count
+    }
+
     /// On SIGINT or SIGTERM: print `summary` of the points finished so far and exit with 130.
     func exitOnInterrupt(summary: @escaping @Sendable ([Point]) -> String) {
         Interrupts.shared.install { [self] in

@@ -128,7 +128,7 @@ struct LearnCodeTrain: ParsableCommand {
         print(
             "epoch   loss     train BER  P changes  seconds  samples/s  −ln(BER) at "
                 + trainer.config.validationEbN0.map { String(format: "%g dB", $0) }.joined(separator: ", "))
-        let outcome = try training.train(
+        let (outcome, _) = try training.train(
             trainer, checkpoint: checkpoint,
             epochLine: { e in
                 String(

@@ -125,7 +125,6 @@ struct QECRunOptions: ParsableArguments {
         let progress = ProgressLine()
         let names = decoderNames ?? QuantumDecoders.defaults(for: problem), ps = try points()
         let total = position?.total ?? names.count * ps.count, started = Date()
-        var results: [LERPoint] = []
         let finished = FinishedPoints<LERPoint>()
         finished.exitOnInterrupt { done in done.map { QECReport.row($0, code: code.name) }.joined(separator: "\n") }
         for name in names {
@@ -133,7 +132,7 @@ struct QECRunOptions: ParsableArguments {
             for (index, p) in try points().enumerated() {
                 let decoder = try shared ?? QuantumDecoders.make(name, problem: problem, p: p, q: q)
                 if QuantumDecoders.isIndependentOfP(name) { shared = decoder }
-                let number = (position?.first ?? 0) + results.count + 1
+                let number = (position?.first ?? 0) + finished.count + 1
                 let elapsed = Date().timeIntervalSince(position?.started ?? started)
                 let pace =
                     number > 1
@@ -151,11 +150,10 @@ struct QECRunOptions: ParsableArguments {
                 progress.clear()
                 print(QECReport.row(r, code: code.name))
                 fflush(nil)
-                results.append(r)
                 finished.append(r)
             }
         }
-        return results
+        return finished.all
     }
 
     func header(_ codes: [CSSCode]) -> String {

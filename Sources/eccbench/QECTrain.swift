@@ -94,7 +94,7 @@ struct QECTrain: ParsableCommand {
         print(
             "epoch   loss      seconds  samples/s  validation LER (neural / mwpm) at p = "
                 + trainer.config.validationP.map { String(format: "%g", $0) }.joined(separator: ", "))
-        let outcome = try training.train(trainer, checkpoint: out, showsBER: false) { e in
+        let (outcome, _) = try training.train(trainer, checkpoint: out, showsBER: false) { e in
             let pairs = zip(e.neuralLER, e.matchingLER).map { String(format: "%.4f / %.4f", $0, $1) }
             return String(
                 format: "%5d  %.5f  %7.1f  %9.0f  ", e.epoch, e.loss, e.seconds,

@@ -96,7 +96,6 @@ struct Simulate: ParsableCommand {
         if let note = rule.note { print(note) }
         print(Report.tableHeader(model))
         fflush(nil)
-        var results: [PointResult] = []
         let finished = FinishedPoints<PointResult>()
         finished.exitOnInterrupt { [report] done in report.summary(done, points: values) }
         let progress = ProgressLine()
@@ -115,11 +114,11 @@ struct Simulate: ParsableCommand {
                     }
                 }
                 fflush(nil)
-                results.append(r)
                 finished.append(r)
             }
         }
         print("")
+        let results = finished.all
         print(report.summary(results, points: values))
         if let json = files.json { try write(report.json(results), to: json) }
         if let csv = files.csv { try write(report.csv(results), to: csv) }

@@ -170,21 +170,8 @@ struct Train: ParsableCommand {
                 KernelPath.best.rawValue))
         print(TrainingLog.header(c))
         fflush(nil)
-        let log = TrainingLog(config: c)
         let sessionStart = Date(), stepsBefore = trainer.state.step
-        var trainingRate = 0.0
-        Interrupts.shared.install()
-        let outcome = try trainer.train(
-            deadline: training.deadline, checkpoint: training.out, stop: { Interrupts.shared.isRequested }
-        ) { event in
-            if case .step(_, _, _, _, let rate) = event { trainingRate = rate }
-            log.show(event)
-            if case .checkpoint = event, let curve = training.curve {
-                try? CodeFiles.writeAtomically(trainer.curveCSV, to: curve)
-            }
-        }
-        log.clear()
-        if let curve = training.curve { try CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
+        let (outcome, trainingRate) = try training.train(trainer, checkpoint: training.out, epochLine: TrainingLog.line)
         let seconds = Date().timeIntervalSince(sessionStart)
         let samples = (trainer.state.step - stepsBefore) * c.batchSize
         let trainingSeconds = trainingRate > 0 ? Double(samples) / trainingRate : 0
@@ -252,36 +239,17 @@ struct Train: ParsableCommand {
     }
 }
 
-/// Per-epoch validation lines (stdout) and the progress bar (stderr) of `train`.
-final class TrainingLog {
-    let config: ECCTTrainingConfig
-    let progress: RunProgress
-
-    init(config: ECCTTrainingConfig) {
-        self.config = config
-        progress = RunProgress(stepsPerEpoch: config.stepsPerEpoch, epochs: config.epochs, batchSize: config.batchSize)
-    }
-
+/// The header and per-epoch validation lines of `train` (stdout).
+enum TrainingLog {
     static func header(_ c: ECCTTrainingConfig) -> String {
         let points = c.validationEbN0.map { String(format: "−lnBER@%gdB", $0) }.joined(separator: "  ")
         return "epoch   samples       loss  train BER        lr  \(points)  minutes"
     }
 
-    func show(_ event: ECCTTrainer.Event) {
-        switch event {
-        case .step(let step, _, let epochLoss, let epochBER, let rate):
-            progress.step(step, epochLoss: epochLoss, epochBER: epochBER, rate: rate)
-        case .epoch(let r, _):
-            clear()
-            let points = r.validationBER.map { String(format: "%12.2f", -log($0)) }.joined(separator: "  ")
-            print(
-                String(
-                    format: "%5d %9d %10.5f  %9.3e %9.2e  %@  %7.1f", r.epoch, r.samples, r.loss, r.trainBER,
-                    r.learningRate, points, r.seconds / 60))
-            fflush(nil)
-        case .checkpoint, .validating: break
-        }
+    static func line(_ r: ECCTEpochRecord) -> String {
+        let points = r.validationBER.map { String(format: "%12.2f", -log($0)) }.joined(separator: "  ")
+        return String(
+            format: "%5d %9d %10.5f  %9.3e %9.2e  %@  %7.1f", r.epoch, r.samples, r.loss, r.trainBER, r.learningRate,
+            points, r.seconds / 60)
     }
-
-    func clear() { progress.clear() }
 }

@@ -133,20 +133,23 @@ struct TrainingOptions: ParsableArguments {
 
     /// Runs `trainer` under these options: the --minutes deadline, Ctrl-C (a checkpoint, then `.interrupted`), the
     /// progress line, an epoch's line on stdout (`epochLine`), and after every checkpoint the --curve file and
-    /// `afterCheckpoint` (its first error is rethrown at the end). Returns how the run stopped.
+    /// `afterCheckpoint` (its first error is rethrown at the end). Returns how the run stopped and this session's
+    /// training samples/s (validation excluded).
     func train<Recipe>(
         _ trainer: TrainingRun<Recipe>, checkpoint: String, showsBER: Bool = true,
         epochLine: (Recipe.Record) -> String, afterCheckpoint: () throws -> Void = {}
-    ) throws -> TrainingRun<Recipe>.Outcome {
+    ) throws -> (outcome: TrainingRun<Recipe>.Outcome, samplesPerSecond: Double) {
         let s = trainer.settings
         let progress = RunProgress(stepsPerEpoch: s.stepsPerEpoch, epochs: s.epochs, batchSize: s.batchSize)
         var laterError: Error?
+        var rate = 0.0
         Interrupts.shared.install()
         let outcome = try trainer.train(
             deadline: deadline, checkpoint: checkpoint, stop: { Interrupts.shared.isRequested }
         ) { event in
             switch event {
-            case .step(let step, _, let epochLoss, let epochBER, let rate):
+            case .step(let step, _, let epochLoss, let epochBER, let samplesPerSecond):
+                rate = samplesPerSecond
                 progress.step(step, epochLoss: epochLoss, epochBER: showsBER ? epochBER : nil, rate: rate)
             case .epoch(let record, _):
                 progress.clear()
@@ -163,7 +166,7 @@ struct TrainingOptions: ParsableArguments {
         progress.clear()
         if let laterError { throw laterError }
         if let curve { try CodeFiles.writeAtomically(trainer.curveCSV, to: curve) }
-        return outcome
+        return (outcome, rate)
     }
 
     /// "finished", "stopped by --minutes" or "interrupted".

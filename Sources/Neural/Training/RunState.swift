@@ -63,7 +63,8 @@ public struct EpochSummary: Sendable, Equatable {
     public var trainingSeconds: Double
     /// Wall-clock seconds of the run when the epoch's validation starts (earlier validations included).
     public var runSeconds: Double
-    /// Training samples per second over the epoch (validation excluded).
-    public var samplesPerSecond: Double { Double(samplesPerEpoch) / max(trainingSeconds, 1e-9) }
+    /// Training samples per epoch (steps per epoch × batch size).
     public var samplesPerEpoch: Int
+    /// The run's worker threads (validation runs on them too).
+    public var workers: Int
 }

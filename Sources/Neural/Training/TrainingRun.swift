@@ -52,8 +52,6 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
     public var network: Recipe.Network { recipe.network }
     public var totalSteps: Int { settings.totalSteps }
     public var samplesSeen: Int { state.step * settings.batchSize }
-    /// Logits [batch, outputs] of the last step (before its update).
-    public var lastLogits: [Float] { trainer.logits }
 
     /// One optimisation step; returns its loss. Throws a `TrainingError` when the loss or a gradient is not finite:
     /// the step is then not taken (weights, Adam's state and the run's state stay as they were before it).
@@ -129,7 +127,7 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
                     epoch: epoch, samples: samplesSeen, loss: state.epochLoss / Double(S),
                     trainBER: Double(state.epochBitErrors) / Double(max(1, state.epochBits)),
                     learningRate: trainer.optimizer.learningRate, trainingSeconds: state.epochSeconds,
-                    runSeconds: state.seconds, samplesPerEpoch: S * B)
+                    runSeconds: state.seconds, samplesPerEpoch: S * B, workers: workers)
                 let record = try recipe.endEpoch(summary, context: state.context)
                 tick()
                 state.curve.append(record)
