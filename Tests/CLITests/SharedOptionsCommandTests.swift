@@ -62,25 +62,13 @@ final class DecoderLabelCommandTests: XCTestCase {
 /// `eccbench-benchmarks` has a real --help and refuses what it does not know.
 final class BenchmarkCommandTests: XCTestCase {
     func testHelpAndUnknownSections() throws {
-        let bench = binary.deletingLastPathComponent().appendingPathComponent("eccbench-benchmarks")
-        func runBench(_ args: [String]) throws -> (Int32, String) {
-            let p = Process()
-            p.executableURL = bench
-            p.arguments = args
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = out
-            try p.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            return (p.terminationStatus, text)
-        }
-        let help = try runBench(["--help"])
-        XCTAssertEqual(help.0, 0)
-        XCTAssertTrue(help.1.contains("USAGE: eccbench-benchmarks") && help.1.contains("--only SECTION"), help.1)
-        let unknown = try runBench(["--only", "nosuch"])
-        XCTAssertEqual(unknown.0, 64)
-        XCTAssertTrue(unknown.1.contains("--only 'nosuch' names no section"), unknown.1)
+        let help = try run(["--help"], executable: "eccbench-benchmarks")
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(
+            help.stdout.contains("USAGE: eccbench-benchmarks") && help.stdout.contains("--only SECTION"), help.stdout)
+        let unknown = try run(["--only", "nosuch"], executable: "eccbench-benchmarks")
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.stderr.contains("--only 'nosuch' names no section"), unknown.stderr)
     }
 }
 

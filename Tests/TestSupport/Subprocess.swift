@@ -14,9 +14,12 @@ extension XCTestCase {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("eccbench")
     }
 
-    public func run(_ args: [String], environment: [String: String]? = nil) throws -> Output {
+    /// Runs the built `executable` (default `eccbench`, or `eccbench-benchmarks`) with `args`.
+    public func run(_ args: [String], environment: [String: String]? = nil, executable: String = "eccbench") throws
+        -> Output
+    {
         let p = Process()
-        p.executableURL = binary
+        p.executableURL = binary.deletingLastPathComponent().appendingPathComponent(executable)
         p.arguments = args
         if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         // stderr goes to a file, so a child that fills it never blocks while we read stdout
