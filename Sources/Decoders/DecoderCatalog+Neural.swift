@@ -19,8 +19,9 @@ extension DecoderCatalog {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CodeError("decoder '\(name)': weights file '\(path)' does not exist")
             }
-            let own = try decodingCode(ofWeightsAt: path, for: code, decoder: name)
-            let model = try ECCTModel.load(code: own, weightsAt: path, scope: scope)
+            let (tensors, meta) = try SafeTensors.read(path: path)
+            let own = try decodingCode(metadata: meta, of: path, for: code, decoder: name)
+            let model = try ECCTModel.load(code: own, tensors: tensors, source: path, scope: scope)
             if (arch == "aecct") != model.architecture.isAECCT {
                 let holds = model.architecture.isAECCT ? "aecct" : "ecct"
                 throw CodeError("decoder '\(name)': \(path) holds an \(holds.uppercased()); use \(holds):FILE")
@@ -45,8 +46,9 @@ extension DecoderCatalog {
     /// The code an ECCT file runs with for `code`: `code` itself when the file was trained on its H (or records nothing
     /// of it: reference exports), else the H the file was trained on when it spans the same code. Throws naming both
     /// otherwise.
-    static func decodingCode(ofWeightsAt path: String, for code: LinearCode, decoder: String) throws -> LinearCode {
-        let meta = try SafeTensors.read(path: path).metadata
+    static func decodingCode(metadata meta: [String: String], of path: String, for code: LinearCode, decoder: String)
+        throws -> LinearCode
+    {
         guard meta["h_fingerprint"] != nil || meta["code"] != nil else { return code }
         if meta["h_fingerprint"] == code.parityCheckFingerprint { return code }
         let trainedName = meta["code"] ?? "?", form = meta["parity_check"] ?? "as given"

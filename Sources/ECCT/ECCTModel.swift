@@ -120,7 +120,17 @@ public final class ECCTModel: @unchecked Sendable {
         attentionDropout: Float = 0.1, precision: AECCTPrecision? = nil,
         scope: ActivationQuantization.Scope = .token
     ) throws -> ECCTModel {
-        let (tensors, _) = try SafeTensors.read(path: path)
+        try load(
+            code: code, tensors: try SafeTensors.read(path: path).tensors, source: path, layers: layers, width: width,
+            attentionDropout: attentionDropout, precision: precision, scope: scope)
+    }
+
+    /// The same from tensors already read (`source` names them in errors).
+    public static func load(
+        code: LinearCode, tensors: [String: SafeTensors.Tensor], source path: String, layers: Int? = nil,
+        width: Int? = nil, attentionDropout: Float = 0.1, precision: AECCTPrecision? = nil,
+        scope: ActivationQuantization.Scope = .token
+    ) throws -> ECCTModel {
         if aecctPrecision(of: tensors) != nil || tensors["\(ECCTNames.spectralProjection).weight"] != nil {
             return try loadAECCT(
                 code: code, tensors: tensors, source: path, precision: precision, scope: scope, layers: layers,
