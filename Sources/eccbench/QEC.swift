@@ -79,16 +79,17 @@ struct QECRunOptions: ParsableArguments {
     func roundCount(size: Int) -> Int { Int(rounds) ?? size }
 
     var config: LERConfig {
-        // validate() has checked the rule
-        let rule = (try? stopRule()) ?? (minErrors: 200, minFrames: 10_000, maxFrames: 1_000_000, note: nil)
-        var c = LERConfig()
-        c.minFailures = rule.minErrors
-        c.minShots = rule.minFrames
-        c.maxShots = rule.maxFrames
-        c.threads = parallel.threads
-        c.seed = parallel.seed
-        c.nonzeroOnly = nonzeroOnly
-        return c
+        get throws {
+            let rule = try stopRule()
+            var c = LERConfig()
+            c.minFailures = rule.minErrors
+            c.minShots = rule.minFrames
+            c.maxShots = rule.maxFrames
+            c.threads = parallel.threads
+            c.seed = parallel.seed
+            c.nonzeroOnly = nonzeroOnly
+            return c
+        }
     }
 
     /// Builds every decoder for every code at the first p before any simulation starts, so a decoder that does not apply
@@ -121,7 +122,7 @@ struct QECRunOptions: ParsableArguments {
     {
         let problem = try DecodingProblem(
             code: code, noise: try PauliNoise.named(noise), rounds: roundCount(size: size))
-        let engine = LogicalErrorSimulation(problem: problem, config: config)
+        let engine = LogicalErrorSimulation(problem: problem, config: try config)
         let progress = ProgressLine()
         let names = decoderNames ?? QuantumDecoders.defaults(for: problem), ps = try points()
         let total = position?.total ?? names.count * ps.count, started = Date()
@@ -156,16 +157,17 @@ struct QECRunOptions: ParsableArguments {
         return finished.all
     }
 
-    func header(_ codes: [CSSCode]) -> String {
+    func header(_ codes: [CSSCode]) throws -> String {
         let names = codes.map { "\($0.name) (n = \($0.n), k = \($0.k), checks \($0.hx.rows) X + \($0.hz.rows) Z)" }
+        let rule = try stopRule()
         return names.joined(separator: "; ") + "\n"
             + "noise \(noise), rounds \(rounds), seed \(parallel.seed), \(parallel.threads) threads; each point: at least "
-            + "\(config.minFailures) failures and \(config.minShots) shots, at most \(config.maxShots); intervals are 95% (Wilson)"
-            + ((try? stopRule())?.note.map { "\n" + $0 } ?? "")
+            + "\(rule.minErrors) failures and \(rule.minFrames) shots, at most \(rule.maxFrames); intervals are 95% (Wilson)"
+            + (rule.note.map { "\n" + $0 } ?? "")
     }
 
     func writeOutputs(_ runs: [(CSSCode, [LERPoint])], marks: [LogPlot.Mark] = []) throws {
-        if let json = files.json { try CodeFiles.writeAtomically(QECReport.json(runs, config: config), to: json) }
+        if let json = files.json { try CodeFiles.writeAtomically(QECReport.json(runs, config: try config), to: json) }
         if let csv = files.csv { try CodeFiles.writeAtomically(QECReport.csv(runs), to: csv) }
         if let plot = files.plot {
             try CodeFiles.writeAtomically(QECReport.svg(runs, noise: noise, marks: marks), to: plot)
@@ -186,7 +188,7 @@ struct QECSimulate: ParsableCommand {
     func run() throws {
         let code = try QuantumCatalog.code(named: self.code)
         let size = QuantumCatalog.family(of: self.code)?.size ?? 1
-        print(options.header([code]))
+        print(try options.header([code]))
         print(QECReport.tableHeader)
         let results = try options.simulate(code: code, size: size)
         try options.writeOutputs([(code, results)])
@@ -216,7 +218,7 @@ struct QECThreshold: ParsableCommand {
     func run() throws {
         let codes = try sizeList.map { try QuantumCatalog.code(named: "\(family)-\($0)") }
         try options.checkDecoders(Array(zip(codes, sizeList)).map { (code: $0.0, size: $0.1) })
-        print(options.header(codes))
+        print(try options.header(codes))
         print(QECReport.tableHeader)
         var runs: [(CSSCode, [LERPoint])] = []
         let started = Date()
