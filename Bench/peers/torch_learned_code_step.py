@@ -2,10 +2,11 @@
 """Peer benchmark: a learned (n, k) code with a DC-ECCT-shaped decoder (docs/DESIGN.md §7) in PyTorch, one training step =
 differentiable encoding of all-ones messages, AWGN, forward, backward (into Ω through φ(M), the head and |y|), Adam.
 Usage: torch_learned_code_step.py N K LAYERS WIDTH BATCH STEPS [THREADS]. Prints: samples per second."""
-import sys, time, math
+import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from peer_blocks import Block, samples_per_second
 
 n, k, N, d, B, steps = (int(a) for a in sys.argv[1:7])
 torch.set_num_threads(int(sys.argv[7]) if len(sys.argv) > 7 else 2)
@@ -22,22 +23,13 @@ class STESign(torch.autograd.Function):
         (x,) = ctx.saved_tensors
         return g * (x.abs() <= 1)
 
-class Block(nn.Module):
+class PhiScale(nn.Module):
+    """The DC-ECCT's learned per-pair score scale φ(M), M the (n+m)² mask of the current code."""
     def __init__(self):
         super().__init__()
-        self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
-        self.f1, self.f2 = nn.Linear(d, 4 * d), nn.Linear(4 * d, d)
-        self.n1, self.n2 = nn.LayerNorm(d), nn.LayerNorm(d)
         self.phi = nn.Sequential(nn.Linear(1, 50), nn.ReLU(), nn.Linear(50, 1))
-    def forward(self, x, M):
-        b = x.shape[0]
-        h = self.n1(x)
-        split = lambda t: t.view(b, L, H, d // H).transpose(1, 2)
-        q, kk, v = split(self.q(h)), split(self.k(h)), split(self.v(h))
-        s = (q @ kk.transpose(-2, -1) / math.sqrt(d // H)) * self.phi(M.unsqueeze(-1)).squeeze(-1)
-        a = (F.softmax(s, -1) @ v).transpose(1, 2).reshape(b, L, d)
-        x = x + self.o(a)
-        return x + self.f2(F.gelu(self.f1(self.n2(x))))
+    def forward(self, s, M):
+        return s * self.phi(M.unsqueeze(-1)).squeeze(-1)
 
 class Model(nn.Module):
     def __init__(self):
@@ -45,7 +37,7 @@ class Model(nn.Module):
         self.omega = nn.Parameter(torch.randint(0, 2, (m, k)).float().mul(2).sub(1) * 0.01)
         self.magn = nn.Parameter(torch.randn(1, d) * 0.1)
         self.synd = nn.Embedding(5, d)
-        self.blocks = nn.ModuleList(Block() for _ in range(N))
+        self.blocks = nn.ModuleList(Block(d, L, H, PhiScale()) for _ in range(N))
         self.mid, self.final = nn.LayerNorm(d), nn.LayerNorm(d)
         self.w, self.A, self.Bc = nn.Linear(d, 1), nn.Linear(d, d), nn.Linear(d, d)
     def forward(self, msg, z):
@@ -75,7 +67,4 @@ def step():
     opt.zero_grad()
     model(msg, z).backward()
     opt.step()
-for _ in range(2): step()
-t = time.perf_counter()
-for _ in range(steps): step()
-print(B * steps / (time.perf_counter() - t))
+samples_per_second(step, B, steps)

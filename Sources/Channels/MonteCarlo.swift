@@ -18,6 +18,11 @@ public struct MonteCarloConfig: Sendable {
     public var referenceNoise = false
 
     public init() {}
+
+    /// Exactly `frames` frames a point (no error minimum): the same frames for every decoder.
+    public init(frames: Int, seed: UInt64 = 1) {
+        minErrors = 0; minFrames = frames; maxFrames = frames; self.seed = seed
+    }
 }
 
 /// Counts of one (decoder, operating point) simulation.

@@ -26,23 +26,43 @@ public enum CheckNodeRule: Sendable, Equatable {
 /// `.portable`: whole-array Swift SIMD passes over the edges of one frame (tanh(x/2) for every edge, exclusive
 /// products per check, 2·atanh for every edge, `SIMDMath`). `.reference`: the plain per-check libm twin
 /// (`CheckNode.update`) that the tests compare both against.
+///
+/// `schedule: .layered` runs the row-serial schedule instead (`BeliefPropagationDecoder+Layered.swift`).
 public struct BeliefPropagationDecoder: Decoder {
+    /// The order of message updates within an iteration.
+    public enum Schedule: Sendable, Equatable {
+        /// Every check, then every variable (the default; `bpN`, `msN`, `nmsN`, `omsN`).
+        case flooding
+        /// One check at a time, the posteriors updated after each (`lbpN`).
+        case layered
+    }
+
     public let name: String
     public let graph: TannerGraph
     public let iterations: Int
     public let rule: CheckNodeRule
+    public let schedule: Schedule
     /// `.reference`: the scalar libm check-node kernel instead of the SIMD one.
     public var kernels: KernelPath = .best
 
-    public init(code: LinearCode, iterations: Int, rule: CheckNodeRule = .sumProduct, name: String? = nil) {
+    /// The default name is `bpN` (flooding) or `lbpN` (layered). `iterations` must be at least 1.
+    public init(
+        code: LinearCode, iterations: Int, rule: CheckNodeRule = .sumProduct, schedule: Schedule = .flooding,
+        name: String? = nil
+    ) {
         precondition(iterations >= 1, "BP: iterations must be at least 1")
         self.graph = code.tannerGraph
         self.iterations = iterations
         self.rule = rule
-        self.name = name ?? "bp\(iterations)"
+        self.schedule = schedule
+        self.name = name ?? (schedule == .layered ? "lbp\(iterations)" : "bp\(iterations)")
     }
 
     public func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
+        if schedule == .layered {
+            decodeLayered(llr: llr, count: count, into: bits)
+            return
+        }
         if rule == .sumProduct && kernels.runnable.usesAVX2 && count > 0 {
             decodeInLanes(llr: llr, count: count, into: bits)
             return

@@ -130,16 +130,23 @@ public enum CodeFiles {
                 source, line: l4,
                 "row \(bad + 1) weight \(rowWeights[bad]) exceeds the maximum \(maxWeights[1]) of line \(l2)")
         }
+        /// One line of 1-based indices (zeros are padding): `weight` of them, each in 1...bound.
+        func nextEntries(of owner: String, listing item: String, weight: Int, bound: Int) throws -> (Int, [Int]) {
+            let (ln, idx) = try nextInts("the \(item) indices of \(owner)")
+            let entries = idx.filter { $0 != 0 }
+            guard entries.count == weight else {
+                throw CodeError.file(
+                    source, line: ln, "\(owner) lists \(entries.count) \(item)s but its weight is \(weight)")
+            }
+            if let bad = entries.first(where: { $0 > bound }) {
+                throw CodeError.file(source, line: ln, "\(item) index \(bad) out of range 1...\(bound)")
+            }
+            return (ln, entries)
+        }
         var H = BitMatrix(rows: m, columns: n)
         for j in 0..<n {
-            let (ln, idx) = try nextInts("the row indices of column \(j + 1)")
-            let entries = idx.filter { $0 != 0 }
-            guard entries.count == colWeights[j] else {
-                throw CodeError.file(
-                    source, line: ln, "column \(j + 1) lists \(entries.count) rows but its weight is \(colWeights[j])")
-            }
+            let (ln, entries) = try nextEntries(of: "column \(j + 1)", listing: "row", weight: colWeights[j], bound: m)
             for r in entries {
-                guard r <= m else { throw CodeError.file(source, line: ln, "row index \(r) out of range 1...\(m)") }
                 guard !H[r - 1, j] else {
                     throw CodeError.file(source, line: ln, "row index \(r) repeated in column \(j + 1)")
                 }
@@ -153,16 +160,8 @@ public enum CodeFiles {
                 if i == 0 { break }
                 throw CodeError.file(source, line: nil, "file ends before the column indices of row \(i + 1)")
             }
-            let (ln, idx) = try nextInts("the column indices of row \(i + 1)")
-            let entries = idx.filter { $0 != 0 }
-            guard entries.count == rowWeights[i] else {
-                throw CodeError.file(
-                    source, line: ln, "row \(i + 1) lists \(entries.count) columns but its weight is \(rowWeights[i])")
-            }
-            for c in entries {
-                guard c <= n else { throw CodeError.file(source, line: ln, "column index \(c) out of range 1...\(n)") }
-                fromRows[i, c - 1] = true
-            }
+            let (ln, entries) = try nextEntries(of: "row \(i + 1)", listing: "column", weight: rowWeights[i], bound: n)
+            for c in entries { fromRows[i, c - 1] = true }
             guard fromRows.row(i) == H.row(i) else {
                 throw CodeError.file(source, line: ln, "row \(i + 1) disagrees with the column lists")
             }

@@ -25,7 +25,8 @@ public enum DecoderRegistry {
             return v
         }
         if let v = iterations("lbp") {
-            return LayeredBeliefPropagationDecoder(code: code, iterations: try checkIterations(v), name: name)
+            return BeliefPropagationDecoder(
+                code: code, iterations: try checkIterations(v), schedule: .layered, name: name)
         }
         if let v = iterations("nms") {
             return BeliefPropagationDecoder(

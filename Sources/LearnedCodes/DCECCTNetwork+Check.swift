@@ -21,30 +21,14 @@ extension DCECCTNetwork {
             B >= 1 && messages.count == B * k && noise.count == B * n,
             "DCECCTNetwork.lossAndGradients: \(messages.count) message and \(noise.count) noise entries for \(B) words")
         let P = parameters.count
-        var gradients = [Float](repeating: 0, count: P + auxiliaryGradientCount)
-        var logits = [Float](repeating: 0, count: B * n), decisions = [Float](repeating: 0, count: B * n)
         let ws = makeWorkspace(batch: B)
-        var loss = 0.0
-        parameters.values.withUnsafeBufferPointer { pb in
-            let p = pb.baseAddress!
-            prepare(parameters: p, checkMatrix: checkMatrix)
-            messages.withUnsafeBufferPointer { msg in
-                noise.withUnsafeBufferPointer { z in
-                    logits.withUnsafeMutableBufferPointer { f in
-                        gradients.withUnsafeMutableBufferPointer { g in
-                            let slice = TrainingSlice(
-                                input: z.baseAddress!, targets: msg.baseAddress!, logits: f.baseAddress!,
-                                count: B, batchOffset: 0, batchSize: B, seed: 0, step: 0)
-                            loss = trainSlice(slice, workspace: ws, parameters: p, gradients: g.baseAddress!)
-                            finishGradients(parameters: p, gradients: g.baseAddress!)
-                        }
-                    }
-                }
-            }
-            for i in 0..<(B * n) {
-                let y = ws.y[i], v = logits[i] * (y > 0 ? 1 : (y < 0 ? -1 : 0))  // −z·sign(y)
-                decisions[i] = v > 0 ? 0 : (v < 0 ? 1 : 0.5)
-            }
+        let (loss, logits, gradients) = lossAndGradients(
+            input: noise, targets: messages, batch: B, workspace: ws,
+            prepare: { self.prepare(parameters: $0, checkMatrix: checkMatrix) })
+        var decisions = [Float](repeating: 0, count: B * n)
+        for i in 0..<(B * n) {
+            let y = ws.y[i], v = logits[i] * (y > 0 ? 1 : (y < 0 ? -1 : 0))  // −z·sign(y)
+            decisions[i] = v > 0 ? 0 : (v < 0 ? 1 : 0.5)
         }
         let dH = P + layers * length * length
         return (loss, decisions, Array(gradients[0..<P]), Array(gradients[dH..<(dH + m * n)]))

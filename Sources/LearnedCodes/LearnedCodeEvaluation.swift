@@ -11,8 +11,7 @@ public enum LearnedCodeEvaluation {
         model: LearnedCodeModel, ebN0: Double, words: Int, seed: UInt64,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) -> Double {
-        var config = MonteCarloConfig()
-        config.minFrames = words; config.maxFrames = words; config.minErrors = 0; config.seed = seed;
+        var config = MonteCarloConfig(frames: words, seed: seed)
         config.threads = threads
         let decoder = NeuralDecoder(network: model.network, name: "dc-ecct")
         return MonteCarlo(code: model.code.linearCode(name: "learned"), config: config)

@@ -68,11 +68,7 @@ public final class DQECRecipe: TrainingRecipe, @unchecked Sendable {
     /// LER of the network and of mwpm at each validation p on the same fixed shots (seed 2024 + p's index).
     public func validate() throws -> (neural: [Double], matching: [Double]) {
         guard settings.validationShots > 0 else { return ([], []) }
-        var cfg = LERConfig()
-        cfg.minShots = settings.validationShots
-        cfg.maxShots = settings.validationShots
-        cfg.minFailures = 0
-        cfg.seed = 2024
+        var cfg = LERConfig(shots: settings.validationShots, seed: 2024)
         cfg.blockSize = 512
         let sim = LogicalErrorSimulation(problem: model.problem, config: cfg)
         let neural = NeuralQuantumDecoder(model: model)

@@ -17,6 +17,11 @@ public struct LERConfig: Sendable {
     /// Draw each round's error again while it is zero (the DQEC scripts); off by default.
     public var nonzeroOnly = false
     public init() {}
+
+    /// Exactly `shots` shots a point (no failure minimum): the same shots for every decoder, as tests and tables want.
+    public init(shots: Int, seed: UInt64) {
+        minFailures = 0; minShots = shots; maxShots = shots; self.seed = seed
+    }
 }
 
 /// Counts of one (decoder, p) point.

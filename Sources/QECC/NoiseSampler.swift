@@ -96,6 +96,16 @@ public struct NoiseSampler: Sendable {
         return (e, d)
     }
 
+    /// Array form of `logicalFailure(error:correction:logicalSupports:)` for one shot's error and correction [N].
+    public static func logicalFailure(error: [UInt8], correction: [UInt8], logicalSupports: [[Int]]) -> Bool {
+        precondition(error.count == correction.count, "logicalFailure: error and correction lengths differ")
+        return error.withUnsafeBufferPointer { e in
+            correction.withUnsafeBufferPointer {
+                logicalFailure(error: e.baseAddress!, correction: $0.baseAddress!, logicalSupports: logicalSupports)
+            }
+        }
+    }
+
     /// True when the residual e ⊕ ê flips a logical: one shot's error and correction, N bytes each.
     public static func logicalFailure(
         error: UnsafePointer<UInt8>, correction: UnsafePointer<UInt8>,

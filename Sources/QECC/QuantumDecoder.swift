@@ -5,6 +5,20 @@ public protocol QuantumDecoder: Sendable {
     func decode(detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>)
 }
 
+extension QuantumDecoder {
+    /// Array form of `decode(detections:count:into:)`: detections [count, T·M] in, corrections [count, N] out, where
+    /// N is `errorLength` (the problem's). The detections must hold `count` whole shots (a precondition).
+    public func decode(detections: [UInt8], count: Int, errorLength: Int) -> [UInt8] {
+        precondition(
+            count >= 0 && (count == 0 || detections.count % count == 0), "\(name): detections of \(count) shots")
+        var corrections = [UInt8](repeating: 0, count: count * errorLength)
+        detections.withUnsafeBufferPointer { d in
+            corrections.withUnsafeMutableBufferPointer { decode(detections: d, count: count, into: $0) }
+        }
+        return corrections
+    }
+}
+
 /// A decoder that handles each CSS half on its own (the matching decoders): it is given one half's detectors.
 protocol HalfDecoder: Sendable {
     associatedtype Workspace

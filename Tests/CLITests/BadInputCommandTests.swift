@@ -6,16 +6,14 @@ import XCTest
 /// Options and paths a hostile user gives: clear errors before any work, never a crash or a NaN with exit 0.
 final class BadInputCommandTests: XCTestCase {
     func testNegativeNumbersParseAndHexIsRejected() throws {
-        let ok = try run([
+        let ok = try runSucceeding([
             "--code", "HAMMING-7-4", "--decoders", "bp5", "--ebn0", "-5", "--min-frames", "256", "--max-frames", "256",
         ])
-        XCTAssertEqual(ok.status, 0, ok.stderr)
         XCTAssertTrue(ok.stdout.contains("bp5          -5"), ok.stdout)
-        let range = try run([
+        try runSucceeding([
             "--code", "HAMMING-7-4", "--decoders", "bp5", "--ebn0", "-2:-1:1", "--min-frames", "256", "--max-frames",
             "256",
         ])
-        XCTAssertEqual(range.status, 0, range.stderr)
         for bad in ["0x10", "inf", "nan", "1e400"] {
             let r = try run(["--code", "HAMMING-7-4", "--ebn0", bad])
             XCTAssertNotEqual(r.status, 0)

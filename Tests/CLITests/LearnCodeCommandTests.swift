@@ -7,11 +7,10 @@ import XCTest
 final class LearnCodeCommandTests: XCTestCase {
     func testCheckReproducesTheReferenceFixture() throws {
         let folder = "learned-31-16-N2-d32", out = temp("learned-check.safetensors")
-        let r = try run([
+        try runSucceeding([
             "learn-code", "check", "--weights", TestResources.path("\(folder)/weights.safetensors"),
             "--inputs", TestResources.path("\(folder)/io.safetensors"), "--out", out,
         ])
-        XCTAssertEqual(r.status, 0, r.stderr)
         let ours = try SafeTensors.read(path: out).tensors
         let ref = try SafeTensors.read(path: TestResources.path("\(folder)/io.safetensors")).tensors
         XCTAssertEqual(Set(ours.keys), Set(ref.keys).subtracting(["message", "noise"]))
@@ -32,18 +31,15 @@ final class LearnCodeCommandTests: XCTestCase {
         let first = try run(args + ["--minutes", "0.000001"])  // stops after its first step, with a checkpoint
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stdout.contains("0 of 2 epochs done (step 1 of 6)"), first.stdout)
-        let resumed = try run(["learn-code", "--resume", "--out", code, "--decoder-out", dec])
-        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let resumed = try runSucceeding(["learn-code", "--resume", "--out", code, "--decoder-out", dec])
         XCTAssertTrue(
             resumed.stdout.contains("resuming") && resumed.stdout.contains("2 of 2 epochs done"), resumed.stdout)
-        let sim = try run([
+        let sim = try runSucceeding([
             "--code", code, "--decoders", "dc-ecct:\(dec),bp50,osd2", "--ebn0", "3", "--min-frames", "200",
             "--max-frames", "200", "--min-errors", "1",
         ])
-        XCTAssertEqual(sim.status, 0, sim.stderr)
         XCTAssertTrue(sim.stdout.contains("dc-ecct:") && sim.stdout.contains("osd2"), sim.stdout)
-        let distance = try run(["code", code, "--distance"])
-        XCTAssertEqual(distance.status, 0, distance.stderr)
+        let distance = try runSucceeding(["code", code, "--distance"])
         XCTAssertTrue(distance.stdout.contains("n = 15, k = 7, minimum distance d = "), distance.stdout)
         // the joint decoder refuses another code
         let wrong = try run([
@@ -59,10 +55,9 @@ final class LearnCodeCommandTests: XCTestCase {
     }
 
     func testShippedLearnedCodeRunsWithItsJointDecoderByDefault() throws {
-        let r = try run([
+        let r = try runSucceeding([
             "--code", "LEARNED-31-16", "--ebn0", "4", "--min-frames", "500", "--max-frames", "500", "--min-errors", "1",
         ])
-        XCTAssertEqual(r.status, 0, r.stderr)
         for d in ["bp50", "osd2", "dc-ecct"] {
             XCTAssertTrue(r.stdout.contains("\n\(d) "), "\(d) missing: \(r.stdout)")
         }

@@ -46,10 +46,8 @@ final class BaselineTests: XCTestCase {
         var config = MonteCarloConfig()
         config.minErrors = 400; config.minFrames = 20_000; config.maxFrames = 200_000
         let engine = MonteCarlo(code: code, config: config)
-        let sp = engine.run(
-            decoder: try DecoderRegistry.make("bp50", code: code), channel: .awgn, parameter: 4, pointIndex: 0)
-        let ms = engine.run(
-            decoder: try DecoderRegistry.make("ms50", code: code), channel: .awgn, parameter: 4, pointIndex: 0)
+        let sp = try engine.awgnPoint("bp50", code: code, ebn0: 4)
+        let ms = try engine.awgnPoint("ms50", code: code, ebn0: 4)
         XCTAssertLessThan(
             ms.negLnBERInterval.upper, sp.negLnBERInterval.lower, "min-sum \(ms.negLnBER) vs sum-product \(sp.negLnBER)"
         )
@@ -60,18 +58,20 @@ final class BaselineTests: XCTestCase {
     func testLayeredScheduleConvergesFasterOnLDPC() throws {
         let path = TestResources.path("LDPC_N49_K24.alist")
         let code = try CodeFiles.readCode(path: path)
-        var config = MonteCarloConfig()
-        config.minErrors = 0; config.minFrames = 40_000; config.maxFrames = 40_000
-        let engine = MonteCarlo(code: code, config: config)
-        let flooding = engine.run(
-            decoder: try DecoderRegistry.make("bp10", code: code), channel: .awgn, parameter: 3, pointIndex: 0)
-        let layered = engine.run(
-            decoder: try DecoderRegistry.make("lbp10", code: code), channel: .awgn, parameter: 3, pointIndex: 0)
+        let engine = MonteCarlo(code: code, config: MonteCarloConfig(frames: 40_000))
+        let flooding = try engine.awgnPoint("bp10", code: code, ebn0: 3)
+        let layered = try engine.awgnPoint("lbp10", code: code, ebn0: 3)
         XCTAssertLessThan(
             layered.ferInterval.upper, flooding.ferInterval.lower, "lbp10 \(layered.fer) vs bp10 \(flooding.fer)")
-        let flooding50 = engine.run(
-            decoder: try DecoderRegistry.make("bp50", code: code), channel: .awgn, parameter: 3, pointIndex: 0)
+        let flooding50 = try engine.awgnPoint("bp50", code: code, ebn0: 3)
         XCTAssertLessThan(layered.fer, flooding50.fer * 1.5, "lbp10 is within reach of bp50")
         print("LDPC-49-24 @ 3 dB FER: bp10 \(flooding.fer), lbp10 \(layered.fer), bp50 \(flooding50.fer)")
+    }
+}
+
+extension MonteCarlo {
+    /// One AWGN point of the named decoder on `code`.
+    fileprivate func awgnPoint(_ decoder: String, code: LinearCode, ebn0: Double) throws -> PointResult {
+        run(decoder: try DecoderRegistry.make(decoder, code: code), channel: .awgn, parameter: ebn0, pointIndex: 0)
     }
 }

@@ -58,8 +58,8 @@ final class AutomorphismTests: XCTestCase {
     /// ensemble of the identity alone decides as the base decoder.
     func testEnsembleDecoding() throws {
         let code = try Catalog.code(named: "BCH-63-45")
-        var config = MonteCarloConfig()
-        config.minFrames = 2048; config.maxFrames = 2048; config.minErrors = 0; config.threads = 2
+        var config = MonteCarloConfig(frames: 2048)
+        config.threads = 2
         let engine = MonteCarlo(code: code, config: config)
         let base = try DecoderRegistry.make("bp5", code: code)
         let group = try Automorphisms.group(for: code)

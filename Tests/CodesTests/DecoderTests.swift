@@ -161,11 +161,10 @@ final class DecoderTests: XCTestCase {
             let code = try Catalog.code(named: name)
             let (_, llr) = frames(code, count: 500, ebn0: 3, seed: 8)
             func run(_ kernels: KernelPath) -> [UInt8] {
-                if decoder.hasPrefix("lbp") {
-                    var d = LayeredBeliefPropagationDecoder(code: code, iterations: 20); d.kernels = kernels
-                    return d.decode(llr: llr, n: code.n)
-                }
-                var d = BeliefPropagationDecoder(code: code, iterations: 50); d.kernels = kernels
+                var d = BeliefPropagationDecoder(
+                    code: code, iterations: decoder.hasPrefix("lbp") ? 20 : 50,
+                    schedule: decoder.hasPrefix("lbp") ? .layered : .flooding)
+                d.kernels = kernels
                 return d.decode(llr: llr, n: code.n)
             }
             let refOut = run(.reference)

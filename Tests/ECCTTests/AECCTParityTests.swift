@@ -95,23 +95,9 @@ final class AECCTGradientParityTests: XCTestCase {
         let y = (0..<(B * n)).map { flipped.values[$0] > 0.5 ? -magnitude.values[$0] : magnitude.values[$0] }
         let targets = flipped.values.map { 1 - $0 }
         let network = model.network, params = network.parameters
-        var logits = [Float](repeating: 0, count: B * n)
-        var g = [Float](repeating: 0, count: params.count + network.auxiliaryGradientCount)
-        let ws = network.makeWorkspace(batch: B)
-        params.values.withUnsafeBufferPointer { p in
-            network.prepare(parameters: p.baseAddress!)
-            y.withUnsafeBufferPointer { yy in
-                targets.withUnsafeBufferPointer { tt in
-                    logits.withUnsafeMutableBufferPointer { z in
-                        let slice = TrainingSlice(
-                            input: yy.baseAddress!, targets: tt.baseAddress!, logits: z.baseAddress!,
-                            count: B, batchOffset: 0, batchSize: B, seed: 0, step: 0)
-                        _ = network.trainSlice(slice, workspace: ws, parameters: p.baseAddress!, gradients: &g)
-                    }
-                }
-            }
-            network.finishGradients(parameters: p.baseAddress!, gradients: &g)
-        }
+        let g = network.lossAndGradients(
+            input: y, targets: targets, batch: B, workspace: network.makeWorkspace(batch: B)
+        ).gradients
         var ours: [String: [Float]] = [:]
         for e in params.entries { ours[e.name] = Array(g[e.offset..<(e.offset + e.count)]) }
         return (ours, io, model)

@@ -100,9 +100,7 @@ final class PretrainedModelTests: XCTestCase {
             "shipped: \(PretrainedModels.all)")
         let model = try ECCTModel.load(code: code, weightsAt: entry.path)
         XCTAssertEqual(model.network.parameters.count, parameters)
-        var mc = MonteCarloConfig()
-        mc.minErrors = 0; mc.minFrames = 20_000; mc.maxFrames = 20_000; mc.seed = 7
-        let engine = MonteCarlo(code: code, config: mc)
+        let engine = MonteCarlo(code: code, config: MonteCarloConfig(frames: 20_000, seed: 7))
         let ecct = engine.run(decoder: ECCTDecoder(model: model), channel: .awgn, parameter: 5, pointIndex: 0)
         let base = engine.run(
             decoder: try DecoderRegistry.make(baseline, code: code), channel: .awgn, parameter: 5, pointIndex: 0)

@@ -9,12 +9,7 @@ import XCTest
 /// The SPE layer: finite-difference gradients of `lpe_proj`, and the output on the reference fixture's table.
 final class SpectralEncodingLayerTests: XCTestCase {
     func testGradientOfTheProjection() throws {
-        let code = try Catalog.code(named: "HAMMING-7-4")
-        let table = try SpectralPositionalEncoding.table(code: code)
-        let L = code.n + code.m
-        var rng = SplitMixRNG(seed: 3)
-        let params = ParameterSet()
-        let layer = SpectralEncodingLayer(params, length: L, using: &rng)
+        let (table, L, params, layer) = try spectralLayer(code: "HAMMING-7-4", seed: 3)
         func forward(_ x: [[Float]]) -> [Float] {
             var out = [Float](repeating: 0, count: L * 8)
             x[0].withUnsafeBufferPointer { p in layer.forward(table: table, spe: &out, parameters: p.baseAddress!) }
@@ -73,12 +68,7 @@ final class SpectralEncodingLayerTests: XCTestCase {
 /// The SIMD8 path of the SPE layer against the scalar reference loops, forward and backward.
 final class SpectralEncodingPathTests: XCTestCase {
     func testEightChannelPathMatchesTheReference() throws {
-        let code = try Catalog.code(named: "BCH-31-16")
-        let table = try SpectralPositionalEncoding.table(code: code)
-        let L = code.n + code.m
-        var rng = SplitMixRNG(seed: 8)
-        let params = ParameterSet()
-        let layer = SpectralEncodingLayer(params, length: L, using: &rng)
+        let (table, L, params, layer) = try spectralLayer(code: "BCH-31-16", seed: 8)
         for i in 0..<params.count { params.values[i] *= 3 }  // sharper softmaxes
         var dSpe = [Float](repeating: 0, count: L * 8)
         var seed: UInt64 = 4
@@ -101,4 +91,16 @@ final class SpectralEncodingPathTests: XCTestCase {
             }
         }
     }
+}
+
+/// A named code's spectral table [L, 8] (L = n + m) and a fresh SPE layer initialised from `seed`.
+private func spectralLayer(code name: String, seed: UInt64) throws -> (
+    table: [Float], length: Int, parameters: ParameterSet, layer: SpectralEncodingLayer
+) {
+    let code = try Catalog.code(named: name)
+    let L = code.n + code.m
+    var rng = SplitMixRNG(seed: seed)
+    let params = ParameterSet()
+    let layer = SpectralEncodingLayer(params, length: L, using: &rng)
+    return (try SpectralPositionalEncoding.table(code: code), L, params, layer)
 }

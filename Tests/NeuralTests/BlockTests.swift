@@ -136,19 +136,13 @@ final class BlockTests: XCTestCase {
     }
 
     func testPerHeadMaskMatchesReferenceAndGradients() {
-        let B = 2, L = 6, H = 8, d = 16, pat = pattern(L), P = pat.pairCount
+        let B = 2, L = 6, H = 8, d = 16, pat = pattern(L)
         // heads 0–3 the off-diagonal pairs, heads 4–7 the diagonal (a ring split like HPSA), and query 1 gets no
         // key at all in head 2
         let mask = ringMask(pat, heads: H, emptyQuery: 1, emptyHead: 2)
         let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
         func forward(_ xs: [[Float]]) -> ([Float], [Float]) {
-            var probs = zeros(B * H * P)
-            let out = zeros(B * L * d).mutated {
-                MaskedAttention.forward(
-                    q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &probs, keep: nil, dropout: nil,
-                    stream: 0, pattern: pat, batch: B, heads: H, width: d, headMask: mask)
-            }
-            return (out, probs)
+            attentionForward(xs, pattern: pat, batch: B, heads: H, width: d, headMask: mask)
         }
         let ref = headMaskedReference(q: q, k: k, v: v, pattern: pat, mask: mask, B: B, H: H, d: d)
         let (out, _) = forward([q, k, v])
@@ -161,21 +155,16 @@ final class BlockTests: XCTestCase {
             "head mask", inputs: [q, k, v], forward: { forward($0).0 },
             backward: { xs, dy in
                 let (_, probs) = forward(xs)
-                var dq = self.zeros(B * L * d), dk = self.zeros(B * L * d), dv = self.zeros(B * L * d)
-                for kernels in KernelPath.runnableCases {
-                    var gq = self.zeros(B * L * d), gk = self.zeros(B * L * d), gv = self.zeros(B * L * d)
-                    MaskedAttention.backward(
-                        dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: nil, dropout: nil,
-                        dq: &gq, dk: &gk, dv: &gv, pattern: pat, batch: B, heads: H, width: d, kernels: kernels)
-                    if kernels == .reference {
-                        (dq, dk, dv) = (gq, gk, gv)
-                    } else {
-                        for i in 0..<gq.count {
-                            XCTAssertEqual(gq[i], dq[i], accuracy: 1e-5, "backward path \(kernels)")
-                        }
+                let reference = attentionBackward(
+                    dy, xs, probabilities: probs, pattern: pat, batch: B, heads: H, width: d, kernels: .reference)
+                for kernels in KernelPath.runnableCases where kernels != .reference {
+                    let g = attentionBackward(
+                        dy, xs, probabilities: probs, pattern: pat, batch: B, heads: H, width: d, kernels: kernels)
+                    for i in 0..<g[0].count {
+                        XCTAssertEqual(g[0][i], reference[0][i], accuracy: 1e-5, "backward path \(kernels)")
                     }
                 }
-                return [dq, dk, dv]
+                return reference
             })
     }
 
@@ -183,17 +172,12 @@ final class BlockTests: XCTestCase {
     /// reference loops' on every path, for dh = 4 (its unrolled loop) and dh = 2, with a head that has no key.
     func testPerHeadMaskOnEveryForwardPath() {
         for d in [16, 32] {
-            let B = 3, L = 7, H = 8, pat = pattern(L), P = pat.pairCount
+            let B = 3, L = 7, H = 8, pat = pattern(L)
             let mask = ringMask(pat, heads: H, emptyQuery: 2, emptyHead: 1)
             let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
             func run(_ kernels: KernelPath) -> ([Float], [Float]) {
-                var probs = zeros(B * H * P)
-                let out = zeros(B * L * d).mutated {
-                    MaskedAttention.forward(
-                        q: q, k: k, v: v, out: $0, probabilities: &probs, keep: nil, dropout: nil, stream: 0,
-                        pattern: pat, batch: B, heads: H, width: d, headMask: mask, kernels: kernels)
-                }
-                return (out, probs)
+                attentionForward(
+                    [q, k, v], pattern: pat, batch: B, heads: H, width: d, headMask: mask, kernels: kernels)
             }
             let (refOut, refProbs) = run(.reference)
             for path in KernelPath.runnableCases where path != .reference {
@@ -219,13 +203,7 @@ final class BlockTests: XCTestCase {
         let φ = rand(P, scale: 1.5)
         let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
         func forward(_ xs: [[Float]]) -> ([Float], [Float]) {
-            var probs = zeros(B * H * P)
-            let out = zeros(B * L * d).mutated {
-                MaskedAttention.forward(
-                    q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &probs, keep: nil, dropout: nil,
-                    stream: 0, pattern: pat, batch: B, heads: H, width: d, scoreScale: xs[3])
-            }
-            return (out, probs)
+            attentionForward(xs, pattern: pat, batch: B, heads: H, width: d, scoreScale: xs[3])
         }
         let ref = headMaskedReference(
             q: q, k: k, v: v, pattern: pat, mask: [Float](repeating: 1, count: P * H), B: B, H: H,

@@ -279,22 +279,9 @@ final class KernelGradientTests: XCTestCase {
         let pattern = AttentionPattern(allowed: allowed, length: L)
         let q = rand(B * L * d, scale: 2), k = rand(B * L * d, scale: 2), v = rand(B * L * d)
         let ref = MaskedAttention.reference(q: q, k: k, v: v, allowed: allowed, batch: B, length: L, heads: H, width: d)
-        var probs = zeros(B * H * pattern.pairCount)
-        let out = attentionForward([q, k, v], &probs, pattern: pattern, batch: B, heads: H, width: d)
+        let out = attentionForward([q, k, v], pattern: pattern, batch: B, heads: H, width: d).out
         for i in 0..<out.count { XCTAssertEqual(out[i], ref[i], accuracy: 1e-5) }
         checkAttentionGradients("attention", q: q, k: k, v: v, pattern: pattern, batch: B, heads: H, width: d)
-    }
-
-    /// Attention output (no dropout) for xs = [q, k, v]; the probabilities land in `probs`.
-    private func attentionForward(
-        _ xs: [[Float]], _ probs: inout [Float], pattern: AttentionPattern,
-        batch B: Int, heads H: Int, width d: Int
-    ) -> [Float] {
-        zeros(B * pattern.length * d).mutated {
-            MaskedAttention.forward(
-                q: xs[0], k: xs[1], v: xs[2], out: $0, probabilities: &probs, keep: nil, dropout: nil,
-                stream: 0, pattern: pattern, batch: B, heads: H, width: d)
-        }
     }
 
     /// Finite-difference check of attention (no dropout) with respect to q, k and v.
@@ -302,21 +289,12 @@ final class KernelGradientTests: XCTestCase {
         _ name: String, q: [Float], k: [Float], v: [Float], pattern: AttentionPattern,
         batch B: Int, heads H: Int, width d: Int
     ) {
-        let L = pattern.length, P = pattern.pairCount
         gc.check(
             name, inputs: [q, k, v],
-            forward: { xs in
-                var probs = self.zeros(B * H * P)
-                return self.attentionForward(xs, &probs, pattern: pattern, batch: B, heads: H, width: d)
-            },
+            forward: { attentionForward($0, pattern: pattern, batch: B, heads: H, width: d).out },
             backward: { xs, dy in
-                var probs = self.zeros(B * H * P)
-                _ = self.attentionForward(xs, &probs, pattern: pattern, batch: B, heads: H, width: d)
-                var dq = self.zeros(B * L * d), dk = self.zeros(B * L * d), dv = self.zeros(B * L * d)
-                MaskedAttention.backward(
-                    dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: nil, dropout: nil,
-                    dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d)
-                return [dq, dk, dv]
+                let probs = attentionForward(xs, pattern: pattern, batch: B, heads: H, width: d).probabilities
+                return attentionBackward(dy, xs, probabilities: probs, pattern: pattern, batch: B, heads: H, width: d)
             })
     }
 
@@ -346,11 +324,9 @@ final class KernelGradientTests: XCTestCase {
                 var keep = self.zeros(B * H * P), probs = self.zeros(B * H * P)
                 _ = forward(xs, keep: &keep, probs: &probs)
                 XCTAssertTrue(keep.contains(0) && keep.contains(1), "the test exercises dropped and kept pairs")
-                var dq = self.zeros(B * L * d), dk = self.zeros(B * L * d), dv = self.zeros(B * L * d)
-                MaskedAttention.backward(
-                    dOut: dy, q: xs[0], k: xs[1], v: xs[2], probabilities: probs, keep: keep, dropout: drop,
-                    dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d)
-                return [dq, dk, dv]
+                return attentionBackward(
+                    dy, xs, probabilities: probs, keep: keep, dropout: drop, pattern: pattern, batch: B, heads: H,
+                    width: d)
             })
     }
     /// The vectorised eight-head paths (AVX2 when the CPU has it, and Swift SIMD8) against the generic loops

@@ -112,11 +112,7 @@ final class ShippedQuantumModelTests: XCTestCase {
         XCTAssertEqual(ShippedQuantumModels.files(for: problem).count, 1)
         XCTAssertEqual(QuantumDecoders.defaults(for: problem), ["mwpm", "uf", "neural"])
         let neural = try QuantumDecoders.make("neural", problem: problem, p: 0.1, q: nil)
-        var config = LERConfig()
-        config.minShots = 8192
-        config.maxShots = 8192
-        config.minFailures = 0
-        config.seed = 77
+        let config = LERConfig(shots: 8192, seed: 77)
         let sim = LogicalErrorSimulation(problem: problem, config: config)
         let a = try sim.run(decoder: neural, p: 0.1, pointIndex: 0)
         let b = try sim.run(decoder: try MatchingDecoder(problem: problem, p: 0.1), p: 0.1, pointIndex: 0)
@@ -136,11 +132,7 @@ extension ShippedQuantumModelTests {
     func testShippedIndependentModelMatchesMatching() throws {
         let problem = try DecodingProblem(code: try CSSCode.toric(4), noise: .independent)
         XCTAssertEqual(QuantumDecoders.defaults(for: problem), ["mwpm", "uf", "neural"])
-        var config = LERConfig()
-        config.minShots = 8192
-        config.maxShots = 8192
-        config.minFailures = 0
-        config.seed = 78
+        let config = LERConfig(shots: 8192, seed: 78)
         let sim = LogicalErrorSimulation(problem: problem, config: config)
         let a = try sim.run(
             decoder: try QuantumDecoders.make("neural", problem: problem, p: 0.08, q: nil), p: 0.08, pointIndex: 0)
@@ -172,11 +164,7 @@ extension ShippedQuantumModelTests {
             ["toric-4_depolarizing_T\(rounds)_N2_d32.safetensors"])
         XCTAssertEqual(QuantumDecoders.defaults(for: problem), ["mwpm", "uf", "neural"])
         let shots = 16384
-        var config = LERConfig()
-        config.minShots = shots
-        config.maxShots = shots
-        config.minFailures = 0
-        config.seed = 79
+        let config = LERConfig(shots: shots, seed: 79)
         let sim = LogicalErrorSimulation(problem: problem, config: config)
         let a = try sim.run(
             decoder: try QuantumDecoders.make("neural", problem: problem, p: p, q: nil), p: p, pointIndex: 0)

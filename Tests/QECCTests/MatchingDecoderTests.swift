@@ -35,10 +35,7 @@ final class MatchingDecoderTests: XCTestCase {
             var rng = SeededRNG(seed: 3)
             let shots = 300, N = problem.errorLength, M = problem.syndromeLength
             let (_, detections) = sampler.sample(count: shots, rng: &rng)
-            var ufCorrections = [UInt8](repeating: 0, count: shots * N)
-            detections.withUnsafeBufferPointer { d in
-                ufCorrections.withUnsafeMutableBufferPointer { uf.decode(detections: d, count: shots, into: $0) }
-            }
+            let ufCorrections = uf.decode(detections: detections, count: shots, errorLength: N)
             for s in 0..<shots {
                 let observed = Array(detections[(s * M)..<((s + 1) * M)])
                 let (correction, weight) = mwpm.decodeShot(detections: observed)
@@ -77,18 +74,10 @@ final class MatchingDecoderTests: XCTestCase {
                     var e = BitVector(count: N)
                     for j in support { e[j] = true }
                     let detections = H.multiply(e).bits
-                    var correction = [UInt8](repeating: 0, count: N)
-                    detections.withUnsafeBufferPointer { d in
-                        correction.withUnsafeMutableBufferPointer { decoder.decode(detections: d, count: 1, into: $0) }
+                    let correction = decoder.decode(detections: detections, count: 1, errorLength: N)
+                    if NoiseSampler.logicalFailure(error: e.bits, correction: correction, logicalSupports: supports) {
+                        failures += 1
                     }
-                    let bits = e.bits
-                    let failed = bits.withUnsafeBufferPointer { eb in
-                        correction.withUnsafeBufferPointer { cb in
-                            NoiseSampler.logicalFailure(
-                                error: eb.baseAddress!, correction: cb.baseAddress!, logicalSupports: supports)
-                        }
-                    }
-                    if failed { failures += 1 }
                 }
                 XCTAssertEqual(failures, 0, "\(decoder.name) on \(name): \(errors.count) errors of weight ≤ 2")
             }
@@ -107,10 +96,7 @@ final class MatchingDecoderTests: XCTestCase {
         let (errors, detections) = sampler.sample(count: shots, rng: &rng)
         let H = problem.checkMatrix
         for decoder in decoders {
-            var corrections = [UInt8](repeating: 0, count: shots * N)
-            detections.withUnsafeBufferPointer { d in
-                corrections.withUnsafeMutableBufferPointer { decoder.decode(detections: d, count: shots, into: $0) }
-            }
+            let corrections = decoder.decode(detections: detections, count: shots, errorLength: N)
             for s in 0..<shots {
                 let finalSyndrome = H.multiply(BitVector(bits: errors[(s * N)..<((s + 1) * N)])).bits
                 var summed = [UInt8](repeating: 0, count: M)
@@ -174,10 +160,7 @@ extension MatchingDecoderTests {
         var rng = SeededRNG(seed: 4)
         let shots = 300, N = problem.errorLength, M = problem.syndromeLength
         let (_, detections) = sampler.sample(count: shots, rng: &rng)
-        var corrections = [UInt8](repeating: 0, count: shots * N)
-        detections.withUnsafeBufferPointer { d in
-            corrections.withUnsafeMutableBufferPointer { decoder.decode(detections: d, count: shots, into: $0) }
-        }
+        let corrections = decoder.decode(detections: detections, count: shots, errorLength: N)
         let H = problem.checkMatrix
         for s in 0..<shots {
             XCTAssertEqual(
@@ -188,16 +171,9 @@ extension MatchingDecoderTests {
         for j in 0..<N {
             var e = BitVector(count: N); e[j] = true
             let d = H.multiply(e).bits
-            var c = [UInt8](repeating: 0, count: N)
-            d.withUnsafeBufferPointer { db in
-                c.withUnsafeMutableBufferPointer { decoder.decode(detections: db, count: 1, into: $0) }
-            }
-            let failed = e.bits.withUnsafeBufferPointer { eb in
-                c.withUnsafeBufferPointer {
-                    NoiseSampler.logicalFailure(
-                        error: eb.baseAddress!, correction: $0.baseAddress!, logicalSupports: problem.logicalSupports)
-                }
-            }
+            let c = decoder.decode(detections: d, count: 1, errorLength: N)
+            let failed = NoiseSampler.logicalFailure(
+                error: e.bits, correction: c, logicalSupports: problem.logicalSupports)
             XCTAssertFalse(failed, "single error on bit \(j)")
         }
         let repeated = try DecodingProblem(code: try CSSCode.toric(3), noise: .independent, rounds: 3)

@@ -7,8 +7,7 @@ final class ThresholdTests: XCTestCase {
     func crossing(sizes: (Int, Int), noise: PauliNoise, roundsEqualSize: Bool, grid: [Double], shots: Int) throws
         -> Crossing
     {
-        var config = LERConfig()
-        config.minShots = shots; config.maxShots = shots; config.minFailures = 0; config.seed = 2024
+        let config = LERConfig(shots: shots, seed: 2024)
         var curves: [[LERPoint]] = []
         for L in [sizes.0, sizes.1] {
             let problem = try DecodingProblem(code: try CSSCode.toric(L), noise: noise, rounds: roundsEqualSize ? L : 1)

@@ -38,6 +38,17 @@ extension XCTestCase {
             stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// `run`, asserting that the command succeeded (the failure shows its stderr).
+    @discardableResult
+    public func runSucceeding(
+        _ args: [String], environment: [String: String]? = nil, executable: String = "eccbench",
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> Output {
+        let r = try run(args, environment: environment, executable: executable)
+        XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
+        return r
+    }
+
     public func temp(_ name: String) -> String { TemporaryFolder.path(name, group: "eccbench-cli") }
 }
 

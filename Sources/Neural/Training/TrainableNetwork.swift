@@ -95,3 +95,39 @@ public struct ParameterGroup: Sendable, Equatable {
         return ParameterGroup(name: name, ranges: ranges, trainable: trainable, clipNorm: clipNorm)
     }
 }
+
+extension TrainableNetwork {
+    /// One whole batch as a single slice at the current parameters (seed 0, step 0), for parity and gradient checks:
+    /// the batch's mean loss, its logits [B, outputWidth] and the finished gradients (`finishGradients` applied; the
+    /// parameters' layout, then `auxiliaryGradientCount` floats). `prepare` replaces `prepare(parameters:)` when the
+    /// network needs more than the parameters (the learned code's real-valued H). The arrays must hold B samples.
+    public func lossAndGradients(
+        input: [Float], targets: [Float], batch B: Int, workspace ws: Workspace,
+        prepare prepareParameters: ((UnsafePointer<Float>) -> Void)? = nil
+    ) -> (loss: Double, logits: [Float], gradients: [Float]) {
+        precondition(
+            B >= 1 && input.count == B * inputWidth && targets.count == B * targetWidth,
+            "lossAndGradients: \(input.count) input and \(targets.count) target floats for \(B) samples")
+        var gradients = [Float](repeating: 0, count: parameters.count + auxiliaryGradientCount)
+        var logits = [Float](repeating: 0, count: B * outputWidth)
+        var loss = 0.0
+        parameters.values.withUnsafeBufferPointer { pb in
+            let p = pb.baseAddress!
+            if let prepareParameters { prepareParameters(p) } else { prepare(parameters: p) }
+            input.withUnsafeBufferPointer { x in
+                targets.withUnsafeBufferPointer { t in
+                    logits.withUnsafeMutableBufferPointer { z in
+                        gradients.withUnsafeMutableBufferPointer { g in
+                            let slice = TrainingSlice(
+                                input: x.baseAddress!, targets: t.baseAddress!, logits: z.baseAddress!, count: B,
+                                batchOffset: 0, batchSize: B, seed: 0, step: 0)
+                            loss = trainSlice(slice, workspace: ws, parameters: p, gradients: g.baseAddress!)
+                            finishGradients(parameters: p, gradients: g.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        return (loss, logits, gradients)
+    }
+}

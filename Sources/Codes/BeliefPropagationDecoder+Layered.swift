@@ -1,28 +1,13 @@
 import Base
 
-/// Layered (row-serial) sum-product BP (Hocevar 2004; Mansour & Shanbhag 2003).
+/// Layered (row-serial) sum-product BP (Hocevar 2004; Mansour & Shanbhag 2003): `schedule: .layered`.
 ///
 /// Keeps the posterior L_v and the check messages R_cv. For each check c in order: t_v = L_v − R_cv,
 /// R_cv ← sum-product over the other t, L_v ← t_v + R_cv. Converges in about half the iterations of
 /// flooding on LDPC codes. Stops early when the hard decision of L satisfies every check. Sum-product uses
 /// the SIMD check-node kernel (`SumProduct.update`); `kernels: .reference` selects the libm twin.
-public struct LayeredBeliefPropagationDecoder: Decoder {
-    public let name: String
-    public let graph: TannerGraph
-    public let iterations: Int
-    public let rule: CheckNodeRule
-    /// `.reference`: the scalar libm check-node kernel instead of the SIMD one.
-    public var kernels: KernelPath = .best
-
-    public init(code: LinearCode, iterations: Int, rule: CheckNodeRule = .sumProduct, name: String? = nil) {
-        precondition(iterations >= 1, "layered BP: iterations must be at least 1")
-        self.graph = code.tannerGraph
-        self.iterations = iterations
-        self.rule = rule
-        self.name = name ?? "lbp\(iterations)"
-    }
-
-    public func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
+extension BeliefPropagationDecoder {
+    func decodeLayered(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
         let n = graph.n, m = graph.m, E = graph.edgeCount
         let maxDegree = max(1, graph.checkNeighbors.map(\.count).max() ?? 1)
         let R = UnsafeMutableBufferPointer<Float>.allocate(capacity: E)
