@@ -60,7 +60,7 @@ public struct Channel: Sendable {
     public var llrScale: Float {
         switch model {
         case .awgn: let s = Float(sigma); return 2 / (s * s)
-        case .bsc: return Float(log((1 - parameter) / parameter))
+        case .bsc: return Float(logOdds(parameter))
         case .bec: return BEC.knownLLR
         }
     }
@@ -94,7 +94,7 @@ public struct Channel: Sendable {
             }
         case .bsc:
             let p = parameter
-            let magnitude = Float(log((1 - p) / p))
+            let magnitude = Float(logOdds(p))
             let threshold = UInt64(p * 0x1p64)
             for i in 0..<count {
                 let flipped = rng.next() < threshold

@@ -9,6 +9,15 @@ import Neural
 /// for two distinct bits of one check; check n+r ↔ each bit of row r. Checks never see other checks. All m rows
 /// of H are used as given (redundant rows included).
 public enum ECCTMask {
+    /// An upper bound on the mask's pairs without building it: the diagonal, and per check of weight w its w(w − 1)
+    /// bit pairs and 2w bit–check pairs (capped at L²).
+    public static func pairBound(parityCheck H: BitMatrix) -> Double {
+        let L = Double(H.columns + H.rows)
+        var pairs = L
+        for r in 0..<H.rows { let w = Double(H.rowWeight(r)); pairs += w * (w - 1) + 2 * w }
+        return min(pairs, L * L)
+    }
+
     /// The keys of every token, ascending.
     public static func rows(parityCheck H: BitMatrix) -> [[Int]] {
         let n = H.columns, m = H.rows

@@ -69,33 +69,14 @@ public final class ECCTModel: @unchecked Sendable {
         network.parameters.values.withUnsafeBufferPointer { network.prepare(parameters: $0.baseAddress!) }
     }
 
-    /// Most attention pairs (the Tanner-graph mask's allowed (query, key) pairs) and most activation memory of one
-    /// 32-word chunk: the sizes are checked before anything is built from them.
-    public static let maxPairs = 1 << 24
-    public static let maxChunkBytes = 2 << 30
-
-    /// Throws when the mask or the activations of a 32-word chunk would exceed the limits, saying what they need.
+    /// Throws when the mask, the parameters or the activations of a 32-word chunk would exceed `TransformerBudget`'s
+    /// limits, saying what they need.
     static func checkSize(code: LinearCode, layers: Int, width: Int, heads: Int) throws {
-        let L = code.n + code.m
-        // an upper bound on the mask's pairs without building it: the diagonal, and per check w(w − 1) bit pairs
-        // and 2w bit–check pairs
-        var pairs = Double(L)
-        for r in 0..<code.m { let w = Double(code.H.rowWeight(r)); pairs += w * (w - 1) + 2 * w }
-        pairs = min(pairs, Double(L) * Double(L))
-        guard pairs <= Double(maxPairs) else {
-            throw SettingsError(
-                "ECCT for \(code.name): the attention mask would have up to \(Int(pairs)) pairs (n + m = \(L) tokens); "
-                    + "the limit is \(maxPairs)")
-        }
-        // per word and layer: probabilities and keep flags (2·pairs·H) and ~14 [L, d] activations
-        let bytes = 4 * 32 * Double(layers) * (2 * pairs * Double(heads) + 14 * Double(L) * Double(width))
-        guard bytes <= Double(maxChunkBytes) else {
-            throw SettingsError(
-                String(
-                    format: "ECCT for %@ with N = %d, d = %d: a 32-word chunk needs %.1f GiB of activations; "
-                        + "the limit is %.0f GiB", code.name, layers, width, bytes / Double(1 << 30),
-                    Double(maxChunkBytes) / Double(1 << 30)))
-        }
+        var budget = TransformerBudget(
+            model: "ECCT for \(code.name)", tokens: code.n + code.m, pairs: ECCTMask.pairBound(parityCheck: code.H),
+            layers: layers, width: width, heads: heads)
+        budget.outputs = code.n
+        try budget.check()
     }
 
     /// Load reference-named weights; every tensor must be present with the shape this code and size need.

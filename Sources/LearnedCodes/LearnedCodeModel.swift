@@ -42,6 +42,13 @@ public final class LearnedCodeModel: @unchecked Sendable {
             throw LearnedCodeError(
                 "--dim d = \(width) must be a positive multiple of the \(heads) heads (at most 4096)")
         }
+        // dense attention over the 2n − k tokens, and φ(M) per layer
+        let L = 2 * n - k
+        var budget = TransformerBudget(
+            model: "learned (\(n), \(k)) code's decoder", tokens: L, pairs: Double(L) * Double(L), layers: layers,
+            width: width, heads: heads)
+        budget.outputs = n
+        do { try budget.check() } catch let e as SettingsError { throw LearnedCodeError(e.message) }
     }
 
     /// A model sized from reference-named weights (n and k from `P_matrix` [n − k, k], d from `src_embed_magn`, N from

@@ -1,3 +1,4 @@
+import Base
 import Codes
 import Foundation
 import GF2
@@ -18,9 +19,18 @@ public struct BPOSDDecoder: QuantumDecoder {
     let solvers: [SyndromeSolver]
     let priorLLR: Float
 
+    /// Most qubits of a code bposd decodes: OSD eliminates the half's [m, n] matrix for every shot BP leaves
+    /// unsolved, O(n³/64) (about a second a shot at toric-50, n = 5,000).
+    public static let maxQubits = 5000
+
     public init(problem: DecodingProblem, p: Double, iterations: Int = 30, order: Int = 2, name: String = "bposd")
         throws
     {
+        guard problem.code.n <= BPOSDDecoder.maxQubits else {
+            throw QECCError(
+                "\(name) on \(problem.code.name): n = \(problem.code.n) qubits; OSD's elimination per shot limits it to "
+                    + "\(BPOSDDecoder.maxQubits) (use mwpm or uf)")
+        }
         guard problem.rounds == 1 else {
             throw QECCError(
                 "bposd decodes one measurement round (code capacity); got --rounds \(problem.rounds): use mwpm or uf")
@@ -29,7 +39,7 @@ public struct BPOSDDecoder: QuantumDecoder {
         guard q > 0 && q < 0.5 else { throw QECCError("bposd needs 0 < p with a flip probability below ½ (p = \(p))") }
         self.name = name
         self.problem = problem
-        self.priorLLR = Float(log((1 - q) / q))
+        self.priorLLR = Float(logOdds(q))
         codes = problem.halves.enumerated().map { i, half in
             LinearCode(name: "\(problem.code.name) half \(i)", parityCheck: half.checks)
         }

@@ -2,16 +2,21 @@ import GF2
 
 /// The code families: the neural papers' toric code, the rotated surface code and the unrotated planar code.
 extension CSSCode {
-    /// Largest lattice size the families build (toric: 2L² = 80,000 qubits at L = 200).
-    public static let maxLatticeSize = 200
+    /// Most qubits a family code may have. Checks and logicals are dense bit matrices and the code is verified by
+    /// elimination (O(n³/64)): 20,000 qubits is 25 MB a matrix and about a second; toric-200 would be 400 MB a matrix
+    /// and a minute before the first shot.
+    public static let maxQubits = 20_000
+    /// Largest lattice size of each family within `maxQubits`: toric 2L² (L ≤ 100), rotated surface d² (d ≤ 141),
+    /// planar 2d² − 2d + 1 (d ≤ 100).
+    public static let maxToricSize = 100, maxSurfaceDistance = 141, maxPlanarDistance = 100
 
     /// The toric code of the neural papers (yoniLc/DQEC `Codes.py`, after Krastanov's neural decoder), lattice L,
     /// 2L² qubits, k = 2, distance L. Qubit (r, c), r < 2L, c < L, has index r·L + c; even rows are horizontal edges,
     /// odd rows vertical ones. Stabiliser (i, j) has index i·L + j. The matrices equal the reference's entry for entry:
     /// H_X = `flatZflips2Xstab`, H_Z = `flatXflips2Zstab`, logicalX = `flatZflips2Xerr`, logicalZ = `flatXflips2Zerr`.
     public static func toric(_ L: Int) throws -> CSSCode {
-        guard L >= 2, L <= maxLatticeSize else {
-            throw QECCError("toric-\(L): L must be in 2...\(maxLatticeSize)")
+        guard L >= 2, L <= maxToricSize else {
+            throw QECCError("toric-\(L): L must be in 2...\(maxToricSize) (2L² ≤ \(maxQubits) qubits)")
         }
         let n = 2 * L * L
         func q(_ r: Int, _ c: Int) -> Int { ((r % (2 * L)) + 2 * L) % (2 * L) * L + ((c % L) + L) % L }
@@ -40,8 +45,8 @@ extension CSSCode {
     /// even. Bulk plaquettes all exist; weight-2 X plaquettes lie on the top and bottom edges, Z ones on the left and
     /// right. logicalX is the left column's X string, logicalZ the top row's Z string.
     public static func rotatedSurface(_ d: Int) throws -> CSSCode {
-        guard d >= 3, d % 2 == 1, d <= maxLatticeSize else {
-            throw QECCError("surface-\(d): d must be odd and in 3...\(maxLatticeSize)")
+        guard d >= 3, d % 2 == 1, d <= maxSurfaceDistance else {
+            throw QECCError("surface-\(d): d must be odd and in 3...\(maxSurfaceDistance) (d² ≤ \(maxQubits) qubits)")
         }
         var xRows: [[Int]] = [], zRows: [[Int]] = []
         for i in 0...d {
@@ -67,7 +72,9 @@ extension CSSCode {
     /// r + c even (index in row-major order of those sites). X checks at (even r, odd c), Z checks at (odd r, even c),
     /// each on its up-to-four neighbouring qubits; rough boundaries left and right (X checks of weight 3).
     public static func planar(_ d: Int) throws -> CSSCode {
-        guard d >= 2, d <= maxLatticeSize else { throw QECCError("planar-\(d): d must be in 2...\(maxLatticeSize)") }
+        guard d >= 2, d <= maxPlanarDistance else {
+            throw QECCError("planar-\(d): d must be in 2...\(maxPlanarDistance) (2d² − 2d + 1 ≤ \(maxQubits) qubits)")
+        }
         let side = 2 * d - 1
         var index = [Int](repeating: -1, count: side * side)
         var n = 0

@@ -26,6 +26,12 @@ public final class DQECModel: @unchecked Sendable {
                 "neural decoder: width d = \(width) must be a positive multiple of the \(heads) heads (at most 4096)")
         }
         let H = problem.checkMatrix
+        var budget = TransformerBudget(
+            model: "neural decoder for \(problem.code.name)", tokens: H.columns + H.rows,
+            pairs: ECCTMask.pairBound(parityCheck: H), layers: layers, width: width, heads: heads)
+        budget.sequences = problem.rounds
+        budget.outputs = H.columns
+        try budget.check()
         var config = EncoderConfig(
             layers: layers, width: width, heads: heads, pattern: ECCTMask.pattern(parityCheck: H))
         config.attentionDropout = 0  // the reference's MultiHeadedAttention(h, d) has no dropout

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 import GF2
 
@@ -76,7 +77,7 @@ public struct DecodingGraph: Sendable {
 /// Integer edge weights from probabilities: w = log((1 − p)/p), scaled so the larger of the two classes is
 /// `resolution`; a class at p = 0 (never happens) gets 4·resolution, at p ≥ ½ weight 0.
 public func matchingWeights(space p: Double, time q: Double?, resolution: Int = 1 << 12) -> (space: Int, time: Int) {
-    func llr(_ x: Double) -> Double? { x <= 0 ? nil : x >= 0.5 ? 0 : log((1 - x) / x) }
+    func llr(_ x: Double) -> Double? { x <= 0 ? nil : x >= 0.5 ? 0 : logOdds(x) }
     let ls = llr(p), lt = q.flatMap(llr)
     let finite = [ls, lt].compactMap { $0 }
     let top = finite.max() ?? 1

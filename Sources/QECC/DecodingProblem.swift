@@ -1,3 +1,4 @@
+import Foundation
 import GF2
 
 /// The Pauli noise models of the neural papers (docs/DESIGN.md §8).
@@ -58,12 +59,37 @@ public struct DecodingProblem: Sendable {
             errorLength = 2 * code.n
             syndromeLength = code.hz.rows + code.hx.rows
         }
+        guard rounds * syndromeLength <= DecodingProblem.maxDetectors else {
+            throw QECCError(
+                "\(code.name) with --rounds \(rounds): \(rounds * syndromeLength) detection bits a shot (\(rounds) × "
+                    + "\(syndromeLength)); at most \(DecodingProblem.maxDetectors) (a block of shots is held in memory)"
+            )
+        }
     }
+
+    /// Most detection bits a shot (T·M): a block of 256 shots then holds at most 256 MiB of detections.
+    public static let maxDetectors = 1 << 20
 
     /// The stacked check matrix H [M, N] of the neural papers.
     public var checkMatrix: BitMatrix { blockDiagonal(halves.map(\.checks)) }
     /// The stacked logical matrix L [K, N]: a logical is flipped iff its row has odd overlap with the residual.
     public var logicalMatrix: BitMatrix { blockDiagonal(halves.map(\.logicals)) }
+
+    /// Expected detection events a shot in each half at p (q for the measurements, default p): a check of weight w fires
+    /// with probability (1 − (1 − 2p′)^w (1 − 2q)^2) / 2 (p′ the half's marginal flip probability; the q factor only
+    /// with T > 1), summed over the half's checks and the T rounds.
+    public func expectedDefects(p: Double, q: Double? = nil) -> [Double] {
+        let flip = min(0.5, max(0, marginalFlipProbability(p))), measure = min(0.5, max(0, q ?? p))
+        let measurementFactor = rounds > 1 ? (1 - 2 * measure) * (1 - 2 * measure) : 1
+        return halves.map { half in
+            var total = 0.0
+            for r in 0..<half.checks.rows {
+                let w = Double(half.checks.rowWeight(r))
+                total += (1 - pow(1 - 2 * flip, w) * measurementFactor) / 2
+            }
+            return total * Double(rounds)
+        }
+    }
 
     /// Probability that one half's bit of a qubit flips in one round: p (independent) or 2p/3 (depolarising).
     public func marginalFlipProbability(_ p: Double) -> Double { noise == .independent ? p : 2 * p / 3 }

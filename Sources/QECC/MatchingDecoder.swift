@@ -10,7 +10,22 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
     public let graphs: [DecodingGraph]
     let metrics: [SpaceMetric?]
 
+    /// Most expected detection events a shot in one half: the exact matcher keeps two D × D tables (distances and
+    /// pair weights, 8 bytes an entry: 67 MB at D = 2048) and its time grows faster than D² (about two seconds a shot
+    /// at D ≈ 1,200 on toric-100).
+    public static let maxExpectedDefects = 2048.0
+
+    /// Throws for p or q outside [0, 1], and when a shot would have more than `maxExpectedDefects` defects in a half
+    /// on average (saying how many, and that uf scales).
     public init(problem: DecodingProblem, p: Double, q: Double? = nil, name: String = "mwpm") throws {
+        let expected = problem.expectedDefects(p: p, q: q).max() ?? 0
+        guard expected <= MatchingDecoder.maxExpectedDefects else {
+            throw QECCError(
+                String(
+                    format: "%@ on %@ at p = %g: about %.0f defects a shot in one half; the exact matcher handles at "
+                        + "most %.0f (its tables grow as the square): use uf, a smaller code or a smaller p", name,
+                    problem.code.name, p, expected, MatchingDecoder.maxExpectedDefects))
+        }
         self.name = name
         self.problem = problem
         self.graphs = try problem.matchingGraphs(p: p, q: q)

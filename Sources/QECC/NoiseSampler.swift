@@ -1,4 +1,5 @@
 import Base
+import Foundation
 
 /// Draws shots of a `DecodingProblem`: the final accumulated error e [N] and the detection bits [T·M] of each shot.
 ///
@@ -19,7 +20,21 @@ public struct NoiseSampler: Sendable {
         guard p.isFinite, p >= 0, p <= 1 else { throw QECCError("p = \(p) is outside [0, 1]") }
         let q = q ?? p
         guard q.isFinite, q >= 0, q <= 1 else { throw QECCError("q = \(q) is outside [0, 1]") }
-        guard !nonzeroOnly || p > 0 else { throw QECCError("--nonzero-only needs p > 0") }
+        if nonzeroOnly {
+            // a round is drawn again while no qubit's draw falls below the threshold: the chance of a nonzero round is
+            // 1 − (1 − t)^n with t the threshold's probability; refuse when the redraws would run without end
+            let t = Double(NoiseSampler.threshold(p)) * 0x1p-64
+            let nonzero = -expm1(Double(problem.code.n) * log1p(-t))
+            guard nonzero >= NoiseSampler.minNonzeroProbability else {
+                throw QECCError(
+                    String(
+                        format: "--nonzero-only at p = %g on %@: a round has an error with probability %.2g, so each "
+                            + "round would be drawn about %.2g times; a larger p must make that chance at least %g (or "
+                            + "drop --nonzero-only)", p, problem.code.name, nonzero,
+                        nonzero > 0 ? 1 / nonzero : .infinity,
+                        NoiseSampler.minNonzeroProbability))
+            }
+        }
         self.problem = problem; self.p = p; self.q = q; self.nonzeroOnly = nonzeroOnly
         var lists = [[Int32]](repeating: [], count: problem.errorLength)
         for half in problem.halves {
@@ -32,6 +47,9 @@ public struct NoiseSampler: Sendable {
         columnStart = lists.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         columnChecks = lists.flatMap { $0 }
     }
+
+    /// The least chance of a nonzero round that `nonzeroOnly` accepts (at most 10,000 redraws a round on average).
+    public static let minNonzeroProbability = 1e-4
 
     @inline(__always) static func threshold(_ x: Double) -> UInt64 { x >= 1 ? .max : UInt64(x * 0x1p64) }
 
