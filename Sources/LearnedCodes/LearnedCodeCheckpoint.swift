@@ -26,9 +26,13 @@ public enum LearnedCodeCheckpoint {
                     + "(\(expect.n), \(expect.k))")
         }
         let config = try RunCheckpoint.resumedSettings(stored.settings, path: path, adjust: adjust)
-        let model = try LearnedCodeModel(
-            n: config.n, k: config.k, layers: config.layers, width: config.width,
-            heads: config.heads)
+        try RunCheckpoint.checkSizes(
+            of: stored, layers: config.layers, width: config.width, widthTensor: DCECCTNames.magnitude,
+            layerProbe: DCECCTNames.layerProbe)
+        let model = try CheckpointError.naming(path, "the stored settings") {
+            try LearnedCodeModel(
+                n: config.n, k: config.k, layers: config.layers, width: config.width, heads: config.heads)
+        }
         try model.network.parameters.load(stored.tensors, source: path, ignoring: RunCheckpoint.isOptimizerTensor)
         model.network.parameters.values.withUnsafeBufferPointer { model.network.prepare(parameters: $0.baseAddress!) }
         return try RunCheckpoint.run(stored, model: model, settings: config, workers: workers)

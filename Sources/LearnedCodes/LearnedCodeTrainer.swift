@@ -89,6 +89,12 @@ public final class LearnedCodeRecipe: TrainingRecipe, @unchecked Sendable {
 
     public func epochContext() -> [UInt8] { model.code.parity }
 
+    public func problem(withStoredContext context: [UInt8]) -> String? {
+        let count = model.code.parity.count
+        if context.count != count { return "\(context.count) bits of P, the code has \(count)" }
+        return context.allSatisfy { $0 <= 1 } ? nil : "P's bits must be 0 or 1"
+    }
+
     public func endEpoch(_ s: EpochSummary, context before: [UInt8]?) throws -> LearnedCodeEpoch {
         let now = model.code.parity
         let changes = before.map { zip($0, now).filter { $0 != $1 }.count } ?? 0

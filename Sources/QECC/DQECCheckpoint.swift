@@ -1,3 +1,4 @@
+import ECCT
 import Foundation
 import Neural
 
@@ -46,7 +47,12 @@ public enum DQECCheckpoint {
         _ stored: RunCheckpoint.Stored<DQECRecipe>, problem: DecodingProblem, settings config: DQECTrainingConfig,
         workers: Int
     ) throws -> DQECTrainer {
-        let model = try DQECModel(problem: problem, layers: config.layers, width: config.width, heads: config.heads)
+        try RunCheckpoint.checkSizes(
+            of: stored, layers: config.layers, width: config.width, widthTensor: ECCTNames.embedding,
+            layerProbe: ECCTNames.layerProbe)
+        let model = try CheckpointError.naming(stored.path, "the stored settings") {
+            try DQECModel(problem: problem, layers: config.layers, width: config.width, heads: config.heads)
+        }
         try model.network.parameters.load(
             stored.tensors, source: stored.path, ignoring: RunCheckpoint.isOptimizerTensor)
         return try RunCheckpoint.run(stored, model: model, settings: config, workers: workers)

@@ -19,11 +19,14 @@ extension Adam {
         path: String
     ) throws {
         guard let first = tensors[Self.momentNames.first], let second = tensors[Self.momentNames.second],
-            let stepText = metadata["adam_step"], let count = Int(stepText), count >= 0
+            let stepText = metadata["adam_step"]
         else {
             throw CheckpointError(
                 "\(path): optimizer state (\(Self.momentNames.first), \(Self.momentNames.second), adam_step) "
                     + "is missing; cannot resume")
+        }
+        guard let count = Int(stepText), count >= 0 else {
+            throw CheckpointError("\(path): metadata 'adam_step' is '\(stepText)', not a step count")
         }
         guard first.shape == [P], second.shape == [P] else {
             throw CheckpointError(

@@ -6,6 +6,14 @@ public struct CheckpointError: Error, CustomStringConvertible, Equatable {
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+
+    /// Runs `body`; an error it throws is rethrown as a `CheckpointError` that names the file and what was read from
+    /// it ("the stored settings"), so a corrupted field is not blamed on a flag.
+    public static func naming<T>(_ path: String, _ what: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as CheckpointError { throw e } catch {
+            throw CheckpointError("\(path): \(what): \(error)")
+        }
+    }
 }
 
 /// safetensors files (F32 tensors only): 8-byte little-endian header length, a JSON header

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// The one checkpoint layout of every training run: a safetensors file with the parameters under the family's
@@ -53,7 +54,11 @@ public enum RunCheckpoint {
                     + "\(meta["format"].map { "'\($0)'" } ?? "missing"), expected '\(Recipe.checkpointFormat)')")
         }
         let settings = try CheckpointMetadata.decode(Recipe.Settings.self, key: "training", from: meta, path: path)
+        do { try settings.validate() } catch let e as SettingsError {
+            throw CheckpointError("\(path): the stored settings (metadata 'training') are not valid: \(e.message)")
+        }
         let state = try CheckpointMetadata.decode(TrainingRun<Recipe>.State.self, key: "state", from: meta, path: path)
+        try state.check(settings: settings, path: path)
         return Stored(path: path, tensors: tensors, metadata: meta, settings: settings, state: state)
     }
 
@@ -80,6 +85,11 @@ public enum RunCheckpoint {
         try adam.restore(
             from: stored.tensors, metadata: stored.metadata, parameterCount: parameterCount,
             path: stored.path)
+        // one Adam step a training step (a non-finite step is not taken by either)
+        guard adam.step <= stored.state.step else {
+            throw CheckpointError(
+                "\(stored.path): metadata 'adam_step' is \(adam.step), more than the run's \(stored.state.step) steps")
+        }
         return adam
     }
 
@@ -88,8 +98,26 @@ public enum RunCheckpoint {
         _ stored: Stored<Recipe>, model: Recipe.Model, settings: Recipe.Settings, workers: Int
     ) throws -> TrainingRun<Recipe> {
         let recipe = try Recipe(model: model, settings: settings)
+        if let context = stored.state.context, let problem = recipe.problem(withStoredContext: context) {
+            throw CheckpointError("\(stored.path): metadata 'state': context: \(problem)")
+        }
         let adam = try optimizer(of: stored, settings: settings, parameterCount: recipe.network.parameters.count)
         return try TrainingRun(recipe: recipe, workers: workers, state: stored.state, optimizer: adam)
+    }
+
+    /// Throws unless the stored sizes (layers N from the layer tensors, width d from `widthTensor`'s last axis) are the
+    /// stored settings' ones: a corrupted setting is refused before a model is built from it.
+    public static func checkSizes<Recipe: TrainingRecipe>(
+        of stored: Stored<Recipe>, layers: Int, width: Int, widthTensor: String, layerProbe: (Int) -> String
+    ) throws {
+        var storedLayers = 0
+        while storedLayers <= 64, stored.tensors[layerProbe(storedLayers)] != nil { storedLayers += 1 }
+        let storedWidth = stored.tensors[widthTensor]?.shape.last
+        guard storedLayers == layers, storedWidth == width else {
+            throw CheckpointError(
+                "\(stored.path): the stored settings say N = \(layers), d = \(width); the stored weights are N = "
+                    + "\(storedLayers), d = \(storedWidth.map(String.init) ?? "? (no '\(widthTensor)')")")
+        }
     }
 
     /// Everything stored under a name that is not a parameter: Adam's moments.

@@ -40,6 +40,27 @@ public struct RunState<Record: Codable & Equatable & Sendable, Context: Codable 
 
     /// Epochs finished.
     public var epochsDone: Int { curve.count }
+
+    /// Throws a `CheckpointError` naming the file and field when the state cannot be the state of a run with these
+    /// settings: a step outside 0…epochs × steps, more finished epochs than the step has completed, non-finite
+    /// sums or negative seconds, more bit errors than bits.
+    public func check(settings: some RunSettings, path: String) throws {
+        func fail(_ s: String) -> CheckpointError { CheckpointError("\(path): metadata 'state': \(s)") }
+        guard (0...settings.totalSteps).contains(step) else {
+            throw fail("step \(step) is outside 0…\(settings.totalSteps) (epochs × steps per epoch)")
+        }
+        guard curve.count <= step / settings.stepsPerEpoch else {
+            throw fail("\(curve.count) finished epochs, but step \(step) completes \(step / settings.stepsPerEpoch)")
+        }
+        for (name, value) in [("seconds", seconds), ("epochSeconds", epochSeconds)]
+        where !(value.isFinite && value >= 0) {
+            throw fail("\(name) is \(value)")
+        }
+        guard epochLoss.isFinite else { throw fail("epochLoss is \(epochLoss)") }
+        guard epochBits >= 0, (0...epochBits).contains(epochBitErrors) else {
+            throw fail("epochBitErrors \(epochBitErrors) and epochBits \(epochBits) are not counts of the same bits")
+        }
+    }
 }
 
 /// The context of families that keep nothing per epoch.

@@ -42,6 +42,8 @@ public protocol TrainingRecipe: AnyObject {
     func bitErrors(input: [Float], targets: [Float], logits: [Float]) -> (errors: Int, bits: Int)
     /// The snapshot at an epoch's start.
     func epochContext() -> Context
+    /// What is wrong with a context read back from a checkpoint (nil when it could be this run's).
+    func problem(withStoredContext context: Context) -> String?
     /// After the epoch's last step (parameters prepared): validation, and the curve's record.
     func endEpoch(_ summary: EpochSummary, context: Context?) throws -> Record
     /// The learning curve's columns, and one record's values (formatted).
@@ -51,6 +53,7 @@ public protocol TrainingRecipe: AnyObject {
 
 extension TrainingRecipe {
     public func extraTensors() -> [String: Tensor] { [:] }
+    public func problem(withStoredContext context: Context) -> String? { nil }
     public func workers(requested: Int) -> Int { max(1, min(requested, settings.batchSize)) }
     public var microBatch: Int { 8 }
     public func parameterGroups(step: Int) -> [ParameterGroup]? { nil }
