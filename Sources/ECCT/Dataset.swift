@@ -27,6 +27,8 @@ public struct ECCTDataset: Sendable {
         /// Samples whose label differs from the channel's truth (the label decoder chose another codeword).
         public var labelsDifferingFromTruth: Int
         public var secondsToGenerate: Double
+        /// The code's row-space fingerprint (`LinearCode.codeFingerprint`; nil in datasets written before it was kept).
+        public var codeFingerprint: String?
     }
 
     public let manifest: Manifest
@@ -48,9 +50,9 @@ public struct ECCTDataset: Sendable {
             throw SettingsError("dataset: \(samples) samples must be in 1…\(maxSamples)")
         }
         let n = code.n
-        let (bytes, overflow) = samples.multipliedReportingOverflow(by: 8 * n)
-        guard !overflow, bytes <= 16 << 30 else {
-            throw SettingsError("dataset: \(samples) samples of n = \(n) need more than 16 GiB")
+        try checkMemory(samples: samples, n: n)
+        guard !ebN0.isEmpty, ebN0.allSatisfy({ $0.isFinite && abs($0) <= 40 }) else {
+            throw SettingsError("dataset: Eb/N0 \(ebN0) must be finite values in −40…40 dB")
         }
         let started = Date()
         let sigmas = ebN0.map { Float(awgnSigma(ebN0dB: $0, rate: code.rate)) }
@@ -113,8 +115,16 @@ public struct ECCTDataset: Sendable {
             code: code.name, n: n, parityCheck: code.parityCheckFormKey, ebN0: ebN0,
             labels: labelName, seed: seed, samples: samples, rejectZeroSyndrome: rejectZeroSyndrome, shards: [],
             labelsDifferingFromTruth: (0..<blocks).reduce(0) { $0 + differing[$1] },
-            secondsToGenerate: Date().timeIntervalSince(started))
+            secondsToGenerate: Date().timeIntervalSince(started), codeFingerprint: code.codeFingerprint)
         return ECCTDataset(manifest: manifest, y: y, flips: flips)
+    }
+
+    /// Throws unless `samples` words of n bits fit in memory (y and flips: 8·n bytes a sample, at most 16 GiB).
+    public static func checkMemory(samples: Int, n: Int) throws {
+        let (bytes, overflow) = samples.multipliedReportingOverflow(by: 8 * n)
+        guard !overflow, bytes <= 16 << 30 else {
+            throw SettingsError("dataset: \(samples) samples of n = \(n) need more than 16 GiB")
+        }
     }
 
     /// Writes the shards and the manifest (each atomically) into `folder`, which must exist.
@@ -130,7 +140,10 @@ public struct ECCTDataset: Sendable {
                     "y": Tensor(shape: [k, n], values: Array(y[(start * n)..<((start + k) * n)])),
                     "flips": Tensor(shape: [k, n], values: Array(flips[(start * n)..<((start + k) * n)])),
                 ],
-                metadata: ["format": manifest.format, "code": manifest.code, "first_sample": String(start)],
+                metadata: [
+                    "format": manifest.format, "code": manifest.code, "first_sample": String(start),
+                    "code_fingerprint": manifest.codeFingerprint ?? "",
+                ],
                 to: folder + "/" + name)
             names.append(name)
             start += k; index += 1
@@ -152,6 +165,22 @@ public struct ECCTDataset: Sendable {
         do { manifest = try JSONDecoder().decode(Manifest.self, from: data) } catch {
             throw CheckpointError("\(path): not a dataset manifest: \(error)")
         }
+        guard manifest.format == "eccbench-dataset-1" else {
+            throw CheckpointError("\(path): format '\(manifest.format)' is not eccbench-dataset-1")
+        }
+        guard (1...maxSamples).contains(manifest.samples) else {
+            throw CheckpointError("\(path): 'samples' is \(manifest.samples); a dataset holds 1…\(maxSamples)")
+        }
+        guard !manifest.shards.isEmpty else { throw CheckpointError("\(path): 'shards' lists no shard file") }
+        for shard in manifest.shards {
+            // shards live in the dataset's own folder: a bare file name, never a path out of it
+            guard !shard.isEmpty, !shard.contains("/"), !shard.contains("\\"), shard != ".", shard != ".." else {
+                throw CheckpointError("\(path): shard '\(shard)' is not a file name in the dataset's folder")
+            }
+            guard FileManager.default.fileExists(atPath: folder + "/" + shard) else {
+                throw CheckpointError("\(path): shard '\(shard)' is missing from \(folder)")
+            }
+        }
         guard manifest.code.lowercased() == code.name.lowercased(), manifest.n == code.n,
             (manifest.parityCheck == "standard") == code.isStandardForm
         else {
@@ -159,11 +188,31 @@ public struct ECCTDataset: Sendable {
                 "\(path): the dataset is for \(manifest.code) (n = \(manifest.n), H \(manifest.parityCheck)), not "
                     + "\(code.name) (n = \(code.n), \(code.parityCheckForm))")
         }
+        if let stored = manifest.codeFingerprint, stored != code.codeFingerprint {
+            throw CheckpointError(
+                "\(path): the dataset's code \(manifest.code) has another row space than the \(code.name) given "
+                    + "(code fingerprints differ)")
+        }
+        do { try checkMemory(samples: manifest.samples, n: code.n) } catch let e as SettingsError {
+            throw CheckpointError("\(path): \(e.message)")
+        }
         var y: [Float] = [], flips: [Float] = []
         y.reserveCapacity(manifest.samples * code.n); flips.reserveCapacity(manifest.samples * code.n)
         for shard in manifest.shards {
             let file = folder + "/" + shard
-            let (t, _) = try SafeTensors.read(path: file)
+            let (t, meta) = try SafeTensors.read(path: file)
+            guard meta["code"]?.lowercased() == manifest.code.lowercased() else {
+                throw CheckpointError(
+                    "\(file): a shard of \(meta["code"].map { "'\($0)'" } ?? "no named code"), not of this dataset's "
+                        + "\(manifest.code)")
+            }
+            if let stored = meta["code_fingerprint"], !stored.isEmpty, stored != manifest.codeFingerprint {
+                throw CheckpointError(
+                    "\(file): a shard of another code than the manifest's (its code fingerprint differs)")
+            }
+            guard y.count / code.n + (t["y"]?.shape.first ?? 0) <= manifest.samples else {
+                throw CheckpointError("\(file): the shards hold more samples than the manifest's \(manifest.samples)")
+            }
             guard let ys = t["y"], let fs = t["flips"], ys.shape.count == 2, ys.shape[1] == code.n, fs.shape == ys.shape
             else {
                 throw CheckpointError("\(file): needs tensors 'y' and 'flips' of shape [count, \(code.n)]")

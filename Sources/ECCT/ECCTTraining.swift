@@ -79,6 +79,12 @@ public struct ECCTTrainingConfig: RunSettings {
         if let weightDecay, !(weightDecay >= 0 && weightDecay < 1 && weightDecay.isFinite) {
             throw fail("weight decay \(weightDecay) must be in [0, 1)")
         }
+        if let dataset {
+            let folders = dataset.split(separator: ",", omittingEmptySubsequences: false)
+            guard !folders.isEmpty, folders.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+                throw fail("dataset '\(dataset)' names an empty folder (give --data FOLDER[,FOLDER…])")
+            }
+        }
         if let batchMix {
             let folders = dataset?.split(separator: ",").count ?? 0
             guard batchMix.count == folders, batchMix.allSatisfy({ $0 > 0 && $0.isFinite }) else {
@@ -104,8 +110,10 @@ public struct ECCTTrainingConfig: RunSettings {
     /// Samples per batch from each dataset: the floor of B·wᵢ/Σw, the remainder one each to the first datasets.
     public static func shares(batch B: Int, weights: [Double]) -> [Int] {
         guard !weights.isEmpty else { return [] }
-        let total = weights.reduce(0, +)
-        var shares = weights.map { Int((Double(B) * $0 / total).rounded(.down)) }
+        // scaled by the largest first, so that weights near the largest Double still sum to a finite total
+        let top = weights.max()!, scaled = weights.map { $0 / top }
+        let total = scaled.reduce(0, +)
+        var shares = scaled.map { Int((Double(B) * $0 / total).rounded(.down)) }
         var i = 0
         while shares.reduce(0, +) < B { shares[i % shares.count] += 1; i += 1 }
         return shares

@@ -71,6 +71,8 @@ struct Dataset: ParsableCommand {
         print(
             "dataset \(code.name) (\(code.parityCheckForm)): \(samples) samples at Eb/N0 \(ebn0) dB, labels \(labels)"
                 + (rejectZeroSyndrome ? ", zero-syndrome samples redrawn" : "") + ", seed \(seed), \(threads) threads")
+        try ECCTDataset.checkMemory(samples: samples, n: code.n)
+        if let label { try checkLabellingTime(code: code, label: label, samples: samples, points: points) }
         fflush(nil)
         let bar = ProgressBar(total: samples, unit: "samples")
         let data = try ECCTDataset.generate(
@@ -87,6 +89,31 @@ struct Dataset: ParsableCommand {
                 m.labelsDifferingFromTruth,
                 100 * Double(m.labelsDifferingFromTruth) / Double(samples)))
         print("wrote \(out)/dataset.json and \((samples + shardSize - 1) / shardSize) shards")
+    }
+}
+
+extension Dataset {
+    /// The longest labelling run `dataset` starts (30 days at the measured pace).
+    static let maxLabellingSeconds = 30 * 86_400.0
+
+    /// Times the label decoder on a few samples (one thread), prints the expected time of the whole run, and refuses a
+    /// run that would take longer than `maxLabellingSeconds` (an OSD order whose test patterns are too many for k).
+    func checkLabellingTime(code: LinearCode, label: any Decoder, samples: Int, points: [Double]) throws {
+        let probe = min(samples, 16)
+        let started = Date()
+        _ = try ECCTDataset.generate(
+            code: code, ebN0: points, samples: probe, label: label, labelName: labels, seed: seed,
+            rejectZeroSyndrome: rejectZeroSyndrome, threads: 1)
+        let perSample = Date().timeIntervalSince(started) / Double(probe)
+        let expected = perSample * Double(samples) / Double(threads)
+        print(
+            "labels \(labels): \(String(format: "%.3g", perSample * 1000)) ms a sample on one thread, about "
+                + "\(RunProgress.duration(expected)) for \(samples) samples on \(threads) threads")
+        guard expected <= Dataset.maxLabellingSeconds else {
+            throw ValidationError(
+                "--labels \(labels) on \(code.name) would take about \(RunProgress.duration(expected)) for \(samples) "
+                    + "samples (more than 30 days): use a lower OSD order, fewer samples or --labels truth")
+        }
     }
 }
 
