@@ -8,6 +8,9 @@ import Foundation
 /// renamed over the target, so a reader (or a `kill -9` at any moment) sees the old file or the new one, never a
 /// partial one. The temporary file is `.<name>.tmp-<pid>` beside the target; a write first removes the temporary
 /// files of that target left by processes that no longer run (a run killed mid-write).
+///
+/// A path that exists and is not a regular file (a device such as /dev/null or /dev/stdout, a FIFO) is written through,
+/// never replaced; a symbolic link is followed, so the file it names is replaced and the link stays.
 public enum AtomicFile {
     /// An error naming the path and the system's reason.
     public struct WriteError: Error, CustomStringConvertible {
@@ -16,23 +19,20 @@ public enum AtomicFile {
         public var description: String { "\(path): cannot write: \(reason)" }
     }
 
-    public static func write(_ data: Data, to path: String) throws {
+    public static func write(_ data: Data, to given: String) throws {
+        try checkWritable(given)
+        if isSpecialFile(given) {
+            try writeThrough(data, to: given)
+            return
+        }
+        let path = linkTarget(given)
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent().path, name = url.lastPathComponent
-        try checkWritable(path)
         removeStaleTemporaries(folder: dir, name: name)
         let tmp = dir + "/" + temporaryPrefix(name) + String(getpid())
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw WriteError(path: path, reason: systemReason()) }
-        var failure: String?
-        data.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 { if errno == EINTR { continue }; failure = systemReason(); return }
-                done += n
-            }
-        }
+        var failure = writeAll(data, to: fd)
         if failure == nil && fsync(fd) != 0 { failure = systemReason() }
         close(fd)
         if failure == nil && rename(tmp, path) != 0 { failure = systemReason() }
@@ -44,10 +44,60 @@ public enum AtomicFile {
 
     public static func write(_ text: String, to path: String) throws { try write(Data(text.utf8), to: path) }
 
+    /// The file a chain of symbolic links ends at (the link's target even when that does not exist yet); `path`
+    /// itself when it is not a link. At most 32 links are followed.
+    static func linkTarget(_ path: String) -> String {
+        var current = path
+        for _ in 0..<32 {
+            guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { break }
+            current =
+                destination.hasPrefix("/")
+                ? destination
+                : URL(fileURLWithPath: current).deletingLastPathComponent().appendingPathComponent(destination).path
+        }
+        return current
+    }
+
+    /// True when `path` exists and is neither a regular file nor a folder (after following links).
+    static func isSpecialFile(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return type != S_IFREG && type != S_IFDIR
+    }
+
+    /// Writes into an existing device or FIFO as it is (no temporary file, no rename).
+    static func writeThrough(_ data: Data, to path: String) throws {
+        let fd = open(path, O_WRONLY)
+        guard fd >= 0 else { throw WriteError(path: path, reason: systemReason()) }
+        let failure = writeAll(data, to: fd)
+        close(fd)
+        if let failure { throw WriteError(path: path, reason: failure) }
+    }
+
+    /// Writes every byte (retrying interrupted writes); the system's reason on failure.
+    static func writeAll(_ data: Data, to fd: Int32) -> String? {
+        var failure: String?
+        data.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 { if errno == EINTR { continue }; failure = systemReason(); return }
+                done += n
+            }
+        }
+        return failure
+    }
+
     /// Throws unless a file can be written at `path`: its folder exists and is writable, and the path is not a
     /// folder. Commands call it before any work, so a bad output path fails at once.
     public static func checkWritable(_ path: String) throws {
-        let url = URL(fileURLWithPath: path)
+        guard !path.isEmpty else { throw WriteError(path: "''", reason: "the path is empty") }
+        if isSpecialFile(path) {
+            guard access(path, W_OK) == 0 else { throw WriteError(path: path, reason: "it is not writable") }
+            return
+        }
+        let url = URL(fileURLWithPath: linkTarget(path))
         let dir = url.deletingLastPathComponent().path
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {

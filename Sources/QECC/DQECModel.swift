@@ -1,4 +1,5 @@
 import Base
+import Codes
 import ECCT
 import Foundation
 import GF2
@@ -131,9 +132,13 @@ public final class DQECModel: @unchecked Sendable {
 }
 
 /// `neural`: the DQEC model as a decoder: syndrome bits → ±1 → logits f → ê = (f < 0).
-public struct NeuralQuantumDecoder: QuantumDecoder {
+///
+/// A shot whose logits are not all finite (weights that overflow) gets no correction and is counted: a decoder that
+/// reports it (`FallbackReporting`) so the LER table warns instead of passing the shots off as decoded.
+public struct NeuralQuantumDecoder: QuantumDecoder, FallbackReporting {
     public let name: String
     public let model: DQECModel
+    let fallbacks = FallbackCounter()
 
     public init(model: DQECModel, name: String = "neural") {
         self.model = model
@@ -146,6 +151,17 @@ public struct NeuralQuantumDecoder: QuantumDecoder {
         let m = model.network.inputWidth, n = model.network.n
         let s = (0..<(count * m)).map { detections[$0] == 0 ? Float(1) : -1 }
         let (_, f) = model.run(syndromes: s, batch: count, threads: 1)
-        for i in 0..<(count * n) { corrections[i] = f[i] < 0 ? 1 : 0 }
+        var fallback = 0
+        for shot in 0..<count {
+            let row = (shot * n)..<((shot + 1) * n)
+            let finite = f[row].allSatisfy { $0.isFinite }
+            if !finite { fallback += 1 }
+            for i in row { corrections[i] = finite && f[i] < 0 ? 1 : 0 }
+        }
+        if fallback > 0 { fallbacks.add(fallback) }
+    }
+
+    public func takeFallbacks() -> (frames: Int, reason: String) {
+        (fallbacks.take(), "the network's logits were not finite (NaN or infinity); those shots got no correction")
     }
 }

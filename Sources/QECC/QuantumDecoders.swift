@@ -73,7 +73,7 @@ public enum QuantumDecoders {
 }
 
 /// A quantum decoder under a label the user gave (`mine=neural:model.safetensors`).
-public struct LabelledQuantumDecoder: QuantumDecoder {
+public struct LabelledQuantumDecoder: QuantumDecoder, FallbackReporting {
     public let name: String
     public let base: any QuantumDecoder
 
@@ -86,5 +86,9 @@ public struct LabelledQuantumDecoder: QuantumDecoder {
         detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>
     ) {
         base.decode(detections: detections, count: count, into: corrections)
+    }
+
+    public func takeFallbacks() -> (frames: Int, reason: String) {
+        (base as? FallbackReporting)?.takeFallbacks() ?? (0, "")
     }
 }

@@ -46,7 +46,7 @@ struct Dataset: ParsableCommand {
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1…1024, got \(threads)") }
         guard (1...(1 << 24)).contains(shardSize) else { throw ValidationError("--shard-size must be in 1…16777216") }
         // the folder may not exist yet: then it must be creatable where it is named
-        try checkOutputs([FileManager.default.fileExists(atPath: out) ? out + "/dataset.json" : out])
+        try checkOutputs(["--out": FileManager.default.fileExists(atPath: out) ? out + "/dataset.json" : out])
     }
 
     /// The sample count of --size.

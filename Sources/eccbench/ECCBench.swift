@@ -63,11 +63,16 @@ struct ParityCheckFormOptions: ParsableArguments {
     var standardize = false
 }
 
-/// Output files are checked before any work: a path that cannot be written fails at once, not after a simulation.
-func checkOutputs(_ paths: [String?]) throws {
-    for path in paths.compactMap({ $0 }) {
+/// Output files are checked before any work: a path that cannot be written fails at once, not after a simulation, and
+/// two outputs may not name the same file (one would overwrite the other). `outputs` pairs each flag with its path.
+func checkOutputs(_ outputs: KeyValuePairs<String, String?>) throws {
+    var seen: [String: String] = [:]
+    for case (let flag, let path?) in outputs {
         do { try AtomicFile.checkWritable(path) } catch let e as AtomicFile.WriteError {
-            throw ValidationError(e.description)
+            throw ValidationError("\(flag): \(e.description)")
         }
+        let key = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        if let other = seen[key] { throw ValidationError("\(other) and \(flag) name the same file '\(path)'") }
+        seen[key] = flag
     }
 }

@@ -26,7 +26,7 @@ struct Infer: ParsableCommand {
     /// Most words `--activation-scale tensor` takes (they run in one pass: ~0.5 MB of activations a word at N2 d32).
     static let maxTensorScaleBatch = 4096
 
-    func validate() throws { try checkOutputs([out]) }
+    func validate() throws { try checkOutputs(["--out": out]) }
 
     func run() throws {
         let code = try loadCode(self.code, standardize: form.standardize)
@@ -49,11 +49,12 @@ struct Infer: ParsableCommand {
                 "\(inputs): 'magnitude' value \(bad) (row \(bad / code.n), column \(bad % code.n)) is \(magnitude.values[bad])"
             )
         }
-        if let bad = syndrome.values.firstIndex(where: { !$0.isFinite }) {
+        if let bad = magnitude.values.firstIndex(where: { $0 < 0 }) {
             throw CommandError(
-                "\(inputs): 'syndrome' value \(bad) (row \(bad / code.m), column \(bad % code.m)) is \(syndrome.values[bad])"
-            )
+                "\(inputs): 'magnitude' value \(bad) (row \(bad / code.n), column \(bad % code.n)) is "
+                    + "\(magnitude.values[bad]); magnitudes |y| are not negative")
         }
+        try checkSigns(syndrome, name: "syndrome", file: inputs, rowLength: code.m)
         // the reference's batch-wide scales need every word in one pass: bound the batch before allocating it
         if aecct.activationScale == .tensor, case .aecct(let precision, _) = model.architecture, precision != .fp,
             B > Self.maxTensorScaleBatch
@@ -65,8 +66,8 @@ struct Infer: ParsableCommand {
         let logits = model.logits(magnitude: magnitude.values, syndrome: syndrome.values, batch: B)
         if let bad = logits.firstIndex(where: { !$0.isFinite }) {
             throw CommandError(
-                "logit [\(bad / code.n), \(bad % code.n)] is \(logits[bad]): the weights in \(weights) overflow on "
-                    + "these inputs; nothing was written")
+                "logit [\(bad / code.n), \(bad % code.n)] is \(logits[bad]): the model overflows on these inputs "
+                    + "(largest magnitude \(magnitude.values.max() ?? 0)); nothing was written")
         }
         try SafeTensors.write(
             ["logits": Tensor(shape: [B, code.n], values: logits)],
@@ -76,4 +77,15 @@ struct Infer: ParsableCommand {
             ], to: out)
         print("\(B) words → \(out) (\(model.architecture), N = \(model.layers), d = \(model.width))")
     }
+}
+
+/// Throws unless every value of `tensor` is ±1 (+1 = satisfied), naming the file, the tensor, the row and column (rows
+/// of `rowLength` values), and hinting at s ↦ 1 − 2s when the values look like 0/1 bits.
+func checkSigns(_ tensor: Tensor, name: String, file: String, rowLength: Int) throws {
+    guard let bad = tensor.values.firstIndex(where: { $0 != 1 && $0 != -1 }) else { return }
+    let bits = tensor.values.allSatisfy { $0 == 0 || $0 == 1 }
+    throw CommandError(
+        "\(file): '\(name)' value \(bad) (row \(bad / rowLength), column \(bad % rowLength)) is \(tensor.values[bad]); "
+            + "the decoder takes ±1 (+1 = satisfied)"
+            + (bits ? ": these look like 0/1 bits, map them with s ↦ 1 − 2s" : ""))
 }

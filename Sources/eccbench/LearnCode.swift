@@ -101,7 +101,9 @@ struct LearnCodeTrain: ParsableCommand {
                 throw ValidationError(e.message)
             }
         }
-        try checkOutputs([codePath, checkpointPath])
+        let checkpointFlag = decoderOut != nil ? "--decoder-out" : "--out"
+        let codeFlag = decoderOut != nil ? "--out" : codeOut != nil ? "--code-out" : "the code file (from --out)"
+        try checkOutputs([checkpointFlag: checkpointPath, codeFlag: codePath, "--curve": training.curve])
     }
 
     /// The settings from the options laid over `base` (the recipe's defaults, or a resumed run's stored settings).
@@ -222,7 +224,7 @@ struct LearnCodeCheck: ParsableCommand {
         if let heads {
             guard (1...4096).contains(heads) else { throw ValidationError("--heads must be in 1...4096, got \(heads)") }
         }
-        try checkOutputs([out])
+        try checkOutputs(["--out": out])
     }
 
     func run() throws {

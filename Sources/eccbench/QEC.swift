@@ -150,6 +150,7 @@ struct QECRunOptions: ParsableArguments {
                 let r = try engine.run(decoder: decoder, p: p, q: q, pointIndex: index, progress: onProgress)
                 progress.clear()
                 print(QECReport.row(r, code: code.name))
+                warnOfFallbacks(decoder, name: decoder.name, at: "p = \(r.p)", of: r.shots, "shots")
                 fflush(nil)
                 finished.append(r)
             }

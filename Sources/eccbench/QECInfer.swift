@@ -44,7 +44,7 @@ struct QECInfer: ParsableCommand {
         _ = try PauliNoise.named(noise)
         if let heads, !(1...4096).contains(heads) { throw ValidationError("--heads must be in 1...4096, got \(heads)") }
         guard (1...1000).contains(rounds) else { throw ValidationError("--rounds must be in 1...1000, got \(rounds)") }
-        try checkOutputs([out])
+        try checkOutputs(["--out": out])
     }
 
     func run() throws {
@@ -57,6 +57,9 @@ struct QECInfer: ParsableCommand {
             guard h.shape == [m, n] else {
                 throw CommandError(
                     "\(inputs): 'H' has shape \(h.shape); \(code) with \(noise) noise has H [\(m), \(n)]")
+            }
+            if let bad = h.values.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+                throw CommandError("\(inputs): 'H'[\(bad / n), \(bad % n)] is \(h.values[bad]), not 0 or 1")
             }
             for r in 0..<m {
                 for c in 0..<n where (h.values[r * n + c] != 0) != H[r, c] {
@@ -73,17 +76,7 @@ struct QECInfer: ParsableCommand {
                 "\(inputs): 'syndrome' has shape \(s.shape), expected [B, \(expected.map(String.init).joined(separator: ", "))] "
                     + "for \(code) with \(noise) noise and \(rounds) round\(rounds == 1 ? "" : "s")")
         }
-        if let bad = s.values.firstIndex(where: { !$0.isFinite }) {
-            throw CommandError(
-                "\(inputs): 'syndrome' value \(bad) (sample \(bad / (rounds * m)), column \(bad % m)) is \(s.values[bad])"
-            )
-        }
-        if let bad = s.values.firstIndex(where: { $0 != 1 && $0 != -1 }) {
-            let bits = s.values.allSatisfy { $0 == 0 || $0 == 1 }
-            throw CommandError(
-                "\(inputs): 'syndrome' value \(bad) is \(s.values[bad]); the decoder takes ±1 (+1 = satisfied)"
-                    + (bits ? ": these look like 0/1 bits, map them with s ↦ 1 − 2s" : ""))
-        }
+        try checkSigns(s, name: "syndrome", file: inputs, rowLength: rounds * m)
         let model = try DQECModel.load(problem: problem, weightsAt: weights, heads: heads)
         let heads = model.heads
         let B = s.shape[0]

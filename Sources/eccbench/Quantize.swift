@@ -18,7 +18,7 @@ struct Quantize: ParsableCommand {
 
     func validate() throws {
         guard FileManager.default.fileExists(atPath: input) else { throw ValidationError("'\(input)' does not exist") }
-        try checkOutputs([out])
+        try checkOutputs(["--out": out])
     }
 
     func run() throws {

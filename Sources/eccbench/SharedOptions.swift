@@ -1,4 +1,5 @@
 import ArgumentParser
+import Codes
 import Foundation
 
 /// Threads and seed, shared by `eccbench` (simulate) and `eccbench qec`.
@@ -66,7 +67,7 @@ struct ResultFileOptions: ParsableArguments {
     @Option(name: .long, help: "Write the curves as an SVG plot to this file (BER/FER, or LER against p for qec).")
     var plot: String?
 
-    func validate() throws { try checkOutputs([json, csv, plot]) }
+    func validate() throws { try checkOutputs(["--json": json, "--csv": csv, "--plot": plot]) }
 }
 
 /// Every curve needs its own label: two decoders reported under one name would be joined into one line of a plot.
@@ -76,4 +77,12 @@ func checkDistinctLabels(_ labels: [String]) throws {
         throw ValidationError(
             "--decoders: two decoders are labelled '\(label)'; give one a label of its own, e.g. \(label)-2=…")
     }
+}
+
+/// Prints a warning under a table row when the decoder decoded some of the point's frames or shots by a fallback
+/// (a neural decoder whose outputs were not finite), so they are not passed off as decoded.
+func warnOfFallbacks(_ decoder: Any, name: String, at point: String, of total: Int, _ unit: String) {
+    guard let reporting = decoder as? FallbackReporting else { return }
+    let (count, reason) = reporting.takeFallbacks()
+    if count > 0 { print("  warning: \(name) at \(point): \(count) of \(total) \(unit): \(reason)") }
 }

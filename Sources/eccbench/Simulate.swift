@@ -107,12 +107,7 @@ struct Simulate: ParsableCommand {
                     decoder: dec, channel: model, parameter: value, pointIndex: index, progress: onProgress)
                 progress.clear()
                 print(Report.row(r))
-                if let reporting = dec as? FallbackReporting {
-                    let (frames, reason) = reporting.takeFallbacks()
-                    if frames > 0 {
-                        print("  warning: \(dec.name) at \(r.parameter): \(frames) of \(r.frames) frames: \(reason)")
-                    }
-                }
+                warnOfFallbacks(dec, name: dec.name, at: "\(r.parameter)", of: r.frames, "frames")
                 fflush(nil)
                 finished.append(r)
             }

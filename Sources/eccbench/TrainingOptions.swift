@@ -76,7 +76,7 @@ struct TrainingOptions: ParsableArguments {
         if let initFrom, !FileManager.default.fileExists(atPath: initFrom) {
             throw ValidationError("--init-from: '\(initFrom)' does not exist")
         }
-        try checkOutputs([out, curve])
+        try checkOutputs(["--out": out, "--curve": curve])
     }
 
     var batch: Int? { batchSize ?? batchAlias }

@@ -84,10 +84,12 @@ public struct NeuralDecoder<Network: TrainableNetwork>: Decoder, FallbackReporti
     }
 }
 
-/// A count shared by the threads that decode with one decoder.
-final class FallbackCounter: @unchecked Sendable {
+/// A count shared by the threads that decode with one decoder (frames or shots decoded by a fallback).
+public final class FallbackCounter: @unchecked Sendable {
     private var count = 0
     private let lock = NSLock()
-    func add(_ k: Int) { lock.lock(); count += k; lock.unlock() }
-    func take() -> Int { lock.lock(); defer { count = 0; lock.unlock() }; return count }
+    public init() {}
+    public func add(_ k: Int) { lock.lock(); count += k; lock.unlock() }
+    /// The count since the last `take`, reset.
+    public func take() -> Int { lock.lock(); defer { count = 0; lock.unlock() }; return count }
 }
