@@ -184,6 +184,12 @@ public enum AECCTFreezer {
                     + "and no '.s_w'); train one with --qat-from")
         }
         var out = tensors.filter { !$0.key.hasPrefix("optimizer.") }
+        // a NaN would round to a ternary −1 and a NaN bias would pass into the frozen file: refuse them all
+        for (name, t) in out.sorted(by: { $0.key < $1.key }) {
+            if let bad = t.values.firstIndex(where: { !$0.isFinite }) {
+                throw CheckpointError("\(source): tensor '\(name)' value \(bad) is \(t.values[bad])")
+            }
+        }
         for name in tensors.keys where name.hasSuffix(".delta") {
             let base = String(name.dropLast(".delta".count))
             guard let w = tensors[base + ".weight"], w.shape.count == 2 else {

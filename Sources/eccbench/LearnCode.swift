@@ -156,6 +156,9 @@ struct LearnCodeTrain: ParsableCommand {
             print(
                 "resuming \(checkpoint): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step)"
             )
+            // the checkpoint holds the code (Ω) and is written first: a run killed between the two writes left the
+            // code file one checkpoint behind (or missing), so it is written again from the checkpoint now
+            try LearnedCodeCheckpoint.exportCode(trainer.model.code, to: codePath)
             return trainer
         }
         if !overwrite && FileManager.default.fileExists(atPath: checkpoint) {

@@ -66,7 +66,16 @@ public final class TernaryWeights: @unchecked Sendable {
 
     /// Throws when a frozen matrix holds a value other than −1, 0, 1, or a scale is not positive and finite.
     public func validate(parameters p: [Float], source: String) throws {
-        guard mode == .frozen else { return }
+        guard mode == .frozen else {
+            // qat: δ scales the quantile γ; δ ≤ 0 (or not finite) makes s_w infinite, as `quantize` refuses
+            for s in slots {
+                guard let d = s.delta else { continue }
+                guard p[d].isFinite && p[d] > 0 else {
+                    throw CheckpointError("\(source): '\(s.name).delta' is \(p[d]); δ is one positive number")
+                }
+            }
+            return
+        }
         for s in slots {
             for i in 0..<s.count where ![-1, 0, 1].contains(p[s.weight + i]) {
                 throw CheckpointError(
