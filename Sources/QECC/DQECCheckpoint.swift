@@ -17,9 +17,10 @@ public enum DQECCheckpoint {
     ) throws -> DQECTrainer {
         let stored = try RunCheckpoint.read(DQECRecipe.self, path: path, familyName: "neural quantum decoder")
         let config = try RunCheckpoint.resumedSettings(stored.settings, path: path, adjust: adjust)
-        let problem = try DecodingProblem(
-            code: try QuantumCatalog.code(named: config.code), noise: config.noise,
-            rounds: config.rounds)
+        let problem = try CheckpointError.naming(path, "the stored settings") {
+            try DecodingProblem(
+                code: try QuantumCatalog.code(named: config.code), noise: config.noise, rounds: config.rounds)
+        }
         return try restore(stored, problem: problem, settings: config, workers: workers)
     }
 

@@ -91,6 +91,11 @@ public struct DecodingProblem: Sendable {
         }
     }
 
+    /// Throws unless `value` is a probability (finite, in [0, 1]), naming the flag.
+    public static func checkProbability(_ value: Double, _ name: String) throws {
+        guard value.isFinite, (0...1).contains(value) else { throw QECCError("--\(name) \(value) is outside [0, 1]") }
+    }
+
     /// Probability that one half's bit of a qubit flips in one round: p (independent) or 2p/3 (depolarising).
     public func marginalFlipProbability(_ p: Double) -> Double { noise == .independent ? p : 2 * p / 3 }
 

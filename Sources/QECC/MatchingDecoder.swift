@@ -18,6 +18,8 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
     /// Throws for p or q outside [0, 1], and when a shot would have more than `maxExpectedDefects` defects in a half
     /// on average (saying how many, and that uf scales).
     public init(problem: DecodingProblem, p: Double, q: Double? = nil, name: String = "mwpm") throws {
+        try DecodingProblem.checkProbability(p, "p")
+        if let q { try DecodingProblem.checkProbability(q, "q") }
         let expected = problem.expectedDefects(p: p, q: q).max() ?? 0
         guard expected <= MatchingDecoder.maxExpectedDefects else {
             throw QECCError(

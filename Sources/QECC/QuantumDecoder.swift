@@ -62,6 +62,8 @@ extension HalfDecoder {
 extension DecodingProblem {
     /// One matching graph per half, weighted from p (space, the half's marginal flip probability) and q (time).
     public func matchingGraphs(p: Double, q: Double?) throws -> [DecodingGraph] {
+        try DecodingProblem.checkProbability(p, "p")
+        if let q { try DecodingProblem.checkProbability(q, "q") }
         let w = matchingWeights(space: marginalFlipProbability(p), time: rounds > 1 ? (q ?? p) : nil)
         return try halves.enumerated().map { (i, half) in
             let label = halves.count == 1 ? "H_X" : (i == 0 ? "H_Z" : "H_X")

@@ -97,8 +97,11 @@ final class FaultTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("attention mask would have up to") && "\($0)".contains("limit"), "\($0)")
         }
         let bch = try Catalog.code(named: "BCH-1023-513")
-        XCTAssertThrowsError(try ECCTModel(code: bch, layers: 64, width: 512)) {
+        XCTAssertThrowsError(try ECCTModel(code: bch, layers: 8, width: 256)) {
             XCTAssertTrue("\($0)".contains("GiB of activations"), "\($0)")
+        }
+        XCTAssertThrowsError(try ECCTModel(code: bch, layers: 64, width: 512)) {
+            XCTAssertTrue("\($0)".contains("parameters need") && "\($0)".contains("Adam moments"), "\($0)")
         }
     }
 

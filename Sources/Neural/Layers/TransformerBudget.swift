@@ -9,8 +9,9 @@ import Foundation
 public struct TransformerBudget: Sendable {
     /// Most attention (query, key) pairs of the mask.
     public static let maxPairs = 1 << 24
-    /// Most bytes of parameters with their gradients and Adam moments.
-    public static let maxParameterBytes = 4 << 30
+    /// Most bytes of parameters with their gradients and Adam moments: 1 GiB, 67 M parameters (the papers' largest
+    /// models have under 10 M).
+    public static let maxParameterBytes = 1 << 30
     /// Most bytes of activations of one 32-sample chunk.
     public static let maxChunkBytes = 2 << 30
 
