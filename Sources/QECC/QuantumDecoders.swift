@@ -73,22 +73,12 @@ public enum QuantumDecoders {
 }
 
 /// A quantum decoder under a label the user gave (`mine=neural:model.safetensors`).
-public struct LabelledQuantumDecoder: QuantumDecoder, FallbackReporting {
-    public let name: String
-    public let base: any QuantumDecoder
+public typealias LabelledQuantumDecoder = Labelled<any QuantumDecoder>
 
-    public init(base: any QuantumDecoder, name: String) {
-        self.base = base
-        self.name = name
-    }
-
+extension Labelled: QuantumDecoder where Base == any QuantumDecoder {
     public func decode(
         detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>
     ) {
         base.decode(detections: detections, count: count, into: corrections)
-    }
-
-    public func takeFallbacks() -> (frames: Int, reason: String) {
-        (base as? FallbackReporting)?.takeFallbacks() ?? (0, "")
     }
 }

@@ -10,12 +10,10 @@ import XCTest
 /// batches, extreme Eb/N0): refused before allocating, with a message, or a model that builds and takes a step.
 final class LearnedCodeSettingsFuzzTests: XCTestCase {
     func testHostileSettingsAreRefusedOrTrain() throws {
-        var m = Mutator(seed: 0x1EA5)
-        func pick<T>(_ ordinary: [T], _ hostile: [T]) -> T {
-            m.below(3) == 0 ? hostile[m.below(hostile.count)] : ordinary[m.below(ordinary.count)]
-        }
-        var refused = 0, trained = 0
-        for index in 0..<200 {
+        let tally = FuzzTally.run(
+            seed: 0x1EA5, cases: 200, accepted: { $0 is SettingsError || $0 is LearnedCodeError }
+        ) { m, index in
+            func pick<T>(_ ordinary: [T], _ hostile: [T]) -> T { m.pick(ordinary, hostile) }
             let n = pick([7, 15], [0, 1, 1024, 1025, 100_000, -5])
             let k = pick([4, 7], [0, -1, 1, 14, 2000])
             let layers = pick([1], [0, 64, 65, -1])
@@ -26,21 +24,17 @@ final class LearnedCodeSettingsFuzzTests: XCTestCase {
             config.trainEbN0 = [pick([3.0], [-1000, .nan, .infinity, 41])]
             config.validationWords = 16
             let label = "case \(index): (\(n), \(k)) N=\(layers) d=\(width) B=\(config.batchSize) \(config.trainEbN0)"
-            do {
-                try config.validate()
-                let model = try LearnedCodeModel(n: n, k: k, layers: layers, width: width)
-                let run = try LearnedCodeTrainer(model: model, config: config, workers: 1)
-                try run.train()
-                XCTAssertTrue(run.network.parameters.values.allSatisfy(\.isFinite), label)
-                trained += 1
-            } catch let e as SettingsError {
-                XCTAssertFalse(e.message.isEmpty, label); refused += 1
-            } catch let e as LearnedCodeError {
-                XCTAssertFalse(e.message.isEmpty, label); refused += 1
-            }
+            return (
+                label,
+                {
+                    try config.validate()
+                    let model = try LearnedCodeModel(n: n, k: k, layers: layers, width: width)
+                    let run = try LearnedCodeTrainer(model: model, config: config, workers: 1)
+                    try run.train()
+                    XCTAssertTrue(run.network.parameters.values.allSatisfy(\.isFinite), label)
+                }
+            )
         }
-        XCTAssertGreaterThan(refused, 80)
-        XCTAssertGreaterThan(trained, 10)
-        print("learn-code settings fuzz: \(refused) refused, \(trained) trained")
+        tally.expect(refusedMoreThan: 80, passedMoreThan: 10, "learn-code settings fuzz")
     }
 }

@@ -11,12 +11,10 @@ import XCTest
 /// takes a training step. A few hundred cases in seconds.
 final class DQECSettingsFuzzTests: XCTestCase {
     func testHostileSettingsAreRefusedOrTrain() throws {
-        var m = Mutator(seed: 0x5E77)
-        func pick<T>(_ ordinary: [T], _ hostile: [T]) -> T {
-            m.below(3) == 0 ? hostile[m.below(hostile.count)] : ordinary[m.below(ordinary.count)]
-        }
-        var refused = 0, trained = 0
-        for index in 0..<200 {
+        let tally = FuzzTally.run(
+            seed: 0x5E77, cases: 200, accepted: { $0 is QECCError || $0 is SettingsError || $0 is TrainingError }
+        ) { m, index in
+            func pick<T>(_ ordinary: [T], _ hostile: [T]) -> T { m.pick(ordinary, hostile) }
             let code = pick(
                 ["toric-2", "toric-3", "surface-3"], ["toric-101", "planar-100", "toric-0", "surface-4", "surface-143"])
             let noise: PauliNoise = m.below(2) == 0 ? .independent : .depolarizing
@@ -33,25 +31,19 @@ final class DQECSettingsFuzzTests: XCTestCase {
             config.nonzeroOnly = m.below(2) == 0
             let label =
                 "case \(index): \(code) \(noise) T=\(rounds) N=\(layers) d=\(width) H=\(heads) p=\(p) B=\(batch)"
-            do {
-                try config.validate()
-                let problem = try DecodingProblem(
-                    code: try QuantumCatalog.code(named: code), noise: noise, rounds: rounds)
-                let model = try DQECModel(problem: problem, layers: layers, width: width, heads: heads)
-                let run = try DQECTrainer(model: model, config: config, workers: 1)
-                try run.train()
-                XCTAssertTrue(run.network.parameters.values.allSatisfy(\.isFinite), label)
-                trained += 1
-            } catch let e as QECCError {
-                XCTAssertFalse(e.description.isEmpty, label); refused += 1
-            } catch let e as SettingsError {
-                XCTAssertFalse(e.message.isEmpty, label); refused += 1
-            } catch let e as TrainingError {
-                XCTAssertFalse("\(e)".isEmpty, label); refused += 1
-            }
+            return (
+                label,
+                {
+                    try config.validate()
+                    let problem = try DecodingProblem(
+                        code: try QuantumCatalog.code(named: code), noise: noise, rounds: rounds)
+                    let model = try DQECModel(problem: problem, layers: layers, width: width, heads: heads)
+                    let run = try DQECTrainer(model: model, config: config, workers: 1)
+                    try run.train()
+                    XCTAssertTrue(run.network.parameters.values.allSatisfy(\.isFinite), label)
+                }
+            )
         }
-        XCTAssertGreaterThan(refused, 80)
-        XCTAssertGreaterThan(trained, 10)
-        print("qec train settings fuzz: \(refused) refused, \(trained) trained")
+        tally.expect(refusedMoreThan: 80, passedMoreThan: 10, "qec train settings fuzz")
     }
 }

@@ -19,12 +19,9 @@ final class QuantumInputFuzzTests: XCTestCase {
 
     func testQuantumCasesGiveErrorsOrDecode() throws {
         var m = Mutator(seed: 0x0EC0)
-        var refused = 0, decoded = 0
-        let started = Date()
+        var tally = FuzzTally()
         // each field is hostile one time in four, else an ordinary value
-        func pick<T>(_ ordinary: [T], _ hostile: [T]) -> T {
-            m.below(4) == 0 ? hostile[m.below(hostile.count)] : ordinary[m.below(ordinary.count)]
-        }
+        func pick<T>(_ ordinary: [T], _ hostile: [T]) -> T { m.pick(ordinary, hostile, oneIn: 4) }
         for index in 0..<400 {
             let family = pick(["toric", "surface", "planar"], ["torc", "", "toric-3"])
             let size = pick([2, 3, 4, 5], Self.hostileSizes)
@@ -37,7 +34,7 @@ final class QuantumInputFuzzTests: XCTestCase {
             let qText = q.map { "\($0)" } ?? "-", flag = nonzeroOnly ? " nonzero-only" : ""
             let label =
                 "case \(index): \(family)-\(size) \(noise) T=\(roundChoice) p=\(p) q=\(qText) \(decoderName)\(flag)"
-            do {
+            tally.record(label, accepted: { $0 is QECCError || $0 is SettingsError }) {
                 let code = try QuantumCatalog.code(named: "\(family)-\(size)")
                 let problem = try DecodingProblem(code: code, noise: noise, rounds: roundChoice)
                 let decoder = try QuantumDecoders.make(decoderName, problem: problem, p: p, q: q)
@@ -48,17 +45,8 @@ final class QuantumInputFuzzTests: XCTestCase {
                     .run(decoder: decoder, p: p, q: q, pointIndex: 0)
                 XCTAssertEqual(r.shots, 16, label)
                 XCTAssertTrue((0...16).contains(r.failures), label)
-                decoded += 1
-            } catch let e as QECCError {
-                XCTAssertFalse(e.description.isEmpty, label)
-                refused += 1
-            } catch let e as SettingsError {
-                XCTAssertFalse(e.message.isEmpty, label)
-                refused += 1
             }
         }
-        XCTAssertGreaterThan(refused, 100, "the cases exercise the errors")
-        XCTAssertGreaterThan(decoded, 20, "and some decode")
-        print("quantum fuzz: \(refused) refused, \(decoded) decoded in \(Date().timeIntervalSince(started)) s")
+        tally.expect(refusedMoreThan: 100, passedMoreThan: 20, "quantum fuzz")
     }
 }

@@ -89,3 +89,11 @@ public func fuzzResume<Recipe: TrainingRecipe>(
     print("checkpoint fuzz of \(URL(fileURLWithPath: path).lastPathComponent): \(refused) refused, \(resumed) resumed")
     return (refused, resumed)
 }
+
+/// Trains `run` to its end (a fuzz case's one or two steps) and asserts that its weights stay finite.
+public func trainToFiniteWeights<Recipe: TrainingRecipe>(
+    _ run: TrainingRun<Recipe>, _ label: String, file: StaticString = #filePath, line: UInt = #line
+) throws {
+    try run.train()
+    XCTAssertTrue(run.network.parameters.values.allSatisfy(\.isFinite), label, file: file, line: line)
+}

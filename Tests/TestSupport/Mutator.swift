@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 
 /// Seeded byte-level mutations for fuzz tests: flip, insert, delete, duplicate, truncate, swap, and digit or
 /// punctuation replacements (the edits that turn a valid text or binary file into a nearly valid one).
@@ -37,5 +38,56 @@ public struct Mutator {
             }
         }
         return b
+    }
+}
+
+extension Mutator {
+    /// A field of a fuzz case: one of `hostile` one time in `oneIn`, else one of `ordinary`.
+    public mutating func pick<T>(_ ordinary: [T], _ hostile: [T], oneIn: Int = 3) -> T {
+        below(oneIn) == 0 ? hostile[below(hostile.count)] : ordinary[below(ordinary.count)]
+    }
+}
+
+/// Counts of a fuzz run: cases refused with an accepted error (one with a message) and cases that went through.
+public struct FuzzTally {
+    public var refused = 0, passed = 0
+    public init() {}
+
+    /// Runs `cases` seeded cases: `make` draws case i's fields from the mutator and returns its label and body.
+    public static func run(
+        seed: UInt64, cases: Int, accepted: (any Error) -> Bool, file: StaticString = #filePath, line: UInt = #line,
+        _ make: (inout Mutator, Int) -> (label: String, body: () throws -> Void)
+    ) -> FuzzTally {
+        var mutator = Mutator(seed: seed), tally = FuzzTally()
+        for index in 0..<cases {
+            let (label, body) = make(&mutator, index)
+            tally.record(label, accepted: accepted, file: file, line: line, body)
+        }
+        return tally
+    }
+
+    /// Asserts that the run exercised both outcomes, and prints its counts under `name`.
+    public func expect(
+        refusedMoreThan refusedFloor: Int, passedMoreThan passedFloor: Int, _ name: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
+        XCTAssertGreaterThan(refused, refusedFloor, "\(name): the cases exercise the errors", file: file, line: line)
+        XCTAssertGreaterThan(passed, passedFloor, "\(name): and some go through", file: file, line: line)
+        print("\(name): \(refused) refused, \(passed) went through")
+    }
+
+    /// Runs one case: `body` passes, or throws an error that `accepted` recognises and whose message is not empty.
+    public mutating func record(
+        _ label: String, accepted: (any Error) -> Bool, file: StaticString = #filePath, line: UInt = #line,
+        _ body: () throws -> Void
+    ) {
+        do {
+            try body()
+            passed += 1
+        } catch {
+            XCTAssertTrue(accepted(error), "\(label): unexpected \(type(of: error)): \(error)", file: file, line: line)
+            XCTAssertFalse("\(error)".isEmpty, label, file: file, line: line)
+            refused += 1
+        }
     }
 }
