@@ -16,8 +16,15 @@ public struct MonteCarloConfig: Sendable {
     public var blockSize: Int = 256
     /// Use the scalar reference Gaussian twin (see `Channel.referenceNoise`).
     public var referenceNoise = false
+    /// Run only this share of every point's blocks (a job array's task): `MonteCarlo.runShard`, then `merge`.
+    public var shard: BlockShard?
 
     public init() {}
+
+    /// The stop rule and block size as the shared `StopRule`.
+    public var stopRule: StopRule {
+        StopRule(minErrors: minErrors, minTrials: minFrames, maxTrials: maxFrames, blockSize: blockSize)
+    }
 
     /// Exactly `frames` frames a point (no error minimum): the same frames for every decoder.
     public init(frames: Int, seed: UInt64 = 1) {
@@ -99,26 +106,50 @@ public struct MonteCarlo: Sendable {
         progress: (@Sendable (PointResult) -> Void)? = nil
     ) -> PointResult {
         let start = Date()
-        let blockSize = max(1, config.blockSize)
-        // no overflow near Int.max
-        let blockLimit = config.maxFrames / blockSize + (config.maxFrames % blockSize == 0 ? 0 : 1)
+        let point = self.point(decoder: decoder, channel: channel, parameter: parameter, pointIndex: pointIndex)
+        let rule = config.stopRule
+        var total = OrderedBlocks.run(
+            blockLimit: rule.blockLimit, threads: config.threads, template: point.template,
+            done: { rule.isDone($0) }, progress: progress, block: point.block)
+        total.seconds = Date().timeIntervalSince(start)
+        return total
+    }
+
+    /// One point's template (no frames) and its block b: frames drawn from (seed, point, b) alone.
+    func point(decoder: any Decoder, channel: ChannelModel, parameter: Double, pointIndex: Int) -> (
+        template: PointResult, block: @Sendable (Int) -> PointResult
+    ) {
         let ch = Channel(model: channel, parameter: parameter, rate: code.rate, referenceNoise: config.referenceNoise)
         let pointRNG = SeededRNG(seed: config.seed).derived(UInt64(pointIndex))
         let template = PointResult(decoder: decoder.name, channel: channel, parameter: parameter, n: code.n)
         let config = self.config
-        var total = OrderedBlocks.run(
-            blockLimit: blockLimit, threads: config.threads, template: template,
-            done: { total in
-                total.frameErrors >= config.minErrors && total.frames >= config.minFrames
-                    || total.frames >= config.maxFrames
-            }, progress: progress
-        ) { b in
-            let frames = min(blockSize, config.maxFrames - b * blockSize)
-            var rng = pointRNG.derived(UInt64(b))
-            return simulateBlock(decoder: decoder, channel: ch, frames: frames, rng: &rng, template: template)
-        }
-        total.seconds = Date().timeIntervalSince(start)
-        return total
+        return (
+            template,
+            { b in
+                var rng = pointRNG.derived(UInt64(b))
+                return simulateBlock(
+                    decoder: decoder, channel: ch, frames: config.stopRule.trials(inBlock: b), rng: &rng,
+                    template: template)
+            }
+        )
+    }
+
+    /// The shard's blocks of one point (`config.shard`; `OrderedBlocks.runShard(rule:…)`).
+    public func runShard(decoder: any Decoder, channel: ChannelModel, parameter: Double, pointIndex: Int) throws
+        -> ShardPoint<PointResult>
+    {
+        guard let shard = config.shard else { throw ShardError("runShard needs config.shard") }
+        let point = self.point(decoder: decoder, channel: channel, parameter: parameter, pointIndex: pointIndex)
+        return OrderedBlocks.runShard(
+            rule: config.stopRule, shard: shard, threads: config.threads, template: point.template, block: point.block)
+    }
+
+    /// The point of one process from its shards' points (`OrderedBlocks.merge(_:rule:template:)`).
+    public func merge(_ shards: [ShardPoint<PointResult>]) throws -> PointResult {
+        guard let first = shards.first?.total else { throw ShardError("no shard to merge") }
+        let template = PointResult(
+            decoder: first.decoder, channel: first.channel, parameter: first.parameter, n: code.n)
+        return try OrderedBlocks.merge(shards, rule: config.stopRule, template: template)
     }
 
     /// Encode, transmit and decode `frames` frames; count errors.
@@ -176,4 +207,12 @@ public struct MonteCarlo: Sendable {
         result.frames = frames
         return result
     }
+}
+extension PointResult: ShardableTally {
+    public var trials: Int {
+        get { frames }
+        set { frames = newValue }
+    }
+    public var errorCount: Int { frameErrors }
+    public var isErrorFree: Bool { frameErrors == 0 && bitErrors == 0 && mlErrors == 0 }
 }

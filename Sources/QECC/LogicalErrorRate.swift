@@ -16,7 +16,14 @@ public struct LERConfig: Sendable {
     public var blockSize = 256
     /// Draw each round's error again while it is zero (the DQEC scripts); off by default.
     public var nonzeroOnly = false
+    /// Run only this share of every point's blocks (a job array's task): `runShard`, then `merge`.
+    public var shard: BlockShard?
     public init() {}
+
+    /// The stop rule and block size as the shared `StopRule`.
+    public var stopRule: StopRule {
+        StopRule(minErrors: minFailures, minTrials: minShots, maxTrials: maxShots, blockSize: blockSize)
+    }
 
     /// Exactly `shots` shots a point (no failure minimum): the same shots for every decoder, as tests and tables want.
     public init(shots: Int, seed: UInt64) {
@@ -62,21 +69,44 @@ public struct LogicalErrorSimulation: Sendable {
         decoder: any QuantumDecoder, p: Double, q: Double? = nil, pointIndex: Int,
         progress: (@Sendable (LERPoint) -> Void)? = nil
     ) throws -> LERPoint {
-        let sampler = try NoiseSampler(problem: problem, p: p, q: q, nonzeroOnly: config.nonzeroOnly)
         let start = Date()
+        let point = try self.point(decoder: decoder, p: p, q: q, pointIndex: pointIndex)
+        let rule = config.stopRule
+        var total = OrderedBlocks.run(
+            blockLimit: rule.blockLimit, threads: config.threads, template: point.template,
+            done: { rule.isDone($0) }, progress: progress, block: point.block)
+        total.seconds = Date().timeIntervalSince(start)
+        return total
+    }
+
+    /// The shard's blocks of one point (`config.shard`; `OrderedBlocks.runShard(rule:…)`).
+    public func runShard(decoder: any QuantumDecoder, p: Double, q: Double? = nil, pointIndex: Int) throws
+        -> ShardPoint<LERPoint>
+    {
+        guard let shard = config.shard else { throw ShardError("runShard needs config.shard") }
+        let point = try self.point(decoder: decoder, p: p, q: q, pointIndex: pointIndex)
+        return OrderedBlocks.runShard(
+            rule: config.stopRule, shard: shard, threads: config.threads, template: point.template, block: point.block)
+    }
+
+    /// The point of one process from its shards' points (`OrderedBlocks.merge(_:rule:template:)`).
+    public func merge(_ shards: [ShardPoint<LERPoint>]) throws -> LERPoint {
+        guard let t = shards.first?.total else { throw ShardError("no shard to merge") }
+        let template = LERPoint(decoder: t.decoder, noise: t.noise, p: t.p, q: t.q, rounds: t.rounds)
+        return try OrderedBlocks.merge(shards, rule: config.stopRule, template: template)
+    }
+
+    /// One point's template and its block b: shots drawn from (seed, point, b) alone.
+    func point(decoder: any QuantumDecoder, p: Double, q: Double?, pointIndex: Int) throws -> (
+        template: LERPoint, block: @Sendable (Int) -> LERPoint
+    ) {
+        let sampler = try NoiseSampler(problem: problem, p: p, q: q, nonzeroOnly: config.nonzeroOnly)
         let config = self.config, problem = self.problem
-        let blockSize = max(1, config.blockSize)
-        let blockLimit = config.maxShots / blockSize + (config.maxShots % blockSize == 0 ? 0 : 1)
         let pointRNG = SeededRNG(seed: config.seed).derived(UInt64(pointIndex))
         let template = LERPoint(decoder: decoder.name, noise: problem.noise, p: p, q: sampler.q, rounds: problem.rounds)
         let supports = problem.logicalSupports
-        var total = OrderedBlocks.run(
-            blockLimit: blockLimit, threads: config.threads, template: template,
-            done: { t in
-                t.failures >= config.minFailures && t.shots >= config.minShots || t.shots >= config.maxShots
-            }, progress: progress
-        ) { b in
-            let shots = min(blockSize, config.maxShots - b * blockSize)
+        let block: @Sendable (Int) -> LERPoint = { b in
+            let shots = config.stopRule.trials(inBlock: b)
             var rng = pointRNG.derived(UInt64(b))
             let N = problem.errorLength, D = problem.rounds * problem.syndromeLength
             var errors = [UInt8](repeating: 0, count: shots * N), corrections = errors
@@ -104,7 +134,15 @@ public struct LogicalErrorSimulation: Sendable {
             }
             return result
         }
-        total.seconds = Date().timeIntervalSince(start)
-        return total
+        return (template, block)
     }
+}
+
+extension LERPoint: ShardableTally {
+    public var trials: Int {
+        get { shots }
+        set { shots = newValue }
+    }
+    public var errorCount: Int { failures }
+    public var isErrorFree: Bool { failures == 0 }
 }
