@@ -30,8 +30,7 @@ public struct BlockShard: Sendable, Equatable, Codable {
     public func block(_ j: Int) -> Int { index + j * count }
     public func blocks(below limit: Int) -> Int { limit > index ? (limit - index - 1) / count + 1 : 0 }
 
-    /// A stop rule's minimum for one shard: ⌈minimum / K⌉ (the shards together then usually reach the whole rule's
-    /// prefix; `merge` says when they did not).
+    /// ⌈minimum / K⌉.
     public func share(of minimum: Int) -> Int { minimum / count + (minimum % count == 0 ? 0 : 1) }
 }
 
@@ -160,10 +159,16 @@ public struct StopRule: Sendable, Equatable {
     /// Trials of block b (the last block may be short).
     public func trials(inBlock b: Int) -> Int { min(blockSize, maxTrials - b * blockSize) }
 
-    /// One shard's part of the rule: ⌈minimum / K⌉ of each minimum, the same maximum.
+    /// One shard's part of the rule, with a margin so that the K shards nearly always cover the whole rule's prefix:
+    /// errors m/K + 3·√(m/K) + 1 (the errors in a shard's blocks of the prefix fluctuate by about √(m/K)), trials
+    /// ⌈f/K⌉ + one block; the same maximum. One shard (K = 1) keeps the rule.
     public func share(for shard: BlockShard) -> StopRule {
-        StopRule(
-            minErrors: shard.share(of: minErrors), minTrials: shard.share(of: minTrials), maxTrials: maxTrials,
+        guard shard.count > 1 else { return self }
+        let e = Double(minErrors) / Double(shard.count)
+        let errors = minErrors == 0 ? 0 : min(minErrors, Int((e + 3 * e.squareRoot()).rounded(.up)) + 1)
+        let (trials, overflow) = shard.share(of: minTrials).addingReportingOverflow(blockSize)
+        return StopRule(
+            minErrors: errors, minTrials: overflow ? maxTrials : min(maxTrials, trials), maxTrials: maxTrials,
             blockSize: blockSize)
     }
 }

@@ -35,7 +35,7 @@ struct ECCBench: ParsableCommand {
         version: version,
         subcommands: [
             Simulate.self, Train.self, Quantize.self, Info.self, Dataset.self, Infer.self, ListCodes.self,
-            ShowCode.self, LearnCode.self,
+            ShowCode.self, LearnCode.self, Merge.self,
             QEC.self,
         ],
         defaultSubcommand: Simulate.self)

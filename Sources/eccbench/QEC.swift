@@ -48,6 +48,11 @@ struct QECRunOptions: ParsableArguments {
     @OptionGroup var files: ResultFileOptions
 
     func validate() throws {
+        if parallel.shard != nil {
+            // not yet: the shards of a logical-error-rate run merge in the library (LogicalErrorSimulation.runShard and
+            // merge) but the qec commands do not write or merge shard files
+            throw ValidationError("--shard is for `eccbench` (classical codes) so far; qec runs as one process")
+        }
         _ = try PauliNoise.named(noise)
         for v in try points() {
             guard (0...1).contains(v) else { throw ValidationError("--p: \(v) is outside [0, 1]") }

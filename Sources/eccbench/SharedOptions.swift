@@ -1,4 +1,5 @@
 import ArgumentParser
+import Channels
 import Codes
 import Foundation
 
@@ -8,11 +9,24 @@ struct ParallelRunOptions: ParsableArguments {
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .long, help: "Random seed.")
     var seed: UInt64 = 1
+    @Option(
+        name: .long,
+        help:
+            "Run the i-th of K shares of every point's blocks (a job array's task, e.g. 3/8) and write them with --json; combine the K files with `eccbench merge`."
+    )
+    var shard: String?
 
     func validate() throws {
         guard (1...1024).contains(threads) else {
             throw ValidationError("--threads must be in 1...1024, got \(threads)")
         }
+        _ = try blockShard()
+    }
+
+    /// The --shard share, or nil.
+    func blockShard() throws -> BlockShard? {
+        guard let shard else { return nil }
+        do { return try BlockShard.parse(shard) } catch let e as ShardError { throw ValidationError(e.description) }
     }
 }
 

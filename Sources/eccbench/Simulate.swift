@@ -90,6 +90,11 @@ struct Simulate: ParsableCommand {
         config.threads = parallel.threads
         config.seed = parallel.seed
         config.referenceNoise = referenceNoise
+        if let shard = try parallel.blockShard() {
+            config.shard = shard
+            return try runShard(
+                MonteCarlo(code: code, config: config), decoders: decs, channel: model, parameters: values)
+        }
         let engine = MonteCarlo(code: code, config: config)
         let report = Report(code: code, channel: model, config: config)
         print(report.header())
@@ -118,6 +123,35 @@ struct Simulate: ParsableCommand {
         if let json = files.json { try write(report.json(results), to: json) }
         if let csv = files.csv { try write(report.csv(results), to: csv) }
         if let plot = files.plot { try write(SVGPlot.render(results, code: code, channel: model), to: plot) }
+    }
+
+    /// `--shard i/K`: this task's blocks of every point, written with --json for `eccbench merge`.
+    func runShard(_ engine: MonteCarlo, decoders: [any Decoder], channel: ChannelModel, parameters: [Double]) throws {
+        let shard = engine.config.shard!
+        guard let json = files.json, files.csv == nil, files.plot == nil else {
+            throw ValidationError("--shard writes its blocks with --json FILE (no --csv or --plot: merge writes them)")
+        }
+        let config = engine.config
+        var file = ShardFile(
+            version: ECCBench.version, code: self.code, standardize: form.standardize, channel: channel.rawValue,
+            seed: config.seed, referenceNoise: config.referenceNoise, minErrors: config.minErrors,
+            minFrames: config.minFrames, maxFrames: config.maxFrames, blockSize: config.blockSize, shard: shard,
+            decoders: decoders.map(\.name), parameters: parameters, points: [])
+        print(
+            "shard \(shard.index + 1)/\(shard.count) of \(engine.code.name): each point runs blocks b ≡ \(shard.index) "
+                + "(mod \(shard.count)) until its share of the stop rule")
+        for dec in decoders {
+            for (index, value) in parameters.enumerated() {
+                let s = try engine.runShard(decoder: dec, channel: channel, parameter: value, pointIndex: index)
+                print("  \(dec.name) at \(value): \(s.total.frames) frames, \(s.total.frameErrors) frame errors")
+                fflush(nil)
+                file.points.append(ShardFile.Entry(decoder: dec.name, pointIndex: index, point: s))
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try CodeFiles.writeAtomically(String(decoding: try encoder.encode(file), as: UTF8.self) + "\n", to: json)
+        print("wrote \(json): combine the \(shard.count) shard files with `eccbench merge`")
     }
 
     func write(_ text: String, to path: String) throws {
