@@ -16,14 +16,13 @@ public struct MonteCarloConfig: Sendable {
     public var blockSize: Int = 256
     /// Use the scalar reference Gaussian twin (see `Channel.referenceNoise`).
     public var referenceNoise = false
-    /// Run only this share of every point's blocks (a job array's task): `MonteCarlo.runShard`, then `merge`.
-    public var shard: BlockShard?
 
     public init() {}
 
     /// The stop rule and block size as the shared `StopRule`.
     public var stopRule: StopRule {
-        StopRule(minErrors: minErrors, minTrials: minFrames, maxTrials: maxFrames, blockSize: blockSize)
+        get { StopRule(minErrors: minErrors, minTrials: minFrames, maxTrials: maxFrames, blockSize: blockSize) }
+        set { (minErrors, minFrames, maxFrames, blockSize) = newValue.fields }
     }
 
     /// Exactly `frames` frames a point (no error minimum): the same frames for every decoder.
@@ -105,14 +104,10 @@ public struct MonteCarlo: Sendable {
         decoder: any Decoder, channel: ChannelModel, parameter: Double, pointIndex: Int,
         progress: (@Sendable (PointResult) -> Void)? = nil
     ) -> PointResult {
-        let start = Date()
         let point = self.point(decoder: decoder, channel: channel, parameter: parameter, pointIndex: pointIndex)
-        let rule = config.stopRule
-        var total = OrderedBlocks.run(
-            blockLimit: rule.blockLimit, threads: config.threads, template: point.template,
-            done: { rule.isDone($0) }, progress: progress, block: point.block)
-        total.seconds = Date().timeIntervalSince(start)
-        return total
+        return OrderedBlocks.runPoint(
+            rule: config.stopRule, threads: config.threads, template: point.template, progress: progress,
+            block: point.block)
     }
 
     /// One point's template (no frames) and its block b: frames drawn from (seed, point, b) alone.
@@ -134,11 +129,10 @@ public struct MonteCarlo: Sendable {
         )
     }
 
-    /// The shard's blocks of one point (`config.shard`; `OrderedBlocks.runShard(rule:…)`).
-    public func runShard(decoder: any Decoder, channel: ChannelModel, parameter: Double, pointIndex: Int) throws
-        -> ShardPoint<PointResult>
-    {
-        guard let shard = config.shard else { throw ShardError("runShard needs config.shard") }
+    /// A job array's task: the shard's blocks of one point (`OrderedBlocks.runShard(rule:…)`), for `merge`.
+    public func runShard(
+        _ shard: BlockShard, decoder: any Decoder, channel: ChannelModel, parameter: Double, pointIndex: Int
+    ) -> ShardPoint<PointResult> {
         let point = self.point(decoder: decoder, channel: channel, parameter: parameter, pointIndex: pointIndex)
         return OrderedBlocks.runShard(
             rule: config.stopRule, shard: shard, threads: config.threads, template: point.template, block: point.block)

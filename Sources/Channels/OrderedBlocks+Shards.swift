@@ -144,10 +144,18 @@ public protocol ShardableTally: BlockTally, Codable, Equatable {
 public struct StopRule: Sendable, Equatable {
     public var minErrors: Int, minTrials: Int, maxTrials: Int, blockSize: Int
 
+    /// A command's resolved rule (minimum errors, minimum and maximum trials) with blocks of `blockSize`.
+    public init(_ rule: (minErrors: Int, minFrames: Int, maxFrames: Int, note: String?), blockSize: Int) {
+        self.init(minErrors: rule.minErrors, minTrials: rule.minFrames, maxTrials: rule.maxFrames, blockSize: blockSize)
+    }
+
     public init(minErrors: Int, minTrials: Int, maxTrials: Int, blockSize: Int) {
         self.minErrors = minErrors; self.minTrials = minTrials; self.maxTrials = maxTrials
         self.blockSize = max(1, blockSize)
     }
+
+    /// (minErrors, minTrials, maxTrials, blockSize), to set a config's own fields in one assignment.
+    public var fields: (Int, Int, Int, Int) { (minErrors, minTrials, maxTrials, blockSize) }
 
     public func isDone(_ t: some ShardableTally) -> Bool {
         t.errorCount >= minErrors && t.trials >= minTrials || t.trials >= maxTrials
@@ -174,6 +182,19 @@ public struct StopRule: Sendable, Equatable {
 }
 
 extension OrderedBlocks {
+    /// One whole point: blocks in order until `rule` holds (`run`), its total with the seconds it took.
+    public static func runPoint<T: ShardableTally>(
+        rule: StopRule, threads: Int, template: T, progress: (@Sendable (T) -> Void)?,
+        block: @escaping @Sendable (Int) -> T
+    ) -> T {
+        let start = Date()
+        var total = run(
+            blockLimit: rule.blockLimit, threads: threads, template: template, done: { rule.isDone($0) },
+            progress: progress, block: block)
+        total.seconds = Date().timeIntervalSince(start)
+        return total
+    }
+
     /// The shard's blocks of one point, in its order, until its own total meets its share of the rule: its total, and
     /// the blocks that are not error-free (the others are known from their size).
     public static func runShard<T: ShardableTally>(

@@ -16,13 +16,12 @@ public struct LERConfig: Sendable {
     public var blockSize = 256
     /// Draw each round's error again while it is zero (the DQEC scripts); off by default.
     public var nonzeroOnly = false
-    /// Run only this share of every point's blocks (a job array's task): `runShard`, then `merge`.
-    public var shard: BlockShard?
     public init() {}
 
     /// The stop rule and block size as the shared `StopRule`.
     public var stopRule: StopRule {
-        StopRule(minErrors: minFailures, minTrials: minShots, maxTrials: maxShots, blockSize: blockSize)
+        get { StopRule(minErrors: minFailures, minTrials: minShots, maxTrials: maxShots, blockSize: blockSize) }
+        set { (minFailures, minShots, maxShots, blockSize) = newValue.fields }
     }
 
     /// Exactly `shots` shots a point (no failure minimum): the same shots for every decoder, as tests and tables want.
@@ -69,21 +68,16 @@ public struct LogicalErrorSimulation: Sendable {
         decoder: any QuantumDecoder, p: Double, q: Double? = nil, pointIndex: Int,
         progress: (@Sendable (LERPoint) -> Void)? = nil
     ) throws -> LERPoint {
-        let start = Date()
         let point = try self.point(decoder: decoder, p: p, q: q, pointIndex: pointIndex)
-        let rule = config.stopRule
-        var total = OrderedBlocks.run(
-            blockLimit: rule.blockLimit, threads: config.threads, template: point.template,
-            done: { rule.isDone($0) }, progress: progress, block: point.block)
-        total.seconds = Date().timeIntervalSince(start)
-        return total
+        return OrderedBlocks.runPoint(
+            rule: config.stopRule, threads: config.threads, template: point.template, progress: progress,
+            block: point.block)
     }
 
-    /// The shard's blocks of one point (`config.shard`; `OrderedBlocks.runShard(rule:…)`).
-    public func runShard(decoder: any QuantumDecoder, p: Double, q: Double? = nil, pointIndex: Int) throws
-        -> ShardPoint<LERPoint>
+    /// A job array's task: the shard's blocks of one point (`OrderedBlocks.runShard(rule:…)`), for `merge`.
+    public func runShard(_ shard: BlockShard, decoder: any QuantumDecoder, p: Double, q: Double? = nil, pointIndex: Int)
+        throws -> ShardPoint<LERPoint>
     {
-        guard let shard = config.shard else { throw ShardError("runShard needs config.shard") }
         let point = try self.point(decoder: decoder, p: p, q: q, pointIndex: pointIndex)
         return OrderedBlocks.runShard(
             rule: config.stopRule, shard: shard, threads: config.threads, template: point.template, block: point.block)

@@ -85,14 +85,9 @@ struct QECRunOptions: ParsableArguments {
 
     var config: LERConfig {
         get throws {
-            let rule = try stopRule()
             var c = LERConfig()
-            c.minFailures = rule.minErrors
-            c.minShots = rule.minFrames
-            c.maxShots = rule.maxFrames
-            c.threads = parallel.threads
-            c.seed = parallel.seed
-            c.nonzeroOnly = nonzeroOnly
+            c.stopRule = StopRule(try stopRule(), blockSize: c.blockSize)
+            c.threads = parallel.threads; c.seed = parallel.seed; c.nonzeroOnly = nonzeroOnly
             return c
         }
     }

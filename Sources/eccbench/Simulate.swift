@@ -84,16 +84,11 @@ struct Simulate: ParsableCommand {
         try checkDistinctLabels(decs.map(\.name))
         let rule = try stopRule()
         var config = MonteCarloConfig()
-        config.minErrors = rule.minErrors
-        config.minFrames = rule.minFrames
-        config.maxFrames = rule.maxFrames
-        config.threads = parallel.threads
-        config.seed = parallel.seed
-        config.referenceNoise = referenceNoise
+        config.stopRule = StopRule(rule, blockSize: config.blockSize)
+        config.threads = parallel.threads; config.seed = parallel.seed; config.referenceNoise = referenceNoise
         if let shard = try parallel.blockShard() {
-            config.shard = shard
             return try runShard(
-                MonteCarlo(code: code, config: config), decoders: decs, channel: model, parameters: values)
+                shard, MonteCarlo(code: code, config: config), decoders: decs, channel: model, parameters: values)
         }
         let engine = MonteCarlo(code: code, config: config)
         let report = Report(code: code, channel: model, config: config)
@@ -126,8 +121,9 @@ struct Simulate: ParsableCommand {
     }
 
     /// `--shard i/K`: this task's blocks of every point, written with --json for `eccbench merge`.
-    func runShard(_ engine: MonteCarlo, decoders: [any Decoder], channel: ChannelModel, parameters: [Double]) throws {
-        let shard = engine.config.shard!
+    func runShard(
+        _ shard: BlockShard, _ engine: MonteCarlo, decoders: [any Decoder], channel: ChannelModel, parameters: [Double]
+    ) throws {
         guard let json = files.json, files.csv == nil, files.plot == nil else {
             throw ValidationError("--shard writes its blocks with --json FILE (no --csv or --plot: merge writes them)")
         }
@@ -142,7 +138,7 @@ struct Simulate: ParsableCommand {
                 + "(mod \(shard.count)) until its share of the stop rule")
         for dec in decoders {
             for (index, value) in parameters.enumerated() {
-                let s = try engine.runShard(decoder: dec, channel: channel, parameter: value, pointIndex: index)
+                let s = engine.runShard(shard, decoder: dec, channel: channel, parameter: value, pointIndex: index)
                 print("  \(dec.name) at \(value): \(s.total.frames) frames, \(s.total.frameErrors) frame errors")
                 fflush(nil)
                 file.points.append(ShardFile.Entry(decoder: dec.name, pointIndex: index, point: s))

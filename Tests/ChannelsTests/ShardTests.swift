@@ -23,10 +23,10 @@ final class ShardTests: XCTestCase {
             for K in [1, 2, 3] {
                 let shards = try (0..<K).map { i in
                     var c = one.config
-                    c.shard = try BlockShard(index: i, count: K)
                     c.threads = 1 + i % 2
-                    return try MonteCarlo(code: code, config: c).runShard(
-                        decoder: decoder, channel: .awgn, parameter: 3, pointIndex: 2)
+                    return MonteCarlo(code: code, config: c).runShard(
+                        try BlockShard(index: i, count: K), decoder: decoder, channel: .awgn, parameter: 3,
+                        pointIndex: 2)
                 }
                 // a JSON round trip, as the shard files go through
                 let decoded = try shards.map {
@@ -45,16 +45,13 @@ final class ShardTests: XCTestCase {
         let code = try Catalog.code(named: "BCH-31-16")
         let decoder = try DecoderRegistry.make("bp5", code: code)
         let one = MonteCarlo(code: code, config: config(minErrors: 50, minFrames: 256, maxFrames: 1_000_000))
-        var c = one.config
-        c.shard = try BlockShard(index: 0, count: 3)
-        let first = try MonteCarlo(code: code, config: c).runShard(
-            decoder: decoder, channel: .awgn, parameter: 3, pointIndex: 0)
+        let first = one.runShard(
+            try BlockShard(index: 0, count: 3), decoder: decoder, channel: .awgn, parameter: 3, pointIndex: 0)
         XCTAssertThrowsError(try one.merge([first])) {
             XCTAssertTrue("\($0)".contains("block 1") && "\($0)".contains("shard 2/3"), "\($0)")
         }
-        c.shard = try BlockShard(index: 1, count: 2)
-        let other = try MonteCarlo(code: code, config: c).runShard(
-            decoder: decoder, channel: .awgn, parameter: 3, pointIndex: 0)
+        let other = one.runShard(
+            try BlockShard(index: 1, count: 2), decoder: decoder, channel: .awgn, parameter: 3, pointIndex: 0)
         XCTAssertThrowsError(try one.merge([first, other])) {
             XCTAssertTrue("\($0)".contains("shards of different counts"), "\($0)")
         }

@@ -19,10 +19,7 @@ final class LERShardTests: XCTestCase {
             let whole = try one.run(decoder: decoder, p: p, pointIndex: 1)
             for K in [1, 2, 3] {
                 let shards = try (0..<K).map { i in
-                    var c = config
-                    c.shard = try BlockShard(index: i, count: K)
-                    return try LogicalErrorSimulation(problem: problem, config: c)
-                        .runShard(decoder: decoder, p: p, pointIndex: 1)
+                    try one.runShard(try BlockShard(index: i, count: K), decoder: decoder, p: p, pointIndex: 1)
                 }
                 let merged = try one.merge(shards)
                 XCTAssertEqual(
