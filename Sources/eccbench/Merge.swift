@@ -2,6 +2,7 @@ import ArgumentParser
 import Channels
 import Codes
 import Foundation
+import QECC
 
 /// `eccbench merge`: the shards of one job-array run combined into the run of one process.
 struct Merge: ParsableCommand {
@@ -26,51 +27,82 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
-        let shards = try files.map(ShardFile.read)
+        let data = FileManager.default.contents(atPath: files[0]) ?? Data()
+        if (try? JSONDecoder().decode(ShardFileKind.self, from: data))?.format == QuantumSetup.format {
+            try mergeQuantum()
+        } else {
+            try mergeClassical()
+        }
+    }
+
+    func mergeClassical() throws {
+        let shards = try readShardFiles(ClassicalShardFile.self, files, format: ClassicalSetup.format)
+        try checkShards(files, keys: shards.map(\.runKey), shards: shards.map(\.shard))
         let first = shards[0]
-        for (path, s) in zip(files, shards) where s.runKey != first.runKey {
-            throw ValidationError(
-                "\(path): not a shard of the same run as \(files[0]) (code, seed, stop rule, decoders, points, K and "
-                    + "version must agree)")
+        let setup = first.setup
+        guard let model = ChannelModel(rawValue: setup.channel) else {
+            throw ValidationError("\(files[0]): unknown channel '\(setup.channel)'")
         }
-        let have = Set(shards.map(\.shard.index))
-        let absent = (0..<first.shard.count).filter { !have.contains($0) }.map { "\($0 + 1)/\(first.shard.count)" }
-        guard absent.isEmpty else {
-            throw ValidationError("shard\(absent.count == 1 ? "" : "s") \(absent.joined(separator: ", ")) missing")
-        }
-        guard let model = ChannelModel(rawValue: first.channel) else {
-            throw ValidationError("\(files[0]): unknown channel '\(first.channel)'")
-        }
-        let code = try loadCode(first.code, standardize: first.standardize)
+        let code = try loadCode(setup.code, standardize: setup.standardize)
         var config = MonteCarloConfig()
-        config.minErrors = first.minErrors; config.minFrames = first.minFrames; config.maxFrames = first.maxFrames
-        config.blockSize = first.blockSize; config.seed = first.seed; config.referenceNoise = first.referenceNoise
-        config.threads = 1
+        config.stopRule = try first.stopRule(file: files[0])
+        config.seed = first.seed; config.referenceNoise = setup.referenceNoise; config.threads = 1
         let engine = MonteCarlo(code: code, config: config)
         let report = Report(code: code, channel: model, config: config)
-        print(report.header())
-        print("merged from \(first.shard.count) shards")
-        print(Report.tableHeader(model))
-        var merged: [PointResult] = []
-        for decoder in first.decoders {
-            for index in first.parameters.indices {
-                let parts = shards.flatMap { $0.points.filter { $0.decoder == decoder && $0.pointIndex == index } }
-                    .map(\.point)
-                do {
-                    let r = try engine.merge(parts)
-                    print(Report.row(r))
-                    merged.append(r)
-                } catch let e as ShardError {
-                    throw ValidationError("\(decoder) at \(first.parameters[index]): \(e.description)")
-                }
-            }
+        print(report.header() + "\nmerged from \(first.shard.count) shards\n" + Report.tableHeader(model))
+        let merged = try mergePoints(first.decoders, first.parameters) { decoder, index in
+            let r = try engine.merge(shards.flatMap { $0.points(of: decoder, at: index) })
+            print(Report.row(r))
+            return r
         }
-        print("")
-        print(report.summary(merged, points: first.parameters))
+        print("\n" + report.summary(merged, points: first.parameters))
         if let json = results.json { try CodeFiles.writeAtomically(try report.json(merged), to: json) }
         if let csv = results.csv { try CodeFiles.writeAtomically(report.csv(merged), to: csv) }
         if let plot = results.plot {
             try CodeFiles.writeAtomically(SVGPlot.render(merged, code: code, channel: model), to: plot)
         }
+    }
+
+    func mergeQuantum() throws {
+        let shards = try readShardFiles(QECShardFile.self, files, format: QuantumSetup.format)
+        try checkShards(files, keys: shards.map(\.runKey), shards: shards.map(\.shard))
+        let first = shards[0]
+        let setup = first.setup
+        let code = try QuantumCatalog.code(named: setup.code)
+        let problem = try DecodingProblem(code: code, noise: try PauliNoise.named(setup.noise), rounds: setup.rounds)
+        var config = LERConfig()
+        config.stopRule = try first.stopRule(file: files[0])
+        config.seed = first.seed; config.nonzeroOnly = setup.nonzeroOnly; config.threads = 1
+        let engine = LogicalErrorSimulation(problem: problem, config: config)
+        print(
+            "\(code.name), noise \(setup.noise), rounds \(setup.rounds), seed \(first.seed); merged from "
+                + "\(first.shard.count) shards\n" + QECReport.tableHeader)
+        let merged = try mergePoints(first.decoders, first.parameters) { decoder, index in
+            let r = try engine.merge(shards.flatMap { $0.points(of: decoder, at: index) })
+            print(QECReport.row(r, code: code.name))
+            return r
+        }
+        let runs = [(code, merged)]
+        if let json = results.json {
+            try CodeFiles.writeAtomically(try QECReport.json(runs, config: config), to: json)
+        }
+        if let csv = results.csv { try CodeFiles.writeAtomically(QECReport.csv(runs), to: csv) }
+        if let plot = results.plot {
+            try CodeFiles.writeAtomically(QECReport.svg(runs, noise: setup.noise, marks: []), to: plot)
+        }
+    }
+
+    /// Every (decoder, point) of the run merged in order; a shard short of a point's rule names the point.
+    func mergePoints<T>(_ decoders: [String], _ parameters: [Double], _ merge: (String, Int) throws -> T) throws -> [T]
+    {
+        var out: [T] = []
+        for decoder in decoders {
+            for index in parameters.indices {
+                do { out.append(try merge(decoder, index)) } catch let e as ShardError {
+                    throw ValidationError("\(decoder) at \(parameters[index]): \(e.description)")
+                }
+            }
+        }
+        return out
     }
 }

@@ -48,11 +48,6 @@ struct QECRunOptions: ParsableArguments {
     @OptionGroup var files: ResultFileOptions
 
     func validate() throws {
-        if parallel.shard != nil {
-            // not yet: the shards of a logical-error-rate run merge in the library (LogicalErrorSimulation.runShard and
-            // merge) but the qec commands do not write or merge shard files
-            throw ValidationError("--shard is for `eccbench` (classical codes) so far; qec runs as one process")
-        }
         _ = try PauliNoise.named(noise)
         for v in try points() {
             guard (0...1).contains(v) else { throw ValidationError("--p: \(v) is outside [0, 1]") }
@@ -158,6 +153,35 @@ struct QECRunOptions: ParsableArguments {
         return finished.all
     }
 
+    /// `--shard i/K`: this task's blocks of every point on one code, written with --json for `eccbench merge`.
+    func simulateShard(_ shard: BlockShard, code: CSSCode, codeName: String, size: Int) throws {
+        guard let json = files.json, files.csv == nil, files.plot == nil else {
+            throw ValidationError("--shard writes its blocks with --json FILE (no --csv or --plot: merge writes them)")
+        }
+        let problem = try DecodingProblem(
+            code: code, noise: try PauliNoise.named(noise), rounds: roundCount(size: size))
+        let config = try self.config
+        let engine = LogicalErrorSimulation(problem: problem, config: config)
+        let names = decoderNames ?? QuantumDecoders.defaults(for: problem), ps = try points()
+        var file = QECShardFile(
+            setup: QuantumSetup(
+                code: codeName, noise: problem.noise.rawValue, rounds: problem.rounds, q: q, nonzeroOnly: nonzeroOnly),
+            seed: config.seed, rule: config.stopRule, shard: shard, decoders: names, parameters: ps)
+        print(
+            "shard \(shard.index + 1)/\(shard.count) of \(code.name): each point runs blocks b ≡ \(shard.index) "
+                + "(mod \(shard.count)) until its share of the stop rule")
+        for name in names {
+            for (index, p) in ps.enumerated() {
+                let decoder = try QuantumDecoders.make(name, problem: problem, p: p, q: q)
+                let s = try engine.runShard(shard, decoder: decoder, p: p, q: q, pointIndex: index)
+                print("  \(decoder.name) at p = \(p): \(s.total.shots) shots, \(s.total.failures) failures")
+                fflush(nil)
+                file.points.append(QECShardFile.Entry(decoder: decoder.name, pointIndex: index, point: s))
+            }
+        }
+        try writeShardFile(file, to: json, count: shard.count)
+    }
+
     func header(_ codes: [CSSCode]) throws -> String {
         let names = codes.map { "\($0.name) (n = \($0.n), k = \($0.k), checks \($0.hx.rows) X + \($0.hz.rows) Z)" }
         let rule = try stopRule()
@@ -189,6 +213,9 @@ struct QECSimulate: ParsableCommand {
     func run() throws {
         let code = try QuantumCatalog.code(named: self.code)
         let size = QuantumCatalog.family(of: self.code)?.size ?? 1
+        if let shard = try options.parallel.blockShard() {
+            return try options.simulateShard(shard, code: code, codeName: self.code, size: size)
+        }
         print(try options.header([code]))
         print(QECReport.tableHeader)
         let results = try options.simulate(code: code, size: size)
@@ -209,6 +236,9 @@ struct QECThreshold: ParsableCommand {
     var sizeList: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     func validate() throws {
+        if options.parallel.shard != nil {
+            throw ValidationError("--shard: qec threshold runs as one process so far (qec simulate takes --shard)")
+        }
         guard sizeList.count >= 2, sizeList.count == sizes.split(separator: ",").count, sizeList == sizeList.sorted()
         else {
             throw ValidationError("--sizes '\(sizes)': give at least two ascending integers, e.g. 4,6,8")

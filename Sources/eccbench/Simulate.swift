@@ -128,11 +128,12 @@ struct Simulate: ParsableCommand {
             throw ValidationError("--shard writes its blocks with --json FILE (no --csv or --plot: merge writes them)")
         }
         let config = engine.config
-        var file = ShardFile(
-            version: ECCBench.version, code: self.code, standardize: form.standardize, channel: channel.rawValue,
-            seed: config.seed, referenceNoise: config.referenceNoise, minErrors: config.minErrors,
-            minFrames: config.minFrames, maxFrames: config.maxFrames, blockSize: config.blockSize, shard: shard,
-            decoders: decoders.map(\.name), parameters: parameters, points: [])
+        var file = ClassicalShardFile(
+            setup: ClassicalSetup(
+                code: self.code, standardize: form.standardize, channel: channel.rawValue,
+                referenceNoise: config.referenceNoise),
+            seed: config.seed, rule: config.stopRule, shard: shard, decoders: decoders.map(\.name),
+            parameters: parameters)
         print(
             "shard \(shard.index + 1)/\(shard.count) of \(engine.code.name): each point runs blocks b ≡ \(shard.index) "
                 + "(mod \(shard.count)) until its share of the stop rule")
@@ -141,13 +142,10 @@ struct Simulate: ParsableCommand {
                 let s = engine.runShard(shard, decoder: dec, channel: channel, parameter: value, pointIndex: index)
                 print("  \(dec.name) at \(value): \(s.total.frames) frames, \(s.total.frameErrors) frame errors")
                 fflush(nil)
-                file.points.append(ShardFile.Entry(decoder: dec.name, pointIndex: index, point: s))
+                file.points.append(ClassicalShardFile.Entry(decoder: dec.name, pointIndex: index, point: s))
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try CodeFiles.writeAtomically(String(decoding: try encoder.encode(file), as: UTF8.self) + "\n", to: json)
-        print("wrote \(json): combine the \(shard.count) shard files with `eccbench merge`")
+        try writeShardFile(file, to: json, count: shard.count)
     }
 
     func write(_ text: String, to path: String) throws {

@@ -38,3 +38,26 @@ final class ShardCommandTests: XCTestCase {
         }
     }
 }
+
+extension ShardCommandTests {
+    /// The same for `eccbench qec` (mwpm and uf on toric-4 with a stop rule); qec threshold refuses --shard.
+    func testQuantumShardsMergeIntoTheCountsOfOneRun() throws {
+        let args = [
+            "qec", "--code", "toric-4", "--decoders", "mwpm,uf", "--p", "0.05,0.1", "--min-failures", "40",
+            "--min-shots", "512", "--max-shots", "40000", "--seed", "3",
+        ]
+        let whole = temp("qshard-whole.json"), merged = temp("qshard-merged.json")
+        try runSucceeding(args + ["--json", whole])
+        let shards = (1...3).map { temp("qshard-\($0).json") }
+        for (i, path) in shards.enumerated() { try runSucceeding(args + ["--shard", "\(i + 1)/3", "--json", path]) }
+        try runSucceeding(["merge"] + shards + ["--json", merged])
+        func counts(_ path: String) throws -> [[Int]] {
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
+            let points = (object as! [String: Any])["points"] as! [[String: Any]]
+            return points.map { p in ["shots", "failures"].map { p[$0] as! Int } }
+        }
+        XCTAssertEqual(try counts(merged), try counts(whole))
+        let threshold = try run(["qec", "threshold", "--shard", "1/2", "--json", temp("qt.json")])
+        XCTAssertTrue(threshold.stderr.contains("qec threshold runs as one process"), threshold.stderr)
+    }
+}
