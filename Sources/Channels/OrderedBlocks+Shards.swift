@@ -24,6 +24,13 @@ public struct BlockShard: Sendable, Equatable, Codable {
         return try BlockShard(index: i - 1, count: k)
     }
 
+    /// Decoding checks the share as `init` does (a file is input).
+    public init(from decoder: any Decoder) throws {
+        enum Keys: String, CodingKey { case index, count }
+        let c = try decoder.container(keyedBy: Keys.self)
+        try self.init(index: try c.decode(Int.self, forKey: .index), count: try c.decode(Int.self, forKey: .count))
+    }
+
     public func contains(_ block: Int) -> Bool { block % count == index }
 
     /// The shard's j-th block, and how many of the blocks below `limit` are the shard's.
@@ -106,20 +113,27 @@ public struct ShardPoint<T: ShardableTally>: Codable, Sendable {
     /// Block b's counts from the shards (an error block's record, or `empty(b)` for a block the shard ran without
     /// errors), nil when no shard ran it; and the shards' summed seconds. Throws when the shards are not the K shares
     /// of one run (mixed K, a share given twice with different counts).
-    static func blockLookup(_ shards: [ShardPoint], empty: @escaping (Int) -> T) throws -> (Int) -> T? {
+    static func blockLookup(_ shards: [ShardPoint], blockLimit: Int, empty: @escaping (Int) -> T) throws -> (Int) -> T?
+    {
         let K = shards[0].shard.count
         var done = [Int: Int](), records = [Int: T]()
         for s in shards {
             guard s.shard.count == K else {
                 throw ShardError("shards of different counts: \(s.shard.index + 1)/\(s.shard.count) beside K = \(K)")
             }
+            guard (0...s.shard.blocks(below: blockLimit)).contains(s.blocksDone) else {
+                throw ShardError(
+                    "shard \(s.shard.index + 1)/\(K) claims \(s.blocksDone) blocks; it has "
+                        + "\(s.shard.blocks(below: blockLimit)) below the rule's limit")
+            }
             if let seen = done[s.shard.index], seen != s.blocksDone {
                 throw ShardError("shard \(s.shard.index + 1)/\(K) is given twice with different results")
             }
             done[s.shard.index] = s.blocksDone
             for r in s.errorBlocks {
-                guard s.shard.contains(r.block) else {
-                    throw ShardError("shard \(s.shard.index + 1)/\(K) lists block \(r.block), which is not its own")
+                guard r.block >= 0, s.shard.contains(r.block), r.block / K < s.blocksDone else {
+                    throw ShardError(
+                        "shard \(s.shard.index + 1)/\(K) lists block \(r.block), which is not one of the blocks it ran")
                 }
                 records[r.block] = r.tally
             }
@@ -215,7 +229,7 @@ extension OrderedBlocks {
     /// shard. The seconds are the shards' sum.
     public static func merge<T: ShardableTally>(_ shards: [ShardPoint<T>], rule: StopRule, template: T) throws -> T {
         guard let K = shards.first?.shard.count else { throw ShardError("no shard to merge") }
-        let lookup = try ShardPoint.blockLookup(shards) { b in
+        let lookup = try ShardPoint.blockLookup(shards, blockLimit: rule.blockLimit) { b in
             var empty = template
             empty.trials = rule.trials(inBlock: b)
             return empty

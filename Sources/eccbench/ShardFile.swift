@@ -34,7 +34,13 @@ struct ShardFile<Setup: ShardSetup, T: ShardableTally>: Codable {
 
     /// The stored rule, checked.
     func stopRule(file: String) throws -> StopRule {
-        guard rule.count == 4 else { throw ValidationError("\(file): 'rule' needs four numbers") }
+        guard rule.count == 4, rule[0] >= 0, rule[1] >= 1, (rule[1]...Simulate.frameLimit).contains(rule[2]),
+            (1...(1 << 20)).contains(rule[3])
+        else {
+            throw ValidationError(
+                "\(file): 'rule' \(rule) is not a stop rule (minimum errors ≥ 0, 1 ≤ minimum ≤ maximum ≤ "
+                    + "\(Simulate.frameLimit) trials, block size 1…1048576)")
+        }
         return StopRule(minErrors: rule[0], minTrials: rule[1], maxTrials: rule[2], blockSize: rule[3])
     }
 

@@ -61,3 +61,28 @@ final class ShardTests: XCTestCase {
         XCTAssertEqual(try BlockShard.parse("3/8"), try BlockShard(index: 2, count: 8))
     }
 }
+
+extension ShardTests {
+    /// A shard file is input: an impossible share, more blocks than the rule has, or an error block the shard did not
+    /// run are refused (no division by zero, no loop over claimed blocks).
+    func testHostileShardPointsAreRefused() throws {
+        for bad in [#"{"index":0,"count":0}"#, #"{"index":5,"count":3}"#, #"{"index":-1,"count":2}"#] {
+            XCTAssertThrowsError(try JSONDecoder().decode(BlockShard.self, from: Data(bad.utf8)), bad)
+        }
+        let code = try Catalog.code(named: "HAMMING-7-4")
+        let decoder = try DecoderRegistry.make("bp5", code: code)
+        let one = MonteCarlo(code: code, config: config(minErrors: 0, minFrames: 2048, maxFrames: 2048))
+        var s = one.runShard(
+            try BlockShard(index: 0, count: 2), decoder: decoder, channel: .awgn, parameter: 2, pointIndex: 0)
+        let t = one.runShard(
+            try BlockShard(index: 1, count: 2), decoder: decoder, channel: .awgn, parameter: 2, pointIndex: 0)
+        XCTAssertNoThrow(try one.merge([s, t]))
+        s.blocksDone = 1 << 40
+        XCTAssertThrowsError(try one.merge([s, t])) { XCTAssertTrue("\($0)".contains("claims"), "\($0)") }
+        s.blocksDone = 4
+        s.errorBlocks.append(BlockRecord(block: 1, tally: s.total))
+        XCTAssertThrowsError(try one.merge([s, t])) {
+            XCTAssertTrue("\($0)".contains("not one of the blocks"), "\($0)")
+        }
+    }
+}
