@@ -68,27 +68,38 @@ struct Merge: ParsableCommand {
         try checkShards(files, keys: shards.map(\.runKey), shards: shards.map(\.shard))
         let first = shards[0]
         let setup = first.setup
-        let code = try QuantumCatalog.code(named: setup.code)
-        let problem = try DecodingProblem(code: code, noise: try PauliNoise.named(setup.noise), rounds: setup.rounds)
         var config = LERConfig()
         config.stopRule = try first.stopRule(file: files[0])
         config.seed = first.seed; config.nonzeroOnly = setup.nonzeroOnly; config.threads = 1
-        let engine = LogicalErrorSimulation(problem: problem, config: config)
         print(
-            "\(code.name), noise \(setup.noise), rounds \(setup.rounds), seed \(first.seed); merged from "
-                + "\(first.shard.count) shards\n" + QECReport.tableHeader)
-        let merged = try mergePoints(first.decoders, first.parameters) { decoder, index in
-            let r = try engine.merge(shards.flatMap { $0.points(of: decoder, at: index) })
-            print(QECReport.row(r, code: code.name))
-            return r
+            "noise \(setup.noise), seed \(first.seed); merged from \(first.shard.count) shards\n"
+                + QECReport.tableHeader)
+        var runs: [(CSSCode, [LERPoint])] = []
+        for run in setup.runs {
+            let code = try QuantumCatalog.code(named: run.code)
+            let problem = try DecodingProblem(code: code, noise: try PauliNoise.named(setup.noise), rounds: run.rounds)
+            let engine = LogicalErrorSimulation(problem: problem, config: config)
+            let merged = try mergePoints(run.decoders, first.parameters) { decoder, index in
+                let r = try engine.merge(shards.flatMap { $0.points(of: decoder, at: index, code: run.code) })
+                print(QECReport.row(r, code: code.name))
+                return r
+            }
+            runs.append((code, merged))
         }
-        let runs = [(code, merged)]
+        var marks: [LogPlot.Mark] = []
+        if let sizes = setup.sizes, sizes.count == runs.count {
+            let decoders = runs.flatMap { $0.1.map(\.decoder) }.reduce(into: [String]()) {
+                if !$0.contains($1) { $0.append($1) }
+            }
+            print("\n" + QECReport.crossings(runs, sizes: sizes, decoders: decoders))
+            marks = QECReport.thresholdMarks(runs, sizes: sizes, decoders: decoders)
+        }
         if let json = results.json {
             try CodeFiles.writeAtomically(try QECReport.json(runs, config: config), to: json)
         }
         if let csv = results.csv { try CodeFiles.writeAtomically(QECReport.csv(runs), to: csv) }
         if let plot = results.plot {
-            try CodeFiles.writeAtomically(QECReport.svg(runs, noise: setup.noise, marks: []), to: plot)
+            try CodeFiles.writeAtomically(QECReport.svg(runs, noise: setup.noise, marks: marks), to: plot)
         }
     }
 

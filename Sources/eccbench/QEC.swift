@@ -153,30 +153,32 @@ struct QECRunOptions: ParsableArguments {
         return finished.all
     }
 
-    /// `--shard i/K`: this task's blocks of every point on one code, written with --json for `eccbench merge`.
-    func simulateShard(_ shard: BlockShard, code: CSSCode, codeName: String, size: Int) throws {
+    /// `--shard i/K`: this task's blocks of every point on each code (`sizes`: a threshold run's), written with --json
+    /// for `eccbench merge`.
+    func simulateShard(_ shard: BlockShard, codes: [(code: CSSCode, size: Int)], sizes: [Int]?) throws {
         guard let json = files.json, files.csv == nil, files.plot == nil else {
             throw ValidationError("--shard writes its blocks with --json FILE (no --csv or --plot: merge writes them)")
         }
-        let problem = try DecodingProblem(
-            code: code, noise: try PauliNoise.named(noise), rounds: roundCount(size: size))
-        let config = try self.config
-        let engine = LogicalErrorSimulation(problem: problem, config: config)
-        let names = decoderNames ?? QuantumDecoders.defaults(for: problem), ps = try points()
+        let config = try self.config, ps = try points(), noiseModel = try PauliNoise.named(noise)
         var file = QECShardFile(
-            setup: QuantumSetup(
-                code: codeName, noise: problem.noise.rawValue, rounds: problem.rounds, q: q, nonzeroOnly: nonzeroOnly),
-            seed: config.seed, rule: config.stopRule, shard: shard, decoders: names, parameters: ps)
+            setup: QuantumSetup(runs: [], sizes: sizes, noise: noiseModel.rawValue, q: q, nonzeroOnly: nonzeroOnly),
+            seed: config.seed, rule: config.stopRule, shard: shard, decoders: [], parameters: ps)
         print(
-            "shard \(shard.index + 1)/\(shard.count) of \(code.name): each point runs blocks b ≡ \(shard.index) "
-                + "(mod \(shard.count)) until its share of the stop rule")
-        for name in names {
-            for (index, p) in ps.enumerated() {
-                let decoder = try QuantumDecoders.make(name, problem: problem, p: p, q: q)
-                let s = try engine.runShard(shard, decoder: decoder, p: p, q: q, pointIndex: index)
-                print("  \(decoder.name) at p = \(p): \(s.total.shots) shots, \(s.total.failures) failures")
-                fflush(nil)
-                file.points.append(QECShardFile.Entry(decoder: decoder.name, pointIndex: index, point: s))
+            "shard \(shard.index + 1)/\(shard.count): each point runs blocks b ≡ \(shard.index) (mod \(shard.count)) "
+                + "until its share of the stop rule")
+        for (code, size) in codes {
+            let problem = try DecodingProblem(code: code, noise: noiseModel, rounds: roundCount(size: size))
+            let engine = LogicalErrorSimulation(problem: problem, config: config)
+            let names = decoderNames ?? QuantumDecoders.defaults(for: problem)
+            file.setup.runs.append(.init(code: code.name, rounds: problem.rounds, decoders: names))
+            for name in names {
+                for (index, p) in ps.enumerated() {
+                    let decoder = try QuantumDecoders.make(name, problem: problem, p: p, q: q)
+                    let s = try engine.runShard(shard, decoder: decoder, p: p, q: q, pointIndex: index)
+                    print("  \(code.name) \(name) at p = \(p): \(s.total.shots) shots, \(s.total.failures) failures")
+                    fflush(nil)
+                    file.points.append(.init(decoder: name, pointIndex: index, point: s, code: code.name))
+                }
             }
         }
         try writeShardFile(file, to: json, count: shard.count)
@@ -214,7 +216,7 @@ struct QECSimulate: ParsableCommand {
         let code = try QuantumCatalog.code(named: self.code)
         let size = QuantumCatalog.family(of: self.code)?.size ?? 1
         if let shard = try options.parallel.blockShard() {
-            return try options.simulateShard(shard, code: code, codeName: self.code, size: size)
+            return try options.simulateShard(shard, codes: [(code, size)], sizes: nil)
         }
         print(try options.header([code]))
         print(QECReport.tableHeader)
@@ -236,9 +238,6 @@ struct QECThreshold: ParsableCommand {
     var sizeList: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     func validate() throws {
-        if options.parallel.shard != nil {
-            throw ValidationError("--shard: qec threshold runs as one process so far (qec simulate takes --shard)")
-        }
         guard sizeList.count >= 2, sizeList.count == sizes.split(separator: ",").count, sizeList == sizeList.sorted()
         else {
             throw ValidationError("--sizes '\(sizes)': give at least two ascending integers, e.g. 4,6,8")
@@ -249,6 +248,9 @@ struct QECThreshold: ParsableCommand {
     func run() throws {
         let codes = try sizeList.map { try QuantumCatalog.code(named: "\(family)-\($0)") }
         try options.checkDecoders(Array(zip(codes, sizeList)).map { (code: $0.0, size: $0.1) })
+        if let shard = try options.parallel.blockShard() {
+            return try options.simulateShard(shard, codes: Array(zip(codes, sizeList)), sizes: sizeList)
+        }
         print(try options.header(codes))
         print(QECReport.tableHeader)
         var runs: [(CSSCode, [LERPoint])] = []

@@ -23,6 +23,8 @@ struct ShardFile<Setup: ShardSetup, T: ShardableTally>: Codable {
         var decoder: String
         var pointIndex: Int
         var point: ShardPoint<T>
+        /// The code of the point (qec threshold: several codes in one file; nil for one code).
+        var code: String? = nil
     }
 
     init(setup: Setup, seed: UInt64, rule: StopRule, shard: BlockShard, decoders: [String], parameters: [Double]) {
@@ -54,9 +56,9 @@ struct ShardFile<Setup: ShardSetup, T: ShardableTally>: Codable {
         return String(decoding: (try? encoder.encode(key)) ?? Data(), as: UTF8.self)
     }
 
-    /// Case i's counts of every shard, for the merge.
-    func points(of decoder: String, at index: Int) -> [ShardPoint<T>] {
-        points.filter { $0.decoder == decoder && $0.pointIndex == index }.map(\.point)
+    /// The shard's counts of one (code, decoder, point), for the merge.
+    func points(of decoder: String, at index: Int, code: String? = nil) -> [ShardPoint<T>] {
+        points.filter { $0.decoder == decoder && $0.pointIndex == index && $0.code == code }.map(\.point)
     }
 }
 
@@ -74,12 +76,19 @@ struct ClassicalSetup: ShardSetup {
     var referenceNoise: Bool
 }
 
-/// A qec run: the code, noise, rounds, q and sampling.
+/// A qec run: its codes (one for qec simulate; the sizes of a family for qec threshold, whose merge then estimates the
+/// crossings), each with its rounds and decoders, and the noise, q and sampling.
 struct QuantumSetup: ShardSetup {
     static let format = "eccbench-qec-shard-1"
-    var code: String
+    struct CodeRun: Codable, Equatable {
+        var code: String
+        var rounds: Int
+        var decoders: [String]
+    }
+    var runs: [CodeRun]
+    /// The family's sizes of a threshold run (nil for one code).
+    var sizes: [Int]?
     var noise: String
-    var rounds: Int
     var q: Double?
     var nonzeroOnly: Bool
 }

@@ -40,7 +40,7 @@ final class ShardCommandTests: XCTestCase {
 }
 
 extension ShardCommandTests {
-    /// The same for `eccbench qec` (mwpm and uf on toric-4 with a stop rule); qec threshold refuses --shard.
+    /// The same for `eccbench qec` (mwpm and uf on toric-4 with a stop rule) and `qec threshold` (its crossings).
     func testQuantumShardsMergeIntoTheCountsOfOneRun() throws {
         let args = [
             "qec", "--code", "toric-4", "--decoders", "mwpm,uf", "--p", "0.05,0.1", "--min-failures", "40",
@@ -57,7 +57,19 @@ extension ShardCommandTests {
             return points.map { p in ["shots", "failures"].map { p[$0] as! Int } }
         }
         XCTAssertEqual(try counts(merged), try counts(whole))
-        let threshold = try run(["qec", "threshold", "--shard", "1/2", "--json", temp("qt.json")])
-        XCTAssertTrue(threshold.stderr.contains("qec threshold runs as one process"), threshold.stderr)
+        // qec threshold: several codes in one shard file; the merge prints the same crossings
+        let threshold = [
+            "qec", "threshold", "--sizes", "3,5", "--decoders", "mwpm,uf", "--noise", "independent", "--p", "0.08,0.12",
+            "--min-failures", "30", "--min-shots", "512", "--max-shots", "20000",
+        ]
+        let one = try runSucceeding(threshold)
+        let parts = (1...2).map { temp("tshard-\($0).json") }
+        for (i, path) in parts.enumerated() {
+            try runSucceeding(threshold + ["--shard", "\(i + 1)/2", "--json", path])
+        }
+        let combined = try runSucceeding(["merge"] + parts)
+        func crossings(_ text: String) -> [Substring] { text.split(separator: "\n").filter { $0.contains(" / ") } }
+        XCTAssertEqual(crossings(combined.stdout), crossings(one.stdout))
+        XCTAssertFalse(crossings(one.stdout).isEmpty, one.stdout)
     }
 }
