@@ -117,14 +117,13 @@ public struct MonteCarlo: Sendable {
         let ch = Channel(model: channel, parameter: parameter, rate: code.rate, referenceNoise: config.referenceNoise)
         let pointRNG = SeededRNG(seed: config.seed).derived(UInt64(pointIndex))
         let template = PointResult(decoder: decoder.name, channel: channel, parameter: parameter, n: code.n)
-        let config = self.config
+        let rule = config.stopRule
         return (
             template,
             { b in
                 var rng = pointRNG.derived(UInt64(b))
                 return simulateBlock(
-                    decoder: decoder, channel: ch, frames: config.stopRule.trials(inBlock: b), rng: &rng,
-                    template: template)
+                    decoder: decoder, channel: ch, frames: rule.trials(inBlock: b), rng: &rng, template: template)
             }
         )
     }

@@ -111,8 +111,8 @@ public struct ShardPoint<T: ShardableTally>: Codable, Sendable {
     }
 
     /// Block b's counts from the shards (an error block's record, or `empty(b)` for a block the shard ran without
-    /// errors), nil when no shard ran it; and the shards' summed seconds. Throws when the shards are not the K shares
-    /// of one run (mixed K, a share given twice with different counts).
+    /// errors), nil when no shard ran it. Throws when the shards are not the K shares of one run (mixed K, a share
+    /// given twice with different counts, more blocks than the rule has, an error block the shard did not run).
     static func blockLookup(_ shards: [ShardPoint], blockLimit: Int, empty: @escaping (Int) -> T) throws -> (Int) -> T?
     {
         let K = shards[0].shard.count

@@ -95,12 +95,12 @@ public struct LogicalErrorSimulation: Sendable {
         template: LERPoint, block: @Sendable (Int) -> LERPoint
     ) {
         let sampler = try NoiseSampler(problem: problem, p: p, q: q, nonzeroOnly: config.nonzeroOnly)
-        let config = self.config, problem = self.problem
+        let problem = self.problem, rule = config.stopRule
         let pointRNG = SeededRNG(seed: config.seed).derived(UInt64(pointIndex))
         let template = LERPoint(decoder: decoder.name, noise: problem.noise, p: p, q: sampler.q, rounds: problem.rounds)
         let supports = problem.logicalSupports
         let block: @Sendable (Int) -> LERPoint = { b in
-            let shots = config.stopRule.trials(inBlock: b)
+            let shots = rule.trials(inBlock: b)
             var rng = pointRNG.derived(UInt64(b))
             let N = problem.errorLength, D = problem.rounds * problem.syndromeLength
             var errors = [UInt8](repeating: 0, count: shots * N), corrections = errors

@@ -18,8 +18,7 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
     /// Throws for p or q outside [0, 1], and when a shot would have more than `maxExpectedDefects` defects in a half
     /// on average (saying how many, and that uf scales).
     public init(problem: DecodingProblem, p: Double, q: Double? = nil, name: String = "mwpm") throws {
-        try DecodingProblem.checkProbability(p, "p")
-        if let q { try DecodingProblem.checkProbability(q, "q") }
+        let graphs = try problem.matchingGraphs(p: p, q: q)  // checks p and q
         let expected = problem.expectedDefects(p: p, q: q).max() ?? 0
         guard expected <= MatchingDecoder.maxExpectedDefects else {
             throw QECCError(
@@ -30,7 +29,7 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
         }
         self.name = name
         self.problem = problem
-        self.graphs = try problem.matchingGraphs(p: p, q: q)
+        self.graphs = graphs
         self.metrics = graphs.map { SpaceMetric(graph: $0) }
     }
 

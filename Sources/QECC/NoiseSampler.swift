@@ -17,9 +17,9 @@ public struct NoiseSampler: Sendable {
     let columnStart: [Int], columnChecks: [Int32]
 
     public init(problem: DecodingProblem, p: Double, q: Double? = nil, nonzeroOnly: Bool = false) throws {
-        guard p.isFinite, p >= 0, p <= 1 else { throw QECCError("p = \(p) is outside [0, 1]") }
+        try DecodingProblem.checkProbability(p, "p")
         let q = q ?? p
-        guard q.isFinite, q >= 0, q <= 1 else { throw QECCError("q = \(q) is outside [0, 1]") }
+        try DecodingProblem.checkProbability(q, "q")
         if nonzeroOnly {
             // a round is drawn again while no qubit's draw falls below the threshold: the chance of a nonzero round is
             // 1 − (1 − t)^n with t the threshold's probability; refuse when the redraws would run without end

@@ -64,6 +64,7 @@ struct QECRunOptions: ParsableArguments {
             try checkDistinctLabels(names.map { LabelledDecoder.split($0)?.label ?? $0 })
         }
         if nonzeroOnly, try points().contains(0) { throw ValidationError("--nonzero-only needs every p > 0") }
+        if parallel.shard != nil { _ = try files.shardFile() }
     }
 
     /// The stop rule: at least 200 logical failures and 10,000 shots, at most 1,000,000 shots, unless given.
@@ -124,10 +125,9 @@ struct QECRunOptions: ParsableArguments {
         let finished = FinishedPoints<LERPoint>()
         finished.exitOnInterrupt { done in done.map { QECReport.row($0, code: code.name) }.joined(separator: "\n") }
         for name in names {
-            var shared: (any QuantumDecoder)?  // a decoder that does not take p is made (loaded) once
+            var shared: (any QuantumDecoder)?
             for (index, p) in try points().enumerated() {
-                let decoder = try shared ?? QuantumDecoders.make(name, problem: problem, p: p, q: q)
-                if QuantumDecoders.isIndependentOfP(name) { shared = decoder }
+                let decoder = try self.decoder(name, problem: problem, p: p, shared: &shared)
                 let number = (position?.first ?? 0) + finished.count + 1
                 let elapsed = Date().timeIntervalSince(position?.started ?? started)
                 let pace =
@@ -153,12 +153,21 @@ struct QECRunOptions: ParsableArguments {
         return finished.all
     }
 
+    /// Decoder `name` at p. A decoder that does not take p (`neural`, `neural:FILE`) is made (loaded) once: the first
+    /// call keeps it in `shared` and the later ones of the same name return it.
+    func decoder(_ name: String, problem: DecodingProblem, p: Double, shared: inout (any QuantumDecoder)?) throws
+        -> any QuantumDecoder
+    {
+        if let shared { return shared }
+        let decoder = try QuantumDecoders.make(name, problem: problem, p: p, q: q)
+        if QuantumDecoders.isIndependentOfP(name) { shared = decoder }
+        return decoder
+    }
+
     /// `--shard i/K`: this task's blocks of every point on each code (`sizes`: a threshold run's), written with --json
     /// for `eccbench merge`.
     func simulateShard(_ shard: BlockShard, codes: [(code: CSSCode, size: Int)], sizes: [Int]?) throws {
-        guard let json = files.json, files.csv == nil, files.plot == nil else {
-            throw ValidationError("--shard writes its blocks with --json FILE (no --csv or --plot: merge writes them)")
-        }
+        let json = try files.shardFile()
         let config = try self.config, ps = try points(), noiseModel = try PauliNoise.named(noise)
         var file = QECShardFile(
             setup: QuantumSetup(runs: [], sizes: sizes, noise: noiseModel.rawValue, q: q, nonzeroOnly: nonzeroOnly),
@@ -172,8 +181,9 @@ struct QECRunOptions: ParsableArguments {
             let names = decoderNames ?? QuantumDecoders.defaults(for: problem)
             file.setup.runs.append(.init(code: code.name, rounds: problem.rounds, decoders: names))
             for name in names {
+                var shared: (any QuantumDecoder)?
                 for (index, p) in ps.enumerated() {
-                    let decoder = try QuantumDecoders.make(name, problem: problem, p: p, q: q)
+                    let decoder = try self.decoder(name, problem: problem, p: p, shared: &shared)
                     let s = try engine.runShard(shard, decoder: decoder, p: p, q: q, pointIndex: index)
                     print("  \(code.name) \(name) at p = \(p): \(s.total.shots) shots, \(s.total.failures) failures")
                     fflush(nil)

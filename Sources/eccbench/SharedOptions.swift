@@ -82,6 +82,14 @@ struct ResultFileOptions: ParsableArguments {
     var plot: String?
 
     func validate() throws { try checkOutputs(["--json": json, "--csv": csv, "--plot": plot]) }
+
+    /// The file a `--shard` task writes: --json, and no --csv or --plot (merge writes those).
+    func shardFile() throws -> String {
+        guard let json, csv == nil, plot == nil else {
+            throw ValidationError("--shard writes its blocks with --json FILE (no --csv or --plot: merge writes them)")
+        }
+        return json
+    }
 }
 
 /// Every curve needs its own label: two decoders reported under one name would be joined into one line of a plot.

@@ -49,6 +49,7 @@ struct Simulate: ParsableCommand {
 
     func validate() throws {
         _ = try stopRule()
+        if parallel.shard != nil { _ = try files.shardFile() }
         guard let model = ChannelModel(rawValue: channel.lowercased()) else {
             throw ValidationError("--channel '\(channel)' is not one of awgn, bsc, bec")
         }
@@ -124,10 +125,7 @@ struct Simulate: ParsableCommand {
     func runShard(
         _ shard: BlockShard, _ engine: MonteCarlo, decoders: [any Decoder], channel: ChannelModel, parameters: [Double]
     ) throws {
-        guard let json = files.json, files.csv == nil, files.plot == nil else {
-            throw ValidationError("--shard writes its blocks with --json FILE (no --csv or --plot: merge writes them)")
-        }
-        let config = engine.config
+        let json = try files.shardFile(), config = engine.config
         var file = ClassicalShardFile(
             setup: ClassicalSetup(
                 code: self.code, standardize: form.standardize, channel: channel.rawValue,
