@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "QECC", targets: ["QECC"]),
         .library(name: "LearnedCodes", targets: ["LearnedCodes"]),
         .library(name: "Decoders", targets: ["Decoders"]),
+        .library(name: "ScaleOut", targets: ["ScaleOut"]),
         .executable(name: "eccbench", targets: ["eccbench"]),
         .executable(name: "eccbench-benchmarks", targets: ["Benchmarks"]),
     ],
@@ -26,6 +27,11 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        // Open MPI for jobs over many processes (docs/DESIGN.md §10); only the ScaleOut module and the executables link it
+        .systemLibrary(
+            name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+        .target(name: "ScaleOut", dependencies: ["Base", "CMPI"], path: "Sources/ScaleOut"),
         .target(name: "CPUFeatures", path: "Sources/CPUFeatures"),
         .target(name: "Base", dependencies: ["CPUFeatures"], path: "Sources/Base"),
         .target(name: "GF2", dependencies: ["Base"], path: "Sources/GF2"),
@@ -50,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "eccbench",
             dependencies: [
-                "Base", "GF2", "Codes", "Channels", "Neural", "ECCT", "QECC", "LearnedCodes", "Decoders",
+                "Base", "GF2", "Codes", "Channels", "Neural", "ECCT", "QECC", "LearnedCodes", "Decoders", "ScaleOut",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/eccbench"),
@@ -58,7 +64,7 @@ let package = Package(
             name: "Benchmarks",
             dependencies: [
                 "Base", "GF2", "Codes", "Channels", "Neural", "ECCT", "QECC", "LearnedCodes",
-                "Decoders",
+                "Decoders", "ScaleOut",
             ],
             path: "Bench/Benchmarks"),
         .executableTarget(

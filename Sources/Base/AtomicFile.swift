@@ -11,6 +11,9 @@ import Foundation
 ///
 /// A path that exists and is not a regular file (a device such as /dev/null or /dev/stdout, a FIFO) is written through,
 /// never replaced; a symbolic link is followed, so the file it names is replaced and the link stays.
+///
+/// In a job of several ranks (`Ranks.world`) only rank 0 writes; the other ranks' writes do nothing (every rank holds the
+/// same results, docs/DESIGN.md §10).
 public enum AtomicFile {
     /// An error naming the path and the system's reason.
     public struct WriteError: Error, CustomStringConvertible {
@@ -21,6 +24,7 @@ public enum AtomicFile {
 
     public static func write(_ data: Data, to given: String) throws {
         try checkWritable(given)
+        guard Ranks.world.isRoot else { return }
         if isSpecialFile(given) {
             try writeThrough(data, to: given)
             return

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// One share of a point's blocks for a job array (`--shard i/K`, docs/DESIGN.md §10): block b belongs to shard `index`
@@ -58,11 +59,11 @@ extension OrderedBlocks {
     /// Runs the shard's blocks below `blockLimit` in their order (threads as `run`) until `done` holds for the shard's
     /// own running total; returns that total and every accounted block's counts, for `merge`.
     public static func runShard<T: BlockTally & Codable>(
-        blockLimit: Int, threads: Int, shard: BlockShard, template: T, done: @escaping @Sendable (T) -> Bool,
-        block: @escaping @Sendable (Int) -> T
+        blockLimit: Int, threads: Int, group: any ProcessGroup = Ranks.world, shard: BlockShard, template: T,
+        done: @escaping @Sendable (T) -> Bool, block: @escaping @Sendable (Int) -> T
     ) -> (total: T, blocks: [BlockRecord<T>]) {
         let collected = OrderedBlocks.run(
-            blockLimit: shard.blocks(below: blockLimit), threads: threads,
+            blockLimit: shard.blocks(below: blockLimit), threads: threads, group: group,
             template: ShardTally(total: template, blocks: []), done: { done($0.total) }
         ) { j in
             let b = shard.block(j)
@@ -89,7 +90,7 @@ extension OrderedBlocks {
 }
 
 /// A shard's running total and its blocks' counts, accounted in order by `OrderedBlocks.run`.
-struct ShardTally<T: BlockTally & Codable>: BlockTally {
+struct ShardTally<T: BlockTally & Codable>: BlockTally, Codable {
     var total: T
     var blocks: [BlockRecord<T>]
     mutating func add(_ other: ShardTally) {
@@ -198,12 +199,12 @@ public struct StopRule: Sendable, Equatable {
 extension OrderedBlocks {
     /// One whole point: blocks in order until `rule` holds (`run`), its total with the seconds it took.
     public static func runPoint<T: ShardableTally>(
-        rule: StopRule, threads: Int, template: T, progress: (@Sendable (T) -> Void)?,
-        block: @escaping @Sendable (Int) -> T
+        rule: StopRule, threads: Int, group: any ProcessGroup = Ranks.world, template: T,
+        progress: (@Sendable (T) -> Void)?, block: @escaping @Sendable (Int) -> T
     ) -> T {
         let start = Date()
         var total = run(
-            blockLimit: rule.blockLimit, threads: threads, template: template, done: { rule.isDone($0) },
+            blockLimit: rule.blockLimit, threads: threads, group: group, template: template, done: { rule.isDone($0) },
             progress: progress, block: block)
         total.seconds = Date().timeIntervalSince(start)
         return total
@@ -212,12 +213,13 @@ extension OrderedBlocks {
     /// The shard's blocks of one point, in its order, until its own total meets its share of the rule: its total, and
     /// the blocks that are not error-free (the others are known from their size).
     public static func runShard<T: ShardableTally>(
-        rule: StopRule, shard: BlockShard, threads: Int, template: T, block: @escaping @Sendable (Int) -> T
+        rule: StopRule, shard: BlockShard, threads: Int, group: any ProcessGroup = Ranks.world, template: T,
+        block: @escaping @Sendable (Int) -> T
     ) -> ShardPoint<T> {
         let start = Date()
         let own = rule.share(for: shard)
         var (total, blocks) = runShard(
-            blockLimit: rule.blockLimit, threads: threads, shard: shard, template: template,
+            blockLimit: rule.blockLimit, threads: threads, group: group, shard: shard, template: template,
             done: { own.isDone($0) }, block: block)
         total.seconds = Date().timeIntervalSince(start)
         return ShardPoint(

@@ -46,7 +46,7 @@ public enum ECCTCheckpoint {
     /// command's options over the stored settings: only the resumable fields (`epochs`) may change
     /// (`ResumeMismatch` otherwise).
     public static func resume(
-        code: LinearCode, from path: String, workers: Int,
+        code: LinearCode, from path: String, workers: Int, parallel: DataParallelRequest = .init(),
         adjust: ((ECCTTrainingConfig) throws -> ECCTTrainingConfig)? = nil
     ) throws -> ECCTTrainer {
         let stored = try RunCheckpoint.read(ECCTRecipe.self, path: path, familyName: "ECCT")
@@ -72,6 +72,6 @@ public enum ECCTCheckpoint {
             model = try ECCTModel(code: code, layers: layers, width: width, attentionDropout: config.attentionDropout)
             try model.load(stored.tensors, source: path)
         }
-        return try RunCheckpoint.run(stored, model: model, settings: config, workers: workers)
+        return try RunCheckpoint.run(stored, model: model, settings: config, workers: workers, parallel: parallel)
     }
 }

@@ -150,24 +150,31 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
             }
         }
         let decoder = validationDecoder
-        let parts = max(1, min(workers, V))
-        return validationSets.map { y in
-            var bits = [UInt8](repeating: 0, count: V * n)
+        // the ranks of a job each decode a contiguous share of the words and the bit errors are summed (exact)
+        let group = Ranks.world
+        let own = group.share(of: V)
+        let parts = max(1, min(workers, own.count))
+        let errors = validationSets.map { y -> Int in
+            var bits = [UInt8](repeating: 0, count: own.count * n)
+            guard !own.isEmpty else { return 0 }
             y.withUnsafeBufferPointer { yp in
                 bits.withUnsafeMutableBufferPointer { bp in
                     let box = UnsafeSendable((y: yp, bits: bp))
                     DispatchQueue.concurrentPerform(iterations: parts) { w in
-                        let start = V * w / parts
-                        let end = V * (w + 1) / parts
+                        let start = own.count * w / parts
+                        let end = own.count * (w + 1) / parts
                         let (yy, bb) = box.value
+                        let first = own.lowerBound
                         decoder.decode(
-                            llr: UnsafeBufferPointer(rebasing: yy[(start * n)..<(end * n)]), count: end - start,
+                            llr: UnsafeBufferPointer(rebasing: yy[((first + start) * n)..<((first + end) * n)]),
+                            count: end - start,
                             into: UnsafeMutableBufferPointer(rebasing: bb[(start * n)..<(end * n)]))
                     }
                 }
             }
-            return Double(bits.reduce(0) { $0 + Int($1) }) / Double(V * n)
+            return bits.reduce(0) { $0 + Int($1) }
         }
+        return group.sum(errors).map { Double($0) / Double(V * n) }
     }
 
     /// The learning curve's columns: epoch, samples, loss, train BER, lr, −ln(BER) per validation point, seconds.

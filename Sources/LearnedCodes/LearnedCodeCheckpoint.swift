@@ -14,7 +14,7 @@ public enum LearnedCodeCheckpoint {
     /// when given, must match the file's; `adjust` lays the command's options over the stored settings (only the
     /// resumable fields may change).
     public static func resume(
-        from path: String, workers: Int, expect: (n: Int, k: Int)? = nil,
+        from path: String, workers: Int, parallel: DataParallelRequest = .init(), expect: (n: Int, k: Int)? = nil,
         adjust: ((LearnedCodeTrainingConfig) throws -> LearnedCodeTrainingConfig)? = nil
     ) throws
         -> LearnedCodeTrainer
@@ -35,7 +35,7 @@ public enum LearnedCodeCheckpoint {
         }
         try model.network.parameters.load(stored.tensors, source: path, ignoring: RunCheckpoint.isOptimizerTensor)
         model.network.parameters.values.withUnsafeBufferPointer { model.network.prepare(parameters: $0.baseAddress!) }
-        return try RunCheckpoint.run(stored, model: model, settings: config, workers: workers)
+        return try RunCheckpoint.run(stored, model: model, settings: config, workers: workers, parallel: parallel)
     }
 
     /// Writes the code's H = [I | P] as alist (a path ending in .alist) or dense text, atomically.

@@ -12,7 +12,7 @@ public enum DQECCheckpoint {
     /// A run restored from a checkpoint written by `save`: same problem, sizes, settings, Adam state and step. `adjust`
     /// lays the command's options over the stored settings: only the resumable fields may change.
     public static func resume(
-        from path: String, workers: Int,
+        from path: String, workers: Int, parallel: DataParallelRequest = .init(),
         adjust: ((DQECTrainingConfig) throws -> DQECTrainingConfig)? = nil
     ) throws -> DQECTrainer {
         let stored = try RunCheckpoint.read(DQECRecipe.self, path: path, familyName: "neural quantum decoder")
@@ -21,12 +21,12 @@ public enum DQECCheckpoint {
             try DecodingProblem(
                 code: try QuantumCatalog.code(named: config.code), noise: config.noise, rounds: config.rounds)
         }
-        return try restore(stored, problem: problem, settings: config, workers: workers)
+        return try restore(stored, problem: problem, settings: config, workers: workers, parallel: parallel)
     }
 
     /// The same for a given problem, which must be the checkpoint's.
     public static func resume(
-        problem: DecodingProblem, from path: String, workers: Int,
+        problem: DecodingProblem, from path: String, workers: Int, parallel: DataParallelRequest = .init(),
         adjust: ((DQECTrainingConfig) throws -> DQECTrainingConfig)? = nil
     ) throws -> DQECTrainer {
         let stored = try RunCheckpoint.read(DQECRecipe.self, path: path, familyName: "neural quantum decoder")
@@ -40,13 +40,13 @@ public enum DQECCheckpoint {
                     + "and \(problem.rounds)")
         }
         let config = try RunCheckpoint.resumedSettings(stored.settings, path: path, adjust: adjust)
-        return try restore(stored, problem: problem, settings: config, workers: workers)
+        return try restore(stored, problem: problem, settings: config, workers: workers, parallel: parallel)
     }
 
     /// The stored run's model for `problem`, its weights loaded, continued with `config`.
     static func restore(
         _ stored: RunCheckpoint.Stored<DQECRecipe>, problem: DecodingProblem, settings config: DQECTrainingConfig,
-        workers: Int
+        workers: Int, parallel: DataParallelRequest
     ) throws -> DQECTrainer {
         try RunCheckpoint.checkSizes(
             of: stored, layers: config.layers, width: config.width, widthTensor: ECCTNames.embedding,
@@ -56,6 +56,6 @@ public enum DQECCheckpoint {
         }
         try model.network.parameters.load(
             stored.tensors, source: stored.path, ignoring: RunCheckpoint.isOptimizerTensor)
-        return try RunCheckpoint.run(stored, model: model, settings: config, workers: workers)
+        return try RunCheckpoint.run(stored, model: model, settings: config, workers: workers, parallel: parallel)
     }
 }

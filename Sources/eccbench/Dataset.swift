@@ -5,6 +5,7 @@ import Decoders
 import ECCT
 import Foundation
 import Neural
+import ScaleOut
 
 /// `eccbench dataset`: a fixed training set of zero-codeword samples labelled by the truth or by a decoder.
 struct Dataset: ParsableCommand {
@@ -38,7 +39,7 @@ struct Dataset: ParsableCommand {
     @Option(name: .long, help: "Random seed.")
     var seed: UInt64 = 1
     @Option(name: .long, help: "Worker threads (default: all cores). The data does not depend on it.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = MPIProcessGroup.defaultThreads
 
     func validate() throws {
         _ = try count()

@@ -5,6 +5,7 @@ import Codes
 import Decoders
 import Foundation
 import Neural
+import ScaleOut
 
 /// The `eccbench` command: BER/FER curves of classical (and later neural) decoders.
 @main
@@ -12,10 +13,22 @@ struct ECCBench: ParsableCommand {
     static func main() {
         OpenBLASCore.ensureCoreType()
         GEMM.useSingleThreadedBLAS()  // the engine parallelises over the batch itself
+        // under mpirun or srun: every rank runs the command, rank 0 prints and writes (docs/ARCHITECTURE.md §13)
+        let ranks = MPIProcessGroup.start()
         do {
             var command = try parseAsRoot()
             try command.run()
+            ranks?.finish()
         } catch {
+            if let ranks {
+                if exitCode(for: error) == .success {
+                    print(fullMessage(for: error))
+                    ranks.finish()
+                    Foundation.exit(0)
+                }
+                // an error on any rank ends the whole job with its message (no rank left waiting in a collective)
+                ranks.abort("Error: " + fullMessage(for: error), status: exitCode(for: error).rawValue)
+            }
             exit(withError: error)
         }
     }

@@ -150,11 +150,12 @@ struct LearnCodeTrain: ParsableCommand {
         let checkpoint = checkpointPath
         if training.resume {
             let trainer = try LearnedCodeCheckpoint.resume(
-                from: checkpoint, workers: training.threads,
+                from: checkpoint, workers: training.threads, parallel: try training.parallelRequest(),
                 expect: n.flatMap { n in k.map { (n, $0) } },
                 adjust: { try settings(over: $0) })
             print(
-                "resuming \(checkpoint): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step)"
+                "resuming \(checkpoint): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step); "
+                    + trainer.parallelDescription
             )
             // the checkpoint holds the code (Ω) and is written first: a run killed between the two writes left the
             // code file one checkpoint behind (or missing), so it is written again from the checkpoint now
@@ -199,10 +200,11 @@ struct LearnCodeTrain: ParsableCommand {
                 n: config.n, k: config.k, layers: config.layers, width: config.width,
                 heads: config.heads, omega: omega, seed: config.seed)
         }
-        let trainer = try LearnedCodeTrainer(model: model, config: config, workers: training.threads)
+        let trainer = try LearnedCodeTrainer(
+            model: model, config: config, workers: training.threads, parallel: try training.parallelRequest())
         print(
             "learned (\(config.n), \(config.k)) code + DC-ECCT N = \(config.layers), d = \(config.width), "
-                + "\(config.heads) heads, \(trainer.sizeDescription)")
+                + "\(config.heads) heads, \(trainer.sizeDescription); \(trainer.parallelDescription)")
         return trainer
     }
 }

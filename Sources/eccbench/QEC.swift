@@ -198,7 +198,7 @@ struct QECRunOptions: ParsableArguments {
         let names = codes.map { "\($0.name) (n = \($0.n), k = \($0.k), checks \($0.hx.rows) X + \($0.hz.rows) Z)" }
         let rule = try stopRule()
         return names.joined(separator: "; ") + "\n"
-            + "noise \(noise), rounds \(rounds), seed \(parallel.seed), \(parallel.threads) threads; each point: at least "
+            + "noise \(noise), rounds \(rounds), seed \(parallel.seed), \(workersDescription(threads: parallel.threads)); each point: at least "
             + "\(rule.minErrors) failures and \(rule.minFrames) shots, at most \(rule.maxFrames); intervals are 95% (Wilson)"
             + (rule.note.map { "\n" + $0 } ?? "")
     }

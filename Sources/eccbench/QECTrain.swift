@@ -112,9 +112,11 @@ struct QECTrain: ParsableCommand {
         let out = training.out
         if training.resume {
             let trainer = try DQECCheckpoint.resume(
-                from: out, workers: training.threads, adjust: { try settings(over: $0) })
+                from: out, workers: training.threads, parallel: try training.parallelRequest(),
+                adjust: { try settings(over: $0) })
             print(
-                "resuming \(out): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step)"
+                "resuming \(out): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step); "
+                    + trainer.parallelDescription
             )
             return trainer
         }
@@ -138,10 +140,11 @@ struct QECTrain: ParsableCommand {
                 problem: problem, layers: config.layers, width: config.width, heads: config.heads,
                 seed: config.seed)
         }
-        let trainer = try DQECTrainer(model: model, config: config, workers: training.threads)
+        let trainer = try DQECTrainer(
+            model: model, config: config, workers: training.threads, parallel: try training.parallelRequest())
         print(
             "\(problem.code.name), \(config.noise.rawValue): N = \(config.layers), d = \(config.width), "
-                + "\(config.heads) heads, \(trainer.sizeDescription)")
+                + "\(config.heads) heads, \(trainer.sizeDescription); \(trainer.parallelDescription)")
         return trainer
     }
 }

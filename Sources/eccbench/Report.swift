@@ -11,7 +11,7 @@ struct Report {
     func header() -> String {
         """
         \(code.name): n = \(code.n), k = \(code.k), m = \(code.m) checks (rate \(String(format: "%.4f", code.rate)), \(code.parityCheckForm)); \
-        \(channel.rawValue.uppercased()), random codewords, seed \(config.seed), \(config.threads) threads
+        \(channel.rawValue.uppercased()), random codewords, seed \(config.seed), \(workersDescription(threads: config.threads))
         each point: at least \(config.minErrors) frame errors and \(config.minFrames) frames, at most \(config.maxFrames) frames; \
         intervals are 95%
         """

@@ -1,12 +1,24 @@
 import ArgumentParser
+import Base
 import Channels
 import Codes
 import Foundation
+import ScaleOut
+
+/// "2 threads", or "3 ranks × 2 threads" in a job of several ranks (the counts depend on neither).
+func workersDescription(threads: Int) -> String {
+    let ranks = Ranks.world.size
+    return (ranks > 1 ? "\(ranks) ranks × " : "") + "\(threads) thread" + (threads == 1 ? "" : "s")
+}
 
 /// Threads and seed, shared by `eccbench` (simulate) and `eccbench qec`.
 struct ParallelRunOptions: ParsableArguments {
-    @Option(name: .long, help: "Worker threads (default: all cores). Counts do not depend on it.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(
+        name: .long,
+        help:
+            "Worker threads (default: all cores; under mpirun, the cores shared among a node's ranks). Counts do not depend on it."
+    )
+    var threads: Int = MPIProcessGroup.defaultThreads
     @Option(name: .long, help: "Random seed.")
     var seed: UInt64 = 1
     @Option(

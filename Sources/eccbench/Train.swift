@@ -161,12 +161,12 @@ struct Train: ParsableCommand {
         print(
             String(
                 format:
-                    "%@ lr %g → %g (%@), batch %d, %d steps/epoch, Eb/N0 %@ dB%@, dropout %g, seed %llu, %d threads, %@ kernels",
+                    "%@ lr %g → %g (%@), batch %d, %d steps/epoch, Eb/N0 %@ dB%@, dropout %g, seed %llu, %@, %@ kernels",
                 optimizer, c.learningRate, c.minimumLearningRate, schedule, c.batchSize, c.stepsPerEpoch,
                 c.trainingEbN0.map { String(format: "%g", $0) }.joined(separator: ","),
                 c.dataset.map { " (dataset \($0))" }
                     ?? (c.rejectZeroSyndrome == true ? " (zero-syndrome samples redrawn)" : ""),
-                c.attentionDropout, c.seed, trainer.workers,
+                c.attentionDropout, c.seed, trainer.parallelDescription,
                 KernelPath.best.rawValue))
         print(TrainingLog.header(c))
         fflush(nil)
@@ -191,7 +191,7 @@ struct Train: ParsableCommand {
         let out = training.out
         if training.resume {
             let trainer = try ECCTCheckpoint.resume(
-                code: code, from: out, workers: training.threads,
+                code: code, from: out, workers: training.threads, parallel: try training.parallelRequest(),
                 adjust: { try settings(over: $0) })
             guard size.layers.map({ $0 == trainer.model.layers }) ?? true,
                 size.dim.map({ $0 == trainer.model.width }) ?? true
@@ -235,7 +235,8 @@ struct Train: ParsableCommand {
             }
         }
         if let initFrom = training.initFrom { print("initialised from \(initFrom)") }
-        return try ECCTTrainer(model: model, config: config, workers: training.threads)
+        return try ECCTTrainer(
+            model: model, config: config, workers: training.threads, parallel: try training.parallelRequest())
     }
 }
 

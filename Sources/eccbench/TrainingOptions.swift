@@ -3,6 +3,7 @@ import Base
 import Codes
 import Foundation
 import Neural
+import ScaleOut
 
 /// The training flags of every training command (`train`, `qec train`, `learn-code`): the same names and meanings,
 /// laid over the family's recipe defaults (a new run) or over the settings stored in the checkpoint (`--resume`, where
@@ -52,8 +53,24 @@ struct TrainingOptions: ParsableArguments {
             "Wall-clock budget in minutes: the run stops with a checkpoint, mid-epoch if need be (continue with --resume)."
     )
     var minutes: Double?
-    @Option(name: .long, help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(
+        name: .long, help: "Worker threads (default: all cores; under mpirun, the cores shared among a node's ranks).")
+    var threads: Int = MPIProcessGroup.defaultThreads
+    @Option(
+        name: .long,
+        help:
+            "Slices of each batch: each slice's gradient is computed whole and the slices are combined in slice order, so the weights are bit-identical for any thread and rank count at the same --slices (default: one per thread of all ranks; a resumed run keeps its own)."
+    )
+    var slices: Int?
+    @Option(
+        name: .long,
+        help:
+            "How the slices' gradients are combined: mean (the batch gradient) or adacons (adaptive consensus, Choukroun et al. 2024)."
+    )
+    var aggregation: String?
+    @Option(
+        name: .customLong("adacons-momentum"), help: "AdaCons: momentum on the sorted slice weights (default 0.99).")
+    var adaconsMomentum: Double?
     @Option(name: .long, help: "Also write the learning curve as CSV to this file (after every epoch).")
     var curve: String?
 
@@ -62,6 +79,7 @@ struct TrainingOptions: ParsableArguments {
             guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be positive") }
         }
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be in 1…1024, got \(threads)") }
+        _ = try parallelRequest()
         if batchSize != nil && batchAlias != nil {
             throw ValidationError("give --batch-size once (--batch is its old spelling)")
         }
@@ -80,6 +98,25 @@ struct TrainingOptions: ParsableArguments {
     }
 
     var batch: Int? { batchSize ?? batchAlias }
+
+    /// --slices, --aggregation and --adacons-momentum for the run layer.
+    func parallelRequest() throws -> DataParallelRequest {
+        if let slices, !(1...65_536).contains(slices) {
+            throw ValidationError("--slices must be in 1…65536 (and at most the batch size), got \(slices)")
+        }
+        if adaconsMomentum != nil, aggregation?.lowercased() != "adacons" {
+            throw ValidationError("--adacons-momentum belongs to --aggregation adacons")
+        }
+        do {
+            return DataParallelRequest(
+                slices: slices,
+                aggregation: try aggregation.map {
+                    try GradientAggregation.named($0, momentum: adaconsMomentum ?? 0.99)
+                })
+        } catch let e as SettingsError {
+            throw ValidationError("--aggregation: \(e.message)")
+        }
+    }
     var deadline: Date? { minutes.map { Date().addingTimeInterval($0 * 60) } }
 
     /// The run settings these options give, laid over `base`.

@@ -1,37 +1,50 @@
 import Base
 import Dispatch
 
-/// Data-parallel training of any `TrainableNetwork` over worker threads (OpenBLAS at one thread each).
+/// Data-parallel training of any `TrainableNetwork` over worker threads and ranks (OpenBLAS at one thread each).
 ///
-/// The batch is cut into chunks of at most `microBatch` samples (near-equal sizes); each worker runs forward,
-/// loss and backward on its consecutive chunks one after another, accumulating into its own gradient buffer.
-/// Small chunks keep a chunk's activations in cache (measured at d = 32: see the closing note of issue 3), and
-/// the gradient is that of the whole batch: chunking changes only the floating-point summation order. The worker
-/// buffers are summed in worker order, so a run repeats bit for bit with the same worker count and kernel path.
+/// The batch is cut into `slices` slices (docs/DESIGN.md §10) and each slice into chunks of at most `microBatch` samples
+/// (near-equal sizes; at least one chunk per slice). A slice's gradient is computed whole on one worker (its chunks one
+/// after another, accumulated into the slice's own buffer); the ranks of `group` take contiguous shares of the slices
+/// and this process's `threads` workers share its slices. The slices' gradients are then gathered on every rank and
+/// combined in slice order (`aggregation`), so the step — and every later one — is bit for bit the same for any
+/// thread and rank count at the same slice count and kernel path. Small chunks keep a chunk's activations in cache
+/// (measured at d = 32: see the closing note of issue 3); the summed gradient is that of the whole batch, chunks and
+/// slices changing only the floating-point summation order.
 ///
-/// After the sum: the gradients of frozen groups are zeroed, groups with their own clip norm are clipped, then
-/// the global clip (`clipNorm`) applies, and Adam updates every parameter outside the frozen groups.
+/// After the combination: the gradients of frozen groups are zeroed, groups with their own clip norm are clipped, then
+/// the global clip (`clipNorm`) applies, and Adam updates every parameter outside the frozen groups. Every rank takes
+/// the same step, so the ranks' parameters stay equal without being sent.
 public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Sendable {
     public let network: Network
     public let batch: Int
+    /// Slices of the batch, and this process's worker threads (at most its slices).
+    public let slices: Int
     public let workers: Int
     public let microBatch: Int
-    /// Chunks of the batch, and the range of chunks each worker runs.
+    public let group: any ProcessGroup
+    /// How the slices' gradients become the step's gradient.
+    public let aggregation: GradientAggregation
+    /// Chunks of the batch, the range of chunks of each slice, the slices of this rank and of each rank.
     let chunks: [(start: Int, count: Int)]
-    let workerChunks: [Range<Int>]
+    let sliceChunks: [Range<Int>]
+    let ownSlices: Range<Int>
+    let rankSlices: [Range<Int>]
     /// One workspace per worker and chunk size.
     let workspaces: [[Int: Network.Workspace]]
-    /// One gradient buffer per worker, [workers, parameter count + auxiliary], owned by the trainer, and their sum.
-    let workerGradients: UnsafeMutablePointer<Float>
+    /// One gradient buffer per slice, [slices, parameter count + auxiliary], owned by the trainer, and their combination.
+    let sliceGradients: UnsafeMutablePointer<Float>
     let summed: UnsafeMutablePointer<Float>
     let stride: Int
-    /// Logits [batch, outputs] of the last step (before the update).
-    public private(set) var logits: [Float]
+    /// Logits [batch, outputs] of the last step (before the update), every slice's.
+    public internal(set) var logits: [Float]
     public var optimizer: Adam
     /// Global gradient-norm clip over all parameters (after the groups' own).
     public var clipNorm: Float?
     /// Parameter groups with their own rules; parameters in no group are trainable.
     public var groups: [ParameterGroup] = []
+    /// AdaCons's running (momentum) weights of the sorted slices, nil before its first step; a resumed run restores it.
+    public var adaconsState: [Double]?
     /// What the last step did with its update: applied, or skipped because the loss or a gradient was not finite
     /// (the parameters and Adam's state are then those before the step).
     public private(set) var lastUpdate: UpdateOutcome = .applied
@@ -42,17 +55,29 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
         case skippedNonFiniteGradient(parameter: Int)
     }
 
-    public init(network: Network, batch: Int, workers: Int, optimizer: Adam, microBatch: Int = 8) {
+    /// Slices equal to the workers: each worker's consecutive chunks are one slice (the trainer of one process).
+    public convenience init(network: Network, batch: Int, workers: Int, optimizer: Adam, microBatch: Int = 8) {
+        self.init(
+            network: network, batch: batch, slices: min(workers, batch), threads: workers, optimizer: optimizer,
+            microBatch: microBatch)
+    }
+
+    /// `slices` (1 … batch) gradients a step, computed by `threads` workers of each rank of `group`.
+    public init(
+        network: Network, batch: Int, slices: Int, threads: Int, group: any ProcessGroup = Ranks.world,
+        optimizer: Adam, microBatch: Int = 8, aggregation: GradientAggregation = .mean
+    ) {
         precondition(
-            batch >= 1 && workers >= 1 && microBatch >= 1,
-            "DataParallelTrainer: batch \(batch), workers \(workers), microBatch \(microBatch)")
+            batch >= 1 && (1...batch).contains(slices) && threads >= 1 && microBatch >= 1,
+            "DataParallelTrainer: batch \(batch), slices \(slices), threads \(threads), microBatch \(microBatch)")
         self.network = network
         self.batch = batch
+        self.slices = slices
         self.microBatch = microBatch
-        let w = min(workers, batch)
-        self.workers = w
-        // at least one chunk per worker; chunk sizes differ by at most one
-        let n = max(w, (batch + microBatch - 1) / microBatch)
+        self.group = group
+        self.aggregation = aggregation
+        // at least one chunk per slice; chunk sizes differ by at most one
+        let n = max(slices, (batch + microBatch - 1) / microBatch)
         var c: [(Int, Int)] = []
         var start = 0
         for i in 0..<n {
@@ -60,19 +85,27 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
             c.append((start, size)); start += size
         }
         chunks = c
-        workerChunks = (0..<w).map { ($0 * n / w)..<(($0 + 1) * n / w) }
-        workspaces = workerChunks.map { range in
-            Dictionary(range.map { (c[$0].1, network.makeWorkspace(batch: c[$0].1)) }, uniquingKeysWith: { a, _ in a })
+        sliceChunks = (0..<slices).map { ($0 * n / slices)..<(($0 + 1) * n / slices) }
+        rankSlices = (0..<group.size).map { type(of: group).share(of: slices, rank: $0, size: group.size) }
+        ownSlices = rankSlices[group.rank]
+        let w = max(1, min(threads, ownSlices.count))
+        workers = w
+        let sliceChunks = self.sliceChunks, own = ownSlices
+        workspaces = (0..<w).map { worker in
+            let sizes = Swift.stride(from: own.lowerBound + worker, to: own.upperBound, by: w).flatMap {
+                sliceChunks[$0].map { c[$0].1 }
+            }
+            return Dictionary(sizes.map { ($0, network.makeWorkspace(batch: $0)) }, uniquingKeysWith: { a, _ in a })
         }
         stride = network.parameters.count + network.auxiliaryGradientCount
-        workerGradients = .allocate(capacity: w * stride)
-        workerGradients.initialize(repeating: 0, count: w * stride)
+        sliceGradients = .allocate(capacity: slices * stride)
+        sliceGradients.initialize(repeating: 0, count: slices * stride)
         summed = .allocate(capacity: max(1, stride))
         logits = [Float](repeating: 0, count: batch * network.outputWidth)
         self.optimizer = optimizer
     }
 
-    deinit { workerGradients.deallocate(); summed.deallocate() }
+    deinit { sliceGradients.deallocate(); summed.deallocate() }
 
     /// The offsets Adam updates: everything outside the frozen groups, as ascending ranges.
     var trainableRanges: [Range<Int>] {
@@ -91,51 +124,27 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
     /// skips the update (see `lastUpdate`).
     @discardableResult
     public func step(input: [Float], targets: [Float], seed: UInt64, step: UInt64) -> Float {
-        let network = self.network, params = network.parameters, P = params.count, S = stride
+        let network = self.network, params = network.parameters, P = params.count
         precondition(
             input.count == batch * network.inputWidth && targets.count == batch * network.targetWidth,
             "DataParallelTrainer: \(input.count) inputs and \(targets.count) targets for a batch of \(batch)")
-        let losses = UnsafeMutablePointer<Double>.allocate(capacity: workers)
-        defer { losses.deallocate() }
-        let gradients = UnsafeSendable(workerGradients), lossBox = UnsafeSendable(losses)
-        params.values.withUnsafeBufferPointer { p in
-            network.prepare(parameters: p.baseAddress!)
-            input.withUnsafeBufferPointer { x in
-                targets.withUnsafeBufferPointer { t in
-                    logits.withUnsafeMutableBufferPointer { z in
-                        let shared = UnsafeSendable(
-                            (p: p.baseAddress!, x: x.baseAddress!, t: t.baseAddress!, z: z.baseAddress!))
-                        DispatchQueue.concurrentPerform(iterations: workers) { w in
-                            let g = gradients.value + w * S, s = shared.value
-                            g.initialize(repeating: 0, count: S)
-                            var loss = 0.0
-                            for chunk in self.workerChunks[w] {
-                                let (start, count) = self.chunks[chunk]
-                                let slice = TrainingSlice(
-                                    input: s.x + start * network.inputWidth, targets: s.t + start * network.targetWidth,
-                                    logits: s.z + start * network.outputWidth, count: count, batchOffset: start,
-                                    batchSize: self.batch, seed: seed, step: step)
-                                loss += network.trainSlice(
-                                    slice, workspace: self.workspaces[w][count]!, parameters: s.p,
-                                    gradients: g)
-                            }
-                            lossBox.value[w] = loss
-                        }
-                    }
-                }
-            }
-        }
-        let loss = Float((0..<workers).reduce(0.0) { $0 + losses[$1] })
-        // sum worker gradients in worker order
-        summed.initialize(repeating: 0, count: S)
-        for w in 0..<workers { let src = workerGradients + w * S; for i in 0..<S { summed[i] += src[i] } }
+        let sliceLosses = computeOwnSlices(input: input, targets: targets, seed: seed, step: step)
+        let losses = gatherSlices(losses: sliceLosses)
+        let loss = Float(losses.reduce(0.0, +))
+        let adaconsBefore = adaconsState
+        combineSlices()
         params.values.withUnsafeBufferPointer { p in
             network.finishGradients(parameters: p.baseAddress!, gradients: summed)
         }
         params.gradients.withUnsafeMutableBufferPointer { g in g.baseAddress!.update(from: summed, count: P) }
-        guard loss.isFinite else { lastUpdate = .skippedNonFiniteLoss; return loss }
+        guard loss.isFinite else {
+            lastUpdate = .skippedNonFiniteLoss
+            adaconsState = adaconsBefore
+            return loss
+        }
         if let bad = params.gradients.firstIndex(where: { !$0.isFinite }) {
             lastUpdate = .skippedNonFiniteGradient(parameter: bad)
+            adaconsState = adaconsBefore
             return loss
         }
         lastUpdate = .applied

@@ -95,14 +95,16 @@ public enum RunCheckpoint {
 
     /// The stored run continued with `model` (its weights loaded) and `settings`: Adam and the state as stored.
     public static func run<Recipe: TrainingRecipe>(
-        _ stored: Stored<Recipe>, model: Recipe.Model, settings: Recipe.Settings, workers: Int
+        _ stored: Stored<Recipe>, model: Recipe.Model, settings: Recipe.Settings, workers: Int,
+        parallel: DataParallelRequest = .init()
     ) throws -> TrainingRun<Recipe> {
         let recipe = try Recipe(model: model, settings: settings)
         if let context = stored.state.context, let problem = recipe.problem(withStoredContext: context) {
             throw CheckpointError("\(stored.path): metadata 'state': context: \(problem)")
         }
         let adam = try optimizer(of: stored, settings: settings, parameterCount: recipe.network.parameters.count)
-        return try TrainingRun(recipe: recipe, workers: workers, state: stored.state, optimizer: adam)
+        return try TrainingRun(
+            recipe: recipe, workers: workers, state: stored.state, optimizer: adam, parallel: parallel)
     }
 
     /// Throws unless the stored sizes (layers N from the layer tensors, width d from `widthTensor`'s last axis) are the

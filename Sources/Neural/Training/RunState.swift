@@ -19,11 +19,14 @@ public struct RunState<Record: Codable & Equatable & Sendable, Context: Codable 
     public var epochSeconds = 0.0
     /// The family's snapshot at the current epoch's start (the learned code's P, to count its changes), or nil.
     public var context: Context?
+    /// How the run cuts its batches and combines their gradients (nil in checkpoints older than slices: their runs
+    /// had as many slices as worker threads).
+    public var parallel: DataParallelism?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case step, seconds, curve, epochLoss, epochBitErrors, epochBits, epochSeconds, context
+        case step, seconds, curve, epochLoss, epochBitErrors, epochBits, epochSeconds, context, parallel
     }
 
     public init(from decoder: any Decoder) throws {
@@ -36,6 +39,7 @@ public struct RunState<Record: Codable & Equatable & Sendable, Context: Codable 
         epochBits = try c.decodeIfPresent(Int.self, forKey: .epochBits) ?? 0
         epochSeconds = try c.decodeIfPresent(Double.self, forKey: .epochSeconds) ?? 0
         context = try c.decodeIfPresent(Context.self, forKey: .context)
+        parallel = try c.decodeIfPresent(DataParallelism.self, forKey: .parallel)
     }
 
     /// Epochs finished.
@@ -59,6 +63,9 @@ public struct RunState<Record: Codable & Equatable & Sendable, Context: Codable 
         guard epochLoss.isFinite else { throw fail("epochLoss is \(epochLoss)") }
         guard epochBits >= 0, (0...epochBits).contains(epochBitErrors) else {
             throw fail("epochBitErrors \(epochBitErrors) and epochBits \(epochBits) are not counts of the same bits")
+        }
+        if let parallel {
+            if let problem = parallel.problem(batchSize: settings.batchSize) { throw fail("parallel: \(problem)") }
         }
     }
 }

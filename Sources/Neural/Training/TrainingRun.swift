@@ -15,7 +15,9 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
 
     public let recipe: Recipe
     public private(set) var state: State
+    /// This process's worker threads, and the ranks the run spreads over.
     public let workers: Int
+    public let group: any ProcessGroup
     let trainer: DataParallelTrainer<Recipe.Network>
 
     public enum Event {
@@ -31,20 +33,68 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
     /// How `train` returned: the run is finished, or stopped with a checkpoint by the deadline or by `stop`.
     public enum Outcome: Equatable, Sendable { case finished, outOfTime, interrupted }
 
-    public init(recipe: Recipe, workers requested: Int, state: State = .init(), optimizer: Adam? = nil) throws {
+    /// A run of `recipe` on `workers` threads of each rank of `group`. The requested slices and aggregation (nil: the
+    /// stored ones of a resumed run, else one slice per worker of all ranks and `mean`) fix the numbers; a resumed run
+    /// that asks for others than it started with is refused (its weights depend on them).
+    public init(
+        recipe: Recipe, workers requested: Int, state: State = .init(), optimizer: Adam? = nil,
+        parallel request: DataParallelRequest = .init(), group: any ProcessGroup = Ranks.world
+    ) throws {
         try recipe.settings.validate()
         guard requested >= 1 else { throw SettingsError("training: workers \(requested) must be at least 1") }
         self.recipe = recipe
-        self.state = state
+        self.group = group
+        var state = state
         let settings = recipe.settings
-        workers = recipe.workers(requested: requested)
+        let parallel = try Self.parallelism(
+            recipe: recipe, stored: state.parallel, slices: request.slices, aggregation: request.aggregation,
+            workers: requested * group.size)
+        state.parallel = parallel
+        self.state = state
         var adam = optimizer ?? settings.makeOptimizer()
         adam.learningRate = settings.learningRate(step: state.step)
         trainer = DataParallelTrainer(
-            network: recipe.network, batch: settings.batchSize, workers: workers,
-            optimizer: adam, microBatch: recipe.microBatch)
+            network: recipe.network, batch: settings.batchSize, slices: parallel.slices, threads: requested,
+            group: group, optimizer: adam, microBatch: recipe.microBatch,
+            aggregation: try parallel.gradientAggregation())
+        trainer.adaconsState = parallel.adaconsState
+        workers = trainer.workers
         trainer.clipNorm = settings.clipNorm
         if let groups = recipe.parameterGroups(step: state.step) { trainer.groups = groups }
+    }
+
+    /// The run's slices and aggregation: the requested ones over the stored ones, checked.
+    static func parallelism(
+        recipe: Recipe, stored: DataParallelism?, slices: Int?, aggregation: GradientAggregation?, workers: Int
+    ) throws -> DataParallelism {
+        let batch = recipe.settings.batchSize
+        if let stored, let slices, slices != stored.slices {
+            throw SettingsError(
+                "slices: the run was started with \(stored.slices) slices, not \(slices); a resumed run keeps them "
+                    + "(its weights depend on them)")
+        }
+        let storedAggregation = try stored?.gradientAggregation()
+        if let storedAggregation, let aggregation, aggregation != storedAggregation {
+            throw SettingsError(
+                "aggregation: the run was started with \(storedAggregation), not \(aggregation); a resumed run keeps it"
+            )
+        }
+        let S = slices ?? stored?.slices ?? recipe.workers(requested: workers)
+        guard (1...batch).contains(S) else {
+            throw SettingsError("slices \(S) must be in 1…\(batch) (the batch size)")
+        }
+        if S > 1, recipe.workers(requested: batch) == 1 {
+            throw SettingsError(
+                "slices \(S): this training step needs the whole batch in one slice (batch-wide statistics); give 1")
+        }
+        let stride = recipe.network.parameters.count + recipe.network.auxiliaryGradientCount
+        guard Double(S) * Double(stride) * 4 <= Double(TransformerBudget.maxChunkBytes) else {
+            throw SettingsError(
+                "slices \(S): \(S) gradients of \(stride) floats exceed the memory budget; give fewer slices")
+        }
+        var parallel = DataParallelism(slices: S, aggregation: aggregation ?? storedAggregation ?? .mean)
+        if let stored, stored.adaconsState?.count == S { parallel.adaconsState = stored.adaconsState }
+        return parallel
     }
 
     public var settings: Recipe.Settings { recipe.settings }
@@ -76,6 +126,7 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
             )
         }
         let (errors, bits) = recipe.bitErrors(input: x, targets: t, logits: trainer.logits)
+        state.parallel?.adaconsState = trainer.adaconsState
         state.step += 1
         state.epochLoss += Double(loss)
         state.epochBitErrors += errors
@@ -142,8 +193,11 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
                     report(.checkpoint(path: path))
                 }
             }
-            let interrupted = stop()
-            if interrupted || deadline.map({ Date() >= $0 }) == true, state.step < totalSteps {
+            // every rank stops at the same step: a stop seen by any rank (an interrupt, its clock) stops all
+            var flags = [stop() ? 1 : 0, deadline.map({ Date() >= $0 }) == true ? 1 : 0]
+            if group.size > 1 { flags = group.sum(flags) }
+            let interrupted = flags[0] > 0
+            if interrupted || flags[1] > 0, state.step < totalSteps {
                 tick()
                 if let path {
                     try save(to: path)
@@ -167,6 +221,13 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
             + "\(settings.batchSize)"
     }
 
+    /// "8 slices (mean) on 2 ranks × 1 thread", for a run's first line.
+    public var parallelDescription: String {
+        let p = trainer
+        return "\(p.slices) slice\(p.slices == 1 ? "" : "s") (\(p.aggregation)) on "
+            + (group.size > 1 ? "\(group.size) ranks × " : "") + "\(workers) thread\(workers == 1 ? "" : "s")"
+    }
+
     /// The learning curve as CSV: the recipe's columns, one line per epoch.
     public var curveCSV: String {
         ([recipe.curveColumns] + state.curve.map(recipe.curveRow)).map { $0.joined(separator: ",") }.joined(
@@ -178,10 +239,12 @@ public final class TrainingRun<Recipe: TrainingRecipe>: @unchecked Sendable {
 extension TrainingRun {
     /// A new run of `model` with `config` (or one restored from a checkpoint's state and Adam).
     public convenience init(
-        model: Recipe.Model, config: Recipe.Settings, workers: Int, state: State = .init(), optimizer: Adam? = nil
+        model: Recipe.Model, config: Recipe.Settings, workers: Int, state: State = .init(), optimizer: Adam? = nil,
+        parallel: DataParallelRequest = .init()
     ) throws {
         try self.init(
-            recipe: try Recipe(model: model, settings: config), workers: workers, state: state, optimizer: optimizer)
+            recipe: try Recipe(model: model, settings: config), workers: workers, state: state, optimizer: optimizer,
+            parallel: parallel)
     }
 
     public var model: Recipe.Model { recipe.model }

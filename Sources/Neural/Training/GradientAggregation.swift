@@ -1,0 +1,71 @@
+import Base
+import Foundation
+
+/// How a data-parallel step combines its slices' gradients g_s (s = 0 … S−1, docs/DESIGN.md §10).
+public enum GradientAggregation: Equatable, Sendable, CustomStringConvertible {
+    /// Σ_s g_s, the whole batch's gradient (every slice's loss share is already a part of the batch mean).
+    case mean
+    /// Adaptive consensus (AdaCons) with this momentum on the sorted weights (the reference uses 0.99).
+    case adacons(momentum: Double)
+
+    public var description: String {
+        switch self {
+        case .mean: "mean"
+        case .adacons(let m): "adacons (momentum \(m))"
+        }
+    }
+
+    /// `mean` or `adacons`; throws a `SettingsError` quoting anything else or a momentum outside [0, 1).
+    public static func named(_ name: String, momentum: Double = 0.99) throws -> GradientAggregation {
+        switch name.lowercased() {
+        case "mean": return .mean
+        case "adacons":
+            guard momentum >= 0, momentum < 1 else {
+                throw SettingsError("AdaCons momentum \(momentum) must be in [0, 1)")
+            }
+            return .adacons(momentum: momentum)
+        default: throw SettingsError("aggregation '\(name)' is not mean or adacons")
+        }
+    }
+}
+
+/// Adaptive Consensus Gradients Aggregation (Choukroun, Azoulay & Kisilev, arXiv 2411.03742; reference yoniLc/AdaCons
+/// `AdaConsAggregator.aggregate`), over the S slices of one step.
+///
+/// With g = Σ_s g_s: α_s = ⟨g, g_s⟩ / (‖g_s‖ + ε) / S (ε = 1e-8); the α sorted ascending (a stable sort: ties keep slice
+/// order) give v and the permutation π (v_j = α_π(j)); the momentum state m = v on the first step, then
+/// m ← μ·m + (1 − μ)·v; the weights are m gathered by π as the reference indexes it (w_s = m[π(s)]), normalised to sum 1;
+/// and the step's gradient is Σ_s w_s · g_s / (‖g_s‖ + ε). Sums in Double, in index order.
+public enum AdaCons {
+    public static let epsilon = 1e-8
+
+    /// The factors c_s = w_s / (‖g_s‖ + ε) of each slice's gradient, updating the momentum `state` ([S], nil at first).
+    public static func weights(
+        slices: [UnsafeBufferPointer<Float>], sum: UnsafeBufferPointer<Float>, momentum: Double, state: inout [Double]?
+    ) -> [Double] {
+        let S = slices.count
+        var norms = [Double](repeating: 0, count: S), alphas = [Double](repeating: 0, count: S)
+        for (s, g) in slices.enumerated() {
+            var dot = 0.0, square = 0.0
+            for i in 0..<g.count {
+                let x = Double(g[i])
+                dot += Double(sum[i]) * x
+                square += x * x
+            }
+            norms[s] = square.squareRoot() + epsilon
+            alphas[s] = dot / norms[s] / Double(S)
+        }
+        let order = (0..<S).sorted { alphas[$0] < alphas[$1] || alphas[$0] == alphas[$1] && $0 < $1 }
+        let sorted = order.map { alphas[$0] }
+        if let m = state, m.count == S {
+            state = zip(m, sorted).map { momentum * $0 + (1 - momentum) * $1 }
+        } else {
+            state = sorted
+        }
+        let m = state!
+        var w = order.map { m[$0] }
+        let total = w.reduce(0, +)
+        w = w.map { $0 / total }
+        return (0..<S).map { w[$0] / norms[$0] }
+    }
+}
