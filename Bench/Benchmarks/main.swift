@@ -8,7 +8,7 @@ import Neural
 // eccbench-benchmarks: throughput of the classical core, with the `ldpc` Python package as the BP peer.
 // Run: swift run -c release eccbench-benchmarks [--quick] [--only SECTION]
 
-let sections = ["gf2", "gaussian", "bp", "osd", "lbp", "peer", "train", "infer", "aecct", "qecc", "learned"]
+let sections = ["gf2", "gaussian", "bp", "osd", "lbp", "peer", "train", "infer", "aecct", "qecc", "learned", "mpi"]
 let usage = """
     eccbench-benchmarks: throughput of the kernels, decoders and models, beside the installed peers (ldpc, torch,
     pymatching), with the goal printed beside each row. Machines are noisy: run it a few times and quote ranges.
@@ -19,6 +19,12 @@ let usage = """
       -h, --help       this help
     """
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--rank-step" {  // one rank of the mpi section's training rows
+    OpenBLASCore.ensureCoreType()
+    GEMM.useSingleThreadedBLAS()
+    try ScaleOutBenchmark.rankStep(Array(arguments.dropFirst()))
+    exit(0)
+}
 if arguments.contains("-h") || arguments.contains("--help") {
     print(usage)
     exit(0)
@@ -225,3 +231,5 @@ if enabled("learned") {
         script: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("peers/torch_learned_code_step.py").path)
 }
+// 9. Scale-out: ranks against threads (training and Monte Carlo) and the gather's share of a training step.
+if enabled("mpi") { ScaleOutBenchmark.run(quick: quick) }

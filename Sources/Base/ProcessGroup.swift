@@ -15,6 +15,11 @@ public protocol ProcessGroup: AnyObject, Sendable {
     /// In place: rank r has filled `buffer[offsets[r] ..< offsets[r] + counts[r]]`; afterwards every rank has every
     /// rank's part. counts and offsets: [size].
     func allGather(_ buffer: UnsafeMutablePointer<Float>, counts: [Int], offsets: [Int])
+    /// Personalised exchange: this rank sends `sendCounts[q]` floats from `send + sendOffsets[q]` to each rank q and
+    /// receives `receiveCounts[q]` floats from each rank q at `receive + receiveOffsets[q]`. All arrays: [size].
+    func allToAll(
+        _ send: UnsafePointer<Float>, sendCounts: [Int], sendOffsets: [Int], into receive: UnsafeMutablePointer<Float>,
+        receiveCounts: [Int], receiveOffsets: [Int])
     /// Exact element-wise sums over the ranks.
     func sum(_ values: [Int]) -> [Int]
     /// Ends the whole job with `message` on standard error (every rank stops; no rank is left waiting).
@@ -29,6 +34,19 @@ extension ProcessGroup {
 
     public static func share(of count: Int, rank: Int, size: Int) -> Range<Int> {
         (rank * count / size)..<((rank + 1) * count / size)
+    }
+
+    /// Every rank's doubles, concatenated in rank order (bit for bit).
+    public func allGather(_ values: [Double]) -> [Double] {
+        guard size > 1 else { return values }
+        let parts = allGather(values.map(\.bitPattern).withUnsafeBytes { [UInt8]($0) })
+        return parts.flatMap { part in
+            part.withUnsafeBytes { raw in
+                (0..<(raw.count / 8)).map {
+                    Double(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))
+                }
+            }
+        }
     }
 
     /// Every rank's value in rank order (JSON through `allGather`); every rank must call it with the same type.
@@ -48,6 +66,12 @@ public final class SingleProcess: ProcessGroup {
     public var size: Int { 1 }
     public func allGather(_ bytes: [UInt8]) -> [[UInt8]] { [bytes] }
     public func allGather(_ buffer: UnsafeMutablePointer<Float>, counts: [Int], offsets: [Int]) {}
+    public func allToAll(
+        _ send: UnsafePointer<Float>, sendCounts: [Int], sendOffsets: [Int], into receive: UnsafeMutablePointer<Float>,
+        receiveCounts: [Int], receiveOffsets: [Int]
+    ) {
+        (receive + receiveOffsets[0]).update(from: send + sendOffsets[0], count: sendCounts[0])
+    }
     public func sum(_ values: [Int]) -> [Int] { values }
     public func abort(_ message: String, status: Int32) -> Never {
         FileHandle.standardError.write(Data((message + "\n").utf8))

@@ -47,3 +47,10 @@ static inline int eccb_mpi_allreduce_sum_int64(int64_t *values, int count) {
 static inline int eccb_mpi_broadcast_bytes(void *buffer, int count, int root) {
     return MPI_Bcast(buffer, count, MPI_BYTE, root, MPI_COMM_WORLD);
 }
+/// Personalised exchange of floats: rank r sends sendCounts[q] floats at sendOffsets[q] to each rank q and receives
+/// receiveCounts[q] floats from each rank q at receiveOffsets[q].
+static inline int eccb_mpi_alltoallv_floats(const float *send, const int *sendCounts, const int *sendOffsets,
+                                            float *receive, const int *receiveCounts, const int *receiveOffsets) {
+    return MPI_Alltoallv(send, sendCounts, sendOffsets, MPI_FLOAT, receive, receiveCounts, receiveOffsets, MPI_FLOAT,
+                         MPI_COMM_WORLD);
+}

@@ -60,16 +60,21 @@ public struct ECCTDataset: Sendable {
         var y = [Float](repeating: 0, count: samples * n), flips = [Float](repeating: 0, count: samples * n)
         let blocks = (samples + blockSize - 1) / blockSize
         let differing = UnsafeMutablePointer<Int>.allocate(capacity: blocks)
+        differing.initialize(repeating: 0, count: blocks)
         defer { differing.deallocate() }
+        // the ranks of a job each generate a contiguous share of the blocks, then every rank gathers the samples
+        let group = Ranks.world
+        let own = group.share(of: blocks)
         let next = BlockCounter()
         y.withUnsafeMutableBufferPointer { yb in
             flips.withUnsafeMutableBufferPointer { fb in
                 let shared = UnsafeSendable((y: yb.baseAddress!, f: fb.baseAddress!, d: differing))
-                DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks))) { _ in
+                DispatchQueue.concurrentPerform(iterations: max(1, min(threads, own.count))) { _ in
                     var llr = [Float](repeating: 0, count: blockSize * n),
                         bits = [UInt8](repeating: 0, count: blockSize * n)
                     var noise = [Float](repeating: 0, count: n)
-                    while let b = next.take(limit: blocks) {
+                    while let j = next.take(limit: own.count) {
+                        let b = own.lowerBound + j
                         let start = b * blockSize, count = min(blockSize, samples - start)
                         var rng = SeededRNG(seed: seed).derived(UInt64(b))
                         let ys = shared.value.y + start * n, fs = shared.value.f + start * n
@@ -111,10 +116,21 @@ public struct ECCTDataset: Sendable {
                 }
             }
         }
+        var differingTotal = (0..<blocks).reduce(0) { $0 + differing[$1] }
+        if group.size > 1 {
+            let rows = (0..<group.size).map { r -> Range<Int> in
+                let share = type(of: group).share(of: blocks, rank: r, size: group.size)
+                return min(samples, share.lowerBound * blockSize)..<min(samples, share.upperBound * blockSize)
+            }
+            let counts = rows.map { $0.count * n }, offsets = rows.map { $0.lowerBound * n }
+            y.withUnsafeMutableBufferPointer { group.allGather($0.baseAddress!, counts: counts, offsets: offsets) }
+            flips.withUnsafeMutableBufferPointer { group.allGather($0.baseAddress!, counts: counts, offsets: offsets) }
+            differingTotal = group.sum([differingTotal])[0]
+        }
         let manifest = Manifest(
             code: code.name, n: n, parityCheck: code.parityCheckFormKey, ebN0: ebN0,
             labels: labelName, seed: seed, samples: samples, rejectZeroSyndrome: rejectZeroSyndrome, shards: [],
-            labelsDifferingFromTruth: (0..<blocks).reduce(0) { $0 + differing[$1] },
+            labelsDifferingFromTruth: differingTotal,
             secondsToGenerate: Date().timeIntervalSince(started), codeFingerprint: code.codeFingerprint)
         return ECCTDataset(manifest: manifest, y: y, flips: flips)
     }

@@ -79,11 +79,7 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
         let mine = Identity(build: build, arguments: Array(arguments.dropFirst()), environment: env)
         let all = allGather(mine)
         guard let bad = all.firstIndex(where: { $0 != all[0] }) else { return }
-        guard rank == 0 else {
-            // rank 0 explains; give it a moment before ending the job from here as well
-            sleep(5)
-            abort("", status: 1)
-        }
+        guard rank == 0 else { abort("", status: 1) }  // rank 0 explains
         let what =
             all[bad].build != all[0].build
             ? "a different eccbench build (executable fingerprint \(hex(all[bad].build)), rank 0 has \(hex(all[0].build)))"
@@ -126,13 +122,29 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
         _ = eccb_mpi_allgatherv_floats_in_place(buffer, counts.map(Int32.init), offsets.map(Int32.init))
     }
 
+    public func allToAll(
+        _ send: UnsafePointer<Float>, sendCounts: [Int], sendOffsets: [Int], into receive: UnsafeMutablePointer<Float>,
+        receiveCounts: [Int], receiveOffsets: [Int]
+    ) {
+        let ends = zip(sendCounts, sendOffsets).map { $0 + $1 } + zip(receiveCounts, receiveOffsets).map { $0 + $1 }
+        guard ends.allSatisfy({ $0 < Int(Int32.max) }) else {
+            abort("Error: an exchange of more than 2^31 floats exceeds MPI's limit of one call", status: 1)
+        }
+        _ = eccb_mpi_alltoallv_floats(
+            send, sendCounts.map(Int32.init), sendOffsets.map(Int32.init), receive, receiveCounts.map(Int32.init),
+            receiveOffsets.map(Int32.init))
+    }
+
     public func sum(_ values: [Int]) -> [Int] {
         var v = values.map(Int64.init)
         _ = v.withUnsafeMutableBufferPointer { eccb_mpi_allreduce_sum_int64($0.baseAddress, Int32($0.count)) }
         return v.map(Int.init)
     }
 
+    /// Rank 0 ends the job at once; another rank first waits two seconds, so that an error every rank meets (bad
+    /// arguments) is printed once, by rank 0, whose abort ends the job first.
     public func abort(_ message: String, status: Int32) -> Never {
+        if rank != 0 { sleep(2) }
         if !message.isEmpty {
             let text = (rank == 0 ? message : "rank \(rank): " + message) + "\n"
             _ = text.withCString { Glibc.write(errorDescriptor, $0, strlen($0)) }

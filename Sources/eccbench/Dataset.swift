@@ -71,7 +71,8 @@ struct Dataset: ParsableCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         print(
             "dataset \(code.name) (\(code.parityCheckForm)): \(samples) samples at Eb/N0 \(ebn0) dB, labels \(labels)"
-                + (rejectZeroSyndrome ? ", zero-syndrome samples redrawn" : "") + ", seed \(seed), \(threads) threads")
+                + (rejectZeroSyndrome ? ", zero-syndrome samples redrawn" : "")
+                + ", seed \(seed), \(workersDescription(threads: threads))")
         try ECCTDataset.checkMemory(samples: samples, n: code.n)
         if let label { try checkLabellingTime(code: code, label: label, samples: samples, points: points) }
         fflush(nil)
@@ -105,11 +106,14 @@ extension Dataset {
         _ = try ECCTDataset.generate(
             code: code, ebN0: points, samples: probe, label: label, labelName: labels, seed: seed,
             rejectZeroSyndrome: rejectZeroSyndrome, threads: 1)
-        let perSample = Date().timeIntervalSince(started) / Double(probe)
-        let expected = perSample * Double(samples) / Double(threads)
+        // the ranks' mean time, so that every rank of a job takes the same decision
+        let group = Ranks.world
+        let nanoseconds = group.sum([Int(Date().timeIntervalSince(started) * 1e9 / Double(probe))])[0]
+        let perSample = Double(nanoseconds) / 1e9 / Double(group.size)
+        let expected = perSample * Double(samples) / Double(threads * group.size)
         print(
             "labels \(labels): \(String(format: "%.3g", perSample * 1000)) ms a sample on one thread, about "
-                + "\(RunProgress.duration(expected)) for \(samples) samples on \(threads) threads")
+                + "\(RunProgress.duration(expected)) for \(samples) samples on \(workersDescription(threads: threads))")
         guard expected <= Dataset.maxLabellingSeconds else {
             throw ValidationError(
                 "--labels \(labels) on \(code.name) would take about \(RunProgress.duration(expected)) for \(samples) "

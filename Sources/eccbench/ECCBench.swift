@@ -27,7 +27,7 @@ struct ECCBench: ParsableCommand {
                     Foundation.exit(0)
                 }
                 // an error on any rank ends the whole job with its message (no rank left waiting in a collective)
-                ranks.abort("Error: " + fullMessage(for: error), status: exitCode(for: error).rawValue)
+                ranks.abort(fullMessage(for: error), status: exitCode(for: error).rawValue)
             }
             exit(withError: error)
         }

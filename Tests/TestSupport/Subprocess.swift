@@ -14,12 +14,14 @@ extension XCTestCase {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("eccbench")
     }
 
-    /// Runs the built `executable` (default `eccbench`, or `eccbench-benchmarks`) with `args`.
+    /// Runs the built `executable` (default `eccbench`, or `eccbench-benchmarks`; an absolute path as it is) with `args`.
     public func run(_ args: [String], environment: [String: String]? = nil, executable: String = "eccbench") throws
         -> Output
     {
         let p = Process()
-        p.executableURL = binary.deletingLastPathComponent().appendingPathComponent(executable)
+        p.executableURL =
+            executable.hasPrefix("/")
+            ? URL(fileURLWithPath: executable) : binary.deletingLastPathComponent().appendingPathComponent(executable)
         p.arguments = args
         if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         // stderr goes to a file, so a child that fills it never blocks while we read stdout
@@ -76,5 +78,35 @@ extension XCTestCase {
             url.deleteLastPathComponent()
         }
         return url.appendingPathComponent(relative).path
+    }
+}
+
+extension XCTestCase {
+    /// `mpirun`'s path, or nil when Open MPI is not installed.
+    public var mpirunPath: String? {
+        ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Runs `eccbench args…` as `ranks` MPI ranks (`mpirun --oversubscribe -np ranks`, allowed as root); skips the
+    /// test when Open MPI is missing.
+    public func runRanks(_ ranks: Int, _ args: [String], mpirunOptions: [String] = []) throws -> Output {
+        guard let mpirun = mpirunPath else {
+            throw XCTSkip("Open MPI's mpirun is not installed (apt-get install openmpi-bin libopenmpi-dev)")
+        }
+        let mpi = ["--oversubscribe", "--mca", "btl", "self,vader", "-np", String(ranks)] + mpirunOptions
+        return try run(
+            [mpirun] + mpi + [binary.path] + args,
+            environment: ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"],
+            executable: "/usr/bin/env")
+    }
+
+    /// `runRanks`, asserting that the job succeeded.
+    @discardableResult
+    public func runRanksSucceeding(
+        _ ranks: Int, _ args: [String], file: StaticString = #filePath, line: UInt = #line
+    ) throws -> Output {
+        let r = try runRanks(ranks, args)
+        XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
+        return r
     }
 }

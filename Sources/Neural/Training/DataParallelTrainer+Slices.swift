@@ -3,6 +3,10 @@ import Dispatch
 import Foundation
 
 extension DataParallelTrainer {
+    /// Floats per block of a step's gradient in the ranks' exchange: each rank combines whole blocks, and AdaCons's
+    /// dot products are summed per block and then over the blocks in order, on one rank as on many.
+    public static var exchangeBlock: Int { 4096 }
+
     /// Forward, loss and backward of this rank's slices on its workers (worker w takes its slices w, w + workers, …),
     /// each slice into its own gradient buffer; returns every slice's loss share (zero for other ranks' slices).
     func computeOwnSlices(input: [Float], targets: [Float], seed: UInt64, step: UInt64) -> [Double] {
@@ -21,7 +25,7 @@ extension DataParallelTrainer {
                             DispatchQueue.concurrentPerform(iterations: workers) { w in
                                 let v = shared.value
                                 for slice in Swift.stride(from: own.lowerBound + w, to: own.upperBound, by: workers) {
-                                    let g = gradients.value + slice * S
+                                    let g = gradients.value + (slice - own.lowerBound) * S
                                     g.initialize(repeating: 0, count: S)
                                     var loss = 0.0
                                     for chunk in self.sliceChunks[slice] {
@@ -45,55 +49,83 @@ extension DataParallelTrainer {
         return losses
     }
 
-    /// Every rank's slices on every rank: gradients, logits and loss shares (nothing to do for one rank).
-    func gatherSlices(losses: [Double]) -> [Double] {
-        let K = group.size
-        guard K > 1 else { return losses }
-        let S = stride
-        group.allGather(
-            sliceGradients, counts: rankSlices.map { $0.count * S }, offsets: rankSlices.map { $0.lowerBound * S })
-        let rows = rankSlices.map { r -> Range<Int> in
-            guard let first = r.first, let last = r.last else { return 0..<0 }
-            let a = chunks[sliceChunks[first].lowerBound].start
-            let b = chunks[sliceChunks[last].upperBound - 1].start + chunks[sliceChunks[last].upperBound - 1].count
-            return a..<b
-        }
-        let width = network.outputWidth
-        logits.withUnsafeMutableBufferPointer { z in
-            group.allGather(
-                z.baseAddress!, counts: rows.map { $0.count * width }, offsets: rows.map { $0.lowerBound * width })
-        }
-        let own = ownSlices.map { losses[$0].bitPattern }
-        let parts = group.allGather(own.withUnsafeBytes { [UInt8]($0) })
-        var all = [Double]()
-        for part in parts {
-            part.withUnsafeBytes { raw in
-                for i in 0..<(raw.count / 8) {
-                    all.append(Double(bitPattern: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
-                }
-            }
-        }
-        return all
+    /// `body`, its seconds added to the step's exchange time.
+    func exchanging<T>(_ body: () -> T) -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { lastExchangeSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
+        return body()
     }
 
-    /// The step's gradient from the slices' (`summed`), in slice order: their sum (`mean`: the loss is already the
-    /// batch mean), or AdaCons's weighted sum of the normalised slice gradients.
+    /// Every rank's loss shares and logits on every rank (nothing to do for one rank).
+    func gatherLossesAndLogits(_ losses: [Double]) -> [Double] {
+        guard group.size > 1 else { return losses }
+        let rows = rankSlices.map { r -> Range<Int> in
+            guard let first = r.first, let last = r.last else { return 0..<0 }
+            let end = chunks[sliceChunks[last].upperBound - 1]
+            return chunks[sliceChunks[first].lowerBound].start..<(end.start + end.count)
+        }
+        let width = network.outputWidth
+        return exchanging {
+            logits.withUnsafeMutableBufferPointer { z in
+                group.allGather(
+                    z.baseAddress!, counts: rows.map { $0.count * width }, offsets: rows.map { $0.lowerBound * width })
+            }
+            return group.allGather(ownSlices.map { losses[$0] })
+        }
+    }
+
+    /// The step's gradient into `summed`, in slice order: the slices' sum (`mean`: the loss is already the batch mean),
+    /// or AdaCons's weighted sum of the normalised slice gradients. Several ranks: an all-to-all gives each rank every
+    /// slice's values on its own blocks, it combines them there, and the combined blocks are gathered — each float is
+    /// the same fold over the slices as on one rank, and no rank holds more than its own slices and one chunk of all.
     func combineSlices() {
         let S = stride
-        summed.initialize(repeating: 0, count: S)
-        for s in 0..<slices {
-            let src = sliceGradients + s * S
-            for i in 0..<S { summed[i] += src[i] }
+        guard group.size > 1, let send = sendBuffer, let receive = receiveBuffer else {
+            combine(floats: 0..<S, slice: { UnsafePointer(self.sliceGradients + $0 * S) }, into: summed)
+            return
+        }
+        let own = ownSlices, chunks = exchangeChunks, mine = chunks[group.rank]
+        // pack: for each destination q, this rank's slices' floats of q's chunk, slice after slice
+        var sendOffsets = [Int](), offset = 0
+        for q in chunks {
+            sendOffsets.append(offset)
+            for local in 0..<own.count {
+                (send + offset).update(from: sliceGradients + local * S + q.lowerBound, count: q.count)
+                offset += q.count
+            }
+        }
+        // receive: slice s of every rank (ranks hold contiguous slices in rank order) at s · |mine|
+        exchanging {
+            group.allToAll(
+                send, sendCounts: chunks.map { $0.count * own.count }, sendOffsets: sendOffsets, into: receive,
+                receiveCounts: rankSlices.map { $0.count * mine.count },
+                receiveOffsets: rankSlices.map { $0.lowerBound * mine.count })
+        }
+        combine(floats: mine, slice: { UnsafePointer(receive + $0 * mine.count) }, into: summed + mine.lowerBound)
+        exchanging {
+            group.allGather(summed, counts: chunks.map(\.count), offsets: chunks.map(\.lowerBound))
+        }
+    }
+
+    /// The combination of the slices' values on `floats` (a run of whole blocks; `slice(s)` points at slice s's values
+    /// there) into `out`. AdaCons needs ⟨Σg, g_s⟩ and ‖g_s‖² over all floats: each rank sums them per block of its run,
+    /// and every rank adds all blocks' partial sums in block order.
+    func combine(floats: Range<Int>, slice: (Int) -> UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        let n = floats.count, S = slices
+        out.initialize(repeating: 0, count: n)
+        for s in 0..<S {
+            let g = slice(s)
+            for i in 0..<n { out[i] += g[i] }
         }
         guard case .adacons(let momentum) = aggregation else { return }
-        let gradients = (0..<slices).map { UnsafeBufferPointer(start: sliceGradients + $0 * S, count: S) }
-        let step = AdaCons.weights(
-            slices: gradients, sum: UnsafeBufferPointer(start: summed, count: S), momentum: momentum,
-            state: &adaconsState)
-        summed.initialize(repeating: 0, count: S)
-        for s in 0..<slices {
-            let src = sliceGradients + s * S, c = Float(step[s])
-            for i in 0..<S { summed[i] += c * src[i] }
+        let B = Self.exchangeBlock
+        var partials = AdaCons.blockPartials(sum: out, count: n, slices: (0..<S).map(slice), block: B)
+        if group.size > 1 { partials = exchanging { group.allGather(partials) } }
+        let c = AdaCons.factors(blockPartials: partials, slices: S, momentum: momentum, state: &adaconsState)
+        out.initialize(repeating: 0, count: n)
+        for s in 0..<S {
+            let g = slice(s), cs = Float(c[s])
+            for i in 0..<n { out[i] += cs * g[i] }
         }
     }
 }

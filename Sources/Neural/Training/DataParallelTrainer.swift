@@ -32,10 +32,16 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
     let rankSlices: [Range<Int>]
     /// One workspace per worker and chunk size.
     let workspaces: [[Int: Network.Workspace]]
-    /// One gradient buffer per slice, [slices, parameter count + auxiliary], owned by the trainer, and their combination.
+    /// One gradient buffer per slice of this rank, [own slices, parameter count + auxiliary], owned by the trainer, and
+    /// the step's combined gradient.
     let sliceGradients: UnsafeMutablePointer<Float>
     let summed: UnsafeMutablePointer<Float>
     let stride: Int
+    /// Several ranks: the gradient floats each rank combines (whole blocks of `exchangeBlock`), and the buffers of the
+    /// exchange: this rank's slices cut by destination, and every slice's values on this rank's floats.
+    let exchangeChunks: [Range<Int>]
+    let sendBuffer: UnsafeMutablePointer<Float>?
+    let receiveBuffer: UnsafeMutablePointer<Float>?
     /// Logits [batch, outputs] of the last step (before the update), every slice's.
     public internal(set) var logits: [Float]
     public var optimizer: Adam
@@ -45,6 +51,8 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
     public var groups: [ParameterGroup] = []
     /// AdaCons's running (momentum) weights of the sorted slices, nil before its first step; a resumed run restores it.
     public var adaconsState: [Double]?
+    /// Seconds the last step spent in the ranks' exchange (0 for one rank): its share of a step.
+    public internal(set) var lastExchangeSeconds = 0.0
     /// What the last step did with its update: applied, or skipped because the loss or a gradient was not finite
     /// (the parameters and Adam's state are then those before the step).
     public private(set) var lastUpdate: UpdateOutcome = .applied
@@ -98,14 +106,26 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
             return Dictionary(sizes.map { ($0, network.makeWorkspace(batch: $0)) }, uniquingKeysWith: { a, _ in a })
         }
         stride = network.parameters.count + network.auxiliaryGradientCount
-        sliceGradients = .allocate(capacity: slices * stride)
-        sliceGradients.initialize(repeating: 0, count: slices * stride)
+        sliceGradients = .allocate(capacity: max(1, own.count * stride))
+        sliceGradients.initialize(repeating: 0, count: max(1, own.count * stride))
         summed = .allocate(capacity: max(1, stride))
+        let blocks = (stride + Self.exchangeBlock - 1) / Self.exchangeBlock, S = stride
+        exchangeChunks = (0..<group.size).map {
+            let b = type(of: group).share(of: blocks, rank: $0, size: group.size)
+            return min(S, b.lowerBound * Self.exchangeBlock)..<min(S, b.upperBound * Self.exchangeBlock)
+        }
+        sendBuffer = group.size > 1 ? .allocate(capacity: max(1, own.count * stride)) : nil
+        receiveBuffer = group.size > 1 ? .allocate(capacity: max(1, slices * exchangeChunks[group.rank].count)) : nil
         logits = [Float](repeating: 0, count: batch * network.outputWidth)
         self.optimizer = optimizer
     }
 
-    deinit { sliceGradients.deallocate(); summed.deallocate() }
+    deinit {
+        sliceGradients.deallocate()
+        summed.deallocate()
+        sendBuffer?.deallocate()
+        receiveBuffer?.deallocate()
+    }
 
     /// The offsets Adam updates: everything outside the frozen groups, as ascending ranges.
     var trainableRanges: [Range<Int>] {
@@ -129,7 +149,8 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
             input.count == batch * network.inputWidth && targets.count == batch * network.targetWidth,
             "DataParallelTrainer: \(input.count) inputs and \(targets.count) targets for a batch of \(batch)")
         let sliceLosses = computeOwnSlices(input: input, targets: targets, seed: seed, step: step)
-        let losses = gatherSlices(losses: sliceLosses)
+        lastExchangeSeconds = 0
+        let losses = gatherLossesAndLogits(sliceLosses)
         let loss = Float(losses.reduce(0.0, +))
         let adaconsBefore = adaconsState
         combineSlices()

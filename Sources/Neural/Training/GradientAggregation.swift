@@ -35,26 +35,48 @@ public enum GradientAggregation: Equatable, Sendable, CustomStringConvertible {
 /// With g = Σ_s g_s: α_s = ⟨g, g_s⟩ / (‖g_s‖ + ε) / S (ε = 1e-8); the α sorted ascending (a stable sort: ties keep slice
 /// order) give v and the permutation π (v_j = α_π(j)); the momentum state m = v on the first step, then
 /// m ← μ·m + (1 − μ)·v; the weights are m gathered by π as the reference indexes it (w_s = m[π(s)]), normalised to sum 1;
-/// and the step's gradient is Σ_s w_s · g_s / (‖g_s‖ + ε). Sums in Double, in index order.
+/// and the step's gradient is Σ_s w_s · g_s / (‖g_s‖ + ε). The dot products and norms are summed in Double per block of
+/// floats and then over the blocks in order, so that ranks holding different blocks get the same numbers.
 public enum AdaCons {
     public static let epsilon = 1e-8
 
-    /// The factors c_s = w_s / (‖g_s‖ + ε) of each slice's gradient, updating the momentum `state` ([S], nil at first).
-    public static func weights(
-        slices: [UnsafeBufferPointer<Float>], sum: UnsafeBufferPointer<Float>, momentum: Double, state: inout [Double]?
+    /// Per block of `block` floats of the `count` given: for each slice, ⟨sum, g_s⟩ and ‖g_s‖² over the block, as
+    /// [blocks][slices][2].
+    public static func blockPartials(
+        sum: UnsafePointer<Float>, count: Int, slices: [UnsafePointer<Float>], block: Int
     ) -> [Double] {
-        let S = slices.count
-        var norms = [Double](repeating: 0, count: S), alphas = [Double](repeating: 0, count: S)
-        for (s, g) in slices.enumerated() {
-            var dot = 0.0, square = 0.0
-            for i in 0..<g.count {
-                let x = Double(g[i])
-                dot += Double(sum[i]) * x
-                square += x * x
+        var out: [Double] = []
+        out.reserveCapacity(2 * slices.count * ((count + block - 1) / block))
+        for start in Swift.stride(from: 0, to: count, by: block) {
+            let end = min(count, start + block)
+            for g in slices {
+                var dot = 0.0, square = 0.0
+                for i in start..<end {
+                    let x = Double(g[i])
+                    dot += Double(sum[i]) * x
+                    square += x * x
+                }
+                out.append(dot)
+                out.append(square)
             }
-            norms[s] = square.squareRoot() + epsilon
-            alphas[s] = dot / norms[s] / Double(S)
         }
+        return out
+    }
+
+    /// The factors c_s = w_s / (‖g_s‖ + ε) of each slice's gradient from every block's partial sums (in block order),
+    /// updating the momentum `state` ([S], nil before the first step).
+    public static func factors(blockPartials: [Double], slices S: Int, momentum: Double, state: inout [Double]?)
+        -> [Double]
+    {
+        var dots = [Double](repeating: 0, count: S), squares = [Double](repeating: 0, count: S)
+        for b in 0..<(blockPartials.count / (2 * S)) {
+            for s in 0..<S {
+                dots[s] += blockPartials[(b * S + s) * 2]
+                squares[s] += blockPartials[(b * S + s) * 2 + 1]
+            }
+        }
+        let norms = squares.map { $0.squareRoot() + epsilon }
+        let alphas = (0..<S).map { dots[$0] / norms[$0] / Double(S) }
         let order = (0..<S).sorted { alphas[$0] < alphas[$1] || alphas[$0] == alphas[$1] && $0 < $1 }
         let sorted = order.map { alphas[$0] }
         if let m = state, m.count == S {
@@ -63,9 +85,17 @@ public enum AdaCons {
             state = sorted
         }
         let m = state!
-        var w = order.map { m[$0] }
+        let w = order.map { m[$0] }
         let total = w.reduce(0, +)
-        w = w.map { $0 / total }
-        return (0..<S).map { w[$0] / norms[$0] }
+        return (0..<S).map { w[$0] / total / norms[$0] }
+    }
+
+    /// `factors` for whole slice gradients and their sum (one process).
+    public static func weights(
+        slices: [UnsafeBufferPointer<Float>], sum: UnsafeBufferPointer<Float>, momentum: Double, state: inout [Double]?
+    ) -> [Double] {
+        let partials = blockPartials(
+            sum: sum.baseAddress!, count: sum.count, slices: slices.map { $0.baseAddress! }, block: 4096)
+        return factors(blockPartials: partials, slices: slices.count, momentum: momentum, state: &state)
     }
 }
