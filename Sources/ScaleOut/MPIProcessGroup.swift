@@ -161,13 +161,36 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
 
 extension MPIProcessGroup {
     /// Threads per process by default: all cores alone; under a launcher, the cores shared among the ranks of this node
-    /// (`OMPI_COMM_WORLD_LOCAL_SIZE`, or Slurm's `SLURM_CPUS_PER_TASK`), at least one.
+    /// (`OMPI_COMM_WORLD_LOCAL_SIZE`, or Slurm's `SLURM_CPUS_PER_TASK`), and never more than the cores the rank is bound
+    /// to (mpirun binds each rank to one core by default when there are at most two ranks), at least one.
     public static var defaultThreads: Int {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         guard launchedByMPI else { return cores }
         let env = ProcessInfo.processInfo.environment
-        if let perTask = env["SLURM_CPUS_PER_TASK"].flatMap(Int.init), perTask >= 1 { return perTask }
-        let local = env["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap(Int.init) ?? 1
-        return max(1, cores / max(1, local))
+        let share: Int
+        if let perTask = env["SLURM_CPUS_PER_TASK"].flatMap(Int.init), perTask >= 1 {
+            share = perTask
+        } else {
+            share = max(1, cores / max(1, env["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap(Int.init) ?? 1))
+        }
+        return max(1, min(share, boundCores ?? share))
+    }
+
+    /// The cores this process may run on (its CPU affinity: `Cpus_allowed` in /proc/self/status), nil when unknown.
+    public static var boundCores: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") })
+        else { return nil }
+        let count = line.dropFirst("Cpus_allowed:".count).reduce(0) { n, c in
+            n + (c.hexDigitValue.map { $0.nonzeroBitCount } ?? 0)
+        }
+        return count > 0 ? count : nil
+    }
+
+    /// A note for a run header when this rank runs more threads than the cores it is bound to (nil otherwise).
+    public static func bindingNote(threads: Int) -> String? {
+        guard launchedByMPI, let bound = boundCores, threads > bound else { return nil }
+        return "each rank is bound to \(bound) core\(bound == 1 ? "" : "s") but runs \(threads) threads: "
+            + "give mpirun --bind-to none or --map-by slot:PE=\(threads)"
     }
 }

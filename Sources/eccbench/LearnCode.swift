@@ -154,8 +154,7 @@ struct LearnCodeTrain: ParsableCommand {
                 expect: n.flatMap { n in k.map { (n, $0) } },
                 adjust: { try settings(over: $0) })
             print(
-                "resuming \(checkpoint): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step); "
-                    + trainer.parallelDescription
+                "resuming \(checkpoint): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step)"
             )
             // the checkpoint holds the code (Ω) and is written first: a run killed between the two writes left the
             // code file one checkpoint behind (or missing), so it is written again from the checkpoint now
@@ -200,11 +199,10 @@ struct LearnCodeTrain: ParsableCommand {
                 n: config.n, k: config.k, layers: config.layers, width: config.width,
                 heads: config.heads, omega: omega, seed: config.seed)
         }
-        let trainer = try LearnedCodeTrainer(
-            model: model, config: config, workers: training.threads, parallel: try training.parallelRequest())
+        let trainer: LearnedCodeTrainer = try training.newRun(model: model, config: config)
         print(
             "learned (\(config.n), \(config.k)) code + DC-ECCT N = \(config.layers), d = \(config.width), "
-                + "\(config.heads) heads, \(trainer.sizeDescription); \(trainer.parallelDescription)")
+                + "\(config.heads) heads, \(trainer.sizeDescription)")
         return trainer
     }
 }

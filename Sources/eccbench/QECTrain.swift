@@ -115,8 +115,7 @@ struct QECTrain: ParsableCommand {
                 from: out, workers: training.threads, parallel: try training.parallelRequest(),
                 adjust: { try settings(over: $0) })
             print(
-                "resuming \(out): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step); "
-                    + trainer.parallelDescription
+                "resuming \(out): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step)"
             )
             return trainer
         }
@@ -140,11 +139,10 @@ struct QECTrain: ParsableCommand {
                 problem: problem, layers: config.layers, width: config.width, heads: config.heads,
                 seed: config.seed)
         }
-        let trainer = try DQECTrainer(
-            model: model, config: config, workers: training.threads, parallel: try training.parallelRequest())
+        let trainer: DQECTrainer = try training.newRun(model: model, config: config)
         print(
             "\(problem.code.name), \(config.noise.rawValue): N = \(config.layers), d = \(config.width), "
-                + "\(config.heads) heads, \(trainer.sizeDescription); \(trainer.parallelDescription)")
+                + "\(config.heads) heads, \(trainer.sizeDescription)")
         return trainer
     }
 }

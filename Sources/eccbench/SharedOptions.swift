@@ -9,6 +9,7 @@ import ScaleOut
 func workersDescription(threads: Int) -> String {
     let ranks = Ranks.world.size
     return (ranks > 1 ? "\(ranks) ranks × " : "") + "\(threads) thread" + (threads == 1 ? "" : "s")
+        + (MPIProcessGroup.bindingNote(threads: threads).map { " (\($0))" } ?? "")
 }
 
 /// Threads and seed, shared by `eccbench` (simulate) and `eccbench qec`.

@@ -161,12 +161,12 @@ struct Train: ParsableCommand {
         print(
             String(
                 format:
-                    "%@ lr %g → %g (%@), batch %d, %d steps/epoch, Eb/N0 %@ dB%@, dropout %g, seed %llu, %@, %@ kernels",
+                    "%@ lr %g → %g (%@), batch %d, %d steps/epoch, Eb/N0 %@ dB%@, dropout %g, seed %llu, %@ kernels",
                 optimizer, c.learningRate, c.minimumLearningRate, schedule, c.batchSize, c.stepsPerEpoch,
                 c.trainingEbN0.map { String(format: "%g", $0) }.joined(separator: ","),
                 c.dataset.map { " (dataset \($0))" }
                     ?? (c.rejectZeroSyndrome == true ? " (zero-syndrome samples redrawn)" : ""),
-                c.attentionDropout, c.seed, trainer.parallelDescription,
+                c.attentionDropout, c.seed,
                 KernelPath.best.rawValue))
         print(TrainingLog.header(c))
         fflush(nil)
@@ -235,8 +235,7 @@ struct Train: ParsableCommand {
             }
         }
         if let initFrom = training.initFrom { print("initialised from \(initFrom)") }
-        return try ECCTTrainer(
-            model: model, config: config, workers: training.threads, parallel: try training.parallelRequest())
+        return try training.newRun(model: model, config: config)
     }
 }
 

@@ -99,6 +99,11 @@ struct TrainingOptions: ParsableArguments {
 
     var batch: Int? { batchSize ?? batchAlias }
 
+    /// A new run of `model` with `config` on these options' threads, slices and aggregation.
+    func newRun<Recipe: TrainingRecipe>(model: Recipe.Model, config: Recipe.Settings) throws -> TrainingRun<Recipe> {
+        try TrainingRun(model: model, config: config, workers: threads, parallel: try parallelRequest())
+    }
+
     /// --slices, --aggregation and --adacons-momentum for the run layer.
     func parallelRequest() throws -> DataParallelRequest {
         if let slices, !(1...65_536).contains(slices) {
@@ -177,6 +182,9 @@ struct TrainingOptions: ParsableArguments {
         epochLine: (Recipe.Record) -> String, afterCheckpoint: () throws -> Void = {}
     ) throws -> (outcome: TrainingRun<Recipe>.Outcome, samplesPerSecond: Double) {
         let s = trainer.settings
+        print(
+            "data parallel: \(trainer.parallelDescription)"
+                + (MPIProcessGroup.bindingNote(threads: threads).map { " (\($0))" } ?? ""))
         let progress = RunProgress(stepsPerEpoch: s.stepsPerEpoch, epochs: s.epochs, batchSize: s.batchSize)
         var laterError: Error?
         var rate = 0.0

@@ -78,14 +78,10 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
         precondition(
             batch >= 1 && (1...batch).contains(slices) && threads >= 1 && microBatch >= 1,
             "DataParallelTrainer: batch \(batch), slices \(slices), threads \(threads), microBatch \(microBatch)")
-        self.network = network
-        self.batch = batch
-        self.slices = slices
-        self.microBatch = microBatch
-        self.group = group
-        self.aggregation = aggregation
         // at least one chunk per slice; chunk sizes differ by at most one
         let n = max(slices, (batch + microBatch - 1) / microBatch)
+        (self.network, self.batch, self.slices, self.microBatch) = (network, batch, slices, microBatch)
+        (self.group, self.aggregation) = (group, aggregation)
         var c: [(Int, Int)] = []
         var start = 0
         for i in 0..<n {
