@@ -85,3 +85,51 @@ final class SliceTests: XCTestCase {
         XCTAssertNotEqual(old, weightsAfterSteps(slices: 3, threads: 2, aggregation: .mean), "slices change the sums")
     }
 }
+
+/// The fixed tree over slices: its shape, the subtrees a rank sums whole, and a sum whose order shows.
+final class SliceTreeTests: XCTestCase {
+    typealias Node = SliceTree.Node
+
+    func testShapeAndMaximalSubtrees() {
+        XCTAssertEqual(SliceTree.split(0, 8), 4)
+        XCTAssertEqual(SliceTree.split(0, 6), 4)
+        XCTAssertEqual(SliceTree.split(4, 7), 6)
+        let five = SliceTree(slices: 5)
+        XCTAssertEqual(five.maximalSubtrees(within: 0..<5), [Node(lo: 0, hi: 5)])
+        XCTAssertEqual(five.maximalSubtrees(within: 2..<5), [Node(lo: 2, hi: 4), Node(lo: 4, hi: 5)])
+        XCTAssertEqual(five.maximalSubtrees(within: 1..<3), [Node(lo: 1, hi: 2), Node(lo: 2, hi: 3)])
+        XCTAssertEqual(five.maximalSubtrees(within: 3..<3), [])
+        // ranks dividing a power-of-two slice count each hold one subtree
+        let eight = SliceTree(slices: 8)
+        for K in [1, 2, 4, 8] {
+            for r in 0..<K {
+                XCTAssertEqual(eight.maximalSubtrees(within: (r * 8 / K)..<((r + 1) * 8 / K)).count, 1, "\(r)/\(K)")
+            }
+        }
+    }
+
+    func testSumsInTheTreesOrderWithWeightsAndKnownNodes() {
+        // (1 + 1e8) − 1e8 = 0 in Float, where 1 + (1e8 − 1e8) = 1: the tree is ((g0 + g1) + g2)
+        let values: [Float] = [1, 1e8, -1e8]
+        let leaves = values.map { v -> UnsafeMutablePointer<Float> in
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+            p.initialize(to: v)
+            return p
+        }
+        defer { leaves.forEach { $0.deallocate() } }
+        let tree = SliceTree(slices: 3)
+        var out: Float = 7
+        tree.sum(count: 1, leaf: { UnsafePointer(leaves[$0]) }, weights: nil, into: &out)
+        XCTAssertEqual(out, 0)
+        tree.sum(count: 1, leaf: { UnsafePointer(leaves[$0]) }, weights: [2, 1, -1], into: &out)
+        XCTAssertEqual(out, (2 + 1e8) + 1e8)
+        // a node known from elsewhere is taken as it is
+        var left: Float = 5
+        withUnsafePointer(to: &left) { l in
+            tree.sum(
+                Node(lo: 0, hi: 3), count: 1, leaf: { UnsafePointer(leaves[$0]) }, weights: nil,
+                known: [Node(lo: 0, hi: 2): l], into: &out)
+        }
+        XCTAssertEqual(out, 5 - 1e8)
+    }
+}

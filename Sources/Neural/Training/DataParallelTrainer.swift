@@ -37,11 +37,8 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
     let sliceGradients: UnsafeMutablePointer<Float>
     let summed: UnsafeMutablePointer<Float>
     let stride: Int
-    /// Several ranks: the gradient floats each rank combines (whole blocks of `exchangeBlock`), and the buffers of the
-    /// exchange: this rank's slices cut by destination, and every slice's values on this rank's floats.
+    /// Several ranks: the gradient floats each rank combines (whole blocks of `exchangeBlock`).
     let exchangeChunks: [Range<Int>]
-    let sendBuffer: UnsafeMutablePointer<Float>?
-    let receiveBuffer: UnsafeMutablePointer<Float>?
     /// Logits [batch, outputs] of the last step (before the update), every slice's.
     public internal(set) var logits: [Float]
     public var optimizer: Adam
@@ -110,8 +107,6 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
             let b = type(of: group).share(of: blocks, rank: $0, size: group.size)
             return min(S, b.lowerBound * Self.exchangeBlock)..<min(S, b.upperBound * Self.exchangeBlock)
         }
-        sendBuffer = group.size > 1 ? .allocate(capacity: max(1, own.count * stride)) : nil
-        receiveBuffer = group.size > 1 ? .allocate(capacity: max(1, slices * exchangeChunks[group.rank].count)) : nil
         logits = [Float](repeating: 0, count: batch * network.outputWidth)
         self.optimizer = optimizer
     }
@@ -119,8 +114,6 @@ public final class DataParallelTrainer<Network: TrainableNetwork>: @unchecked Se
     deinit {
         sliceGradients.deallocate()
         summed.deallocate()
-        sendBuffer?.deallocate()
-        receiveBuffer?.deallocate()
     }
 
     /// The offsets Adam updates: everything outside the frozen groups, as ascending ranges.

@@ -35,21 +35,21 @@ public enum GradientAggregation: Equatable, Sendable, CustomStringConvertible {
 /// With g = Σ_s g_s: α_s = ⟨g, g_s⟩ / (‖g_s‖ + ε) / S (ε = 1e-8); the α sorted ascending (a stable sort: ties keep slice
 /// order) give v and the permutation π (v_j = α_π(j)); the momentum state m = v on the first step, then
 /// m ← μ·m + (1 − μ)·v; the weights are m gathered by π as the reference indexes it (w_s = m[π(s)]), normalised to sum 1;
-/// and the step's gradient is Σ_s w_s · g_s / (‖g_s‖ + ε). The dot products and norms are summed in Double per block of
+/// and the step's gradient is Σ_s w_s · g_s / (‖g_s‖ + ε) (summed through `SliceTree`). The dot products and norms are summed in Double per block of
 /// floats and then over the blocks in order, so that ranks holding different blocks get the same numbers.
 public enum AdaCons {
     public static let epsilon = 1e-8
 
-    /// Per block of `block` floats of the `count` given: for each slice, ⟨sum, g_s⟩ and ‖g_s‖² over the block, as
-    /// [blocks][slices][2].
+    /// For each slice, per block of `block` floats of the `count` given: ⟨sum, g_s⟩ and ‖g_s‖² over the block, as
+    /// [slices][blocks][2].
     public static func blockPartials(
         sum: UnsafePointer<Float>, count: Int, slices: [UnsafePointer<Float>], block: Int
     ) -> [Double] {
         var out: [Double] = []
         out.reserveCapacity(2 * slices.count * ((count + block - 1) / block))
-        for start in Swift.stride(from: 0, to: count, by: block) {
-            let end = min(count, start + block)
-            for g in slices {
+        for g in slices {
+            for start in Swift.stride(from: 0, to: count, by: block) {
+                let end = min(count, start + block)
                 var dot = 0.0, square = 0.0
                 for i in start..<end {
                     let x = Double(g[i])
@@ -63,16 +63,17 @@ public enum AdaCons {
         return out
     }
 
-    /// The factors c_s = w_s / (‖g_s‖ + ε) of each slice's gradient from every block's partial sums (in block order),
-    /// updating the momentum `state` ([S], nil before the first step).
+    /// The factors c_s = w_s / (‖g_s‖ + ε) of each slice's gradient from every block's partial sums ([slices][blocks][2],
+    /// summed in block order), updating the momentum `state` ([S], nil before the first step).
     public static func factors(blockPartials: [Double], slices S: Int, momentum: Double, state: inout [Double]?)
         -> [Double]
     {
         var dots = [Double](repeating: 0, count: S), squares = [Double](repeating: 0, count: S)
-        for b in 0..<(blockPartials.count / (2 * S)) {
-            for s in 0..<S {
-                dots[s] += blockPartials[(b * S + s) * 2]
-                squares[s] += blockPartials[(b * S + s) * 2 + 1]
+        let blocks = blockPartials.count / (2 * S)
+        for s in 0..<S {
+            for b in 0..<blocks {
+                dots[s] += blockPartials[(s * blocks + b) * 2]
+                squares[s] += blockPartials[(s * blocks + b) * 2 + 1]
             }
         }
         let norms = squares.map { $0.squareRoot() + epsilon }
