@@ -127,6 +127,7 @@ struct LearnCodeTrain: ParsableCommand {
         let trainer: LearnedCodeTrainer
         do { trainer = try makeRun() } catch { throw TrainingOptions.commandError(error, familyFlags: Self.flags) }
         let (checkpoint, codeFile) = (checkpointPath, codePath)
+        print(training.parallelLine(trainer))
         print(
             "epoch   loss     train BER  P changes  seconds  samples/s  −ln(BER) at "
                 + trainer.config.validationEbN0.map { String(format: "%g dB", $0) }.joined(separator: ", "))

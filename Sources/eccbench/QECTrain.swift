@@ -91,6 +91,7 @@ struct QECTrain: ParsableCommand {
         let trainer: DQECTrainer
         do { trainer = try makeRun() } catch { throw TrainingOptions.commandError(error, familyFlags: Self.flags) }
         let out = training.out
+        print(training.parallelLine(trainer))
         print(
             "epoch   loss      seconds  samples/s  validation LER (neural / mwpm) at p = "
                 + trainer.config.validationP.map { String(format: "%g", $0) }.joined(separator: ", "))

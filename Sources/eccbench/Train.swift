@@ -168,6 +168,7 @@ struct Train: ParsableCommand {
                     ?? (c.rejectZeroSyndrome == true ? " (zero-syndrome samples redrawn)" : ""),
                 c.attentionDropout, c.seed,
                 KernelPath.best.rawValue))
+        print(training.parallelLine(trainer))
         print(TrainingLog.header(c))
         fflush(nil)
         let sessionStart = Date(), stepsBefore = trainer.state.step

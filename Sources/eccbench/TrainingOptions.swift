@@ -99,6 +99,12 @@ struct TrainingOptions: ParsableArguments {
 
     var batch: Int? { batchSize ?? batchAlias }
 
+    /// "data parallel: 8 slices (mean) on 2 ranks × 1 thread", for a run's header.
+    func parallelLine<Recipe>(_ trainer: TrainingRun<Recipe>) -> String {
+        "data parallel: \(trainer.parallelDescription)"
+            + (MPIProcessGroup.bindingNote(threads: threads).map { " (\($0))" } ?? "")
+    }
+
     /// A new run of `model` with `config` on these options' threads, slices and aggregation.
     func newRun<Recipe: TrainingRecipe>(model: Recipe.Model, config: Recipe.Settings) throws -> TrainingRun<Recipe> {
         try TrainingRun(model: model, config: config, workers: threads, parallel: try parallelRequest())
@@ -182,9 +188,6 @@ struct TrainingOptions: ParsableArguments {
         epochLine: (Recipe.Record) -> String, afterCheckpoint: () throws -> Void = {}
     ) throws -> (outcome: TrainingRun<Recipe>.Outcome, samplesPerSecond: Double) {
         let s = trainer.settings
-        print(
-            "data parallel: \(trainer.parallelDescription)"
-                + (MPIProcessGroup.bindingNote(threads: threads).map { " (\($0))" } ?? ""))
         let progress = RunProgress(stepsPerEpoch: s.stepsPerEpoch, epochs: s.epochs, batchSize: s.batchSize)
         var laterError: Error?
         var rate = 0.0
