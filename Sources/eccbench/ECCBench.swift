@@ -21,6 +21,11 @@ struct ECCBench: ParsableCommand {
             ranks?.finish()
         } catch {
             if let ranks {
+                // a stop every rank agreed on (an interrupt: TrainingRun stops all ranks at one step) ends quietly
+                if let code = error as? ExitCode, code != .success {
+                    ranks.finish()
+                    Foundation.exit(code.rawValue)
+                }
                 if exitCode(for: error) == .success {
                     print(fullMessage(for: error))
                     ranks.finish()

@@ -194,6 +194,36 @@ final class MPICommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("resuming"), r.stdout)
     }
 
+    func testCtrlCStopsEveryRankAtOneStepWithACheckpoint() throws {
+        guard let mpirun = mpirunPath else { throw XCTSkip("Open MPI's mpirun is not installed") }
+        let out = temp("mpi-interrupted.safetensors")
+        try? FileManager.default.removeItem(atPath: out)
+        let args = [
+            "train", "--code", "HAMMING-7-4", "--layers", "1", "--dim", "8", "--epochs", "100000", "--steps-per-epoch",
+            "50", "--batch-size", "16", "--slices", "2", "--threads", "1", "--out", out,
+        ]
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: mpirun)
+        p.arguments = ["--oversubscribe", "--mca", "btl", "self,vader", "-np", "2", binary.path] + args
+        p.environment = ProcessInfo.processInfo.environment.merging([
+            "OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+        ]) { $1 }
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, (try? SafeTensors.read(path: out)) == nil { usleep(100_000) }
+        p.interrupt()  // SIGINT to mpirun, which passes it to the ranks
+        let messages = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertNotEqual(p.terminationStatus, 0, messages)  // mpirun, interrupted itself, exits 1
+        XCTAssertTrue(messages.contains("interrupted: the checkpoint"), messages)
+        XCTAssertFalse(messages.contains("MPI_ABORT"), messages)
+        let stored = try SafeTensors.read(path: out)
+        XCTAssertNotNil(stored.metadata["state"])
+    }
+
     /// The child processes of `pid` (mpirun's ranks), oldest first.
     func ranksOf(mpirun pid: Int32) throws -> [Int32] {
         let entries = try FileManager.default.contentsOfDirectory(atPath: "/proc").compactMap(Int32.init)
