@@ -92,7 +92,7 @@ let package = Package(
             path: "Tests/LearnedCodesTests"),
         .testTarget(
             name: "DecodersTests",
-            dependencies: ["Decoders", "Base", "Codes", "Channels", "ECCT", "Neural", "QECC", "TestSupport"],
+            dependencies: ["Decoders", "Base", "Codes", "Channels", "ECCT", "GF2", "Neural", "QECC", "TestSupport"],
             path: "Tests/DecodersTests"),
         .testTarget(
             name: "CLITests", dependencies: ["eccbench", "Benchmarks", "Neural", "TestSupport"], path: "Tests/CLITests"),

@@ -7,7 +7,11 @@ import Base
 /// flooding on LDPC codes. Stops early when the hard decision of L satisfies every check. Sum-product uses
 /// the SIMD check-node kernel (`SumProduct.update`); `kernels: .reference` selects the libm twin.
 extension BeliefPropagationDecoder {
-    func decodeLayered(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
+    /// `posteriors` [count, n], when given, receives each frame's final L.
+    func decodeLayered(
+        llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>,
+        posteriors: UnsafeMutableBufferPointer<Float>? = nil
+    ) {
         let n = graph.n, m = graph.m, E = graph.edgeCount
         let maxDegree = max(1, graph.checkNeighbors.map(\.count).max() ?? 1)
         let R = UnsafeMutableBufferPointer<Float>.allocate(capacity: E)
@@ -23,6 +27,7 @@ extension BeliefPropagationDecoder {
             graph.checkEdgeStart.withUnsafeBufferPointer { cStart in
                 for f in 0..<count {
                     let out = UnsafeMutableBufferPointer(rebasing: bits[(f * n)..<((f + 1) * n)])
+                    defer { if let posteriors { for v in 0..<n { posteriors[f * n + v] = L[v] } } }
                     for v in 0..<n { L[v] = llr[f * n + v]; out[v] = hardDecision(L[v]) }
                     if graph.satisfiesAllChecks(out) { continue }
                     for e in 0..<E { R[e] = 0 }

@@ -22,6 +22,8 @@ public enum DecoderCatalog {
                    (aecct:FILE@tensor: the reference's batch-wide INT8 scales, over each chunk of 32 words)
             dc-ecct  a learned code's joint decoder: the shipped one (LEARNED-31-16), dc-ecct:FILE.safetensors from learn-code
             D+ttaK  any decoder D over K automorphisms of the code, keeping the best codeword (ecct+tta8, bp50+tta4)
+            D+osdK  OSD of order K (0…3) ordered by D's soft output, chosen by the channel likelihood (ecct+osd1,
+                   bp50+osd2; D: channel, bpN, msN, nmsN, omsN, lbpN, ecct, aecct, dc-ecct; channel+osdK is osdK)
             LABEL=D  decoder D reported as LABEL in tables, CSV, JSON and plots (long=ecct:runs/long.safetensors)
             """
 
@@ -30,6 +32,21 @@ public enum DecoderCatalog {
         // LABEL=DECODER: the decoder under the user's label (two files of one family told apart)
         if let (label, spec) = LabelledDecoder.split(raw) {
             return LabelledDecoder(base: try make(spec, code: code), name: label)
+        }
+        // DECODER+osdK: OSD ordered by the decoder's soft output
+        if let range = raw.range(of: "+osd", options: [.caseInsensitive, .backwards]) {
+            let baseName = String(raw[..<range.lowerBound]).trimmingCharacters(in: .whitespaces)
+            guard let order = Int(raw[range.upperBound...].trimmingCharacters(in: .whitespaces)) else {
+                throw CodeError("decoder '\(raw)': +osdK needs an order K in 0…3, e.g. ecct+osd1")
+            }
+            let base = try make(baseName, code: code)
+            guard let soft = base as? any SoftOutputDecoder else {
+                throw CodeError(
+                    "decoder '\(raw)': '\(baseName)' has no soft output to order OSD by; decoders with one: channel, "
+                        + "bpN, msN, nmsN, omsN, lbpN, ecct, aecct, dc-ecct")
+            }
+            return try SoftOrderedStatisticsDecoder(
+                base: soft, code: code, order: order, name: raw.trimmingCharacters(in: .whitespaces))
         }
         // DECODER+ttaK: an ensemble over K automorphisms of the code (test-time augmentation)
         if let range = raw.range(of: "+tta", options: [.caseInsensitive, .backwards]) {
@@ -45,6 +62,7 @@ public enum DecoderCatalog {
         }
         let name = raw.trimmingCharacters(in: .whitespaces)
         let lower = name.lowercased()
+        if lower == "channel" { return ChannelDecoder() }
         if lower == "dc-ecct" || lower.hasPrefix("dc-ecct:") { return try learnedCodeDecoder(name, code: code) }
         for arch in ["ecct", "aecct"] where lower == arch || lower.hasPrefix(arch + "-") || lower.hasPrefix(arch + ":")
         {

@@ -34,8 +34,23 @@ public struct NeuralDecoder<Network: TrainableNetwork>: Decoder, FallbackReporti
     public func decode(
         llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into bits: UnsafeMutableBufferPointer<UInt8>
     ) {
+        precondition(bits.count >= count * network.inputWidth, "\(name): buffers shorter than \(count) frames")
+        infer(llr: llr, count: count, llrScale: llrScale) { start, frames, y, logits in
+            for i in 0..<(frames * network.inputWidth) {
+                // x̂ = sign(f)·sign(y) = −1 ⇔ f·y < 0; ties (f = 0 or y = 0) follow the sign of the other factor
+                bits[start * network.inputWidth + i] = (logits[i] < 0) != (y[i] < 0) ? 1 : 0
+            }
+        }
+    }
+
+    /// Runs the network on chunks of frames: `emit(first frame, frames, y, logits)` for each chunk, y and logits
+    /// [frames, n]. A frame whose logits are not finite gets logits +1 (hard decision) and is counted.
+    func infer(
+        llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float,
+        emit: (Int, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    ) {
         let n = network.inputWidth
-        precondition(llr.count >= count * n && bits.count >= count * n, "\(name): buffers shorter than \(count) frames")
+        precondition(llr.count >= count * n, "\(name): buffers shorter than \(count) frames")
         let inverse = llrScale != 0 && llrScale.isFinite ? 1 / llrScale : 1
         pool.with { s in
             network.parameters.values.withUnsafeBufferPointer { p in
@@ -54,10 +69,7 @@ public struct NeuralDecoder<Network: TrainableNetwork>: Decoder, FallbackReporti
                         if !finite { fallback += 1; for j in 0..<n { s.logits[f * n + j] = 1 } }
                     }
                     if fallback > 0 { fallbacks.add(fallback) }
-                    for i in 0..<(frames * n) {
-                        // x̂ = sign(f)·sign(y) = −1 ⇔ f·y < 0; ties (f = 0 or y = 0) follow the sign of the other factor
-                        bits[start * n + i] = (s.logits[i] < 0) != (s.y[i] < 0) ? 1 : 0
-                    }
+                    emit(start, frames, s.y, s.logits)
                     start += frames
                 }
             }

@@ -1,0 +1,62 @@
+/// `D+osdK`: ordered-statistics decoding of order K whose reliability order is decoder D's soft output.
+///
+/// OSD (Fossorier & Lin 1995) needs only a good order of the positions: here the most reliable basis is found on the
+/// order of |L_D| (D's posterior LLRs: BP's marginals, a neural decoder's logits), re-encoded from D's hard decision, and
+/// every test pattern up to weight K is scored by its correlation discrepancy against the channel — the channel
+/// likelihood of y, whatever D believes. BP+OSD (Panteleev & Kalachev; ldpc's `BpOsdDecoder`) is `bpN+osdK`; with D the
+/// channel itself it is exactly `osdK`. Always returns a codeword.
+public struct SoftOrderedStatisticsDecoder: Decoder, FallbackReporting {
+    public let name: String
+    public let base: any SoftOutputDecoder
+    let osd: OrderedStatisticsDecoder
+    /// Frames per call of D (its soft output is held for one chunk at a time).
+    public static let chunk = 64
+
+    /// Throws a `CodeError` for an order outside 0…3.
+    public init(base: any SoftOutputDecoder, code: LinearCode, order: Int, name: String? = nil) throws {
+        guard (0...3).contains(order) else {
+            throw CodeError("decoder '\(name ?? base.name + "+osd\(order)")': OSD order \(order) is outside 0…3")
+        }
+        self.base = base
+        self.osd = OrderedStatisticsDecoder(code: code, order: order)
+        self.name = name ?? "\(base.name)+osd\(order)"
+    }
+
+    public var order: Int { osd.order }
+
+    public func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
+        decode(llr: llr, count: count, llrScale: 1, into: bits)
+    }
+
+    public func decode(
+        llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into bits: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        let n = osd.n
+        precondition(llr.count >= count * n && bits.count >= count * n, "\(name): buffers shorter than \(count) frames")
+        let soft = UnsafeMutableBufferPointer<Float>.allocate(capacity: Self.chunk * n)
+        let scratch = OrderedStatisticsDecoder.Scratch(n: n, k: osd.k)
+        defer {
+            soft.deallocate()
+            scratch.deallocate()
+        }
+        var start = 0
+        while start < count {
+            let frames = min(Self.chunk, count - start)
+            base.decodeSoft(
+                llr: UnsafeBufferPointer(rebasing: llr[(start * n)..<((start + frames) * n)]), count: frames,
+                llrScale: llrScale, into: soft)
+            for f in 0..<frames {
+                let frame = start + f
+                osd.decodeFrame(
+                    ordering: UnsafeBufferPointer(rebasing: soft[(f * n)..<((f + 1) * n)]),
+                    channel: UnsafeBufferPointer(rebasing: llr[(frame * n)..<((frame + 1) * n)]),
+                    into: bits.baseAddress! + frame * n, scratch: scratch)
+            }
+            start += frames
+        }
+    }
+
+    public func takeFallbacks() -> (frames: Int, reason: String) {
+        (base as? FallbackReporting)?.takeFallbacks() ?? (0, "")
+    }
+}

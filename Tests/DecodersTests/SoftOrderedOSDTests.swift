@@ -1,0 +1,103 @@
+import Base
+import Channels
+import Codes
+import Decoders
+import Foundation
+import GF2
+import XCTest
+
+/// Soft outputs (a decoder's LLRs give its own decisions) and `D+osdK`: OSD ordered by them, chosen by the channel.
+final class SoftOrderedOSDTests: XCTestCase {
+    /// Random codewords of `code` through AWGN at `ebn0`: their LLRs and the LLR scale 2/σ².
+    func frames(_ code: LinearCode, count: Int, ebn0: Double, seed: UInt64) -> (llr: [Float], scale: Float) {
+        var rng = SeededRNG(seed: seed)
+        var bits: [UInt8] = []
+        for _ in 0..<count {
+            bits += code.encode(BitVector(bits: (0..<code.k).map { _ in UInt8(rng.next() & 1) })).bits
+        }
+        var llr = [Float](repeating: 0, count: bits.count)
+        let channel = Channel(model: .awgn, parameter: ebn0, rate: code.rate)
+        bits.withUnsafeBufferPointer { b in
+            llr.withUnsafeMutableBufferPointer { channel.transmit(b, into: $0, rng: &rng) }
+        }
+        let sigma = awgnSigma(ebN0dB: ebn0, rate: code.rate)
+        return (llr, Float(2 / (sigma * sigma)))
+    }
+
+    func decode(_ d: any Decoder, _ llr: [Float], scale: Float, n: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: llr.count)
+        llr.withUnsafeBufferPointer { l in
+            out.withUnsafeMutableBufferPointer { d.decode(llr: l, count: llr.count / n, llrScale: scale, into: $0) }
+        }
+        return out
+    }
+
+    func testChannelOrderedOSDIsOSDBitForBit() throws {
+        let code = try Catalog.code(named: "BCH-63-45")
+        let (llr, scale) = frames(code, count: 120, ebn0: 3, seed: 11)
+        for k in 0...3 {
+            let frames = k == 3 ? Array(llr[0..<(20 * code.n)]) : llr
+            let plain = decode(try DecoderCatalog.make("osd\(k)", code: code), frames, scale: scale, n: code.n)
+            let ordered = decode(
+                try DecoderCatalog.make("channel+osd\(k)", code: code), frames, scale: scale, n: code.n)
+            XCTAssertEqual(plain, ordered, "osd\(k)")
+        }
+    }
+
+    func testSoftOutputsGiveTheDecodersOwnDecisions() throws {
+        let bch = try Catalog.code(named: "BCH-63-45")
+        let (llr, scale) = frames(bch, count: 200, ebn0: 3, seed: 12)
+        for name in ["channel", "bp50", "ms20", "nms20", "lbp20", "ecct", "aecct"] {
+            let d = try XCTUnwrap(try DecoderCatalog.make(name, code: bch) as? any SoftOutputDecoder, name)
+            var soft = [Float](repeating: .nan, count: llr.count)
+            llr.withUnsafeBufferPointer { l in
+                soft.withUnsafeMutableBufferPointer { d.decodeSoft(llr: l, count: 200, llrScale: scale, into: $0) }
+            }
+            XCTAssertTrue(soft.allSatisfy(\.isFinite), name)
+            XCTAssertEqual(soft.map(hardDecision), decode(d, llr, scale: scale, n: bch.n), name)
+        }
+        let learned = try Catalog.code(named: "LEARNED-31-16")
+        let (y, s) = frames(learned, count: 100, ebn0: 3, seed: 13)
+        let dc = try XCTUnwrap(try DecoderCatalog.make("dc-ecct", code: learned) as? any SoftOutputDecoder)
+        var soft = [Float](repeating: 0, count: y.count)
+        y.withUnsafeBufferPointer { l in
+            soft.withUnsafeMutableBufferPointer { dc.decodeSoft(llr: l, count: 100, llrScale: s, into: $0) }
+        }
+        XCTAssertEqual(soft.map(hardDecision), decode(dc, y, scale: s, n: learned.n))
+    }
+
+    func testOrderedOSDAlwaysReturnsCodewordsAndBeatsItsBase() throws {
+        let code = try Catalog.code(named: "BCH-63-45")
+        let (llr, scale) = frames(code, count: 300, ebn0: 3, seed: 14)
+        for name in ["ecct+osd1", "bp20+osd1", "lbp10+osd0", "aecct+osd1", "channel+osd0"] {
+            let bits = decode(try DecoderCatalog.make(name, code: code), llr, scale: scale, n: code.n)
+            for f in 0..<300 {
+                let word = Array(bits[(f * code.n)..<((f + 1) * code.n)])
+                XCTAssertTrue(code.isCodeword(BitVector(bits: word)), "\(name) frame \(f)")
+            }
+        }
+        // decoded frames that differ from osd2's: ecct+osd1 much closer to osd2 (≈ ML) than ecct alone
+        let reference = decode(try DecoderCatalog.make("osd2", code: code), llr, scale: scale, n: code.n)
+        func differing(_ name: String) throws -> Int {
+            let bits = decode(try DecoderCatalog.make(name, code: code), llr, scale: scale, n: code.n)
+            return (0..<300).filter { f in
+                bits[(f * code.n)..<((f + 1) * code.n)] != reference[(f * code.n)..<((f + 1) * code.n)]
+            }.count
+        }
+        let plain = try differing("ecct"), ordered = try differing("ecct+osd1")
+        XCTAssertLessThan(ordered, plain, "ecct+osd1 differs from osd2 on \(ordered) frames, ecct on \(plain)")
+    }
+
+    func testBadNamesAreRefusedClearly() throws {
+        let code = try Catalog.code(named: "BCH-63-45")
+        for (name, message) in [
+            ("ecct+osd9", "OSD order 9 is outside 0…3"), ("bm+osd1", "'bm' has no soft output"),
+            ("ecct+osdx", "+osdK needs an order K"), ("osd2+osd1", "'osd2' has no soft output"),
+            ("nosuch+osd1", "unknown decoder 'nosuch'"),
+        ] {
+            XCTAssertThrowsError(try DecoderCatalog.make(name, code: code), name) {
+                XCTAssertTrue("\($0)".contains(message), "\(name): \($0)")
+            }
+        }
+    }
+}
