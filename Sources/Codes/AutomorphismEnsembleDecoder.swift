@@ -32,15 +32,34 @@ public struct AutomorphismEnsembleDecoder: Decoder {
     public func decode(
         llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into bits: UnsafeMutableBufferPointer<UInt8>
     ) {
+        run(llr: llr, count: count, llrScale: llrScale, bits: bits, soft: nil)
+    }
+
+    /// The ensemble's decisions into `bits`, and with `soft` the soft output of the permutation whose decision was
+    /// kept, mapped back (its hard decision is the kept decision). `soft` needs a base with a soft output.
+    func run(
+        llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, bits: UnsafeMutableBufferPointer<UInt8>,
+        soft: UnsafeMutableBufferPointer<Float>?
+    ) {
         let n = self.n
+        let softBase = soft == nil ? nil : base as? any SoftOutputDecoder
+        precondition(soft == nil || softBase != nil, "\(name): \(base.name) has no soft output")
         var best = [Float](repeating: -.infinity, count: count)
         var permuted = [Float](repeating: 0, count: count * n), decided = [UInt8](repeating: 0, count: count * n)
+        var permutedSoft = [Float](repeating: 0, count: softBase == nil ? 0 : count * n)
         var word = [UInt8](repeating: 0, count: n)
         for (index, π) in permutations.enumerated() {
             for f in 0..<count { for j in 0..<n { permuted[f * n + j] = llr[f * n + π[j]] } }
             permuted.withUnsafeBufferPointer { p in
-                decided.withUnsafeMutableBufferPointer {
-                    base.decode(llr: p, count: count, llrScale: llrScale, into: $0)
+                if let softBase {
+                    permutedSoft.withUnsafeMutableBufferPointer {
+                        softBase.decodeSoft(llr: p, count: count, llrScale: llrScale, into: $0)
+                    }
+                    for i in 0..<(count * n) { decided[i] = hardDecision(permutedSoft[i]) }
+                } else {
+                    decided.withUnsafeMutableBufferPointer {
+                        base.decode(llr: p, count: count, llrScale: llrScale, into: $0)
+                    }
                 }
             }
             for f in 0..<count {
@@ -53,8 +72,19 @@ public struct AutomorphismEnsembleDecoder: Decoder {
                 if score > best[f] {
                     best[f] = score
                     for j in 0..<n { bits[f * n + j] = word[j] }
+                    if let soft { for j in 0..<n { soft[f * n + π[j]] = permutedSoft[f * n + j] } }
                 }
             }
         }
+    }
+}
+
+extension AutomorphismEnsembleDecoder: SoftOutputDecoder {
+    /// The kept permutation's soft output, mapped back (the base must have one: the catalog checks).
+    public func decodeSoft(
+        llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into soft: UnsafeMutableBufferPointer<Float>
+    ) {
+        var bits = [UInt8](repeating: 0, count: count * n)
+        bits.withUnsafeMutableBufferPointer { run(llr: llr, count: count, llrScale: llrScale, bits: $0, soft: soft) }
     }
 }

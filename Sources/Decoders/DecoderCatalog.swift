@@ -23,7 +23,8 @@ public enum DecoderCatalog {
             dc-ecct  a learned code's joint decoder: the shipped one (LEARNED-31-16), dc-ecct:FILE.safetensors from learn-code
             D+ttaK  any decoder D over K automorphisms of the code, keeping the best codeword (ecct+tta8, bp50+tta4)
             D+osdK  OSD of order K (0…3) ordered by D's soft output, chosen by the channel likelihood (ecct+osd1,
-                   bp50+osd2; D: channel, bpN, msN, nmsN, omsN, lbpN, ecct, aecct, dc-ecct; channel+osdK is osdK)
+                   bp50+osd2, ecct+tta4+osd1; D: channel, bpN, msN, nmsN, omsN, lbpN, ecct, aecct, dc-ecct, and their
+                   +ttaK, which keeps the chosen automorphism's soft output; channel+osdK is osdK)
             LABEL=D  decoder D reported as LABEL in tables, CSV, JSON and plots (long=ecct:runs/long.safetensors)
             """
 
@@ -40,7 +41,9 @@ public enum DecoderCatalog {
                 throw CodeError("decoder '\(raw)': +osdK needs an order K in 0…3, e.g. ecct+osd1")
             }
             let base = try make(baseName, code: code)
-            guard let soft = base as? any SoftOutputDecoder else {
+            let ensembleBase = (base as? AutomorphismEnsembleDecoder)?.base
+            guard let soft = base as? any SoftOutputDecoder, ensembleBase.map({ $0 is any SoftOutputDecoder }) ?? true
+            else {
                 throw CodeError(
                     "decoder '\(raw)': '\(baseName)' has no soft output to order OSD by; decoders with one: channel, "
                         + "bpN, msN, nmsN, omsN, lbpN, ecct, aecct, dc-ecct")

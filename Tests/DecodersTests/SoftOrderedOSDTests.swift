@@ -47,7 +47,7 @@ final class SoftOrderedOSDTests: XCTestCase {
     func testSoftOutputsGiveTheDecodersOwnDecisions() throws {
         let bch = try Catalog.code(named: "BCH-63-45")
         let (llr, scale) = frames(bch, count: 200, ebn0: 3, seed: 12)
-        for name in ["channel", "bp50", "ms20", "nms20", "lbp20", "ecct", "aecct"] {
+        for name in ["channel", "bp50", "ms20", "nms20", "lbp20", "ecct", "aecct", "ecct+tta4", "bp10+tta3"] {
             let d = try XCTUnwrap(try DecoderCatalog.make(name, code: bch) as? any SoftOutputDecoder, name)
             var soft = [Float](repeating: .nan, count: llr.count)
             llr.withUnsafeBufferPointer { l in
@@ -69,7 +69,7 @@ final class SoftOrderedOSDTests: XCTestCase {
     func testOrderedOSDAlwaysReturnsCodewordsAndBeatsItsBase() throws {
         let code = try Catalog.code(named: "BCH-63-45")
         let (llr, scale) = frames(code, count: 300, ebn0: 3, seed: 14)
-        for name in ["ecct+osd1", "bp20+osd1", "lbp10+osd0", "aecct+osd1", "channel+osd0"] {
+        for name in ["ecct+osd1", "bp20+osd1", "lbp10+osd0", "aecct+osd1", "channel+osd0", "ecct+tta2+osd1"] {
             let bits = decode(try DecoderCatalog.make(name, code: code), llr, scale: scale, n: code.n)
             for f in 0..<300 {
                 let word = Array(bits[(f * code.n)..<((f + 1) * code.n)])
@@ -93,7 +93,7 @@ final class SoftOrderedOSDTests: XCTestCase {
         for (name, message) in [
             ("ecct+osd9", "OSD order 9 is outside 0…3"), ("bm+osd1", "'bm' has no soft output"),
             ("ecct+osdx", "+osdK needs an order K"), ("osd2+osd1", "'osd2' has no soft output"),
-            ("nosuch+osd1", "unknown decoder 'nosuch'"),
+            ("nosuch+osd1", "unknown decoder 'nosuch'"), ("bm+tta2+osd1", "'bm+tta2' has no soft output"),
         ] {
             XCTAssertThrowsError(try DecoderCatalog.make(name, code: code), name) {
                 XCTAssertTrue("\($0)".contains(message), "\(name): \($0)")
