@@ -10,16 +10,23 @@ public protocol SoftOutputDecoder: Decoder {
 /// (`channel+osdK` is exactly `osdK`).
 public struct ChannelDecoder: SoftOutputDecoder {
     public let name: String
-    public init(name: String = "channel") { self.name = name }
+    /// Bits per frame.
+    public let n: Int
+    public init(n: Int, name: String = "channel") {
+        self.n = n
+        self.name = name
+    }
 
     public func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
-        for i in 0..<(llr.count / max(1, count) * count) { bits[i] = hardDecision(llr[i]) }
+        precondition(llr.count >= count * n && bits.count >= count * n, "channel: buffers shorter than \(count) frames")
+        for i in 0..<(count * n) { bits[i] = hardDecision(llr[i]) }
     }
 
     public func decodeSoft(
         llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into soft: UnsafeMutableBufferPointer<Float>
     ) {
-        _ = soft.update(fromContentsOf: llr)
+        precondition(llr.count >= count * n && soft.count >= count * n, "channel: buffers shorter than \(count) frames")
+        for i in 0..<(count * n) { soft[i] = llr[i] }
     }
 }
 

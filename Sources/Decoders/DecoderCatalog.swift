@@ -65,7 +65,7 @@ public enum DecoderCatalog {
         }
         let name = raw.trimmingCharacters(in: .whitespaces)
         let lower = name.lowercased()
-        if lower == "channel" { return ChannelDecoder() }
+        if lower == "channel" { return ChannelDecoder(n: code.n) }
         if lower == "dc-ecct" || lower.hasPrefix("dc-ecct:") { return try learnedCodeDecoder(name, code: code) }
         for arch in ["ecct", "aecct"] where lower == arch || lower.hasPrefix(arch + "-") || lower.hasPrefix(arch + ":")
         {
