@@ -153,6 +153,9 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
         exit(status == 0 ? 1 : status)
     }
 
+    /// Waits until every rank has called it (`MPI_Barrier`).
+    public func barrier() { _ = eccb_mpi_barrier() }
+
     /// Ends MPI after a run every rank finished (`MPI_Finalize`); the process then exits as usual.
     public func finish() {
         if eccb_mpi_finalized() == 0 { _ = eccb_mpi_finalize() }

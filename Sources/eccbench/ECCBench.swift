@@ -17,6 +17,9 @@ struct ECCBench: ParsableCommand {
         let ranks = MPIProcessGroup.start()
         do {
             var command = try parseAsRoot()
+            // every rank has checked its arguments before any starts work (a rank that creates an output folder must
+            // not make another rank's check of that path fail)
+            ranks?.barrier()
             try command.run()
             ranks?.finish()
         } catch {

@@ -144,10 +144,10 @@ struct QECRunOptions: ParsableArguments {
                     } : nil
                 let r = try engine.run(decoder: decoder, p: p, q: q, pointIndex: index, progress: onProgress)
                 progress.clear()
+                finished.append(r)  // counted before it is printed (an interrupt after the row has it)
                 print(QECReport.row(r, code: code.name))
                 warnOfFallbacks(decoder, name: decoder.name, at: "p = \(r.p)", of: r.shots, "shots")
                 fflush(nil)
-                finished.append(r)
             }
         }
         return finished.all

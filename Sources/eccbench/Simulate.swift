@@ -107,10 +107,11 @@ struct Simulate: ParsableCommand {
                 let r = engine.run(
                     decoder: dec, channel: model, parameter: value, pointIndex: index, progress: onProgress)
                 progress.clear()
+                // counted before it is printed: an interrupt after the row has it in the summary
+                finished.append(r)
                 print(Report.row(r))
                 warnOfFallbacks(dec, name: dec.name, at: "\(r.parameter)", of: r.frames, "frames")
                 fflush(nil)
-                finished.append(r)
             }
         }
         print("")
