@@ -68,7 +68,8 @@ struct Dataset: ParsableCommand {
         let code = try loadCode(code, standardize: form.standardize)
         let samples = try count(), points = try parsePoints(ebn0, option: "--ebn0", maxPoints: 64)
         let label: (any Decoder)? = labels.lowercased() == "truth" ? nil : try DecoderCatalog.make(labels, code: code)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)  // every rank: idempotent
+        // every rank creates it (idempotent), after every rank has checked --out
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         print(
             "dataset \(code.name) (\(code.parityCheckForm)): \(samples) samples at Eb/N0 \(ebn0) dB, labels \(labels)"
                 + (rejectZeroSyndrome ? ", zero-syndrome samples redrawn" : "")
