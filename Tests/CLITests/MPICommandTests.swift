@@ -117,6 +117,23 @@ final class MPICommandTests: XCTestCase {
         }
     }
 
+    func testBadDataParallelFlagsAreRefusedClearly() throws {
+        let base = [
+            "train", "--code", "HAMMING-7-4", "--layers", "1", "--dim", "8", "--epochs", "1", "--steps-per-epoch", "1",
+            "--batch-size", "8", "--out", temp("mpi-bad-flags.safetensors"), "--overwrite",
+        ]
+        for (flags, message) in [
+            (["--slices", "0"], "--slices must be in 1…65536"), (["--slices", "9"], "slices 9 must be in 1…8"),
+            (["--aggregation", "median"], "aggregation 'median' is not mean or adacons"),
+            (["--adacons-momentum", "0.9"], "--adacons-momentum belongs to --aggregation adacons"),
+            (["--aggregation", "adacons", "--adacons-momentum", "1"], "momentum 1.0 must be in [0, 1)"),
+        ] {
+            let r = try run(base + flags)
+            XCTAssertNotEqual(r.status, 0, "\(flags)")
+            XCTAssertTrue(r.stderr.contains(message), "\(flags): \(r.stderr)")
+        }
+    }
+
     func testDatasetShardsAreByteIdenticalOverRanks() throws {
         let args = [
             "dataset", "--code", "BCH-31-16", "--ebn0", "3", "--size", "3000", "--labels", "osd1", "--shard-size",
