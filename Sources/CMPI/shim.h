@@ -9,11 +9,6 @@ static inline int eccb_mpi_init(int *provided) {
     return MPI_Init_thread(NULL, NULL, MPI_THREAD_SERIALIZED, provided);
 }
 static inline int eccb_mpi_thread_serialized(void) { return MPI_THREAD_SERIALIZED; }
-static inline int eccb_mpi_initialized(void) {
-    int flag = 0;
-    MPI_Initialized(&flag);
-    return flag;
-}
 static inline int eccb_mpi_finalized(void) {
     int flag = 0;
     MPI_Finalized(&flag);
@@ -42,10 +37,6 @@ static inline int eccb_mpi_allgatherv_floats_in_place(float *buffer, const int *
 /// Exact sums of 64-bit integers over the ranks, in place.
 static inline int eccb_mpi_allreduce_sum_int64(int64_t *values, int count) {
     return MPI_Allreduce(MPI_IN_PLACE, values, count, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
-}
-/// `count` bytes from rank `root` to every rank.
-static inline int eccb_mpi_broadcast_bytes(void *buffer, int count, int root) {
-    return MPI_Bcast(buffer, count, MPI_BYTE, root, MPI_COMM_WORLD);
 }
 /// Personalised exchange of floats: rank r sends sendCounts[q] floats at sendOffsets[q] to each rank q and receives
 /// receiveCounts[q] floats from each rank q at receiveOffsets[q].

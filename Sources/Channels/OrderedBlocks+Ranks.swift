@@ -49,23 +49,36 @@ extension OrderedBlocks {
             _ = slots.deinitialize()
             slots.deallocate()
         }
-        let next = NextIndex()
+        let next = BlockCounter()
         let box = UnsafeSendable(slots)
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks.count))) { _ in
-            while let i = next.take(below: blocks.count) { box.value[i] = block(blocks[i]) }
+            while let i = next.take(limit: blocks.count) { box.value[i] = block(blocks[i]) }
         }
         return slots.map { $0! }
     }
 }
 
-/// A shared counter handing out 0, 1, 2, … to workers.
-final class NextIndex: @unchecked Sendable {
+/// Hands out block indices 0, 1, 2, … to workers, and counts finished work (for a progress line).
+public final class BlockCounter: @unchecked Sendable {
+    private var next = 0, done = 0
     private let lock = NSLock()
-    private var next = 0
-    func take(below limit: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
+
+    public init() {}
+
+    /// The next index below `limit`, or nil when all are taken.
+    public func take(limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
         guard next < limit else { return nil }
-        defer { next += 1 }
-        return next
+        next += 1
+        return next - 1
+    }
+
+    /// Adds `k` finished items; returns the total so far.
+    public func finished(_ k: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        done += k
+        return done
     }
 }

@@ -257,13 +257,3 @@ public struct ECCTDataset: Sendable {
         return order
     }
 }
-
-/// Hands out block indices to workers, and counts finished samples.
-final class BlockCounter: @unchecked Sendable {
-    private var next = 0, done = 0
-    private let lock = NSLock()
-    func take(limit: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }; guard next < limit else { return nil }; next += 1; return next - 1
-    }
-    func finished(_ k: Int) -> Int { lock.lock(); defer { lock.unlock() }; done += k; return done }
-}

@@ -47,11 +47,7 @@ final class ECCTCommandTests: XCTestCase {
             (["--code", "HAMMING-7-4", "--decoders", "ecct"], "no shipped ECCT model for HAMMING-7-4"),
             (["--code", "HAMMING-7-4", "--decoders", "ecct:/no/such.safetensors"], "does not exist"),
         ]
-        for (args, message) in cases {
-            let r = try run(args)
-            XCTAssertNotEqual(r.status, 0, "\(args)")
-            XCTAssertTrue(r.stderr.contains(message), "\(args): \(r.stderr)")
-        }
+        for (args, message) in cases { try runFailing(args, saying: message) }
     }
 
     /// A run killed with SIGKILL leaves a valid checkpoint; --resume finishes it with exactly the weights of an

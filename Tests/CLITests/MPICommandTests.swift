@@ -128,9 +128,7 @@ final class MPICommandTests: XCTestCase {
             (["--adacons-momentum", "0.9"], "--adacons-momentum belongs to --aggregation adacons"),
             (["--aggregation", "adacons", "--adacons-momentum", "1"], "momentum 1.0 must be in [0, 1)"),
         ] {
-            let r = try run(base + flags)
-            XCTAssertNotEqual(r.status, 0, "\(flags)")
-            XCTAssertTrue(r.stderr.contains(message), "\(flags): \(r.stderr)")
+            try runFailing(base + flags, saying: message)
         }
     }
 

@@ -86,11 +86,7 @@ final class QECCommandTests: XCTestCase {
             (["qec", "threshold", "--sizes", "6,4"], "ascending"),
             (["qec", "--json", "/nonexistent-dir/x.json"], "does not exist"),
         ]
-        for (args, message) in cases {
-            let r = try run(args)
-            XCTAssertNotEqual(r.status, 0, "\(args)")
-            XCTAssertTrue(r.stderr.contains(message), "\(args): \(r.stderr)")
-        }
+        for (args, message) in cases { try runFailing(args, saying: message) }
     }
 }
 

@@ -51,6 +51,17 @@ extension XCTestCase {
         return r
     }
 
+    /// `run`, asserting that the command failed and that its stderr contains `message`.
+    @discardableResult
+    public func runFailing(
+        _ args: [String], saying message: String, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> Output {
+        let r = try run(args)
+        XCTAssertNotEqual(r.status, 0, "\(args)", file: file, line: line)
+        XCTAssertTrue(r.stderr.contains(message), "\(args): \(r.stderr)", file: file, line: line)
+        return r
+    }
+
     public func temp(_ name: String) -> String { TemporaryFolder.path(name, group: "eccbench-cli") }
 }
 

@@ -4,8 +4,8 @@ import Foundation
 
 extension DataParallelTrainer {
     /// Floats per block of a step's gradient in the ranks' exchange: each rank combines whole blocks, and AdaCons's
-    /// dot products are summed per block and then over the blocks in order, on one rank as on many.
-    public static var exchangeBlock: Int { 4096 }
+    /// dot products are summed per block and then over the blocks in order, on one rank as on many (`AdaCons.block`).
+    public static var exchangeBlock: Int { AdaCons.block }
 
     /// Forward, loss and backward of this rank's slices on its workers (worker w takes its slices w, w + workers, …),
     /// each slice into its own gradient buffer; returns every slice's loss share (zero for other ranks' slices).

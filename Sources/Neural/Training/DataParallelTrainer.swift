@@ -6,9 +6,9 @@ import Dispatch
 /// The batch is cut into `slices` slices (docs/DESIGN.md §10) and each slice into chunks of at most `microBatch` samples
 /// (near-equal sizes; at least one chunk per slice). A slice's gradient is computed whole on one worker (its chunks one
 /// after another, accumulated into the slice's own buffer); the ranks of `group` take contiguous shares of the slices
-/// and this process's `threads` workers share its slices. The slices' gradients are then gathered on every rank and
-/// combined in slice order (`aggregation`), so the step — and every later one — is bit for bit the same for any
-/// thread and rank count at the same slice count and kernel path. Small chunks keep a chunk's activations in cache
+/// and this process's `threads` workers share its slices. The slices' gradients are then combined (`aggregation`)
+/// through a fixed tree over the slices (`SliceTree`), so the step — and every later one — is bit for bit the same for
+/// any thread and rank count at the same slice count and kernel path. Small chunks keep a chunk's activations in cache
 /// (measured at d = 32: see the closing note of issue 3); the summed gradient is that of the whole batch, chunks and
 /// slices changing only the floating-point summation order.
 ///

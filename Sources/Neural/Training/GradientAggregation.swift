@@ -35,10 +35,13 @@ public enum GradientAggregation: Equatable, Sendable, CustomStringConvertible {
 /// With g = Σ_s g_s: α_s = ⟨g, g_s⟩ / (‖g_s‖ + ε) / S (ε = 1e-8); the α sorted ascending (a stable sort: ties keep slice
 /// order) give v and the permutation π (v_j = α_π(j)); the momentum state m = v on the first step, then
 /// m ← μ·m + (1 − μ)·v; the weights are m gathered by π as the reference indexes it (w_s = m[π(s)]), normalised to sum 1;
-/// and the step's gradient is Σ_s w_s · g_s / (‖g_s‖ + ε) (summed through `SliceTree`). The dot products and norms are summed in Double per block of
-/// floats and then over the blocks in order, so that ranks holding different blocks get the same numbers.
+/// and the step's gradient is Σ_s w_s · g_s / (‖g_s‖ + ε) (summed through `SliceTree`). The dot products and norms
+/// are summed in Double per block of `block` floats and then over the blocks in order, so that ranks holding different
+/// blocks get the same numbers.
 public enum AdaCons {
     public static let epsilon = 1e-8
+    /// Floats per block of the partial sums (the unit in which ranks share a step's gradient).
+    public static let block = 4096
 
     /// For each slice, per block of `block` floats of the `count` given: ⟨sum, g_s⟩ and ‖g_s‖² over the block, as
     /// [slices][blocks][2].
@@ -96,7 +99,7 @@ public enum AdaCons {
         slices: [UnsafeBufferPointer<Float>], sum: UnsafeBufferPointer<Float>, momentum: Double, state: inout [Double]?
     ) -> [Double] {
         let partials = blockPartials(
-            sum: sum.baseAddress!, count: sum.count, slices: slices.map { $0.baseAddress! }, block: 4096)
+            sum: sum.baseAddress!, count: sum.count, slices: slices.map { $0.baseAddress! }, block: block)
         return factors(blockPartials: partials, slices: slices.count, momentum: momentum, state: &state)
     }
 }
