@@ -39,7 +39,7 @@ public struct AutomorphismEnsembleDecoder: Decoder {
     /// kept, mapped back (its hard decision is the kept decision). `soft` needs a base with a soft output.
     func run(
         llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, bits: UnsafeMutableBufferPointer<UInt8>,
-        soft: UnsafeMutableBufferPointer<Float>?
+        soft: UnsafeMutableBufferPointer<Float>?, every: Bool = false
     ) {
         let n = self.n
         let softBase = soft == nil ? nil : base as? any SoftOutputDecoder
@@ -63,6 +63,10 @@ public struct AutomorphismEnsembleDecoder: Decoder {
                 }
             }
             for f in 0..<count {
+                if every, let soft {
+                    let base = (f * permutations.count + index) * n
+                    for j in 0..<n { soft[base + π[j]] = permutedSoft[f * n + j] }
+                }
                 for j in 0..<n { word[π[j]] = decided[f * n + j] }
                 let isCodeword = word.withUnsafeMutableBufferPointer { graph.satisfiesAllChecks($0) }
                 var metric: Float = 0
@@ -72,7 +76,7 @@ public struct AutomorphismEnsembleDecoder: Decoder {
                 if score > best[f] {
                     best[f] = score
                     for j in 0..<n { bits[f * n + j] = word[j] }
-                    if let soft { for j in 0..<n { soft[f * n + π[j]] = permutedSoft[f * n + j] } }
+                    if let soft, !every { for j in 0..<n { soft[f * n + π[j]] = permutedSoft[f * n + j] } }
                 }
             }
         }
@@ -86,5 +90,19 @@ extension AutomorphismEnsembleDecoder: SoftOutputDecoder {
     ) {
         var bits = [UInt8](repeating: 0, count: count * n)
         bits.withUnsafeMutableBufferPointer { run(llr: llr, count: count, llrScale: llrScale, bits: $0, soft: soft) }
+    }
+}
+
+extension AutomorphismEnsembleDecoder {
+    public var softOutputsPerFrame: Int { permutations.count }
+
+    /// Every permutation's soft output, mapped back: [count, K, n].
+    public func decodeSoftOutputs(
+        llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into soft: UnsafeMutableBufferPointer<Float>
+    ) {
+        var bits = [UInt8](repeating: 0, count: count * n)
+        bits.withUnsafeMutableBufferPointer {
+            run(llr: llr, count: count, llrScale: llrScale, bits: $0, soft: soft, every: true)
+        }
     }
 }

@@ -65,12 +65,14 @@ public struct OrderedStatisticsDecoder: Decoder {
     /// One frame: positions ordered by |ordering| (the channel's LLRs for plain OSD, a decoder's posteriors for `D+osdK`),
     /// the MRB re-encoded from `ordering`'s hard decision, and every test pattern's codeword scored by its correlation
     /// discrepancy against the channel, Σ_{j: c_j ≠ hard(channel)_j} |channel_j| (the channel likelihood of y). When
-    /// ordering = channel this is the textbook OSD. Writes the best codeword's bits (0/1) to `out`.
+    /// ordering = channel this is the textbook OSD. Writes the best codeword's bits (0/1) to `out`; returns its
+    /// discrepancy (comparable across orderings of one frame: it is measured against the channel).
+    @discardableResult
     func decodeFrame(
         ordering: UnsafeBufferPointer<Float>, channel: UnsafeBufferPointer<Float>,
         into out: UnsafeMutablePointer<UInt8>,
         scratch: Scratch
-    ) {
+    ) -> Float {
         let W = (n + 63) >> 6
         let (M, reliability, hard, disagree) = (scratch.M, scratch.reliability, scratch.hard, scratch.disagree)
         let (d0, d1, d2, d3, best) = (scratch.d0, scratch.d1, scratch.d2, scratch.d3, scratch.best)
@@ -154,6 +156,7 @@ public struct OrderedStatisticsDecoder: Decoder {
             let flip = best[j >> 6] & (1 << UInt64(j & 63)) != 0
             out[perm[j]] = (h != flip) ? 1 : 0
         }
+        return bestCost
     }
 
     /// Σ reliability over the set bits of d ⊕ mask, stopping once it reaches `limit`.

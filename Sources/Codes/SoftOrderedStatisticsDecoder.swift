@@ -5,6 +5,12 @@
 /// every test pattern up to weight K is scored by its correlation discrepancy against the channel — the channel
 /// likelihood of y, whatever D believes. BP+OSD (Panteleev & Kalachev; ldpc's `BpOsdDecoder`) is `bpN+osdK`; with D the
 /// channel itself it is exactly `osdK`. Always returns a codeword.
+///
+/// A decoder with several soft outputs per frame (`D+ttaK`: one per automorphism image, mapped back) gives several
+/// orders; OSD runs on each and the candidate of least discrepancy against the channel is kept (a multiple-bases OSD:
+/// the channel's own order is invariant under the code's automorphisms, a neural decoder's is not). Measured on
+/// BCH-63-45 at 4 dB (ECCT N2 d32, `ecct+tta4+osd1`): every image's order 1.86e-3 FER, their averaged LLRs 2.50e-3, the
+/// kept image's alone 3.20e-3; osd2 1.79e-3 (Models/README.md).
 public struct SoftOrderedStatisticsDecoder: Decoder, FallbackReporting {
     public let name: String
     public let base: any SoftOutputDecoder
@@ -33,24 +39,38 @@ public struct SoftOrderedStatisticsDecoder: Decoder, FallbackReporting {
     ) {
         let n = osd.n
         precondition(llr.count >= count * n && bits.count >= count * n, "\(name): buffers shorter than \(count) frames")
-        let soft = UnsafeMutableBufferPointer<Float>.allocate(capacity: Self.chunk * n)
+        let orders = base.softOutputsPerFrame
+        let soft = UnsafeMutableBufferPointer<Float>.allocate(capacity: Self.chunk * orders * n)
+        let candidate = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: n)
         let scratch = OrderedStatisticsDecoder.Scratch(n: n, k: osd.k)
         defer {
             soft.deallocate()
+            candidate.deallocate()
             scratch.deallocate()
         }
         var start = 0
         while start < count {
             let frames = min(Self.chunk, count - start)
-            base.decodeSoft(
+            // soft: [frames, orders, n]
+            base.decodeSoftOutputs(
                 llr: UnsafeBufferPointer(rebasing: llr[(start * n)..<((start + frames) * n)]), count: frames,
                 llrScale: llrScale, into: soft)
             for f in 0..<frames {
                 let frame = start + f
-                osd.decodeFrame(
-                    ordering: UnsafeBufferPointer(rebasing: soft[(f * n)..<((f + 1) * n)]),
-                    channel: UnsafeBufferPointer(rebasing: llr[(frame * n)..<((frame + 1) * n)]),
-                    into: bits.baseAddress! + frame * n, scratch: scratch)
+                let channel = UnsafeBufferPointer(rebasing: llr[(frame * n)..<((frame + 1) * n)])
+                func order(_ i: Int) -> UnsafeBufferPointer<Float> {
+                    UnsafeBufferPointer(rebasing: soft[((f * orders + i) * n)..<((f * orders + i + 1) * n)])
+                }
+                var best = osd.decodeFrame(
+                    ordering: order(0), channel: channel, into: bits.baseAddress! + frame * n, scratch: scratch)
+                for i in 1..<orders {
+                    let cost = osd.decodeFrame(
+                        ordering: order(i), channel: channel, into: candidate.baseAddress!, scratch: scratch)
+                    if cost < best {
+                        best = cost
+                        for j in 0..<n { bits[frame * n + j] = candidate[j] }
+                    }
+                }
             }
             start += frames
         }

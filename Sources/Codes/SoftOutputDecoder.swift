@@ -4,6 +4,23 @@ public protocol SoftOutputDecoder: Decoder {
     /// Posterior LLRs [count, n] of frames whose LLRs are `llrScale` times the channel output (as `decode`).
     func decodeSoft(
         llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into soft: UnsafeMutableBufferPointer<Float>)
+
+    /// How many soft outputs a frame has (an automorphism ensemble: one per permutation; otherwise 1).
+    var softOutputsPerFrame: Int { get }
+
+    /// Every soft output of each frame: [count, softOutputsPerFrame, n], in the frame's own bit order.
+    func decodeSoftOutputs(
+        llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into soft: UnsafeMutableBufferPointer<Float>)
+}
+
+extension SoftOutputDecoder {
+    public var softOutputsPerFrame: Int { 1 }
+
+    public func decodeSoftOutputs(
+        llr: UnsafeBufferPointer<Float>, count: Int, llrScale: Float, into soft: UnsafeMutableBufferPointer<Float>
+    ) {
+        decodeSoft(llr: llr, count: count, llrScale: llrScale, into: soft)
+    }
 }
 
 /// The channel itself as a decoder: its soft output is the channel LLRs, its decision the hard decision

@@ -24,7 +24,7 @@ public enum DecoderCatalog {
             D+ttaK  any decoder D over K automorphisms of the code, keeping the best codeword (ecct+tta8, bp50+tta4)
             D+osdK  OSD of order K (0…3) ordered by D's soft output, chosen by the channel likelihood (ecct+osd1,
                    bp50+osd2, ecct+tta4+osd1; D: channel, bpN, msN, nmsN, omsN, lbpN, ecct, aecct, dc-ecct, and their
-                   +ttaK, which keeps the chosen automorphism's soft output; channel+osdK is osdK)
+                   +ttaK: OSD on every image's order, the best kept; channel+osdK is osdK)
             LABEL=D  decoder D reported as LABEL in tables, CSV, JSON and plots (long=ecct:runs/long.safetensors)
             """
 

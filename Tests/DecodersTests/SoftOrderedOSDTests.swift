@@ -88,6 +88,46 @@ final class SoftOrderedOSDTests: XCTestCase {
         XCTAssertLessThan(ordered, plain, "ecct+osd1 differs from osd2 on \(ordered) frames, ecct on \(plain)")
     }
 
+    /// `D+ttaK+osdK` runs OSD on every image's order: each frame's choice is at least as likely under the channel as
+    /// `D+osdK`'s (the identity's order is among them), and the ensemble's K soft outputs are each image's, mapped back.
+    func testEnsembleOrdersAreEveryImagesAndTheBestIsKept() throws {
+        let code = try Catalog.code(named: "BCH-63-45")
+        let count = 150
+        let (llr, scale) = frames(code, count: count, ebn0: 3, seed: 15)
+        let ensemble = try XCTUnwrap(try DecoderCatalog.make("ecct+tta3", code: code) as? AutomorphismEnsembleDecoder)
+        XCTAssertEqual(ensemble.softOutputsPerFrame, 3)
+        var all = [Float](repeating: .nan, count: count * 3 * code.n)
+        llr.withUnsafeBufferPointer { l in
+            all.withUnsafeMutableBufferPointer {
+                ensemble.decodeSoftOutputs(llr: l, count: count, llrScale: scale, into: $0)
+            }
+        }
+        let base = try XCTUnwrap(ensemble.base as? any SoftOutputDecoder)
+        for (i, π) in ensemble.permutations.enumerated() {
+            var permuted = [Float](repeating: 0, count: llr.count), soft = permuted
+            for f in 0..<count { for j in 0..<code.n { permuted[f * code.n + j] = llr[f * code.n + π[j]] } }
+            permuted.withUnsafeBufferPointer { p in
+                soft.withUnsafeMutableBufferPointer { base.decodeSoft(llr: p, count: count, llrScale: scale, into: $0) }
+            }
+            for f in 0..<count {
+                for j in 0..<code.n {
+                    XCTAssertEqual(all[(f * 3 + i) * code.n + π[j]], soft[f * code.n + j], "image \(i) frame \(f)")
+                }
+            }
+        }
+        let single = decode(try DecoderCatalog.make("ecct+osd1", code: code), llr, scale: scale, n: code.n)
+        let multiple = decode(try DecoderCatalog.make("ecct+tta3+osd1", code: code), llr, scale: scale, n: code.n)
+        func correlation(_ bits: [UInt8], _ f: Int) -> Float {
+            (0..<code.n).reduce(0) { $0 + (bits[f * code.n + $1] == 0 ? llr[f * code.n + $1] : -llr[f * code.n + $1]) }
+        }
+        var better = 0
+        for f in 0..<count {
+            XCTAssertGreaterThanOrEqual(correlation(multiple, f), correlation(single, f) - 1e-3, "frame \(f)")
+            if correlation(multiple, f) > correlation(single, f) + 1e-3 { better += 1 }
+        }
+        XCTAssertGreaterThan(better, 0, "three orders never beat one at 3 dB")
+    }
+
     func testBadNamesAreRefusedClearly() throws {
         let code = try Catalog.code(named: "BCH-63-45")
         for (name, message) in [
