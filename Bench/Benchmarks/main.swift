@@ -8,7 +8,9 @@ import Neural
 // eccbench-benchmarks: throughput of the classical core, with the `ldpc` Python package as the BP peer.
 // Run: swift run -c release eccbench-benchmarks [--quick] [--only SECTION]
 
-let sections = ["gf2", "gaussian", "bp", "osd", "lbp", "peer", "train", "infer", "aecct", "qecc", "learned", "mpi"]
+let sections = [
+    "gf2", "gaussian", "bp", "osd", "lbp", "peer", "ordered-osd", "train", "infer", "aecct", "qecc", "learned", "mpi",
+]
 let usage = """
     eccbench-benchmarks: throughput of the kernels, decoders and models, beside the installed peers (ldpc, torch,
     pymatching), with the goal printed beside each row. Machines are noisy: run it a few times and quote ranges.
@@ -213,6 +215,14 @@ if !enabled("peer") {
                 s / peerRate, a / peerRate, cores, Int(fields[2]), ourFE, frameCount))
     }
     try? FileManager.default.removeItem(at: dir)
+}
+
+// 4b. OSD ordered by the ECCT on CCSDS-128-64, with ldpc's BpOsdDecoder as the peer.
+if enabled("ordered-osd") {
+    try OrderedOSDBenchmark.run(
+        quick: quick,
+        script: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("peers/ldpc_bposd.py").path)
 }
 
 // 5. Neural engine: training step of an ECCT-shaped model, and ECCT inference, with PyTorch as the peer.

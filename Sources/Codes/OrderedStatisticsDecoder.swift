@@ -27,6 +27,16 @@ public struct OrderedStatisticsDecoder: Decoder {
         self.columnWords = GT.words
     }
 
+    /// Test patterns a frame (no early exit): Σ_{i ≤ order} C(k, i), the order-0 word included.
+    public var testPatterns: Int {
+        var total = 0, term = 1
+        for i in 0...order {
+            total += term
+            term = term * (k - i) / (i + 1)
+        }
+        return total
+    }
+
     public func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
         let scratch = Scratch(n: n, k: k)
         defer { scratch.deallocate() }

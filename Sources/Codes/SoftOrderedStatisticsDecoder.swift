@@ -29,6 +29,8 @@ public struct SoftOrderedStatisticsDecoder: Decoder, FallbackReporting {
     }
 
     public var order: Int { osd.order }
+    /// Test patterns a frame: OSD-K's for each of D's orders.
+    public var testPatterns: Int { osd.testPatterns * base.softOutputsPerFrame }
 
     public func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
         decode(llr: llr, count: count, llrScale: 1, into: bits)

@@ -76,8 +76,9 @@ public enum DecoderCatalog {
         }
     }
 
-    /// The default decoders for a code: bp5, bp50, osd2 (k ≤ 128), bm for BCH, sc and scl8 for polar codes, `ecct` /
-    /// `aecct` when a shipped model decodes the code, `dc-ecct` for a shipped learned code.
+    /// The default decoders for a code: bp5, bp50, osd2 (k ≤ 128), bm for BCH, sc and scl8 for polar codes, `ecct` and
+    /// `ecct+osd1` (OSD-1 on the ECCT's order: one network pass and k + 1 test patterns a frame) / `aecct` when a shipped
+    /// model decodes the code, `dc-ecct` for a shipped learned code.
     public static func defaults(for code: LinearCode) -> [String] {
         var names = ["bp5", "bp50"]
         if code.k <= 128 { names.append("osd2") }
@@ -86,7 +87,7 @@ public enum DecoderCatalog {
         case .polar: names += ["sc", "scl8"]
         case .none: break
         }
-        if !PretrainedModels.applicable(to: code).isEmpty { names.append("ecct") }
+        if !PretrainedModels.applicable(to: code).isEmpty { names += ["ecct", "ecct+osd1"] }
         if !PretrainedModels.applicable(to: code, architecture: "aecct").isEmpty { names.append("aecct") }
         if !ShippedLearnedCodes.models(for: code).isEmpty { names.append("dc-ecct") }
         return names

@@ -38,10 +38,10 @@ final class DecoderCatalogTests: XCTestCase {
     func testDefaultSets() throws {
         XCTAssertEqual(
             DecoderCatalog.defaults(for: try Catalog.code(named: "BCH-63-45")),
-            ["bp5", "bp50", "osd2", "bm", "ecct", "aecct"])
+            ["bp5", "bp50", "osd2", "bm", "ecct", "ecct+osd1", "aecct"])
         XCTAssertEqual(
             DecoderCatalog.defaults(for: try Catalog.code(named: "BCH-63-45").standardized()),
-            ["bp5", "bp50", "osd2", "bm", "ecct", "aecct"], "the same code in another H")
+            ["bp5", "bp50", "osd2", "bm", "ecct", "ecct+osd1", "aecct"], "the same code in another H")
         XCTAssertEqual(DecoderCatalog.defaults(for: try Catalog.code(named: "HAMMING-7-4")), ["bp5", "bp50", "osd2"])
         XCTAssertEqual(
             DecoderCatalog.defaults(for: try Catalog.code(named: "LEARNED-31-16")), ["bp5", "bp50", "osd2", "dc-ecct"])

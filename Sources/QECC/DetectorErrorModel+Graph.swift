@@ -1,0 +1,45 @@
+/// The matching graph of a graphlike detector error model (docs/DESIGN.md §11).
+extension DetectorErrorModel {
+    /// One edge of the matching graph: between two detectors, or from one detector to the boundary (`v == nil`).
+    public struct MatchingEdge: Sendable, Equatable {
+        public let u: Int
+        public let v: Int?
+        public var probability: Double
+        /// The observables a match across the edge flips.
+        public let observables: [Int]
+    }
+
+    /// Every part of every mechanism's decomposition as an edge; parallel edges merged as independent mechanisms
+    /// (p ⊕ q = p(1 − q) + q(1 − p)), keeping the first edge's observables, as PyMatching does. Edges in order of first
+    /// appearance. Parts that flip no detector cannot be matched and are skipped. A part with more than two detectors
+    /// throws, naming its line: the model is not graphlike (ask Stim for `decompose_errors=True`).
+    public func matchingEdges() throws -> [MatchingEdge] {
+        struct Key: Hashable {
+            let u: Int, v: Int
+        }
+        var index: [Key: Int] = [:], edges: [MatchingEdge] = []
+        for m in mechanisms {
+            for part in m.parts where !part.detectors.isEmpty {
+                guard part.detectors.count <= 2 else {
+                    throw QECCError(
+                        "\(source):\(m.line): error(\(m.probability)) has a part flipping \(part.detectors.count) "
+                            + "detectors (\(part.detectors.map { "D\($0)" }.joined(separator: " "))); matching needs "
+                            + "graphlike parts of ≤ 2 detectors (Stim: detector_error_model(decompose_errors=True))")
+                }
+                let u = part.detectors[0], v = part.detectors.count == 2 ? part.detectors[1] : nil
+                let key = Key(u: u, v: v ?? -1)
+                if let i = index[key] {
+                    let p = edges[i].probability
+                    edges[i].probability = p * (1 - m.probability) + m.probability * (1 - p)
+                } else {
+                    index[key] = edges.count
+                    edges.append(MatchingEdge(u: u, v: v, probability: m.probability, observables: part.observables))
+                }
+            }
+        }
+        return edges
+    }
+
+    /// Whether every part of every mechanism flips at most two detectors.
+    public var isGraphlike: Bool { mechanisms.allSatisfy { $0.parts.allSatisfy { $0.detectors.count <= 2 } } }
+}

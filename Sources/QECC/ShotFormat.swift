@@ -1,0 +1,156 @@
+import Foundation
+
+/// Stim's result formats for detection events and observable flips
+/// (https://github.com/quantumlib/Stim/blob/main/doc/result_formats.md): a shot is a fixed number of bits (the DEM's
+/// detectors, or its observables).
+///
+/// - `01`: one line per shot, one character '0' or '1' per bit.
+/// - `b8`: ⌈bits/8⌉ bytes per shot, bit j in byte j/8 at position j mod 8 (least significant first).
+/// - `r8`: per shot, bytes counting the zeros before each one; 255 means 255 zeros and no one yet; every shot ends with
+///   a one just past its last bit.
+///
+/// Bits are held as bytes 0/1, [shots, bits]. A file whose length does not fit the bit count is refused, naming the
+/// expected and found sizes.
+public enum ShotFormat: String, CaseIterable, Sendable {
+    case zeroOne = "01"
+    case b8
+    case r8
+
+    public static func named(_ raw: String) throws -> ShotFormat {
+        guard let f = ShotFormat(rawValue: raw.lowercased()) else {
+            throw QECCError("unknown shot format '\(raw)'; use 01, b8 or r8")
+        }
+        return f
+    }
+
+    /// The shots of `data`, `bitsPerShot` bits each: (shot count, bits [shots, bitsPerShot]).
+    public func read(_ data: Data, bitsPerShot: Int, source: String) throws -> (shots: Int, bits: [UInt8]) {
+        guard bitsPerShot >= 0 else { throw QECCError("\(source): negative bit count \(bitsPerShot)") }
+        let bytes = [UInt8](data)
+        switch self {
+        case .b8:
+            let per = (bitsPerShot + 7) / 8
+            guard per > 0 else {
+                throw QECCError("\(source): b8 shots of 0 bits cannot be counted; use 01 for a model with no \(source)")
+            }
+            guard bytes.count % per == 0 else {
+                throw QECCError(
+                    "\(source): \(bytes.count) bytes is not a whole number of b8 shots of \(bitsPerShot) bits "
+                        + "(\(per) bytes each; \(bytes.count / per) shots and \(bytes.count % per) bytes left over)")
+            }
+            let shots = bytes.count / per
+            var bits = [UInt8](repeating: 0, count: shots * bitsPerShot)
+            for s in 0..<shots {
+                for j in 0..<bitsPerShot { bits[s * bitsPerShot + j] = bytes[s * per + j >> 3] >> UInt8(j & 7) & 1 }
+                let used = bitsPerShot & 7
+                if used != 0, bytes[s * per + per - 1] >> UInt8(used) != 0 {
+                    throw QECCError(
+                        "\(source): shot \(s) sets bits past its \(bitsPerShot) (padding bits of b8 must be 0): the file "
+                            + "was written for another bit count")
+                }
+            }
+            return (shots, bits)
+        case .zeroOne:
+            var bits: [UInt8] = [], shots = 0, column = 0
+            bits.reserveCapacity(bytes.count)
+            for (i, c) in bytes.enumerated() {
+                switch c {
+                case UInt8(ascii: "0"), UInt8(ascii: "1"):
+                    guard column < bitsPerShot else {
+                        throw QECCError(
+                            "\(source):\(shots + 1): more than \(bitsPerShot) bits on the line (01 format, one shot a "
+                                + "line)")
+                    }
+                    bits.append(c - UInt8(ascii: "0"))
+                    column += 1
+                case UInt8(ascii: "\n"):
+                    guard column == bitsPerShot else {
+                        throw QECCError(
+                            "\(source):\(shots + 1): \(column) bits on the line, expected \(bitsPerShot) (01 format)")
+                    }
+                    shots += 1
+                    column = 0
+                case UInt8(ascii: "\r") where i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n"):
+                    continue
+                default:
+                    throw QECCError(
+                        "\(source):\(shots + 1): \(c >= 32 && c < 127 ? "'\(Character(Unicode.Scalar(c)))'" : "byte \(c)") is not '0', '1' or a "
+                            + "line end (01 format)")
+                }
+            }
+            guard column == 0 else {
+                throw QECCError("\(source):\(shots + 1): the last line ends without a newline after \(column) bits")
+            }
+            return (shots, bits)
+        case .r8:
+            var bits: [UInt8] = [], shots = 0, position = 0
+            var shot = [UInt8](repeating: 0, count: bitsPerShot)
+            for c in bytes {
+                position += Int(c)
+                if c == 255 {
+                    guard position <= bitsPerShot else {
+                        throw QECCError("\(source): r8 shot \(shots) runs past its \(bitsPerShot) bits")
+                    }
+                    continue
+                }
+                if position == bitsPerShot {  // the one just past the end closes the shot
+                    bits += shot
+                    for j in 0..<bitsPerShot { shot[j] = 0 }
+                    shots += 1
+                    position = 0
+                    continue
+                }
+                guard position < bitsPerShot else {
+                    throw QECCError(
+                        "\(source): r8 shot \(shots) puts a one at bit \(position), past its \(bitsPerShot) bits")
+                }
+                shot[position] = 1
+                position += 1
+            }
+            guard position == 0 else {
+                throw QECCError("\(source): the last r8 shot is cut off (no closing one after bit \(position))")
+            }
+            return (shots, bits)
+        }
+    }
+
+    /// The bytes of `shots` shots of `bitsPerShot` bits in this format.
+    public func write(_ bits: [UInt8], bitsPerShot: Int) -> Data {
+        precondition(bitsPerShot > 0 ? bits.count % bitsPerShot == 0 : bits.isEmpty, "shots of \(bitsPerShot) bits")
+        let shots = bitsPerShot == 0 ? 0 : bits.count / bitsPerShot
+        var out: [UInt8] = []
+        switch self {
+        case .b8:
+            let per = (bitsPerShot + 7) / 8
+            out = [UInt8](repeating: 0, count: shots * per)
+            for s in 0..<shots {
+                for j in 0..<bitsPerShot where bits[s * bitsPerShot + j] != 0 {
+                    out[s * per + j >> 3] |= 1 << UInt8(j & 7)
+                }
+            }
+        case .zeroOne:
+            out.reserveCapacity(shots * (bitsPerShot + 1))
+            for s in 0..<shots {
+                for j in 0..<bitsPerShot { out.append(bits[s * bitsPerShot + j] == 0 ? 48 : 49) }
+                out.append(10)
+            }
+        case .r8:
+            for s in 0..<shots {
+                var zeros = 0
+                for j in 0...bitsPerShot {
+                    if j < bitsPerShot && bits[s * bitsPerShot + j] == 0 {
+                        zeros += 1
+                        continue
+                    }
+                    while zeros >= 255 {
+                        out.append(255)
+                        zeros -= 255
+                    }
+                    out.append(UInt8(zeros))
+                    zeros = 0
+                }
+            }
+        }
+        return Data(out)
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import QECC
+import TestSupport
+import XCTest
+
+/// The DEM parser and the shot formats against Stim's own reading of the fixtures (Resources/dem/make_fixtures.py).
+final class DetectorErrorModelTests: XCTestCase {
+    static let models = ["hand", "surface-d3-r3", "surface-d5-r5", "repetition-d5-r5"]
+
+    func expected(_ name: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: TestResources.path("dem/\(name).expected.json")))
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    func testMatricesPriorsEdgesAndCoordinatesAreStims() throws {
+        for name in Self.models {
+            let dem = try DetectorErrorModel(contentsOf: TestResources.path("dem/\(name).dem"))
+            let e = try expected(name)
+            XCTAssertEqual(dem.detectorCount, e["detectors"] as? Int, name)
+            XCTAssertEqual(dem.observableCount, e["observables"] as? Int, name)
+            let columns = try XCTUnwrap(e["columns"] as? [[Any]])
+            let ours = dem.columns
+            XCTAssertEqual(ours.count, columns.count, name)
+            for (c, theirs) in zip(ours, columns) {
+                XCTAssertEqual(c.symptom.detectors, theirs[0] as? [Int], name)
+                XCTAssertEqual(c.symptom.observables, theirs[1] as? [Int], name)
+                XCTAssertEqual(c.probability, try XCTUnwrap(theirs[2] as? Double), accuracy: 1e-15, name)
+            }
+            let (h, l, priors) = dem.matrices
+            XCTAssertEqual(h.rows, dem.detectorCount)
+            XCTAssertEqual(l.rows, dem.observableCount)
+            XCTAssertEqual(priors.count, columns.count)
+            for (j, theirs) in columns.enumerated() {
+                XCTAssertEqual(h.column(j).support, theirs[0] as? [Int], "\(name) column \(j)")
+                XCTAssertEqual(l.column(j).support, theirs[1] as? [Int], "\(name) column \(j)")
+            }
+            let edges = try XCTUnwrap(e["edges"] as? [[Any]])
+            let graph = try dem.matchingEdges()
+            XCTAssertEqual(graph.count, edges.count, name)
+            for (edge, theirs) in zip(graph, edges) {
+                XCTAssertEqual(edge.u, theirs[0] as? Int, name)
+                XCTAssertEqual(edge.v ?? -1, theirs[1] as? Int, name)
+                XCTAssertEqual(edge.probability, try XCTUnwrap(theirs[2] as? Double), accuracy: 1e-15, name)
+                XCTAssertEqual(edge.observables, theirs[3] as? [Int], name)
+            }
+            let coordinates = try XCTUnwrap(e["coordinates"] as? [String: [Double]])
+            XCTAssertEqual(dem.coordinates.count, coordinates.count, name)
+            for (k, v) in coordinates { XCTAssertEqual(dem.coordinates[Int(k)!], v, "\(name) D\(k)") }
+        }
+    }
+
+    func testShotFormatsReadStimsFilesAndWriteThemBackByteForByte() throws {
+        for name in Self.models.dropFirst() {
+            let dem = try DetectorErrorModel(contentsOf: TestResources.path("dem/\(name).dem"))
+            for (kind, bits) in [("events", dem.detectorCount), ("obs", dem.observableCount)] {
+                var decoded: [[UInt8]] = []
+                for format in ShotFormat.allCases {
+                    let path = TestResources.path("dem/\(name).\(kind).\(format.rawValue)")
+                    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                    let (shots, values) = try format.read(data, bitsPerShot: bits, source: path)
+                    XCTAssertEqual(shots, 64, path)
+                    XCTAssertEqual(format.write(values, bitsPerShot: bits), data, path)
+                    decoded.append(values)
+                }
+                XCTAssertEqual(decoded[0], decoded[1], "\(name) \(kind): 01 vs b8")
+                XCTAssertEqual(decoded[0], decoded[2], "\(name) \(kind): 01 vs r8")
+                XCTAssertTrue(decoded[0].contains(1), "\(name) \(kind): some bit set")
+            }
+        }
+        // r8 runs longer than 255 zeros, and shots of all zeros
+        var bits = [UInt8](repeating: 0, count: 3 * 600)
+        bits[599] = 1
+        bits[600 + 256] = 1
+        let r8 = ShotFormat.r8.write(bits, bitsPerShot: 600)
+        XCTAssertEqual(try ShotFormat.r8.read(r8, bitsPerShot: 600, source: "r8").bits, bits)
+    }
+
+    func testWrongLengthsAreRefusedSayingTheSizes() throws {
+        let b8 = Data([1, 2, 3])
+        for (format, data, bits, message) in [
+            (ShotFormat.b8, b8, 9, "3 bytes is not a whole number of b8 shots of 9 bits (2 bytes each"),
+            (.b8, Data([0x80]), 7, "padding bits of b8 must be 0"),
+            (.zeroOne, Data("0101\n011\n".utf8), 4, ":2: 3 bits"),
+            (.zeroOne, Data("01x1\n".utf8), 4, "'x' is not '0', '1'"),
+            (.zeroOne, Data("0101".utf8), 4, "without a newline"),
+            (.r8, Data([3]), 8, "cut off"), (.r8, Data([9]), 8, "past its 8 bits"),
+        ] {
+            XCTAssertThrowsError(try format.read(data, bitsPerShot: bits, source: "f.\(format.rawValue)")) {
+                XCTAssertTrue("\($0)".contains(message), "\(format): \($0)")
+            }
+        }
+        XCTAssertThrowsError(try ShotFormat.named("ptb65")) { XCTAssertTrue("\($0)".contains("'ptb65'")) }
+    }
+
+    func testMalformedModelsAreRefusedNamingTheLine() throws {
+        for (text, message) in [
+            ("error(0.1) D0\nerror(1.5) D1", "m.dem:2: error(1.5): the probability is outside [0, 1]"),
+            ("error(nan) D0", "m.dem:1: argument 'nan' is not a finite number"),
+            ("error(0.1) D0 X3", "m.dem:1: target 'X3' is not a detector"),
+            ("error(0.1, 0.2) D0", "error takes one probability"), ("error(0.1 D0", "'(' without ')'"),
+            ("error(0.1) ^ D0", "'^' must separate"), ("error(0.1) D0 ^", "'^' must separate"),
+            ("repeat 3 {\nerror(0.1) D0\n", "m.dem:1: 'repeat … {' is never closed"), ("}", "m.dem:1: '}' closes no"),
+            ("repeat 0 {\n}", "repeat needs one count N ≥ 1"), ("repeat 2\nerror(0.1) D0", "repeat needs 'repeat N {'"),
+            ("qubit_coords(1) 0", "unknown instruction 'qubit_coords'"), ("error(0.1) D-1", "target 'D-1'"),
+            ("shift_detectors -2", "shift_detectors takes one count"), ("detector(1) L0", "detector takes detector"),
+            ("logical_observable D0", "logical_observable takes observable"),
+            ("error(0.1) D2000000", "at most 1048576 detectors"),
+            ("repeat 100000 {\nrepeat 100000 {\nerror(0.1) D0\n}\n}", "more than 4194304 error mechanisms"),
+        ] {
+            XCTAssertThrowsError(try DetectorErrorModel(text: text, source: "m.dem"), text) {
+                XCTAssertTrue("\($0)".contains(message), "\(text): \($0)")
+            }
+        }
+        let hyper = try DetectorErrorModel(text: "error(0.1) D0 D1\n\nerror(0.2) D0 D1 D2 L0", source: "h.dem")
+        XCTAssertFalse(hyper.isGraphlike)
+        XCTAssertThrowsError(try hyper.matchingEdges()) {
+            XCTAssertTrue("\($0)".contains("h.dem:3: error(0.2) has a part flipping 3 detectors (D0 D1 D2)"), "\($0)")
+        }
+        XCTAssertEqual(hyper.matrices.check.columns, 2, "BP and OSD take the full hypergraph")
+        XCTAssertThrowsError(try hyper.scalingPriors(by: 6)) { XCTAssertTrue("\($0)".contains("h.dem:3:"), "\($0)") }
+        XCTAssertEqual(try hyper.scalingPriors(by: 0.5).mechanisms.map(\.probability), [0.05, 0.1])
+    }
+}
