@@ -52,7 +52,18 @@ public struct DecodingGraph: Sendable {
                 }
             }
         }
-        let nodes = m * rounds + (needsBoundary ? 1 : 0)
+        self.init(
+            checks: m, rounds: rounds, qubits: n, boundary: boundary, edges: (u, v, q, w),
+            weights: (spaceWeight, timeWeight))
+    }
+
+    /// A graph from its edges (u, v, qubit or −1, weight): nodes 0 ..< checks·rounds, then the boundary.
+    init(
+        checks m: Int, rounds: Int, qubits n: Int, boundary: Int?, edges: ([Int32], [Int32], [Int32], [Int]),
+        weights: (space: Int, time: Int)
+    ) {
+        let (u, v, q, w) = edges
+        let nodes = m * rounds + (boundary == nil ? 0 : 1)
         var degree = [Int](repeating: 0, count: nodes + 1)
         for e in u.indices { degree[Int(u[e]) + 1] += 1; degree[Int(v[e]) + 1] += 1 }
         for i in 0..<nodes { degree[i + 1] += degree[i] }
@@ -62,7 +73,7 @@ public struct DecodingGraph: Sendable {
             adjacency[fill[Int(v[e])]] = Int32(e); fill[Int(v[e])] += 1
         }
         self.checks = m; self.rounds = rounds; self.qubits = n
-        self.spaceWeight = spaceWeight; self.timeWeight = timeWeight
+        self.spaceWeight = weights.space; self.timeWeight = weights.time
         self.boundary = boundary
         edgeU = u; edgeV = v; edgeQubit = q; edgeWeight = w
         adjacencyStart = degree; adjacentEdges = adjacency

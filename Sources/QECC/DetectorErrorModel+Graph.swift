@@ -1,3 +1,5 @@
+import Base
+
 /// The matching graph of a graphlike detector error model (docs/DESIGN.md §11).
 extension DetectorErrorModel {
     /// One edge of the matching graph: between two detectors, or from one detector to the boundary (`v == nil`).
@@ -42,4 +44,28 @@ extension DetectorErrorModel {
 
     /// Whether every part of every mechanism flips at most two detectors.
     public var isGraphlike: Bool { mechanisms.allSatisfy { $0.parts.allSatisfy { $0.detectors.count <= 2 } } }
+}
+
+extension DecodingGraph {
+    /// The matching graph of a graphlike DEM: node d for detector d, the boundary after them when an edge reaches it;
+    /// edge i of `edges` is "qubit" i (a correction marks the edges matched across), weighted log((1 − p)/p) in units
+    /// of 1/`resolution` of the largest (p ≥ ½ weighs 0).
+    public init(detectors: Int, edges: [DetectorErrorModel.MatchingEdge], resolution: Int = 1 << 16) {
+        let odds = edges.map {
+            $0.probability <= 0 ? Double.infinity : $0.probability >= 0.5 ? 0 : logOdds($0.probability)
+        }
+        let top = odds.filter(\.isFinite).max() ?? 1
+        let scale = top > 0 ? Double(resolution) / top : 1
+        let boundary = edges.contains { $0.v == nil } ? detectors : nil
+        var u: [Int32] = [], v: [Int32] = [], q: [Int32] = [], w: [Int] = []
+        for (i, e) in edges.enumerated() {
+            u.append(Int32(e.u))
+            v.append(Int32(e.v ?? boundary!))
+            q.append(Int32(i))
+            w.append(odds[i].isFinite ? Int((odds[i] * scale).rounded()) : 4 * resolution)
+        }
+        self.init(
+            checks: detectors, rounds: 1, qubits: edges.count, boundary: boundary, edges: (u, v, q, w),
+            weights: (resolution, 0))
+    }
 }

@@ -6,9 +6,11 @@
 /// paths as the correction.
 public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
     public let name: String
-    public let problem: DecodingProblem
+    /// The problem it decodes (nil for a detector error model's graph).
+    public let problem: DecodingProblem?
     public let graphs: [DecodingGraph]
     let metrics: [SpaceMetric?]
+    let layout: HalfLayout
 
     /// Most expected detection events a shot in one half: the exact matcher keeps two D × D tables (distances and
     /// pair weights, 8 bytes an entry: 67 MB at D = 2048) and its time grows faster than D² (about two seconds a shot
@@ -27,19 +29,19 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
                         + "most %.0f (its tables grow as the square): use uf, a smaller code or a smaller p", name,
                     problem.code.name, p, expected, MatchingDecoder.maxExpectedDefects))
         }
-        self.name = name
-        self.problem = problem
-        self.graphs = graphs
-        self.metrics = graphs.map { SpaceMetric(graph: $0) }
+        self.init(
+            name: name, problem: problem, graphs: graphs, metrics: graphs.map { SpaceMetric(graph: $0) },
+            layout: problem.halfLayout)
     }
 
     /// The same decoder with the Dijkstra distances even where the space table exists (for tests).
     public func withoutSpaceTable() -> MatchingDecoder {
-        MatchingDecoder(name: name, problem: problem, graphs: graphs, metrics: graphs.map { _ in nil })
+        MatchingDecoder(name: name, problem: problem, graphs: graphs, metrics: graphs.map { _ in nil }, layout: layout)
     }
 
-    init(name: String, problem: DecodingProblem, graphs: [DecodingGraph], metrics: [SpaceMetric?]) {
-        self.name = name; self.problem = problem; self.graphs = graphs; self.metrics = metrics
+    init(name: String, problem: DecodingProblem?, graphs: [DecodingGraph], metrics: [SpaceMetric?], layout: HalfLayout)
+    {
+        self.name = name; self.problem = problem; self.graphs = graphs; self.metrics = metrics; self.layout = layout
     }
 
     public func decode(
@@ -50,8 +52,8 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
 
     /// One shot: the correction [N] and the total matching weight (in the graphs' integer units).
     public func decodeShot(detections: [UInt8]) -> (correction: [UInt8], weight: Int) {
-        precondition(detections.count == problem.rounds * problem.syndromeLength)
-        var correction = [UInt8](repeating: 0, count: problem.errorLength)
+        precondition(detections.count == layout.rounds * layout.syndromeLength)
+        var correction = [UInt8](repeating: 0, count: layout.errorLength)
         let weight = detections.withUnsafeBufferPointer { d in
             correction.withUnsafeMutableBufferPointer { decodeHalves(detections: d, count: 1, into: $0) }
         }

@@ -19,11 +19,33 @@ extension QuantumDecoder {
     }
 }
 
+/// How a shot's detection bits and its correction split into independently decoded parts: the CSS halves of a
+/// `DecodingProblem` over T rounds, or one part for a detector error model (detectors in, edges out).
+struct HalfLayout: Sendable {
+    struct Half: Sendable {
+        /// Detection bits of the half in one round, where they start in a round, where its correction starts.
+        let rows: Int, syndromeOffset: Int, errorOffset: Int
+    }
+    let halves: [Half]
+    /// Correction bits a shot (N), detection bits a round (M), rounds (T).
+    let errorLength: Int, syndromeLength: Int, rounds: Int
+}
+
+extension DecodingProblem {
+    var halfLayout: HalfLayout {
+        HalfLayout(
+            halves: halves.map {
+                .init(rows: $0.checks.rows, syndromeOffset: $0.syndromeOffset, errorOffset: $0.errorOffset)
+            },
+            errorLength: errorLength, syndromeLength: syndromeLength, rounds: rounds)
+    }
+}
+
 /// A decoder that handles each CSS half on its own (the matching decoders): it is given one half's detectors.
 protocol HalfDecoder: Sendable {
     associatedtype Workspace
     var graphs: [DecodingGraph] { get }
-    var problem: DecodingProblem { get }
+    var layout: HalfLayout { get }
     func makeWorkspace() -> Workspace
     /// Decode one half of one shot: `defects` are node indices of that half's graph; flip `correction` [n] bits.
     func decodeHalf(_ half: Int, defects: [Int], workspace: inout Workspace, correction: UnsafeMutablePointer<UInt8>)
@@ -36,15 +58,15 @@ extension HalfDecoder {
     func decodeHalves(
         detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>
     ) -> Int {
-        let N = problem.errorLength, M = problem.syndromeLength, T = problem.rounds
+        let N = layout.errorLength, M = layout.syndromeLength, T = layout.rounds
         var workspace = makeWorkspace()
         var defects: [Int] = []
         var total = 0
         for s in 0..<count {
             let out = corrections.baseAddress! + s * N
             out.initialize(repeating: 0, count: N)
-            for (h, half) in problem.halves.enumerated() {
-                let m = half.checks.rows
+            for (h, half) in layout.halves.enumerated() {
+                let m = half.rows
                 defects.removeAll(keepingCapacity: true)
                 for t in 0..<T {
                     let row = detections.baseAddress! + (s * T + t) * M + half.syndromeOffset

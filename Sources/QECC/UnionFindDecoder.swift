@@ -8,13 +8,18 @@
 /// moves to it; trees that reach the boundary are rooted there. Edge weights are ignored (uniform growth).
 public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
     public let name: String
-    public let problem: DecodingProblem
+    /// The problem it decodes (nil for a detector error model's graph).
+    public let problem: DecodingProblem?
     public let graphs: [DecodingGraph]
+    let layout: HalfLayout
 
     public init(problem: DecodingProblem, p: Double, q: Double? = nil, name: String = "uf") throws {
-        self.name = name
-        self.problem = problem
-        self.graphs = try problem.matchingGraphs(p: p, q: q)
+        self.init(
+            name: name, problem: problem, graphs: try problem.matchingGraphs(p: p, q: q), layout: problem.halfLayout)
+    }
+
+    init(name: String, problem: DecodingProblem?, graphs: [DecodingGraph], layout: HalfLayout) {
+        self.name = name; self.problem = problem; self.graphs = graphs; self.layout = layout
     }
 
     public func decode(

@@ -4,8 +4,11 @@
 For each model NAME: NAME.dem (the text our parser reads), NAME.expected.json (Stim's own reading: num_detectors,
 num_observables, and the columns of the check matrix after `flattened()` resolves repeat and shift_detectors, identical
 symptoms merged as independent events in order of first appearance; the matching edges likewise), and for the circuits
-NAME.events.{01,b8,r8} and NAME.obs.{01,b8,r8}: 64 shots sampled by Stim (seed 5).
+NAME.events.{01,b8,r8} and NAME.obs.{01,b8,r8}: 64 shots sampled by Stim (seed 5); NAME.match.events.b8 (400 shots,
+seed 6) with PyMatching 2's predictions (NAME.match.pymatching.b8) and matching weights (NAME.match.weights.txt).
 """
+import numpy as np
+import pymatching
 import json
 import stim
 
@@ -87,12 +90,21 @@ def expected(dem):
 models = {"hand": stim.DetectorErrorModel(HAND)}
 for name, kind, d, r in [("surface-d3-r3", "surface_code:rotated_memory_z", 3, 3),
                          ("surface-d5-r5", "surface_code:rotated_memory_z", 5, 5),
+                         ("surface-d7-r3", "surface_code:rotated_memory_z", 7, 3),
                          ("repetition-d5-r5", "repetition_code:memory", 5, 5)]:
     c = circuit(kind, d, r, 0.005)
     dem = c.detector_error_model(decompose_errors=True)
     models[name] = dem
     sampler = c.compile_detector_sampler(seed=5)
     events, obs = sampler.sample(64, separate_observables=True)
+    events400, _ = c.compile_detector_sampler(seed=6).sample(400, separate_observables=True)
+    stim.write_shot_data_file(data=events400, path=f"{name}.match.events.b8", format="b8",
+                              num_detectors=dem.num_detectors)
+    predictions, weights = pymatching.Matching.from_detector_error_model(dem).decode_batch(
+        events400, return_weights=True)
+    stim.write_shot_data_file(data=predictions.astype(bool), path=f"{name}.match.pymatching.b8", format="b8",
+                              num_observables=dem.num_observables)
+    np.savetxt(f"{name}.match.weights.txt", weights, fmt="%.17g")
     for fmt in ["01", "b8", "r8"]:
         stim.write_shot_data_file(data=events, path=f"{name}.events.{fmt}", format=fmt, num_detectors=dem.num_detectors)
         stim.write_shot_data_file(data=obs, path=f"{name}.obs.{fmt}", format=fmt, num_observables=dem.num_observables)

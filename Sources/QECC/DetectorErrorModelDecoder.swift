@@ -1,0 +1,91 @@
+import Base
+
+/// A decoder of a detector error model: detection events [count, detectors] in, predicted observable flips
+/// [count, observables] out (what `sinter` and `qec decode` exchange).
+///
+/// `mwpm` and `uf` decode the matching graph of a graphlike model (`DecodingGraph(detectors:edges:)`, parallel edges
+/// merged as PyMatching does): the correction marks the matched edges, and the prediction is the parity of their
+/// observables. Matching is exact minimum weight on the integer weights (log-odds in 1/65,536 of the largest); `uf`
+/// grows clusters uniformly, ignoring the weights (Delfosse & Nickerson), so it is the fast, weaker one on circuit noise.
+public struct DetectorErrorModelDecoder: Sendable {
+    public let name: String
+    public let model: DetectorErrorModel
+    let base: any QuantumDecoder
+    /// The observables each correction bit (a graph edge) flips.
+    let edgeObservables: [[Int]]
+    /// Correction bits a shot.
+    let correctionLength: Int
+    /// The edges' probabilities (for weights in tests and reports).
+    public let edges: [DetectorErrorModel.MatchingEdge]
+
+    public static let names = ["mwpm", "uf"]
+
+    /// Throws for an unknown name and, for the graph decoders, a model that is not graphlike (naming the line).
+    public init(_ name: String, model: DetectorErrorModel) throws {
+        let lower = name.lowercased()
+        guard Self.names.contains(lower) else {
+            throw QECCError(
+                "unknown decoder '\(name)' for a detector error model; use \(Self.names.joined(separator: ", "))")
+        }
+        let edges = try model.matchingEdges()
+        let graph = DecodingGraph(detectors: model.detectorCount, edges: edges)
+        let layout = HalfLayout(
+            halves: [.init(rows: model.detectorCount, syndromeOffset: 0, errorOffset: 0)], errorLength: edges.count,
+            syndromeLength: model.detectorCount, rounds: 1)
+        if lower == "mwpm" {
+            base = MatchingDecoder(name: name, problem: nil, graphs: [graph], metrics: [nil], layout: layout)
+        } else {
+            base = UnionFindDecoder(name: name, problem: nil, graphs: [graph], layout: layout)
+        }
+        self.name = name
+        self.model = model
+        self.edges = edges
+        self.edgeObservables = edges.map(\.observables)
+        self.correctionLength = edges.count
+    }
+
+    /// events: [count, detectors] 0/1; predictions: [count, observables], written.
+    public func decode(
+        events: UnsafeBufferPointer<UInt8>, count: Int, into predictions: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        let D = model.detectorCount, O = model.observableCount, E = correctionLength
+        precondition(events.count >= count * D && predictions.count >= count * O, "\(name): buffers too small")
+        let block = 256
+        var corrections = [UInt8](repeating: 0, count: block * E)
+        var start = 0
+        while start < count {
+            let shots = min(block, count - start)
+            corrections.withUnsafeMutableBufferPointer {
+                base.decode(
+                    detections: UnsafeBufferPointer(rebasing: events[(start * D)..<((start + shots) * D)]),
+                    count: shots, into: $0)
+            }
+            for s in 0..<shots {
+                let out = predictions.baseAddress! + (start + s) * O
+                out.initialize(repeating: 0, count: O)
+                for e in 0..<E where corrections[s * E + e] != 0 { for o in edgeObservables[e] { out[o] ^= 1 } }
+            }
+            start += shots
+        }
+    }
+
+    /// Array form: predictions [count, observables].
+    public func decode(events: [UInt8], count: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count * model.observableCount)
+        events.withUnsafeBufferPointer { e in
+            out.withUnsafeMutableBufferPointer { decode(events: e, count: count, into: $0) }
+        }
+        return out
+    }
+
+    /// The edges one shot's correction marks (mwpm: a minimum-weight set with the shot's detection events as its
+    /// boundary), for weight comparisons.
+    public func correction(events: [UInt8]) -> [Int] {
+        precondition(events.count == model.detectorCount)
+        var c = [UInt8](repeating: 0, count: correctionLength)
+        events.withUnsafeBufferPointer { e in
+            c.withUnsafeMutableBufferPointer { base.decode(detections: e, count: 1, into: $0) }
+        }
+        return c.indices.filter { c[$0] != 0 }
+    }
+}
