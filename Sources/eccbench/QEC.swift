@@ -17,6 +17,7 @@ struct QEC: ParsableCommand {
             """,
         subcommands: [
             QECSimulate.self, QECThreshold.self, QECCodes.self, QECCodeCommand.self, QECInfer.self, QECTrain.self,
+            QECDecode.self,
         ],
         defaultSubcommand: QECSimulate.self)
 }

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Base
+import Channels
+import Dispatch
+import Foundation
+import QECC
+import ScaleOut
+
+/// `eccbench qec decode`: a Stim detector error model's detection events in, predicted observable flips out (the
+/// exchange `sinter` and Stim's own tools use).
+struct QECDecode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode",
+        abstract: "Decode detection events of a Stim detector error model into predicted observable flips.",
+        discussion: """
+            Example: stim sample_dem --in circuit.dem --shots 100000 --out events.b8 --out_format b8
+                     eccbench qec decode --dem circuit.dem --in events.b8 --in-format b8 --out predictions.b8 --decoder mwpm
+            The shot and bit counts come from the model: events have its detectors' bits a shot, predictions its
+            observables'. Formats (Stim's): 01, b8, r8.
+            """)
+
+    @Option(name: .long, help: "The detector error model (Stim's text format).")
+    var dem: String
+    @Option(name: .customLong("in"), help: "Detection events, one shot per record.")
+    var input: String
+    @Option(name: .long, help: "Format of --in: 01, b8 or r8.")
+    var inFormat: String = "01"
+    @Option(name: .long, help: "Predicted observable flips, written atomically.")
+    var out: String
+    @Option(name: .long, help: "Format of --out: 01, b8 or r8.")
+    var outFormat: String = "01"
+    @Option(name: .long, help: "Decoder: \(DetectorErrorModelDecoder.names.joined(separator: ", ")).")
+    var decoder: String = "mwpm"
+    @Option(name: .long, help: "Worker threads (default: all cores). Predictions do not depend on it.")
+    var threads: Int = MPIProcessGroup.defaultThreads
+
+    func validate() throws {
+        _ = try ShotFormat.named(inFormat)
+        _ = try ShotFormat.named(outFormat)
+        guard (1...1024).contains(threads) else {
+            throw ValidationError("--threads must be in 1...1024, got \(threads)")
+        }
+        try checkOutputs(["--out": out])
+    }
+
+    func run() throws {
+        let model = try DetectorErrorModel(contentsOf: dem)
+        let decoder = try DetectorErrorModelDecoder(self.decoder, model: model)
+        guard let data = FileManager.default.contents(atPath: input) else {
+            throw CommandError("--in: cannot read '\(input)'")
+        }
+        let (shots, events) = try ShotFormat.named(inFormat).read(
+            data, bitsPerShot: model.detectorCount, source: "\(input) (\(model.detectorCount) detectors a shot)")
+        let predictions = Self.decode(decoder, events: events, shots: shots, threads: threads)
+        try AtomicFile.write(
+            try ShotFormat.named(outFormat).write(predictions, bitsPerShot: model.observableCount), to: out)
+    }
+
+    /// Shots split into blocks of 256 over the threads; each block's predictions depend only on its shots.
+    static func decode(_ decoder: DetectorErrorModelDecoder, events: [UInt8], shots: Int, threads: Int) -> [UInt8] {
+        let D = decoder.model.detectorCount, O = decoder.model.observableCount, block = 256
+        var predictions = [UInt8](repeating: 0, count: shots * O)
+        let blocks = (shots + block - 1) / block
+        events.withUnsafeBufferPointer { e in
+            predictions.withUnsafeMutableBufferPointer { p in
+                let (input, output) = (UnsafeSendable(e), UnsafeSendable(p))
+                let counter = BlockCounter()
+                DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks))) { _ in
+                    while let b = counter.take(limit: blocks) {
+                        let a = b * block, z = min(shots, a + block)
+                        decoder.decode(
+                            events: UnsafeBufferPointer(rebasing: input.value[(a * D)..<(z * D)]), count: z - a,
+                            into: UnsafeMutableBufferPointer(rebasing: output.value[(a * O)..<(z * O)]))
+                    }
+                }
+            }
+        }
+        return predictions
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import QECC
+import TestSupport
+import XCTest
+
+/// `eccbench qec decode` on Stim's files, and the sinter decoder module (python/eccbench_sinter.py).
+final class QECDecodeCommandTests: XCTestCase {
+    func testDecodesStimsEventsIntoPyMatchingsPredictionsAtAnyThreadCount() throws {
+        let dem = TestResources.path("dem/surface-d5-r5.dem")
+        let events = TestResources.path("dem/surface-d5-r5.match.events.b8")
+        let expected = try Data(
+            contentsOf: URL(fileURLWithPath: TestResources.path("dem/surface-d5-r5.match.pymatching.b8")))
+        for threads in ["1", "2"] {
+            let out = temp("predictions-\(threads).b8")
+            try runSucceeding([
+                "qec", "decode", "--dem", dem, "--in", events, "--in-format", "b8", "--out", out, "--out-format", "b8",
+                "--decoder", "mwpm", "--threads", threads,
+            ])
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out)), expected, "\(threads) threads")
+        }
+        // 01 in, 01 out: the same predictions in the other format
+        let model = try DetectorErrorModel(contentsOf: dem)
+        let bits = try ShotFormat.b8.read(
+            Data(contentsOf: URL(fileURLWithPath: events)), bitsPerShot: model.detectorCount, source: events
+        ).bits
+        let text = temp("events.01")
+        try ShotFormat.zeroOne.write(bits, bitsPerShot: model.detectorCount).write(to: URL(fileURLWithPath: text))
+        let out01 = temp("predictions.01")
+        try runSucceeding(["qec", "decode", "--dem", dem, "--in", text, "--out", out01, "--decoder", "uf"])
+        let predictions = try ShotFormat.zeroOne.read(
+            Data(contentsOf: URL(fileURLWithPath: out01)), bitsPerShot: 1, source: out01)
+        XCTAssertEqual(predictions.shots, 400)
+    }
+
+    func testBadInputIsRefusedAndNothingIsWritten() throws {
+        let dem = TestResources.path("dem/surface-d3-r3.dem")
+        let short = temp("short.b8"), out = temp("never.b8"), hyper = temp("hyper.dem"), broken = temp("broken.dem")
+        try Data([1, 2, 3, 4, 5]).write(to: URL(fileURLWithPath: short))
+        try "error(0.1) D0 D1\nerror(0.1) D0 D1 D2\n".write(toFile: hyper, atomically: true, encoding: .utf8)
+        try "error(0.1) D0\nerror(0.1) D0 Q1\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        let events = TestResources.path("dem/surface-d3-r3.match.events.b8")
+        for (args, message) in [
+            (
+                ["--dem", dem, "--in", short, "--in-format", "b8"],
+                "5 bytes is not a whole number of b8 shots of 24 bits"
+            ),
+            (["--dem", hyper, "--in", events, "--in-format", "b8"], "hyper.dem:2: error(0.1) has a part flipping 3"),
+            (["--dem", broken, "--in", events], "broken.dem:2: target 'Q1'"),
+            (["--dem", dem, "--in", events, "--decoder", "blossom"], "unknown decoder 'blossom'"),
+            (["--dem", dem, "--in", events, "--in-format", "ptb99"], "unknown shot format 'ptb99'"),
+            (["--dem", temp("missing.dem"), "--in", events], "cannot read the detector error model"),
+        ] {
+            try runFailing(["qec", "decode", "--out", out] + args, saying: message)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(args)")
+        }
+    }
+
+    /// sinter with our decoder gives PyMatching's logical error rate within sampling error on the same circuit.
+    func testSinterThroughOurDecoderMatchesPyMatching() throws {
+        guard (try? python(["-c", "import sinter, pymatching"]))?.status == 0 else {
+            throw XCTSkip("sinter and pymatching are not installed (pip install sinter pymatching)")
+        }
+        let script = """
+            import os, sys, stim, sinter
+            sys.path.insert(0, sys.argv[1])
+            os.environ["ECCBENCH"] = sys.argv[2]
+            import eccbench_sinter
+            c = stim.Circuit.generated("surface_code:rotated_memory_z", distance=3, rounds=3,
+                after_clifford_depolarization=0.01, before_round_data_depolarization=0.01,
+                before_measure_flip_probability=0.01, after_reset_flip_probability=0.01)
+            stats = sinter.collect(num_workers=2, tasks=[sinter.Task(circuit=c, json_metadata={})],
+                decoders=["pymatching", "eccbench-mwpm"], max_shots=20000, max_errors=100000,
+                custom_decoders=eccbench_sinter.sinter_decoders())
+            for s in sorted(stats, key=lambda s: s.decoder):
+                print(s.decoder, s.shots, s.errors)
+            """
+        let r = try python(["-c", script, repositoryPath("python"), binary.path], mergeErrors: false)
+        XCTAssertEqual(r.status, 0, r.output)
+        var rates: [String: (shots: Double, errors: Double)] = [:]
+        for line in r.output.split(separator: "\n") {
+            let f = line.split(separator: " ")
+            if f.count == 3, let shots = Double(f[1]), let errors = Double(f[2]) {
+                rates[String(f[0])] = (shots, errors)
+            }
+        }
+        let ours = try XCTUnwrap(rates["eccbench-mwpm"], r.output),
+            theirs = try XCTUnwrap(rates["pymatching"], r.output)
+        XCTAssertEqual(ours.shots, 20000)
+        let (a, b) = (ours.errors / ours.shots, theirs.errors / theirs.shots)
+        let sigma = ((a * (1 - a) + b * (1 - b)) / 20000).squareRoot()
+        XCTAssertGreaterThan(ours.errors, 50, r.output)
+        XCTAssertEqual(a, b, accuracy: 4 * sigma, "LER ours \(a), PyMatching \(b)")
+    }
+}
