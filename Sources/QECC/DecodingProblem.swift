@@ -7,10 +7,12 @@ public enum PauliNoise: String, CaseIterable, Sendable, Codable {
     case independent
     /// X, Y, Z each with probability p/3, both halves.
     case depolarizing
+    /// A detector error model's mechanisms (`qec --dem`): not a noise of `DecodingProblem`; p scales every prior.
+    case circuit
 
     public static func named(_ raw: String) throws -> PauliNoise {
         let s = raw.lowercased()
-        if let m = PauliNoise(rawValue: s) { return m }
+        if let m = PauliNoise(rawValue: s), m != .circuit { return m }
         if ["depolarization", "depolarising", "depolarisation", "depol"].contains(s) { return .depolarizing }
         throw QECCError("unknown noise '\(raw)'; use independent or depolarizing")
     }
@@ -47,6 +49,8 @@ public struct DecodingProblem: Sendable {
         self.noise = noise
         self.rounds = rounds
         switch noise {
+        case .circuit:
+            throw QECCError("circuit-level noise comes from a detector error model (qec --dem FILE), not from a code")
         case .independent:
             halves = [Half(checks: code.hx, syndromeOffset: 0, errorOffset: 0, logicals: code.logicalX)]
             errorLength = code.n

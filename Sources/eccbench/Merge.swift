@@ -94,12 +94,13 @@ struct Merge: ParsableCommand {
             print("\n" + QECReport.crossings(runs, sizes: sizes, decoders: decoders))
             marks = QECReport.thresholdMarks(runs, sizes: sizes, decoders: decoders)
         }
+        let labelled = runs.map { (QECReport.Label($0.0), $0.1) }
         if let json = results.json {
-            try CodeFiles.writeAtomically(try QECReport.json(runs, config: config), to: json)
+            try CodeFiles.writeAtomically(try QECReport.json(labelled, config: config), to: json)
         }
-        if let csv = results.csv { try CodeFiles.writeAtomically(QECReport.csv(runs), to: csv) }
+        if let csv = results.csv { try CodeFiles.writeAtomically(QECReport.csv(labelled), to: csv) }
         if let plot = results.plot {
-            try CodeFiles.writeAtomically(QECReport.svg(runs, noise: setup.noise, marks: marks), to: plot)
+            try CodeFiles.writeAtomically(QECReport.svg(labelled, noise: setup.noise, marks: marks), to: plot)
         }
     }
 

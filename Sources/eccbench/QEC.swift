@@ -205,10 +205,18 @@ struct QECRunOptions: ParsableArguments {
     }
 
     func writeOutputs(_ runs: [(CSSCode, [LERPoint])], marks: [LogPlot.Mark] = []) throws {
+        try writeOutputs(runs.map { (QECReport.Label($0.0), $0.1) }, noise: noise, marks: marks)
+    }
+
+    func writeOutputs(
+        _ runs: [(QECReport.Label, [LERPoint])], noise: String, xLabel: String = "physical error rate p",
+        marks: [LogPlot.Mark] = []
+    ) throws {
         if let json = files.json { try CodeFiles.writeAtomically(QECReport.json(runs, config: try config), to: json) }
         if let csv = files.csv { try CodeFiles.writeAtomically(QECReport.csv(runs), to: csv) }
         if let plot = files.plot {
-            try CodeFiles.writeAtomically(QECReport.svg(runs, noise: noise, marks: marks), to: plot)
+            try CodeFiles.writeAtomically(
+                QECReport.svg(runs, noise: noise, xLabel: xLabel, marks: marks), to: plot)
         }
     }
 }
@@ -217,15 +225,42 @@ struct QECRunOptions: ParsableArguments {
 struct QECSimulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate", abstract: "Logical error rate against p (the default).")
-    @Option(name: .long, help: "Code: toric-L, surface-d (rotated) or planar-d.")
-    var code: String = "toric-4"
+    @Option(name: .long, help: "Code: toric-L, surface-d (rotated) or planar-d (default toric-4).")
+    var code: String?
+    @Option(
+        name: .long,
+        help:
+            "A Stim detector error model: sample its mechanisms (each with its prior) and decode with mwpm or uf instead of a code's noise (--noise, --rounds, --q do not apply)."
+    )
+    var dem: String?
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "With --dem: factors on every prior, a list '0.5,1,2' or a range 'start:stop:step' (default 1).")
+    var scaleP: String?
     @OptionGroup var options: QECRunOptions
 
-    func validate() throws { _ = try QuantumCatalog.code(named: code) }
+    func validate() throws {
+        if dem != nil {
+            guard code == nil else {
+                throw ValidationError("--code and --dem: give one (the DEM is the code and noise)")
+            }
+            guard options.parallel.shard == nil else {
+                throw ValidationError("--shard with --dem is not supported yet")
+            }
+            for v in try parsePoints(scaleP ?? "1", option: "--scale-p") {
+                guard v.isFinite, v >= 0 else { throw ValidationError("--scale-p: \(v) is not a factor ≥ 0") }
+            }
+        } else {
+            guard scaleP == nil else { throw ValidationError("--scale-p needs --dem") }
+            _ = try QuantumCatalog.code(named: code ?? "toric-4")
+        }
+    }
 
     func run() throws {
-        let code = try QuantumCatalog.code(named: self.code)
-        let size = QuantumCatalog.family(of: self.code)?.size ?? 1
+        if let dem { return try simulate(dem: dem) }
+        let name = self.code ?? "toric-4"
+        let code = try QuantumCatalog.code(named: name)
+        let size = QuantumCatalog.family(of: name)?.size ?? 1
         if let shard = try options.parallel.blockShard() {
             return try options.simulateShard(shard, codes: [(code, size)], sizes: nil)
         }
@@ -233,6 +268,44 @@ struct QECSimulate: ParsableCommand {
         print(QECReport.tableHeader)
         let results = try options.simulate(code: code, size: size)
         try options.writeOutputs([(code, results)])
+    }
+}
+
+extension QECSimulate {
+    /// `qec --dem F`: every decoder at every prior factor on the model's own shots.
+    func simulate(dem path: String) throws {
+        let model = try DetectorErrorModel(contentsOf: path)
+        let names = options.decoderNames ?? DetectorErrorModelDecoder.names
+        var edges = 0
+        for name in names { edges = try DetectorErrorModelDecoder(name, model: model).edges.count }
+        let scales = try parsePoints(scaleP ?? "1", option: "--scale-p"), config = try options.config
+        let rule = try options.stopRule()
+        print(
+            "\(path): \(model.detectorCount) detectors, \(model.observableCount) observables, "
+                + "\(model.columns.count) mechanisms (\(edges) matching edges); p = the factor on every prior\n"
+                + "shots from eccbench's DEM sampler, seed \(config.seed), \(workersDescription(threads: config.threads)); "
+                + "each point: at least \(rule.minErrors) failures and \(rule.minFrames) shots, at most \(rule.maxFrames); "
+                + "intervals are 95% (Wilson)" + (rule.note.map { "\n" + $0 } ?? ""))
+        print(QECReport.tableHeader)
+        let engine = DetectorErrorModelSimulation(model: model, config: config)
+        let progress = ProgressLine()
+        var results: [LERPoint] = []
+        for name in names {
+            for (index, scale) in scales.enumerated() {
+                let onProgress: (@Sendable (LERPoint) -> Void)? =
+                    progress.isEnabled
+                    ? { @Sendable r in
+                        progress.show(String(format: "%@ ×%g: %d shots, %d failures", name, scale, r.shots, r.failures))
+                    } : nil
+                let r = try engine.run(decoder: name, scale: scale, pointIndex: index, progress: onProgress)
+                progress.clear()
+                results.append(r)
+                print(QECReport.row(r, code: URL(fileURLWithPath: path).lastPathComponent))
+                fflush(nil)
+            }
+        }
+        try options.writeOutputs(
+            [(QECReport.Label(model), results)], noise: "circuit", xLabel: "factor on every prior (--scale-p)")
     }
 }
 

@@ -11,7 +11,8 @@ enum QECReport {
 
     static func row(_ r: LERPoint, code: String) -> String {
         let i = r.lerInterval
-        return Report.pad(code, 11) + Report.pad(r.decoder, 8) + Report.pad(String(format: "%g", r.p), 8, right: true)
+        return Report.pad(code + " ", 11) + Report.pad(r.decoder + " ", 8)
+            + Report.pad(String(format: "%g", r.p), 8, right: true)
             + Report.pad(String(r.rounds), 4, right: true) + Report.pad(String(r.shots), 10, right: true)
             + Report.pad(String(r.failures), 8, right: true) + "  "
             + Report.pad(String(format: "%.3e [%.2e, %.2e]", r.ler, i.lower, i.upper), 31)
@@ -60,7 +61,19 @@ enum QECReport {
         }
     }
 
-    static func json(_ runs: [(CSSCode, [LERPoint])], config: LERConfig) throws -> String {
+    /// What the JSON, CSV and plot say about a run's code: a CSS code, or a detector error model (n = its merged
+    /// mechanisms, k = its observables, checks = its detectors).
+    struct Label {
+        let name: String, n: Int, k: Int, checks: Int
+        init(_ code: CSSCode) { (name, n, k, checks) = (code.name, code.n, code.k, code.hx.rows + code.hz.rows) }
+        init(_ model: DetectorErrorModel) {
+            (name, n, k, checks) = (
+                model.source, model.columns.count, model.observableCount, model.detectorCount
+            )
+        }
+    }
+
+    static func json(_ runs: [(Label, [LERPoint])], config: LERConfig) throws -> String {
         func num(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
         func point(_ r: LERPoint) -> [String: Any] {
             var d: [String: Any] = [
@@ -74,10 +87,8 @@ enum QECReport {
             d["shots_per_second"] = r.shotsPerSecond
             return d
         }
-        func entry(_ code: CSSCode, _ points: [LERPoint]) -> [String: Any] {
-            let header: [String: Any] = [
-                "name": code.name, "n": code.n, "k": code.k, "checks": code.hx.rows + code.hz.rows,
-            ]
+        func entry(_ code: Label, _ points: [LERPoint]) -> [String: Any] {
+            let header: [String: Any] = ["name": code.name, "n": code.n, "k": code.k, "checks": code.checks]
             return ["code": header, "points": points.map(point)]
         }
         let entries: [[String: Any]] = runs.map { entry($0.0, $0.1) }
@@ -91,7 +102,7 @@ enum QECReport {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    static func csv(_ runs: [(CSSCode, [LERPoint])]) -> String {
+    static func csv(_ runs: [(Label, [LERPoint])]) -> String {
         var lines = ["code,n,k,decoder,noise,p,q,rounds,shots,failures,ler,ler_lo,ler_hi,seconds,shots_per_second"]
         for (code, points) in runs {
             for r in points {
@@ -109,7 +120,10 @@ enum QECReport {
     }
 
     /// LER against p, log-scale y, one line per code and decoder.
-    static func svg(_ runs: [(CSSCode, [LERPoint])], noise: String, marks: [LogPlot.Mark] = []) -> String {
+    static func svg(
+        _ runs: [(Label, [LERPoint])], noise: String, xLabel: String = "physical error rate p",
+        marks: [LogPlot.Mark] = []
+    ) -> String {
         var series: [LogPlot.Series] = []
         for (code, points) in runs {
             let decoders = points.map(\.decoder).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
@@ -123,7 +137,7 @@ enum QECReport {
             }
         }
         let panel = LogPlot(
-            title: "LER", xLabel: "physical error rate p", yLabel: "logical error rate", series: series, marks: marks)
+            title: "LER", xLabel: xLabel, yLabel: "logical error rate", series: series, marks: marks)
         return LogPlot.document(title: "Logical error rate, \(noise) noise", panels: [panel])
     }
 

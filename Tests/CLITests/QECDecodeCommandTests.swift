@@ -92,3 +92,41 @@ final class QECDecodeCommandTests: XCTestCase {
         XCTAssertEqual(a, b, accuracy: 4 * sigma, "LER ours \(a), PyMatching \(b)")
     }
 }
+
+/// `eccbench qec --dem F`: the LER table on the model's own shots.
+final class QECDetectorErrorModelRunTests: XCTestCase {
+    func testRunsTheTableAndTheFilesWithTheSameCountsAtAnyThreadCount() throws {
+        let dem = TestResources.path("dem/surface-d3-r3.dem")
+        var tables: [String] = []
+        for threads in ["1", "2"] {
+            let csv = temp("dem-\(threads).csv")
+            let r = try runSucceeding([
+                "qec", "--dem", dem, "--scale-p", "1,2", "--max-shots", "5000", "--min-shots", "5000", "--threads",
+                threads, "--csv", csv,
+            ])
+            XCTAssertTrue(r.stdout.contains("24 detectors, 1 observables"), r.stdout)
+            let rows = r.stdout.split(separator: "\n").filter { $0.hasPrefix("surface-d3-r3.dem ") }
+            XCTAssertEqual(rows.count, 4, r.stdout)
+            let text = try String(contentsOfFile: csv, encoding: .utf8)
+            XCTAssertTrue(text.contains(",mwpm,circuit,2.0,"), text)
+            tables.append(
+                rows.map { $0.split(separator: " ").prefix(6).joined(separator: " ") }.joined(separator: "\n"))
+        }
+        XCTAssertEqual(tables[0], tables[1], "the same shots and failures on 1 and 2 threads")
+        // LER grows with the priors, and matching beats uniform-growth Union-Find at ×2 over 5,000 shots
+        let failures = tables[0].split(separator: "\n").map { Int($0.split(separator: " ")[5])! }
+        XCTAssertLessThan(failures[0], failures[1])
+        XCTAssertLessThan(failures[1], failures[3])
+    }
+
+    func testBadCombinationsAreRefused() throws {
+        let dem = TestResources.path("dem/surface-d3-r3.dem")
+        try runFailing(["qec", "--dem", dem, "--code", "toric-4"], saying: "--code and --dem")
+        try runFailing(["qec", "--scale-p", "2", "--code", "toric-4"], saying: "--scale-p needs --dem")
+        try runFailing(["qec", "--dem", dem, "--scale-p", "-1"], saying: "--scale-p: -1.0 is not a factor ≥ 0")
+        try runFailing(["qec", "--dem", dem, "--scale-p", "200"], saying: "scaled by 200.0 is above 1")
+        try runFailing(
+            ["qec", "--dem", dem, "--decoders", "neural"], saying: "unknown decoder 'neural' for a detector error model"
+        )
+    }
+}

@@ -1,0 +1,44 @@
+import Base
+import Channels
+
+/// Monte Carlo logical error rate of a decoder on a detector error model: shots drawn by `DetectorErrorModelSampler`
+/// (every prior multiplied by the point's factor, `--scale-p`) in numbered blocks (block b of point i draws from
+/// `SeededRNG(seed).derived(i).derived(b)`), decoded, and failed when any predicted observable flip differs from the
+/// sampled one. Every decoder sees the same shots at the same point index; counts do not depend on the thread count.
+public struct DetectorErrorModelSimulation: Sendable {
+    public let model: DetectorErrorModel
+    public let config: LERConfig
+
+    public init(model: DetectorErrorModel, config: LERConfig) {
+        self.model = model
+        self.config = config
+    }
+
+    /// One point: the decoder (built by `decoder` for the scaled model) at prior factor `scale`. The point's `p` is the
+    /// factor, its noise `.circuit`.
+    public func run(
+        decoder name: String, scale: Double, pointIndex: Int, progress: (@Sendable (LERPoint) -> Void)? = nil
+    ) throws -> LERPoint {
+        let scaled = try model.scalingPriors(by: scale)
+        let decoder = try DetectorErrorModelDecoder(name, model: scaled)
+        let sampler = DetectorErrorModelSampler(model: scaled)
+        let rule = config.stopRule
+        let pointRNG = SeededRNG(seed: config.seed).derived(UInt64(pointIndex))
+        let template = LERPoint(decoder: name, noise: .circuit, p: scale, q: scale, rounds: 1)
+        let O = scaled.observableCount
+        return OrderedBlocks.runPoint(
+            rule: rule, threads: config.threads, template: template, progress: progress
+        ) { b in
+            let shots = rule.trials(inBlock: b)
+            var rng = pointRNG.derived(UInt64(b))
+            let (events, flips) = sampler.sample(count: shots, rng: &rng)
+            let predictions = decoder.decode(events: events, count: shots)
+            var result = template
+            result.shots = shots
+            for s in 0..<shots where predictions[(s * O)..<((s + 1) * O)] != flips[(s * O)..<((s + 1) * O)] {
+                result.failures += 1
+            }
+            return result
+        }
+    }
+}
