@@ -16,9 +16,15 @@ public struct OrderedStatisticsDecoder: Decoder {
     let columnWords: [UInt64]
     let kWords: Int
 
-    public init(code: LinearCode, order: Int, name: String? = nil) {
+    /// Order ≥ 2 pairs (and triples) only among the last `sweep` rows of the MRB, its least reliable positions: the
+    /// combination sweep (OSD-CS, Roffe et al. 2020) that keeps OSD affordable at large k (nil: every pattern).
+    public let sweep: Int?
+
+    public init(code: LinearCode, order: Int, sweep: Int? = nil, name: String? = nil) {
         precondition((0...3).contains(order), "OSD: order \(order) outside 0...3")
+        precondition(sweep.map { $0 >= 0 } ?? true, "OSD: negative sweep")
         self.order = order
+        self.sweep = sweep
         self.n = code.n
         self.k = code.k
         self.name = name ?? "osd\(order)"
@@ -29,12 +35,17 @@ public struct OrderedStatisticsDecoder: Decoder {
 
     /// Test patterns a frame (no early exit): Σ_{i ≤ order} C(k, i), the order-0 word included.
     public var testPatterns: Int {
-        var total = 0, term = 1
-        for i in 0...order {
-            total += term
-            term = term * (k - i) / (i + 1)
+        func patterns(_ n: Int, upTo order: Int) -> Int {
+            var total = 0, term = 1
+            for i in 0...order {
+                total += term
+                term = term * (n - i) / (i + 1)
+            }
+            return total
         }
-        return total
+        guard let sweep, order >= 2 else { return patterns(k, upTo: order) }
+        let s = min(sweep, k)
+        return 1 + k + patterns(s, upTo: order) - 1 - s
     }
 
     public func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
@@ -142,11 +153,12 @@ public struct OrderedStatisticsDecoder: Decoder {
         var bestCost = cost(d0, disagree, reliability, W, limit: .infinity)
         for w in 0..<W { best[w] = d0[w] }
         if order >= 1 {
+            let firstSwept = sweep.map { max(0, rank - $0) } ?? 0
             for a in 0..<rank {
                 for w in 0..<W { d1[w] = d0[w] ^ M[a * W + w] }
                 let c1 = cost(d1, disagree, reliability, W, limit: bestCost)
                 if c1 < bestCost { bestCost = c1; for w in 0..<W { best[w] = d1[w] } }
-                guard order >= 2 else { continue }
+                guard order >= 2, a >= firstSwept else { continue }
                 for b in (a + 1)..<max(a + 1, rank) {
                     for w in 0..<W { d2[w] = d1[w] ^ M[b * W + w] }
                     let c2 = cost(d2, disagree, reliability, W, limit: bestCost)

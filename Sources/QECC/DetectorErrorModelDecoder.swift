@@ -7,18 +7,19 @@ import Base
 /// merged as PyMatching does): the correction marks the matched edges, and the prediction is the parity of their
 /// observables. Matching is exact minimum weight on the integer weights (log-odds in 1/65,536 of the largest); `uf`
 /// grows clusters uniformly, ignoring the weights (Delfosse & Nickerson), so it is the fast, weaker one on circuit noise.
+/// `bposd` decodes the full hypergraph H (`DetectorErrorModelBPOSD`), graphlike or not.
 public struct DetectorErrorModelDecoder: Sendable {
     public let name: String
     public let model: DetectorErrorModel
     let base: any QuantumDecoder
-    /// The observables each correction bit (a graph edge) flips.
+    /// The observables each correction bit (a graph edge, or a mechanism for bposd) flips.
     let edgeObservables: [[Int]]
     /// Correction bits a shot.
     let correctionLength: Int
-    /// The edges' probabilities (for weights in tests and reports).
+    /// The matching graph's edges (mwpm, uf; empty for bposd), for weights in tests and reports.
     public let edges: [DetectorErrorModel.MatchingEdge]
 
-    public static let names = ["mwpm", "uf"]
+    public static let names = ["mwpm", "uf", "bposd"]
 
     /// Throws for an unknown name and, for the graph decoders, a model that is not graphlike (naming the line).
     public init(_ name: String, model: DetectorErrorModel) throws {
@@ -26,6 +27,16 @@ public struct DetectorErrorModelDecoder: Sendable {
         guard Self.names.contains(lower) else {
             throw QECCError(
                 "unknown decoder '\(name)' for a detector error model; use \(Self.names.joined(separator: ", "))")
+        }
+        self.name = name
+        self.model = model
+        if lower == "bposd" {
+            let (check, _, priors) = model.matrices
+            base = try DetectorErrorModelBPOSD(name: name, check: check, priors: priors)
+            edges = []
+            edgeObservables = model.columns.map(\.symptom.observables)
+            correctionLength = check.columns
+            return
         }
         let edges = try model.matchingEdges()
         let graph = DecodingGraph(detectors: model.detectorCount, edges: edges)
@@ -37,8 +48,6 @@ public struct DetectorErrorModelDecoder: Sendable {
         } else {
             base = UnionFindDecoder(name: name, problem: nil, graphs: [graph], layout: layout)
         }
-        self.name = name
-        self.model = model
         self.edges = edges
         self.edgeObservables = edges.map(\.observables)
         self.correctionLength = edges.count

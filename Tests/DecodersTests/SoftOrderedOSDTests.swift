@@ -141,3 +141,21 @@ final class SoftOrderedOSDTests: XCTestCase {
         }
     }
 }
+
+/// OSD's combination sweep (OSD-CS): order-2 patterns only among the last λ rows of the MRB.
+final class OSDCombinationSweepTests: XCTestCase {
+    func testSweepCountsAndBounds() throws {
+        let code = try Catalog.code(named: "BCH-63-45")
+        XCTAssertEqual(OrderedStatisticsDecoder(code: code, order: 2).testPatterns, 1 + 45 + 990)
+        XCTAssertEqual(OrderedStatisticsDecoder(code: code, order: 2, sweep: 10).testPatterns, 1 + 45 + 45)
+        XCTAssertEqual(OrderedStatisticsDecoder(code: code, order: 1, sweep: 10).testPatterns, 1 + 45)
+        // a full sweep is plain OSD-2; a sweep of 0 is OSD-1, bit for bit
+        var rng = SeededRNG(seed: 3)
+        var llr = [Float](repeating: 0, count: 100 * code.n)
+        for i in llr.indices { llr[i] = 2 + 2.2 * Float(rng.nextDouble() * 2 - 1) * 1.8 }
+        func run(_ d: OrderedStatisticsDecoder) -> [UInt8] { d.decode(llr: llr, n: code.n) }
+        XCTAssertEqual(run(.init(code: code, order: 2, sweep: 45)), run(.init(code: code, order: 2)))
+        XCTAssertEqual(run(.init(code: code, order: 2, sweep: 0)), run(.init(code: code, order: 1)))
+        XCTAssertNotEqual(run(.init(code: code, order: 2, sweep: 10)), run(.init(code: code, order: 1)), "λ = 10 adds")
+    }
+}

@@ -84,6 +84,31 @@ final class DetectorErrorModelMatchingTests: XCTestCase {
         }
     }
 
+    /// bposd on the full hypergraph: the same fixture with its decompositions joined (hyperedges of up to 4 detectors,
+    /// which matching refuses): every correction's syndrome is the shot's events, and its predictions agree with
+    /// PyMatching's on the decomposed model for at least 95% of the shots.
+    func testBPOSDDecodesTheHypergraph() throws {
+        let (dem, events, theirs, _) = try load("surface-d3-r3")
+        let text = try String(contentsOfFile: TestResources.path("dem/surface-d3-r3.dem"), encoding: .utf8)
+        let hyper = try DetectorErrorModel(text: text.replacingOccurrences(of: " ^ ", with: " "), source: "joined")
+        XCTAssertFalse(hyper.isGraphlike)
+        XCTAssertEqual(hyper.detectorCount, dem.detectorCount)
+        XCTAssertThrowsError(try DetectorErrorModelDecoder("mwpm", model: hyper))
+        let bposd = try DetectorErrorModelDecoder("bposd", model: hyper)
+        let (h, _, _) = hyper.matrices
+        let D = dem.detectorCount, O = dem.observableCount, shots = 400
+        let ours = bposd.decode(events: events, count: shots)
+        var agree = 0
+        for s in 0..<shots {
+            let shot = Array(events[(s * D)..<((s + 1) * D)])
+            var syndrome = [UInt8](repeating: 0, count: D)
+            for j in bposd.correction(events: shot) { for d in h.column(j).support { syndrome[d] ^= 1 } }
+            XCTAssertEqual(syndrome, shot, "shot \(s)")
+            if ours[(s * O)..<((s + 1) * O)] == theirs[(s * O)..<((s + 1) * O)] { agree += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(agree, shots * 95 / 100)
+    }
+
     func testNonGraphlikeModelsAndUnknownNamesAreRefused() throws {
         let hyper = try DetectorErrorModel(text: "error(0.1) D0 D1 D2", source: "h.dem")
         XCTAssertThrowsError(try DetectorErrorModelDecoder("mwpm", model: hyper)) {
