@@ -96,5 +96,52 @@ enum QECCBenchmark {
             }
             Harness.report(label + " mwpm, 1 thread", perShot["mwpm"]!, "µs/shot", note)
         }
+        try detectorErrorModels(quick: quick, dir: dir)
+    }
+
+    /// Stim circuits' detector error models (the test fixtures: rotated surface codes d = 3, 5, 7 at p = 0.005):
+    /// our sampler's shots, mwpm / uf / bposd µs per shot on one thread, PyMatching 2 on the same events (goal for
+    /// issue 31: mwpm ≤ 1.0× PyMatching).
+    static func detectorErrorModels(quick: Bool, dir: URL) throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Tests/TestSupport/Resources/dem")
+        let peer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("peers/pymatching_dem.py").path
+        let havePeer = Harness.shell(["python3", "-c", "import pymatching, stim"]) != nil
+        for name in ["surface-d3-r3", "surface-d5-r5", "surface-d7-r3"] {
+            let path = fixtures.appendingPathComponent("\(name).dem").path
+            let model = try DetectorErrorModel(contentsOf: path)
+            let shots = quick ? 2000 : 20_000
+            var rng = SeededRNG(seed: 11)
+            let (events, _) = DetectorErrorModelSampler(model: model).sample(count: shots, rng: &rng)
+            var perShot: [String: Double] = [:]
+            for decoder in ["mwpm", "uf", "bposd"] {
+                let d = try DetectorErrorModelDecoder(decoder, model: model)
+                let count = decoder == "bposd" ? shots / 10 : shots
+                let t = Harness.time {
+                    _ = d.decode(events: Array(events[0..<(count * model.detectorCount)]), count: count)
+                }
+                perShot[decoder] = t / Double(count) * 1e6
+            }
+            var note = String(format: "uf %.2f µs, bposd %.0f µs", perShot["uf"]!, perShot["bposd"]!)
+            if havePeer {
+                let eventsPath = dir.appendingPathComponent("events.b8").path
+                try ShotFormat.b8.write(events, bitsPerShot: model.detectorCount).write(
+                    to: URL(fileURLWithPath: eventsPath))
+                let out = dir.appendingPathComponent("pm.b8").path
+                if let line = Harness.shell(["python3", peer, path, eventsPath, out]),
+                    let seconds = Double(
+                        line.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+                {
+                    let their = seconds / Double(shots) * 1e6
+                    note += String(
+                        format: "; PyMatching %.2f µs (mwpm/PyMatching %.1f×, goal ≤ 1.0×)", their,
+                        perShot["mwpm"]! / their)
+                } else {
+                    note += "; PyMatching run failed"
+                }
+            }
+            Harness.report("qecc DEM \(name) p=0.005 mwpm, 1 thread", perShot["mwpm"]!, "µs/shot", note)
+        }
     }
 }
