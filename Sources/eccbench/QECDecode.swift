@@ -46,15 +46,30 @@ struct QECDecode: ParsableCommand {
     func run() throws {
         let model = try DetectorErrorModel(contentsOf: dem)
         let decoder = try DetectorErrorModelDecoder(self.decoder, model: model)
+        let format = try ShotFormat.named(inFormat)
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: input))?[.size] as? Int else {
+            throw CommandError("--in: cannot read '\(input)'")
+        }
+        // events are held unpacked, a byte a bit: at most 8 bits a byte of b8, one of 01, a shot a byte of r8
+        let (unpacked, overflow) = size.multipliedReportingOverflow(
+            by: format == .r8 ? max(1, model.detectorCount) : (format == .b8 ? 8 : 1))
+        guard !overflow, unpacked <= Self.maxEventBytes else {
+            throw CommandError(
+                "--in '\(input)': \(size) bytes of \(format.rawValue) may hold more than \(Self.maxEventBytes >> 30) GiB "
+                    + "of unpacked detection events; decode it in parts")
+        }
         guard let data = FileManager.default.contents(atPath: input) else {
             throw CommandError("--in: cannot read '\(input)'")
         }
-        let (shots, events) = try ShotFormat.named(inFormat).read(
+        let (shots, events) = try format.read(
             data, bitsPerShot: model.detectorCount, source: "\(input) (\(model.detectorCount) detectors a shot)")
         let predictions = Self.decode(decoder, events: events, shots: shots, threads: threads)
         try AtomicFile.write(
             try ShotFormat.named(outFormat).write(predictions, bitsPerShot: model.observableCount), to: out)
     }
+
+    /// Most bytes of unpacked detection events held at once.
+    static let maxEventBytes = 1 << 32
 
     /// Shots split into blocks of 256 over the threads; each block's predictions depend only on its shots.
     static func decode(_ decoder: DetectorErrorModelDecoder, events: [UInt8], shots: Int, threads: Int) -> [UInt8] {
