@@ -20,6 +20,8 @@ public struct DetectorErrorModelDecoder: Sendable {
     public let edges: [DetectorErrorModel.MatchingEdge]
 
     public static let names = ["mwpm", "uf", "bposd"]
+    /// What `qec --dem` runs when no decoder is named (bposd is opt-in: milliseconds a shot on d ≥ 5 circuits).
+    public static let defaults = ["mwpm", "uf"]
 
     /// Throws for an unknown name and, for the graph decoders, a model that is not graphlike (naming the line).
     public init(_ name: String, model: DetectorErrorModel) throws {

@@ -12,6 +12,8 @@ struct QEC: ParsableCommand {
         discussion: """
             Example: eccbench qec --code toric-6 --noise depolarizing --p 0.05:0.2:0.01 --decoders mwpm,uf
                      eccbench qec threshold --family toric --sizes 4,6,8 --noise independent --p 0.08:0.13:0.01
+                     eccbench qec --dem circuit.dem --decoders mwpm,uf,bposd --scale-p 0.5,1,2   (a Stim DEM)
+                     eccbench qec decode --dem circuit.dem --in events.b8 --in-format b8 --out obs.b8 --out-format b8
             Decoders:
             \(QuantumDecoders.help)
             """,
@@ -275,14 +277,14 @@ extension QECSimulate {
     /// `qec --dem F`: every decoder at every prior factor on the model's own shots.
     func simulate(dem path: String) throws {
         let model = try DetectorErrorModel(contentsOf: path)
-        let names = options.decoderNames ?? DetectorErrorModelDecoder.names
-        var edges = 0
-        for name in names { edges = try DetectorErrorModelDecoder(name, model: model).edges.count }
+        let names = options.decoderNames ?? DetectorErrorModelDecoder.defaults
+        for name in names { _ = try DetectorErrorModelDecoder(name, model: model) }  // refused before any shot
+        let edges = model.isGraphlike ? "\(try model.matchingEdges().count) matching edges" : "not graphlike"
         let scales = try parsePoints(scaleP ?? "1", option: "--scale-p"), config = try options.config
         let rule = try options.stopRule()
         print(
             "\(path): \(model.detectorCount) detectors, \(model.observableCount) observables, "
-                + "\(model.columns.count) mechanisms (\(edges) matching edges); p = the factor on every prior\n"
+                + "\(model.columns.count) mechanisms (\(edges)); p = the factor on every prior\n"
                 + "shots from eccbench's DEM sampler, seed \(config.seed), \(workersDescription(threads: config.threads)); "
                 + "each point: at least \(rule.minErrors) failures and \(rule.minFrames) shots, at most \(rule.maxFrames); "
                 + "intervals are 95% (Wilson)" + (rule.note.map { "\n" + $0 } ?? ""))
