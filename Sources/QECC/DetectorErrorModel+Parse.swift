@@ -5,11 +5,14 @@ import Foundation
 /// `repeat N { … }`, `#` comments and blank lines. Anything else, and every malformed line, throws a `QECCError` naming
 /// `source:line` and quoting the token.
 extension DetectorErrorModel {
+    /// Spaces, tabs and a Windows line end's carriage return.
+    static let blank = CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\r"))
+
     /// Most mechanisms after `repeat` blocks are expanded (checked before expanding).
     public static let maxMechanisms = 1 << 22
 
     public init(text: String, source: String = "DEM") throws {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         var index = 0
         let program = try Self.block(lines, &index, source: source, closing: nil)
         var size = 0
@@ -51,7 +54,7 @@ extension DetectorErrorModel {
             var text = lines[i]
             i += 1
             if let hash = text.firstIndex(of: "#") { text = text[..<hash] }
-            let line = text.trimmingCharacters(in: .whitespaces + ["\r"])
+            let line = text.trimmingCharacters(in: Self.blank)
             if line.isEmpty { continue }
             func fail(_ message: String) -> QECCError { QECCError("\(source):\(number): \(message) in '\(line)'") }
             if line == "}" {
@@ -218,11 +221,5 @@ extension DetectorErrorModel {
                 }
             }
         }
-    }
-}
-
-extension CharacterSet {
-    fileprivate static func + (a: CharacterSet, b: [Character]) -> CharacterSet {
-        a.union(CharacterSet(charactersIn: String(b)))
     }
 }

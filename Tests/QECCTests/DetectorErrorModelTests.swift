@@ -157,5 +157,8 @@ final class DetectorErrorModelTests: XCTestCase {
         XCTAssertEqual(hyper.matrices.check.columns, 2, "BP and OSD take the full hypergraph")
         XCTAssertThrowsError(try hyper.scalingPriors(by: 6)) { XCTAssertTrue("\($0)".contains("h.dem:3:"), "\($0)") }
         XCTAssertEqual(try hyper.scalingPriors(by: 0.5).mechanisms.map(\.probability), [0.05, 0.1])
+        let windows = try DetectorErrorModel(text: "error(0.1) D0\r\n\terror(0.2) D1 L0\r\n", source: "crlf.dem")
+        XCTAssertEqual(windows.mechanisms.map(\.probability), [0.1, 0.2], "CRLF line ends and tabs")
+        XCTAssertEqual(windows.observableCount, 1)
     }
 }
