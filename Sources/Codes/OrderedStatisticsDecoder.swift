@@ -33,7 +33,8 @@ public struct OrderedStatisticsDecoder: Decoder {
         self.columnWords = GT.words
     }
 
-    /// Test patterns a frame (no early exit): Σ_{i ≤ order} C(k, i), the order-0 word included.
+    /// Test patterns a frame (no early exit): Σ_{i ≤ order} C(k, i), the order-0 word included; with a sweep λ the
+    /// orders ≥ 2 count C(λ, i) instead.
     public var testPatterns: Int {
         func patterns(_ n: Int, upTo order: Int) -> Int {
             var total = 0, term = 1
