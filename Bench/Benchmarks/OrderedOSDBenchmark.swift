@@ -49,8 +49,9 @@ enum OrderedOSDBenchmark {
             try CodeFiles.writeAtomically(CodeFiles.denseText(code.H), to: hPath)
             try frames.llr.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: llrPath)) }
             try Data(frames.bits).write(to: URL(fileURLWithPath: llrPath + ".bits"))
-            guard let line = Harness.shell(["python3", script, hPath, llrPath, String(code.n), "osd_cs", "10"]) else {
-                print("peer: ldpc_bposd.py failed")
+            guard let line = Harness.shell(["python3", script, hPath, llrPath, String(code.n), "50", "osd_cs", "10"])
+            else {
+                print("peer: ldpc_bp.py (BP+OSD) failed")
                 continue
             }
             let fields = line.split(separator: " ").compactMap {

@@ -222,7 +222,7 @@ if enabled("ordered-osd") {
     try OrderedOSDBenchmark.run(
         quick: quick,
         script: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("peers/ldpc_bposd.py").path)
+            .appendingPathComponent("peers/ldpc_bp.py").path)
 }
 
 // 5. Neural engine: training step of an ECCT-shaped model, and ECCT inference, with PyTorch as the peer.

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Peer benchmark: the `ldpc` package's BP (product-sum, flooding, 50 iterations) on frames written by
-eccbench-benchmarks. Usage: ldpc_bp.py H.txt llr.f32 n iterations
+"""Peer benchmark: the `ldpc` package's BP (product-sum, flooding), or BP+OSD, on frames written by
+eccbench-benchmarks. Usage: ldpc_bp.py H.txt llr.f32 n iterations [osd_method order]
 Decodes each frame as syndrome decoding of the hard decision with per-bit priors 1/(1 + e^|llr|), the
-standard reduction of channel decoding to ldpc's API. Prints one line: frames seconds frame_errors_vs_zero...
+standard reduction of channel decoding to ldpc's API; with osd_method (osd_cs, osd_e, osd0) and order, BpOsdDecoder.
+Prints one line: frames seconds frame_errors bit_errors (against the transmitted codewords, llr.f32.bits).
 """
 import sys, time
 import numpy as np
-from ldpc import BpDecoder
+from ldpc import BpDecoder, BpOsdDecoder
 
 H = np.loadtxt(sys.argv[1], dtype=np.uint8)
 llr = np.fromfile(sys.argv[2], dtype=np.float32)
@@ -16,7 +17,11 @@ codewords = np.fromfile(sys.argv[2] + ".bits", dtype=np.uint8).reshape(-1, n)
 hard = (llr < 0).astype(np.uint8)
 syndromes = (hard @ H.T % 2).astype(np.uint8)
 priors = 1.0 / (1.0 + np.exp(np.abs(llr)))
-dec = BpDecoder(H, error_rate=0.1, max_iter=iters, bp_method="product_sum", schedule="parallel")
+options = dict(error_rate=0.1, max_iter=iters, bp_method="product_sum", schedule="parallel")
+if len(sys.argv) > 5:
+    dec = BpOsdDecoder(H, osd_method=sys.argv[5], osd_order=int(sys.argv[6]), **options)
+else:
+    dec = BpDecoder(H, **options)
 out = np.empty_like(hard)
 start = time.perf_counter()
 for f in range(llr.shape[0]):
