@@ -55,10 +55,19 @@ public struct DetectorErrorModel: Sendable, Equatable {
     /// Where the model came from (a file name), for messages.
     public let source: String
 
-    /// The merged mechanisms: distinct non-empty symptoms in order of first appearance, with their combined priors.
-    /// Mechanisms that flip nothing are dropped.
-    public var columns: [(symptom: Symptom, probability: Double)] {
-        var index: [Symptom: Int] = [:], out: [(symptom: Symptom, probability: Double)] = []
+    /// One merged mechanism: a distinct non-empty symptom and the combined prior of the mechanisms that have it.
+    public struct Column: Sendable, Equatable {
+        public let symptom: Symptom
+        public var probability: Double
+    }
+
+    /// The merged mechanisms in order of first appearance (mechanisms that flip nothing are dropped): computed once, at
+    /// init, for the matrices, the sampler and the reports.
+    public let columns: [Column]
+
+    /// Equal symptoms merged as independent events, p ⊕ q = p(1 − q) + q(1 − p).
+    static func merged(_ mechanisms: [Mechanism]) -> [Column] {
+        var index: [Symptom: Int] = [:], out: [Column] = []
         for m in mechanisms {
             let s = m.symptom
             guard !(s.detectors.isEmpty && s.observables.isEmpty) else { continue }
@@ -67,7 +76,7 @@ public struct DetectorErrorModel: Sendable, Equatable {
                 out[i].probability = p * (1 - m.probability) + m.probability * (1 - p)
             } else {
                 index[s] = out.count
-                out.append((s, m.probability))
+                out.append(Column(symptom: s, probability: m.probability))
             }
         }
         return out
@@ -92,6 +101,7 @@ public struct DetectorErrorModel: Sendable, Equatable {
         self.detectorCount = detectorCount
         self.observableCount = observableCount
         self.mechanisms = mechanisms
+        self.columns = Self.merged(mechanisms)
         self.coordinates = coordinates
         self.source = source
     }
