@@ -6,11 +6,13 @@
 /// likelihood of y, whatever D believes. BP+OSD (Panteleev & Kalachev; ldpc's `BpOsdDecoder`) is `bpN+osdK`; with D the
 /// channel itself it is exactly `osdK`. Always returns a codeword.
 ///
-/// A decoder with several soft outputs per frame (`D+ttaK`: one per automorphism image, mapped back) gives several
-/// orders; OSD runs on each and the candidate of least discrepancy against the channel is kept (a multiple-bases OSD:
-/// the channel's own order is invariant under the code's automorphisms, a neural decoder's is not). Measured on
-/// BCH-63-45 at 4 dB (ECCT N2 d32, `ecct+tta4+osd1`): every image's order 1.86e-3 FER, their averaged LLRs 2.50e-3, the
-/// kept image's alone 3.20e-3; osd2 1.79e-3 (Models/README.md).
+/// OSD also runs on the channel's own order (|y|), and the candidate of least discrepancy against the channel is kept: a
+/// multiple-bases OSD (D's basis and the channel's), so `D+osdK` is never less likely per frame than `osdK` — a
+/// neural order is best where the channel's is weak and weaker where it is strong. A decoder with several soft outputs
+/// per frame (`D+ttaK`: one per automorphism image, mapped back) gives several orders; OSD runs on each (the channel's
+/// order is invariant under the code's automorphisms, a neural decoder's is not). Measured on BCH-63-45 at 4 dB (ECCT
+/// N2 d32, `ecct+tta4+osd1`, before the channel's order was added): every image's order 1.86e-3 FER, their averaged
+/// LLRs 2.50e-3, the kept image's alone 3.20e-3; osd2 1.79e-3 (Models/README.md).
 public struct SoftOrderedStatisticsDecoder: Decoder, FallbackReporting {
     public let name: String
     public let base: any SoftOutputDecoder
@@ -29,8 +31,10 @@ public struct SoftOrderedStatisticsDecoder: Decoder, FallbackReporting {
     }
 
     public var order: Int { osd.order }
-    /// Test patterns a frame: OSD-K's for each of D's orders.
-    public var testPatterns: Int { osd.testPatterns * base.softOutputsPerFrame }
+    /// OSD also runs on the channel's order (not when D is the channel: `channel+osdK` is `osdK`).
+    public var addsChannelOrder: Bool { !(base is ChannelDecoder) }
+    /// Test patterns a frame: OSD-K's for each of D's orders and the channel's.
+    public var testPatterns: Int { osd.testPatterns * (base.softOutputsPerFrame + (addsChannelOrder ? 1 : 0)) }
 
     public func decode(llr: UnsafeBufferPointer<Float>, count: Int, into bits: UnsafeMutableBufferPointer<UInt8>) {
         decode(llr: llr, count: count, llrScale: 1, into: bits)
@@ -65,9 +69,10 @@ public struct SoftOrderedStatisticsDecoder: Decoder, FallbackReporting {
                 }
                 var best = osd.decodeFrame(
                     ordering: order(0), channel: channel, into: bits.baseAddress! + frame * n, scratch: scratch)
-                for i in 1..<orders {
+                for i in 1..<(orders + (addsChannelOrder ? 1 : 0)) {
+                    let ordering = i < orders ? order(i) : channel
                     let cost = osd.decodeFrame(
-                        ordering: order(i), channel: channel, into: candidate.baseAddress!, scratch: scratch)
+                        ordering: ordering, channel: channel, into: candidate.baseAddress!, scratch: scratch)
                     if cost < best {
                         best = cost
                         for j in 0..<n { bits[frame * n + j] = candidate[j] }

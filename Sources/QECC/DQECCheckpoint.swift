@@ -10,18 +10,29 @@ public enum DQECCheckpoint {
     public static func save(_ trainer: DQECTrainer, to path: String) throws { try trainer.save(to: path) }
 
     /// A run restored from a checkpoint written by `save`: same problem, sizes, settings, Adam state and step. `adjust`
-    /// lays the command's options over the stored settings: only the resumable fields may change.
+    /// lays the command's options over the stored settings: only the resumable fields may change. A run on a detector
+    /// error model reads it again from `dem` (default: the file it was trained on), which must have the same fingerprint.
     public static func resume(
-        from path: String, workers: Int, parallel: DataParallelRequest = .init(),
+        from path: String, workers: Int, parallel: DataParallelRequest = .init(), dem demPath: String? = nil,
         adjust: ((DQECTrainingConfig) throws -> DQECTrainingConfig)? = nil
     ) throws -> DQECTrainer {
         let stored = try RunCheckpoint.read(DQECRecipe.self, path: path, familyName: "neural quantum decoder")
         let config = try RunCheckpoint.resumedSettings(stored.settings, path: path, adjust: adjust)
+        if let file = demPath ?? config.dem {
+            let dem = try DetectorErrorModel(contentsOf: file)
+            guard stored.metadata["dem"] == dem.structureFingerprint else {
+                throw CheckpointError(
+                    "\(path) was trained on a detector error model with fingerprint \(stored.metadata["dem"] ?? "none"); "
+                        + "\(file) is \(dem.structureFingerprint)")
+            }
+            return try restore(
+                stored, target: .detectorErrorModel(dem), settings: config, workers: workers, parallel: parallel)
+        }
         let problem = try CheckpointError.naming(path, "the stored settings") {
             try DecodingProblem(
                 code: try QuantumCatalog.code(named: config.code), noise: config.noise, rounds: config.rounds)
         }
-        return try restore(stored, problem: problem, settings: config, workers: workers, parallel: parallel)
+        return try restore(stored, target: .code(problem), settings: config, workers: workers, parallel: parallel)
     }
 
     /// The same for a given problem, which must be the checkpoint's.
@@ -40,19 +51,19 @@ public enum DQECCheckpoint {
                     + "and \(problem.rounds)")
         }
         let config = try RunCheckpoint.resumedSettings(stored.settings, path: path, adjust: adjust)
-        return try restore(stored, problem: problem, settings: config, workers: workers, parallel: parallel)
+        return try restore(stored, target: .code(problem), settings: config, workers: workers, parallel: parallel)
     }
 
-    /// The stored run's model for `problem`, its weights loaded, continued with `config`.
+    /// The stored run's model for `target`, its weights loaded, continued with `config`.
     static func restore(
-        _ stored: RunCheckpoint.Stored<DQECRecipe>, problem: DecodingProblem, settings config: DQECTrainingConfig,
+        _ stored: RunCheckpoint.Stored<DQECRecipe>, target: DQECTarget, settings config: DQECTrainingConfig,
         workers: Int, parallel: DataParallelRequest
     ) throws -> DQECTrainer {
         try RunCheckpoint.checkSizes(
             of: stored, layers: config.layers, width: config.width, widthTensor: ECCTNames.embedding,
             layerProbe: ECCTNames.layerProbe)
         let model = try CheckpointError.naming(stored.path, "the stored settings") {
-            try DQECModel(problem: problem, layers: config.layers, width: config.width, heads: config.heads)
+            try DQECModel(target: target, layers: config.layers, width: config.width, heads: config.heads)
         }
         try model.network.parameters.load(
             stored.tensors, source: stored.path, ignoring: RunCheckpoint.isOptimizerTensor)

@@ -5,20 +5,31 @@ import Foundation
 import GF2
 import Neural
 
-/// The neural quantum decoder for one `DecodingProblem` (docs/DESIGN.md §9): a `DQECNetwork` over the problem's stacked H,
-/// with the reference's parameter names, so reference checkpoints load by name.
+/// The neural quantum decoder for one `DecodingProblem` or detector error model (docs/DESIGN.md §9, `DQECTarget`): a
+/// `DQECNetwork` over the target's H, with the reference's parameter names, so reference checkpoints load by name.
 public final class DQECModel: @unchecked Sendable {
-    public let problem: DecodingProblem
+    public let target: DQECTarget
+    /// The code problem (nil for a detector error model).
+    public var problem: DecodingProblem? {
+        if case .code(let problem) = target { return problem }
+        return nil
+    }
     public let network: DQECNetwork
     public var layers: Int { network.encoder.config.layers }
     public var width: Int { network.width }
     public var heads: Int { network.encoder.config.heads }
 
     /// A freshly initialised model. Throws for impossible sizes (N outside 1…64, d not a multiple of the heads).
-    public init(problem: DecodingProblem, layers: Int, width: Int, heads: Int = 16, seed: UInt64 = 0) throws {
-        guard problem.rounds == 1 || layers >= 2 else {
+    public convenience init(problem: DecodingProblem, layers: Int, width: Int, heads: Int = 16, seed: UInt64 = 0) throws
+    {
+        try self.init(target: .code(problem), layers: layers, width: width, heads: heads, seed: seed)
+    }
+
+    /// A freshly initialised model for a code problem or a detector error model.
+    public init(target: DQECTarget, layers: Int, width: Int, heads: Int = 16, seed: UInt64 = 0) throws {
+        guard target.rounds == 1 || layers >= 2 else {
             throw QECCError(
-                "neural decoder: with \(problem.rounds) measurement rounds it needs N ≥ 2 layers (the rounds are averaged at the mid norm)"
+                "neural decoder: with \(target.rounds) measurement rounds it needs N ≥ 2 layers (the rounds are averaged at the mid norm)"
             )
         }
         guard (1...64).contains(layers) else { throw QECCError("neural decoder: layers N = \(layers) must be in 1…64") }
@@ -26,11 +37,11 @@ public final class DQECModel: @unchecked Sendable {
             throw QECCError(
                 "neural decoder: width d = \(width) must be a positive multiple of the \(heads) heads (at most 4096)")
         }
-        let H = problem.checkMatrix
+        let H = target.checkMatrix
         var budget = TransformerBudget(
-            model: "neural decoder for \(problem.code.name)", tokens: H.columns + H.rows,
+            model: "neural decoder for \(target.name)", tokens: H.columns + H.rows,
             pairs: ECCTMask.pairBound(parityCheck: H), layers: layers, width: width, heads: heads)
-        budget.sequences = problem.rounds
+        budget.sequences = target.rounds
         budget.outputs = H.columns
         try budget.check()
         var config = EncoderConfig(
@@ -38,9 +49,9 @@ public final class DQECModel: @unchecked Sendable {
         config.attentionDropout = 0  // the reference's MultiHeadedAttention(h, d) has no dropout
         config.clonedInitialBiases = true
         var rng = SplitMixRNG(seed: seed)
-        self.problem = problem
+        self.target = target
         network = DQECNetwork(
-            checkMatrix: H, logicals: problem.logicalSupports, config: config, rounds: problem.rounds, using: &rng)
+            checkMatrix: H, logicals: target.logicals, config: config, rounds: target.rounds, using: &rng)
         pool = WorkspacePool { [network] in network.makeWorkspace(batch: Self.defaultChunk) }
     }
 
@@ -55,6 +66,12 @@ public final class DQECModel: @unchecked Sendable {
     public static func load(problem: DecodingProblem, weightsAt path: String, heads asked: Int? = nil) throws
         -> DQECModel
     {
+        try load(target: .code(problem), weightsAt: path, heads: asked)
+    }
+
+    /// The same for any target. A file trained on a detector error model records its structure fingerprint (metadata
+    /// `dem`) and must be used on a model with the same H and observables.
+    public static func load(target: DQECTarget, weightsAt path: String, heads asked: Int? = nil) throws -> DQECModel {
         let (tensors, meta) = try SafeTensors.read(path: path)
         let recorded = meta["heads"].flatMap(Int.init)
         if let asked, let recorded, asked != recorded {
@@ -66,23 +83,35 @@ public final class DQECModel: @unchecked Sendable {
                 "\(path) records no head count (a reference export): give it (qec infer --heads H, neural:\(path)@H; "
                     + "the reference trains with 16), or export with scripts/export_ecct_weights.py --heads H")
         }
-        if let rounds = meta["rounds"].flatMap(Int.init), rounds != problem.rounds {
+        if let rounds = meta["rounds"].flatMap(Int.init), rounds != target.rounds {
             throw CheckpointError(
-                "\(path) was trained on \(rounds) measurement round(s); these shots have \(problem.rounds) "
+                "\(path) was trained on \(rounds) measurement round(s); these shots have \(target.rounds) "
                     + "(use --rounds \(rounds))")
+        }
+        if case .detectorErrorModel(let dem) = target {
+            guard let trained = meta["dem"] else {
+                throw CheckpointError("\(path) was not trained on a detector error model (qec train --dem)")
+            }
+            guard trained == dem.structureFingerprint else {
+                throw CheckpointError(
+                    "\(path) was trained on another detector error model (fingerprint \(trained), "
+                        + "\(meta["dem-source"] ?? "?")); \(dem.source) is \(dem.structureFingerprint)")
+            }
+        } else if meta["dem"] != nil {
+            throw CheckpointError("\(path) was trained on a detector error model; decode it with qec --dem")
         }
         let name = ECCTNames.embedding
         guard let embed = tensors[name] else { throw CheckpointError("\(path): missing tensor '\(name)'") }
-        let L = problem.errorLength + problem.syndromeLength
+        let L = target.errorLength + target.syndromeLength
         guard embed.shape.count == 2, embed.shape[0] == L else {
             throw CheckpointError(
-                "\(path): '\(name)' has shape \(embed.shape); \(problem.code.name) with \(problem.noise.rawValue) "
-                    + "noise needs [n + m, d] = [\(problem.errorLength) + \(problem.syndromeLength), d]")
+                "\(path): '\(name)' has shape \(embed.shape); \(target.shapeDescription) "
+                    + "needs [n + m, d] = [\(target.errorLength) + \(target.syndromeLength), d]")
         }
         var layers = 0
         while tensors[ECCTNames.layerProbe(layers)] != nil { layers += 1 }
         guard layers > 0 else { throw CheckpointError("\(path): no tensor '\(ECCTNames.layerProbe(0))'") }
-        let model = try DQECModel(problem: problem, layers: layers, width: embed.shape[1], heads: heads)
+        let model = try DQECModel(target: target, layers: layers, width: embed.shape[1], heads: heads)
         try model.network.parameters.load(tensors, source: path, ignoring: { $0.hasPrefix("optimizer.") })
         return model
     }

@@ -9,18 +9,35 @@ public typealias DQECTrainingState = RunState<DQECEpoch, NoEpochContext>
 
 /// The neural quantum decoder's recipe (docs/DESIGN.md §9): every step draws a batch of shots (each sample's p from the
 /// grid; sample i of step t from the stream `SeededRNG(seed).derived(t).derived(i)`, so batches do not depend on the
-/// thread count); after each epoch it validates on fixed shots beside mwpm.
+/// thread count); after each epoch it validates on fixed shots beside mwpm. On a detector error model the grid holds
+/// factors on the priors (as `--scale-p`), the targets are the mechanisms that fired, and validation samples the DEM.
 public final class DQECRecipe: TrainingRecipe, @unchecked Sendable {
     public let model: DQECModel
     public let settings: DQECTrainingConfig
-    let samplers: [NoiseSampler]
+    /// One sampler per training p: the code's noise, or the DEM with its priors scaled.
+    enum Samplers {
+        case code([NoiseSampler])
+        case detectorErrorModel([DetectorErrorModelSampler])
+        var count: Int {
+            switch self {
+            case .code(let s): s.count
+            case .detectorErrorModel(let s): s.count
+            }
+        }
+    }
+    let samplers: Samplers
 
     public init(model: DQECModel, settings config: DQECTrainingConfig) throws {
         try config.validate()
         self.model = model
         self.settings = config
-        samplers = try config.trainP.map {
-            try NoiseSampler(problem: model.problem, p: $0, nonzeroOnly: config.nonzeroOnly)
+        switch model.target {
+        case .code(let problem):
+            samplers = .code(
+                try config.trainP.map { try NoiseSampler(problem: problem, p: $0, nonzeroOnly: config.nonzeroOnly) })
+        case .detectorErrorModel(let dem):
+            samplers = .detectorErrorModel(
+                try config.trainP.map { DetectorErrorModelSampler(model: try dem.scalingPriors(by: $0)) })
         }
     }
 
@@ -28,29 +45,42 @@ public final class DQECRecipe: TrainingRecipe, @unchecked Sendable {
     public static let checkpointFormat = DQECCheckpoint.format
 
     public func checkpointMetadata() -> [String: String] {
-        [
-            "code": model.problem.code.name, "noise": model.problem.noise.rawValue,
-            "rounds": String(model.problem.rounds),
+        var meta = [
+            "code": settings.code, "noise": settings.noise.rawValue, "rounds": String(model.target.rounds),
             "layers": String(model.layers), "width": String(model.width), "heads": String(model.heads),
         ]
+        if case .detectorErrorModel(let dem) = model.target {
+            meta["dem"] = dem.structureFingerprint
+            meta["dem-source"] = dem.source
+            meta["dem-priors"] = dem.priorsText
+        }
+        return meta
     }
 
-    /// Inputs (±1 detection syndromes [T·m]) and targets (the final errors) of step t.
+    /// Inputs (±1 detection syndromes [T·m]) and targets (the final errors, or the mechanisms that fired) of step t.
     public func batch(step t: Int) -> (input: [Float], targets: [Float]) {
-        let problem = model.problem
         let B = settings.batchSize
-        let N = problem.errorLength
-        let M = problem.rounds * problem.syndromeLength
+        let N = model.target.errorLength
+        let M = model.target.rounds * model.target.syndromeLength
         var input = [Float](repeating: 0, count: B * M)
         var targets = [Float](repeating: 0, count: B * N)
         var e = [UInt8](repeating: 0, count: N)
         var d = [UInt8](repeating: 0, count: M)
+        var flips = [UInt8](repeating: 0, count: max(1, model.network.logical.supports.count))
         let stepRNG = SeededRNG(seed: settings.seed).derived(UInt64(t))
         for i in 0..<B {
             var rng = stepRNG.derived(UInt64(i))
-            let sampler = samplers[Int(rng.next() % UInt64(samplers.count))]
+            let pick = Int(rng.next() % UInt64(samplers.count))
             e.withUnsafeMutableBufferPointer { eb in
-                d.withUnsafeMutableBufferPointer { sampler.sample(count: 1, rng: &rng, errors: eb, detections: $0) }
+                d.withUnsafeMutableBufferPointer { db in
+                    switch samplers {
+                    case .code(let s): s[pick].sample(count: 1, rng: &rng, errors: eb, detections: db)
+                    case .detectorErrorModel(let s):
+                        flips.withUnsafeMutableBufferPointer {
+                            s[pick].sample(count: 1, rng: &rng, events: db, flips: $0, fired: eb)
+                        }
+                    }
+                }
             }
             for j in 0..<M { input[i * M + j] = d[j] == 0 ? 1 : -1 }
             for j in 0..<N { targets[i * N + j] = Float(e[j]) }
@@ -70,13 +100,25 @@ public final class DQECRecipe: TrainingRecipe, @unchecked Sendable {
         guard settings.validationShots > 0 else { return ([], []) }
         var cfg = LERConfig(shots: settings.validationShots, seed: 2024)
         cfg.blockSize = 512
-        let sim = LogicalErrorSimulation(problem: model.problem, config: cfg)
-        let neural = NeuralQuantumDecoder(model: model)
         var a: [Double] = []
         var b: [Double] = []
-        for (i, p) in settings.validationP.enumerated() {
-            a.append(try sim.run(decoder: neural, p: p, pointIndex: i).ler)
-            b.append(try sim.run(decoder: try MatchingDecoder(problem: model.problem, p: p), p: p, pointIndex: i).ler)
+        switch model.target {
+        case .code(let problem):
+            let sim = LogicalErrorSimulation(problem: problem, config: cfg)
+            let neural = NeuralQuantumDecoder(model: model)
+            for (i, p) in settings.validationP.enumerated() {
+                a.append(try sim.run(decoder: neural, p: p, pointIndex: i).ler)
+                b.append(try sim.run(decoder: try MatchingDecoder(problem: problem, p: p), p: p, pointIndex: i).ler)
+            }
+        case .detectorErrorModel(let dem):
+            let sim = DetectorErrorModelSimulation(model: dem, config: cfg)
+            for (i, p) in settings.validationP.enumerated() {
+                a.append(
+                    try sim.run(
+                        decoder: { DetectorErrorModelDecoder(model: $0, neural: self.model) }, scale: p, pointIndex: i
+                    ).ler)
+                b.append(try sim.run(decoder: "mwpm", scale: p, pointIndex: i).ler)
+            }
         }
         return (a, b)
     }

@@ -7,6 +7,9 @@ import Neural
 public struct DQECTrainingConfig: RunSettings {
     public var code: String
     public var noise: PauliNoise
+    /// The detector error model file trained on (`qec train --dem`; noise `.circuit`, `trainP` and `validationP` are
+    /// factors on its priors), or nil for a code.
+    public var dem: String?
     /// Measurement rounds (faulty syndromes with q = p in all but the last).
     public var rounds: Int = 1
     public var layers: Int
@@ -43,7 +46,8 @@ public struct DQECTrainingConfig: RunSettings {
     }
 
     enum CodingKeys: String, CodingKey {
-        case code, noise, rounds, layers, width, heads, trainP, epochs, stepsPerEpoch, learningRate, minimumLearningRate
+        case code, noise, dem, rounds, layers, width, heads, trainP, epochs, stepsPerEpoch, learningRate,
+            minimumLearningRate
         case seed, schedule, warmupSteps, decaySteps, clipNorm, nonzeroOnly, validationP, validationShots
         case batchSize = "batch"
     }
@@ -52,12 +56,11 @@ public struct DQECTrainingConfig: RunSettings {
     public func validate() throws {
         func fail(_ s: String) -> SettingsError { SettingsError("training: \(s)") }
         try validateRun()
-        guard !trainP.isEmpty, trainP.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1 }) else {
-            throw fail("--train-p needs values in (0, 1)")
-        }
-        guard validationP.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1 }) else {
-            throw fail("--validation-p needs values in (0, 1)")
-        }
+        // on a detector error model the values are factors on its priors (checked when the priors are scaled)
+        let valid: (Double) -> Bool = { $0.isFinite && $0 > 0 && (noise == .circuit || $0 < 1) }
+        let range = noise == .circuit ? "> 0 (factors on the model's priors)" : "in (0, 1)"
+        guard !trainP.isEmpty, trainP.allSatisfy(valid) else { throw fail("--train-p needs values \(range)") }
+        guard validationP.allSatisfy(valid) else { throw fail("--validation-p needs values \(range)") }
         guard (0...10_000_000).contains(validationShots) else { throw fail("--validation-shots must be in 0…10000000") }
     }
 }

@@ -7,7 +7,10 @@ import Base
 /// merged as PyMatching does): the correction marks the matched edges, and the prediction is the parity of their
 /// observables. Matching is exact minimum weight on the integer weights (log-odds in 1/65,536 of the largest); `uf`
 /// grows clusters uniformly, ignoring the weights (Delfosse & Nickerson), so it is the fast, weaker one on circuit noise.
-/// `bposd` decodes the full hypergraph H (`DetectorErrorModelBPOSD`), graphlike or not.
+/// `bposd` decodes the full hypergraph H (`DetectorErrorModelBPOSD`), graphlike or not. `neural` (the shipped model
+/// trained on this DEM: same H, observables and priors) and `neural:FILE[@H]` run the neural quantum decoder over the
+/// merged mechanisms (`DQECTarget.detectorErrorModel`); the prediction is the parity of the observables of the
+/// mechanisms it marks (f < 0).
 public struct DetectorErrorModelDecoder: Sendable {
     public let name: String
     public let model: DetectorErrorModel
@@ -19,25 +22,39 @@ public struct DetectorErrorModelDecoder: Sendable {
     /// The matching graph's edges (mwpm, uf; empty for bposd), for weights in tests and reports.
     public let edges: [DetectorErrorModel.MatchingEdge]
 
-    public static let names = ["mwpm", "uf", "bposd"]
+    public static let names = ["mwpm", "uf", "bposd", "neural"]
     /// What `qec --dem` runs when no decoder is named (bposd is opt-in: milliseconds a shot on d ≥ 5 circuits).
     public static let defaults = ["mwpm", "uf"]
 
-    /// Throws for an unknown name and, for the graph decoders, a model that is not graphlike (naming the line).
+    /// Throws for an unknown name and, for the graph decoders, a model that is not graphlike (naming the line); for
+    /// `neural`, when no shipped model was trained on this DEM; for `neural:FILE`, a file trained on another DEM.
     public init(_ name: String, model: DetectorErrorModel) throws {
         let lower = name.lowercased()
+        if let spec = QuantumDecoders.neuralFile(name) {
+            let network = try DQECModel.load(
+                target: .detectorErrorModel(model), weightsAt: spec.path, heads: spec.heads)
+            self.init(name: name, model: model, neural: network)
+            return
+        }
+        if lower == "neural" {
+            guard let path = ShippedQuantumModels.file(for: model) else {
+                throw QECCError(
+                    "no neural decoder ships for \(model.source) (fingerprint \(model.structureFingerprint) with these "
+                        + "priors); train one (eccbench qec train --dem \(model.source)) and use neural:FILE")
+            }
+            let network = try DQECModel.load(target: .detectorErrorModel(model), weightsAt: path)
+            self.init(name: name, model: model, neural: network)
+            return
+        }
         guard Self.names.contains(lower) else {
             throw QECCError(
                 "unknown decoder '\(name)' for a detector error model; use \(Self.names.joined(separator: ", "))")
         }
-        self.name = name
-        self.model = model
         if lower == "bposd" {
             let (check, _, priors) = model.matrices
-            base = try DetectorErrorModelBPOSD(name: name, check: check, priors: priors)
-            edges = []
-            edgeObservables = model.columns.map(\.symptom.observables)
-            correctionLength = check.columns
+            self.init(
+                name: name, model: model, base: try DetectorErrorModelBPOSD(name: name, check: check, priors: priors),
+                edges: nil)
             return
         }
         let edges = try model.matchingEdges()
@@ -45,14 +62,26 @@ public struct DetectorErrorModelDecoder: Sendable {
         let layout = HalfLayout(
             halves: [.init(rows: model.detectorCount, syndromeOffset: 0, errorOffset: 0)], errorLength: edges.count,
             syndromeLength: model.detectorCount, rounds: 1)
-        if lower == "mwpm" {
-            base = MatchingDecoder(name: name, problem: nil, graphs: [graph], metrics: [nil], layout: layout)
-        } else {
-            base = UnionFindDecoder(name: name, problem: nil, graphs: [graph], layout: layout)
-        }
-        self.edges = edges
-        self.edgeObservables = edges.map(\.observables)
-        self.correctionLength = edges.count
+        let base: any QuantumDecoder =
+            lower == "mwpm"
+            ? MatchingDecoder(name: name, problem: nil, graphs: [graph], metrics: [nil], layout: layout)
+            : UnionFindDecoder(name: name, problem: nil, graphs: [graph], layout: layout)
+        self.init(name: name, model: model, base: base, edges: edges)
+    }
+
+    /// The neural quantum decoder `network` (trained on this model's H and observables) as a DEM decoder.
+    public init(name: String = "neural", model: DetectorErrorModel, neural network: DQECModel) {
+        self.init(name: name, model: model, base: NeuralQuantumDecoder(model: network, name: name), edges: nil)
+    }
+
+    /// A decoder whose correction bits are the matching graph's `edges`, or (nil) the model's merged mechanisms.
+    init(name: String, model: DetectorErrorModel, base: any QuantumDecoder, edges: [DetectorErrorModel.MatchingEdge]?) {
+        self.name = name
+        self.model = model
+        self.base = base
+        self.edges = edges ?? []
+        edgeObservables = edges.map { $0.map(\.observables) } ?? model.columns.map(\.symptom.observables)
+        correctionLength = edges?.count ?? model.columns.count
     }
 
     /// events: [count, detectors] 0/1; predictions: [count, observables], written.

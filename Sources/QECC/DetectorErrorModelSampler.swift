@@ -22,18 +22,23 @@ public struct DetectorErrorModelSampler: Sendable {
         observables = columns.flatMap { $0.symptom.observables.map(Int32.init) }
     }
 
-    /// Fill `events` [count, detectors] and `flips` [count, observables] with 0/1 bytes.
+    /// Fill `events` [count, detectors] and `flips` [count, observables] with 0/1 bytes, and `fired` [count, columns]
+    /// (when given) with the mechanisms that fired (the neural decoder's targets). The draws are the same either way.
     public func sample(
         count: Int, rng: inout SeededRNG, events: UnsafeMutableBufferPointer<UInt8>,
-        flips: UnsafeMutableBufferPointer<UInt8>
+        flips: UnsafeMutableBufferPointer<UInt8>, fired: UnsafeMutableBufferPointer<UInt8>? = nil
     ) {
-        let D = detectorCount, O = observableCount
+        let D = detectorCount, O = observableCount, C = thresholds.count
         precondition(events.count >= count * D && flips.count >= count * O, "DEM sampler: buffers too small")
+        precondition((fired?.count ?? .max) >= count * C, "DEM sampler: fired buffer too small")
         for s in 0..<count {
             let e = events.baseAddress! + s * D, o = flips.baseAddress! + s * O
+            let f = fired.map { $0.baseAddress! + s * C }
             e.initialize(repeating: 0, count: D)
             o.initialize(repeating: 0, count: O)
+            f?.initialize(repeating: 0, count: C)
             for (j, t) in thresholds.enumerated() where rng.next() < t {
+                f?[j] = 1
                 for i in detectorStart[j]..<detectorStart[j + 1] { e[Int(detectors[i])] ^= 1 }
                 for i in observableStart[j]..<observableStart[j + 1] { o[Int(observables[i])] ^= 1 }
             }

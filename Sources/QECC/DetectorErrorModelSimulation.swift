@@ -14,13 +14,26 @@ public struct DetectorErrorModelSimulation: Sendable {
         self.config = config
     }
 
-    /// One point: the decoder (built by `decoder` for the scaled model) at prior factor `scale`. The point's `p` is the
-    /// factor, its noise `.circuit`.
+    /// One point: the named decoder (built for the scaled model; a neural one, which takes no priors, for the model as
+    /// given, so the shipped one is found by its training priors) at prior factor `scale`. The point's `p` is the factor,
+    /// its noise `.circuit`.
     public func run(
         decoder name: String, scale: Double, pointIndex: Int, progress: (@Sendable (LERPoint) -> Void)? = nil
     ) throws -> LERPoint {
+        let takesPriors = !QuantumDecoders.isIndependentOfP(name)
+        return try run(
+            decoder: { try DetectorErrorModelDecoder(name, model: takesPriors ? $0 : model) }, scale: scale,
+            pointIndex: pointIndex, progress: progress)
+    }
+
+    /// The same with a decoder built by `make` for the scaled model.
+    public func run(
+        decoder make: (DetectorErrorModel) throws -> DetectorErrorModelDecoder, scale: Double, pointIndex: Int,
+        progress: (@Sendable (LERPoint) -> Void)? = nil
+    ) throws -> LERPoint {
         let scaled = try model.scalingPriors(by: scale)
-        let decoder = try DetectorErrorModelDecoder(name, model: scaled)
+        let decoder = try make(scaled)
+        let name = decoder.name
         let sampler = DetectorErrorModelSampler(model: scaled)
         let rule = config.stopRule
         let pointRNG = SeededRNG(seed: config.seed).derived(UInt64(pointIndex))

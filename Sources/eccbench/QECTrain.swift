@@ -17,8 +17,14 @@ struct QECTrain: ParsableCommand {
             epoch), 20 epochs × 500 steps × 128 samples.
             A checkpoint (weights, Adam, settings, curve) is written after every epoch and when --minutes runs out;
             --resume continues it exactly.
+            On a Stim detector error model (circuit-level noise): eccbench qec train --dem circuit.dem --out dem.safetensors
+            trains over its merged mechanisms and detectors; --train-p and --validation-p are then factors on the
+            model's priors (default 1), and validation compares with mwpm on shots sampled from the DEM. Decode with
+            qec --dem circuit.dem --decoders mwpm,neural:dem.safetensors or qec decode --decoder neural:dem.safetensors.
             """)
 
+    @Option(name: .long, help: "Train on a Stim detector error model file (instead of --code, --noise, --rounds).")
+    var dem: String?
     @Option(name: .long, help: "Code: toric-L, surface-d or planar-d (default toric-4).") var code: String?
     @Option(name: .long, help: "Noise: independent or depolarizing (default depolarizing).") var noise: String?
     @Option(name: .long, help: "Measurement rounds T (faulty syndromes, q = p, in all but the last; default 1).")
@@ -44,6 +50,10 @@ struct QECTrain: ParsableCommand {
     ]
 
     func validate() throws {
+        if dem != nil, code != nil || noise != nil || rounds != nil {
+            throw ValidationError(
+                "--dem takes its checks, observables and noise from the model: drop --code, --noise, --rounds")
+        }
         if let noise { _ = try PauliNoise.named(noise) }
         if let code { _ = try QuantumCatalog.code(named: code) }
         if let trainP { _ = try parsePoints(trainP, option: "--train-p") }
@@ -75,6 +85,14 @@ struct QECTrain: ParsableCommand {
     /// The recipe's defaults (before options): toric-4, depolarising, one round, N2 d32 8 heads, 20 × 500 × 128,
     /// Adam 5e-4 → 1e-6; validation p by noise and rounds.
     func defaults() throws -> DQECTrainingConfig {
+        if let dem {
+            var c = DQECTrainingConfig(
+                code: "dem", noise: .circuit, rounds: 1, layers: 2, width: 32, heads: 8, trainP: [1], epochs: 20,
+                stepsPerEpoch: 500, batch: 128, validationP: [1], validationShots: 10_000)
+            c.dem = dem
+            c.nonzeroOnly = false
+            return c
+        }
         let noiseModel = try PauliNoise.named(noise ?? "depolarizing"), T = rounds ?? 1
         let validation =
             T > 1 ? [0.02, 0.03, 0.04] : noiseModel == .depolarizing ? [0.08, 0.12, 0.16] : [0.05, 0.1, 0.15]
@@ -113,7 +131,7 @@ struct QECTrain: ParsableCommand {
         let out = training.out
         if training.resume {
             let trainer = try DQECCheckpoint.resume(
-                from: out, workers: training.threads, parallel: try training.parallelRequest(),
+                from: out, workers: training.threads, parallel: try training.parallelRequest(), dem: dem,
                 adjust: { try settings(over: $0) })
             print(
                 "resuming \(out): epoch \(trainer.state.epochsDone) of \(trainer.config.epochs), step \(trainer.state.step)"
@@ -123,12 +141,17 @@ struct QECTrain: ParsableCommand {
         try training.checkFreshOutput(overwrite: overwrite)
         let config = try settings(over: try defaults())
         try config.validate()
-        let problem = try DecodingProblem(
-            code: try QuantumCatalog.code(named: config.code), noise: config.noise,
-            rounds: config.rounds)
+        let target: DQECTarget
+        if let dem {
+            target = .detectorErrorModel(try DetectorErrorModel(contentsOf: dem))
+        } else {
+            target = .code(
+                try DecodingProblem(
+                    code: try QuantumCatalog.code(named: config.code), noise: config.noise, rounds: config.rounds))
+        }
         let model: DQECModel
         if let initFrom = training.initFrom {
-            model = try DQECModel.load(problem: problem, weightsAt: initFrom, heads: config.heads)
+            model = try DQECModel.load(target: target, weightsAt: initFrom, heads: config.heads)
             guard model.layers == config.layers, model.width == config.width else {
                 throw CommandError(
                     "--init-from \(initFrom): N = \(model.layers), d = \(model.width); this run is N = \(config.layers), "
@@ -137,12 +160,12 @@ struct QECTrain: ParsableCommand {
             print("initialised from \(initFrom)")
         } else {
             model = try DQECModel(
-                problem: problem, layers: config.layers, width: config.width, heads: config.heads,
-                seed: config.seed)
+                target: target, layers: config.layers, width: config.width, heads: config.heads, seed: config.seed)
         }
         let trainer: DQECTrainer = try training.newRun(model: model, config: config)
         print(
-            "\(problem.code.name), \(config.noise.rawValue): N = \(config.layers), d = \(config.width), "
+            "\(target.name), \(target.errorLength) error bits, \(target.syndromeLength) detectors, "
+                + "\(config.noise.rawValue): N = \(config.layers), d = \(config.width), "
                 + "\(config.heads) heads, \(trainer.sizeDescription)")
         return trainer
     }
