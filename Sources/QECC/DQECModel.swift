@@ -50,8 +50,12 @@ public final class DQECModel: @unchecked Sendable {
         config.clonedInitialBiases = true
         var rng = SplitMixRNG(seed: seed)
         self.target = target
+        // a DEM's observable is the answer: its loss takes P_odd as a probability (LogicalParityLoss)
+        let logicalLoss: LogicalParityLoss.Input =
+            if case .detectorErrorModel = target { .probability } else { .probabilityAsLogit }
         network = DQECNetwork(
-            checkMatrix: H, logicals: target.logicals, config: config, rounds: target.rounds, using: &rng)
+            checkMatrix: H, logicals: target.logicals, config: config, rounds: target.rounds, logicalLoss: logicalLoss,
+            using: &rng)
         pool = WorkspacePool { [network] in network.makeWorkspace(batch: Self.defaultChunk) }
     }
 

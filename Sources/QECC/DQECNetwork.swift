@@ -48,7 +48,7 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
 
     public init<G: RandomNumberGenerator>(
         checkMatrix H: BitMatrix, logicals: [[Int]], config: EncoderConfig, rounds: Int = 1,
-        using rng: inout G
+        logicalLoss: LogicalParityLoss.Input = .probabilityAsLogit, using rng: inout G
     ) {
         n = H.columns
         m = H.rows
@@ -64,7 +64,7 @@ public final class DQECNetwork: TrainableNetwork, @unchecked Sendable {
         noiseEstimator = MLP(
             p, names: Self.noiseEstimatorNames, sizes: [m, hidden, hidden, n], activation: .gelu, using: &rng)
         parameters = p
-        logical = LogicalParityLoss(supports: logicals, bits: n)
+        logical = LogicalParityLoss(supports: logicals, bits: n, input: logicalLoss)
     }
 
     /// Activations of one batch slice.

@@ -1,4 +1,5 @@
 import Base
+import Codes
 
 /// A decoder of a detector error model: detection events [count, detectors] in, predicted observable flips
 /// [count, observables] out (what `sinter` and `qec decode` exchange).
@@ -9,10 +10,10 @@ import Base
 /// grows clusters uniformly, ignoring the weights (Delfosse & Nickerson), so it is the fast, weaker one on circuit noise.
 /// `bposd` decodes the full hypergraph H (`DetectorErrorModelBPOSD`), graphlike or not. `neural` (the shipped model
 /// trained on this DEM: same H, observables and priors) and `neural:FILE[@H]` run the neural quantum decoder over the
-/// merged mechanisms (`DQECTarget.detectorErrorModel`); the prediction is the parity of the observables of the
-/// mechanisms it marks (f < 0).
+/// merged mechanisms (`DQECTarget.detectorErrorModel`) and predict each observable's flip directly
+/// (`NeuralObservableDecoder`: its odd-parity probability above ½). `LABEL=D` is D reported as LABEL.
 public struct DetectorErrorModelDecoder: Sendable {
-    public let name: String
+    public private(set) var name: String
     public let model: DetectorErrorModel
     let base: any QuantumDecoder
     /// The observables each correction bit (a graph edge, or a mechanism for bposd) flips.
@@ -23,12 +24,20 @@ public struct DetectorErrorModelDecoder: Sendable {
     public let edges: [DetectorErrorModel.MatchingEdge]
 
     public static let names = ["mwpm", "uf", "bposd", "neural"]
-    /// What `qec --dem` runs when no decoder is named (bposd is opt-in: milliseconds a shot on d ≥ 5 circuits).
-    public static let defaults = ["mwpm", "uf"]
+    /// What `qec --dem` runs when no decoder is named: mwpm, uf, and the shipped neural decoder when one was trained on
+    /// this model (bposd is opt-in: milliseconds a shot on d ≥ 5 circuits).
+    public static func defaults(for model: DetectorErrorModel) -> [String] {
+        ["mwpm", "uf"] + (ShippedQuantumModels.file(for: model) == nil ? [] : ["neural"])
+    }
 
     /// Throws for an unknown name and, for the graph decoders, a model that is not graphlike (naming the line); for
     /// `neural`, when no shipped model was trained on this DEM; for `neural:FILE`, a file trained on another DEM.
     public init(_ name: String, model: DetectorErrorModel) throws {
+        if let (label, spec) = LabelledDecoder.split(name) {  // LABEL=D: D reported as LABEL
+            self = try DetectorErrorModelDecoder(spec, model: model)
+            self.name = label
+            return
+        }
         let lower = name.lowercased()
         if let spec = QuantumDecoders.neuralFile(name) {
             let network = try DQECModel.load(
@@ -71,7 +80,12 @@ public struct DetectorErrorModelDecoder: Sendable {
 
     /// The neural quantum decoder `network` (trained on this model's H and observables) as a DEM decoder.
     public init(name: String = "neural", model: DetectorErrorModel, neural network: DQECModel) {
-        self.init(name: name, model: model, base: NeuralQuantumDecoder(model: network, name: name), edges: nil)
+        self.name = name
+        self.model = model
+        base = NeuralObservableDecoder(model: network, name: name)
+        edges = []
+        edgeObservables = (0..<model.observableCount).map { [$0] }
+        correctionLength = model.observableCount
     }
 
     /// A decoder whose correction bits are the matching graph's `edges`, or (nil) the model's merged mechanisms.

@@ -31,27 +31,57 @@ public struct DetectorErrorModelSimulation: Sendable {
         decoder make: (DetectorErrorModel) throws -> DetectorErrorModelDecoder, scale: Double, pointIndex: Int,
         progress: (@Sendable (LERPoint) -> Void)? = nil
     ) throws -> LERPoint {
+        let point = try self.point(decoder: make, scale: scale, pointIndex: pointIndex)
+        return OrderedBlocks.runPoint(
+            rule: config.stopRule, threads: config.threads, template: point.template, progress: progress,
+            block: point.block)
+    }
+
+    /// Shard `shard` of the point (`--shard i/K`): blocks b ≡ i − 1 (mod K) until its share of the stop rule; merge the
+    /// K shards with `merge`.
+    public func runShard(_ shard: BlockShard, decoder name: String, scale: Double, pointIndex: Int) throws
+        -> ShardPoint<LERPoint>
+    {
+        let takesPriors = !QuantumDecoders.isIndependentOfP(name)
+        let point = try self.point(
+            decoder: { try DetectorErrorModelDecoder(name, model: takesPriors ? $0 : model) }, scale: scale,
+            pointIndex: pointIndex)
+        return OrderedBlocks.runShard(
+            rule: config.stopRule, shard: shard, threads: config.threads, template: point.template, block: point.block)
+    }
+
+    /// The point of one process from its shards' points.
+    public func merge(_ shards: [ShardPoint<LERPoint>]) throws -> LERPoint {
+        guard let t = shards.first?.total else { throw ShardError("no shard to merge") }
+        let template = LERPoint(decoder: t.decoder, noise: t.noise, p: t.p, q: t.q, rounds: t.rounds)
+        return try OrderedBlocks.merge(shards, rule: config.stopRule, template: template)
+    }
+
+    /// One point's template and its block b: shots drawn from (seed, point, b) alone.
+    func point(decoder make: (DetectorErrorModel) throws -> DetectorErrorModelDecoder, scale: Double, pointIndex: Int)
+        throws -> (template: LERPoint, block: @Sendable (Int) -> LERPoint)
+    {
         let scaled = try model.scalingPriors(by: scale)
         let decoder = try make(scaled)
-        let name = decoder.name
         let sampler = DetectorErrorModelSampler(model: scaled)
         let rule = config.stopRule
         let pointRNG = SeededRNG(seed: config.seed).derived(UInt64(pointIndex))
-        let template = LERPoint(decoder: name, noise: .circuit, p: scale, q: scale, rounds: 1)
+        let template = LERPoint(decoder: decoder.name, noise: .circuit, p: scale, q: scale, rounds: 1)
         let O = scaled.observableCount
-        return OrderedBlocks.runPoint(
-            rule: rule, threads: config.threads, template: template, progress: progress
-        ) { b in
-            let shots = rule.trials(inBlock: b)
-            var rng = pointRNG.derived(UInt64(b))
-            let (events, flips) = sampler.sample(count: shots, rng: &rng)
-            let predictions = decoder.decode(events: events, count: shots)
-            var result = template
-            result.shots = shots
-            for s in 0..<shots where predictions[(s * O)..<((s + 1) * O)] != flips[(s * O)..<((s + 1) * O)] {
-                result.failures += 1
+        return (
+            template,
+            { b in
+                let shots = rule.trials(inBlock: b)
+                var rng = pointRNG.derived(UInt64(b))
+                let (events, flips) = sampler.sample(count: shots, rng: &rng)
+                let predictions = decoder.decode(events: events, count: shots)
+                var result = template
+                result.shots = shots
+                for s in 0..<shots where predictions[(s * O)..<((s + 1) * O)] != flips[(s * O)..<((s + 1) * O)] {
+                    result.failures += 1
+                }
+                return result
             }
-            return result
-        }
+        )
     }
 }

@@ -246,9 +246,6 @@ struct QECSimulate: ParsableCommand {
             guard code == nil else {
                 throw ValidationError("--code and --dem: give one (the DEM is the code and noise)")
             }
-            guard options.parallel.shard == nil else {
-                throw ValidationError("--shard with --dem is not supported yet")
-            }
             for v in try parsePoints(scaleP ?? "1", option: "--scale-p") {
                 guard v.isFinite, v >= 0 else { throw ValidationError("--scale-p: \(v) is not a factor ≥ 0") }
             }
@@ -277,11 +274,14 @@ extension QECSimulate {
     /// `qec --dem F`: every decoder at every prior factor on the model's own shots.
     func simulate(dem path: String) throws {
         let model = try DetectorErrorModel(contentsOf: path)
-        let names = options.decoderNames ?? DetectorErrorModelDecoder.defaults
+        let names = options.decoderNames ?? DetectorErrorModelDecoder.defaults(for: model)
         for name in names { _ = try DetectorErrorModelDecoder(name, model: model) }  // refused before any shot
         let edges = model.isGraphlike ? "\(try model.matchingEdges().count) matching edges" : "not graphlike"
         let scales = try parsePoints(scaleP ?? "1", option: "--scale-p"), config = try options.config
         let rule = try options.stopRule()
+        if let shard = try options.parallel.blockShard() {
+            return try simulateShard(shard, model: model, path: path, decoders: names, scales: scales)
+        }
         print(
             "\(path): \(model.detectorCount) detectors, \(model.observableCount) observables, "
                 + "\(model.columns.count) mechanisms (\(edges)); p = the factor on every prior\n"
@@ -308,6 +308,39 @@ extension QECSimulate {
         }
         try options.writeOutputs(
             [(QECReport.Label(model), results)], noise: "circuit", xLabel: "factor on every prior (--scale-p)")
+    }
+}
+
+extension QECSimulate {
+    /// `qec --dem F --shard i/K --json S`: this shard's blocks of every (decoder, factor) point; `eccbench merge`
+    /// combines the K files into the table of one process.
+    func simulateShard(
+        _ shard: BlockShard, model: DetectorErrorModel, path: String, decoders names: [String], scales: [Double]
+    ) throws {
+        let json = try options.files.shardFile()
+        let config = try options.config
+        let label = URL(fileURLWithPath: path).lastPathComponent
+        let run = QuantumSetup.ModelRun(
+            source: path, fingerprint: model.structureFingerprint, mechanisms: model.columns.count,
+            detectors: model.detectorCount, observables: model.observableCount)
+        var file = QECShardFile(
+            setup: QuantumSetup(
+                runs: [.init(code: label, rounds: 1, decoders: names)], sizes: nil, noise: "circuit", q: nil,
+                nonzeroOnly: false, dem: run),
+            seed: config.seed, rule: config.stopRule, shard: shard, decoders: [], parameters: scales)
+        print(
+            "shard \(shard.index + 1)/\(shard.count) of \(path): each point runs blocks b ≡ \(shard.index) "
+                + "(mod \(shard.count)) until its share of the stop rule")
+        let engine = DetectorErrorModelSimulation(model: model, config: config)
+        for name in names {
+            for (index, scale) in scales.enumerated() {
+                let s = try engine.runShard(shard, decoder: name, scale: scale, pointIndex: index)
+                print("  \(label) \(name) at ×\(scale): \(s.total.shots) shots, \(s.total.failures) failures")
+                fflush(nil)
+                file.points.append(.init(decoder: name, pointIndex: index, point: s, code: label))
+            }
+        }
+        try writeShardFile(file, to: json, count: shard.count)
     }
 }
 

@@ -29,7 +29,11 @@ struct QECDecode: ParsableCommand {
     var out: String
     @Option(name: .long, help: "Format of --out: 01, b8 or r8.")
     var outFormat: String = "01"
-    @Option(name: .long, help: "Decoder: \(DetectorErrorModelDecoder.names.joined(separator: ", ")).")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Decoder: \(DetectorErrorModelDecoder.names.joined(separator: ", ")) (the shipped one for this DEM), or "
+                + "neural:FILE (trained with qec train --dem)."))
     var decoder: String = "mwpm"
     @Option(name: .long, help: "Worker threads (default: all cores). Predictions do not depend on it.")
     var threads: Int = MPIProcessGroup.defaultThreads

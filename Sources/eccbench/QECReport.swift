@@ -65,6 +65,9 @@ enum QECReport {
     /// mechanisms, k = its observables, checks = its detectors).
     struct Label {
         let name: String, n: Int, k: Int, checks: Int
+        init(name: String, n: Int, k: Int, checks: Int) {
+            (self.name, self.n, self.k, self.checks) = (name, n, k, checks)
+        }
         init(_ code: CSSCode) { (name, n, k, checks) = (code.name, code.n, code.k, code.hx.rows + code.hz.rows) }
         init(_ model: DetectorErrorModel) {
             (name, n, k, checks) = (

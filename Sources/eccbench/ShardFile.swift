@@ -85,12 +85,22 @@ struct QuantumSetup: ShardSetup {
         var rounds: Int
         var decoders: [String]
     }
+    /// A `qec --dem` run's model: its file, fingerprint and sizes (the parameters are the factors on its priors).
+    struct ModelRun: Codable, Equatable {
+        var source: String
+        var fingerprint: String
+        var mechanisms: Int
+        var detectors: Int
+        var observables: Int
+    }
     var runs: [CodeRun]
     /// The family's sizes of a threshold run (nil for one code).
     var sizes: [Int]?
     var noise: String
     var q: Double?
     var nonzeroOnly: Bool
+    /// Set for a run on a detector error model (`runs` then holds one run named after the file).
+    var dem: ModelRun?
 }
 
 typealias ClassicalShardFile = ShardFile<ClassicalSetup, PointResult>

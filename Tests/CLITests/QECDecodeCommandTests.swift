@@ -125,6 +125,61 @@ final class QECDetectorErrorModelRunTests: XCTestCase {
         XCTAssertLessThan(failures[1], failures[3])
     }
 
+    /// `--shard i/K` on a DEM: the merged shards give the single process's counts (shots and failures of every point).
+    func testShardsMergeToTheSingleProcessCounts() throws {
+        let dem = TestResources.path("dem/surface-d3-r3.dem")
+        let args = [
+            "qec", "--dem", dem, "--decoders", "mwpm,uf", "--scale-p", "1,2", "--min-shots", "3000", "--min-errors",
+            "40",
+        ]
+        func counts(_ text: String) -> [String] {
+            text.split(separator: "\n").filter { $0.hasPrefix("surface-d3-r3.dem ") }.map {
+                $0.split(separator: " ").prefix(6).joined(separator: " ")
+            }
+        }
+        let single = counts(try runSucceeding(args + ["--threads", "2"]).stdout)
+        XCTAssertEqual(single.count, 4)
+        let files = (1...3).map { temp("dem-shard-\($0).json") }
+        for (i, file) in files.enumerated() {
+            try runSucceeding(args + ["--shard", "\(i + 1)/3", "--json", file, "--threads", "1"])
+        }
+        let csv = temp("dem-merged.csv")
+        let merged = try runSucceeding(["merge"] + files + ["--csv", csv])
+        XCTAssertEqual(counts(merged.stdout), single, merged.stdout)
+        XCTAssertTrue(try String(contentsOfFile: csv, encoding: .utf8).contains(",uf,circuit,2.0,"))
+        try runFailing(["merge", files[0], files[1]], saying: "3/3 missing")
+    }
+
+    /// `qec train --dem` writes a model that `qec decode --decoder neural:FILE` and `qec --dem --decoders neural:FILE`
+    /// use on its DEM, and that another DEM refuses; `--dem` with `--code` is refused.
+    func testTrainsOnADEMAndDecodesWithIt() throws {
+        let dem = TestResources.path("dem/surface-d3-r3.dem")
+        let weights = temp("dem-neural.safetensors")
+        let r = try runSucceeding([
+            "qec", "train", "--dem", dem, "--layers", "1", "--dim", "8", "--heads", "2", "--epochs", "1",
+            "--steps-per-epoch", "2", "--batch", "8", "--validation-shots", "64", "--out", weights, "--overwrite",
+        ])
+        XCTAssertTrue(r.stdout.contains("24 detectors"), r.stdout)
+        let out = temp("dem-neural.01")
+        try runSucceeding([
+            "qec", "decode", "--dem", dem, "--in", TestResources.path("dem/surface-d3-r3.events.b8"), "--in-format",
+            "b8", "--out", out, "--decoder", "neural:\(weights)",
+        ])
+        XCTAssertEqual(
+            try ShotFormat.zeroOne.read(Data(contentsOf: URL(fileURLWithPath: out)), bitsPerShot: 1, source: out).shots,
+            64)
+        let table = try runSucceeding([
+            "qec", "--dem", dem, "--decoders", "mwpm,mine=neural:\(weights)", "--max-shots", "512", "--min-shots",
+            "512",
+        ])
+        XCTAssertTrue(table.stdout.contains(" mine "), table.stdout)
+        try runFailing(
+            ["qec", "--dem", TestResources.path("dem/repetition-d5-r5.dem"), "--decoders", "neural:\(weights)"],
+            saying: "another detector error model")
+        try runFailing(
+            ["qec", "train", "--dem", dem, "--code", "toric-4", "--out", temp("x.safetensors")], saying: "drop --code")
+    }
+
     func testBadCombinationsAreRefused() throws {
         let dem = TestResources.path("dem/surface-d3-r3.dem")
         try runFailing(["qec", "--dem", dem, "--code", "toric-4"], saying: "--code and --dem")
@@ -132,7 +187,10 @@ final class QECDetectorErrorModelRunTests: XCTestCase {
         try runFailing(["qec", "--dem", dem, "--scale-p", "-1"], saying: "--scale-p: -1.0 is not a factor ≥ 0")
         try runFailing(["qec", "--dem", dem, "--scale-p", "200"], saying: "scaled by 200.0 is above 1")
         try runFailing(
-            ["qec", "--dem", dem, "--decoders", "neural"], saying: "unknown decoder 'neural' for a detector error model"
-        )
+            ["qec", "--dem", TestResources.path("dem/repetition-d5-r5.dem"), "--decoders", "neural"],
+            saying: "no neural decoder ships for")
+        try runFailing(
+            ["qec", "--dem", dem, "--decoders", "mwpm,nosuch"],
+            saying: "unknown quantum decoder 'nosuch'")
     }
 }

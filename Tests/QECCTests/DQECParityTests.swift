@@ -88,14 +88,18 @@ final class DQECParityTests: XCTestCase {
 /// √ε_LN ≈ 3e-3), and a step of 8e-3 misses the slope by 25% there.
 final class DQECGradientTests: XCTestCase {
     func testLogicalParityLossGradient() {
+        for input in [LogicalParityLoss.Input.probabilityAsLogit, .probability] { checkLogicalParityLoss(input) }
+    }
+
+    func checkLogicalParityLoss(_ input: LogicalParityLoss.Input) {
         let supports = [[0, 2, 3], [1, 4], [0, 1, 2, 3, 4]]
-        let loss = LogicalParityLoss(supports: supports, bits: 5)
+        let loss = LogicalParityLoss(supports: supports, bits: 5, input: input)
         let B = 3
         var seed: UInt64 = 5
         let f = GradientCheck.random(B * 5, seed: &seed, scale: 3)
         let e: [Float] = (0..<(B * 5)).map { Float(($0 * 7 + 3) % 3 == 0 ? 1 : 0) }
         GradientCheck(eps: 1e-2, atol: 1e-4, rtol: 1e-2).check(
-            "L_LER", inputs: [f],
+            "L_LER \(input)", inputs: [f],
             forward: { x in
                 [
                     Float(

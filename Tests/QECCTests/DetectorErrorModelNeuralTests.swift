@@ -100,13 +100,15 @@ final class DetectorErrorModelNeuralTests: XCTestCase {
         let (events, _) = DetectorErrorModelSampler(model: model).sample(count: 50, rng: &rng)
         let predictions = decoder.decode(events: events, count: 50)
         XCTAssertEqual(predictions.count, 50)
-        // the prediction is the observables' parity over the mechanisms the network marks
+        // the prediction is each observable's odd-parity probability above ½ (P from the network's error probabilities)
         let network = try DQECModel.load(target: target, weightsAt: out)
         let (_, f) = network.run(syndromes: events.map { $0 == 0 ? 1 : -1 }, batch: 50, threads: 1)
         let support = target.logicals[0], C = model.columns.count
         for s in 0..<50 {
-            XCTAssertEqual(predictions[s], UInt8(support.reduce(0) { $0 ^ (f[s * C + $1] < 0 ? 1 : 0) }), "shot \(s)")
+            let product = support.reduce(1.0) { $0 * (1 - 2 / (1 + exp(Double(f[s * C + $1])))) }
+            XCTAssertEqual(predictions[s], (1 - product) / 2 > 0.5 ? 1 : 0, "shot \(s)")
         }
+        XCTAssertEqual(network.network.logical.input, .probability, "a DEM's logical loss takes P as a probability")
 
         for other in ["repetition-d5-r5", "surface-d5-r5"] {
             XCTAssertThrowsError(try DetectorErrorModelDecoder("neural:\(out)", model: try dem(other))) {
