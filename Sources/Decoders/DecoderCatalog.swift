@@ -22,9 +22,9 @@ public enum DecoderCatalog {
                    (aecct:FILE@tensor: the reference's batch-wide INT8 scales, over each chunk of 32 words)
             dc-ecct  a learned code's joint decoder: the shipped one (LEARNED-31-16), dc-ecct:FILE.safetensors from learn-code
             D+ttaK  any decoder D over K automorphisms of the code, keeping the best codeword (ecct+tta8, bp50+tta4)
-            D+osdK  OSD of order K (0…3) ordered by D's soft output, chosen by the channel likelihood (ecct+osd1,
+            D+osdK  OSD of order K (0…3) on D's soft-output order and on the channel's, the likeliest kept (ecct+osd1,
                    bp50+osd2, ecct+tta4+osd1; D: channel, bpN, msN, nmsN, omsN, lbpN, ecct, aecct, dc-ecct, and their
-                   +ttaK: OSD on every image's order, the best kept; channel+osdK is osdK)
+                   +ttaK: OSD on every image's order too; channel+osdK is osdK)
             LABEL=D  decoder D reported as LABEL in tables, CSV, JSON and plots (long=ecct:runs/long.safetensors)
             """
 
@@ -77,7 +77,7 @@ public enum DecoderCatalog {
     }
 
     /// The default decoders for a code: bp5, bp50, osd2 (k ≤ 128), bm for BCH, sc and scl8 for polar codes, `ecct` and
-    /// `ecct+osd1` (OSD-1 on the ECCT's order: one network pass and k + 1 test patterns a frame) / `aecct` when a shipped
+    /// `ecct+osd1` (OSD-1 on the ECCT's order and the channel's: one network pass, 2(k + 1) test patterns) / `aecct` when a shipped
     /// model decodes the code, `dc-ecct` for a shipped learned code.
     public static func defaults(for code: LinearCode) -> [String] {
         var names = ["bp5", "bp50"]
