@@ -112,7 +112,9 @@ final class QECDetectorErrorModelRunTests: XCTestCase {
             ])
             XCTAssertTrue(r.stdout.contains("24 detectors, 1 observables"), r.stdout)
             let rows = r.stdout.split(separator: "\n").filter { $0.hasPrefix("surface-d3-r3.dem ") }
-            XCTAssertEqual(rows.count, 4, r.stdout)
+            // mwpm, uf and the neural decoder shipped for this DEM (found by its fingerprint and priors), × 2 factors
+            XCTAssertEqual(rows.count, 6, r.stdout)
+            XCTAssertEqual(rows.filter { $0.contains(" neural ") }.count, 2, r.stdout)
             let text = try String(contentsOfFile: csv, encoding: .utf8)
             XCTAssertTrue(text.contains(",mwpm,circuit,2.0,"), text)
             tables.append(

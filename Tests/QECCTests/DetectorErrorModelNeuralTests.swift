@@ -146,6 +146,10 @@ final class DetectorErrorModelNeuralTests: XCTestCase {
         let other = try DetectorErrorModel(text: respelled)
         XCTAssertEqual(other.structureFingerprint, model.structureFingerprint)
         XCTAssertTrue(other.hasPriors(model.priorsText))
+        // the shipped model for this circuit is found from either spelling, and not for other priors
+        XCTAssertNotNil(ShippedQuantumModels.file(for: model))
+        XCTAssertEqual(ShippedQuantumModels.file(for: other), ShippedQuantumModels.file(for: model))
+        XCTAssertNil(ShippedQuantumModels.file(for: try model.scalingPriors(by: 2)))
         let lines = text.split(separator: "\n").map(String.init)
         let errors = lines.indices.filter { lines[$0].hasPrefix("error(") }
         var swapped = lines
