@@ -46,10 +46,16 @@ public final class DQECRecipe: TrainingRecipe, @unchecked Sendable {
 
     public func checkpointMetadata() -> [String: String] {
         var meta = [
-            "code": settings.code, "noise": settings.noise.rawValue, "rounds": String(model.target.rounds),
-            "layers": String(model.layers), "width": String(model.width), "heads": String(model.heads),
+            "rounds": String(model.target.rounds), "layers": String(model.layers), "width": String(model.width),
+            "heads": String(model.heads),
         ]
-        if case .detectorErrorModel(let dem) = model.target {
+        switch model.target {
+        case .code(let problem):
+            meta["code"] = problem.code.name
+            meta["noise"] = problem.noise.rawValue
+        case .detectorErrorModel(let dem):
+            meta["code"] = "dem"
+            meta["noise"] = PauliNoise.circuit.rawValue
             meta["dem"] = dem.structureFingerprint
             meta["dem-source"] = dem.source
             meta["dem-priors"] = dem.priorsText
