@@ -164,32 +164,53 @@ public final class DQECModel: @unchecked Sendable {
     }
 }
 
-/// `neural`: the DQEC model as a decoder: syndrome bits → ±1 → logits f → ê = (f < 0).
+/// `neural`: the DQEC model as a decoder: syndrome bits → ±1 → logits f, then by `prediction`
+///
+/// - `.errors` (codes): ê = (f < 0) over the error bits, corrections [count, n];
+/// - `.observables` (detector error models): each logical ℓ's flip probability P_ℓ = ½(1 − Π_{i ∈ ℓ} (1 − 2 p_i)),
+///   p_i = σ(−f_i) — the quantity its logical loss trains — flipped when P_ℓ > ½, "corrections" [count, K] that are the
+///   predicted observable flips. Thresholding each mechanism and taking the parity loses on a DEM: most mechanisms are
+///   degenerate with others (the same detectors, other observables), so no single one is likelier than not and the
+///   marginals' hard decisions mark almost nothing.
 ///
 /// A shot whose logits are not all finite (weights that overflow) gets no correction and is counted: a decoder that
 /// reports it (`FallbackReporting`) so the LER table warns instead of passing the shots off as decoded.
 public struct NeuralQuantumDecoder: QuantumDecoder, FallbackReporting {
+    /// What the decoder outputs a shot: the error bits, or the logicals' (observables') flips.
+    public enum Prediction: Sendable { case errors, observables }
     public let name: String
     public let model: DQECModel
+    public let prediction: Prediction
     let fallbacks = FallbackCounter()
 
-    public init(model: DQECModel, name: String = "neural") {
+    public init(model: DQECModel, name: String = "neural", prediction: Prediction = .errors) {
         self.model = model
         self.name = name
+        self.prediction = prediction
     }
 
+    /// detections: [count, T·m] 0/1; corrections: [count, n] (`.errors`) or [count, K] (`.observables`).
     public func decode(
         detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>
     ) {
-        let m = model.network.inputWidth, n = model.network.n
+        let m = model.network.inputWidth, n = model.network.n, logical = model.network.logical
         let s = (0..<(count * m)).map { detections[$0] == 0 ? Float(1) : -1 }
         let (_, f) = model.run(syndromes: s, batch: count, threads: 1)
+        // the decision's values [count, width]: decide(v) = 1 flips
+        let (values, width, decide): ([Float], Int, (Float) -> Bool) =
+            switch prediction {
+            case .errors: (f, n, { $0 < 0 })
+            case .observables:
+                (
+                    f.withUnsafeBufferPointer { logical.oddParityProbabilities(logits: $0.baseAddress!, count: count) },
+                    logical.supports.count, { $0 > 0.5 }
+                )
+            }
         var fallback = 0
         for shot in 0..<count {
-            let row = (shot * n)..<((shot + 1) * n)
-            let finite = f[row].allSatisfy { $0.isFinite }
+            let finite = f[(shot * n)..<((shot + 1) * n)].allSatisfy { $0.isFinite }
             if !finite { fallback += 1 }
-            for i in row { corrections[i] = finite && f[i] < 0 ? 1 : 0 }
+            for i in (shot * width)..<((shot + 1) * width) { corrections[i] = finite && decide(values[i]) ? 1 : 0 }
         }
         if fallback > 0 { fallbacks.add(fallback) }
     }

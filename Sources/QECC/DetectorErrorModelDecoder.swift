@@ -11,7 +11,7 @@ import Codes
 /// `bposd` decodes the full hypergraph H (`DetectorErrorModelBPOSD`), graphlike or not. `neural` (the shipped model
 /// trained on this DEM: same H, observables and priors) and `neural:FILE[@H]` run the neural quantum decoder over the
 /// merged mechanisms (`DQECTarget.detectorErrorModel`) and predict each observable's flip directly
-/// (`NeuralObservableDecoder`: its odd-parity probability above ½). `LABEL=D` is D reported as LABEL.
+/// (`NeuralQuantumDecoder` predicting `.observables`: its odd-parity probability above ½). `LABEL=D` is D reported as LABEL.
 public struct DetectorErrorModelDecoder: Sendable {
     public private(set) var name: String
     public let model: DetectorErrorModel
@@ -82,7 +82,7 @@ public struct DetectorErrorModelDecoder: Sendable {
     public init(name: String = "neural", model: DetectorErrorModel, neural network: DQECModel) {
         self.name = name
         self.model = model
-        base = NeuralObservableDecoder(model: network, name: name)
+        base = NeuralQuantumDecoder(model: network, name: name, prediction: .observables)
         edges = []
         edgeObservables = (0..<model.observableCount).map { [$0] }
         correctionLength = model.observableCount
