@@ -26,6 +26,16 @@ public struct DetectorErrorModelSimulation: Sendable {
             pointIndex: pointIndex, progress: progress)
     }
 
+    /// The named decoder for every prior factor of a run: built once now for the model as given (a bad name, a file
+    /// trained on another model or a model that is not graphlike fails here, before any shot); one that takes no priors
+    /// (`neural`, `neural:FILE`: found by the model's own priors, its weights loaded once) serves every factor as
+    /// built, the others are rebuilt for each scaled model.
+    public func decoders(_ name: String) throws -> (DetectorErrorModel) throws -> DetectorErrorModelDecoder {
+        let built = try DetectorErrorModelDecoder(name, model: model)
+        guard !QuantumDecoders.isIndependentOfP(name) else { return { _ in built } }
+        return { try DetectorErrorModelDecoder(name, model: $0) }
+    }
+
     /// The same with a decoder built by `make` for the scaled model.
     public func run(
         decoder make: (DetectorErrorModel) throws -> DetectorErrorModelDecoder, scale: Double, pointIndex: Int,
@@ -37,24 +47,20 @@ public struct DetectorErrorModelSimulation: Sendable {
             block: point.block)
     }
 
-    /// Shard `shard` of the point (`--shard i/K`): blocks b ≡ i − 1 (mod K) until its share of the stop rule; merge the
+    /// Shard `shard` of the point (decoders by `decoders(_:)`, `--shard i/K`): blocks b ≡ i − 1 (mod K) until its share of the stop rule; merge the
     /// K shards with `merge`.
-    public func runShard(_ shard: BlockShard, decoder name: String, scale: Double, pointIndex: Int) throws
-        -> ShardPoint<LERPoint>
-    {
-        let takesPriors = !QuantumDecoders.isIndependentOfP(name)
-        let point = try self.point(
-            decoder: { try DetectorErrorModelDecoder(name, model: takesPriors ? $0 : model) }, scale: scale,
-            pointIndex: pointIndex)
+    public func runShard(
+        _ shard: BlockShard, decoder make: (DetectorErrorModel) throws -> DetectorErrorModelDecoder, scale: Double,
+        pointIndex: Int
+    ) throws -> ShardPoint<LERPoint> {
+        let point = try self.point(decoder: make, scale: scale, pointIndex: pointIndex)
         return OrderedBlocks.runShard(
             rule: config.stopRule, shard: shard, threads: config.threads, template: point.template, block: point.block)
     }
 
-    /// The point of one process from its shards' points.
+    /// The point of one process from its shards' points (`LERPoint.merged(_:rule:)`).
     public func merge(_ shards: [ShardPoint<LERPoint>]) throws -> LERPoint {
-        guard let t = shards.first?.total else { throw ShardError("no shard to merge") }
-        let template = LERPoint(decoder: t.decoder, noise: t.noise, p: t.p, q: t.q, rounds: t.rounds)
-        return try OrderedBlocks.merge(shards, rule: config.stopRule, template: template)
+        try LERPoint.merged(shards, rule: config.stopRule)
     }
 
     /// One point's template and its block b: shots drawn from (seed, point, b) alone.

@@ -50,6 +50,14 @@ public struct LERPoint: BlockTally, Codable, Equatable {
     public var shotsPerSecond: Double { seconds > 0 ? Double(shots) / seconds : 0 }
 
     public mutating func add(_ other: LERPoint) { shots += other.shots; failures += other.failures }
+
+    /// The point of one process from its shards' points under `rule` (`OrderedBlocks.merge(_:rule:template:)`): the
+    /// shards carry every block's tally, so a merge needs neither the code nor the model.
+    public static func merged(_ shards: [ShardPoint<LERPoint>], rule: StopRule) throws -> LERPoint {
+        guard let t = shards.first?.total else { throw ShardError("no shard to merge") }
+        let template = LERPoint(decoder: t.decoder, noise: t.noise, p: t.p, q: t.q, rounds: t.rounds)
+        return try OrderedBlocks.merge(shards, rule: rule, template: template)
+    }
 }
 
 /// Monte Carlo logical error rate of a decoder: shots drawn by `NoiseSampler` in numbered blocks (block b of point
@@ -83,11 +91,9 @@ public struct LogicalErrorSimulation: Sendable {
             rule: config.stopRule, shard: shard, threads: config.threads, template: point.template, block: point.block)
     }
 
-    /// The point of one process from its shards' points (`OrderedBlocks.merge(_:rule:template:)`).
+    /// The point of one process from its shards' points (`LERPoint.merged(_:rule:)`).
     public func merge(_ shards: [ShardPoint<LERPoint>]) throws -> LERPoint {
-        guard let t = shards.first?.total else { throw ShardError("no shard to merge") }
-        let template = LERPoint(decoder: t.decoder, noise: t.noise, p: t.p, q: t.q, rounds: t.rounds)
-        return try OrderedBlocks.merge(shards, rule: config.stopRule, template: template)
+        try LERPoint.merged(shards, rule: config.stopRule)
     }
 
     /// One point's template and its block b: shots drawn from (seed, point, b) alone.

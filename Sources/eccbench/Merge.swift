@@ -75,19 +75,15 @@ struct Merge: ParsableCommand {
             "noise \(setup.noise), seed \(first.seed); merged from \(first.shard.count) shards\n"
                 + QECReport.tableHeader)
         if let dem = setup.dem, let run = setup.runs.first {
-            // a DEM run's merge needs only the stop rule: the shards carry every block's tally
             let merged = try mergePoints(run.decoders, first.parameters) { decoder, index in
-                let shardPoints = shards.flatMap { $0.points(of: decoder, at: index, code: run.code) }
-                guard let t = shardPoints.first?.total else { throw ShardError("no shard to merge") }
-                let r = try OrderedBlocks.merge(
-                    shardPoints, rule: config.stopRule,
-                    template: LERPoint(decoder: t.decoder, noise: t.noise, p: t.p, q: t.q, rounds: t.rounds))
+                let r = try LERPoint.merged(
+                    shards.flatMap { $0.points(of: decoder, at: index, code: run.code) }, rule: config.stopRule)
                 print(QECReport.row(r, code: run.code))
                 return r
             }
             let label = QECReport.Label(
                 name: dem.source, n: dem.mechanisms, k: dem.observables, checks: dem.detectors)
-            try writeQuantumOutputs([(label, merged)], config: config, noise: setup.noise, marks: [])
+            try results.writeLER([(label, merged)], config: config, noise: setup.noise)
             return
         }
         var runs: [(CSSCode, [LERPoint])] = []
@@ -110,22 +106,8 @@ struct Merge: ParsableCommand {
             print("\n" + QECReport.crossings(runs, sizes: sizes, decoders: decoders))
             marks = QECReport.thresholdMarks(runs, sizes: sizes, decoders: decoders)
         }
-        try writeQuantumOutputs(
+        try results.writeLER(
             runs.map { (QECReport.Label($0.0), $0.1) }, config: config, noise: setup.noise, marks: marks)
-    }
-
-    func writeQuantumOutputs(
-        _ labelled: [(QECReport.Label, [LERPoint])], config: LERConfig, noise: String, marks: [LogPlot.Mark]
-    ) throws {
-        if let json = results.json {
-            try CodeFiles.writeAtomically(try QECReport.json(labelled, config: config), to: json)
-        }
-        if let csv = results.csv { try CodeFiles.writeAtomically(QECReport.csv(labelled), to: csv) }
-        if let plot = results.plot {
-            let xLabel = noise == "circuit" ? "factor on every prior (--scale-p)" : "physical error rate p"
-            try CodeFiles.writeAtomically(
-                QECReport.svg(labelled, noise: noise, xLabel: xLabel, marks: marks), to: plot)
-        }
     }
 
     /// Every (decoder, point) of the run merged in order; a shard short of a point's rule names the point.

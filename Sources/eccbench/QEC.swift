@@ -210,16 +210,8 @@ struct QECRunOptions: ParsableArguments {
         try writeOutputs(runs.map { (QECReport.Label($0.0), $0.1) }, noise: noise, marks: marks)
     }
 
-    func writeOutputs(
-        _ runs: [(QECReport.Label, [LERPoint])], noise: String, xLabel: String = "physical error rate p",
-        marks: [LogPlot.Mark] = []
-    ) throws {
-        if let json = files.json { try CodeFiles.writeAtomically(QECReport.json(runs, config: try config), to: json) }
-        if let csv = files.csv { try CodeFiles.writeAtomically(QECReport.csv(runs), to: csv) }
-        if let plot = files.plot {
-            try CodeFiles.writeAtomically(
-                QECReport.svg(runs, noise: noise, xLabel: xLabel, marks: marks), to: plot)
-        }
+    func writeOutputs(_ runs: [(QECReport.Label, [LERPoint])], noise: String, marks: [LogPlot.Mark] = []) throws {
+        try files.writeLER(runs, config: try config, noise: noise, marks: marks)
     }
 }
 
@@ -275,12 +267,14 @@ extension QECSimulate {
     func simulate(dem path: String) throws {
         let model = try DetectorErrorModel(contentsOf: path)
         let names = options.decoderNames ?? DetectorErrorModelDecoder.defaults(for: model)
-        for name in names { _ = try DetectorErrorModelDecoder(name, model: model) }  // refused before any shot
-        let edges = model.isGraphlike ? "\(try model.matchingEdges().count) matching edges" : "not graphlike"
         let scales = try parsePoints(scaleP ?? "1", option: "--scale-p"), config = try options.config
+        let engine = DetectorErrorModelSimulation(model: model, config: config)
+        let makers = try names.map(engine.decoders)  // a bad name or file is refused before any shot
+        let edges = model.isGraphlike ? "\(try model.matchingEdges().count) matching edges" : "not graphlike"
         let rule = try options.stopRule()
         if let shard = try options.parallel.blockShard() {
-            return try simulateShard(shard, model: model, path: path, decoders: names, scales: scales)
+            return try simulateShard(
+                shard, engine: engine, path: path, decoders: Array(zip(names, makers)), scales: scales)
         }
         print(
             "\(path): \(model.detectorCount) detectors, \(model.observableCount) observables, "
@@ -289,25 +283,23 @@ extension QECSimulate {
                 + "each point: at least \(rule.minErrors) failures and \(rule.minFrames) shots, at most \(rule.maxFrames); "
                 + "intervals are 95% (Wilson)" + (rule.note.map { "\n" + $0 } ?? ""))
         print(QECReport.tableHeader)
-        let engine = DetectorErrorModelSimulation(model: model, config: config)
         let progress = ProgressLine()
         var results: [LERPoint] = []
-        for name in names {
+        for (name, make) in zip(names, makers) {
             for (index, scale) in scales.enumerated() {
                 let onProgress: (@Sendable (LERPoint) -> Void)? =
                     progress.isEnabled
                     ? { @Sendable r in
                         progress.show(String(format: "%@ ×%g: %d shots, %d failures", name, scale, r.shots, r.failures))
                     } : nil
-                let r = try engine.run(decoder: name, scale: scale, pointIndex: index, progress: onProgress)
+                let r = try engine.run(decoder: make, scale: scale, pointIndex: index, progress: onProgress)
                 progress.clear()
                 results.append(r)
                 print(QECReport.row(r, code: URL(fileURLWithPath: path).lastPathComponent))
                 fflush(nil)
             }
         }
-        try options.writeOutputs(
-            [(QECReport.Label(model), results)], noise: "circuit", xLabel: "factor on every prior (--scale-p)")
+        try options.writeOutputs([(QECReport.Label(model), results)], noise: PauliNoise.circuit.rawValue)
     }
 }
 
@@ -315,10 +307,11 @@ extension QECSimulate {
     /// `qec --dem F --shard i/K --json S`: this shard's blocks of every (decoder, factor) point; `eccbench merge`
     /// combines the K files into the table of one process.
     func simulateShard(
-        _ shard: BlockShard, model: DetectorErrorModel, path: String, decoders names: [String], scales: [Double]
+        _ shard: BlockShard, engine: DetectorErrorModelSimulation, path: String,
+        decoders: [(name: String, make: (DetectorErrorModel) throws -> DetectorErrorModelDecoder)], scales: [Double]
     ) throws {
         let json = try options.files.shardFile()
-        let config = try options.config
+        let model = engine.model, config = engine.config, names = decoders.map(\.name)
         let label = URL(fileURLWithPath: path).lastPathComponent
         let run = QuantumSetup.ModelRun(
             source: path, fingerprint: model.structureFingerprint, mechanisms: model.columns.count,
@@ -331,10 +324,9 @@ extension QECSimulate {
         print(
             "shard \(shard.index + 1)/\(shard.count) of \(path): each point runs blocks b ≡ \(shard.index) "
                 + "(mod \(shard.count)) until its share of the stop rule")
-        let engine = DetectorErrorModelSimulation(model: model, config: config)
-        for name in names {
+        for (name, make) in decoders {
             for (index, scale) in scales.enumerated() {
-                let s = try engine.runShard(shard, decoder: name, scale: scale, pointIndex: index)
+                let s = try engine.runShard(shard, decoder: make, scale: scale, pointIndex: index)
                 print("  \(label) \(name) at ×\(scale): \(s.total.shots) shots, \(s.total.failures) failures")
                 fflush(nil)
                 file.points.append(.init(decoder: name, pointIndex: index, point: s, code: label))

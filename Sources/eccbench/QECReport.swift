@@ -1,3 +1,4 @@
+import Codes
 import Foundation
 import QECC
 
@@ -122,11 +123,11 @@ enum QECReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// LER against p, log-scale y, one line per code and decoder.
-    static func svg(
-        _ runs: [(Label, [LERPoint])], noise: String, xLabel: String = "physical error rate p",
-        marks: [LogPlot.Mark] = []
-    ) -> String {
+    /// LER against p (a detector error model's points, noise "circuit": against the factor on its priors), log-scale y,
+    /// one line per code and decoder.
+    static func svg(_ runs: [(Label, [LERPoint])], noise: String, marks: [LogPlot.Mark] = []) -> String {
+        let xLabel =
+            noise == PauliNoise.circuit.rawValue ? "factor on every prior (--scale-p)" : "physical error rate p"
         var series: [LogPlot.Series] = []
         for (code, points) in runs {
             let decoders = points.map(\.decoder).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
@@ -144,4 +145,15 @@ enum QECReport {
         return LogPlot.document(title: "Logical error rate, \(noise) noise", panels: [panel])
     }
 
+}
+
+extension ResultFileOptions {
+    /// A qec run's (or merge's) --json, --csv and --plot files, each written atomically when asked for.
+    func writeLER(
+        _ runs: [(QECReport.Label, [LERPoint])], config: LERConfig, noise: String, marks: [LogPlot.Mark] = []
+    ) throws {
+        if let json { try CodeFiles.writeAtomically(try QECReport.json(runs, config: config), to: json) }
+        if let csv { try CodeFiles.writeAtomically(QECReport.csv(runs), to: csv) }
+        if let plot { try CodeFiles.writeAtomically(QECReport.svg(runs, noise: noise, marks: marks), to: plot) }
+    }
 }
