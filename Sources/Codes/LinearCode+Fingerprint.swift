@@ -1,3 +1,4 @@
+import Base
 import Foundation
 import GF2
 
@@ -18,12 +19,11 @@ extension LinearCode {
     }
 
     static func fingerprint(of M: BitMatrix) -> String {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        func mix(_ x: UInt64) { for i in 0..<8 { h = (h ^ ((x >> (8 * UInt64(i))) & 0xFF)) &* 0x100_0000_01B3 } }
-        mix(UInt64(M.rows))
-        mix(UInt64(M.columns))
-        for r in 0..<M.rows { for w in M.row(r).words { mix(w) } }
-        return String(format: "%016llx", h)
+        var h = FNV1a()
+        h.mix(UInt64(M.rows))
+        h.mix(UInt64(M.columns))
+        for r in 0..<M.rows { for w in M.row(r).words { h.mix(w) } }
+        return h.hex
     }
 
     /// H as compact text for checkpoint metadata: `m×n:` then the rows, comma-separated, each as hexadecimal digits of

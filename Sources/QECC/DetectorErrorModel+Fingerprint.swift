@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// What tells which detector error model a neural decoder was trained on, whatever the file's formatting (number
@@ -7,19 +8,16 @@ extension DetectorErrorModel {
     /// FNV-1a over the detector and observable counts and every column's detectors and observables: equal for two files
     /// with the same H and observable matrix, column for column.
     public var structureFingerprint: String {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        func mix(_ x: Int) {
-            for i in 0..<8 { h = (h ^ ((UInt64(bitPattern: Int64(x)) >> (8 * UInt64(i))) & 0xFF)) &* 0x100_0000_01B3 }
-        }
-        mix(detectorCount)
-        mix(observableCount)
+        var h = FNV1a()
+        h.mix(detectorCount)
+        h.mix(observableCount)
         for c in columns {
-            mix(c.symptom.detectors.count)
-            c.symptom.detectors.forEach(mix)
-            mix(-1 - c.symptom.observables.count)
-            c.symptom.observables.forEach(mix)
+            h.mix(c.symptom.detectors.count)
+            for d in c.symptom.detectors { h.mix(d) }
+            h.mix(-1 - c.symptom.observables.count)
+            for o in c.symptom.observables { h.mix(o) }
         }
-        return String(format: "%016llx", h)
+        return h.hex
     }
 
     /// The priors as text for a weights file's metadata (`%.6g`, comma-separated, in column order).
