@@ -66,16 +66,40 @@ public struct DetectorErrorModelDecoder: Sendable {
                 edges: nil)
             return
         }
+        self = lower == "mwpm" ? try .matching(model: model, name: name) : try .unionFind(model: model, name: name)
+    }
+
+    /// The graph of a graphlike model and its one-half layout (edge i is correction bit i).
+    static func matchingGraph(_ model: DetectorErrorModel) throws -> (
+        [DetectorErrorModel.MatchingEdge], DecodingGraph, HalfLayout
+    ) {
         let edges = try model.matchingEdges()
         let graph = DecodingGraph(detectors: model.detectorCount, edges: edges)
         let layout = HalfLayout(
             halves: [.init(rows: model.detectorCount, syndromeOffset: 0, errorOffset: 0)], errorLength: edges.count,
             syndromeLength: model.detectorCount, rounds: 1)
-        let base: any QuantumDecoder =
-            lower == "mwpm"
-            ? MatchingDecoder(name: name, problem: nil, graphs: [graph], metrics: [nil], layout: layout)
-            : UnionFindDecoder(name: name, problem: nil, graphs: [graph], layout: layout)
-        self.init(name: name, model: model, base: base, edges: edges)
+        return (edges, graph, layout)
+    }
+
+    /// `mwpm` on a graphlike model with either exact algorithm (`.completeGraph`: the reference twin, for tests).
+    public static func matching(
+        model: DetectorErrorModel, name: String = "mwpm", algorithm: MatchingAlgorithm = .sparseBlossom
+    ) throws -> DetectorErrorModelDecoder {
+        let (edges, graph, layout) = try matchingGraph(model)
+        let base = MatchingDecoder(
+            name: name, problem: nil, graphs: [graph], metrics: [nil], layout: layout, algorithm: algorithm)
+        return DetectorErrorModelDecoder(name: name, model: model, base: base, edges: edges)
+    }
+
+    static func unionFind(model: DetectorErrorModel, name: String) throws -> DetectorErrorModelDecoder {
+        let (edges, graph, layout) = try matchingGraph(model)
+        let base = UnionFindDecoder(name: name, problem: nil, graphs: [graph], layout: layout)
+        return DetectorErrorModelDecoder(name: name, model: model, base: base, edges: edges)
+    }
+
+    /// The integer matching weight of graph edge e (mwpm, uf; 0 for other decoders).
+    public func edgeWeight(_ e: Int) -> Int {
+        (base as? MatchingDecoder)?.graphs[0].edgeWeight[e] ?? (base as? UnionFindDecoder)?.graphs[0].edgeWeight[e] ?? 0
     }
 
     /// The neural quantum decoder `network` (trained on this model's H and observables) as a DEM decoder.

@@ -1,11 +1,16 @@
 /// `mwpm`: exact minimum-weight perfect matching on the decoding graph of each CSS half (Dennis, Kitaev, Landahl &
-/// Preskill 2002). The defects' shortest-path distances (from the space graph's all-pairs table when the rounds repeat
-/// it, `SpaceMetric`; by Dijkstra otherwise), a complete graph over them with one boundary copy per defect when the
-/// code has a boundary (copies joined by zero-weight edges), Edmonds' blossom algorithm on a sparse candidate graph
-/// priced against the complete one (`PricedMatching`: exact), and the qubits of the space edges on the matched
-/// paths as the correction.
+/// Preskill 2002), and the qubits of the space edges on the matched paths as the correction.
+///
+/// Two exact algorithms (`MatchingAlgorithm`): sparse blossom on the detector graph (the default, `SparseBlossom`:
+/// built once per graph, regions grown from the defects), and the reference twin: the defects' shortest-path distances
+/// (from the space graph's all-pairs table when the rounds repeat it, `SpaceMetric`; by Dijkstra otherwise), a
+/// complete graph over them with one boundary copy per defect when the code has a boundary (copies joined by
+/// zero-weight edges), Edmonds' blossom algorithm on a sparse candidate graph priced against the complete one
+/// (`PricedMatching`). Both give a minimum-weight matching (equal weights; ties may pick different corrections).
 public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
     public let name: String
+    public let algorithm: MatchingAlgorithm
+    let sparseGraphs: [SparseMatchingGraph]
     /// The problem it decodes (nil for a detector error model's graph).
     public let problem: DecodingProblem?
     public let graphs: [DecodingGraph]
@@ -36,12 +41,24 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
 
     /// The same decoder with the Dijkstra distances even where the space table exists (for tests).
     public func withoutSpaceTable() -> MatchingDecoder {
-        MatchingDecoder(name: name, problem: problem, graphs: graphs, metrics: graphs.map { _ in nil }, layout: layout)
+        MatchingDecoder(
+            name: name, problem: problem, graphs: graphs, metrics: graphs.map { _ in nil }, layout: layout,
+            algorithm: algorithm)
     }
 
-    init(name: String, problem: DecodingProblem?, graphs: [DecodingGraph], metrics: [SpaceMetric?], layout: HalfLayout)
-    {
+    /// The same decoder running `algorithm` (for tests and benchmarks: the reference twin).
+    public func using(_ algorithm: MatchingAlgorithm) -> MatchingDecoder {
+        MatchingDecoder(
+            name: name, problem: problem, graphs: graphs, metrics: metrics, layout: layout, algorithm: algorithm)
+    }
+
+    init(
+        name: String, problem: DecodingProblem?, graphs: [DecodingGraph], metrics: [SpaceMetric?], layout: HalfLayout,
+        algorithm: MatchingAlgorithm = .sparseBlossom, edgeMasks: [[UInt64]]? = nil
+    ) {
         self.name = name; self.problem = problem; self.graphs = graphs; self.metrics = metrics; self.layout = layout
+        self.algorithm = algorithm
+        sparseGraphs = graphs.indices.map { SparseMatchingGraph(graph: graphs[$0], edgeMasks: edgeMasks?[$0]) }
     }
 
     public func decode(
@@ -60,11 +77,60 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
         return (correction, weight)
     }
 
-    func makeWorkspace() -> ShortestPaths { ShortestPaths(nodeCount: graphs.map(\.nodeCount).max() ?? 0) }
+    /// Per thread: Dijkstra's buffers and one sparse-blossom state per half (built on first use, reused shot after
+    /// shot).
+    struct Workspace {
+        var paths: ShortestPaths
+        var blossoms: [SparseBlossom?]
+    }
 
-    func decodeHalf(_ h: Int, defects: [Int], workspace: inout ShortestPaths, correction: UnsafeMutablePointer<UInt8>)
+    func makeWorkspace() -> Workspace {
+        Workspace(
+            paths: ShortestPaths(nodeCount: graphs.map(\.nodeCount).max() ?? 0),
+            blossoms: [SparseBlossom?](repeating: nil, count: graphs.count))
+    }
+
+    func decodeHalf(_ h: Int, defects: [Int], workspace: inout Workspace, correction: UnsafeMutablePointer<UInt8>)
         -> Int
     {
+        if algorithm == .sparseBlossom {
+            if workspace.blossoms[h] == nil { workspace.blossoms[h] = SparseBlossom(graph: sparseGraphs[h]) }
+            if workspace.blossoms[h]!.solve(events: defects) {
+                let matches = workspace.blossoms[h]!.matches
+                flipPaths(h, matches: matches, paths: &workspace.paths, correction: correction)
+                return workspace.blossoms[h]!.weight
+            }
+            // No perfect matching (a component with an odd number of defects and no boundary): the reference
+            // matches what it can.
+        }
+        return decodeHalfCompleteGraph(h, defects: defects, workspace: &workspace.paths, correction: correction)
+    }
+
+    /// Flip the qubits of a shortest path between each matched pair (from the space table when there is one).
+    func flipPaths(
+        _ h: Int, matches: [SparseBlossom.CompressedEdge], paths: inout ShortestPaths,
+        correction: UnsafeMutablePointer<UInt8>
+    ) {
+        let graph = graphs[h]
+        if let metric = metrics[h] {
+            let m = graph.checks
+            for e in matches {
+                metric.flipPath(
+                    graph: graph, from: Int(e.from) % m, to: e.to < 0 ? m : Int(e.to) % m, correction: correction)
+            }
+            return
+        }
+        paths.prepare(sources: 1)
+        for e in matches {
+            let target = e.to < 0 ? graph.boundary! : Int(e.to)
+            paths.run(graph: graph, source: Int(e.from), slot: 0, targets: [target], boundary: e.to < 0)
+            paths.flipPath(graph: graph, slot: 0, to: target, correction: correction)
+        }
+    }
+
+    func decodeHalfCompleteGraph(
+        _ h: Int, defects: [Int], workspace: inout ShortestPaths, correction: UnsafeMutablePointer<UInt8>
+    ) -> Int {
         let graph = graphs[h]
         let D = defects.count
         let withBoundary = graph.boundary != nil
@@ -122,6 +188,14 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
     }
 }
 
+/// The exact matching algorithm of `MatchingDecoder`.
+public enum MatchingAlgorithm: String, Sendable, CaseIterable {
+    /// Sparse blossom on the detector graph (`SparseBlossom`).
+    case sparseBlossom = "sparse-blossom"
+    /// The defects' complete graph and a priced dense blossom (`PricedMatching`): the reference twin.
+    case completeGraph = "complete-graph"
+}
+
 /// Dijkstra's shortest paths from several sources over one decoding graph, reusing its buffers: distances by
 /// run stamp (no clearing), the predecessor edge of each node per source slot.
 struct ShortestPaths {
@@ -146,13 +220,13 @@ struct ShortestPaths {
 
     func distance(to node: Int) -> Int { settled[node] == run ? dist[node] : Int.max }
 
-    /// Settle nodes from `source` until every target and the boundary (if any) are settled.
-    mutating func run(graph: DecodingGraph, source: Int, slot: Int, targets: [Int]) {
+    /// Settle nodes from `source` until every target and (when `boundary`) the boundary, if any, are settled.
+    mutating func run(graph: DecodingGraph, source: Int, slot: Int, targets: [Int], boundary: Bool = true) {
         run += 1
         let r = run, base = slot * nodeCount
         var remaining = 0
         for t in targets where isTarget[t] != r { isTarget[t] = r; remaining += 1 }
-        if let b = graph.boundary, isTarget[b] != r { isTarget[b] = r; remaining += 1 }
+        if boundary, let b = graph.boundary, isTarget[b] != r { isTarget[b] = r; remaining += 1 }
         heap.removeAll(keepingCapacity: true)
         dist[source] = 0; stamp[source] = r; predecessor[base + source] = -1
         push(UInt64(source))

@@ -1,0 +1,248 @@
+/// The matcher of sparse blossom: Edmonds' alternating trees over regions (outer regions grow, inner ones shrink),
+/// augmenting when a tree meets another tree or the boundary, growing when it meets a matched pair, forming a blossom
+/// when it meets itself, and shattering a blossom whose radius reaches zero (Higgott & Gidney 2025, §3).
+extension SparseBlossom {
+    mutating func process(_ event: Event) {
+        switch event {
+        case .none: return
+        case .regionHitBoundary(let r, let edge): treeHitBoundary(r, edge)
+        case .blossomShatter(let b, let inParent, let inChild): shatter(b, inParent: inParent, inChild: inChild)
+        case .regionHitRegion(let r1, let r2, let edge):
+            let a1 = regionAlt[Int(r1)], a2 = regionAlt[Int(r2)]
+            if a1 >= 0 && a2 >= 0 {
+                if let ancestor = commonAncestor(a1, a2) {
+                    treeHitSelf(r1, r2, edge, ancestor: ancestor)
+                } else {
+                    treeHitTree(r1, r2, edge)
+                }
+            } else if a1 >= 0 {
+                treeHitMatched(r1, r2, edge)
+            } else {
+                treeHitMatched(r2, r1, edge.reversed)
+            }
+        }
+    }
+
+    mutating func addMatch(_ r1: Int32, _ r2: Int32, _ edge: CompressedEdge) {
+        regionMatch[Int(r1)] = r2; regionMatchEdge[Int(r1)] = edge
+        regionMatch[Int(r2)] = r1; regionMatchEdge[Int(r2)] = edge.reversed
+    }
+
+    mutating func addChild(_ parent: Int32, _ child: AltEdge) {
+        altChildren[Int(parent)].append(child)
+        altParent[Int(child.node)] = parent
+        altParentEdge[Int(child.node)] = child.edge.reversed
+    }
+
+    mutating func removeChild(_ parent: Int32, _ child: Int32) {
+        let p = Int(parent)
+        if let k = altChildren[p].firstIndex(where: { $0.node == child }) {
+            altChildren[p].swapAt(k, altChildren[p].count - 1)
+            altChildren[p].removeLast()
+        }
+    }
+
+    /// Re-root a's tree at a: along the path to the old root, inner regions move one node up.
+    mutating func becomeRoot(_ a: Int32) {
+        let p = altParent[Int(a)]
+        guard p >= 0 else { return }
+        becomeRoot(p)
+        let ai = Int(a), pi = Int(p)
+        altInner[pi] = altInner[ai]
+        altInnerToOuter[pi] = altParentEdge[ai]
+        regionAlt[Int(altInner[pi])] = p
+        altInner[ai] = -1
+        removeChild(p, a)
+        altParent[ai] = -1
+        altParentEdge[ai] = .none
+        addChild(a, AltEdge(node: p, edge: altInnerToOuter[ai].reversed))
+        altInnerToOuter[ai] = .none
+    }
+
+    /// Dissolve a's subtree: each node's inner region is matched to its outer one; all frozen; the nodes freed.
+    mutating func dissolve(_ a: Int32) {
+        let ai = Int(a)
+        let children = altChildren[ai]
+        for c in children { dissolve(c.node) }
+        let inner = altInner[ai], outer = altOuter[ai]
+        if inner >= 0 {
+            addMatch(inner, outer, altInnerToOuter[ai])
+            setFrozen(inner)
+            setFrozen(outer)
+            regionAlt[Int(inner)] = -1
+        }
+        if outer >= 0 { regionAlt[Int(outer)] = -1 }
+        freeAlt(a)
+    }
+
+    /// The nearest node above both a1 and a2 in their tree (nil: different trees).
+    mutating func commonAncestor(_ a1: Int32, _ a2: Int32) -> Int32? {
+        var x = a1, y = a2
+        altVisited[Int(x)] = true; altVisited[Int(y)] = true
+        var found: Int32 = -1
+        while true {
+            let px = altParent[Int(x)], py = altParent[Int(y)]
+            if px < 0 && py < 0 { break }
+            if px >= 0 {
+                x = px
+                if altVisited[Int(x)] { found = x; break }
+                altVisited[Int(x)] = true
+            }
+            if py >= 0 {
+                y = py
+                if altVisited[Int(y)] { found = y; break }
+                altVisited[Int(y)] = true
+            }
+        }
+        // Clear every mark (both walks from their starts).
+        for start in [a1, a2] {
+            var z = start
+            while z >= 0 && altVisited[Int(z)] { altVisited[Int(z)] = false; z = altParent[Int(z)] }
+        }
+        if found >= 0 {
+            var z = found
+            while z >= 0 && altVisited[Int(z)] { altVisited[Int(z)] = false; z = altParent[Int(z)] }
+        }
+        return found >= 0 ? found : nil
+    }
+
+    mutating func treeHitTree(_ r1: Int32, _ r2: Int32, _ edge: CompressedEdge) {
+        let a1 = regionAlt[Int(r1)], a2 = regionAlt[Int(r2)]
+        becomeRoot(a1); becomeRoot(a2)
+        dissolve(a1); dissolve(a2)
+        addMatch(r1, r2, edge)
+        setFrozen(r1); setFrozen(r2)
+    }
+
+    mutating func treeHitBoundary(_ r: Int32, _ edge: CompressedEdge) {
+        let a = regionAlt[Int(r)]
+        becomeRoot(a)
+        dissolve(a)
+        regionMatch[Int(r)] = SparseBlossom.boundaryMatch
+        regionMatchEdge[Int(r)] = edge
+        setFrozen(r)
+    }
+
+    /// Outer region r1 of a tree touches r2, which is matched (to a region: the pair joins the tree; to the boundary:
+    /// augment).
+    mutating func treeHitMatched(_ r1: Int32, _ r2: Int32, _ edge: CompressedEdge) {
+        let a = regionAlt[Int(r1)]
+        let other = regionMatch[Int(r2)]
+        if other == SparseBlossom.boundaryMatch {
+            addMatch(r1, r2, edge)
+            setFrozen(r1)
+            becomeRoot(a)
+            dissolve(a)
+            return
+        }
+        let child = allocateAlt(inner: r2, outer: other, innerToOuter: regionMatchEdge[Int(r2)])
+        addChild(a, AltEdge(node: child, edge: edge))
+        regionMatch[Int(r2)] = SparseBlossom.unmatched
+        regionMatch[Int(other)] = SparseBlossom.unmatched
+        setShrinking(r2)
+        setGrowing(other)
+    }
+
+    /// The path from a up to (not including) `stop` leaves the tree: its region edges into `path` (in the cycle's
+    /// direction for `back`, against it otherwise), its nodes' other children into `orphans`.
+    mutating func prune(_ a: Int32, stoppingBefore stop: Int32, back: Bool) -> [RegionEdge] {
+        var path = back ? pathA : pathB
+        if back { pathA = [] } else { pathB = [] }
+        path.removeAll(keepingCapacity: true)
+        defer { if back { pathA = path } else { pathB = path } }
+        var x = a
+        while x != stop {
+            let xi = Int(x)
+            orphans.append(contentsOf: altChildren[xi])
+            let parent = altParent[xi]
+            if back {
+                path.append(RegionEdge(region: altInner[xi], edge: altInnerToOuter[xi]))
+                path.append(RegionEdge(region: altOuter[Int(parent)], edge: altParentEdge[xi].reversed))
+            } else {
+                path.append(RegionEdge(region: altOuter[xi], edge: altInnerToOuter[xi].reversed))
+                path.append(RegionEdge(region: altInner[xi], edge: altParentEdge[xi]))
+            }
+            removeChild(parent, x)
+            regionAlt[Int(altOuter[xi])] = -1
+            regionAlt[Int(altInner[xi])] = -1
+            freeAlt(x)
+            x = parent
+        }
+        return path
+    }
+
+    /// Outer regions r1 and r2 of one tree touch: the odd cycle through their common ancestor becomes a blossom, the
+    /// ancestor's new outer region.
+    mutating func treeHitSelf(_ r1: Int32, _ r2: Int32, _ edge: CompressedEdge, ancestor: Int32) {
+        orphans.removeAll(keepingCapacity: true)
+        let a = prune(regionAlt[Int(r1)], stoppingBefore: ancestor, back: true)
+        let c = prune(regionAlt[Int(r2)], stoppingBefore: ancestor, back: false)
+        let b = allocateRegion()
+        blossomsFormed += 1
+        regionChildren[Int(b)].append(contentsOf: c)
+        regionChildren[Int(b)].append(contentsOf: a.reversed())
+        regionChildren[Int(b)].append(RegionEdge(region: r1, edge: edge))
+        regionAlt[Int(altOuter[Int(ancestor)])] = -1
+        formBlossom(b)
+        altOuter[Int(ancestor)] = b
+        regionAlt[Int(b)] = ancestor
+        let adopted = orphans
+        for c in adopted { addChild(ancestor, c) }
+    }
+
+    /// Inner blossom b reached radius 0: it leaves the tree as its cycle. The odd path from the region touching the
+    /// tree parent to the region matched to the tree child stays in the tree (inner, outer, …, inner); the even rest
+    /// is matched in pairs.
+    mutating func shatter(_ b: Int32, inParent: Int32, inChild: Int32) {
+        let cycle = regionChildren[Int(b)]
+        blossomsShattered += 1
+        for c in cycle { unwrap(c.region) }
+        let n = cycle.count
+        let parentIndex = cycle.firstIndex { $0.region == inParent }!
+        let childIndex = cycle.firstIndex { $0.region == inChild }!
+        let gap = (childIndex + n - parentIndex) % n
+        let ba = regionAlt[Int(b)]
+        var current = altParent[Int(ba)]
+        removeChild(current, ba)
+        var childEdge = altParentEdge[Int(ba)].reversed
+        let evensStart: Int, evensEnd: Int
+        if gap % 2 == 0 {
+            evensStart = childIndex + 1
+            evensEnd = childIndex + n - gap
+            for i in stride(from: parentIndex, to: parentIndex + gap, by: 2) {
+                let inner = cycle[i % n], outer = cycle[(i + 1) % n]
+                let node = allocateAlt(inner: inner.region, outer: outer.region, innerToOuter: inner.edge)
+                addChild(current, AltEdge(node: node, edge: childEdge))
+                current = node
+                childEdge = outer.edge
+                setShrinking(inner.region)
+                setGrowing(outer.region)
+            }
+        } else {
+            evensStart = parentIndex + 1
+            evensEnd = parentIndex + gap
+            for i in stride(from: 0, to: n - gap, by: 2) {
+                let k1 = (parentIndex + n - i) % n, k2 = (parentIndex + 2 * n - i - 1) % n
+                let k3 = (parentIndex + 2 * n - i - 2) % n
+                let node = allocateAlt(
+                    inner: cycle[k1].region, outer: cycle[k2].region, innerToOuter: cycle[k2].edge.reversed)
+                addChild(current, AltEdge(node: node, edge: childEdge))
+                current = node
+                childEdge = cycle[k3].edge.reversed
+                setShrinking(cycle[k1].region)
+                setGrowing(cycle[k2].region)
+            }
+        }
+        for j in stride(from: evensStart, to: evensEnd, by: 2) {
+            let x = cycle[j % n], y = cycle[(j + 1) % n]
+            addMatch(x.region, y.region, x.edge)
+            rescheduleArea(x.region)
+            rescheduleArea(y.region)
+        }
+        altInner[Int(ba)] = cycle[childIndex].region
+        regionAlt[Int(cycle[childIndex].region)] = ba
+        setShrinking(cycle[childIndex].region)
+        addChild(current, AltEdge(node: ba, edge: childEdge))
+        freeRegion(b)
+    }
+}
