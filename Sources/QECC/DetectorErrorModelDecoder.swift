@@ -86,8 +86,12 @@ public struct DetectorErrorModelDecoder: Sendable {
         model: DetectorErrorModel, name: String = "mwpm", algorithm: MatchingAlgorithm = .sparseBlossom
     ) throws -> DetectorErrorModelDecoder {
         let (edges, graph, layout) = try matchingGraph(model)
+        let masks =
+            model.observableCount <= 64
+            ? [edges.map { $0.observables.reduce(UInt64(0)) { $0 ^ (1 << UInt64($1)) } }] : nil
         let base = MatchingDecoder(
-            name: name, problem: nil, graphs: [graph], metrics: [nil], layout: layout, algorithm: algorithm)
+            name: name, problem: nil, graphs: [graph], metrics: [nil], layout: layout, algorithm: algorithm,
+            edgeMasks: algorithm == .sparseBlossom ? masks : nil)
         return DetectorErrorModelDecoder(name: name, model: model, base: base, edges: edges)
     }
 
@@ -128,6 +132,10 @@ public struct DetectorErrorModelDecoder: Sendable {
     ) {
         let D = model.detectorCount, O = model.observableCount, E = correctionLength
         precondition(events.count >= count * D && predictions.count >= count * O, "\(name): buffers too small")
+        if let matching = base as? MatchingDecoder, matching.tracksObservables {
+            matching.predictObservables(detections: events, count: count, observables: O, into: predictions)
+            return
+        }
         let block = 256
         var corrections = [UInt8](repeating: 0, count: block * E)
         var start = 0

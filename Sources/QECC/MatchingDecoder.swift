@@ -11,6 +11,8 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
     public let name: String
     public let algorithm: MatchingAlgorithm
     let sparseGraphs: [SparseMatchingGraph]
+    /// Per half, per edge: the observables it flips (detector error models only).
+    let edgeMasks: [[UInt64]]?
     /// The problem it decodes (nil for a detector error model's graph).
     public let problem: DecodingProblem?
     public let graphs: [DecodingGraph]
@@ -43,13 +45,14 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
     public func withoutSpaceTable() -> MatchingDecoder {
         MatchingDecoder(
             name: name, problem: problem, graphs: graphs, metrics: graphs.map { _ in nil }, layout: layout,
-            algorithm: algorithm)
+            algorithm: algorithm, edgeMasks: edgeMasks)
     }
 
     /// The same decoder running `algorithm` (for tests and benchmarks: the reference twin).
     public func using(_ algorithm: MatchingAlgorithm) -> MatchingDecoder {
         MatchingDecoder(
-            name: name, problem: problem, graphs: graphs, metrics: metrics, layout: layout, algorithm: algorithm)
+            name: name, problem: problem, graphs: graphs, metrics: metrics, layout: layout, algorithm: algorithm,
+            edgeMasks: edgeMasks)
     }
 
     init(
@@ -58,6 +61,7 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
     ) {
         self.name = name; self.problem = problem; self.graphs = graphs; self.metrics = metrics; self.layout = layout
         self.algorithm = algorithm
+        self.edgeMasks = edgeMasks
         sparseGraphs = graphs.indices.map { SparseMatchingGraph(graph: graphs[$0], edgeMasks: edgeMasks?[$0]) }
     }
 
@@ -106,6 +110,41 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
         return decodeHalfCompleteGraph(h, defects: defects, workspace: &workspace.paths, correction: correction)
     }
 
+    /// Whether the sparse graphs carry each edge's observables (a detector error model with ≤ 64 observables).
+    var tracksObservables: Bool { edgeMasks != nil }
+
+    /// A detector error model's predictions straight from the matched paths' observables (`SparseBlossom` tracks
+    /// them while flooding: no path search): detections [count, detectors] → predictions [count, observables].
+    /// A shot without a perfect matching goes through `decodeHalf` (the reference) and the edges' observables.
+    func predictObservables(
+        detections: UnsafeBufferPointer<UInt8>, count: Int, observables O: Int,
+        into predictions: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        precondition(graphs.count == 1 && layout.rounds == 1 && edgeMasks != nil)
+        let D = layout.syndromeLength
+        var workspace = makeWorkspace()
+        var blossom = SparseBlossom(graph: sparseGraphs[0])
+        var defects: [Int] = []
+        for s in 0..<count {
+            defects.removeAll(keepingCapacity: true)
+            let row = detections.baseAddress! + s * D
+            for d in 0..<D where row[d] != 0 { defects.append(d) }
+            var mask: UInt64 = 0
+            if blossom.solve(events: defects) {
+                for e in blossom.matches { mask ^= e.mask }
+            } else {
+                var correction = [UInt8](repeating: 0, count: layout.errorLength)
+                _ = correction.withUnsafeMutableBufferPointer {
+                    decodeHalfCompleteGraph(
+                        0, defects: defects, workspace: &workspace.paths, correction: $0.baseAddress!)
+                }
+                for e in correction.indices where correction[e] != 0 { mask ^= edgeMasks![0][e] }
+            }
+            let out = predictions.baseAddress! + s * O
+            for o in 0..<O { out[o] = UInt8(truncatingIfNeeded: mask >> UInt64(o) & 1) }
+        }
+    }
+
     /// Flip the qubits of a shortest path between each matched pair (from the space table when there is one).
     func flipPaths(
         _ h: Int, matches: [SparseBlossom.CompressedEdge], paths: inout ShortestPaths,
@@ -123,7 +162,7 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
         paths.prepare(sources: 1)
         for e in matches {
             let target = e.to < 0 ? graph.boundary! : Int(e.to)
-            paths.run(graph: graph, source: Int(e.from), slot: 0, targets: [target], boundary: e.to < 0)
+            paths.run(graph: graph, source: Int(e.from), slot: 0, target: target)
             paths.flipPath(graph: graph, slot: 0, to: target, correction: correction)
         }
     }
@@ -220,13 +259,27 @@ struct ShortestPaths {
 
     func distance(to node: Int) -> Int { settled[node] == run ? dist[node] : Int.max }
 
-    /// Settle nodes from `source` until every target and (when `boundary`) the boundary, if any, are settled.
-    mutating func run(graph: DecodingGraph, source: Int, slot: Int, targets: [Int], boundary: Bool = true) {
+    /// Settle nodes from `source` until `target` is settled.
+    mutating func run(graph: DecodingGraph, source: Int, slot: Int, target: Int) {
         run += 1
-        let r = run, base = slot * nodeCount
+        isTarget[target] = run
+        settle(graph: graph, source: source, slot: slot, remaining: 1)
+    }
+
+    /// Settle nodes from `source` until every target and the boundary, if any, are settled.
+    mutating func run(graph: DecodingGraph, source: Int, slot: Int, targets: [Int]) {
+        run += 1
+        let r = run
         var remaining = 0
         for t in targets where isTarget[t] != r { isTarget[t] = r; remaining += 1 }
-        if boundary, let b = graph.boundary, isTarget[b] != r { isTarget[b] = r; remaining += 1 }
+        if let b = graph.boundary, isTarget[b] != r { isTarget[b] = r; remaining += 1 }
+        settle(graph: graph, source: source, slot: slot, remaining: remaining)
+    }
+
+    /// Dijkstra from `source` (this run's stamp) until `remaining` targets are settled.
+    mutating func settle(graph: DecodingGraph, source: Int, slot: Int, remaining: Int) {
+        let r = run, base = slot * nodeCount
+        var remaining = remaining
         heap.removeAll(keepingCapacity: true)
         dist[source] = 0; stamp[source] = r; predecessor[base + source] = -1
         push(UInt64(source))

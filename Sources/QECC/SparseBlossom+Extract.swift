@@ -52,9 +52,10 @@ extension SparseBlossom {
 
     /// Forget the nodes of r's own shell (so later detection events inside it are not extracted twice).
     mutating func clearShell(_ r: Int32) {
-        for v in regionShell[Int(r)] {
-            let i = Int(v)
-            nodeArrived[i] = -1; nodeTop[i] = -1
+        var v = regionShellHead[Int(r)]
+        while v >= 0 {
+            nodeArrived[Int(v)] = -1; nodeTop[Int(v)] = -1
+            v = nodeShellNext[Int(v)]
         }
     }
 }

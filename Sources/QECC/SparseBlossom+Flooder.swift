@@ -16,11 +16,11 @@ extension SparseBlossom {
     func nextInteraction(at v: Int) -> (slot: Int, time: Int) {
         let r1 = localRadius(v)
         var best = Int.max, bestSlot = -1
-        let first = Int(graph.start[v]), last = Int(graph.start[v + 1])
+        let first = Int(neighbourStart[v]), last = Int(neighbourStart[v + 1])
         if r1.slope > 0 {
             let top = nodeTop[v]
             for k in first..<last {
-                let u = Int(graph.neighbour[k]), w = graph.weight[k]
+                let u = Int(neighbour[k]), w = neighbourWeight[k]
                 var t: Int
                 if u < 0 {
                     t = w - r1.intercept
@@ -35,11 +35,11 @@ extension SparseBlossom {
             }
         } else if r1.slope == 0 {
             for k in first..<last {
-                let u = Int(graph.neighbour[k])
+                let u = Int(neighbour[k])
                 if u < 0 { continue }
                 let r2 = localRadius(u)
                 guard r2.slope > 0 else { continue }
-                let t = graph.weight[k] - r1.intercept - r2.intercept
+                let t = neighbourWeight[k] - r1.intercept - r2.intercept
                 if t < best { best = t; bestSlot = k }
             }
         }
@@ -62,7 +62,7 @@ extension SparseBlossom {
         let i = Int(v)
         touch(v)
         nodeSource[i] = v; nodeArrival[i] = 0; nodeArrived[i] = r; nodeTop[i] = r; nodeWrapped[i] = 0; nodeMask[i] = 0
-        regionShell[Int(r)].append(v)
+        shellPush(r, v)
         reschedule(v)
     }
 
@@ -77,23 +77,24 @@ extension SparseBlossom {
         }
         // Look again right after this event: another edge (or this one, later) may have an interaction now.
         setDesired(i, now)
-        let u = graph.neighbour[slot]
+        let u = neighbour[slot]
         if u < 0 {
             return .regionHitBoundary(
-                nodeTop[i], CompressedEdge(from: nodeSource[i], to: -1, mask: nodeMask[i] ^ graph.mask[slot]))
+                nodeTop[i], CompressedEdge(from: nodeSource[i], to: -1, mask: nodeMask[i] ^ neighbourMask[slot]))
         }
         let j = Int(u)
         if nodeArrived[i] >= 0 && nodeArrived[j] < 0 {
-            arrive(region: nodeTop[i], at: u, from: v, mask: graph.mask[slot])
+            arrive(region: nodeTop[i], at: u, from: v, mask: neighbourMask[slot])
             return .none
         }
         if nodeArrived[j] >= 0 && nodeArrived[i] < 0 {
-            arrive(region: nodeTop[j], at: v, from: u, mask: graph.mask[slot])
+            arrive(region: nodeTop[j], at: v, from: u, mask: neighbourMask[slot])
             return .none
         }
         return .regionHitRegion(
             nodeTop[i], nodeTop[j],
-            CompressedEdge(from: nodeSource[i], to: nodeSource[j], mask: nodeMask[i] ^ nodeMask[j] ^ graph.mask[slot]))
+            CompressedEdge(
+                from: nodeSource[i], to: nodeSource[j], mask: nodeMask[i] ^ nodeMask[j] ^ neighbourMask[slot]))
     }
 
     /// Top-level region r reaches the empty node v across an edge from node `from`.
@@ -106,7 +107,7 @@ extension SparseBlossom {
         nodeArrived[i] = r
         nodeTop[i] = r
         nodeWrapped[i] = -nodeArrival[i]
-        regionShell[Int(r)].append(v)
+        shellPush(r, v)
         reschedule(v)
     }
 
@@ -134,19 +135,33 @@ extension SparseBlossom {
 
     /// r and all the regions inside it, into `area`.
     mutating func collectRegions(_ r: Int32) {
-        area.removeAll(keepingCapacity: true)
-        stack.removeAll(keepingCapacity: true)
-        stack.append(r)
-        while let x = stack.popLast() {
-            area.append(x)
-            for c in regionChildren[Int(x)] { stack.append(c.region) }
+        areaCount = 0
+        var depth = 1
+        stack[0] = r
+        while depth > 0 {
+            depth -= 1
+            let x = stack[depth]
+            area[areaCount] = x
+            areaCount += 1
+            if regionChildren[Int(x)].isEmpty { continue }
+            for c in regionChildren[Int(x)] {
+                stack[depth] = c.region
+                depth += 1
+            }
         }
     }
 
     /// Look again at every node of r and the regions inside it.
     mutating func rescheduleArea(_ r: Int32) {
         collectRegions(r)
-        for x in area { for v in regionShell[Int(x)] { reschedule(v) } }
+        for k in 0..<areaCount {
+            let x = area[k]
+            var v = regionShellHead[Int(x)]
+            while v >= 0 {
+                reschedule(v)
+                v = nodeShellNext[Int(v)]
+            }
+        }
     }
 
     /// Shrinking region r's next step: its last node leaves (at the time its local radius reaches 0), or, with no
@@ -154,7 +169,8 @@ extension SparseBlossom {
     mutating func scheduleShrink(_ r: Int32) {
         let i = Int(r)
         let t: Int
-        if let last = regionShell[i].last {
+        let last = regionShellHead[i]
+        if last >= 0 {
             t = localRadius(Int(last)).intercept
         } else {
             t = regionRadius[i].intercept
@@ -164,12 +180,12 @@ extension SparseBlossom {
 
     mutating func shrink(_ r: Int32) -> Event {
         let i = Int(r)
-        if regionShell[i].isEmpty {
+        if regionShellCount[i] == 0 {
             let a = Int(regionAlt[i])
             return .blossomShatter(
                 r, inParent: heir(altParentEdge[a].from), inChild: heir(altInnerToOuter[a].from))
         }
-        if regionShell[i].count == 1 && regionChildren[i].isEmpty {
+        if regionShellCount[i] == 1 && regionChildren[i].isEmpty {
             // A detection event's region at radius 0 between its tree parent and child: they touch through it.
             let a = Int(regionAlt[i])
             let p = Int(altParent[a])
@@ -179,7 +195,7 @@ extension SparseBlossom {
                     from: altParentEdge[a].to, to: altInnerToOuter[a].to,
                     mask: altInnerToOuter[a].mask ^ altParentEdge[a].mask))
         }
-        let v = regionShell[i].removeLast()
+        let v = shellPop(r)
         let j = Int(v)
         nodeArrived[j] = -1; nodeTop[j] = -1; nodeWrapped[j] = 0; nodeSource[j] = -1; nodeArrival[j] = 0
         nodeMask[j] = 0
@@ -205,7 +221,14 @@ extension SparseBlossom {
         regionRadius[Int(r)] = regionRadius[Int(r)].then(slope: -1, at: now)
         scheduleShrink(r)
         collectRegions(r)
-        for x in area { for v in regionShell[Int(x)] { nodeEvent[Int(v)].desired = .max } }
+        for k in 0..<areaCount {
+            let x = area[k]
+            var v = regionShellHead[Int(x)]
+            while v >= 0 {
+                nodeEvent[Int(v)].desired = .max
+                v = nodeShellNext[Int(v)]
+            }
+        }
     }
 
     /// Make r (and everything inside it) part of blossom b: tops and wrapped radii updated.
@@ -222,11 +245,14 @@ extension SparseBlossom {
 
     mutating func retop(_ r: Int32, to top: Int32, wrapped: Bool) {
         collectRegions(r)
-        for x in area {
+        for k in 0..<areaCount {
+            let x = area[k]
             regionTop[Int(x)] = top
-            for v in regionShell[Int(x)] {
+            var v = regionShellHead[Int(x)]
+            while v >= 0 {
                 nodeTop[Int(v)] = top
                 if wrapped { nodeWrapped[Int(v)] = wrappedRadius(Int(v)) }
+                v = nodeShellNext[Int(v)]
             }
         }
     }

@@ -56,33 +56,53 @@ struct SparseBlossom {
         case blossomShatter(Int32, inParent: Int32, inChild: Int32)
     }
 
+    // Every buffer is allocated once, at `init`, sized by the graph: at most n regions of detection events and n − 1
+    // blossoms alive at once, at most n tree nodes. A `SparseBlossom` is a handle: copies share these buffers, so each
+    // thread keeps its own (`MatchingDecoder.Workspace`).
+    let storage: Buffers
+    let neighbourStart: UnsafeMutablePointer<Int32>, neighbour: UnsafeMutablePointer<Int32>
+    let neighbourWeight: UnsafeMutablePointer<Int>, neighbourMask: UnsafeMutablePointer<UInt64>
+
     // Nodes (the detectors): the region whose shell holds it, its top-level region, the frozen radius wrapped around
     // it below the top (minus its radius of arrival), the detection event it was reached from, the observables
-    // crossed from there, the radius of its region when it arrived, and its look-at-me event.
-    var nodeArrived: [Int32], nodeTop: [Int32], nodeWrapped: [Int], nodeSource: [Int32], nodeMask: [UInt64]
-    var nodeArrival: [Int], nodeEvent: [EventTracker]
-    var touched: [Int32] = [], isTouched: [Bool]
+    // crossed from there, the radius of its region when it arrived, its look-at-me event, and the next node of its
+    // region's shell (shells are intrusive stacks, newest first).
+    let nodeArrived: UnsafeMutablePointer<Int32>, nodeTop: UnsafeMutablePointer<Int32>
+    let nodeWrapped: UnsafeMutablePointer<Int>, nodeSource: UnsafeMutablePointer<Int32>
+    let nodeMask: UnsafeMutablePointer<UInt64>, nodeArrival: UnsafeMutablePointer<Int>
+    let nodeEvent: UnsafeMutablePointer<EventTracker>, nodeShellNext: UnsafeMutablePointer<Int32>
+    let touched: UnsafeMutablePointer<Int32>, isTouched: UnsafeMutablePointer<Bool>
+    var touchedCount = 0
 
     // Regions (an arena with a free list).
-    var regionParent: [Int32] = [], regionTop: [Int32] = [], regionAlt: [Int32] = [], regionRadius: [Varying] = []
-    var regionShrink: [EventTracker] = [], regionMatch: [Int32] = [], regionMatchEdge: [CompressedEdge] = []
-    var regionChildren: [[RegionEdge]] = [], regionShell: [[Int32]] = []
-    var regionCount = 0, freeRegions: [Int32] = []
+    let regionParent: UnsafeMutablePointer<Int32>, regionTop: UnsafeMutablePointer<Int32>
+    let regionAlt: UnsafeMutablePointer<Int32>, regionRadius: UnsafeMutablePointer<Varying>
+    let regionShrink: UnsafeMutablePointer<EventTracker>, regionMatch: UnsafeMutablePointer<Int32>
+    let regionMatchEdge: UnsafeMutablePointer<CompressedEdge>
+    let regionShellHead: UnsafeMutablePointer<Int32>, regionShellCount: UnsafeMutablePointer<Int32>
+    let freeRegions: UnsafeMutablePointer<Int32>
+    var regionChildren: [[RegionEdge]] = []
+    var regionCount = 0, freeRegionCount = 0
     static let unmatched: Int32 = -1, boundaryMatch: Int32 = -2
 
     // Alternating-tree nodes: an outer (growing) region, an inner (shrinking) one except at the root, the edge from
     // inner to outer, the parent and the edge from this node's inner region to the parent's outer region.
-    var altInner: [Int32] = [], altOuter: [Int32] = [], altInnerToOuter: [CompressedEdge] = []
-    var altParent: [Int32] = [], altParentEdge: [CompressedEdge] = [], altChildren: [[AltEdge]] = []
-    var altVisited: [Bool] = []
-    var altCount = 0, freeAlts: [Int32] = [], liveAlts = 0
+    let altInner: UnsafeMutablePointer<Int32>, altOuter: UnsafeMutablePointer<Int32>
+    let altInnerToOuter: UnsafeMutablePointer<CompressedEdge>, altParent: UnsafeMutablePointer<Int32>
+    let altParentEdge: UnsafeMutablePointer<CompressedEdge>, altVisited: UnsafeMutablePointer<Bool>
+    let freeAlts: UnsafeMutablePointer<Int32>
+    var altChildren: [[AltEdge]] = []
+    var altCount = 0, freeAltCount = 0, liveAlts = 0
 
-    // The event queue: (time, item) with item ≥ 0 a node and item < 0 the region −1 − item.
-    var heap: [(time: Int, item: Int)] = []
-    var now = 0
+    // The event queue: (time, item) with item ≥ 0 a node and item < 0 the region −1 − item, in a radix heap (times
+    // never go below the last one popped, `now`: bucket b > 0 holds the times whose highest bit differing from `now`
+    // is bit b − 1, bucket 0 the times equal to it).
+    var queue: RadixQueue
+    var now: Int { queue.last }
 
-    // Scratch buffers.
-    var stack: [Int32] = [], area: [Int32] = []
+    // Scratch: the regions of one area (a region and everything inside it), and the walk's stack.
+    let area: UnsafeMutablePointer<Int32>, stack: UnsafeMutablePointer<Int32>
+    var areaCount = 0
     var orphans: [AltEdge] = [], pathA: [RegionEdge] = [], pathB: [RegionEdge] = []
 
     /// The matched pairs of the last `solve`: (event, event or −1 for the boundary, observables crossed).
@@ -92,17 +112,44 @@ struct SparseBlossom {
     /// Blossoms formed, and shattered as inner regions, over every `solve` (for tests that the paths are exercised).
     var blossomsFormed = 0, blossomsShattered = 0
 
+    /// Owns the buffers (freed when the last copy of the handle goes).
+    final class Buffers {
+        var blocks: [UnsafeMutableRawPointer] = []
+        func make<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
+            p.initialize(repeating: value, count: max(count, 1))
+            blocks.append(UnsafeMutableRawPointer(p))
+            return p
+        }
+        deinit { for b in blocks { b.deallocate() } }
+    }
+
     init(graph: SparseMatchingGraph) {
         self.graph = graph
-        let n = graph.nodeCount
-        nodeArrived = [Int32](repeating: -1, count: n)
-        nodeTop = nodeArrived
-        nodeSource = nodeArrived
-        nodeWrapped = [Int](repeating: 0, count: n)
-        nodeArrival = nodeWrapped
-        nodeMask = [UInt64](repeating: 0, count: n)
-        nodeEvent = [EventTracker](repeating: EventTracker(), count: n)
-        isTouched = [Bool](repeating: false, count: n)
+        let n = graph.nodeCount, regions = 2 * n + 2, alts = n + 1
+        let b = Buffers()
+        storage = b
+        neighbourStart = b.make(n + 1, 0)
+        for i in 0...n { neighbourStart[i] = graph.start[i] }
+        let k = graph.neighbour.count
+        neighbour = b.make(k, -1); neighbourWeight = b.make(k, 0); neighbourMask = b.make(k, 0)
+        for i in 0..<k {
+            neighbour[i] = graph.neighbour[i]; neighbourWeight[i] = graph.weight[i]; neighbourMask[i] = graph.mask[i]
+        }
+        nodeArrived = b.make(n, -1); nodeTop = b.make(n, -1); nodeSource = b.make(n, -1); nodeShellNext = b.make(n, -1)
+        nodeWrapped = b.make(n, 0); nodeArrival = b.make(n, 0); nodeMask = b.make(n, 0)
+        nodeEvent = b.make(n, EventTracker()); touched = b.make(n, -1); isTouched = b.make(n, false)
+        regionParent = b.make(regions, -1); regionTop = b.make(regions, -1); regionAlt = b.make(regions, -1)
+        regionRadius = b.make(regions, Varying(intercept: 0, slope: 0)); regionShrink = b.make(regions, EventTracker())
+        regionMatch = b.make(regions, -1); regionMatchEdge = b.make(regions, .none)
+        regionShellHead = b.make(regions, -1); regionShellCount = b.make(regions, 0); freeRegions = b.make(regions, -1)
+        regionChildren = [[RegionEdge]](repeating: [], count: regions)
+        altInner = b.make(alts, -1); altOuter = b.make(alts, -1); altInnerToOuter = b.make(alts, .none)
+        altParent = b.make(alts, -1); altParentEdge = b.make(alts, .none); altVisited = b.make(alts, false)
+        freeAlts = b.make(alts, -1)
+        altChildren = [[AltEdge]](repeating: [], count: alts)
+        area = b.make(regions, -1); stack = b.make(regions, -1)
+        queue = RadixQueue(storage: b, capacity: 4 * n + 16)
     }
 
     /// Match `events` (distinct detector indices): fills `matches` and `weight`; false when some component has an
@@ -123,66 +170,80 @@ struct SparseBlossom {
         return perfect
     }
 
-    /// Back to the empty state, keeping every buffer's capacity.
+    /// Back to the empty state, keeping every buffer.
     mutating func reset() {
-        for v in touched {
-            let i = Int(v)
+        for k in 0..<touchedCount {
+            let i = Int(touched[k])
             nodeArrived[i] = -1; nodeTop[i] = -1; nodeWrapped[i] = 0; nodeSource[i] = -1; nodeMask[i] = 0
-            nodeArrival[i] = 0; nodeEvent[i] = EventTracker(); isTouched[i] = false
+            nodeArrival[i] = 0; nodeEvent[i] = EventTracker(); isTouched[i] = false; nodeShellNext[i] = -1
         }
-        touched.removeAll(keepingCapacity: true)
-        regionCount = 0; freeRegions.removeAll(keepingCapacity: true)
-        altCount = 0; freeAlts.removeAll(keepingCapacity: true); liveAlts = 0
-        heap.removeAll(keepingCapacity: true)
-        now = 0
+        touchedCount = 0
+        regionCount = 0; freeRegionCount = 0
+        altCount = 0; freeAltCount = 0; liveAlts = 0
+        queue.clear()
         matches.removeAll(keepingCapacity: true)
         weight = 0
     }
 
     @inline(__always) mutating func touch(_ v: Int32) {
-        if !isTouched[Int(v)] { isTouched[Int(v)] = true; touched.append(v) }
+        if !isTouched[Int(v)] {
+            isTouched[Int(v)] = true
+            touched[touchedCount] = v
+            touchedCount += 1
+        }
     }
 
     mutating func allocateRegion() -> Int32 {
         let r: Int32
-        if let f = freeRegions.popLast() {
-            r = f
-        } else if regionCount < regionParent.count {
-            r = Int32(regionCount); regionCount += 1
+        if freeRegionCount > 0 {
+            freeRegionCount -= 1
+            r = freeRegions[freeRegionCount]
         } else {
-            r = Int32(regionCount); regionCount += 1
-            regionParent.append(-1); regionTop.append(-1); regionAlt.append(-1)
-            regionRadius.append(Varying(intercept: 0, slope: 0)); regionShrink.append(EventTracker())
-            regionMatch.append(-1); regionMatchEdge.append(.none); regionChildren.append([]); regionShell.append([])
+            r = Int32(regionCount)
+            regionCount += 1
         }
         let i = Int(r)
         regionParent[i] = -1; regionTop[i] = r; regionAlt[i] = -1
         regionRadius[i] = .growingFromZero(at: now); regionShrink[i] = EventTracker()
         regionMatch[i] = SparseBlossom.unmatched; regionMatchEdge[i] = .none
-        regionChildren[i].removeAll(keepingCapacity: true); regionShell[i].removeAll(keepingCapacity: true)
+        regionShellHead[i] = -1; regionShellCount[i] = 0
+        if !regionChildren[i].isEmpty { regionChildren[i].removeAll(keepingCapacity: true) }
         return r
     }
 
     mutating func freeRegion(_ r: Int32) {
         regionShrink[Int(r)] = EventTracker()
-        freeRegions.append(r)
+        freeRegions[freeRegionCount] = r
+        freeRegionCount += 1
+    }
+
+    @inline(__always) mutating func shellPush(_ r: Int32, _ v: Int32) {
+        nodeShellNext[Int(v)] = regionShellHead[Int(r)]
+        regionShellHead[Int(r)] = v
+        regionShellCount[Int(r)] += 1
+    }
+
+    @inline(__always) mutating func shellPop(_ r: Int32) -> Int32 {
+        let v = regionShellHead[Int(r)]
+        regionShellHead[Int(r)] = nodeShellNext[Int(v)]
+        nodeShellNext[Int(v)] = -1
+        regionShellCount[Int(r)] -= 1
+        return v
     }
 
     mutating func allocateAlt(inner: Int32, outer: Int32, innerToOuter: CompressedEdge) -> Int32 {
         let a: Int32
-        if let f = freeAlts.popLast() {
-            a = f
-        } else if altCount < altInner.count {
-            a = Int32(altCount); altCount += 1
+        if freeAltCount > 0 {
+            freeAltCount -= 1
+            a = freeAlts[freeAltCount]
         } else {
-            a = Int32(altCount); altCount += 1
-            altInner.append(-1); altOuter.append(-1); altInnerToOuter.append(.none); altParent.append(-1)
-            altParentEdge.append(.none); altChildren.append([]); altVisited.append(false)
+            a = Int32(altCount)
+            altCount += 1
         }
         let i = Int(a)
         altInner[i] = inner; altOuter[i] = outer; altInnerToOuter[i] = innerToOuter
         altParent[i] = -1; altParentEdge[i] = .none; altVisited[i] = false
-        altChildren[i].removeAll(keepingCapacity: true)
+        if !altChildren[i].isEmpty { altChildren[i].removeAll(keepingCapacity: true) }
         if inner >= 0 { regionAlt[Int(inner)] = a }
         if outer >= 0 { regionAlt[Int(outer)] = a }
         liveAlts += 1
@@ -190,45 +251,14 @@ struct SparseBlossom {
     }
 
     mutating func freeAlt(_ a: Int32) {
-        freeAlts.append(a)
+        freeAlts[freeAltCount] = a
+        freeAltCount += 1
         liveAlts -= 1
     }
 
     // MARK: the event queue
 
-    mutating func push(_ time: Int, _ item: Int) {
-        heap.append((time, item))
-        var i = heap.count - 1
-        let x = heap[i]
-        while i > 0 {
-            let parent = (i - 1) >> 1
-            let p = heap[parent]
-            if p.time < x.time || (p.time == x.time && p.item <= x.item) { break }
-            heap[i] = p; i = parent
-        }
-        heap[i] = x
-    }
-
-    mutating func pop() -> (time: Int, item: Int)? {
-        guard let last = heap.popLast() else { return nil }
-        guard !heap.isEmpty else { return last }
-        let top = heap[0]
-        var i = 0
-        let count = heap.count
-        while true {
-            var child = 2 * i + 1
-            if child >= count { break }
-            if child + 1 < count {
-                let a = heap[child], b = heap[child + 1]
-                if b.time < a.time || (b.time == a.time && b.item < a.item) { child += 1 }
-            }
-            let c = heap[child]
-            if c.time > last.time || (c.time == last.time && c.item >= last.item) { break }
-            heap[i] = c; i = child
-        }
-        heap[i] = last
-        return top
-    }
+    @inline(__always) mutating func push(_ time: Int, _ item: Int) { queue.push(time, item) }
 
     @inline(__always) func tracker(_ item: Int) -> EventTracker {
         item >= 0 ? nodeEvent[item] : regionShrink[-1 - item]
@@ -269,9 +299,9 @@ struct SparseBlossom {
 
     /// The next matcher event, flooding until one happens (`.none`: the queue is empty).
     mutating func nextEvent() -> Event {
-        while let (t, item) = pop() {
+        while let entry = queue.pop() {
+            let t = entry.time, item = entry.item
             guard isDue(item, t) else { continue }
-            now = t
             let event = item >= 0 ? lookAtNode(Int32(item)) : shrink(Int32(-1 - item))
             if case .none = event { continue }
             return event
