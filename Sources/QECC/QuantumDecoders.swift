@@ -3,16 +3,19 @@ import Foundation
 
 /// The decoders of `eccbench qec` by name, built for one operating point (their weights depend on p and q).
 public enum QuantumDecoders {
-    public static let names = ["mwpm", "uf", "bposd", "neural"]
+    public static let names = ["mwpm", "uf", "bposd", "bpm", "neural"]
 
     /// mwpm and uf, and the shipped neural decoder when one exists for the problem.
     public static func defaults(for problem: DecodingProblem) -> [String] {
         ["mwpm", "uf"] + (ShippedQuantumModels.files(for: problem).isEmpty ? [] : ["neural"])
     }
     public static let help = """
-          mwpm     exact minimum-weight perfect matching (blossom), X and Z halves apart, space-time graph for T > 1
+          mwpm     exact minimum-weight perfect matching (sparse blossom), X and Z halves apart, space-time graph
+                   for T > 1
           uf       Union-Find (Delfosse & Nickerson), same graphs
           bposd    BP (sum-product, 30 iterations) + OSD order 2 on each half, one round only
+          bpm      belief-matching: BP on the full noise model (X, Y, Z together) reweights mwpm's graphs each
+                   shot, one round only
           neural   the shipped neural quantum decoder of the code, noise and rounds (toric-4: depolarizing,
                    independent, depolarizing with --rounds 2 or 4)
           LABEL=D  decoder D reported as LABEL (best=neural:runs/best.safetensors)
@@ -34,6 +37,7 @@ public enum QuantumDecoders {
         switch name.lowercased() {
         case "mwpm": return try MatchingDecoder(problem: problem, p: p, q: q)
         case "bposd": return try BPOSDDecoder(problem: problem, p: p)
+        case "bpm": return try BeliefMatchingDecoder(problem: problem, p: p)
         case "neural": return try ShippedQuantumModels.decoder(for: problem)
         default: return try UnionFindDecoder(problem: problem, p: p, q: q)
         }

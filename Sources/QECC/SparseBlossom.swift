@@ -62,6 +62,15 @@ struct SparseBlossom {
     let storage: Buffers
     let neighbourStart: UnsafeMutablePointer<Int32>, neighbour: UnsafeMutablePointer<Int32>
     let neighbourWeight: UnsafeMutablePointer<Int>, neighbourMask: UnsafeMutablePointer<UInt64>
+    let neighbourEdge: UnsafeMutablePointer<Int32>
+    /// The decoding-graph edges behind each slot, and each edge's observables (for `setWeights`).
+    let slotEdgeStart: UnsafeMutablePointer<Int32>, slotEdges: UnsafeMutablePointer<Int32>
+    let edgeMask: UnsafeMutablePointer<UInt64>
+    // Dijkstra's buffers for `path` (node n stands for the boundary).
+    let pathDistance: UnsafeMutablePointer<Int>, pathStamp: UnsafeMutablePointer<Int32>
+    let pathFrom: UnsafeMutablePointer<Int32>, pathSlot: UnsafeMutablePointer<Int32>
+    var pathRun: Int32 = 0
+    var pathHeap: [(distance: Int, node: Int32)] = []
 
     // Nodes (the detectors): the region whose shell holds it, its top-level region, the frozen radius wrapped around
     // it below the top (minus its radius of arrival), the detection event it was reached from, the observables
@@ -133,9 +142,18 @@ struct SparseBlossom {
         for i in 0...n { neighbourStart[i] = graph.start[i] }
         let k = graph.neighbour.count
         neighbour = b.make(k, -1); neighbourWeight = b.make(k, 0); neighbourMask = b.make(k, 0)
+        neighbourEdge = b.make(k, -1)
         for i in 0..<k {
             neighbour[i] = graph.neighbour[i]; neighbourWeight[i] = graph.weight[i]; neighbourMask[i] = graph.mask[i]
+            neighbourEdge[i] = graph.edge[i]
         }
+        slotEdgeStart = b.make(k + 1, 0); slotEdges = b.make(graph.slotEdges.count, 0)
+        for i in 0...k { slotEdgeStart[i] = graph.slotEdgeStart[i] }
+        for i in graph.slotEdges.indices { slotEdges[i] = graph.slotEdges[i] }
+        edgeMask = b.make(graph.edgeCount, 0)
+        for i in graph.edgeMasks.indices { edgeMask[i] = graph.edgeMasks[i] }
+        pathDistance = b.make(n + 1, 0); pathStamp = b.make(n + 1, 0); pathFrom = b.make(n + 1, -1)
+        pathSlot = b.make(n + 1, -1)
         nodeArrived = b.make(n, -1); nodeTop = b.make(n, -1); nodeSource = b.make(n, -1); nodeShellNext = b.make(n, -1)
         nodeWrapped = b.make(n, 0); nodeArrival = b.make(n, 0); nodeMask = b.make(n, 0)
         nodeEvent = b.make(n, EventTracker()); touched = b.make(n, -1); isTouched = b.make(n, false)

@@ -19,6 +19,11 @@ struct SparseMatchingGraph: Sendable {
     let mask: [UInt64]
     /// The heaviest doubled weight (for bounds on the flooding times).
     let maxWeight: Int
+    /// Every decoding-graph edge behind each slot (parallel edges included), for per-shot weights:
+    /// `slotEdges[slotEdgeStart[k] ..< slotEdgeStart[k + 1]]`.
+    let slotEdgeStart: [Int32], slotEdges: [Int32]
+    /// The decoding graph's edge count, and per edge its observables (empty when none are tracked).
+    let edgeCount: Int, edgeMasks: [UInt64]
 
     /// `edgeMasks`: per decoding-graph edge, the observables it flips (nil: none tracked).
     init(graph: DecodingGraph, edgeMasks: [UInt64]? = nil) {
@@ -27,6 +32,7 @@ struct SparseMatchingGraph: Sendable {
         var neighbour: [Int32] = [], weight: [Int] = [], edge: [Int32] = [], mask: [UInt64] = []
         neighbour.reserveCapacity(2 * graph.edgeCount)
         var slot = [Int32](repeating: -1, count: n + 1)  // slot[v]: v's position in u's list (n: the boundary)
+        var parallel: [[Int32]] = []
         for u in 0..<n {
             let first = neighbour.count
             for a in graph.adjacencyStart[u]..<graph.adjacencyStart[u + 1] {
@@ -37,10 +43,12 @@ struct SparseMatchingGraph: Sendable {
                 let w = 2 * graph.edgeWeight[e]
                 if slot[key] >= 0 {
                     let k = Int(slot[key])
+                    parallel[k].append(Int32(e))
                     if w < weight[k] { weight[k] = w; edge[k] = Int32(e); mask[k] = edgeMasks?[e] ?? 0 }
                     continue
                 }
                 slot[key] = Int32(neighbour.count)
+                parallel.append([Int32(e)])
                 neighbour.append(key == n ? -1 : Int32(v))
                 weight.append(w); edge.append(Int32(e)); mask.append(edgeMasks?[e] ?? 0)
             }
@@ -50,5 +58,13 @@ struct SparseMatchingGraph: Sendable {
         nodeCount = n
         self.start = start; self.neighbour = neighbour; self.weight = weight; self.edge = edge; self.mask = mask
         maxWeight = weight.max() ?? 0
+        var starts: [Int32] = [0], flat: [Int32] = []
+        for list in parallel {
+            flat.append(contentsOf: list)
+            starts.append(Int32(flat.count))
+        }
+        slotEdgeStart = starts; slotEdges = flat
+        edgeCount = graph.edgeCount
+        self.edgeMasks = edgeMasks ?? []
     }
 }
