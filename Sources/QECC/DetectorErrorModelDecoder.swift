@@ -18,6 +18,8 @@ public struct DetectorErrorModelDecoder: Sendable {
     let base: any QuantumDecoder
     /// The observables each correction bit (a graph edge, or a mechanism for bposd) flips.
     let edgeObservables: [[Int]]
+    /// The same as bit masks, for the graph decoders of a model with ≤ 64 observables.
+    let edgeMasks: [UInt64]?
     /// Correction bits a shot.
     let correctionLength: Int
     /// The matching graph's edges (mwpm, uf; empty for bposd), for weights in tests and reports.
@@ -101,6 +103,9 @@ public struct DetectorErrorModelDecoder: Sendable {
         return DetectorErrorModelDecoder(name: name, model: model, base: base, edges: edges)
     }
 
+    /// Observables as a bit mask (bit o: observable o < 64).
+    static func mask(_ observables: [Int]) -> UInt64 { observables.reduce(0) { $0 ^ (1 << UInt64($1)) } }
+
     /// The integer matching weight of graph edge e (mwpm, uf; 0 for other decoders).
     public func edgeWeight(_ e: Int) -> Int {
         (base as? MatchingDecoder)?.graphs[0].edgeWeight[e] ?? (base as? UnionFindDecoder)?.graphs[0].edgeWeight[e] ?? 0
@@ -113,6 +118,7 @@ public struct DetectorErrorModelDecoder: Sendable {
         base = NeuralQuantumDecoder(model: network, name: name, prediction: .observables)
         edges = []
         edgeObservables = (0..<model.observableCount).map { [$0] }
+        edgeMasks = nil
         correctionLength = model.observableCount
     }
 
@@ -123,6 +129,9 @@ public struct DetectorErrorModelDecoder: Sendable {
         self.base = base
         self.edges = edges ?? []
         edgeObservables = edges.map { $0.map(\.observables) } ?? model.columns.map(\.symptom.observables)
+        edgeMasks =
+            edges != nil && model.observableCount <= 64
+            ? edgeObservables.map(DetectorErrorModelDecoder.mask) : nil
         correctionLength = edges?.count ?? model.columns.count
     }
 
@@ -134,6 +143,11 @@ public struct DetectorErrorModelDecoder: Sendable {
         precondition(events.count >= count * D && predictions.count >= count * O, "\(name): buffers too small")
         if let matching = base as? MatchingDecoder, matching.tracksObservables {
             matching.predictObservables(detections: events, count: count, observables: O, into: predictions)
+            return
+        }
+        if let uf = base as? UnionFindDecoder, let masks = edgeMasks {
+            uf.predictObservables(
+                detections: events, count: count, observables: O, edgeMasks: masks, into: predictions)
             return
         }
         let block = 256

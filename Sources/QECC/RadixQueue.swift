@@ -4,19 +4,19 @@
 /// bucket 0, or else empties the first non-empty bucket into lower ones around its minimum: each entry moves down at
 /// most 64 times, usually once or twice. Ties pop in a fixed (last in, first out) order: deterministic.
 ///
-/// The buckets live in buffers owned by a `SparseBlossom.Buffers` (grown by doubling, never shrunk).
+/// The buckets live in buffers owned by a `FixedBuffers` (grown by doubling, never shrunk).
 struct RadixQueue {
     struct Entry {
         var time: Int, item: Int
     }
 
-    let storage: SparseBlossom.Buffers
+    let storage: FixedBuffers
     let buckets: UnsafeMutablePointer<UnsafeMutablePointer<Entry>>
     let counts: UnsafeMutablePointer<Int>, capacities: UnsafeMutablePointer<Int>
     private(set) var last = 0
     var count = 0
 
-    init(storage: SparseBlossom.Buffers, capacity: Int) {
+    init(storage: FixedBuffers, capacity: Int) {
         self.storage = storage
         let first = storage.make(capacity, Entry(time: 0, item: 0))
         buckets = storage.make(65, first)

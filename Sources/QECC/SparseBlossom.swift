@@ -59,7 +59,7 @@ struct SparseBlossom {
     // Every buffer is allocated once, at `init`, sized by the graph: at most n regions of detection events and n − 1
     // blossoms alive at once, at most n tree nodes. A `SparseBlossom` is a handle: copies share these buffers, so each
     // thread keeps its own (`MatchingDecoder.Workspace`).
-    let storage: Buffers
+    let storage: FixedBuffers
     let neighbourStart: UnsafeMutablePointer<Int32>, neighbour: UnsafeMutablePointer<Int32>
     let neighbourWeight: UnsafeMutablePointer<Int>, neighbourMask: UnsafeMutablePointer<UInt64>
     let neighbourEdge: UnsafeMutablePointer<Int32>
@@ -121,22 +121,10 @@ struct SparseBlossom {
     /// Blossoms formed, and shattered as inner regions, over every `solve` (for tests that the paths are exercised).
     var blossomsFormed = 0, blossomsShattered = 0
 
-    /// Owns the buffers (freed when the last copy of the handle goes).
-    final class Buffers {
-        var blocks: [UnsafeMutableRawPointer] = []
-        func make<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
-            let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
-            p.initialize(repeating: value, count: max(count, 1))
-            blocks.append(UnsafeMutableRawPointer(p))
-            return p
-        }
-        deinit { for b in blocks { b.deallocate() } }
-    }
-
     init(graph: SparseMatchingGraph) {
         self.graph = graph
         let n = graph.nodeCount, regions = 2 * n + 2, alts = n + 1
-        let b = Buffers()
+        let b = FixedBuffers()
         storage = b
         neighbourStart = b.make(n + 1, 0)
         for i in 0...n { neighbourStart[i] = graph.start[i] }

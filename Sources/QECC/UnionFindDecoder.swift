@@ -36,27 +36,60 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
         _ h: Int, defects: [Int], workspace w: inout UnionFindWorkspace, correction: UnsafeMutablePointer<UInt8>
     ) -> Int {
         let graph = graphs[h]
+        grow(graph, defects: defects, workspace: &w)
+        return w.peel(graph: graph, defects: defects) { correction[Int(graph.edgeQubit[$0])] ^= 1 }
+    }
+
+    /// A detector error model's predictions from the peeled edges' observables (`edgeMasks`, ≤ 64 observables):
+    /// detections [count, detectors] → predictions [count, observables].
+    func predictObservables(
+        detections: UnsafeBufferPointer<UInt8>, count: Int, observables O: Int, edgeMasks: [UInt64],
+        into predictions: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        precondition(graphs.count == 1 && layout.rounds == 1)
+        let graph = graphs[0], D = layout.syndromeLength
+        var w = makeWorkspace()
+        var defects: [Int] = []
+        for s in 0..<count {
+            defects.removeAll(keepingCapacity: true)
+            let row = detections.baseAddress! + s * D
+            for d in 0..<D where row[d] != 0 { defects.append(d) }
+            var mask: UInt64 = 0
+            if !defects.isEmpty {
+                grow(graph, defects: defects, workspace: &w)
+                _ = w.peel(graph: graph, defects: defects) { mask ^= edgeMasks[$0] }
+            }
+            let out = predictions.baseAddress! + s * O
+            for o in 0..<O { out[o] = UInt8(truncatingIfNeeded: mask >> UInt64(o) & 1) }
+        }
+    }
+
+    /// Grow the odd clusters until none is left (or none can grow).
+    func grow(_ graph: DecodingGraph, defects: [Int], workspace w: inout UnionFindWorkspace) {
         w.begin()
         for d in defects { w.add(d, defect: true, boundary: d == graph.boundary) }
-        w.active.removeAll(keepingCapacity: true)
-        w.active.append(contentsOf: defects)
+        w.activeCount = 0
+        for d in defects {
+            w.active[w.activeCount] = d
+            w.activeCount += 1
+        }
         while true {
             // Odd clusters that do not touch the boundary, one entry per root.
             w.round += 1
             var kept = 0
-            for i in 0..<w.active.count {
+            for i in 0..<w.activeCount {
                 let r = w.find(w.active[i])
                 guard w.parity[r] == 1, !w.touchesBoundary[r], w.roundMark[r] != w.round else { continue }
                 w.roundMark[r] = w.round
                 w.active[kept] = r; kept += 1
             }
-            w.active.removeLast(w.active.count - kept)
-            if w.active.isEmpty { break }
-            w.fused.removeAll(keepingCapacity: true)
+            w.activeCount = kept
+            if kept == 0 { break }
+            w.fusedCount = 0
             var grew = false
-            for i in 0..<w.active.count where w.grow(w.active[i], graph: graph) { grew = true }
+            for i in 0..<w.activeCount where w.grow(w.active[i], graph: graph) { grew = true }
             if !grew { break }  // an odd cluster spanning its whole component: no valid correction exists
-            for i in 0..<w.fused.count {
+            for i in 0..<w.fusedCount {
                 let e = w.fused[i]
                 let u = Int(graph.edgeU[e]), v = Int(graph.edgeV[e])
                 if !w.contains(u) { w.add(u, defect: false, boundary: u == graph.boundary) }
@@ -64,6 +97,5 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
                 w.union(u, v)
             }
         }
-        return w.peel(graph: graph, defects: defects, correction: correction)
     }
 }

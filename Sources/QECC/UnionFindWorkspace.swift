@@ -1,27 +1,32 @@
-/// The clusters, edge growth and peeling forest of one `UnionFindDecoder` call, reused across shots: every array
+/// The clusters, edge growth and peeling forest of one `UnionFindDecoder` call, reused across shots: every buffer
 /// is valid only where its stamp equals the current shot, so nothing is cleared between shots, and nothing is
-/// allocated per shot (the border lists are linked lists through `next`).
+/// allocated per shot (the border lists are linked lists through `next`; the buffers are `FixedBuffers`).
 struct UnionFindWorkspace {
     var shot = 0, round = 0
-    var nodeStamp: [Int], edgeStamp: [Int]
-    var parent: [Int32], size: [Int32], parity: [UInt8], touchesBoundary: [Bool], roundMark: [Int]
+    let storage = FixedBuffers()
+    let nodeStamp: UnsafeMutablePointer<Int>, edgeStamp: UnsafeMutablePointer<Int>
+    let parent: UnsafeMutablePointer<Int32>, size: UnsafeMutablePointer<Int32>, parity: UnsafeMutablePointer<UInt8>
+    let touchesBoundary: UnsafeMutablePointer<Bool>, roundMark: UnsafeMutablePointer<Int>
     /// Border nodes of each root's cluster (nodes with an edge not yet fully grown): head, tail, next (−1 ends).
-    var head: [Int32], tail: [Int32], next: [Int32]
-    var edgeGrowth: [UInt8]
-    var visited: [Int], parentEdge: [Int32], mark: [UInt8]
-    /// Scratch lists reused across shots.
-    var active: [Int] = [], fused: [Int] = [], order: [Int] = []
+    let head: UnsafeMutablePointer<Int32>, tail: UnsafeMutablePointer<Int32>, next: UnsafeMutablePointer<Int32>
+    let edgeGrowth: UnsafeMutablePointer<UInt8>
+    let visited: UnsafeMutablePointer<Int>, parentEdge: UnsafeMutablePointer<Int32>, mark: UnsafeMutablePointer<UInt8>
+    /// Scratch lists (capacity: every node or edge once).
+    let active: UnsafeMutablePointer<Int>, fused: UnsafeMutablePointer<Int>, order: UnsafeMutablePointer<Int>
+    var activeCount = 0, fusedCount = 0, orderCount = 0
 
     init(nodes: Int, edges: Int) {
-        nodeStamp = [Int](repeating: -1, count: nodes); edgeStamp = [Int](repeating: -1, count: edges)
-        parent = [Int32](repeating: 0, count: nodes); size = [Int32](repeating: 0, count: nodes)
-        parity = [UInt8](repeating: 0, count: nodes); touchesBoundary = [Bool](repeating: false, count: nodes)
-        roundMark = [Int](repeating: -1, count: nodes)
-        head = [Int32](repeating: -1, count: nodes); tail = [Int32](repeating: -1, count: nodes)
-        next = [Int32](repeating: -1, count: nodes)
-        edgeGrowth = [UInt8](repeating: 0, count: edges)
-        visited = [Int](repeating: -1, count: nodes); parentEdge = [Int32](repeating: -1, count: nodes)
-        mark = [UInt8](repeating: 0, count: nodes)
+        let b = storage
+        nodeStamp = b.make(nodes, -1); edgeStamp = b.make(edges, -1)
+        parent = b.make(nodes, 0); size = b.make(nodes, 0)
+        parity = b.make(nodes, 0); touchesBoundary = b.make(nodes, false)
+        roundMark = b.make(nodes, -1)
+        head = b.make(nodes, -1); tail = b.make(nodes, -1)
+        next = b.make(nodes, -1)
+        edgeGrowth = b.make(edges, 0)
+        visited = b.make(nodes, -1); parentEdge = b.make(nodes, -1)
+        mark = b.make(nodes, 0)
+        active = b.make(nodes, 0); fused = b.make(edges, 0); order = b.make(nodes, 0)
     }
 
     mutating func begin() { shot += 1 }
@@ -79,7 +84,12 @@ struct UnionFindWorkspace {
                 guard g < 2 else { continue }
                 setGrowth(e, g + 1)
                 grew = true
-                if g + 1 == 2 { fused.append(e) } else { open = true }
+                if g + 1 == 2 {
+                    fused[fusedCount] = e
+                    fusedCount += 1
+                } else {
+                    open = true
+                }
             }
             let following = next[Int(u)]
             if open {
@@ -93,41 +103,51 @@ struct UnionFindWorkspace {
         return grew
     }
 
-    /// Peeling (Delfosse & Zémor 2020) on the fully grown edges: a breadth-first forest, rooted at the boundary when
-    /// a tree reaches it, processed from the leaves. Returns the number of space edges flipped. Marks are zero
-    /// between shots (every marked node is in `order` and cleared at the end).
-    mutating func peel(graph: DecodingGraph, defects: [Int], correction: UnsafeMutablePointer<UInt8>) -> Int {
-        order.removeAll(keepingCapacity: true)
-        for d in defects { mark[d] = 1 }
-        func tree(from root: Int) {
-            guard visited[root] != shot else { return }
-            visited[root] = shot; parentEdge[root] = -1
-            var h = order.count
-            order.append(root)
-            while h < order.count {
-                let u = order[h]; h += 1
-                for a in graph.adjacencyStart[u]..<graph.adjacencyStart[u + 1] {
-                    let e = Int(graph.adjacentEdges[a])
-                    guard growth(e) == 2 else { continue }
-                    let v = graph.other(e, u)
-                    guard visited[v] != shot else { continue }
-                    visited[v] = shot; parentEdge[v] = Int32(e)
-                    order.append(v)
-                }
+    /// The breadth-first tree of fully grown edges from `root` (skipped when already visited) appended to `order`.
+    mutating func tree(from root: Int, graph: DecodingGraph) {
+        guard visited[root] != shot else { return }
+        visited[root] = shot; parentEdge[root] = -1
+        var h = orderCount
+        order[orderCount] = root
+        orderCount += 1
+        while h < orderCount {
+            let u = order[h]
+            h += 1
+            for a in graph.adjacencyStart[u]..<graph.adjacencyStart[u + 1] {
+                let e = Int(graph.adjacentEdges[a])
+                guard growth(e) == 2 else { continue }
+                let v = graph.other(e, u)
+                guard visited[v] != shot else { continue }
+                visited[v] = shot; parentEdge[v] = Int32(e)
+                order[orderCount] = v
+                orderCount += 1
             }
         }
-        if let b = graph.boundary, contains(b) { tree(from: b) }
-        for d in defects { tree(from: d) }
+    }
+
+    /// Peeling (Delfosse & Zémor 2020) on the fully grown edges: a breadth-first forest, rooted at the boundary when
+    /// a tree reaches it, processed from the leaves; each peeled edge goes to `flip` (the edge index). Returns the
+    /// number of space edges flipped. Marks are zero between shots (every marked node is in `order` and cleared at
+    /// the end).
+    mutating func peel(graph: DecodingGraph, defects: [Int], flip: (Int) -> Void) -> Int {
+        orderCount = 0
+        for d in defects { mark[d] = 1 }
+        if let b = graph.boundary, contains(b) { tree(from: b, graph: graph) }
+        for d in defects { tree(from: d, graph: graph) }
         var flipped = 0
-        for u in order.reversed() {
+        for k in stride(from: orderCount - 1, through: 0, by: -1) {
+            let u = order[k]
             let e = Int(parentEdge[u])
             if mark[u] == 1 && e >= 0 {
                 mark[u] = 0
                 mark[graph.other(e, u)] ^= 1
-                if graph.edgeQubit[e] >= 0 { correction[Int(graph.edgeQubit[e])] ^= 1; flipped += 1 }
+                if graph.edgeQubit[e] >= 0 {
+                    flip(e)
+                    flipped += 1
+                }
             }
         }
-        for u in order { mark[u] = 0 }
+        for k in 0..<orderCount { mark[order[k]] = 0 }
         return flipped
     }
 }
