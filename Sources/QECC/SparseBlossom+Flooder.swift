@@ -7,40 +7,52 @@ extension SparseBlossom {
         let top = nodeTop[v]
         guard top >= 0 else { return Varying(intercept: 0, slope: 0) }
         let r = regionRadius[Int(top)]
-        return Varying(intercept: r.intercept + nodeWrapped[v], slope: r.slope)
+        return Varying(intercept: r.intercept &+ nodeWrapped[v], slope: r.slope)
     }
 
     /// The next interaction at node v: (neighbour slot, time), slot −1 when none. A node of a growing region meets
     /// the boundary, empty or frozen neighbours (w − r₁ − r₂) and growing ones ((w − r₁ − r₂) / 2); an empty or
-    /// frozen node is reached by a growing neighbour. Nodes of shrinking regions raise nothing.
-    func nextInteraction(at v: Int) -> (slot: Int, time: Int) {
+    /// frozen node is reached by a growing neighbour. Nodes of shrinking regions raise nothing. (Wrapping arithmetic:
+    /// times and radii are bounded by the graph's total weight, far below 2⁶³.)
+    // `mutating` only so that callers pass self in place: a non-mutating call from a mutating method copied the
+    // whole struct (616 bytes) every time.
+    mutating func nextInteraction(at v: Int) -> (slot: Int, time: Int) {
         let r1 = localRadius(v)
         var best = Int.max, bestSlot = -1
-        let first = Int(neighbourStart[v]), last = Int(neighbourStart[v + 1])
+        let first = Int(neighbourStart[v]), last = Int(neighbourStart[v &+ 1])
         if r1.slope > 0 {
             let top = nodeTop[v]
             for k in first..<last {
-                let u = Int(neighbour[k]), w = neighbourWeight[k]
-                var t: Int
-                if u < 0 {
-                    t = w - r1.intercept
-                } else {
-                    if nodeTop[u] == top { continue }
-                    let r2 = localRadius(u)
-                    if r2.slope < 0 { continue }
-                    t = w - r1.intercept - r2.intercept
-                    if r2.slope > 0 { t >>= 1 }
+                let u = Int(neighbour[k])
+                var t = neighbourWeight[k] &- r1.intercept
+                if u >= 0 {
+                    let uTop = nodeTop[u]
+                    if uTop == top { continue }
+                    if uTop >= 0 {
+                        let r2 = regionRadius[Int(uTop)]
+                        if r2.slope < 0 { continue }
+                        t = t &- r2.intercept &- nodeWrapped[u]
+                        if r2.slope > 0 { t >>= 1 }
+                    }
                 }
-                if t < best { best = t; bestSlot = k }
+                if t < best {
+                    best = t
+                    bestSlot = k
+                }
             }
         } else if r1.slope == 0 {
             for k in first..<last {
                 let u = Int(neighbour[k])
                 if u < 0 { continue }
-                let r2 = localRadius(u)
+                let uTop = nodeTop[u]
+                guard uTop >= 0 else { continue }
+                let r2 = regionRadius[Int(uTop)]
                 guard r2.slope > 0 else { continue }
-                let t = neighbourWeight[k] - r1.intercept - r2.intercept
-                if t < best { best = t; bestSlot = k }
+                let t = neighbourWeight[k] &- r1.intercept &- r2.intercept &- nodeWrapped[u]
+                if t < best {
+                    best = t
+                    bestSlot = k
+                }
             }
         }
         return (bestSlot, best)
@@ -112,7 +124,7 @@ extension SparseBlossom {
     }
 
     /// The frozen radius of the regions between node v's region and its top, minus v's radius of arrival.
-    func wrappedRadius(_ v: Int) -> Int {
+    mutating func wrappedRadius(_ v: Int) -> Int {
         guard nodeSource[v] >= 0 else { return 0 }
         var total = 0
         var r = nodeArrived[v]
@@ -124,7 +136,7 @@ extension SparseBlossom {
     }
 
     /// The child of v's top region that holds v (the region a shattered blossom leaves v to).
-    func heir(_ v: Int32) -> Int32 {
+    mutating func heir(_ v: Int32) -> Int32 {
         var r = nodeArrived[Int(v)]
         while true {
             let p = regionParent[Int(r)]

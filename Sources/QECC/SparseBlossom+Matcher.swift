@@ -3,11 +3,12 @@
 /// when it meets itself, and shattering a blossom whose radius reaches zero (Higgott & Gidney 2025, §3).
 extension SparseBlossom {
     mutating func process(_ event: Event) {
-        switch event {
+        switch event.kind {
         case .none: return
-        case .regionHitBoundary(let r, let edge): treeHitBoundary(r, edge)
-        case .blossomShatter(let b, let inParent, let inChild): shatter(b, inParent: inParent, inChild: inChild)
-        case .regionHitRegion(let r1, let r2, let edge):
+        case .regionHitBoundary: treeHitBoundary(event.a, event.edge)
+        case .blossomShatter: shatter(event.a, inParent: event.b, inChild: event.c)
+        case .regionHitRegion:
+            let r1 = event.a, r2 = event.b, edge = event.edge
             let a1 = regionAlt[Int(r1)], a2 = regionAlt[Int(r2)]
             if a1 >= 0 && a2 >= 0 {
                 if let ancestor = commonAncestor(a1, a2) {

@@ -49,11 +49,26 @@ struct SparseBlossom {
         var edge: CompressedEdge
     }
 
-    enum Event {
-        case none
-        case regionHitRegion(Int32, Int32, CompressedEdge)
-        case regionHitBoundary(Int32, CompressedEdge)
-        case blossomShatter(Int32, inParent: Int32, inChild: Int32)
+    /// What the flooder reports to the matcher (a plain record: cheap to return from the hot loop).
+    struct Event {
+        enum Kind: UInt8 {
+            case none, regionHitRegion, regionHitBoundary, blossomShatter
+        }
+        /// regionHitRegion: a, b the two regions; regionHitBoundary: a; blossomShatter: a the blossom, b the child
+        /// touching the tree parent, c the child matched to the tree child.
+        var kind: Kind
+        var a: Int32 = -1, b: Int32 = -1, c: Int32 = -1
+        var edge = CompressedEdge.none
+        static let none = Event(kind: .none)
+        static func regionHitRegion(_ r1: Int32, _ r2: Int32, _ edge: CompressedEdge) -> Event {
+            Event(kind: .regionHitRegion, a: r1, b: r2, edge: edge)
+        }
+        static func regionHitBoundary(_ r: Int32, _ edge: CompressedEdge) -> Event {
+            Event(kind: .regionHitBoundary, a: r, edge: edge)
+        }
+        static func blossomShatter(_ blossom: Int32, inParent: Int32, inChild: Int32) -> Event {
+            Event(kind: .blossomShatter, a: blossom, b: inParent, c: inChild)
+        }
     }
 
     // Every buffer is allocated once, at `init`, sized by the graph: at most n regions of detection events and n − 1
@@ -155,7 +170,7 @@ struct SparseBlossom {
         freeAlts = b.make(alts, -1)
         altChildren = [[AltEdge]](repeating: [], count: alts)
         area = b.make(regions, -1); stack = b.make(regions, -1)
-        queue = RadixQueue(storage: b, capacity: 4 * n + 16)
+        queue = RadixQueue(storage: b, capacity: 256)
     }
 
     /// Match `events` (distinct detector indices): fills `matches` and `weight`; false when some component has an
@@ -165,7 +180,7 @@ struct SparseBlossom {
         for e in events { createDetectionEvent(Int32(e)) }
         while true {
             let event = nextEvent()
-            if case .none = event { break }
+            if event.kind == .none { break }
             process(event)
         }
         let perfect = liveAlts == 0
@@ -266,7 +281,7 @@ struct SparseBlossom {
 
     @inline(__always) mutating func push(_ time: Int, _ item: Int) { queue.push(time, item) }
 
-    @inline(__always) func tracker(_ item: Int) -> EventTracker {
+    @inline(__always) mutating func tracker(_ item: Int) -> EventTracker {
         item >= 0 ? nodeEvent[item] : regionShrink[-1 - item]
     }
 
@@ -309,7 +324,7 @@ struct SparseBlossom {
             let t = entry.time, item = entry.item
             guard isDue(item, t) else { continue }
             let event = item >= 0 ? lookAtNode(Int32(item)) : shrink(Int32(-1 - item))
-            if case .none = event { continue }
+            if event.kind == .none { continue }
             return event
         }
         return .none

@@ -75,9 +75,10 @@ struct QECDecode: ParsableCommand {
     /// Most bytes of unpacked detection events held at once.
     static let maxEventBytes = 1 << 32
 
-    /// Shots split into blocks of 256 over the threads; each block's predictions depend only on its shots.
+    /// Shots split into blocks of 4,096 over the threads (each block builds the decoder's per-thread state once);
+    /// each block's predictions depend only on its shots.
     static func decode(_ decoder: DetectorErrorModelDecoder, events: [UInt8], shots: Int, threads: Int) -> [UInt8] {
-        let D = decoder.model.detectorCount, O = decoder.model.observableCount, block = 256
+        let D = decoder.model.detectorCount, O = decoder.model.observableCount, block = 4096
         var predictions = [UInt8](repeating: 0, count: shots * O)
         let blocks = (shots + block - 1) / block
         events.withUnsafeBufferPointer { e in
