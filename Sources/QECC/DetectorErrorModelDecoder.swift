@@ -25,7 +25,7 @@ public struct DetectorErrorModelDecoder: Sendable {
     /// The matching graph's edges (mwpm, uf; empty for bposd), for weights in tests and reports.
     public let edges: [DetectorErrorModel.MatchingEdge]
 
-    public static let names = ["mwpm", "uf", "bposd", "neural"]
+    public static let names = ["mwpm", "uf", "bposd", "bpm", "neural"]
     /// What `qec --dem` runs when no decoder is named: mwpm, uf, and the shipped neural decoder when one was trained on
     /// this model (bposd is opt-in: milliseconds a shot on d ≥ 5 circuits).
     public static func defaults(for model: DetectorErrorModel) -> [String] {
@@ -60,6 +60,11 @@ public struct DetectorErrorModelDecoder: Sendable {
         guard Self.names.contains(lower) else {
             throw QECCError(
                 "unknown decoder '\(name)' for a detector error model; use \(Self.names.joined(separator: ", "))")
+        }
+        if lower == "bpm" {
+            self.init(
+                name: name, model: model, predicting: try DetectorErrorModelBeliefMatching(name: name, model: model))
+            return
         }
         if lower == "bposd" {
             let (check, _, priors) = model.matrices
@@ -113,9 +118,16 @@ public struct DetectorErrorModelDecoder: Sendable {
 
     /// The neural quantum decoder `network` (trained on this model's H and observables) as a DEM decoder.
     public init(name: String = "neural", model: DetectorErrorModel, neural network: DQECModel) {
+        self.init(
+            name: name, model: model,
+            predicting: NeuralQuantumDecoder(model: network, name: name, prediction: .observables))
+    }
+
+    /// A decoder whose correction is the observable flips themselves (neural, bpm): bit o is observable o.
+    init(name: String, model: DetectorErrorModel, predicting base: any QuantumDecoder) {
         self.name = name
         self.model = model
-        base = NeuralQuantumDecoder(model: network, name: name, prediction: .observables)
+        self.base = base
         edges = []
         edgeObservables = (0..<model.observableCount).map { [$0] }
         edgeMasks = nil

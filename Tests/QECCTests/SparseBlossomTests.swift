@@ -147,3 +147,32 @@ final class BeliefMatchingTests: XCTestCase {
         ) { XCTAssertTrue("\($0)".contains("one measurement round"), "\($0)") }
     }
 }
+
+extension BeliefMatchingTests {
+    /// On a circuit DEM (d = 5, priors doubled): bpm predicts fewer logical flips wrongly than mwpm on the same
+    /// sampled shots (≈ 6.5% against 8.3% at 20,000 shots; 3,000 shots put the paired difference many σ apart).
+    func testBeliefMatchingOnACircuitModel() throws {
+        let dem = try DetectorErrorModel(contentsOf: TestResources.path("dem/surface-d5-r5.dem")).scalingPriors(by: 2)
+        let bpm = try DetectorErrorModelDecoder("bpm", model: dem)
+        let mwpm = try DetectorErrorModelDecoder("mwpm", model: dem)
+        var rng = SeededRNG(seed: 23)
+        let shots = 3000, O = dem.observableCount
+        let (events, flips) = DetectorErrorModelSampler(model: dem).sample(count: shots, rng: &rng)
+        let a = bpm.decode(events: events, count: shots), b = mwpm.decode(events: events, count: shots)
+        var failures = (bpm: 0, mwpm: 0)
+        for s in 0..<shots {
+            let truth = flips[(s * O)..<((s + 1) * O)]
+            if a[(s * O)..<((s + 1) * O)] != truth { failures.bpm += 1 }
+            if b[(s * O)..<((s + 1) * O)] != truth { failures.mwpm += 1 }
+        }
+        print("surface-d5-r5 ×2, 3000 shots: bpm \(failures.bpm), mwpm \(failures.mwpm) failures")
+        XCTAssertLessThan(failures.bpm, failures.mwpm)
+        XCTAssertGreaterThan(failures.bpm, 100)
+        XCTAssertThrowsError(
+            try DetectorErrorModelDecoder(
+                "bpm", model: try DetectorErrorModel(text: "error(0.1) D0 D1 D2\n", source: "hyper.dem"))
+        ) {
+            XCTAssertTrue("\($0)".contains("hyper.dem:1"), "\($0)")
+        }
+    }
+}
