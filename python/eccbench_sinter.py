@@ -3,8 +3,9 @@
     sinter collect --circuits circuit.stim --decoders eccbench-mwpm eccbench-uf \
         --custom_decoders_module_function eccbench_sinter:sinter_decoders --max_shots 100000 ...
 
-(with this folder on PYTHONPATH). eccbench-bposd and eccbench-neural (the shipped neural decoder trained on the
-circuit's detector error model; sinter's error names the model when none ships) are there too. Each batch runs `eccbench qec decode` on the files sinter writes. The eccbench
+(with this folder on PYTHONPATH). eccbench-bposd, eccbench-bpm and eccbench-neural (the shipped neural decoder
+trained on the circuit's detector error model; sinter's error names the model when none ships) are there too. Each
+batch runs `eccbench qec decode` on the files sinter writes. The eccbench
 binary is $ECCBENCH if set, else `eccbench` on PATH, else this repository's .build/release/eccbench.
 """
 import os
@@ -49,4 +50,5 @@ class EccbenchDecoder(sinter.Decoder):
 def sinter_decoders():
     """The decoders by the names sinter's --decoders takes."""
     return {"eccbench-mwpm": EccbenchDecoder("mwpm"), "eccbench-uf": EccbenchDecoder("uf"),
-            "eccbench-bposd": EccbenchDecoder("bposd"), "eccbench-neural": EccbenchDecoder("neural")}
+            "eccbench-bposd": EccbenchDecoder("bposd"), "eccbench-bpm": EccbenchDecoder("bpm"),
+            "eccbench-neural": EccbenchDecoder("neural")}

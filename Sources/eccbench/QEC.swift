@@ -41,7 +41,7 @@ struct QECRunOptions: ParsableArguments {
     @Option(
         name: .long,
         help:
-            "Comma-separated decoders: mwpm, uf, bposd, neural, neural:FILE (default: mwpm, uf, and neural when a model ships for the code, noise and rounds)."
+            "Comma-separated decoders: mwpm, uf, bposd, bpm, neural, neural:FILE (default: mwpm, uf, and neural when a model ships for the code, noise and rounds)."
     )
     var decoders: String?
     @OptionGroup var stop: StopRuleOptions
