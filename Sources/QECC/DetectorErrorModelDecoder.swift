@@ -93,12 +93,10 @@ public struct DetectorErrorModelDecoder: Sendable {
         model: DetectorErrorModel, name: String = "mwpm", algorithm: MatchingAlgorithm = .sparseBlossom
     ) throws -> DetectorErrorModelDecoder {
         let (edges, graph, layout) = try matchingGraph(model)
-        let masks =
-            model.observableCount <= 64
-            ? [edges.map { $0.observables.reduce(UInt64(0)) { $0 ^ (1 << UInt64($1)) } }] : nil
+        let masks = model.observableCount <= 64 ? [edges.map { DetectorErrorModelDecoder.mask($0.observables) }] : nil
         let base = MatchingDecoder(
             name: name, problem: nil, graphs: [graph], metrics: [nil], layout: layout, algorithm: algorithm,
-            edgeMasks: algorithm == .sparseBlossom ? masks : nil)
+            edgeMasks: masks)
         return DetectorErrorModelDecoder(name: name, model: model, base: base, edges: edges)
     }
 

@@ -110,8 +110,9 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
         return decodeHalfCompleteGraph(h, defects: defects, workspace: &workspace.paths, correction: correction)
     }
 
-    /// Whether the sparse graphs carry each edge's observables (a detector error model with ≤ 64 observables).
-    var tracksObservables: Bool { edgeMasks != nil }
+    /// Whether predictions can come from the flooded observables: sparse blossom on graphs that carry each edge's
+    /// observables (a detector error model with ≤ 64 observables).
+    var tracksObservables: Bool { edgeMasks != nil && algorithm == .sparseBlossom }
 
     /// A detector error model's predictions straight from the matched paths' observables (`SparseBlossom` tracks
     /// them while flooding: no path search): detections [count, detectors] → predictions [count, observables].
@@ -120,7 +121,7 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
         detections: UnsafeBufferPointer<UInt8>, count: Int, observables O: Int,
         into predictions: UnsafeMutableBufferPointer<UInt8>
     ) {
-        precondition(graphs.count == 1 && layout.rounds == 1 && edgeMasks != nil)
+        precondition(graphs.count == 1 && layout.rounds == 1 && tracksObservables)
         let D = layout.syndromeLength
         var workspace = makeWorkspace()
         var blossom = SparseBlossom(graph: sparseGraphs[0])

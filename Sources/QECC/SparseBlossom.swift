@@ -7,12 +7,15 @@
 /// blossoms from odd cycles and shatters them when they shrink to nothing. Only the nodes the regions reach are ever
 /// touched, so a shot costs about its defects' neighbourhoods, not the whole graph or the defects' complete graph.
 ///
-/// One `SparseBlossom` is built per graph and reused shot after shot: every buffer keeps its capacity (no allocation
-/// in the steady state). Weights are the graph's doubled integers; times and radii are exact integers.
+/// One `SparseBlossom` is built per graph and thread and reused shot after shot: its buffers are allocated at `init`
+/// (`FixedBuffers`; the event queue's buckets and blossom cycles grow to their working size, then stay). A shot's
+/// result depends on that shot alone (every buffer is reset or stamped), so counts do not depend on the thread count.
+/// Weights are the graph's doubled integers (`setWeights` replaces them between shots); times and radii are exact.
 ///
 /// The result of `solve` is the matching as pairs of detection events (or an event and the boundary) with the
-/// observables crossed by a shortest path between them, and the total weight (the dual objective, equal to the primal
-/// at the end). A component with an odd number of events and no boundary has no perfect matching: `solve` returns nil.
+/// observables crossed by a path between them found while flooding (a shortest one), and the total weight (the dual
+/// objective, equal to the primal at the end). A component with an odd number of events and no boundary has no
+/// perfect matching: `solve` returns false.
 struct SparseBlossom {
     let graph: SparseMatchingGraph
 
@@ -32,7 +35,7 @@ struct SparseBlossom {
         func then(slope s: Int, at t: Int) -> Varying { Varying(intercept: at(t) - s * t, slope: s) }
     }
 
-    /// When a node or region wants to be looked at, and what the queue holds for it (`never`: nothing).
+    /// When a node or region wants to be looked at, and the earliest entry the queue holds for it (`Int.max`: none).
     struct EventTracker {
         var desired = Int.max, queued = Int.max
     }

@@ -94,7 +94,7 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
                 let u = Int(graph.edgeU[e]), v = Int(graph.edgeV[e])
                 if !w.contains(u) { w.add(u, defect: false, boundary: u == graph.boundary) }
                 if !w.contains(v) { w.add(v, defect: false, boundary: v == graph.boundary) }
-                w.union(u, v)
+                w.union(u, v, edge: e)
             }
         }
     }

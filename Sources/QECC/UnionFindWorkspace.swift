@@ -4,34 +4,45 @@
 struct UnionFindWorkspace {
     var shot = 0, round = 0
     let storage = FixedBuffers()
-    let nodeStamp: UnsafeMutablePointer<Int>, edgeStamp: UnsafeMutablePointer<Int>
+    let nodeStamp: UnsafeMutablePointer<Int>
+    /// Per edge: 4 × the shot of its last growth + its growth (0, 1 or 2 halves); older shots read as 0.
+    let edgeState: UnsafeMutablePointer<Int>
     let parent: UnsafeMutablePointer<Int32>, size: UnsafeMutablePointer<Int32>, parity: UnsafeMutablePointer<UInt8>
     let touchesBoundary: UnsafeMutablePointer<Bool>, roundMark: UnsafeMutablePointer<Int>
     /// Border nodes of each root's cluster (nodes with an edge not yet fully grown): head, tail, next (−1 ends).
     let head: UnsafeMutablePointer<Int32>, tail: UnsafeMutablePointer<Int32>, next: UnsafeMutablePointer<Int32>
-    let edgeGrowth: UnsafeMutablePointer<UInt8>
     let visited: UnsafeMutablePointer<Int>, parentEdge: UnsafeMutablePointer<Int32>, mark: UnsafeMutablePointer<UInt8>
     /// Scratch lists (capacity: every node or edge once).
     let active: UnsafeMutablePointer<Int>, fused: UnsafeMutablePointer<Int>, order: UnsafeMutablePointer<Int>
     var activeCount = 0, fusedCount = 0, orderCount = 0
+    /// The spanning forest of the grown edges: the edges whose union merged two clusters, and per node the list of
+    /// its forest edges (entries 2i and 2i + 1 are edge i seen from its two ends; `forestHead` valid where
+    /// `forestStamp` is this shot).
+    let forest: UnsafeMutablePointer<Int32>, forestNext: UnsafeMutablePointer<Int32>
+    let forestHead: UnsafeMutablePointer<Int32>, forestStamp: UnsafeMutablePointer<Int>
+    var forestCount = 0
 
     init(nodes: Int, edges: Int) {
         let b = storage
-        nodeStamp = b.make(nodes, -1); edgeStamp = b.make(edges, -1)
+        nodeStamp = b.make(nodes, -1); edgeState = b.make(edges, -4)
         parent = b.make(nodes, 0); size = b.make(nodes, 0)
         parity = b.make(nodes, 0); touchesBoundary = b.make(nodes, false)
         roundMark = b.make(nodes, -1)
         head = b.make(nodes, -1); tail = b.make(nodes, -1)
         next = b.make(nodes, -1)
-        edgeGrowth = b.make(edges, 0)
         visited = b.make(nodes, -1); parentEdge = b.make(nodes, -1)
         mark = b.make(nodes, 0)
         active = b.make(nodes, 0); fused = b.make(edges, 0); order = b.make(nodes, 0)
+        forest = b.make(nodes, -1); forestNext = b.make(2 * nodes, -1)
+        forestHead = b.make(nodes, -1); forestStamp = b.make(nodes, -1)
     }
 
-    mutating func begin() { shot += 1 }
+    mutating func begin() {
+        shot += 1
+        forestCount = 0
+    }
 
-    @inline(__always) func contains(_ x: Int) -> Bool { nodeStamp[x] == shot }
+    @inline(__always) mutating func contains(_ x: Int) -> Bool { nodeStamp[x] == shot }
 
     mutating func add(_ x: Int, defect: Bool, boundary: Bool) {
         nodeStamp[x] = shot
@@ -43,9 +54,12 @@ struct UnionFindWorkspace {
         if boundary { head[x] = -1; tail[x] = -1 } else { head[x] = Int32(x); tail[x] = Int32(x) }
     }
 
-    @inline(__always) func growth(_ e: Int) -> UInt8 { edgeStamp[e] == shot ? edgeGrowth[e] : 0 }
+    @inline(__always) mutating func growth(_ e: Int) -> UInt8 {
+        let state = edgeState[e]
+        return state >> 2 == shot ? UInt8(truncatingIfNeeded: state & 3) : 0
+    }
 
-    @inline(__always) mutating func setGrowth(_ e: Int, _ g: UInt8) { edgeStamp[e] = shot; edgeGrowth[e] = g }
+    @inline(__always) mutating func setGrowth(_ e: Int, _ g: UInt8) { edgeState[e] = shot << 2 | Int(g) }
 
     mutating func find(_ x: Int) -> Int {
         var r = x
@@ -55,9 +69,11 @@ struct UnionFindWorkspace {
         return r
     }
 
-    mutating func union(_ a: Int, _ b: Int) {
+    /// Merge the clusters of a and b, joined by edge e (a forest edge when they were apart).
+    mutating func union(_ a: Int, _ b: Int, edge e: Int) {
         var ra = find(a), rb = find(b)
         guard ra != rb else { return }
+        addForestEdge(e, a, b)
         if size[ra] < size[rb] { swap(&ra, &rb) }
         parent[rb] = Int32(ra)
         size[ra] += size[rb]
@@ -103,7 +119,24 @@ struct UnionFindWorkspace {
         return grew
     }
 
-    /// The breadth-first tree of fully grown edges from `root` (skipped when already visited) appended to `order`.
+    mutating func addForestEdge(_ e: Int, _ a: Int, _ b: Int) {
+        let i = forestCount
+        forest[i] = Int32(e)
+        forestCount += 1
+        link(2 * i, to: a)
+        link(2 * i + 1, to: b)
+    }
+
+    @inline(__always) mutating func link(_ entry: Int, to x: Int) {
+        if forestStamp[x] != shot {
+            forestStamp[x] = shot
+            forestHead[x] = -1
+        }
+        forestNext[entry] = forestHead[x]
+        forestHead[x] = Int32(entry)
+    }
+
+    /// The breadth-first tree of the spanning forest from `root` (skipped when already visited) appended to `order`.
     mutating func tree(from root: Int, graph: DecodingGraph) {
         guard visited[root] != shot else { return }
         visited[root] = shot; parentEdge[root] = -1
@@ -113,9 +146,10 @@ struct UnionFindWorkspace {
         while h < orderCount {
             let u = order[h]
             h += 1
-            for a in graph.adjacencyStart[u]..<graph.adjacencyStart[u + 1] {
-                let e = Int(graph.adjacentEdges[a])
-                guard growth(e) == 2 else { continue }
+            var j = forestStamp[u] == shot ? forestHead[u] : -1
+            while j >= 0 {
+                let e = Int(forest[Int(j) >> 1])
+                j = forestNext[Int(j)]
                 let v = graph.other(e, u)
                 guard visited[v] != shot else { continue }
                 visited[v] = shot; parentEdge[v] = Int32(e)
