@@ -43,37 +43,52 @@ extension SparseBlossom {
         }
     }
 
-    /// Re-root a's tree at a: along the path to the old root, inner regions move one node up.
+    /// Re-root a's tree at a: along the path to the old root, inner regions move one node up. Iterative (from the
+    /// node below the root down to a), so deep trees cannot exhaust a worker thread's stack.
     mutating func becomeRoot(_ a: Int32) {
-        let p = altParent[Int(a)]
-        guard p >= 0 else { return }
-        becomeRoot(p)
-        let ai = Int(a), pi = Int(p)
-        altInner[pi] = altInner[ai]
-        altInnerToOuter[pi] = altParentEdge[ai]
-        regionAlt[Int(altInner[pi])] = p
-        altInner[ai] = -1
-        removeChild(p, a)
-        altParent[ai] = -1
-        altParentEdge[ai] = .none
-        addChild(a, AltEdge(node: p, edge: altInnerToOuter[ai].reversed))
-        altInnerToOuter[ai] = .none
+        treePath.removeAll(keepingCapacity: true)
+        var x = a
+        while altParent[Int(x)] >= 0 {
+            treePath.append(x)
+            x = altParent[Int(x)]
+        }
+        for k in stride(from: treePath.count - 1, through: 0, by: -1) {
+            let y = treePath[k], p = altParent[Int(y)]  // p is the current root
+            let yi = Int(y), pi = Int(p)
+            altInner[pi] = altInner[yi]
+            altInnerToOuter[pi] = altParentEdge[yi]
+            regionAlt[Int(altInner[pi])] = p
+            altInner[yi] = -1
+            removeChild(p, y)
+            altParent[yi] = -1
+            altParentEdge[yi] = .none
+            addChild(y, AltEdge(node: p, edge: altInnerToOuter[yi].reversed))
+            altInnerToOuter[yi] = .none
+        }
     }
 
-    /// Dissolve a's subtree: each node's inner region is matched to its outer one; all frozen; the nodes freed.
+    /// Dissolve a's subtree: each node's inner region is matched to its outer one; all frozen; the nodes freed
+    /// (descendants before their parents; iterative).
     mutating func dissolve(_ a: Int32) {
-        let ai = Int(a)
-        let children = altChildren[ai]
-        for c in children { dissolve(c.node) }
-        let inner = altInner[ai], outer = altOuter[ai]
-        if inner >= 0 {
-            addMatch(inner, outer, altInnerToOuter[ai])
-            setFrozen(inner)
-            setFrozen(outer)
-            regionAlt[Int(inner)] = -1
+        treePath.removeAll(keepingCapacity: true)
+        treePath.append(a)
+        var k = 0
+        while k < treePath.count {
+            for c in altChildren[Int(treePath[k])] { treePath.append(c.node) }
+            k += 1
         }
-        if outer >= 0 { regionAlt[Int(outer)] = -1 }
-        freeAlt(a)
+        for k in stride(from: treePath.count - 1, through: 0, by: -1) {
+            let x = treePath[k], xi = Int(x)
+            let inner = altInner[xi], outer = altOuter[xi]
+            if inner >= 0 {
+                addMatch(inner, outer, altInnerToOuter[xi])
+                setFrozen(inner)
+                setFrozen(outer)
+                regionAlt[Int(inner)] = -1
+            }
+            if outer >= 0 { regionAlt[Int(outer)] = -1 }
+            freeAlt(x)
+        }
     }
 
     /// The nearest node above both a1 and a2 in their tree (nil: different trees).
@@ -95,16 +110,19 @@ extension SparseBlossom {
                 altVisited[Int(y)] = true
             }
         }
-        // Clear every mark (both walks from their starts).
-        for start in [a1, a2] {
-            var z = start
-            while z >= 0 && altVisited[Int(z)] { altVisited[Int(z)] = false; z = altParent[Int(z)] }
-        }
-        if found >= 0 {
-            var z = found
-            while z >= 0 && altVisited[Int(z)] { altVisited[Int(z)] = false; z = altParent[Int(z)] }
-        }
+        // Clear every mark (both walks from their starts, then above the ancestor).
+        clearMarks(from: a1)
+        clearMarks(from: a2)
+        if found >= 0 { clearMarks(from: found) }
         return found >= 0 ? found : nil
+    }
+
+    mutating func clearMarks(from start: Int32) {
+        var z = start
+        while z >= 0 && altVisited[Int(z)] {
+            altVisited[Int(z)] = false
+            z = altParent[Int(z)]
+        }
     }
 
     mutating func treeHitTree(_ r1: Int32, _ r2: Int32, _ edge: CompressedEdge) {

@@ -130,7 +130,7 @@ struct SparseBlossom {
     // Scratch: the regions of one area (a region and everything inside it), and the walk's stack.
     let area: UnsafeMutablePointer<Int32>, stack: UnsafeMutablePointer<Int32>
     var areaCount = 0
-    var orphans: [AltEdge] = [], pathA: [RegionEdge] = [], pathB: [RegionEdge] = []
+    var orphans: [AltEdge] = [], pathA: [RegionEdge] = [], pathB: [RegionEdge] = [], treePath: [Int32] = []
 
     /// The matched pairs of the last `solve`: (event, event or −1 for the boundary, observables crossed).
     var matches: [CompressedEdge] = []
