@@ -1,6 +1,4 @@
 import Base
-import Codes
-import Foundation
 import GF2
 
 /// `bpm`, belief-matching (Higgott, Bohdanowicz, Kubica, Flammia & Campbell, "Improved decoding of circuit noise and
@@ -20,10 +18,7 @@ public struct BeliefMatchingDecoder: QuantumDecoder {
     public let name: String
     public let problem: DecodingProblem
     let matching: MatchingDecoder
-    let code: LinearCode
-    let bp: BeliefPropagationDecoder
-    let solver: SyndromeSolver
-    let priorLLR: [Float]
+    let posteriors: CosetPosteriors
     /// The error bits (of N) each mechanism flips, and the mechanisms behind each error bit.
     let mechanismBits: [[Int]], bitMechanisms: [[Int]]
     /// Weights are log-odds in units of 1/`resolution` nats.
@@ -64,18 +59,15 @@ public struct BeliefMatchingDecoder: QuantumDecoder {
         for (i, b) in bits.enumerated() {
             for x in b { for r in 0..<H.rows where H[r, x] { full[r, i] = !full[r, i] } }
         }
-        code = LinearCode(name: "\(problem.code.name) full model", parityCheck: full)
-        bp = BeliefPropagationDecoder(code: code, iterations: iterations)
-        solver = SyndromeSolver(checks: full)
-        priorLLR = priors.map { Float(logOdds($0)) }
+        posteriors = CosetPosteriors(
+            check: full, priorLLR: priors.map { Float(logOdds($0)) }, iterations: iterations)
     }
 
     public func decode(
         detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>
     ) {
         let N = problem.errorLength, M = problem.syndromeLength, K = mechanismBits.count
-        var llr = [Float](repeating: 0, count: K), posteriors = [Float](repeating: 0, count: K)
-        var bits = [UInt8](repeating: 0, count: K)
+        var scratch = posteriors.makeScratch()
         var fired = [Double](repeating: 0, count: K)
         var blossoms = matching.sparseGraphs.map { SparseBlossom(graph: $0) }
         var weights = matching.graphs.map { [Int](repeating: 0, count: $0.edgeCount) }
@@ -85,14 +77,7 @@ public struct BeliefMatchingDecoder: QuantumDecoder {
             out.initialize(repeating: 0, count: N)
             let row = detections.baseAddress! + s * M
             guard (0..<M).contains(where: { row[$0] != 0 }) else { continue }
-            let e0 = solver.solve(BitVector(bits: (0..<M).map { row[$0] }))
-            for i in 0..<K { llr[i] = e0[i] == 1 ? -priorLLR[i] : priorLLR[i] }
-            _ = bp.decodeWithPosteriors(llr: llr, bits: &bits, posteriors: &posteriors)
-            for i in 0..<K {
-                // posteriors: LLR of c = e ⊕ e₀; P(e_i = 1) = P(c_i ≠ e₀_i).
-                let cOne = 1 / (1 + exp(Double(posteriors[i])))
-                fired[i] = e0[i] == 1 ? 1 - cOne : cOne
-            }
+            posteriors.fired(syndrome: row, m: M, into: &fired, scratch: &scratch)
             for (h, half) in problem.halves.enumerated() {
                 let graph = matching.graphs[h]
                 defects.removeAll(keepingCapacity: true)
@@ -101,11 +86,9 @@ public struct BeliefMatchingDecoder: QuantumDecoder {
                 for e in 0..<graph.edgeCount {
                     let q = graph.edgeQubit[e]
                     guard q >= 0 else { weights[h][e] = 0; continue }
-                    // P(odd number of the bit's mechanisms fired) = (1 − Π(1 − 2 p_i)) / 2.
-                    var product = 1.0
-                    for i in bitMechanisms[half.errorOffset + Int(q)] { product *= 1 - 2 * fired[i] }
-                    let odd = (1 - product) / 2
-                    weights[h][e] = BeliefMatchingDecoder.weight(probability: odd)
+                    let mechanisms = bitMechanisms[half.errorOffset + Int(q)]
+                    weights[h][e] = BeliefMatchingDecoder.weight(
+                        probability: CosetPosteriors.oddProbability(mechanisms, fired: fired))
                 }
                 weights[h].withUnsafeBufferPointer { blossoms[h].setWeights($0.baseAddress!) }
                 let correction = out + half.errorOffset

@@ -1,6 +1,4 @@
 import Base
-import Codes
-import Foundation
 import GF2
 
 /// `bpm` on a detector error model: belief-matching (Higgott, Bohdanowicz, Kubica, Flammia & Campbell, PRX 2023).
@@ -14,9 +12,7 @@ import GF2
 struct DetectorErrorModelBeliefMatching: QuantumDecoder {
     let name: String
     let detectors: Int, observables: Int
-    let bp: BeliefPropagationDecoder
-    let solver: SyndromeSolver
-    let priorLLR: [Float]
+    let posteriors: CosetPosteriors
     /// The matching edges behind each merged mechanism (its first decomposition), and each edge's mechanisms.
     let edgeColumns: [[Int]]
     let graph: SparseMatchingGraph
@@ -45,9 +41,9 @@ struct DetectorErrorModelBeliefMatching: QuantumDecoder {
         self.name = name
         detectors = model.detectorCount
         observables = model.observableCount
-        bp = BeliefPropagationDecoder(code: LinearCode(name: "DEM", parityCheck: check), iterations: iterations)
-        solver = SyndromeSolver(checks: check)
-        priorLLR = priors.map { Float(logOdds(min(max($0, 1e-12), 0.5 - 1e-9))) }
+        posteriors = CosetPosteriors(
+            check: check, priorLLR: priors.map { Float(logOdds(min(max($0, 1e-12), 0.5 - 1e-9))) },
+            iterations: iterations)
         graph = SparseMatchingGraph(
             graph: DecodingGraph(detectors: model.detectorCount, edges: edges),
             edgeMasks: edges.map { DetectorErrorModelDecoder.mask($0.observables) })
@@ -56,36 +52,23 @@ struct DetectorErrorModelBeliefMatching: QuantumDecoder {
     /// detections [count, detectors] → corrections [count, observables] (the predicted flips).
     func decode(detections: UnsafeBufferPointer<UInt8>, count: Int, into corrections: UnsafeMutableBufferPointer<UInt8>)
     {
-        let D = detectors, O = observables, K = priorLLR.count
-        var llr = [Float](repeating: 0, count: K), posteriors = [Float](repeating: 0, count: K)
-        var bits = [UInt8](repeating: 0, count: K), fired = [Double](repeating: 0, count: K)
+        var scratch = posteriors.makeScratch()
+        var fired = [Double](repeating: 0, count: posteriors.priorLLR.count)
         var weights = [Int](repeating: 0, count: edgeColumns.count)
         var blossom = SparseBlossom(graph: graph)
-        var defects: [Int] = []
-        for s in 0..<count {
-            let out = corrections.baseAddress! + s * O
-            out.initialize(repeating: 0, count: O)
-            let row = detections.baseAddress! + s * D
-            defects.removeAll(keepingCapacity: true)
-            for d in 0..<D where row[d] != 0 { defects.append(d) }
-            if defects.isEmpty { continue }
-            let e0 = solver.solve(BitVector(bits: (0..<D).map { row[$0] }))
-            for i in 0..<K { llr[i] = e0[i] == 1 ? -priorLLR[i] : priorLLR[i] }
-            _ = bp.decodeWithPosteriors(llr: llr, bits: &bits, posteriors: &posteriors)
-            for i in 0..<K {
-                let cOne = 1 / (1 + exp(Double(posteriors[i])))  // posteriors: LLRs of c = e ⊕ e₀
-                fired[i] = e0[i] == 1 ? 1 - cOne : cOne
-            }
+        ObservablePredictions.run(
+            detections: detections, count: count, detectors: detectors, observables: observables, into: corrections
+        ) { defects, row in
+            posteriors.fired(syndrome: row, m: detectors, into: &fired, scratch: &scratch)
             for e in weights.indices {
-                var product = 1.0
-                for c in edgeColumns[e] { product *= 1 - 2 * fired[c] }
-                weights[e] = BeliefMatchingDecoder.weight(probability: (1 - product) / 2)
+                weights[e] = BeliefMatchingDecoder.weight(
+                    probability: CosetPosteriors.oddProbability(edgeColumns[e], fired: fired))
             }
             weights.withUnsafeBufferPointer { blossom.setWeights($0.baseAddress!) }
-            guard blossom.solve(events: defects) else { continue }  // no perfect matching: predict no flip
+            guard blossom.solve(events: defects) else { return 0 }  // no perfect matching: predict no flip
             var mask: UInt64 = 0
             for m in blossom.matches { mask ^= m.mask }
-            for o in 0..<O { out[o] = UInt8(truncatingIfNeeded: mask >> UInt64(o) & 1) }
+            return mask
         }
     }
 }

@@ -122,27 +122,23 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
         into predictions: UnsafeMutableBufferPointer<UInt8>
     ) {
         precondition(graphs.count == 1 && layout.rounds == 1 && tracksObservables)
-        let D = layout.syndromeLength
-        var workspace = makeWorkspace()
         var blossom = SparseBlossom(graph: sparseGraphs[0])
-        var defects: [Int] = []
-        for s in 0..<count {
-            defects.removeAll(keepingCapacity: true)
-            let row = detections.baseAddress! + s * D
-            for d in 0..<D where row[d] != 0 { defects.append(d) }
+        var paths: ShortestPaths?  // the reference's buffers, built on the first shot that needs them
+        ObservablePredictions.run(
+            detections: detections, count: count, detectors: layout.syndromeLength, observables: O, into: predictions
+        ) { defects, _ in
             var mask: UInt64 = 0
             if blossom.solve(events: defects) {
                 for e in blossom.matches { mask ^= e.mask }
-            } else {
-                var correction = [UInt8](repeating: 0, count: layout.errorLength)
-                _ = correction.withUnsafeMutableBufferPointer {
-                    decodeHalfCompleteGraph(
-                        0, defects: defects, workspace: &workspace.paths, correction: $0.baseAddress!)
-                }
-                for e in correction.indices where correction[e] != 0 { mask ^= edgeMasks![0][e] }
+                return mask
             }
-            let out = predictions.baseAddress! + s * O
-            for o in 0..<O { out[o] = UInt8(truncatingIfNeeded: mask >> UInt64(o) & 1) }
+            if paths == nil { paths = makeWorkspace().paths }
+            var correction = [UInt8](repeating: 0, count: layout.errorLength)
+            _ = correction.withUnsafeMutableBufferPointer {
+                decodeHalfCompleteGraph(0, defects: defects, workspace: &paths!, correction: $0.baseAddress!)
+            }
+            for e in correction.indices where correction[e] != 0 { mask ^= edgeMasks![0][e] }
+            return mask
         }
     }
 

@@ -217,15 +217,18 @@ struct SparseBlossom {
         }
     }
 
-    mutating func allocateRegion() -> Int32 {
-        let r: Int32
-        if freeRegionCount > 0 {
-            freeRegionCount -= 1
-            r = freeRegions[freeRegionCount]
-        } else {
-            r = Int32(regionCount)
-            regionCount += 1
+    /// The next index of an arena: the last one freed, else a fresh one.
+    static func take(_ free: UnsafeMutablePointer<Int32>, _ freeCount: inout Int, _ used: inout Int) -> Int32 {
+        if freeCount > 0 {
+            freeCount -= 1
+            return free[freeCount]
         }
+        used += 1
+        return Int32(used - 1)
+    }
+
+    mutating func allocateRegion() -> Int32 {
+        let r = SparseBlossom.take(freeRegions, &freeRegionCount, &regionCount)
         let i = Int(r)
         regionParent[i] = -1; regionTop[i] = r; regionAlt[i] = -1
         regionRadius[i] = .growingFromZero(at: now); regionShrink[i] = EventTracker()
@@ -256,14 +259,7 @@ struct SparseBlossom {
     }
 
     mutating func allocateAlt(inner: Int32, outer: Int32, innerToOuter: CompressedEdge) -> Int32 {
-        let a: Int32
-        if freeAltCount > 0 {
-            freeAltCount -= 1
-            a = freeAlts[freeAltCount]
-        } else {
-            a = Int32(altCount)
-            altCount += 1
-        }
+        let a = SparseBlossom.take(freeAlts, &freeAltCount, &altCount)
         let i = Int(a)
         altInner[i] = inner; altOuter[i] = outer; altInnerToOuter[i] = innerToOuter
         altParent[i] = -1; altParentEdge[i] = .none; altVisited[i] = false

@@ -47,20 +47,15 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
         into predictions: UnsafeMutableBufferPointer<UInt8>
     ) {
         precondition(graphs.count == 1 && layout.rounds == 1)
-        let graph = graphs[0], D = layout.syndromeLength
+        let graph = graphs[0]
         var w = makeWorkspace()
-        var defects: [Int] = []
-        for s in 0..<count {
-            defects.removeAll(keepingCapacity: true)
-            let row = detections.baseAddress! + s * D
-            for d in 0..<D where row[d] != 0 { defects.append(d) }
+        ObservablePredictions.run(
+            detections: detections, count: count, detectors: layout.syndromeLength, observables: O, into: predictions
+        ) { defects, _ in
             var mask: UInt64 = 0
-            if !defects.isEmpty {
-                grow(graph, defects: defects, workspace: &w)
-                _ = w.peel(graph: graph, defects: defects) { mask ^= edgeMasks[$0] }
-            }
-            let out = predictions.baseAddress! + s * O
-            for o in 0..<O { out[o] = UInt8(truncatingIfNeeded: mask >> UInt64(o) & 1) }
+            grow(graph, defects: defects, workspace: &w)
+            _ = w.peel(graph: graph, defects: defects) { mask ^= edgeMasks[$0] }
+            return mask
         }
     }
 
