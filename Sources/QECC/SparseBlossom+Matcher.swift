@@ -67,18 +67,25 @@ extension SparseBlossom {
         }
     }
 
-    /// Dissolve a's subtree: each node's inner region is matched to its outer one; all frozen; the nodes freed
-    /// (descendants before their parents; iterative).
+    /// Dissolve a's subtree: each node's inner region is matched to its outer one; all frozen; the nodes freed.
+    /// Post-order (each child's subtree in turn, then the node), iterative so that deep trees cannot exhaust a worker
+    /// thread's stack.
     mutating func dissolve(_ a: Int32) {
         treePath.removeAll(keepingCapacity: true)
+        treeNext.removeAll(keepingCapacity: true)
         treePath.append(a)
-        var k = 0
-        while k < treePath.count {
-            for c in altChildren[Int(treePath[k])] { treePath.append(c.node) }
-            k += 1
-        }
-        for k in stride(from: treePath.count - 1, through: 0, by: -1) {
-            let x = treePath[k], xi = Int(x)
+        treeNext.append(0)
+        while let x = treePath.last {
+            let k = treeNext[treeNext.count - 1]
+            if k < altChildren[Int(x)].count {
+                treeNext[treeNext.count - 1] = k + 1
+                treePath.append(altChildren[Int(x)][k].node)
+                treeNext.append(0)
+                continue
+            }
+            treePath.removeLast()
+            treeNext.removeLast()
+            let xi = Int(x)
             let inner = altInner[xi], outer = altOuter[xi]
             if inner >= 0 {
                 addMatch(inner, outer, altInnerToOuter[xi])

@@ -131,6 +131,7 @@ struct SparseBlossom {
     let area: UnsafeMutablePointer<Int32>, stack: UnsafeMutablePointer<Int32>
     var areaCount = 0
     var orphans: [AltEdge] = [], pathA: [RegionEdge] = [], pathB: [RegionEdge] = [], treePath: [Int32] = []
+    var treeNext: [Int] = []
 
     /// The matched pairs of the last `solve`: (event, event or −1 for the boundary, observables crossed).
     var matches: [CompressedEdge] = []
