@@ -98,7 +98,6 @@ enum QECCBenchmark {
             }
             Harness.report(label + " mwpm, 1 thread", perShot["mwpm"]!, "µs/shot", note)
         }
-        try detectorErrorModels(quick: quick, dir: dir)
     }
 
     /// PyMatching 2's `decode_batch` seconds on the same detection events, each CSS half on its own graph (the two
@@ -137,13 +136,17 @@ enum QECCBenchmark {
         return total
     }
 
-    /// Stim circuits' detector error models: rotated surface-code memory circuits d = 5, 7, 9 (d rounds) at p = 0.001
+    /// Section `qecc-dem` (`--only qecc` runs both): Stim circuits' detector error models: rotated surface-code
+    /// memory circuits d = 5, 7, 9 (d rounds) at p = 0.001
     /// and 0.005 generated and sampled by Stim when it is installed (else the committed fixtures d = 3, 5, 7 at 0.005
     /// with our sampler, no peer). Rows: mwpm and uf µs per shot in process (one thread), the whole
     /// `eccbench qec decode` process against PyMatching 2's whole process (`pymatching_dem.py`: Python start, DEM
     /// load, decode_batch, write) and its decode_batch alone (goals for issue 31: mwpm ≤ 1.0× PyMatching, uf ≥ 3×
     /// faster than mwpm).
-    static func detectorErrorModels(quick: Bool, dir: URL) throws {
+    static func detectorErrorModels(quick: Bool) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eccbench-qecc-dem-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         let fixtures = here.deletingLastPathComponent().appendingPathComponent("Tests/TestSupport/Resources/dem")
         let peer = here.appendingPathComponent("peers/pymatching_dem.py").path

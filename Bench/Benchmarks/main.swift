@@ -9,7 +9,9 @@ import Neural
 // Run: swift run -c release eccbench-benchmarks [--quick] [--only SECTION]
 
 let sections = [
-    "gf2", "gaussian", "bp", "osd", "lbp", "peer", "ordered-osd", "train", "infer", "aecct", "qecc", "learned", "mpi",
+    "gf2", "gaussian", "bp", "osd", "lbp", "peer", "ordered-osd", "train", "infer", "aecct", "qecc", "qecc-dem",
+    "learned",
+    "mpi",
 ]
 let usage = """
     eccbench-benchmarks: throughput of the kernels, decoders and models, beside the installed peers (ldpc, torch,
@@ -234,6 +236,7 @@ if enabled("infer") { try InferenceBenchmark.run(quick: quick, script: torchScri
 if enabled("aecct") { try AECCTBenchmark.run(quick: quick) }
 // 7. Quantum codes: matching and Union-Find µs per shot beside PyMatching 2, and the noise sampler.
 if enabled("qecc") { try QECCBenchmark.run(quick: quick) }
+if enabled("qecc-dem") { try QECCBenchmark.detectorErrorModels(quick: quick) }
 // 8. Learned codes: the joint code + DC-ECCT training step beside a PyTorch model of the same shape.
 if enabled("learned") {
     try LearnedCodeBenchmark.run(

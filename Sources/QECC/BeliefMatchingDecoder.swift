@@ -81,7 +81,7 @@ public struct BeliefMatchingDecoder: QuantumDecoder {
             for (h, half) in problem.halves.enumerated() {
                 let graph = matching.graphs[h]
                 defects.removeAll(keepingCapacity: true)
-                for c in 0..<half.checks.rows where row[half.syndromeOffset + c] != 0 { defects.append(c) }
+                appendFired(row + half.syndromeOffset, count: half.checks.rows, offset: 0, to: &defects)
                 if defects.isEmpty { continue }
                 for e in 0..<graph.edgeCount {
                     let q = graph.edgeQubit[e]

@@ -70,7 +70,7 @@ extension HalfDecoder {
                 defects.removeAll(keepingCapacity: true)
                 for t in 0..<T {
                     let row = detections.baseAddress! + (s * T + t) * M + half.syndromeOffset
-                    for c in 0..<m where row[c] != 0 { defects.append(t * m + c) }
+                    appendFired(row, count: m, offset: t * m, to: &defects)
                 }
                 if !defects.isEmpty {
                     total += decodeHalf(h, defects: defects, workspace: &workspace, correction: out + half.errorOffset)

@@ -11,6 +11,8 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
     /// The problem it decodes (nil for a detector error model's graph).
     public let problem: DecodingProblem?
     public let graphs: [DecodingGraph]
+    /// The graphs as the growth and peeling loops read them (built once).
+    let views: [UnionFindGraph]
     let layout: HalfLayout
 
     public init(problem: DecodingProblem, p: Double, q: Double? = nil, name: String = "uf") throws {
@@ -20,6 +22,7 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
 
     init(name: String, problem: DecodingProblem?, graphs: [DecodingGraph], layout: HalfLayout) {
         self.name = name; self.problem = problem; self.graphs = graphs; self.layout = layout
+        views = graphs.map(UnionFindGraph.init)
     }
 
     public func decode(
@@ -35,9 +38,9 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
     func decodeHalf(
         _ h: Int, defects: [Int], workspace w: inout UnionFindWorkspace, correction: UnsafeMutablePointer<UInt8>
     ) -> Int {
-        let graph = graphs[h]
+        let graph = views[h]
         grow(graph, defects: defects, workspace: &w)
-        return w.peel(graph: graph, defects: defects) { correction[Int(graph.edgeQubit[$0])] ^= 1 }
+        return w.peel(graph: graph, defects: defects) { correction[Int(graph.qubit[$0])] ^= 1 }
     }
 
     /// A detector error model's predictions from the peeled edges' observables (`edgeMasks`, ≤ 64 observables):
@@ -47,20 +50,22 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
         into predictions: UnsafeMutableBufferPointer<UInt8>
     ) {
         precondition(graphs.count == 1 && layout.rounds == 1)
-        let graph = graphs[0]
+        let graph = views[0]
         var w = makeWorkspace()
         ObservablePredictions.run(
             detections: detections, count: count, detectors: layout.syndromeLength, observables: O, into: predictions
         ) { defects, _ in
             var mask: UInt64 = 0
             grow(graph, defects: defects, workspace: &w)
-            _ = w.peel(graph: graph, defects: defects) { mask ^= edgeMasks[$0] }
+            edgeMasks.withUnsafeBufferPointer { masks in
+                _ = w.peel(graph: graph, defects: defects) { mask ^= masks[$0] }
+            }
             return mask
         }
     }
 
     /// Grow the odd clusters until none is left (or none can grow).
-    func grow(_ graph: DecodingGraph, defects: [Int], workspace w: inout UnionFindWorkspace) {
+    func grow(_ graph: UnionFindGraph, defects: [Int], workspace w: inout UnionFindWorkspace) {
         w.begin()
         for d in defects { w.add(d, defect: true, boundary: d == graph.boundary) }
         w.activeCount = 0

@@ -3,42 +3,54 @@
 /// allocated per shot (the border lists are linked lists through `next`; the buffers are `FixedBuffers`).
 struct UnionFindWorkspace {
     var shot = 0, round = 0
+    /// The shot's stamp in `edgeState` (1 ..< 2³⁰; at the wrap the states are cleared and it restarts at 1).
+    var edgeShot: UInt32 = 0
+    let edgeCapacity: Int
     let storage = FixedBuffers()
     let nodeStamp: UnsafeMutablePointer<Int>
-    /// Per edge: 4 × the shot of its last growth + its growth (0, 1 or 2 halves); older shots read as 0.
-    let edgeState: UnsafeMutablePointer<Int>
+    /// Per edge: 4 × `edgeShot` of its last growth + its growth (0, 1 or 2 halves); older shots read as 0. Four
+    /// bytes an edge, so a circuit's graph stays in the first-level cache.
+    let edgeState: UnsafeMutablePointer<UInt32>
     let parent: UnsafeMutablePointer<Int32>, size: UnsafeMutablePointer<Int32>, parity: UnsafeMutablePointer<UInt8>
     let touchesBoundary: UnsafeMutablePointer<Bool>, roundMark: UnsafeMutablePointer<Int>
     /// Border nodes of each root's cluster (nodes with an edge not yet fully grown): head, tail, next (−1 ends).
     let head: UnsafeMutablePointer<Int32>, tail: UnsafeMutablePointer<Int32>, next: UnsafeMutablePointer<Int32>
-    let visited: UnsafeMutablePointer<Int>, parentEdge: UnsafeMutablePointer<Int32>, mark: UnsafeMutablePointer<UInt8>
+    let visited: UnsafeMutablePointer<Int>, mark: UnsafeMutablePointer<UInt8>
+    /// Per node of the peeling forest: the edge to its parent (−1 at a root) and the parent.
+    let parentEdge: UnsafeMutablePointer<Int32>, parentNode: UnsafeMutablePointer<Int32>
     /// Scratch lists (capacity: every node or edge once).
     let active: UnsafeMutablePointer<Int>, fused: UnsafeMutablePointer<Int>, order: UnsafeMutablePointer<Int>
     var activeCount = 0, fusedCount = 0, orderCount = 0
     /// The spanning forest of the grown edges: the edges whose union merged two clusters, and per node the list of
-    /// its forest edges (entries 2i and 2i + 1 are edge i seen from its two ends; `forestHead` valid where
-    /// `forestStamp` is this shot).
+    /// its forest edges (entries 2i and 2i + 1 are edge i seen from its two ends, `forestOther` the node across;
+    /// `forestHead` valid where `forestStamp` is this shot).
     let forest: UnsafeMutablePointer<Int32>, forestNext: UnsafeMutablePointer<Int32>
+    let forestOther: UnsafeMutablePointer<Int32>
     let forestHead: UnsafeMutablePointer<Int32>, forestStamp: UnsafeMutablePointer<Int>
     var forestCount = 0
 
     init(nodes: Int, edges: Int) {
         let b = storage
-        nodeStamp = b.make(nodes, -1); edgeState = b.make(edges, -4)
+        nodeStamp = b.make(nodes, -1); edgeState = b.make(edges, 0); edgeCapacity = edges
         parent = b.make(nodes, 0); size = b.make(nodes, 0)
         parity = b.make(nodes, 0); touchesBoundary = b.make(nodes, false)
         roundMark = b.make(nodes, -1)
         head = b.make(nodes, -1); tail = b.make(nodes, -1)
         next = b.make(nodes, -1)
-        visited = b.make(nodes, -1); parentEdge = b.make(nodes, -1)
+        visited = b.make(nodes, -1); parentEdge = b.make(nodes, -1); parentNode = b.make(nodes, -1)
         mark = b.make(nodes, 0)
         active = b.make(nodes, 0); fused = b.make(edges, 0); order = b.make(nodes, 0)
-        forest = b.make(nodes, -1); forestNext = b.make(2 * nodes, -1)
+        forest = b.make(nodes, -1); forestNext = b.make(2 * nodes, -1); forestOther = b.make(2 * nodes, -1)
         forestHead = b.make(nodes, -1); forestStamp = b.make(nodes, -1)
     }
 
     mutating func begin() {
         shot += 1
+        edgeShot += 1
+        if edgeShot == 1 << 30 {
+            edgeState.update(repeating: 0, count: max(edgeCapacity, 1))
+            edgeShot = 1
+        }
         forestCount = 0
     }
 
@@ -56,10 +68,10 @@ struct UnionFindWorkspace {
 
     @inline(__always) mutating func growth(_ e: Int) -> UInt8 {
         let state = edgeState[e]
-        return state >> 2 == shot ? UInt8(truncatingIfNeeded: state & 3) : 0
+        return state >> 2 == edgeShot ? UInt8(truncatingIfNeeded: state & 3) : 0
     }
 
-    @inline(__always) mutating func setGrowth(_ e: Int, _ g: UInt8) { edgeState[e] = shot << 2 | Int(g) }
+    @inline(__always) mutating func setGrowth(_ e: Int, _ g: UInt8) { edgeState[e] = edgeShot << 2 | UInt32(g) }
 
     mutating func find(_ x: Int) -> Int {
         var r = x
@@ -88,14 +100,14 @@ struct UnionFindWorkspace {
 
     /// Grow every border edge of root r's cluster by half an edge; fully grown edges go to `fused`, nodes left with
     /// no open edge leave the border. True when some edge grew.
-    mutating func grow(_ r: Int, graph: DecodingGraph) -> Bool {
+    mutating func grow(_ r: Int, graph: UnionFindGraph) -> Bool {
         var grew = false
         var previous: Int32 = -1
         var u = head[r]
         while u >= 0 {
             var open = false
-            for a in graph.adjacencyStart[Int(u)]..<graph.adjacencyStart[Int(u) + 1] {
-                let e = Int(graph.adjacentEdges[a])
+            for a in Int(graph.start[Int(u)])..<Int(graph.start[Int(u) + 1]) {
+                let e = Int(graph.edge[a])
                 let g = growth(e)
                 guard g < 2 else { continue }
                 setGrowth(e, g + 1)
@@ -125,6 +137,7 @@ struct UnionFindWorkspace {
         forestCount += 1
         link(2 * i, to: a)
         link(2 * i + 1, to: b)
+        forestOther[2 * i] = Int32(b); forestOther[2 * i + 1] = Int32(a)
     }
 
     @inline(__always) mutating func link(_ entry: Int, to x: Int) {
@@ -137,7 +150,7 @@ struct UnionFindWorkspace {
     }
 
     /// The breadth-first tree of the spanning forest from `root` (skipped when already visited) appended to `order`.
-    mutating func tree(from root: Int, graph: DecodingGraph) {
+    mutating func tree(from root: Int) {
         guard visited[root] != shot else { return }
         visited[root] = shot; parentEdge[root] = -1
         var h = orderCount
@@ -148,11 +161,10 @@ struct UnionFindWorkspace {
             h += 1
             var j = forestStamp[u] == shot ? forestHead[u] : -1
             while j >= 0 {
-                let e = Int(forest[Int(j) >> 1])
+                let e = forest[Int(j) >> 1], v = Int(forestOther[Int(j)])
                 j = forestNext[Int(j)]
-                let v = graph.other(e, u)
                 guard visited[v] != shot else { continue }
-                visited[v] = shot; parentEdge[v] = Int32(e)
+                visited[v] = shot; parentEdge[v] = e; parentNode[v] = Int32(u)
                 order[orderCount] = v
                 orderCount += 1
             }
@@ -163,19 +175,19 @@ struct UnionFindWorkspace {
     /// a tree reaches it, processed from the leaves; each peeled edge goes to `flip` (the edge index). Returns the
     /// number of space edges flipped. Marks are zero between shots (every marked node is in `order` and cleared at
     /// the end).
-    mutating func peel(graph: DecodingGraph, defects: [Int], flip: (Int) -> Void) -> Int {
+    mutating func peel(graph: UnionFindGraph, defects: [Int], flip: (Int) -> Void) -> Int {
         orderCount = 0
         for d in defects { mark[d] = 1 }
-        if let b = graph.boundary, contains(b) { tree(from: b, graph: graph) }
-        for d in defects { tree(from: d, graph: graph) }
+        if graph.boundary >= 0, contains(graph.boundary) { tree(from: graph.boundary) }
+        for d in defects { tree(from: d) }
         var flipped = 0
         for k in stride(from: orderCount - 1, through: 0, by: -1) {
             let u = order[k]
             let e = Int(parentEdge[u])
             if mark[u] == 1 && e >= 0 {
                 mark[u] = 0
-                mark[graph.other(e, u)] ^= 1
-                if graph.edgeQubit[e] >= 0 {
+                mark[Int(parentNode[u])] ^= 1
+                if graph.qubit[e] >= 0 {
                     flip(e)
                     flipped += 1
                 }
