@@ -39,14 +39,16 @@ public enum ShotFormat: String, CaseIterable, Sendable {
                         + "(\(per) bytes each; \(bytes.count / per) shots and \(bytes.count % per) bytes left over)")
             }
             let shots = bytes.count / per
+            let used = bitsPerShot & 7
+            if used != 0, let s = (0..<shots).first(where: { bytes[$0 * per + per - 1] >> UInt8(used) != 0 }) {
+                throw QECCError(
+                    "\(source): shot \(s) sets bits past its \(bitsPerShot) (padding bits of b8 must be 0): the file "
+                        + "was written for another bit count")
+            }
             var bits = [UInt8](repeating: 0, count: shots * bitsPerShot)
-            for s in 0..<shots {
-                for j in 0..<bitsPerShot { bits[s * bitsPerShot + j] = bytes[s * per + j >> 3] >> UInt8(j & 7) & 1 }
-                let used = bitsPerShot & 7
-                if used != 0, bytes[s * per + per - 1] >> UInt8(used) != 0 {
-                    throw QECCError(
-                        "\(source): shot \(s) sets bits past its \(bitsPerShot) (padding bits of b8 must be 0): the file "
-                            + "was written for another bit count")
+            bytes.withUnsafeBufferPointer { packed in
+                bits.withUnsafeMutableBufferPointer {
+                    Self.unpackB8(packed, shots: shots, bitsPerShot: bitsPerShot, into: $0)
                 }
             }
             return (shots, bits)
@@ -112,6 +114,33 @@ public enum ShotFormat: String, CaseIterable, Sendable {
             }
             return (shots, bits)
         }
+    }
+
+    /// b8 bytes [shots, ⌈bits/8⌉] → bits [shots, bits] as bytes 0/1: each whole byte becomes eight bytes through a
+    /// 256-entry table (one unaligned 8-byte store), the last partial byte bit by bit.
+    static func unpackB8(
+        _ packed: UnsafeBufferPointer<UInt8>, shots: Int, bitsPerShot: Int, into bits: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        let per = (bitsPerShot + 7) / 8, whole = bitsPerShot >> 3
+        precondition(packed.count >= shots * per && bits.count >= shots * bitsPerShot)
+        guard let source = packed.baseAddress, let target = bits.baseAddress else { return }
+        let raw = UnsafeMutableRawPointer(target)
+        Self.spread.withUnsafeBufferPointer { spread in
+            for s in 0..<shots {
+                let row = source + s * per, out = s * bitsPerShot
+                for b in 0..<whole {
+                    raw.storeBytes(of: spread[Int(row[b])], toByteOffset: out + 8 * b, as: UInt64.self)
+                }
+                for j in (8 * whole)..<bitsPerShot { target[out + j] = row[j >> 3] >> UInt8(j & 7) & 1 }
+            }
+        }
+    }
+
+    /// Byte b's eight bits as eight bytes 0/1 (bit 0 in the lowest byte: little-endian, as every supported machine).
+    static let spread: [UInt64] = (0..<256).map { (b: Int) -> UInt64 in
+        var word: UInt64 = 0
+        for j in 0..<8 where b >> j & 1 == 1 { word |= 1 << UInt64(8 * j) }
+        return word
     }
 
     /// The bytes of `shots` shots of `bitsPerShot` bits in this format.

@@ -76,6 +76,28 @@ final class DetectorErrorModelTests: XCTestCase {
         XCTAssertEqual(try ShotFormat.r8.read(r8, bitsPerShot: 600, source: "r8").bits, bits)
     }
 
+    /// b8 unpacking (eight bits a table lookup) equals the bit-by-bit twin for every width 1…70 (whole and partial
+    /// bytes); padding bits set are refused naming the shot.
+    func testB8UnpackingEqualsTheBitByBitTwin() throws {
+        var rng = SeededRNG(seed: 4)
+        for width in 1...70 {
+            let per = (width + 7) / 8, shots = 9
+            var bytes = (0..<(shots * per)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            if width % 8 != 0 { for s in 0..<shots { bytes[s * per + per - 1] &= UInt8((1 << (width % 8)) - 1) } }
+            let twin = (0..<shots).flatMap { s in (0..<width).map { j in bytes[s * per + j / 8] >> (j % 8) & 1 } }
+            let read = try ShotFormat.b8.read(Data(bytes), bitsPerShot: width, source: "w\(width)")
+            XCTAssertEqual(read.shots, shots)
+            XCTAssertEqual(read.bits, twin, "width \(width)")
+            if width % 8 != 0 {
+                var padded = bytes
+                padded[4 * per + per - 1] |= 0x80
+                XCTAssertThrowsError(try ShotFormat.b8.read(Data(padded), bitsPerShot: width, source: "w")) {
+                    XCTAssertTrue("\($0)".contains("shot 4 sets bits past"), "\($0)")
+                }
+            }
+        }
+    }
+
     /// Our sampler's detector rates against the exact rates (1 − Π(1 − 2p))/2 within 4.5σ for 20,000 shots, and with
     /// Stim's own sampler when it is installed (both within sampling error of the same rates); thread-free: a block's
     /// shots are a function of its stream.
