@@ -1,11 +1,13 @@
-// Ternary × int8 products on AVX2, additions and subtractions only: the twin of `TernaryMatrix.multiplyPortable`.
+// Ternary × int8 products on AVX2 by byte multiply-adds: the twin of `TernaryMatrix.multiplyPortable`.
 //
-// Outer-product form. The bit planes are expanded once per call into a column-major int16 sign table
-// w[c, r] ∈ {−1, 0, 1} (R padded to 32; transient, C·R·2 bytes; the stored weights stay 2 bits each). A tile of 4 input
-// rows × 32 outputs keeps 8 int16 accumulators in registers; each column c costs 2 loads of w[c, r0..r0+32),
-// 4 broadcasts of x[b, c] and 8 `vpsignw` (x·w as a conditional negate: no multiply) + 8 `vpaddw`: no horizontal sums.
-// Columns run in chunks of 128, so an int16 lane holds at most 128 terms of |x·w| ≤ 128 (≤ 16384: no overflow); each
-// chunk is widened and added to the exact int32 sums, equal on every path.
+// The weights come expanded once, at load (`TernaryMatrix.pairs`): u[c/2, r, c%2] = W_t[r, c] + 1 ∈ {0, 1, 2} as
+// unsigned bytes, rows padded to a multiple of 32 and columns to a multiple of 2 with 0 (so padding adds nothing).
+// `vpmaddubsw` multiplies 32 such bytes by a broadcast pair (x[b, c], x[b, c+1]) of signed bytes and adds adjacent
+// products: one int16 lane per output row r holds (W[r,c]+1)·x[c] + (W[r,c+1]+1)·x[c+1] ∈ [−512, 508] (no
+// saturation). A tile of 4 input rows × 32 outputs keeps 8 int16 accumulators in registers; a column pair costs 2
+// weight loads, 4 broadcasts, 8 `vpmaddubsw` + 8 `vpaddw`. Columns run in chunks of 128 (64 pairs: the int16 sums stay
+// in [−32768, 32512]); each chunk is widened and added to the exact int32 sums, and Σ_c x[b, c] is subtracted at the
+// end (the +1 of the weights). Equal on every path.
 // No contraction into FMA except where a kernel asks for it explicitly (the Gaussian kernel repeats the Swift
 // twin's bits), as the library's own flags no longer carry -ffp-contract=off.
 #pragma STDC FP_CONTRACT OFF
@@ -36,45 +38,42 @@ NK_INLINE void nk_ternary_put16(int32_t *acc, __m256i s, long n, int first) {
     for (long i = 0; i < n; i++) acc[i] = first ? t[i] : acc[i] + t[i];
 }
 
-NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint8_t *plus, const uint8_t *minus, int32_t *acc,
-                               long B, long C, long R, long row_bytes) {
+/// The pair (x[c], x[c+1]) of a row as one 16-bit value (x[c] in the low byte); past the row's end, 0.
+NK_INLINE int16_t nk_ternary_pair(const int8_t *row, long c, long C) {
+    uint16_t lo = (uint8_t)row[c], hi = c + 1 < C ? (uint8_t)row[c + 1] : 0;
+    return (int16_t)(lo | hi << 8);
+}
+
+NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *acc, long B, long C, long R,
+                               long Rp) {
     if (B <= 0 || R <= 0) return;
     if (C <= 0) { memset(acc, 0, (size_t)(B * R) * sizeof(int32_t)); return; }
-    long Rp = (R + 31) & ~31L, Bp = (B + 3) & ~3L;
-    int16_t *w = aligned_alloc(32, (size_t)(C * Rp) * 2);
-    int16_t *x16 = aligned_alloc(32, ((size_t)(Bp * C) * 2 + 31) & ~(size_t)31);
-    memset(w, 0, (size_t)(C * Rp) * 2);
-    for (long r = 0; r < R; r++)
-        for (long k = 0; k < row_bytes; k++) {
-            unsigned p = plus[r * row_bytes + k], m = minus[r * row_bytes + k];
-            while (p) { w[(k * 8 + __builtin_ctz(p)) * Rp + r] = 1; p &= p - 1; }
-            while (m) { w[(k * 8 + __builtin_ctz(m)) * Rp + r] = -1; m &= m - 1; }
-        }
-    for (long i = 0; i < B * C; i++) x16[i] = x[i];
-    for (long i = B * C; i < Bp * C; i++) x16[i] = 0;
-    for (long b0 = 0; b0 < Bp; b0 += 4) {
-        const int16_t *x0 = x16 + b0 * C, *x1 = x0 + C, *x2 = x1 + C, *x3 = x2 + C;
+    int8_t *zero = calloc((size_t)C, 1);
+    for (long b0 = 0; b0 < B; b0 += 4) {
         long live = B - b0 < 4 ? B - b0 : 4;
+        const int8_t *xr[4];
+        for (long i = 0; i < 4; i++) xr[i] = i < live ? x + (b0 + i) * C : zero;
         for (long r0 = 0; r0 < Rp; r0 += 32) {
             for (long c0 = 0; c0 < C; c0 += 128) {
                 long c1 = c0 + 128 < C ? c0 + 128 : C;
                 __m256i a00 = _mm256_setzero_si256(), a01 = a00, a10 = a00, a11 = a00;
                 __m256i a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-                for (long c = c0; c < c1; c++) {
-                    __m256i w0 = _mm256_load_si256((const __m256i *)(w + c * Rp + r0));
-                    __m256i w1 = _mm256_load_si256((const __m256i *)(w + c * Rp + r0 + 16));
-                    __m256i v = _mm256_set1_epi16(x0[c]);
-                    a00 = _mm256_add_epi16(a00, _mm256_sign_epi16(v, w0));
-                    a01 = _mm256_add_epi16(a01, _mm256_sign_epi16(v, w1));
-                    v = _mm256_set1_epi16(x1[c]);
-                    a10 = _mm256_add_epi16(a10, _mm256_sign_epi16(v, w0));
-                    a11 = _mm256_add_epi16(a11, _mm256_sign_epi16(v, w1));
-                    v = _mm256_set1_epi16(x2[c]);
-                    a20 = _mm256_add_epi16(a20, _mm256_sign_epi16(v, w0));
-                    a21 = _mm256_add_epi16(a21, _mm256_sign_epi16(v, w1));
-                    v = _mm256_set1_epi16(x3[c]);
-                    a30 = _mm256_add_epi16(a30, _mm256_sign_epi16(v, w0));
-                    a31 = _mm256_add_epi16(a31, _mm256_sign_epi16(v, w1));
+                for (long c = c0; c < c1; c += 2) {
+                    const uint8_t *w = pairs + (c >> 1) * Rp * 2 + r0 * 2;
+                    __m256i w0 = _mm256_loadu_si256((const __m256i *)w);
+                    __m256i w1 = _mm256_loadu_si256((const __m256i *)(w + 32));
+                    __m256i v = _mm256_set1_epi16(nk_ternary_pair(xr[0], c, C));
+                    a00 = _mm256_add_epi16(a00, _mm256_maddubs_epi16(w0, v));
+                    a01 = _mm256_add_epi16(a01, _mm256_maddubs_epi16(w1, v));
+                    v = _mm256_set1_epi16(nk_ternary_pair(xr[1], c, C));
+                    a10 = _mm256_add_epi16(a10, _mm256_maddubs_epi16(w0, v));
+                    a11 = _mm256_add_epi16(a11, _mm256_maddubs_epi16(w1, v));
+                    v = _mm256_set1_epi16(nk_ternary_pair(xr[2], c, C));
+                    a20 = _mm256_add_epi16(a20, _mm256_maddubs_epi16(w0, v));
+                    a21 = _mm256_add_epi16(a21, _mm256_maddubs_epi16(w1, v));
+                    v = _mm256_set1_epi16(nk_ternary_pair(xr[3], c, C));
+                    a30 = _mm256_add_epi16(a30, _mm256_maddubs_epi16(w0, v));
+                    a31 = _mm256_add_epi16(a31, _mm256_maddubs_epi16(w1, v));
                 }
                 __m256i tile[4][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
                 long n0 = R - r0 < 16 ? R - r0 : 16, n1 = R - r0 - 16 < 16 ? R - r0 - 16 : 16;
@@ -85,14 +84,20 @@ NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint8_t *plus, const uint8
                 }
             }
         }
+        for (long i = 0; i < live; i++) {  // the +1 of every weight: subtract Σ_c x[b, c]
+            int32_t sx = 0;
+            for (long c = 0; c < C; c++) sx += xr[i][c];
+            int32_t *out = acc + (b0 + i) * R;
+            for (long r = 0; r < R; r++) out[r] -= sx;
+        }
     }
-    free(w);
-    free(x16);
+    free(zero);
 }
 
 #else
-void nk_ternary_matmul(const int8_t *x, const uint8_t *plus, const uint8_t *minus, int32_t *acc,
-                       long B, long C, long R, long row_bytes) { (void)x; (void)plus; (void)minus; (void)acc; (void)B; (void)C; (void)R; (void)row_bytes; }
+void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *acc, long B, long C, long R, long Rp) {
+    (void)x; (void)pairs; (void)acc; (void)B; (void)C; (void)R; (void)Rp;
+}
 #endif
 
 #if defined(__x86_64__)

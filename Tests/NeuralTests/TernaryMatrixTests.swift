@@ -35,6 +35,25 @@ final class TernaryMatrixTests: XCTestCase {
             XCTAssertEqual(m.packedBytes, 2 * rows * ((columns + 7) / 8))
         }
     }
+
+    /// The int16 bounds of the byte multiply-add kernel: every weight +1 (W + 1 = 2) or −1 (W + 1 = 0) against
+    /// every activation −128 or 127, over 257 columns (two whole chunks of 128 and an odd tail): sums ±C·128 exact.
+    func testExtremeWeightsAndActivationsAreExact() {
+        let rows = 33, columns = 257, batch = 5
+        for weight: Float in [1, -1] {
+            let w = [Float](repeating: weight, count: rows * columns)
+            let m = w.withUnsafeBufferPointer { TernaryMatrix(ternary: $0, rows: rows, columns: columns) }
+            for value: Int8 in [-128, 127] {
+                let x = [Int8](repeating: value, count: batch * columns)
+                let want = [Int32](repeating: Int32(weight) * Int32(value) * Int32(columns), count: batch * rows)
+                for path in KernelPath.allCases {
+                    var got = [Int32](repeating: 99, count: batch * rows)
+                    m.multiply(x, batch: batch, into: &got, kernels: path)
+                    XCTAssertEqual(got, want, "W = \(weight), x = \(value), path \(path)")
+                }
+            }
+        }
+    }
 }
 
 /// A frozen ternary linear layer end to end (INT8 quantisation, integer sums, rescale) gives the same bits on every

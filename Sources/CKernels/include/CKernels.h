@@ -64,10 +64,9 @@ void nk_bp_sum_product_lanes(const float *llr, uint8_t *bits, long count, long n
 /// (s0, s1, s2, s3), one Box–Muller step per 16 samples (a tail consumes a whole step), Cephes log and sin/cos.
 void nk_gaussian_fill(uint32_t *state, float *out, long n);
 
-/// `TernaryMatrix.multiplyPortable`: acc[b, r] = Σ_c W_t[r, c]·x[b, c] by masked adds and subtracts.
-/// x: [B, C] int8; plus, minus: [R, row_bytes] bit planes (bit c % 8 of row r's byte c/8); acc: [B, R] int32.
-void nk_ternary_matmul(const int8_t *x, const uint8_t *plus, const uint8_t *minus, int32_t *acc,
-                       long B, long C, long R, long row_bytes);
+/// `TernaryMatrix.multiplyPortable` by byte multiply-adds (`vpmaddubsw`): acc[b, r] = Σ_c W_t[r, c]·x[b, c].
+/// x: [B, C] int8; pairs: [⌈C/2⌉, Rp, 2] bytes W_t[r, c] + 1 (0 in padding; Rp = R rounded up to 32); acc: [B, R] int32.
+void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *acc, long B, long C, long R, long Rp);
 /// The same product on AVX-512 F/BW/VL (the planes as lane masks of `vpaddw` / `vpsubw`); call only when
 /// `cpu_has_avx512bw()`.
 void nk_ternary_matmul_avx512(const int8_t *x, const uint8_t *plus, const uint8_t *minus, int32_t *acc,

@@ -4,11 +4,7 @@ import CKernels
 /// when `KernelPath.avx2Available`.
 extension TernaryMatrix {
     func multiplyAVX2(_ x: UnsafePointer<Int8>, batch B: Int, into acc: UnsafeMutablePointer<Int32>) {
-        plus.withUnsafeBufferPointer { p in
-            minus.withUnsafeBufferPointer { m in
-                nk_ternary_matmul(x, p.baseAddress, m.baseAddress, acc, B, columns, rows, rowBytes)
-            }
-        }
+        pairs.withUnsafeBufferPointer { nk_ternary_matmul(x, $0.baseAddress, acc, B, columns, rows, paddedRows) }
     }
 }
 

@@ -9,9 +9,9 @@ import Base
 ///   acc[b, r] = Σ_{c: W_t[r,c] = +1} x[b, c] − Σ_{c: W_t[r,c] = −1} x[b, c]        exact in Int32
 ///
 /// Paths (`KernelPath`): `reference` (plain loops over every column, the weight read from its two bits), `portable`
-/// (the bit planes, one set bit at a time), `avx2` (the C kernel `nk_ternary_matmul`, outer-product form: the planes
-/// expanded per call into a transient column-major int16 sign table, tiles of 4 input rows × 32 outputs accumulated in
-/// registers by `vpsignw` + `vpaddw`, no horizontal sums), `avx512` (`nk_ternary_matmul_avx512`: the planes
+/// (the bit planes, one set bit at a time), `avx2` (the C kernel `nk_ternary_matmul`, outer-product form on `pairs`,
+/// the weights expanded once at load into unsigned bytes W_t + 1 in column pairs: tiles of 4 input rows × 32 outputs
+/// accumulated in registers by `vpmaddubsw` + `vpaddw`, Σ_c x[b, c] subtracted at the end), `avx512` (`nk_ternary_matmul_avx512`: the planes
 /// transposed per call and used as lane masks, 4 input rows × 64 outputs under masked `vpaddw` / `vpsubw`). All give the
 /// same integers.
 public struct TernaryMatrix: Sendable {
@@ -20,6 +20,10 @@ public struct TernaryMatrix: Sendable {
     public let rowBytes: Int
     public let plus: [UInt8]
     public let minus: [UInt8]
+    /// The AVX2 kernel's layout, built once: [⌈columns/2⌉, paddedRows, 2] bytes W_t[r, c] + 1 ∈ {0, 1, 2}, 0 in the
+    /// padding (rows to a multiple of 32, columns to a multiple of 2), so padding adds nothing.
+    let pairs: [UInt8]
+    let paddedRows: Int
 
     public init(ternary w: UnsafeBufferPointer<Float>, rows: Int, columns: Int) {
         precondition(w.count == rows * columns, "TernaryMatrix: \(w.count) values for \(rows) × \(columns)")
@@ -37,6 +41,12 @@ public struct TernaryMatrix: Sendable {
         }
         self.plus = plus
         self.minus = minus
+        paddedRows = (rows + 31) / 32 * 32
+        var pairs = [UInt8](repeating: 0, count: (columns + 1) / 2 * paddedRows * 2)
+        for r in 0..<rows {
+            for c in 0..<columns { pairs[(c / 2 * paddedRows + r) * 2 + c % 2] = UInt8(Int(w[r * columns + c]) + 1) }
+        }
+        self.pairs = pairs
     }
 
     /// Bytes of the bit planes of a [rows, columns] matrix.
