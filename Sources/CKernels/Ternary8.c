@@ -38,10 +38,11 @@ NK_INLINE void nk_ternary_put16(int32_t *acc, __m256i s, long n, int first) {
     for (long i = 0; i < n; i++) acc[i] = first ? t[i] : acc[i] + t[i];
 }
 
-/// The pair (x[c], x[c+1]) of a row as one 16-bit value (x[c] in the low byte); past the row's end, 0.
-NK_INLINE int16_t nk_ternary_pair(const int8_t *row, long c, long C) {
-    uint16_t lo = (uint8_t)row[c], hi = c + 1 < C ? (uint8_t)row[c + 1] : 0;
-    return (int16_t)(lo | hi << 8);
+/// The pair (x[c], x[c+1]) of a row as one 16-bit value (x[c] in the low byte), read as one unaligned load.
+NK_INLINE int16_t nk_ternary_pair(const int8_t *row, long c) {
+    int16_t v;
+    memcpy(&v, row + c, 2);
+    return v;
 }
 
 NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *acc, long B, long C, long R,
@@ -58,20 +59,22 @@ NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *a
                 long c1 = c0 + 128 < C ? c0 + 128 : C;
                 __m256i a00 = _mm256_setzero_si256(), a01 = a00, a10 = a00, a11 = a00;
                 __m256i a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+                // whole pairs, then an odd last column as the pair (x[c], 0) (its padding weight is 0 as well)
                 for (long c = c0; c < c1; c += 2) {
                     const uint8_t *w = pairs + (c >> 1) * Rp * 2 + r0 * 2;
                     __m256i w0 = _mm256_loadu_si256((const __m256i *)w);
                     __m256i w1 = _mm256_loadu_si256((const __m256i *)(w + 32));
-                    __m256i v = _mm256_set1_epi16(nk_ternary_pair(xr[0], c, C));
+                    int tail = c + 1 == C;
+                    __m256i v = _mm256_set1_epi16(tail ? (uint8_t)xr[0][c] : nk_ternary_pair(xr[0], c));
                     a00 = _mm256_add_epi16(a00, _mm256_maddubs_epi16(w0, v));
                     a01 = _mm256_add_epi16(a01, _mm256_maddubs_epi16(w1, v));
-                    v = _mm256_set1_epi16(nk_ternary_pair(xr[1], c, C));
+                    v = _mm256_set1_epi16(tail ? (uint8_t)xr[1][c] : nk_ternary_pair(xr[1], c));
                     a10 = _mm256_add_epi16(a10, _mm256_maddubs_epi16(w0, v));
                     a11 = _mm256_add_epi16(a11, _mm256_maddubs_epi16(w1, v));
-                    v = _mm256_set1_epi16(nk_ternary_pair(xr[2], c, C));
+                    v = _mm256_set1_epi16(tail ? (uint8_t)xr[2][c] : nk_ternary_pair(xr[2], c));
                     a20 = _mm256_add_epi16(a20, _mm256_maddubs_epi16(w0, v));
                     a21 = _mm256_add_epi16(a21, _mm256_maddubs_epi16(w1, v));
-                    v = _mm256_set1_epi16(nk_ternary_pair(xr[3], c, C));
+                    v = _mm256_set1_epi16(tail ? (uint8_t)xr[3][c] : nk_ternary_pair(xr[3], c));
                     a30 = _mm256_add_epi16(a30, _mm256_maddubs_epi16(w0, v));
                     a31 = _mm256_add_epi16(a31, _mm256_maddubs_epi16(w1, v));
                 }
