@@ -33,7 +33,8 @@ enum AECCTBenchmark {
                 _ = decoderThroughput(decoder, code: code, llr: Array(llr[0..<(256 * code.n)]))
                 let rate = decoderThroughput(decoder, code: code, llr: llr)
                 // issue 32's goal for the frozen model: ≥ 1.5× the ECCT at N2 d32, ≥ 2× at N6 d128, both thread counts
-                let goal = name.hasPrefix("aecct frozen") ? String(format: ", goal ≥ %.1f×", d == 32 ? 1.5 : 2) : ""
+                let target: Double = d == 32 ? 1.5 : 2.0
+                let goal = name.hasPrefix("aecct frozen") ? String(format: ", goal ≥ %.1f×", target) : ""
                 let note =
                     ecct.map {
                         String(
@@ -87,7 +88,7 @@ enum AECCTBenchmark {
                 "GMAC/s",
                 String(
                     format: "%.2f× sgemm (quantise + adds + rescale included, goal ≥ %.1f×)", tDense / tTernary,
-                    min(inF, outF) == 32 ? 1 : 1.5))
+                    min(inF, outF) == 32 ? 1.0 : 1.5 as Double))
         }
     }
 }
