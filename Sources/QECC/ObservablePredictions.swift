@@ -1,7 +1,7 @@
 /// The per-shot loop of the detector-error-model decoders that predict observables from a bit mask (mwpm and uf
 /// tracking each edge's observables, bpm): detections [count, detectors] in; for each shot the detectors that fired
-/// (and the shot's detection row) go to `decode`, whose mask (bit o: observable o < 64) is written as predictions [count, observables]. A shot with
-/// no detection event predicts no flip without calling `decode`.
+/// (and the shot's detection row) go to `decode`, whose mask (bit o: observable o < 64) is written as predictions
+/// [count, observables]. A shot with no detection event predicts no flip without calling `decode`.
 enum ObservablePredictions {
     static func run(
         detections: UnsafeBufferPointer<UInt8>, count: Int, detectors D: Int, observables O: Int,

@@ -11,9 +11,9 @@ import Base
 /// Paths (`KernelPath`): `reference` (plain loops over every column, the weight read from its two bits), `portable`
 /// (the bit planes, one set bit at a time), `avx2` (the C kernel `nk_ternary_matmul`, outer-product form on `pairs`,
 /// the weights expanded once at load into unsigned bytes W_t + 1 in column pairs: tiles of 4 input rows × 32 outputs
-/// accumulated in registers by `vpmaddubsw` + `vpaddw`, Σ_c x[b, c] subtracted at the end), `avx512` (`nk_ternary_matmul_avx512`: the planes
-/// transposed per call and used as lane masks, 4 input rows × 64 outputs under masked `vpaddw` / `vpsubw`). All give the
-/// same integers.
+/// accumulated in registers by `vpmaddubsw` + `vpaddw`, Σ_c x[b, c] subtracted at the end), `avx512`
+/// (`nk_ternary_matmul_avx512`: the planes transposed per call and used as lane masks, 4 input rows × 64 outputs under
+/// masked `vpaddw` / `vpsubw`). All give the same integers.
 public struct TernaryMatrix: Sendable {
     public let rows: Int
     public let columns: Int
