@@ -21,6 +21,13 @@ enum Harness {
         fflush(nil)
     }
 
+    /// A fresh directory `<temporary>/<name>-<pid>` for a section's peer files; the caller removes it (`defer`).
+    static func scratchDirectory(_ name: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
     /// Run a command; nil when it fails to start or exits non-zero.
     static func shell(_ args: [String]) -> String? {
         let p = Process()

@@ -7,8 +7,7 @@ import Neural
 enum InferenceBenchmark {
     static func run(quick: Bool, script: String) throws {
         let torchAvailable = Harness.shell(["python3", "-c", "import torch"]) != nil
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eccbench-infer-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Harness.scratchDirectory("eccbench-infer")
         defer { try? FileManager.default.removeItem(at: dir) }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         for (name, layers, d) in [("BCH-63-45", 2, 32), ("BCH-63-45", 6, 128), ("CCSDS-128-64", 2, 32)] {

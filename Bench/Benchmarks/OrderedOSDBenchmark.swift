@@ -42,8 +42,7 @@ enum OrderedOSDBenchmark {
                 Harness.report("\(name) CCSDS-128-64 @ \(ebn0) dB, 1 thread", rate, "frames/s", note)
             }
             guard peer else { continue }
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eccbench-osd-\(getpid())")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let dir = try Harness.scratchDirectory("eccbench-osd")
             defer { try? FileManager.default.removeItem(at: dir) }
             let hPath = dir.appendingPathComponent("H.txt").path, llrPath = dir.appendingPathComponent("llr.f32").path
             try CodeFiles.writeAtomically(CodeFiles.denseText(code.H), to: hPath)

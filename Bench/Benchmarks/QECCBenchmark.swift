@@ -17,8 +17,7 @@ enum QECCBenchmark {
             .appendingPathComponent("peers/pymatching_decode.py").path
         let havePeer = Harness.shell(["python3", "-c", "import pymatching"]) != nil
         if !havePeer { print("qecc: pymatching is not installed (pip install pymatching) — peer comparison skipped") }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eccbench-qecc-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Harness.scratchDirectory("eccbench-qecc")
         defer { try? FileManager.default.removeItem(at: dir) }
 
         // Sampler throughput: depolarising draws on toric-12, one thread.
@@ -144,8 +143,7 @@ enum QECCBenchmark {
     /// load, decode_batch, write) and its decode_batch alone (goals for issue 31: mwpm ≤ 1.0× PyMatching, uf ≥ 3×
     /// faster than mwpm).
     static func detectorErrorModels(quick: Bool) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eccbench-qecc-dem-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Harness.scratchDirectory("eccbench-qecc-dem")
         defer { try? FileManager.default.removeItem(at: dir) }
         let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         let fixtures = here.deletingLastPathComponent().appendingPathComponent("Tests/TestSupport/Resources/dem")

@@ -33,8 +33,7 @@ enum TrainingBenchmark {
         let peak = machineGEMMRate()
         Harness.report("machine: SGEMM 1024³ on all cores (OpenBLAS)", peak, "GFLOP/s")
         let torchAvailable = Harness.shell(["python3", "-c", "import torch"]) != nil
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eccbench-train-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Harness.scratchDirectory("eccbench-train")
         defer { try? FileManager.default.removeItem(at: dir) }
         let maskPath = dir.appendingPathComponent("mask.txt").path
         let L = pattern.length

@@ -10,8 +10,7 @@ import Neural
 
 let sections = [
     "gf2", "gaussian", "bp", "osd", "lbp", "peer", "ordered-osd", "train", "infer", "aecct", "qecc", "qecc-dem",
-    "learned",
-    "mpi",
+    "learned", "mpi",
 ]
 let usage = """
     eccbench-benchmarks: throughput of the kernels, decoders and models, beside the installed peers (ldpc, torch,
@@ -187,8 +186,8 @@ if !enabled("peer") {
 } else if Harness.shell(["python3", "-c", "import ldpc"]) == nil {
     print("peer: the ldpc Python package is not installed (pip install ldpc) — peer comparison skipped")
 } else {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eccbench-bench-\(getpid())")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try Harness.scratchDirectory("eccbench-bench")
+    defer { try? FileManager.default.removeItem(at: dir) }
     let hPath = dir.appendingPathComponent("H.txt").path
     try CodeFiles.writeAtomically(CodeFiles.denseText(bch.H), to: hPath)
     let bp = try DecoderRegistry.make("bp50", code: bch)
