@@ -15,7 +15,6 @@
 #include "CKernels.h"
 
 #if defined(__x86_64__)
-#include <stdlib.h>
 #include <string.h>
 #include "VectorMath.h"
 

@@ -3,7 +3,8 @@ import XCTest
 
 @testable import QECC
 
-/// The union-find decoder's word-wise pieces against their plain twins.
+/// The graph decoders' word-wise pieces (detection gathering for mwpm, uf and bpm; uf's edge stamps) against their
+/// plain twins.
 final class UnionFindKernelTests: XCTestCase {
     /// `appendFired` (eight bytes at a time) equals the byte-by-byte filter: every length 0…40 (ragged tails),
     /// offsets, densities from empty to full, and non-unit byte values.

@@ -30,22 +30,21 @@ public struct TernaryMatrix: Sendable {
         self.rows = rows
         self.columns = columns
         rowBytes = (columns + 7) / 8
+        let padded = (rows + 31) / 32 * 32
         var plus = [UInt8](repeating: 0, count: rows * rowBytes), minus = plus
+        var pairs = [UInt8](repeating: 0, count: (columns + 1) / 2 * padded * 2)
         for r in 0..<rows {
             for c in 0..<columns {
                 let v = w[r * columns + c]
                 precondition(v == 1 || v == 0 || v == -1, "TernaryMatrix: entry (\(r), \(c)) is \(v)")
                 if v > 0 { plus[r * rowBytes + c / 8] |= 1 << UInt8(c % 8) }
                 if v < 0 { minus[r * rowBytes + c / 8] |= 1 << UInt8(c % 8) }
+                pairs[(c / 2 * padded + r) * 2 + c % 2] = UInt8(Int(v) + 1)
             }
         }
         self.plus = plus
         self.minus = minus
-        paddedRows = (rows + 31) / 32 * 32
-        var pairs = [UInt8](repeating: 0, count: (columns + 1) / 2 * paddedRows * 2)
-        for r in 0..<rows {
-            for c in 0..<columns { pairs[(c / 2 * paddedRows + r) * 2 + c % 2] = UInt8(Int(w[r * columns + c]) + 1) }
-        }
+        paddedRows = padded
         self.pairs = pairs
     }
 
