@@ -120,6 +120,19 @@ public final class DQECModel: @unchecked Sendable {
         return model
     }
 
+    /// Warm start from another model's weights (a smaller code's, typically): every tensor whose name and shape match
+    /// is copied — the transformer layers and the output norm, whose shapes depend on N and d only — and the rest
+    /// (embeddings, noise estimator, output projection, sized by the code) keep this model's initialisation. Returns
+    /// the names copied. Refused when the file records another head count (the layers would mean something else) or
+    /// when nothing matches; nothing is changed then.
+    public func warmStart(fromWeightsAt path: String) throws -> [String] {
+        let (tensors, meta) = try SafeTensors.read(path: path)
+        if let recorded = meta["heads"].flatMap(Int.init), recorded != heads {
+            throw CheckpointError("\(path) records \(recorded) attention heads; this model has \(heads)")
+        }
+        return try network.parameters.loadShared(tensors.filter { !$0.key.hasPrefix("optimizer.") }, source: path)
+    }
+
     /// Noise estimates g (averaged over the rounds) and logits f [B, n] (f > 0: no error) from ±1 syndromes [B, T·m],
     /// evaluation mode, any B: chunks of `chunk` on all cores.
     public func run(

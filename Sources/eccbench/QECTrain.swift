@@ -40,6 +40,12 @@ struct QECTrain: ParsableCommand {
         name: .long, parsing: .unconditional, help: "Validation p after each epoch (LER beside mwpm on fixed shots).")
     var validationP: String?
     @Option(name: .long, help: "Validation shots per p (default 4096).") var validationShots: Int?
+    @Option(
+        name: .long,
+        help:
+            "Warm start: copy from this model file the tensors whose names and shapes match (another code's transformer layers at the same N, d, heads); the rest start fresh."
+    )
+    var warmStart: String?
     @OptionGroup var training: TrainingOptions
     @Flag(name: .long, help: "Start a new run over an existing --out checkpoint.") var overwrite = false
 
@@ -60,6 +66,14 @@ struct QECTrain: ParsableCommand {
         if let rounds {
             guard (1...1024).contains(rounds) else {
                 throw ValidationError("--rounds must be in 1...1024, got \(rounds)")
+            }
+        }
+        if let warmStart {
+            if training.resume || training.initFrom != nil {
+                throw ValidationError("--warm-start begins a new run from a fresh model: drop --resume and --init-from")
+            }
+            if !FileManager.default.fileExists(atPath: warmStart) {
+                throw ValidationError("--warm-start: '\(warmStart)' does not exist")
             }
         }
     }
@@ -161,6 +175,12 @@ struct QECTrain: ParsableCommand {
         } else {
             model = try DQECModel(
                 target: target, layers: config.layers, width: config.width, heads: config.heads, seed: config.seed)
+            if let warmStart {
+                let copied = try model.warmStart(fromWeightsAt: warmStart)
+                print(
+                    "warm start from \(warmStart): \(copied.count) of \(model.network.parameters.entries.count) tensors copied "
+                        + "(\(copied.first!) … \(copied.last!))")
+            }
         }
         let trainer: DQECTrainer = try training.newRun(model: model, config: config)
         print(

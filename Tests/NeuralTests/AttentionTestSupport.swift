@@ -1,4 +1,5 @@
 import Base
+import Foundation
 
 @testable import Neural
 
@@ -40,4 +41,37 @@ func attentionBackward(
             dq: &dq, dk: &dk, dv: &dv, pattern: pattern, batch: B, heads: H, width: d, kernels: kernels)
     }
     return [dq, dk, dv]
+}
+
+/// Dense twin of attention with a per-head mask: head h attends over its own allowed keys; no key, zero output.
+func headMaskedAttentionReference(
+    q: [Float], k: [Float], v: [Float], pattern: AttentionPattern, mask: [Float], B: Int, H: Int,
+    d: Int, scale φ: [Float]? = nil
+) -> [Float] {
+    let L = pattern.length, dh = d / H
+    var out = [Float](repeating: 0, count: B * L * d)
+    for b in 0..<B {
+        for h in 0..<H {
+            for i in 0..<L {
+                var scores: [(Int, Double)] = []
+                for t in pattern.rowStart[i]..<pattern.rowStart[i + 1] where mask[t * H + h] != 0 {
+                    let j = pattern.keys[t]
+                    var dot = 0.0
+                    for c in 0..<dh {
+                        dot += Double(q[(b * L + i) * d + h * dh + c]) * Double(k[(b * L + j) * d + h * dh + c])
+                    }
+                    scores.append((j, dot / Double(dh).squareRoot() * Double(φ?[t] ?? 1)))
+                }
+                guard let mx = scores.map(\.1).max() else { continue }
+                let sum = scores.reduce(0.0) { $0 + exp($1.1 - mx) }
+                for (j, s) in scores {
+                    for c in 0..<dh {
+                        out[(b * L + i) * d + h * dh + c] +=
+                            Float(exp(s - mx) / sum) * v[(b * L + j) * d + h * dh + c]
+                    }
+                }
+            }
+        }
+    }
+    return out
 }

@@ -89,39 +89,6 @@ final class BlockTests: XCTestCase {
         for i in 0..<out.count { XCTAssertEqual(out[i], ref[i], accuracy: 1e-5) }
     }
 
-    /// Dense twin of attention with a per-head mask: head h attends over its own allowed keys; no key, zero output.
-    func headMaskedReference(
-        q: [Float], k: [Float], v: [Float], pattern: AttentionPattern, mask: [Float], B: Int, H: Int,
-        d: Int, scale φ: [Float]? = nil
-    ) -> [Float] {
-        let L = pattern.length, dh = d / H
-        var out = zeros(B * L * d)
-        for b in 0..<B {
-            for h in 0..<H {
-                for i in 0..<L {
-                    var scores: [(Int, Double)] = []
-                    for t in pattern.rowStart[i]..<pattern.rowStart[i + 1] where mask[t * H + h] != 0 {
-                        let j = pattern.keys[t]
-                        var dot = 0.0
-                        for c in 0..<dh {
-                            dot += Double(q[(b * L + i) * d + h * dh + c]) * Double(k[(b * L + j) * d + h * dh + c])
-                        }
-                        scores.append((j, dot / Double(dh).squareRoot() * Double(φ?[t] ?? 1)))
-                    }
-                    guard let mx = scores.map(\.1).max() else { continue }
-                    let sum = scores.reduce(0.0) { $0 + exp($1.1 - mx) }
-                    for (j, s) in scores {
-                        for c in 0..<dh {
-                            out[(b * L + i) * d + h * dh + c] +=
-                                Float(exp(s - mx) / sum) * v[(b * L + j) * d + h * dh + c]
-                        }
-                    }
-                }
-            }
-        }
-        return out
-    }
-
     /// [pairs, 8] flags like HPSA's: heads 0–3 the off-diagonal pairs, heads 4–7 the diagonal, and no key at all for
     /// `emptyQuery` in `emptyHead`.
     func ringMask(_ pat: AttentionPattern, heads H: Int, emptyQuery: Int, emptyHead: Int) -> [Float] {
@@ -144,7 +111,7 @@ final class BlockTests: XCTestCase {
         func forward(_ xs: [[Float]]) -> ([Float], [Float]) {
             attentionForward(xs, pattern: pat, batch: B, heads: H, width: d, headMask: mask)
         }
-        let ref = headMaskedReference(q: q, k: k, v: v, pattern: pat, mask: mask, B: B, H: H, d: d)
+        let ref = headMaskedAttentionReference(q: q, k: k, v: v, pattern: pat, mask: mask, B: B, H: H, d: d)
         let (out, _) = forward([q, k, v])
         for i in 0..<out.count { XCTAssertEqual(out[i], ref[i], accuracy: 1e-5, "output \(i)") }
         let dh = d / H
@@ -205,7 +172,7 @@ final class BlockTests: XCTestCase {
         func forward(_ xs: [[Float]]) -> ([Float], [Float]) {
             attentionForward(xs, pattern: pat, batch: B, heads: H, width: d, scoreScale: xs[3])
         }
-        let ref = headMaskedReference(
+        let ref = headMaskedAttentionReference(
             q: q, k: k, v: v, pattern: pat, mask: [Float](repeating: 1, count: P * H), B: B, H: H,
             d: d, scale: φ)
         let (out, _) = forward([q, k, v, φ])

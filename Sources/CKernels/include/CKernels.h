@@ -33,6 +33,13 @@ void nk_attention8_forward(const float *q, const float *k, const float *v, float
                            long d, long batch_offset, float *scratch, int store_probabilities,
                            const float *head_mask);
 
+/// Head-partitioned attention for inference (`MaskedAttention.forwardRings`): heads 0–3 over the pattern (start_a,
+/// keys_a), heads 4–7 over (start_b, keys_b), no dropout, no stored probabilities; dh = d/8 ∈ {2, 4, 8, 16, 32}.
+/// q, k, v, out: [B, L, d]; scratch: 3·B·L·d + 4·(L + 1) + 4·dh floats. A query with no key in a ring gets zeros there.
+void nk_attention_rings_forward(const float *q, const float *k, const float *v, float *out, const long *start_a,
+                                const long *keys_a, const long *start_b, const long *keys_b, long L, long B, long d,
+                                float *scratch);
+
 /// `MaskedAttention.backwardEightHeads`: dq, dk, dv ([B, L, d]) accumulated (accumulate = 1) or written (0).
 /// scratch: 7·B·L·d + 8·(longest row) floats.
 void nk_attention8_backward(const float *dout, const float *q, const float *k, const float *v, const float *probs,

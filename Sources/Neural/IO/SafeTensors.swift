@@ -260,4 +260,26 @@ extension ParameterSet {
             throw CheckpointError("\(source): unexpected tensor '\(extra)'")
         }
     }
+
+    /// Warm start: copy every tensor whose name and shape match one of these parameters (a smaller code's
+    /// transformer layers, say), leave the others as they are, and return the names copied, in parameter order.
+    /// Tensors of another shape or unknown names are skipped. A copied tensor's values must be finite (the error
+    /// names the tensor and the first bad index); nothing is changed when it throws or when nothing matches.
+    public func loadShared(_ tensors: [String: SafeTensors.Tensor], source: String) throws -> [String] {
+        let shared = entries.filter { tensors[$0.name]?.shape == $0.shape }
+        for e in shared {
+            let t = tensors[e.name]!
+            if let bad = t.values.firstIndex(where: { !$0.isFinite }) {
+                throw CheckpointError("\(source): tensor '\(e.name)' value \(bad) (shape \(e.shape)) is \(t.values[bad])")
+            }
+        }
+        guard !shared.isEmpty else {
+            throw CheckpointError("\(source): no tensor with a name and shape of this model's parameters")
+        }
+        for e in shared {
+            let t = tensors[e.name]!
+            for i in 0..<e.count { values[e.offset + i] = t.values[i] }
+        }
+        return shared.map(\.name)
+    }
 }

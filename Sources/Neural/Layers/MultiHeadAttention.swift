@@ -14,6 +14,9 @@ public struct MultiHeadAttention: Sendable {
     public let dropout: Float
     /// [pairs, H] flags (1 = head may use the pair), or nil: every head uses every pair of the pattern.
     public let headMask: [Float]?
+    /// The head mask as two rings of four heads (HPSA), when it has that form: inference computes each pair only in
+    /// the heads that use it (`MaskedAttention.forwardRings`).
+    public let rings: AttentionRings?
     /// INT8 steps before Q/K/V (one, shared) and before the output projection (AECCT), or nil.
     public let inputQuantizer: ActivationQuantizer?
     public let attendedQuantizer: ActivationQuantizer?
@@ -47,6 +50,7 @@ public struct MultiHeadAttention: Sendable {
         self.pattern = pattern
         self.heads = heads
         self.headMask = headMask
+        rings = headMask.flatMap { AttentionRings(pattern: pattern, headMask: $0, heads: heads) }
         self.dropout = dropout
     }
 
@@ -82,7 +86,10 @@ public struct MultiHeadAttention: Sendable {
             let R = B * pattern.length
             dq = arena.take(R * d); dk = arena.take(R * d); dv = arena.take(R * d); dAttended = arena.take(R * d)
             dProjected = arena.take(R * d)
-            kernel = arena.take(MaskedAttention.scratchCount(batch: B, heads: H, width: d, pattern: pattern))
+            kernel = arena.take(
+                max(
+                    MaskedAttention.scratchCount(batch: B, heads: H, width: d, pattern: pattern),
+                    AttentionRings.scratchCount(batch: B, length: pattern.length, width: d)))
         }
     }
 
@@ -125,13 +132,21 @@ public struct MultiHeadAttention: Sendable {
             key.forward(x: x, y: ws.k, rows: R, parameters: p)
             value.forward(x: x, y: ws.v, rows: R, parameters: p)
         }
-        withHeadMask { mask in
-            MaskedAttention.forward(
-                q: ws.q, k: ws.k, v: ws.v, out: ws.attended, probabilities: ws.probabilities,
-                keep: drop == nil ? nil : ws.keep, scratch: scratch.kernel, dropout: drop,
-                stream: call.step &* 1024 &+ UInt64(call.layer), pattern: pattern, batch: B,
-                heads: heads, width: width, batchOffset: call.batchOffset,
-                storeProbabilities: call.forBackward, headMask: mask, scoreScale: scoreScale)
+        if let rings, drop == nil, !call.forBackward, scoreScale == nil,
+            AttentionRings.supports(width: width, kernels: .best)
+        {
+            MaskedAttention.forwardRings(
+                q: ws.q, k: ws.k, v: ws.v, out: ws.attended, rings: rings, length: pattern.length, batch: B,
+                width: width, scratch: scratch.kernel)
+        } else {
+            withHeadMask { mask in
+                MaskedAttention.forward(
+                    q: ws.q, k: ws.k, v: ws.v, out: ws.attended, probabilities: ws.probabilities,
+                    keep: drop == nil ? nil : ws.keep, scratch: scratch.kernel, dropout: drop,
+                    stream: call.step &* 1024 &+ UInt64(call.layer), pattern: pattern, batch: B,
+                    heads: heads, width: width, batchOffset: call.batchOffset,
+                    storeProbabilities: call.forBackward, headMask: mask, scoreScale: scoreScale)
+            }
         }
         if let qz = attendedQuantizer {
             qz.project(ws.attended, rows: R, workspace: ws.quantizedAttended!, layers: [(output, y)], parameters: p)
