@@ -270,7 +270,8 @@ extension ParameterSet {
         for e in shared {
             let t = tensors[e.name]!
             if let bad = t.values.firstIndex(where: { !$0.isFinite }) {
-                throw CheckpointError("\(source): tensor '\(e.name)' value \(bad) (shape \(e.shape)) is \(t.values[bad])")
+                throw CheckpointError(
+                    "\(source): tensor '\(e.name)' value \(bad) (shape \(e.shape)) is \(t.values[bad])")
             }
         }
         guard !shared.isEmpty else {
