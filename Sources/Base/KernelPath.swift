@@ -9,8 +9,9 @@ import Foundation
 /// - `.avx2`: C kernels compiled for AVX2 + FMA, called only when CPUID reports both. A kernel that has no
 ///   AVX2 build runs its portable code on this path.
 /// - `.avx512`: C kernels compiled for AVX-512 F/BW/VL, called only when CPUID reports them. Only integer kernels
-///   have an AVX-512 build (the ternary product); every other kernel runs its AVX2 code here, so the floating-point
-///   results of `.avx512` are those of `.avx2` bit for bit (`floatingPointTwin`).
+///   have an AVX-512 build (the ternary product, with VNNI where the CPU has it, else its AVX2 code); every other
+///   kernel runs its AVX2 code here, so the floating-point results of `.avx512` are those of `.avx2` bit for bit
+///   (`floatingPointTwin`).
 ///
 /// The paths agree to rounding (FMA and summation order differ: ~1e-6 relative per kernel), not bit for bit,
 /// so a seeded training run repeats bit for bit only on the same path (and thread count, which sets the
@@ -25,6 +26,8 @@ public enum KernelPath: String, Sendable, CaseIterable {
     public static let avx2Available: Bool = cpu_has_avx2_fma() != 0
     /// True when this CPU executes AVX2, FMA and AVX-512 F/BW/VL.
     public static let avx512Available: Bool = cpu_has_avx512bw() != 0
+    /// True when this CPU also executes AVX-512 VNNI (`vpdpbusd`: the ternary product's byte dot products).
+    public static let avx512VNNIAvailable: Bool = cpu_has_avx512vnni() != 0
 
     /// The paths this CPU can run (what the tests loop over).
     public static var runnableCases: [KernelPath] { allCases.filter { $0.runnable == $0 } }

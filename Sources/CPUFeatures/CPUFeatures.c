@@ -18,3 +18,12 @@ int cpu_has_avx512bw(void) {
     return 0;
 #endif
 }
+
+int cpu_has_avx512vnni(void) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    __builtin_cpu_init();
+    return cpu_has_avx512bw() && __builtin_cpu_supports("avx512vnni");
+#else
+    return 0;
+#endif
+}

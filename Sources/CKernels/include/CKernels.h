@@ -74,10 +74,9 @@ void nk_gaussian_fill(uint32_t *state, float *out, long n);
 /// `TernaryMatrix.multiplyPortable` by byte multiply-adds (`vpmaddubsw`): acc[b, r] = Σ_c W_t[r, c]·x[b, c].
 /// x: [B, C] int8; pairs: [⌈C/2⌉, Rp, 2] bytes W_t[r, c] + 1 (0 in padding; Rp = R rounded up to 32); acc: [B, R] int32.
 void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *acc, long B, long C, long R, long Rp);
-/// The same product on AVX-512 F/BW/VL (the planes as lane masks of `vpaddw` / `vpsubw`); call only when
-/// `cpu_has_avx512bw()`.
-void nk_ternary_matmul_avx512(const int8_t *x, const uint8_t *plus, const uint8_t *minus, int32_t *acc,
-                              long B, long C, long R, long row_bytes);
+/// The same product by byte dot products (`vpdpbusd`, AVX-512 VNNI) on `TernaryMatrix.quads`
+/// ([⌈C/4⌉, Rp, 4] bytes W_t + 1, 0 in padding); call only when `cpu_has_avx512vnni()`.
+void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32_t *acc, long B, long C, long R, long Rp);
 
 /// `ActivationQuantizer.forwardInteger`: per group of `size` floats, scales[g] = 127 / (max|x| + 1e-6) and
 /// q = clamp(round half to even(x·scale), −128, 127).

@@ -6,5 +6,7 @@
 int cpu_has_avx2_fma(void);
 // 1 when this CPU also executes AVX-512 F, BW and VL (and the OS saves the zmm state).
 int cpu_has_avx512bw(void);
+// 1 when this CPU also executes AVX-512 VNNI (vpdpbusd).
+int cpu_has_avx512vnni(void);
 
 #endif

@@ -1,3 +1,4 @@
+import Base
 import CKernels
 
 /// The AVX2 ternary product of `CKernels` (`nk_ternary_matmul`), with the contract of `multiplyPortable`; called only
@@ -8,14 +9,11 @@ extension TernaryMatrix {
     }
 }
 
-/// The AVX-512 ternary product (`nk_ternary_matmul_avx512`), with the contract of `multiplyPortable`; called only
-/// when `KernelPath.avx512Available`.
+/// The AVX-512 path's ternary product: `nk_ternary_matmul_vnni` where the CPU has AVX-512 VNNI, else the AVX2 kernel;
+/// with the contract of `multiplyPortable`; called only when `KernelPath.avx512Available`.
 extension TernaryMatrix {
     func multiplyAVX512(_ x: UnsafePointer<Int8>, batch B: Int, into acc: UnsafeMutablePointer<Int32>) {
-        plus.withUnsafeBufferPointer { p in
-            minus.withUnsafeBufferPointer { m in
-                nk_ternary_matmul_avx512(x, p.baseAddress, m.baseAddress, acc, B, columns, rows, rowBytes)
-            }
-        }
+        guard KernelPath.avx512VNNIAvailable else { return multiplyAVX2(x, batch: B, into: acc) }
+        quads.withUnsafeBufferPointer { nk_ternary_matmul_vnni(x, $0.baseAddress, acc, B, columns, rows, paddedRows) }
     }
 }

@@ -12,8 +12,9 @@ import Base
 /// (the bit planes, one set bit at a time), `avx2` (the C kernel `nk_ternary_matmul`, outer-product form on `pairs`,
 /// the weights expanded once at load into unsigned bytes W_t + 1 in column pairs: tiles of 4 input rows × 32 outputs
 /// accumulated in registers by `vpmaddubsw` + `vpaddw`, Σ_c x[b, c] subtracted at the end), `avx512`
-/// (`nk_ternary_matmul_avx512`: the planes transposed per call and used as lane masks, 4 input rows × 64 outputs under
-/// masked `vpaddw` / `vpsubw`). All give the same integers.
+/// (`nk_ternary_matmul_vnni` where the CPU has AVX-512 VNNI: the same bytes in column quads, `quads`, 8 input rows × 32
+/// outputs accumulated in int32 by `vpdpbusd`; the AVX2 kernel on AVX-512 CPUs without VNNI). All give the same
+/// integers.
 public struct TernaryMatrix: Sendable {
     public let rows: Int
     public let columns: Int
@@ -23,6 +24,8 @@ public struct TernaryMatrix: Sendable {
     /// The AVX2 kernel's layout, built once: [⌈columns/2⌉, paddedRows, 2] bytes W_t[r, c] + 1 ∈ {0, 1, 2}, 0 in the
     /// padding (rows to a multiple of 32, columns to a multiple of 2), so padding adds nothing.
     let pairs: [UInt8]
+    /// The VNNI kernel's layout, built once: [⌈columns/4⌉, paddedRows, 4] bytes W_t[r, c] + 1, 0 in the padding.
+    let quads: [UInt8]
     let paddedRows: Int
 
     public init(ternary w: UnsafeBufferPointer<Float>, rows: Int, columns: Int) {
@@ -33,6 +36,7 @@ public struct TernaryMatrix: Sendable {
         let padded = (rows + 31) / 32 * 32
         var plus = [UInt8](repeating: 0, count: rows * rowBytes), minus = plus
         var pairs = [UInt8](repeating: 0, count: (columns + 1) / 2 * padded * 2)
+        var quads = [UInt8](repeating: 0, count: (columns + 3) / 4 * padded * 4)
         for r in 0..<rows {
             for c in 0..<columns {
                 let v = w[r * columns + c]
@@ -40,12 +44,14 @@ public struct TernaryMatrix: Sendable {
                 if v > 0 { plus[r * rowBytes + c / 8] |= 1 << UInt8(c % 8) }
                 if v < 0 { minus[r * rowBytes + c / 8] |= 1 << UInt8(c % 8) }
                 pairs[(c / 2 * padded + r) * 2 + c % 2] = UInt8(Int(v) + 1)
+                quads[(c / 4 * padded + r) * 4 + c % 4] = UInt8(Int(v) + 1)
             }
         }
         self.plus = plus
         self.minus = minus
         paddedRows = padded
         self.pairs = pairs
+        self.quads = quads
     }
 
     /// Bytes of the bit planes of a [rows, columns] matrix.
