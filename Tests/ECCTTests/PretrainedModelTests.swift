@@ -1,10 +1,12 @@
+import Base
 import Channels
 import Codes
-import ECCT
 import Foundation
 import Neural
 import TestSupport
 import XCTest
+
+@testable import ECCT
 
 /// The models shipped in Sources/ECCT/Models.
 final class PretrainedModelTests: XCTestCase {
@@ -90,6 +92,48 @@ final class PretrainedModelTests: XCTestCase {
     func testShippedAECCTLDPCModelBeatsOneBPIteration() throws {
         try checkShippedModelBeats(
             code: "LDPC-49-24", parameters: 31_275, ratio: 0.8, baseline: "bp1", architecture: "aecct")
+    }
+
+    /// Inference runs HPSA as two rings (`MaskedAttention.forwardRings`); the training forward runs the eight-head
+    /// kernel under the head mask. On 512 fixed words at 4 dB through the shipped frozen BCH-63-45 AECCT both give the
+    /// same hard decisions, and logits within float rounding but for the INT8 rounding flips it can cause.
+    func testShippedAECCTDecisionsAreTheSameWithTheRingKernel() throws {
+        let code = try Self.code("BCH-63-45")
+        let entry = try XCTUnwrap(PretrainedModels.models(for: code, architecture: "aecct").first)
+        let model = try ECCTModel.load(code: code, weightsAt: entry.path)
+        model.prepare()
+        let network = model.network, B = 512, n = code.n
+        let rings = try XCTUnwrap(network.encoder.blocks.first?.attention.rings, "HPSA heads make two rings")
+        XCTAssertEqual(rings.first.keys.count + rings.second.keys.count, network.encoder.config.pattern.pairCount)
+        var rng = SeededRNG(seed: 9)
+        let sigma = awgnSigma(ebN0dB: 4, rate: code.rate)
+        let y = (0..<(B * n)).map { _ in  // BPSK of the zero word; Box–Muller
+            let u = Double.random(in: Double.ulpOfOne..<1, using: &rng), v = Double.random(in: 0..<1, using: &rng)
+            return Float(1 + sigma * (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v))
+        }
+        func logits(forBackward: Bool) -> [Float] {
+            let ws = network.makeWorkspace(batch: B)
+            var out = [Float](repeating: 0, count: B * n)
+            network.parameters.values.withUnsafeBufferPointer { p in
+                network.tokens(channelOutput: y, batch: B, into: ws.scalars)
+                network.forward(
+                    scalars: ws.scalars, logits: &out, workspace: ws, parameters: p.baseAddress!,
+                    call: .init(training: false, forBackward: forBackward))
+            }
+            return out
+        }
+        let ringLogits = logits(forBackward: false), masked = logits(forBackward: true)
+        let flips = zip(ringLogits, masked).filter { ($0 > 0) != ($1 > 0) }.count
+        let diffs = zip(ringLogits, masked).map { abs($0 - $1) }
+        let mean = diffs.reduce(0, +) / Float(diffs.count), moved = diffs.filter { $0 > 1e-3 }.count
+        print(
+            "frozen AECCT, rings vs head-masked kernel: \(flips) decisions differ; |logit difference| max "
+                + "\(diffs.max()!), mean \(mean), \(moved) of \(diffs.count) beyond 1e-3")
+        XCTAssertEqual(flips, 0)
+        // an INT8 activation whose x·s lies within rounding of k + ½ may round the other way (AECCTParityTests): a few
+        // logits move by more than float rounding, the mass of them does not
+        XCTAssertLessThan(mean, 1e-3)
+        XCTAssertLessThan(moved, diffs.count / 50)
     }
 
     /// A catalog code (with `-STD`: in standard form), or a benchmark file's code (LDPC-49-24 ↦ LDPC_N49_K24.alist)
