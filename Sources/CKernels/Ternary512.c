@@ -6,6 +6,10 @@
 // and adds each row's four products to its int32 lane: exact, no intermediate width to overflow (|sum| ≤ 2·128·C).
 // A tile of 8 input rows × 32 outputs keeps 16 zmm accumulators; a column quad costs 2 weight loads, 8 broadcasts and
 // 16 `vpdpbusd`. Σ_c x[b, c] is subtracted at the end (the +1 of the weights). Equal on every path.
+// With a rescale (`nk_rescale`, the frozen linear layer), the tile is stored as y = sum / (s_x·s_w) + b straight from
+// the registers (the operations of `nk_ternary_rescale`, so the same bits) and the int32 sums never reach memory.
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
 #include "CKernels.h"
 
 #if defined(__x86_64__)
@@ -21,18 +25,22 @@ static inline __attribute__((always_inline)) int32_t nk_ternary_quad(const int8_
     return v;
 }
 
-/// Stores the 16 lanes of `s` minus `sx` to acc[0..<n], n ≤ 16.
-static inline __attribute__((always_inline)) NK_VNNI void nk_ternary_store16(int32_t *acc, __m512i s, __m512i sx,
-                                                                            long n) {
+/// Stores the 16 lanes of `s` minus `sx` to acc[0..<n], n ≤ 16; or, with `rescale`, (s − sx) / den + bias[0..<n] to
+/// y[0..<n] (`acc` and `y`, `bias` point at the row's first output of this block).
+static inline __attribute__((always_inline)) NK_VNNI void nk_ternary_store16(int32_t *acc, float *y, const float *bias,
+                                                                            __m512 den, __m512i s, __m512i sx, long n) {
     if (n <= 0) return;
     __mmask16 mask = n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1);
-    _mm512_mask_storeu_epi32(acc, mask, _mm512_sub_epi32(s, sx));
+    __m512i v = _mm512_sub_epi32(s, sx);
+    if (!y) { _mm512_mask_storeu_epi32(acc, mask, v); return; }
+    __m512 f = _mm512_div_ps(_mm512_cvtepi32_ps(v), den);
+    if (bias) f = _mm512_add_ps(f, _mm512_maskz_loadu_ps(mask, bias));
+    _mm512_mask_storeu_ps(y, mask, f);
 }
 
 NK_VNNI void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32_t *acc, long B, long C, long R,
-                                    long Rp) {
+                                    long Rp, const nk_rescale *rescale) {
     if (B <= 0 || R <= 0) return;
-    if (C <= 0) { memset(acc, 0, (size_t)(B * R) * sizeof(int32_t)); return; }
     long whole = C / 4 * 4;  // columns read as whole quads; the rest (< 4) as a zero-padded last quad
     for (long b0 = 0; b0 < B; b0 += 8) {
         long live = B - b0 < 8 ? B - b0 : 8;
@@ -40,10 +48,13 @@ NK_VNNI void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32
         // a short last tile repeats its first row in the missing slots (valid memory; those sums are never stored)
         for (long i = 0; i < 8; i++) xr[i] = x + (b0 + (i < live ? i : 0)) * C;
         __m512i sx[8];
+        __m512 den[8];
         for (long i = 0; i < 8; i++) {
             int32_t s = 0;
             for (long c = 0; c < C; c++) s += xr[i][c];
             sx[i] = _mm512_set1_epi32(s);
+            den[i] = _mm512_set1_ps(rescale ? rescale->scales[rescale->per_row ? b0 + (i < live ? i : 0) : 0] * rescale->sw
+                                            : 1.0f);
         }
         for (long r0 = 0; r0 < Rp; r0 += 32) {
             __m512i a[8][2];
@@ -69,17 +80,21 @@ NK_VNNI void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32
                 }
             }
             long n0 = R - r0 < 16 ? R - r0 : 16, n1 = R - r0 - 16 < 16 ? R - r0 - 16 : 16;
+            const float *bias = rescale && rescale->bias ? rescale->bias + r0 : NULL;
             for (long i = 0; i < live; i++) {
-                int32_t *out = acc + (b0 + i) * R + r0;
-                nk_ternary_store16(out, a[i][0], sx[i], n0);
-                nk_ternary_store16(out + 16, a[i][1], sx[i], n1);
+                int32_t *out = rescale ? NULL : acc + (b0 + i) * R + r0;
+                float *y = rescale ? rescale->y + (b0 + i) * R + r0 : NULL;
+                nk_ternary_store16(out, y, bias, den[i], a[i][0], sx[i], n0);
+                nk_ternary_store16(out ? out + 16 : NULL, y ? y + 16 : NULL, bias ? bias + 16 : NULL, den[i], a[i][1],
+                                   sx[i], n1);
             }
         }
     }
 }
 
 #else
-void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32_t *acc, long B, long C, long R, long Rp) {
-    (void)x; (void)quads; (void)acc; (void)B; (void)C; (void)R; (void)Rp;
+void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32_t *acc, long B, long C, long R, long Rp,
+                            const nk_rescale *rescale) {
+    (void)x; (void)quads; (void)acc; (void)B; (void)C; (void)R; (void)Rp; (void)rescale;
 }
 #endif

@@ -57,16 +57,18 @@ final class TernaryMatrixTests: XCTestCase {
 }
 
 /// A frozen ternary linear layer end to end (INT8 quantisation, integer sums, rescale) gives the same bits on every
-/// kernel path, for both activation scopes and widths that are not multiples of 8.
+/// kernel path (the VNNI path rescales in registers), for both activation scopes, widths that are not multiples of 8,
+/// with and without a bias.
 final class FrozenLinearPathTests: XCTestCase {
     func testQuantiseSumAndRescaleAreEqualOnEveryPath() {
-        for (inF, outF, rows) in [(32, 32, 81), (13, 20, 7), (128, 37, 9)] {
+        for (inF, outF, rows, bias) in [(32, 32, 81, true), (13, 20, 7, true), (128, 37, 9, true), (40, 48, 17, false)]
+        {
             for scope in ActivationQuantization.Scope.allCases {
                 var rng = SplitMixRNG(seed: UInt64(inF * outF))
                 let params = ParameterSet(), store = TernaryWeights(mode: .frozen)
                 let layer = LinearLayer(
-                    params, name: "w", inFeatures: inF, outFeatures: outF, kind: .ternaryFrozen, ternary: store,
-                    using: &rng)
+                    params, name: "w", inFeatures: inF, outFeatures: outF, bias: bias, kind: .ternaryFrozen,
+                    ternary: store, using: &rng)
                 for i in 0..<(inF * outF) { params.values[layer.weight + i] = Float(Int(rng.next() % 3) - 1) }
                 params.values[store.slots[0].scale!] = 3.7
                 params.values.withUnsafeBufferPointer { store.prepare(parameters: $0.baseAddress!) }

@@ -74,9 +74,21 @@ void nk_gaussian_fill(uint32_t *state, float *out, long n);
 /// `TernaryMatrix.multiplyPortable` by byte multiply-adds (`vpmaddubsw`): acc[b, r] = Σ_c W_t[r, c]·x[b, c].
 /// x: [B, C] int8; pairs: [⌈C/2⌉, Rp, 2] bytes W_t[r, c] + 1 (0 in padding; Rp = R rounded up to 32); acc: [B, R] int32.
 void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *acc, long B, long C, long R, long Rp);
+/// The frozen linear layer's rescale, y[b, r] = sum[b, r] / (scales[per_row ? b : 0]·sw) + bias[r] (bias may be NULL).
+typedef struct {
+    const float *scales;
+    int per_row;
+    float sw;
+    const float *bias;
+    float *y;
+} nk_rescale;
+
 /// The same product by byte dot products (`vpdpbusd`, AVX-512 VNNI) on `TernaryMatrix.quads`
-/// ([⌈C/4⌉, Rp, 4] bytes W_t + 1, 0 in padding); call only when `cpu_has_avx512vnni()`.
-void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32_t *acc, long B, long C, long R, long Rp);
+/// ([⌈C/4⌉, Rp, 4] bytes W_t + 1, 0 in padding); call only when `cpu_has_avx512vnni()`. With `rescale` (not NULL)
+/// the sums are not stored: y [B, R] is written instead (`acc` is not touched and may be NULL), with the bits of
+/// `nk_ternary_rescale`.
+void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32_t *acc, long B, long C, long R, long Rp,
+                            const nk_rescale *rescale);
 
 /// `ActivationQuantizer.forwardInteger`: per group of `size` floats, scales[g] = 127 / (max|x| + 1e-6) and
 /// q = clamp(round half to even(x·scale), −128, 127).

@@ -14,6 +14,26 @@ extension TernaryMatrix {
 extension TernaryMatrix {
     func multiplyAVX512(_ x: UnsafePointer<Int8>, batch B: Int, into acc: UnsafeMutablePointer<Int32>) {
         guard KernelPath.avx512VNNIAvailable else { return multiplyAVX2(x, batch: B, into: acc) }
-        quads.withUnsafeBufferPointer { nk_ternary_matmul_vnni(x, $0.baseAddress, acc, B, columns, rows, paddedRows) }
+        quads.withUnsafeBufferPointer {
+            nk_ternary_matmul_vnni(x, $0.baseAddress, acc, B, columns, rows, paddedRows, nil)
+        }
+    }
+
+    /// True when `multiplyRescaled` runs fused on this path (AVX-512 with VNNI).
+    public static func rescalesInKernel(_ kernels: KernelPath) -> Bool {
+        kernels.runnable == .avx512 && KernelPath.avx512VNNIAvailable
+    }
+
+    /// The frozen linear layer in one pass: y[b, r] = (Σ_c W_t[r, c]·x[b, c]) / (scales[perRow ? b : 0]·sw) + bias[r],
+    /// the sums rescaled in registers (the bits of the separate rescale). Call only when `rescalesInKernel`.
+    // x: [B, columns] Int8 → y: [B, rows] Float
+    public func multiplyRescaled(
+        _ x: UnsafePointer<Int8>, batch B: Int, scales: UnsafePointer<Float>, perRow: Bool, weightScale sw: Float,
+        bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>
+    ) {
+        var rescale = nk_rescale(scales: scales, per_row: perRow ? 1 : 0, sw: sw, bias: bias, y: y)
+        quads.withUnsafeBufferPointer {
+            nk_ternary_matmul_vnni(x, $0.baseAddress, nil, B, columns, rows, paddedRows, &rescale)
+        }
     }
 }

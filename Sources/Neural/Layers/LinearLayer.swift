@@ -85,16 +85,20 @@ public struct LinearLayer: Sendable {
     }
 
     /// Frozen ternary: y = (Q·W_tᵀ) / (s_x·s_w) + b from Q [rows, in] (Int8) and its scales s_x ([1] or [rows]).
-    /// `sums`: [rows, out] Int32 scratch.
+    /// `sums`: [rows, out] Int32 scratch (unused where the kernel rescales in registers, AVX-512 VNNI).
     public func forwardInteger(
         q: UnsafePointer<Int8>, scales: UnsafePointer<Float>, perRow: Bool,
         y: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Int32>, rows: Int,
         parameters p: UnsafePointer<Float>, kernels: KernelPath = .best
     ) {
         precondition(kind == .ternaryFrozen, "LinearLayer.forwardInteger on a \(kind) layer")
-        let store = ternary!
+        let store = ternary!, sw = store.scales[slot]
+        if TernaryMatrix.rescalesInKernel(kernels) {
+            store.packed[slot].multiplyRescaled(
+                q, batch: rows, scales: scales, perRow: perRow, weightScale: sw, bias: bias.map { p + $0 }, into: y)
+            return
+        }
         store.packed[slot].multiply(q, batch: rows, into: sums, kernels: kernels)
-        let sw = store.scales[slot]
         if kernels.runnable.usesAVX2 {
             nk_ternary_rescale(sums, scales, perRow ? 1 : 0, sw, bias.map { p + $0 }, y, rows, outFeatures)
             return
