@@ -28,14 +28,37 @@ static inline __attribute__((always_inline)) int32_t nk_ternary_quad(const int8_
 /// Stores the 16 lanes of `s` minus `sx` to acc[0..<n], n ≤ 16; or, with `rescale`, (s − sx) / den + bias[0..<n] to
 /// y[0..<n] (`acc` and `y`, `bias` point at the row's first output of this block).
 static inline __attribute__((always_inline)) NK_VNNI void nk_ternary_store16(int32_t *acc, float *y, const float *bias,
-                                                                            __m512 den, __m512i s, __m512i sx, long n) {
+                                                                            int relu, __m512 den, __m512i s,
+                                                                            __m512i sx, long n) {
     if (n <= 0) return;
     __mmask16 mask = n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1);
     __m512i v = _mm512_sub_epi32(s, sx);
     if (!y) { _mm512_mask_storeu_epi32(acc, mask, v); return; }
     __m512 f = _mm512_div_ps(_mm512_cvtepi32_ps(v), den);
     if (bias) f = _mm512_add_ps(f, _mm512_maskz_loadu_ps(mask, bias));
+    if (relu) f = _mm512_max_ps(f, _mm512_setzero_ps());
     _mm512_mask_storeu_ps(y, mask, f);
+}
+
+/// One row of n floats to int8 with its own scale, the operations of `nk_quantize_int8` (same bytes and scale):
+/// s = 127 / (max|y| + 1e-6), q = clamp(round_half_even(y·s), −128, 127).
+static inline __attribute__((always_inline)) NK_VNNI void nk_quantize_row16(const float *y, int8_t *q, float *scale,
+                                                                           long n) {
+    __m512 mx = _mm512_setzero_ps();
+    for (long i = 0; i < n; i += 16) {
+        __mmask16 mask = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        mx = _mm512_max_ps(mx, _mm512_abs_ps(_mm512_maskz_loadu_ps(mask, y + i)));
+    }
+    float s = 127.0f / (_mm512_reduce_max_ps(mx) + 1e-6f);
+    *scale = s;
+    __m512 s16 = _mm512_set1_ps(s), low = _mm512_set1_ps(-128.0f), high = _mm512_set1_ps(127.0f);
+    for (long i = 0; i < n; i += 16) {
+        __mmask16 mask = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        __m512 v = _mm512_roundscale_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(mask, y + i), s16),
+                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        __m512i k = _mm512_cvtps_epi32(_mm512_min_ps(high, _mm512_max_ps(low, v)));
+        _mm_mask_storeu_epi8(q + i, mask, _mm512_cvtsepi32_epi8(k));
+    }
 }
 
 NK_VNNI void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32_t *acc, long B, long C, long R,
@@ -81,14 +104,18 @@ NK_VNNI void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32
             }
             long n0 = R - r0 < 16 ? R - r0 : 16, n1 = R - r0 - 16 < 16 ? R - r0 - 16 : 16;
             const float *bias = rescale && rescale->bias ? rescale->bias + r0 : NULL;
+            int relu = rescale && rescale->relu;
             for (long i = 0; i < live; i++) {
                 int32_t *out = rescale ? NULL : acc + (b0 + i) * R + r0;
                 float *y = rescale ? rescale->y + (b0 + i) * R + r0 : NULL;
-                nk_ternary_store16(out, y, bias, den[i], a[i][0], sx[i], n0);
-                nk_ternary_store16(out ? out + 16 : NULL, y ? y + 16 : NULL, bias ? bias + 16 : NULL, den[i], a[i][1],
-                                   sx[i], n1);
+                nk_ternary_store16(out, y, bias, relu, den[i], a[i][0], sx[i], n0);
+                nk_ternary_store16(out ? out + 16 : NULL, y ? y + 16 : NULL, bias ? bias + 16 : NULL, relu, den[i],
+                                   a[i][1], sx[i], n1);
             }
         }
+        if (rescale && rescale->q)  // the tile's rows are finished and still in L1: quantise them for the next layer
+            for (long i = 0; i < live; i++)
+                nk_quantize_row16(rescale->y + (b0 + i) * R, rescale->q + (b0 + i) * R, rescale->q_scales + b0 + i, R);
     }
 }
 

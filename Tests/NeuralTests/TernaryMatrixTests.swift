@@ -1,7 +1,8 @@
 import Base
-import Neural
 import TestSupport
 import XCTest
+
+@testable import Neural
 
 /// The ternary × int8 kernel: every runnable path gives the reference's exact integer sums, on shapes that are not
 /// multiples of 8 or 64 and on the int8 extremes.
@@ -94,6 +95,55 @@ final class FrozenLinearPathTests: XCTestCase {
                     XCTAssertEqual(run(path), want, "\(inF)→\(outF), \(scope), \(path)")
                 }
             }
+        }
+    }
+
+    /// The feed-forward's fused frozen path (W₁ rescaled, ReLU and the INT8 step before W₂ in the VNNI kernel's pass)
+    /// gives the bits of the separate steps on the reference kernels: the output, and the hidden bytes and scales.
+    func testFusedFeedForwardEqualsTheSeparateSteps() throws {
+        guard TernaryMatrix.rescalesInKernel(.best) else {
+            throw XCTSkip("the fused path needs AVX-512 VNNI (this CPU runs \(KernelPath.best))")
+        }
+        for (d, hidden, rows) in [(32, 128, 81), (24, 40, 13), (16, 100, 9)] {
+            var rng = SplitMixRNG(seed: UInt64(d + hidden))
+            let params = ParameterSet(), store = TernaryWeights(mode: .frozen)
+            let ffn = FeedForward(
+                params, names: ("a", "b"), width: d, hidden: hidden, activation: .relu,
+                quantization: LinearQuantization(weights: store, scope: .token), using: &rng)
+            for layer in [ffn.inner, ffn.outer] {
+                for i in 0..<(layer.inFeatures * layer.outFeatures) {
+                    params.values[layer.weight + i] = Float(Int(rng.next() % 3) - 1)
+                }
+            }
+            for (i, slot) in store.slots.enumerated() { params.values[slot.scale!] = 2.5 + Float(i) }
+            for e in params.entries where e.name.hasSuffix("bias") {
+                for i in e.offset..<(e.offset + e.count) { params.values[i] = Float.random(in: -1...1, using: &rng) }
+            }
+            params.values.withUnsafeBufferPointer { store.prepare(parameters: $0.baseAddress!) }
+            let x = (0..<(rows * d)).map { _ in Float.random(in: -3...3, using: &rng) }
+            let arena = Arena()
+            let ws = FeedForward.Workspace(rows: rows, hidden: hidden, width: d, quantized: true, arena: arena)
+            var fused = [Float](repeating: .nan, count: rows * d), separate = fused
+            params.values.withUnsafeBufferPointer { p in
+                ffn.forward(x: x, y: &fused, rows: rows, workspace: ws, parameters: p.baseAddress!)
+                let fusedBytes = Array(UnsafeBufferPointer(start: ws.quantizedHidden!.integers, count: rows * hidden))
+                let fusedScales = Array(UnsafeBufferPointer(start: ws.quantizedHidden!.scales, count: rows))
+                // the three steps apart, on the reference kernels
+                let wi = ws.quantizedInput!, wo = ws.quantizedHidden!
+                ffn.innerQuantizer!.project(
+                    x, rows: rows, workspace: wi, layers: [(ffn.inner, ws.preActivation)], parameters: p.baseAddress!,
+                    kernels: .reference)
+                Activation.relu.forward(ws.preActivation, ws.postActivation, count: rows * hidden)
+                separate.withUnsafeMutableBufferPointer { yb in
+                    ffn.outerQuantizer!.project(
+                        ws.postActivation, rows: rows, workspace: wo, layers: [(ffn.outer, yb.baseAddress!)],
+                        parameters: p.baseAddress!, kernels: .reference)
+                }
+                XCTAssertEqual(Array(UnsafeBufferPointer(start: wo.integers, count: rows * hidden)), fusedBytes)
+                XCTAssertEqual(Array(UnsafeBufferPointer(start: wo.scales, count: rows)), fusedScales)
+            }
+            XCTAssertTrue(separate.allSatisfy(\.isFinite))
+            XCTAssertEqual(fused, separate, "\(d)→\(hidden)→\(d), \(rows) rows")
         }
     }
 }

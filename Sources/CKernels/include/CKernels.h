@@ -74,13 +74,18 @@ void nk_gaussian_fill(uint32_t *state, float *out, long n);
 /// `TernaryMatrix.multiplyPortable` by byte multiply-adds (`vpmaddubsw`): acc[b, r] = Σ_c W_t[r, c]·x[b, c].
 /// x: [B, C] int8; pairs: [⌈C/2⌉, Rp, 2] bytes W_t[r, c] + 1 (0 in padding; Rp = R rounded up to 32); acc: [B, R] int32.
 void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *acc, long B, long C, long R, long Rp);
-/// The frozen linear layer's rescale, y[b, r] = sum[b, r] / (scales[per_row ? b : 0]·sw) + bias[r] (bias may be NULL).
+/// The frozen linear layer's rescale, y[b, r] = sum[b, r] / (scales[per_row ? b : 0]·sw) + bias[r] (bias may be NULL),
+/// then with `relu` y = max(y, 0), and with `q` (not NULL) each finished row of y quantised as `nk_quantize_int8` with
+/// one group per row (token scales): q[b, r] and q_scales[b] (the next linear layer's INT8 input).
 typedef struct {
     const float *scales;
     int per_row;
     float sw;
     const float *bias;
     float *y;
+    int relu;
+    int8_t *q;
+    float *q_scales;
 } nk_rescale;
 
 /// The same product by byte dot products (`vpdpbusd`, AVX-512 VNNI) on `TernaryMatrix.quads`

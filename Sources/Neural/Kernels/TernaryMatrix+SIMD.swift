@@ -25,13 +25,18 @@ extension TernaryMatrix {
     }
 
     /// The frozen linear layer in one pass: y[b, r] = (Σ_c W_t[r, c]·x[b, c]) / (scales[perRow ? b : 0]·sw) + bias[r],
-    /// the sums rescaled in registers (the bits of the separate rescale). Call only when `rescalesInKernel`.
-    // x: [B, columns] Int8 → y: [B, rows] Float
+    /// the sums rescaled in registers (the bits of the separate rescale). With `relu`, y = max(y, 0); with `quantized`,
+    /// each row of y is also quantised to int8 with its own scale (`ActivationQuantizer.forwardInteger`, token scope:
+    /// the same bytes and scales) while it is in cache. Call only when `rescalesInKernel`.
+    // x: [B, columns] Int8 → y: [B, rows] Float (and q: [B, rows] Int8, s: [B])
     public func multiplyRescaled(
         _ x: UnsafePointer<Int8>, batch B: Int, scales: UnsafePointer<Float>, perRow: Bool, weightScale sw: Float,
-        bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>
+        bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>, relu: Bool = false,
+        quantized: (q: UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>)? = nil
     ) {
-        var rescale = nk_rescale(scales: scales, per_row: perRow ? 1 : 0, sw: sw, bias: bias, y: y)
+        var rescale = nk_rescale(
+            scales: scales, per_row: perRow ? 1 : 0, sw: sw, bias: bias, y: y, relu: relu ? 1 : 0, q: quantized?.q,
+            q_scales: quantized?.scales)
         quads.withUnsafeBufferPointer {
             nk_ternary_matmul_vnni(x, $0.baseAddress, nil, B, columns, rows, paddedRows, &rescale)
         }

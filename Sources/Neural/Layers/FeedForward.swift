@@ -51,9 +51,22 @@ public struct FeedForward: Sendable {
         parameters p: UnsafePointer<Float>
     ) {
         if let qi = innerQuantizer, let qo = outerQuantizer {
-            qi.project(x, rows: R, workspace: ws.quantizedInput!, layers: [(inner, ws.preActivation)], parameters: p)
+            let wi = ws.quantizedInput!, wo = ws.quantizedHidden!
+            if inner.kind == .ternaryFrozen, activation == .relu, qo.scope == .token,
+                TernaryMatrix.rescalesInKernel(.best)
+            {
+                // W₁, ReLU and the INT8 step before W₂ in one kernel pass (the same bytes as the three steps)
+                qi.forwardInteger(x, rows: R, workspace: wi)
+                inner.forwardIntegerReLUQuantized(
+                    q: wi.integers, scales: wi.scales, perRow: qi.scope == .token, y: ws.postActivation, rows: R,
+                    next: wo, parameters: p)
+                outer.forwardInteger(
+                    q: wo.integers, scales: wo.scales, perRow: true, y: y, sums: wo.sums, rows: R, parameters: p)
+                return
+            }
+            qi.project(x, rows: R, workspace: wi, layers: [(inner, ws.preActivation)], parameters: p)
             activation.forward(ws.preActivation, ws.postActivation, count: R * hidden)
-            qo.project(ws.postActivation, rows: R, workspace: ws.quantizedHidden!, layers: [(outer, y)], parameters: p)
+            qo.project(ws.postActivation, rows: R, workspace: wo, layers: [(outer, y)], parameters: p)
             return
         }
         inner.forward(x: x, y: ws.preActivation, rows: R, parameters: p)

@@ -113,6 +113,20 @@ public struct LinearLayer: Sendable {
         }
     }
 
+    /// Frozen ternary, fused for the feed-forward's first layer where the kernel rescales in registers
+    /// (`TernaryMatrix.rescalesInKernel`): y = max(0, (Q·W_tᵀ) / (s_x·s_w) + b), and each row of y quantised for the
+    /// next layer into `next` (token scope) — the bytes and scales of `forwardInteger`, ReLU and the quantiser in turn.
+    public func forwardIntegerReLUQuantized(
+        q: UnsafePointer<Int8>, scales: UnsafePointer<Float>, perRow: Bool, y: UnsafeMutablePointer<Float>, rows: Int,
+        next: ActivationQuantizer.Workspace, parameters p: UnsafePointer<Float>
+    ) {
+        precondition(kind == .ternaryFrozen, "LinearLayer.forwardIntegerReLUQuantized on a \(kind) layer")
+        let store = ternary!
+        store.packed[slot].multiplyRescaled(
+            q, batch: rows, scales: scales, perRow: perRow, weightScale: store.scales[slot], bias: bias.map { p + $0 },
+            into: y, relu: true, quantized: (next.integers, next.scales))
+    }
+
     // dy: [rows, out], x: [rows, in] → dx: [rows, in] (written, or added to with accumulateDx), dW, db accumulated
     @inline(__always)
     public func backward(
