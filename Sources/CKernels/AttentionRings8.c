@@ -17,12 +17,32 @@
 #include <math.h>
 #include "VectorMath.h"
 
-/// y[t, r·4·dh + c·4 + h] = scale · x[t, (4r + h)·dh + c] for the two rings r.
+/// Two 4 × 4 block transposes at once: y[j·ys + i] = scale · x[i·xs + j] and y2[j·ys + i] = scale · x2[i·xs + j] for
+/// i, j < 4 (the two rings' blocks, one in each 128-bit half).
+NK_INLINE void nk_rings_block(const float *x, const float *x2, long xs, float *y, float *y2, long ys, __m256 scale) {
+    __m256 r0 = _mm256_loadu2_m128(x2, x), r1 = _mm256_loadu2_m128(x2 + xs, x + xs);
+    __m256 r2 = _mm256_loadu2_m128(x2 + 2 * xs, x + 2 * xs), r3 = _mm256_loadu2_m128(x2 + 3 * xs, x + 3 * xs);
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    _mm256_storeu2_m128(y2, y, _mm256_mul_ps(_mm256_shuffle_ps(t0, t2, 0x44), scale));
+    _mm256_storeu2_m128(y2 + ys, y + ys, _mm256_mul_ps(_mm256_shuffle_ps(t0, t2, 0xEE), scale));
+    _mm256_storeu2_m128(y2 + 2 * ys, y + 2 * ys, _mm256_mul_ps(_mm256_shuffle_ps(t1, t3, 0x44), scale));
+    _mm256_storeu2_m128(y2 + 3 * ys, y + 3 * ys, _mm256_mul_ps(_mm256_shuffle_ps(t1, t3, 0xEE), scale));
+}
+
+/// y[t, r·4·dh + c·4 + h] = scale · x[t, (4r + h)·dh + c] for the two rings r (4 × 4 block transposes where dh is a
+/// multiple of 4).
 NK_INLINE void nk_rings_interleave(const float *x, float *y, long rows, long dh, float scale) {
     long d = 8 * dh;
+    __m256 s8 = nk_set1(scale);
     for (long t = 0; t < rows; t++) {
         const float *xt = x + t * d;
         float *yt = y + t * d;
+        if (dh % 4 == 0) {
+            for (long c0 = 0; c0 < dh; c0 += 4)
+                nk_rings_block(xt + c0, xt + 4 * dh + c0, dh, yt + c0 * 4, yt + 4 * dh + c0 * 4, 4, s8);
+            continue;
+        }
         for (long r = 0; r < 2; r++)
             for (long h = 0; h < 4; h++)
                 for (long c = 0; c < dh; c++) yt[r * 4 * dh + c * 4 + h] = scale * xt[(4 * r + h) * dh + c];
@@ -96,7 +116,7 @@ NK_AVX2 void nk_attention_rings_forward(const float *q, const float *k, const fl
                                         const long *keys_b, long L, long B, long d, float *scratch) {
     long R = B * L, dh = d / 8;
     float *qp = scratch, *kp = scratch + R * d, *vp = scratch + 2 * R * d, *sc = scratch + 3 * R * d;
-    float *o4 = sc + 4 * (L + 1);  // one ring's output of one query: 4·dh floats
+    float *o8 = sc + 4 * (L + 1);  // both rings' output of one query: [ring][dh][4], d floats
     nk_rings_interleave(q, qp, R, dh, 1.0f / sqrtf((float)dh));
     nk_rings_interleave(k, kp, R, dh, 1.0f);
     nk_rings_interleave(v, vp, R, dh, 1.0f);
@@ -108,9 +128,16 @@ NK_AVX2 void nk_attention_rings_forward(const float *q, const float *k, const fl
                 const long *start = r == 0 ? start_a : start_b, *keys = r == 0 ? keys_a : keys_b;
                 long off = r * 4 * dh;
                 nk_ring_query(qp + (base + i) * d + off, kp + base * d + off, vp + base * d + off, keys + start[i],
-                              start[i + 1] - start[i], d, dh, sc, o4);
-                for (long h = 0; h < 4; h++)
-                    for (long c = 0; c < dh; c++) oi[(4 * r + h) * dh + c] = o4[c * 4 + h];
+                              start[i + 1] - start[i], d, dh, sc, o8 + off);
+            }
+            // back to [8, dh]: oi[(4r + h)·dh + c] = o8[r·4·dh + c·4 + h]
+            if (dh % 4 == 0) {
+                for (long c0 = 0; c0 < dh; c0 += 4)
+                    nk_rings_block(o8 + c0 * 4, o8 + 4 * dh + c0 * 4, 4, oi + c0, oi + 4 * dh + c0, dh, nk_set1(1.0f));
+            } else {
+                for (long r = 0; r < 2; r++)
+                    for (long h = 0; h < 4; h++)
+                        for (long c = 0; c < dh; c++) oi[(4 * r + h) * dh + c] = o8[r * 4 * dh + c * 4 + h];
             }
         }
     }

@@ -35,7 +35,7 @@ void nk_attention8_forward(const float *q, const float *k, const float *v, float
 
 /// Head-partitioned attention for inference (`MaskedAttention.forwardRings`): heads 0–3 over the pattern (start_a,
 /// keys_a), heads 4–7 over (start_b, keys_b), no dropout, no stored probabilities; dh = d/8 ∈ {2, 4, 8, 16, 32}.
-/// q, k, v, out: [B, L, d]; scratch: 3·B·L·d + 4·(L + 1) + 4·dh floats. A query with no key in a ring gets zeros there.
+/// q, k, v, out: [B, L, d]; scratch: 3·B·L·d + 4·(L + 1) + d floats. A query with no key in a ring gets zeros there.
 void nk_attention_rings_forward(const float *q, const float *k, const float *v, float *out, const long *start_a,
                                 const long *keys_a, const long *start_b, const long *keys_b, long L, long B, long d,
                                 float *scratch);

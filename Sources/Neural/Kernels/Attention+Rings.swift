@@ -45,7 +45,7 @@ public struct AttentionRings: Sendable, Equatable {
 
     /// Floats of scratch `forwardRings` needs.
     public static func scratchCount(batch B: Int, length L: Int, width d: Int) -> Int {
-        3 * B * L * d + 4 * (L + 1) + d / 2
+        3 * B * L * d + 4 * (L + 1) + d
     }
 }
 
