@@ -6,8 +6,10 @@ two runs over W2 - W1 words is the per-word count, without loading and set-up. E
 mapped to its mnemonic with objdump (callgrind's addresses are the objects' own), so the counts cover our code, the C
 kernels and OpenBLAS alike. Classes: floating-point multiplies (mul*s/p*), FMAs (vfmadd...: a multiply and an add),
 floating-point adds and subtracts, integer multiplies (imul, pmul*, pmadd*), vector integer adds and subtracts
-(padd*/psub*), scalar integer adds (add/sub/inc/dec: loop and address arithmetic included). Lanes: the elements a
-vector instruction processes (xmm/ymm/zmm width over the element size).
+(padd*/psub*), scalar integer adds (add/sub/inc/dec: loop and address arithmetic included), and the ternary kernels'
+byte multiply-adds (vpmaddubsw, vpdpbusd; a lane is one byte product). Lanes: the elements a vector instruction
+processes (xmm/ymm/zmm width over the element size). valgrind executes no AVX-512, so the counts are those of the
+AVX2 path (CPUID under valgrind reports no AVX-512: the dispatch picks the AVX2 kernels).
 
 Beside it, the paper-style estimate from the model's shapes with the 45 nm energy table of M. Horowitz, "Computing's
 energy problem (and what we can do about it)", ISSCC 2014: fp32 multiply 3.7 pJ, fp32 add 0.9 pJ, int32 add 0.1 pJ,
@@ -23,6 +25,9 @@ HORowitz_45NM = {"fp32_mul": 3.7, "fp32_add": 0.9, "int32_add": 0.1, "int8_add":
 JOUPPI_7NM = {"fp32_mul": 1.31, "fp32_add": 0.38, "int8_add": 0.007}
 
 CLASSES = [
+    # byte multiply-adds of the ternary kernels: vpmaddubsw (AVX2: (W + 1)·x, pairs added in int16), vpdpbusd (VNNI:
+    # quads added into int32); a lane is one byte product
+    ("int8_dot", re.compile(r"^v?(pmaddubsw|pdpbusds?)$")),
     ("fma", re.compile(r"^vfn?m(add|sub)(sub|add)?\d{3}(ss|sd|ps|pd)$")),
     ("fp_mul", re.compile(r"^v?mul(ss|sd|ps|pd)$")),
     ("fp_add", re.compile(r"^v?(add|sub|hadd|hsub)(ss|sd|ps|pd)$")),
@@ -35,6 +40,8 @@ CLASSES = [
 
 def lanes(mnemonic, operands):
     width = 512 if "zmm" in operands else 256 if "ymm" in operands else 128 if "xmm" in operands else 64
+    if re.match(r"^v?(pmaddubsw|pdpbusds?)$", mnemonic):
+        return width // 8
     if re.search(r"(ss|sd)$", mnemonic) and not mnemonic.startswith("vp"):
         return 1
     m = re.search(r"p(add|sub)(s|us)?([bwdq])$", mnemonic)
@@ -173,7 +180,8 @@ def main():
     print(f"{args.code}, N = {args.layers}, d = {args.dim}: per decoded word (difference of {words[1]} and {words[0]} words), "
           f"OpenBLAS core {os.environ.get('OPENBLAS_CORETYPE', 'Haswell')}")
     rows = [("instructions", "all executed"), ("fp_mul", "fp multiplies"), ("fma", "FMAs (multiply + add)"),
-            ("fp_add", "fp adds/subtracts"), ("fp_div", "fp divides/sqrt/reciprocals"), ("int_mul", "integer multiplies"),
+            ("fp_add", "fp adds/subtracts"), ("fp_div", "fp divides/sqrt/reciprocals"),
+            ("int8_dot", "byte multiply-adds (ternary kernels)"), ("int_mul", "other integer multiplies"),
             ("vec_int_add", "vector integer adds/subtracts"), ("scalar_int_add", "scalar integer adds (incl. loops)")]
     results = {}
     for name, path in (("ecct", args.ecct), ("aecct", args.aecct)):
@@ -197,6 +205,23 @@ def main():
     for node in ("45 nm", "7 nm"):
         ratio = estimates["ecct"][f"pJ ({node})"] / estimates["aecct"][f"pJ ({node})"]
         print(f"  arithmetic energy ecct / aecct at {node}: {ratio:.2f}×")
+    if len(results) == 2:
+        print("\nthe measured lanes priced at 45 nm (Horowitz): fp multiply and divide lanes 3.7 pJ, FMA lanes 3.7 + 0.9,")
+        print("fp add lanes 0.9, byte multiply-add lanes 0.2 + 0.03 (int8 multiply + add), vector integer add lanes 0.1")
+        print("(as int32; many are int16), other integer multiplies 3.1; scalar loop and address adds left out")
+        energy = {k: measured_energy(r) for k, r in results.items()}
+        for k, e in energy.items():
+            print(f"  {k:6s} {e:,.0f} pJ per word")
+        print(f"  measured-lane energy ecct / aecct at 45 nm: {energy['ecct'] / energy['aecct']:.2f}×")
+
+
+def measured_energy(r):
+    """pJ per word at 45 nm from the measured lanes (the prices printed above)."""
+    h = HORowitz_45NM
+    return ((r.get("fp_mul_lanes", 0) + r.get("fp_div_lanes", 0)) * h["fp32_mul"]
+            + r.get("fma_lanes", 0) * (h["fp32_mul"] + h["fp32_add"]) + r.get("fp_add_lanes", 0) * h["fp32_add"]
+            + r.get("int8_dot_lanes", 0) * (h["int8_mul"] + h["int8_add"])
+            + r.get("vec_int_add_lanes", 0) * h["int32_add"] + r.get("int_mul", 0) * h["int32_mul"])
 
 
 if __name__ == "__main__":
