@@ -39,7 +39,7 @@ struct UnionFindWorkspace {
         next = b.make(nodes, -1)
         visited = b.make(nodes, -1); parentEdge = b.make(nodes, -1); parentNode = b.make(nodes, -1)
         mark = b.make(nodes, 0)
-        active = b.make(nodes, 0); fused = b.make(edges, 0); order = b.make(nodes, 0)
+        active = b.make(nodes, 0); fused = b.make(edges + 1, 0); order = b.make(nodes, 0)  // grow writes one past
         forest = b.make(nodes, -1); forestNext = b.make(2 * nodes, -1); forestOther = b.make(2 * nodes, -1)
         forestHead = b.make(nodes, -1); forestStamp = b.make(nodes, -1)
     }
@@ -104,20 +104,25 @@ struct UnionFindWorkspace {
         var grew = false
         var previous: Int32 = -1
         var u = head[r]
+        // locals, so the loop keeps them in registers (the pointer stores could otherwise alias the workspace)
+        let stamp = edgeShot << 2, states = edgeState, fusedList = fused, start = graph.start, edges = graph.edge
+        var count = fusedCount
+        defer { fusedCount = count }
         while u >= 0 {
+            // branch-free over the edges (their growth states are data-dependent and unpredictable): a fully grown
+            // edge is rewritten unchanged, a fusing one is written to `fused` and counted, a half-grown one keeps u
+            // on the border
             var open = false
-            for a in Int(graph.start[Int(u)])..<Int(graph.start[Int(u) + 1]) {
-                let e = Int(graph.edge[a])
-                let g = growth(e)
-                guard g < 2 else { continue }
-                setGrowth(e, g + 1)
-                grew = true
-                if g + 1 == 2 {
-                    fused[fusedCount] = e
-                    fusedCount += 1
-                } else {
-                    open = true
-                }
+            for a in Int(start[Int(u)])..<Int(start[Int(u) + 1]) {
+                let e = Int(edges[a])
+                let state = states[e]
+                let g = state & ~3 == stamp ? state & 3 : 0
+                let next = g == 2 ? 2 : g + 1
+                states[e] = stamp | next
+                fusedList[count] = e
+                count += g == 1 ? 1 : 0
+                open = open || next == 1
+                grew = grew || g < 2
             }
             let following = next[Int(u)]
             if open {
