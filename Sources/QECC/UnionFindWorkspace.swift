@@ -156,12 +156,16 @@ struct UnionFindWorkspace {
 
     /// The breadth-first tree of the spanning forest from `root` (skipped when already visited) appended to `order`.
     mutating func tree(from root: Int) {
+        let shot = shot, visited = visited, order = order, parentEdge = parentEdge, parentNode = parentNode
+        let forestStamp = forestStamp, forestHead = forestHead, forest = forest, forestOther = forestOther
+        let forestNext = forestNext
         guard visited[root] != shot else { return }
         visited[root] = shot; parentEdge[root] = -1
-        var h = orderCount
-        order[orderCount] = root
-        orderCount += 1
-        while h < orderCount {
+        var h = orderCount, count = orderCount
+        defer { orderCount = count }
+        order[count] = root
+        count += 1
+        while h < count {
             let u = order[h]
             h += 1
             var j = forestStamp[u] == shot ? forestHead[u] : -1
@@ -170,8 +174,8 @@ struct UnionFindWorkspace {
                 j = forestNext[Int(j)]
                 guard visited[v] != shot else { continue }
                 visited[v] = shot; parentEdge[v] = e; parentNode[v] = Int32(u)
-                order[orderCount] = v
-                orderCount += 1
+                order[count] = v
+                count += 1
             }
         }
     }
@@ -186,13 +190,14 @@ struct UnionFindWorkspace {
         if graph.boundary >= 0, contains(graph.boundary) { tree(from: graph.boundary) }
         for d in defects { tree(from: d) }
         var flipped = 0
+        let order = order, parentEdge = parentEdge, parentNode = parentNode, mark = mark, qubit = graph.qubit
         for k in stride(from: orderCount - 1, through: 0, by: -1) {
             let u = order[k]
             let e = Int(parentEdge[u])
             if mark[u] == 1 && e >= 0 {
                 mark[u] = 0
                 mark[Int(parentNode[u])] ^= 1
-                if graph.qubit[e] >= 0 {
+                if qubit[e] >= 0 {
                     flip(e)
                     flipped += 1
                 }
