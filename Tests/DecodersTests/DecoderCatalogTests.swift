@@ -14,7 +14,7 @@ final class DecoderCatalogTests: XCTestCase {
     func testEveryNameResolves() throws {
         let bch = try Catalog.code(named: "BCH-63-45"), polar = try Catalog.code(named: "POLAR-64-32")
         let learned = try Catalog.code(named: "LEARNED-31-16")
-        let file = PretrainedModels.all.first { $0.code == "BCH-63-45-STD" }?.path
+        let file = PretrainedModels.all.first { $0.code == "BCH-63-45-STD" && $0.architecture == "ecct" }?.path
         for name in [
             "bp5", "ms10", "nms10", "oms10", "lbp5", "osd0", "osd2", "bm", "ecct", "ecct-N2-d32", "aecct",
             "aecct-N2-d32", "bp5+tta4", "ecct+tta2",
