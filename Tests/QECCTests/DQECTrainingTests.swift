@@ -173,3 +173,51 @@ extension ShippedQuantumModelTests {
         XCTAssertLessThan(a.ler, b.ler - 4 * sigma, "T = \(rounds): neural \(a.ler) vs mwpm \(b.ler)")
     }
 }
+
+/// `qec train --warm-start`: a toric-6 model takes the toric-4 model's tensors of the same name and shape (the
+/// transformer layers, the norms, the per-token output projection) and keeps its own initialisation for the rest.
+final class DQECWarmStartTests: XCTestCase {
+    func testWarmStartCopiesTheSharedTensorsOnly() throws {
+        let small = try DecodingProblem(code: try CSSCode.toric(4), noise: .depolarizing)
+        let file = try XCTUnwrap(ShippedQuantumModels.files(for: small).first)
+        let source = try SafeTensors.read(path: file).tensors
+        let problem = try DecodingProblem(code: try CSSCode.toric(6), noise: .depolarizing)
+        let fresh = try DQECModel(problem: problem, layers: 2, width: 32, heads: 8, seed: 3)
+        let model = try DQECModel(problem: problem, layers: 2, width: 32, heads: 8, seed: 3)
+        let copied = try model.warmStart(fromWeightsAt: file)
+        let params = model.network.parameters
+        XCTAssertEqual(copied.count, 38, "\(copied)")
+        for e in params.entries {
+            let got = Array(params.values[e.offset..<(e.offset + e.count)])
+            let initial = Array(fresh.network.parameters.values[e.offset..<(e.offset + e.count)])
+            if copied.contains(e.name) {
+                XCTAssertEqual(got, source[e.name]?.values, "\(e.name) copied")
+            } else {
+                XCTAssertEqual(got, initial, "\(e.name) keeps the fresh initialisation")
+                XCTAssertNotEqual(source[e.name]?.shape, e.shape, "\(e.name): a same-shape tensor would be copied")
+            }
+        }
+        XCTAssertTrue(copied.contains { $0.hasPrefix("decoder.layers.1.") }, "both layers")
+        XCTAssertFalse(copied.contains("src_embed"), "the embeddings are sized by L")
+        // another head count: refused, nothing changed
+        let other = try DQECModel(problem: problem, layers: 2, width: 32, heads: 4, seed: 3)
+        let before = other.network.parameters.values
+        XCTAssertThrowsError(try other.warmStart(fromWeightsAt: file)) {
+            XCTAssertTrue("\($0)".contains("records 8 attention heads; this model has 4"), "\($0)")
+        }
+        XCTAssertEqual(other.network.parameters.values, before)
+        // no tensor in common: refused; a non-finite value in a copied tensor: refused, nothing changed
+        let unrelated = ["src_embed": SafeTensors.Tensor(shape: [3, 3], values: [Float](repeating: 0, count: 9))]
+        XCTAssertThrowsError(try params.loadShared(unrelated, source: "x.safetensors")) {
+            XCTAssertTrue("\($0)".contains("x.safetensors: no tensor with a name and shape"), "\($0)")
+        }
+        var broken = source
+        let name = copied[0], t = try XCTUnwrap(source[name])
+        broken[name] = SafeTensors.Tensor(shape: t.shape, values: [.nan] + t.values.dropFirst())
+        let kept = params.values
+        XCTAssertThrowsError(try params.loadShared(broken, source: "y.safetensors")) {
+            XCTAssertTrue("\($0)".contains("tensor '\(name)' value 0"), "\($0)")
+        }
+        XCTAssertEqual(params.values, kept)
+    }
+}
