@@ -61,6 +61,10 @@ static inline __attribute__((always_inline)) NK_VNNI void nk_quantize_row16(cons
     }
 }
 
+NK_VNNI void nk_quantize_int8_rows512(const float *x, int8_t *q, float *scales, long rows, long width) {
+    for (long r = 0; r < rows; r++) nk_quantize_row16(x + r * width, q + r * width, scales + r, width);
+}
+
 NK_VNNI void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32_t *acc, long B, long C, long R,
                                     long Rp, const nk_rescale *rescale) {
     if (B <= 0 || R <= 0) return;
@@ -120,6 +124,9 @@ NK_VNNI void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32
 }
 
 #else
+void nk_quantize_int8_rows512(const float *x, int8_t *q, float *scales, long rows, long width) {
+    (void)x; (void)q; (void)scales; (void)rows; (void)width;
+}
 void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32_t *acc, long B, long C, long R, long Rp,
                             const nk_rescale *rescale) {
     (void)x; (void)quads; (void)acc; (void)B; (void)C; (void)R; (void)Rp; (void)rescale;

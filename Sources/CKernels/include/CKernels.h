@@ -88,6 +88,9 @@ typedef struct {
     float *q_scales;
 } nk_rescale;
 
+/// `nk_quantize_int8` with one group per row (token scales) on AVX-512 (the same bytes and scales); call only when
+/// `cpu_has_avx512vnni()` (it lives beside the VNNI kernel, whose fused quantiser it shares).
+void nk_quantize_int8_rows512(const float *x, int8_t *q, float *scales, long rows, long width);
 /// The same product by byte dot products (`vpdpbusd`, AVX-512 VNNI) on `TernaryMatrix.quads`
 /// ([⌈C/4⌉, Rp, 4] bytes W_t + 1, 0 in padding); call only when `cpu_has_avx512vnni()`. With `rescale` (not NULL)
 /// the sums are not stored: y [B, R] is written instead (`acc` is not touched and may be NULL), with the bits of

@@ -73,12 +73,17 @@ public struct ActivationQuantizer: Sendable {
         }
     }
 
-    /// Q as Int8 into `ws.integers` with the scales (frozen inference). The AVX2 path (`nk_quantize_int8`) does the
-    /// same float operations as these loops, so both give the same bytes and scales.
+    /// Q as Int8 into `ws.integers` with the scales (frozen inference). The AVX2 path (`nk_quantize_int8`, and on
+    /// AVX-512 VNNI `nk_quantize_int8_rows512` for token scales) does the same float operations as these loops, so
+    /// every path gives the same bytes and scales.
     public func forwardInteger(
         _ x: UnsafePointer<Float>, rows R: Int, workspace ws: Workspace, kernels: KernelPath = .best
     ) {
         let (G, size) = groups(rows: R)
+        if scope == .token, TernaryMatrix.rescalesInKernel(kernels) {
+            nk_quantize_int8_rows512(x, ws.integers, ws.scales, R, size)
+            return
+        }
         if kernels.runnable.usesAVX2 {
             nk_quantize_int8(x, ws.integers, ws.scales, G, size)
             return
