@@ -66,12 +66,15 @@ struct UnionFindWorkspace {
         if boundary { head[x] = -1; tail[x] = -1 } else { head[x] = Int32(x); tail[x] = Int32(x) }
     }
 
-    @inline(__always) mutating func growth(_ e: Int) -> UInt8 {
-        let state = edgeState[e]
-        return state >> 2 == edgeShot ? UInt8(truncatingIfNeeded: state & 3) : 0
+    /// The growth (0, 1 or 2 halves) an edge state holds in the shot stamped `stamp` (= `edgeShot` << 2); a state from
+    /// an older shot reads as 0.
+    @inline(__always) static func growth(_ state: UInt32, stamp: UInt32) -> UInt32 {
+        state & ~3 == stamp ? state & 3 : 0
     }
 
-    @inline(__always) mutating func setGrowth(_ e: Int, _ g: UInt8) { edgeState[e] = edgeShot << 2 | UInt32(g) }
+    @inline(__always) func growth(_ e: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: Self.growth(edgeState[e], stamp: edgeShot << 2))
+    }
 
     mutating func find(_ x: Int) -> Int {
         var r = x
@@ -115,8 +118,7 @@ struct UnionFindWorkspace {
             var open = false
             for a in Int(start[Int(u)])..<Int(start[Int(u) + 1]) {
                 let e = Int(edges[a])
-                let state = states[e]
-                let g = state & ~3 == stamp ? state & 3 : 0
+                let g = Self.growth(states[e], stamp: stamp)
                 let next = g == 2 ? 2 : g + 1
                 states[e] = stamp | next
                 fusedList[count] = e
@@ -156,16 +158,12 @@ struct UnionFindWorkspace {
 
     /// The breadth-first tree of the spanning forest from `root` (skipped when already visited) appended to `order`.
     mutating func tree(from root: Int) {
-        let shot = shot, visited = visited, order = order, parentEdge = parentEdge, parentNode = parentNode
-        let forestStamp = forestStamp, forestHead = forestHead, forest = forest, forestOther = forestOther
-        let forestNext = forestNext
         guard visited[root] != shot else { return }
         visited[root] = shot; parentEdge[root] = -1
-        var h = orderCount, count = orderCount
-        defer { orderCount = count }
-        order[count] = root
-        count += 1
-        while h < count {
+        var h = orderCount
+        order[orderCount] = root
+        orderCount += 1
+        while h < orderCount {
             let u = order[h]
             h += 1
             var j = forestStamp[u] == shot ? forestHead[u] : -1
@@ -174,8 +172,8 @@ struct UnionFindWorkspace {
                 j = forestNext[Int(j)]
                 guard visited[v] != shot else { continue }
                 visited[v] = shot; parentEdge[v] = e; parentNode[v] = Int32(u)
-                order[count] = v
-                count += 1
+                order[orderCount] = v
+                orderCount += 1
             }
         }
     }
@@ -190,14 +188,13 @@ struct UnionFindWorkspace {
         if graph.boundary >= 0, contains(graph.boundary) { tree(from: graph.boundary) }
         for d in defects { tree(from: d) }
         var flipped = 0
-        let order = order, parentEdge = parentEdge, parentNode = parentNode, mark = mark, qubit = graph.qubit
         for k in stride(from: orderCount - 1, through: 0, by: -1) {
             let u = order[k]
             let e = Int(parentEdge[u])
             if mark[u] == 1 && e >= 0 {
                 mark[u] = 0
                 mark[Int(parentNode[u])] ^= 1
-                if qubit[e] >= 0 {
+                if graph.qubit[e] >= 0 {
                     flip(e)
                     flipped += 1
                 }
