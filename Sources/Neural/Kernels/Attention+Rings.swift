@@ -6,15 +6,21 @@ import CKernels
 /// heads 4–7 (the second). Each ring keeps only its own pairs, so inference computes every pair in the four heads that
 /// use it — half the work of the eight-head kernel under a head mask, which runs every pair in all eight lanes.
 public struct AttentionRings: Sendable, Equatable {
-    /// Heads 0–3 and heads 4–7: the pairs of each, by query (a query may have none in a ring).
-    public let first: (rowStart: [Int], keys: [Int])
-    public let second: (rowStart: [Int], keys: [Int])
+    /// One ring's pairs by query, as `AttentionPattern` but a query may have none: keys[rowStart[i] ..< rowStart[i + 1]].
+    public struct Ring: Sendable, Equatable {
+        public var rowStart = [0]
+        public var keys: [Int] = []
+    }
+
+    /// Heads 0–3 and heads 4–7.
+    public let first: Ring
+    public let second: Ring
 
     /// The rings of a head mask [pairs, 8] over `pattern`, or nil when the mask is not of that form (a pair used by
     /// heads of both rings, or by only some heads of one).
     public init?(pattern: AttentionPattern, headMask: [Float], heads: Int) {
         guard heads == 8, headMask.count == pattern.pairCount * 8 else { return nil }
-        var a = (rowStart: [0], keys: [Int]()), b = a
+        var a = Ring(), b = Ring()
         for i in 0..<pattern.length {
             for t in pattern.rowStart[i]..<pattern.rowStart[i + 1] {
                 let flags = headMask[(t * 8)..<(t * 8 + 8)]
@@ -31,11 +37,6 @@ public struct AttentionRings: Sendable, Equatable {
         }
         first = a
         second = b
-    }
-
-    public static func == (l: AttentionRings, r: AttentionRings) -> Bool {
-        l.first.rowStart == r.first.rowStart && l.first.keys == r.first.keys && l.second.rowStart == r.second.rowStart
-            && l.second.keys == r.second.keys
     }
 
     /// True when `forwardRings` runs for this width on this path (AVX2, head width d/8 ∈ {2, 4, 8, 16, 32}).
