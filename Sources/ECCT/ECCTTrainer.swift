@@ -28,6 +28,8 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
     /// Fixed validation words [validationWords, n] per validation point, the same for every run.
     private var validationSets: [[Float]] = []
     private lazy var validationDecoder = ECCTDecoder(model: model, chunk: 256)
+    /// The teacher of `settings.distillFrom` (evaluation mode), or nil.
+    let teacher: ECCTModel?
 
     public init(model: ECCTModel, settings config: ECCTTrainingConfig) throws {
         try config.validate()
@@ -46,6 +48,7 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
         case let path?: automorphisms = try Automorphisms.read(path: path, code: model.code)
         }
         self.settings = config
+        self.teacher = try config.distillFrom.map { try Self.loadTeacher(path: $0, code: model.code) }
         guard model.architecture == config.modelArchitecture else {
             throw SettingsError(
                 "training: the model is \(model.architecture), the settings train \(config.modelArchitecture)")
@@ -65,7 +68,8 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
 
     public func batch(step s: Int) -> (input: [Float], targets: [Float]) {
         let (y, targets) = samples(step: s)
-        return automorphisms.isEmpty ? (y, targets) : augmented(y, targets, step: s)
+        let batch = automorphisms.isEmpty ? (y, targets) : augmented(y, targets, step: s)
+        return teacher == nil ? batch : (batch.0, distilled(batch.1, input: batch.0))
     }
 
     /// Channel outputs y [B, n] and targets [B, n] (1 = not flipped, so BCE(f, 1 − flip) = BCE(−f, flip)) of step s:

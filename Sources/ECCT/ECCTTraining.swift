@@ -50,8 +50,17 @@ public struct ECCTTrainingConfig: RunSettings {
     /// runs as one slice on one worker).
     public var activationScale: String?
     public var qatFrom: String?
+    // Knowledge distillation (issue 32); nil is plain training, so older checkpoints still resume.
+    /// A teacher model file (any ECCT-family model on the same H, e.g. the AECCT's own phase 1 for its QAT): each
+    /// target becomes t′ = (1 − α)·t + α·σ(f_T), f_T the teacher's logit on the same sample (evaluation mode).
+    public var distillFrom: String?
+    /// α of `distillFrom`, in (0, 1] (nil: 0.5).
+    public var distillWeight: Float?
 
     public init() {}
+
+    /// α of the distillation targets (0 without a teacher).
+    public var distillationWeight: Float { distillFrom == nil ? 0 : distillWeight ?? 0.5 }
 
     /// The model family these settings train.
     public var modelArchitecture: ECCTArchitecture {
@@ -105,6 +114,16 @@ public struct ECCTTrainingConfig: RunSettings {
         if let activationScale, !(architecture == "aecct" && ["token", "tensor"].contains(activationScale)) {
             throw fail("activation scale '\(activationScale)' needs the aecct architecture and is token or tensor")
         }
+        if let distillWeight {
+            guard distillFrom != nil else {
+                throw fail(
+                    "distillation weight \(distillWeight) (--distill-weight) needs a teacher model (--distill-from)")
+            }
+            guard distillWeight > 0 && distillWeight <= 1 else {
+                throw fail("distillation weight \(distillWeight) (--distill-weight) must be in (0, 1]")
+            }
+        }
+        if let distillFrom, distillFrom.isEmpty { throw fail("the teacher model's path (--distill-from) is empty") }
     }
 
     /// Samples per batch from each dataset: the floor of B·wᵢ/Σw, the remainder one each to the first datasets.

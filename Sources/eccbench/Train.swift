@@ -71,6 +71,18 @@ struct Train: ParsableCommand {
             "AECCT phase 2: INT8 activation scales, token (default: per token row) or tensor (the reference's, over the batch: one worker)."
     )
     var activationScale: ActivationQuantization.Scope?
+    @Option(
+        name: .customLong("distill-from"),
+        help:
+            "Knowledge distillation: mix each target with this teacher model's soft decision on the same sample (e.g. the phase-1 model for AECCT phase 2)."
+    )
+    var distillFrom: String?
+    @Option(
+        name: .customLong("distill-weight"),
+        help:
+            "The teacher's share α of each target: (1 − α)·flip target + α·σ(teacher logit), α in (0, 1] (default 0.5)."
+    )
+    var distillWeight: Float?
 
     /// The checkpoint's settings fields that are this command's own flags.
     static let flags = [
@@ -78,7 +90,8 @@ struct Train: ParsableCommand {
         "validationWords": "--validation-words", "attentionDropout": "--dropout", "optimizer": "--optimizer",
         "weightDecay": "--weight-decay", "rejectZeroSyndrome": "--reject-zero-syndrome", "dataset": "--data",
         "batchMix": "--batch-mix", "augment": "--augment", "architecture": "--arch", "precision": "--qat-from",
-        "qatFrom": "--qat-from", "activationScale": "--activation-scale",
+        "qatFrom": "--qat-from", "activationScale": "--activation-scale", "distillFrom": "--distill-from",
+        "distillWeight": "--distill-weight",
     ]
 
     func validate() throws {
@@ -129,6 +142,8 @@ struct Train: ParsableCommand {
         } else if let activationScale {
             c.activationScale = activationScale.rawValue
         }
+        if let distillFrom { c.distillFrom = distillFrom }
+        if let distillWeight { c.distillWeight = distillWeight }
         return c
     }
 
@@ -168,6 +183,12 @@ struct Train: ParsableCommand {
                     ?? (c.rejectZeroSyndrome == true ? " (zero-syndrome samples redrawn)" : ""),
                 c.attentionDropout, c.seed,
                 KernelPath.best.rawValue))
+        if let teacher = c.distillFrom {
+            print(
+                String(
+                    format: "distilled from %@: targets (1 − α)·flip + α·σ(teacher logit), α = %g", teacher,
+                    c.distillationWeight))
+        }
         print(training.parallelLine(trainer))
         print(TrainingLog.header(c))
         fflush(nil)
