@@ -113,7 +113,8 @@ NK_INLINE void nk_ring_query(const float *qr, const float *kbase, const float *v
 
 NK_AVX2 void nk_attention_rings_forward(const float *q, const float *k, const float *v, float *out,
                                         const long *start_a, const long *keys_a, const long *start_b,
-                                        const long *keys_b, long L, long B, long d, float *scratch) {
+                                        const long *keys_b, long L, long B, long d, float *scratch,
+                                        nk_row_quantizer quantize, int8_t *q_out, float *q_scales) {
     long R = B * L, dh = d / 8;
     float *qp = scratch, *kp = scratch + R * d, *vp = scratch + 2 * R * d, *sc = scratch + 3 * R * d;
     float *o8 = sc + 4 * (L + 1);  // both rings' output of one query: [ring][dh][4], d floats
@@ -139,6 +140,7 @@ NK_AVX2 void nk_attention_rings_forward(const float *q, const float *k, const fl
                     for (long h = 0; h < 4; h++)
                         for (long c = 0; c < dh; c++) oi[(4 * r + h) * dh + c] = o8[r * 4 * dh + c * 4 + h];
             }
+            if (quantize) quantize(oi, q_out + (base + i) * d, q_scales + base + i, 1, d);  // the row is in L1
         }
     }
 }
@@ -146,8 +148,8 @@ NK_AVX2 void nk_attention_rings_forward(const float *q, const float *k, const fl
 #else
 void nk_attention_rings_forward(const float *q, const float *k, const float *v, float *out, const long *start_a,
                                 const long *keys_a, const long *start_b, const long *keys_b, long L, long B, long d,
-                                float *scratch) {
+                                float *scratch, nk_row_quantizer quantize, int8_t *q_out, float *q_scales) {
     (void)q; (void)k; (void)v; (void)out; (void)start_a; (void)keys_a; (void)start_b; (void)keys_b; (void)L;
-    (void)B; (void)d; (void)scratch;
+    (void)B; (void)d; (void)scratch; (void)quantize; (void)q_out; (void)q_scales;
 }
 #endif

@@ -64,27 +64,40 @@ NK_AVX2 void nk_gelu_backward(const float *x, const float *dy, float *dx, long c
 
 NK_AVX2 void nk_layernorm_forward(const float *x, const float *gamma, const float *beta, float *y, float *mean, float *rstd,
                                   long rows, long channels, float eps) {
+    nk_layernorm_forward_fused(x, NULL, gamma, beta, y, mean, rstd, rows, channels, eps, NULL, NULL, NULL);
+}
+
+/// x_r + residual_r, one 8-lane group (the residual may be NULL).
+NK_INLINE __m256 nk_layernorm_input(const float *xr, const float *rr, long g) {
+    __m256 v = _mm256_loadu_ps(xr + 8 * g);
+    return rr ? _mm256_add_ps(v, _mm256_loadu_ps(rr + 8 * g)) : v;
+}
+
+NK_AVX2 void nk_layernorm_forward_fused(const float *x, const float *residual, const float *gamma, const float *beta,
+                                        float *y, float *mean, float *rstd, long rows, long channels, float eps,
+                                        nk_row_quantizer quantize, int8_t *q, float *q_scales) {
     long groups = channels / 8;
     float inverse = 1.0f / (float)channels;
     for (long r = 0; r < rows; r++) {
-        const float *xr = x + r * channels;
+        const float *xr = x + r * channels, *rr = residual ? residual + r * channels : NULL;
         float *yr = y + r * channels;
         __m256 acc = _mm256_setzero_ps();
-        for (long g = 0; g < groups; g++) acc = _mm256_add_ps(acc, _mm256_loadu_ps(xr + 8 * g));
+        for (long g = 0; g < groups; g++) acc = _mm256_add_ps(acc, nk_layernorm_input(xr, rr, g));
         float m = nk_hsum(acc) * inverse;
         __m256 mv = nk_set1(m), sq = _mm256_setzero_ps();
         for (long g = 0; g < groups; g++) {
-            __m256 c = _mm256_sub_ps(_mm256_loadu_ps(xr + 8 * g), mv);
+            __m256 c = _mm256_sub_ps(nk_layernorm_input(xr, rr, g), mv);
             sq = _mm256_fmadd_ps(c, c, sq);
         }
         float s = 1.0f / sqrtf(nk_hsum(sq) * inverse + eps);
         __m256 sv = nk_set1(s);
         for (long g = 0; g < groups; g++) {
-            __m256 norm = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(xr + 8 * g), mv), sv);
+            __m256 norm = _mm256_mul_ps(_mm256_sub_ps(nk_layernorm_input(xr, rr, g), mv), sv);
             _mm256_storeu_ps(yr + 8 * g, _mm256_fmadd_ps(norm, _mm256_loadu_ps(gamma + 8 * g), _mm256_loadu_ps(beta + 8 * g)));
         }
         mean[r] = m;
         rstd[r] = s;
+        if (quantize) quantize(yr, q + r * channels, q_scales + r, 1, channels);  // the row is still in L1
     }
 }
 
@@ -129,6 +142,9 @@ void nk_gelu_forward(const float *x, float *y, long count) { nk_unavailable("nk_
 void nk_gelu_backward(const float *x, const float *dy, float *dx, long count, int accumulate) { nk_unavailable("nk_gelu_backward"); }
 void nk_layernorm_forward(const float *x, const float *gamma, const float *beta, float *y, float *mean, float *rstd,
                           long rows, long channels, float eps) { nk_unavailable("nk_layernorm_forward"); }
+void nk_layernorm_forward_fused(const float *x, const float *residual, const float *gamma, const float *beta, float *y,
+                                float *mean, float *rstd, long rows, long channels, float eps, nk_row_quantizer quantize,
+                                int8_t *q, float *q_scales) { nk_unavailable("nk_layernorm_forward_fused"); }
 void nk_layernorm_backward(const float *dy, const float *x, const float *gamma, const float *mean, const float *rstd,
                            float *dx, float *dgamma, float *dbeta, long rows, long channels) { nk_unavailable("nk_layernorm_backward"); }
 #endif

@@ -142,6 +142,41 @@ final class PretrainedModelTests: XCTestCase {
         XCTAssertLessThan(moved, diffs.count / 50)
     }
 
+    /// Frozen inference fuses every INT8 step into the step producing its input (the norms, the ring kernel) and the
+    /// residual sums into the norms: the logits of the shipped frozen AECCTs are those of the separate passes, bit for bit.
+    func testShippedAECCTLogitsAreTheSameWithTheINT8StepsFused() throws {
+        for name in ["BCH-63-45-STD", "LDPC-49-24"] {
+            let code = try Self.code(name)
+            let entry = try XCTUnwrap(PretrainedModels.models(for: code, architecture: "aecct").first)
+            let model = try ECCTModel.load(code: code, weightsAt: entry.path)
+            model.prepare()
+            let network = model.network, B = 40, n = code.n
+            XCTAssertTrue(
+                network.encoder.blocks.allSatisfy { $0.fusesQuantization(.init(training: false, forBackward: false)) })
+            var rng = SeededRNG(seed: 4)
+            let sigma = awgnSigma(ebN0dB: 3, rate: code.rate)
+            let y = (0..<(B * n)).map { _ in
+                let u = Double.random(in: Double.ulpOfOne..<1, using: &rng), v = Double.random(in: 0..<1, using: &rng)
+                return Float(1 + sigma * (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v))
+            }
+            func logits(fused: Bool) -> [Float] {
+                let ws = network.makeWorkspace(batch: B)
+                var out = [Float](repeating: 0, count: B * n)
+                var call = MultiHeadAttention.Call(training: false, forBackward: false)
+                call.fusesSteps = fused
+                network.parameters.values.withUnsafeBufferPointer { p in
+                    network.tokens(channelOutput: y, batch: B, into: ws.scalars)
+                    network.forward(
+                        scalars: ws.scalars, logits: &out, workspace: ws, parameters: p.baseAddress!, call: call)
+                }
+                return out
+            }
+            let fused = logits(fused: true), separate = logits(fused: false)
+            XCTAssertEqual(fused.map(\.bitPattern), separate.map(\.bitPattern), name)
+            XCTAssertTrue(fused.allSatisfy(\.isFinite) && Set(fused).count > B * n / 2, name)
+        }
+    }
+
     /// A catalog code (with `-STD`: in standard form), or a benchmark file's code (LDPC-49-24 ↦ LDPC_N49_K24.alist)
     /// for codes the catalog has no construction for.
     static func code(_ name: String) throws -> LinearCode {

@@ -9,6 +9,10 @@
 
 #include <stdint.h>
 
+/// A row quantiser: `nk_quantize_int8` or `nk_quantize_int8_rows512` (their signatures agree), called on one row at a
+/// time by the kernels that fuse the INT8 step of the next linear layer into the step that produces its input.
+typedef void (*nk_row_quantizer)(const float *x, int8_t *q, float *scales, long rows, long width);
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -36,9 +40,10 @@ void nk_attention8_forward(const float *q, const float *k, const float *v, float
 /// Head-partitioned attention for inference (`MaskedAttention.forwardRings`): heads 0–3 over the pattern (start_a,
 /// keys_a), heads 4–7 over (start_b, keys_b), no dropout, no stored probabilities; dh = d/8 ∈ {2, 4, 8, 16, 32}.
 /// q, k, v, out: [B, L, d]; scratch: 3·B·L·d + 4·(L + 1) + d floats. A query with no key in a ring gets zeros there.
+/// With `quantize` (not NULL) each finished output row is quantised into q [B·L, d] and q_scales [B·L] (token scales).
 void nk_attention_rings_forward(const float *q, const float *k, const float *v, float *out, const long *start_a,
                                 const long *keys_a, const long *start_b, const long *keys_b, long L, long B, long d,
-                                float *scratch);
+                                float *scratch, nk_row_quantizer quantize, int8_t *q_out, float *q_scales);
 
 /// `MaskedAttention.backwardEightHeads`: dq, dk, dv ([B, L, d]) accumulated (accumulate = 1) or written (0).
 /// scratch: 7·B·L·d + 8·(longest row) floats.
@@ -55,6 +60,11 @@ void nk_gelu_backward(const float *x, const float *dy, float *dx, long count, in
 /// `LayerNormKernel.forward` for channels a multiple of 8.
 void nk_layernorm_forward(const float *x, const float *gamma, const float *beta, float *y, float *mean, float *rstd,
                           long rows, long channels, float eps);
+/// y = LayerNorm(x + residual) (residual may be NULL: plain LayerNorm, the bits of `nk_layernorm_forward`), and with
+/// `quantize` (not NULL) each finished row of y quantised into q [rows, channels] and q_scales [rows] (token scales).
+void nk_layernorm_forward_fused(const float *x, const float *residual, const float *gamma, const float *beta, float *y,
+                                float *mean, float *rstd, long rows, long channels, float eps, nk_row_quantizer quantize,
+                                int8_t *q, float *q_scales);
 /// `LayerNormKernel.backward` for channels a multiple of 8 (accumulates dx, dgamma, dbeta).
 void nk_layernorm_backward(const float *dy, const float *x, const float *gamma, const float *mean, const float *rstd,
                            float *dx, float *dgamma, float *dbeta, long rows, long channels);

@@ -53,11 +53,13 @@ public struct AttentionRings: Sendable, Equatable {
 extension MaskedAttention {
     /// Inference with the rings (no dropout, no probabilities kept): the outputs of `forward` with the rings' head
     /// mask, to rounding. q, k, v, out: [B, L, d]; `scratch`: `AttentionRings.scratchCount` floats. Call only when
-    /// `AttentionRings.supports(width:kernels:)`.
+    /// `AttentionRings.supports(width:kernels:)`. With `quantized`, each output row is also quantised by `kernel` (a
+    /// row quantiser, `ActivationQuantizer.rowKernel`) into q [B·L, d] and scales [B·L] as soon as it is written.
     public static func forwardRings(
         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
         out: UnsafeMutablePointer<Float>, rings: AttentionRings, length L: Int, batch B: Int, width d: Int,
-        scratch: UnsafeMutablePointer<Float>
+        scratch: UnsafeMutablePointer<Float>,
+        quantized: (kernel: nk_row_quantizer, q: UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>)? = nil
     ) {
         rings.first.rowStart.withUnsafeBufferPointer { sa in
             rings.first.keys.withUnsafeBufferPointer { ka in
@@ -66,7 +68,8 @@ extension MaskedAttention {
                         // an empty ring reads no key: its start offsets stand in for the missing array
                         nk_attention_rings_forward(
                             q, k, v, out, sa.baseAddress, ka.baseAddress ?? sa.baseAddress, sb.baseAddress,
-                            kb.baseAddress ?? sb.baseAddress, L, B, d, scratch)
+                            kb.baseAddress ?? sb.baseAddress, L, B, d, scratch, quantized?.kernel, quantized?.q,
+                            quantized?.scales)
                     }
                 }
             }

@@ -97,6 +97,14 @@ public struct ActivationQuantizer: Sendable {
         }
     }
 
+    /// The C row quantiser of `forwardInteger` on `kernels` (the same bytes and scales, one row per call), which the
+    /// kernels producing this quantiser's input call on each row they finish; nil for tensor scales (a group spans
+    /// the slice) and on the portable and reference paths.
+    public func rowKernel(_ kernels: KernelPath = .best) -> nk_row_quantizer? {
+        guard scope == .token, kernels.runnable.usesAVX2 else { return nil }
+        return TernaryMatrix.rescalesInKernel(kernels) ? nk_quantize_int8_rows512 : nk_quantize_int8
+    }
+
     /// dx from g = ∂ℓ/∂x̃ (after `forward` on the same x): written, or added with `accumulate`. dx may be g itself
     /// when writing.
     public func backward(
@@ -143,14 +151,23 @@ extension ActivationQuantizer {
     ) {
         if layers[0].0.kind == .ternaryFrozen {
             forwardInteger(x, rows: R, workspace: ws, kernels: kernels)
-            for (layer, y) in layers {
-                layer.forwardInteger(
-                    q: ws.integers, scales: ws.scales, perRow: scope == .token, y: y, sums: ws.sums, rows: R,
-                    parameters: p, kernels: kernels)
-            }
+            projectQuantized(rows: R, workspace: ws, layers: layers, parameters: p, kernels: kernels)
         } else {
             forward(x, rows: R, workspace: ws)
             for (layer, y) in layers { layer.forward(x: ws.dequantized, y: y, rows: R, parameters: p) }
+        }
+    }
+
+    /// y_j = layer_j(Q) for frozen linears whose input Q and scales are already in `ws` (written by the step that
+    /// produced the activations: `forwardInteger`, or a kernel calling `rowKernel` on each finished row).
+    public func projectQuantized(
+        rows R: Int, workspace ws: Workspace, layers: [(LinearLayer, UnsafeMutablePointer<Float>)],
+        parameters p: UnsafePointer<Float>, kernels: KernelPath = .best
+    ) {
+        for (layer, y) in layers {
+            layer.forwardInteger(
+                q: ws.integers, scales: ws.scales, perRow: scope == .token, y: y, sums: ws.sums, rows: R,
+                parameters: p, kernels: kernels)
         }
     }
 }

@@ -46,17 +46,22 @@ public struct FeedForward: Sendable {
     }
 
     // x: [R, d] → y: [R, d]
+    /// `inputQuantized` (frozen inference): Q(x) and its scales are already in `ws.quantizedInput` (written by the
+    /// step that produced x: `LayerNormLayer.forwardFused`), so x is not read.
     public func forward(
         x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, rows R: Int, workspace ws: Workspace,
-        parameters p: UnsafePointer<Float>
+        parameters p: UnsafePointer<Float>, inputQuantized: Bool = false
     ) {
         if let qi = innerQuantizer, let qo = outerQuantizer {
             let wi = ws.quantizedInput!, wo = ws.quantizedHidden!
+            precondition(
+                !inputQuantized || inner.kind == .ternaryFrozen,
+                "FeedForward: a quantised input feeds frozen layers only")
             if inner.kind == .ternaryFrozen, activation == .relu, qo.scope == .token,
                 TernaryMatrix.rescalesInKernel(.best)
             {
                 // W₁, ReLU and the INT8 step before W₂ in one kernel pass (the same bytes as the three steps)
-                qi.forwardInteger(x, rows: R, workspace: wi)
+                if !inputQuantized { qi.forwardInteger(x, rows: R, workspace: wi) }
                 inner.forwardIntegerReLUQuantized(
                     q: wi.integers, scales: wi.scales, perRow: qi.scope == .token, y: ws.postActivation, rows: R,
                     next: wo, parameters: p)
@@ -64,7 +69,11 @@ public struct FeedForward: Sendable {
                     q: wo.integers, scales: wo.scales, perRow: true, y: y, sums: wo.sums, rows: R, parameters: p)
                 return
             }
-            qi.project(x, rows: R, workspace: wi, layers: [(inner, ws.preActivation)], parameters: p)
+            if inputQuantized {
+                qi.projectQuantized(rows: R, workspace: wi, layers: [(inner, ws.preActivation)], parameters: p)
+            } else {
+                qi.project(x, rows: R, workspace: wi, layers: [(inner, ws.preActivation)], parameters: p)
+            }
             activation.forward(ws.preActivation, ws.postActivation, count: R * hidden)
             qo.project(ws.postActivation, rows: R, workspace: wo, layers: [(outer, y)], parameters: p)
             return

@@ -1,3 +1,6 @@
+import Base
+import CKernels
+
 /// LayerNorm over the width d with its parameters `<name>.weight` (γ = 1) and `<name>.bias` (β = 0).
 public struct LayerNormLayer: Sendable {
     public let width: Int
@@ -26,6 +29,40 @@ public struct LayerNormLayer: Sendable {
     ) {
         LayerNormKernel.forward(
             x: x, gamma: p + gamma, beta: p + beta, y: y, mean: ws.mean, rstd: ws.rstd, rows: R, channels: width)
+    }
+
+    /// Inference: y = LN(x + residual) (residual may be nil), and with `quantizer` each row of y quantised into
+    /// `into` as `quantizer.forwardInteger` would (the same bytes and scales) — on the AVX2 paths in one pass, each
+    /// row quantised as soon as it is written; elsewhere the sum, the norm and the quantiser in turn.
+    // x, residual, y: [R, d]
+    public func forwardFused(
+        x: UnsafePointer<Float>, residual: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, rows R: Int,
+        workspace ws: Workspace, parameters p: UnsafePointer<Float>,
+        quantizer: ActivationQuantizer? = nil, into qws: ActivationQuantizer.Workspace? = nil,
+        kernels: KernelPath = .best
+    ) {
+        precondition((quantizer == nil) == (qws == nil), "LayerNormLayer.forwardFused: a quantiser needs its buffers")
+        if width % 8 == 0, kernels.runnable.usesAVX2 {
+            let rowKernel = quantizer?.rowKernel(kernels)
+            nk_layernorm_forward_fused(
+                x, residual, p + gamma, p + beta, y, ws.mean, ws.rstd, R, width, LayerNormKernel.eps, rowKernel,
+                rowKernel == nil ? nil : qws?.integers, rowKernel == nil ? nil : qws?.scales)
+            if rowKernel == nil, let quantizer, let qws {
+                quantizer.forwardInteger(y, rows: R, workspace: qws, kernels: kernels)
+            }
+            return
+        }
+        if let residual {
+            for i in 0..<(R * width) { y[i] = x[i] + residual[i] }
+            LayerNormKernel.forward(
+                x: y, gamma: p + gamma, beta: p + beta, y: y, mean: ws.mean, rstd: ws.rstd, rows: R, channels: width,
+                kernels: kernels)
+        } else {
+            LayerNormKernel.forward(
+                x: x, gamma: p + gamma, beta: p + beta, y: y, mean: ws.mean, rstd: ws.rstd, rows: R, channels: width,
+                kernels: kernels)
+        }
+        if let quantizer, let qws { quantizer.forwardInteger(y, rows: R, workspace: qws, kernels: kernels) }
     }
 
     /// dx += ∂ℓ/∂x; dγ, dβ accumulate.

@@ -103,6 +103,9 @@ public struct MultiHeadAttention: Sendable {
         public var batchOffset = 0
         /// Inference only: skip what only `backward` reads (normalised probabilities).
         public var forBackward = true
+        /// Inference without `forBackward` on frozen ternary blocks: each INT8 step fused into the step that produces
+        /// its input (`TransformerBlock.fusesQuantization`); false runs them as separate passes (the same numbers).
+        public var fusesSteps = true
         public init(
             training: Bool, seed: UInt64 = 0, step: UInt64 = 0, layer: Int = 0, batchOffset: Int = 0,
             forBackward: Bool = true
@@ -117,16 +120,20 @@ public struct MultiHeadAttention: Sendable {
     }
 
     // x: [B, L, d] → y: [B, L, d]; scoreScale: [pairs] or nil
+    /// `inputQuantized` (frozen inference): the INT8 input Q(x) and its scales are already in `ws.quantizedInput`
+    /// (the step that produced x quantised it: `LayerNormLayer.forwardFused`), so x is not read for the projections.
     public func forward(
         x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, batch B: Int, workspace ws: Workspace,
         scratch: Scratch, parameters p: UnsafePointer<Float>, call: Call,
-        scoreScale: UnsafePointer<Float>? = nil
+        scoreScale: UnsafePointer<Float>? = nil, inputQuantized: Bool = false
     ) {
         let R = B * pattern.length, drop = dropoutOf(call)
-        if let qz = inputQuantizer {
-            qz.project(
-                x, rows: R, workspace: ws.quantizedInput!, layers: [(query, ws.q), (key, ws.k), (value, ws.v)],
-                parameters: p)
+        let qkv = [(query, ws.q), (key, ws.k), (value, ws.v)]
+        if let qz = inputQuantizer, inputQuantized {
+            precondition(query.kind == .ternaryFrozen, "MultiHeadAttention: a quantised input feeds frozen layers only")
+            qz.projectQuantized(rows: R, workspace: ws.quantizedInput!, layers: qkv, parameters: p)
+        } else if let qz = inputQuantizer {
+            qz.project(x, rows: R, workspace: ws.quantizedInput!, layers: qkv, parameters: p)
         } else {
             query.forward(x: x, y: ws.q, rows: R, parameters: p)
             key.forward(x: x, y: ws.k, rows: R, parameters: p)
@@ -135,9 +142,17 @@ public struct MultiHeadAttention: Sendable {
         if let rings, drop == nil, !call.forBackward, scoreScale == nil,
             AttentionRings.supports(width: width, kernels: .best)
         {
+            // frozen: the output projection's INT8 step fused into the kernel (each attended row quantised in L1)
+            let fused = output.kind == .ternaryFrozen ? attendedQuantizer?.rowKernel() : nil
+            let qa = ws.quantizedAttended
             MaskedAttention.forwardRings(
                 q: ws.q, k: ws.k, v: ws.v, out: ws.attended, rings: rings, length: pattern.length, batch: B,
-                width: width, scratch: scratch.kernel)
+                width: width, scratch: scratch.kernel,
+                quantized: fused.flatMap { k in qa.map { (k, $0.integers, $0.scales) } })
+            if fused != nil, let qz = attendedQuantizer, let qa {
+                qz.projectQuantized(rows: R, workspace: qa, layers: [(output, y)], parameters: p)
+                return
+            }
         } else {
             withHeadMask { mask in
                 MaskedAttention.forward(

@@ -73,12 +73,41 @@ public struct TransformerBlock: Sendable {
         }
     }
 
+    /// True when `forward` under `call` runs the frozen post-LN inference path with its INT8 steps fused: inference
+    /// (no backward to follow), frozen ternary linears, post-LN, `call.fusesSteps`.
+    public func fusesQuantization(_ call: MultiHeadAttention.Call) -> Bool {
+        placement == .post && !call.training && !call.forBackward && call.fusesSteps
+            && attention.query.kind == .ternaryFrozen && feedForward.inner.kind == .ternaryFrozen
+    }
+
     /// Reads x into the workspace and leaves y in `workspace.result`.
+    ///
+    /// Under `fusesQuantization(call)` the residual sums are read by the norms (LN(x + F(x)) in one pass), each norm
+    /// quantises its rows for the next linear layer as it writes them, and x is not copied (the workspace then holds
+    /// the sublayers' outputs, not the sums: no backward may follow). `inputQuantized`: Q(x) is already in the
+    /// attention's INT8 buffers (the previous block's `quantizeOutput`); `quantizeOutput`: quantise y's rows into
+    /// these buffers (the next block's attention input).
     public func forward(
         x: UnsafePointer<Float>, batch B: Int, workspace a: Workspace, scratch: Scratch,
-        parameters p: UnsafePointer<Float>, call: MultiHeadAttention.Call, scoreScale: UnsafePointer<Float>? = nil
+        parameters p: UnsafePointer<Float>, call: MultiHeadAttention.Call, scoreScale: UnsafePointer<Float>? = nil,
+        inputQuantized: Bool = false, quantizeOutput: (ActivationQuantizer, ActivationQuantizer.Workspace)? = nil
     ) {
         let R = B * attention.pattern.length, n = R * width
+        if fusesQuantization(call) {
+            attention.forward(
+                x: x, y: a.normed1, batch: B, workspace: a.attention, scratch: scratch.attention, parameters: p,
+                call: call, scoreScale: scoreScale, inputQuantized: inputQuantized)
+            norm1.forwardFused(
+                x: a.normed1, residual: x, y: a.middle, rows: R, workspace: a.stats1, parameters: p,
+                quantizer: feedForward.innerQuantizer, into: a.feedForward.quantizedInput)
+            feedForward.forward(
+                x: a.middle, y: a.normed2, rows: R, workspace: a.feedForward, parameters: p, inputQuantized: true)
+            norm2.forwardFused(
+                x: a.normed2, residual: a.middle, y: a.output, rows: R, workspace: a.stats2, parameters: p,
+                quantizer: quantizeOutput?.0, into: quantizeOutput?.1)
+            return
+        }
+        precondition(!inputQuantized && quantizeOutput == nil, "TransformerBlock: fused INT8 steps outside inference")
         a.input.update(from: x, count: n)
         switch placement {
         case .pre:

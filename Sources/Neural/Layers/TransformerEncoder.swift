@@ -117,12 +117,25 @@ public struct TransformerEncoder: Sendable {
         ws.range = range
         ws.appliesMidNorm = applyMidNorm
         var current = x
+        var inputQuantized = false
         for i in range {
             var layerCall = call
             layerCall.layer = i
+            // frozen inference: block i quantises its output for block i + 1 when both fuse and nothing lies between
+            let next = i + 1
+            let handOver =
+                next < range.upperBound && !(i == midAfter && applyMidNorm && midNorm != nil)
+                && blocks[i].fusesQuantization(layerCall) && blocks[next].fusesQuantization(layerCall)
+            let quantizeOutput =
+                handOver
+                ? blocks[next].attention.inputQuantizer.map { q in
+                    ws.blocks[next].attention.quantizedInput.map { (q, $0) }
+                } ?? nil : nil
             blocks[i].forward(
                 x: current, batch: B, workspace: ws.blocks[i], scratch: ws.scratch, parameters: p,
-                call: layerCall, scoreScale: scoreScales?(i))
+                call: layerCall, scoreScale: scoreScales?(i), inputQuantized: inputQuantized,
+                quantizeOutput: quantizeOutput)
+            inputQuantized = quantizeOutput != nil
             current = UnsafePointer(ws.blocks[i].result)
             if i == midAfter, applyMidNorm, let midNorm {
                 midNorm.forward(x: current, y: ws.midOut, rows: R, workspace: ws.midStats, parameters: p)
