@@ -44,10 +44,27 @@ NK_INLINE int16_t nk_ternary_pair(const int8_t *row, long c) {
     return v;
 }
 
+/// One row of the rescale: y[o] = sums[o] / den + bias[o], then max(y, 0) with `relu` (the operations of
+/// `nk_ternary_rescale` and of the ReLU, so the same bits).
+NK_INLINE void nk_ternary_rescale_row(const int32_t *a, float den, const float *bias, int relu, float *yr, long outputs) {
+    __m256 d8 = _mm256_set1_ps(den);
+    long o = 0;
+    for (; o + 8 <= outputs; o += 8) {
+        __m256 v = _mm256_div_ps(_mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(a + o))), d8);
+        if (bias) v = _mm256_add_ps(v, _mm256_loadu_ps(bias + o));
+        if (relu) v = _mm256_max_ps(v, _mm256_setzero_ps());
+        _mm256_storeu_ps(yr + o, v);
+    }
+    for (; o < outputs; o++) {
+        float v = (float)a[o] / den + (bias ? bias[o] : 0.0f);
+        yr[o] = relu ? (v > 0.0f ? v : 0.0f) : v;
+    }
+}
+
 NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *acc, long B, long C, long R,
-                               long Rp) {
+                               long Rp, const nk_rescale *rescale) {
     if (B <= 0 || R <= 0) return;
-    if (C <= 0) { memset(acc, 0, (size_t)(B * R) * sizeof(int32_t)); return; }
+    if (C <= 0) memset(acc, 0, (size_t)(B * R) * sizeof(int32_t));
     for (long b0 = 0; b0 < B; b0 += 4) {
         long live = B - b0 < 4 ? B - b0 : 4;
         const int8_t *xr[4];
@@ -92,12 +109,22 @@ NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *a
             int32_t *out = acc + (b0 + i) * R;
             for (long r = 0; r < R; r++) out[r] -= sx;
         }
+        if (!rescale) continue;
+        // the tile's sums are final and still in L1: rescale (+ ReLU) and quantise its rows for the next layer
+        for (long i = 0; i < live; i++) {
+            long b = b0 + i;
+            float *y = rescale->y + b * R;
+            nk_ternary_rescale_row(acc + b * R, rescale->scales[rescale->per_row ? b : 0] * rescale->sw, rescale->bias,
+                                   rescale->relu, y, R);
+            if (rescale->q) nk_quantize_int8(y, rescale->q + b * R, rescale->q_scales + b, 1, R);
+        }
     }
 }
 
 #else
-void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *acc, long B, long C, long R, long Rp) {
-    (void)x; (void)pairs; (void)acc; (void)B; (void)C; (void)R; (void)Rp;
+void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *acc, long B, long C, long R, long Rp,
+                       const nk_rescale *rescale) {
+    (void)x; (void)pairs; (void)acc; (void)B; (void)C; (void)R; (void)Rp; (void)rescale;
 }
 #endif
 
@@ -137,19 +164,8 @@ NK_AVX2 void nk_quantize_int8(const float *x, int8_t *q, float *scales, long gro
 /// `LinearLayer.forwardInteger`'s rescale: y[r, o] = sums[r, o] / (scale_r·s_w) + b[o] (a division, as the reference).
 NK_AVX2 void nk_ternary_rescale(const int32_t *sums, const float *scales, int per_row, float sw, const float *bias,
                                 float *y, long rows, long outputs) {
-    for (long r = 0; r < rows; r++) {
-        float den = scales[per_row ? r : 0] * sw;
-        __m256 d8 = _mm256_set1_ps(den);
-        const int32_t *a = sums + r * outputs;
-        float *yr = y + r * outputs;
-        long o = 0;
-        for (; o + 8 <= outputs; o += 8) {
-            __m256 v = _mm256_div_ps(_mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(a + o))), d8);
-            if (bias) v = _mm256_add_ps(v, _mm256_loadu_ps(bias + o));
-            _mm256_storeu_ps(yr + o, v);
-        }
-        for (; o < outputs; o++) yr[o] = (float)a[o] / den + (bias ? bias[o] : 0.0f);
-    }
+    for (long r = 0; r < rows; r++)
+        nk_ternary_rescale_row(sums + r * outputs, scales[per_row ? r : 0] * sw, bias, 0, y + r * outputs, outputs);
 }
 #else
 void nk_quantize_int8(const float *x, int8_t *q, float *scales, long groups, long size) { (void)x; (void)q; (void)scales; (void)groups; (void)size; }

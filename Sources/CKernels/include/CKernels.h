@@ -81,9 +81,6 @@ void nk_bp_sum_product_lanes(const float *llr, uint8_t *bits, long count, long n
 /// (s0, s1, s2, s3), one Box–Muller step per 16 samples (a tail consumes a whole step), Cephes log and sin/cos.
 void nk_gaussian_fill(uint32_t *state, float *out, long n);
 
-/// `TernaryMatrix.multiplyPortable` by byte multiply-adds (`vpmaddubsw`): acc[b, r] = Σ_c W_t[r, c]·x[b, c].
-/// x: [B, C] int8; pairs: [⌈C/2⌉, Rp, 2] bytes W_t[r, c] + 1 (0 in padding; Rp = R rounded up to 32); acc: [B, R] int32.
-void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *acc, long B, long C, long R, long Rp);
 /// The frozen linear layer's rescale, y[b, r] = sum[b, r] / (scales[per_row ? b : 0]·sw) + bias[r] (bias may be NULL),
 /// then with `relu` y = max(y, 0), and with `q` (not NULL) each finished row of y quantised as `nk_quantize_int8` with
 /// one group per row (token scales): q[b, r] and q_scales[b] (the next linear layer's INT8 input).
@@ -98,6 +95,12 @@ typedef struct {
     float *q_scales;
 } nk_rescale;
 
+/// `TernaryMatrix.multiplyPortable` by byte multiply-adds (`vpmaddubsw`): acc[b, r] = Σ_c W_t[r, c]·x[b, c].
+/// x: [B, C] int8; pairs: [⌈C/2⌉, Rp, 2] bytes W_t[r, c] + 1 (0 in padding; Rp = R rounded up to 32); acc: [B, R] int32.
+/// With `rescale` (not NULL) each finished tile of 4 rows is also rescaled into y (and ReLU, and quantised) while its
+/// sums are in L1, with the bits of `nk_ternary_rescale`, the ReLU and `nk_quantize_int8`; acc is still written.
+void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *acc, long B, long C, long R, long Rp,
+                       const nk_rescale *rescale);
 /// `nk_quantize_int8` with one group per row (token scales) on AVX-512 (the same bytes and scales); call only when
 /// `cpu_has_avx512vnni()` (it lives beside the VNNI kernel, whose fused quantiser it shares).
 void nk_quantize_int8_rows512(const float *x, int8_t *q, float *scales, long rows, long width);

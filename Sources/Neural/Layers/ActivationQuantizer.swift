@@ -80,7 +80,7 @@ public struct ActivationQuantizer: Sendable {
         _ x: UnsafePointer<Float>, rows R: Int, workspace ws: Workspace, kernels: KernelPath = .best
     ) {
         let (G, size) = groups(rows: R)
-        if scope == .token, TernaryMatrix.rescalesInKernel(kernels) {
+        if scope == .token, TernaryMatrix.usesVNNI(kernels) {
             nk_quantize_int8_rows512(x, ws.integers, ws.scales, R, size)
             return
         }
@@ -102,7 +102,7 @@ public struct ActivationQuantizer: Sendable {
     /// the slice) and on the portable and reference paths.
     public func rowKernel(_ kernels: KernelPath = .best) -> nk_row_quantizer? {
         guard scope == .token, kernels.runnable.usesAVX2 else { return nil }
-        return TernaryMatrix.rescalesInKernel(kernels) ? nk_quantize_int8_rows512 : nk_quantize_int8
+        return TernaryMatrix.usesVNNI(kernels) ? nk_quantize_int8_rows512 : nk_quantize_int8
     }
 
     /// dx from g = ∂ℓ/∂x̃ (after `forward` on the same x): written, or added with `accumulate`. dx may be g itself

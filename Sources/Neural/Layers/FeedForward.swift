@@ -63,8 +63,8 @@ public struct FeedForward: Sendable {
                 // W₁, ReLU and the INT8 step before W₂ in one kernel pass (the same bytes as the three steps)
                 if !inputQuantized { qi.forwardInteger(x, rows: R, workspace: wi) }
                 inner.forwardIntegerReLUQuantized(
-                    q: wi.integers, scales: wi.scales, perRow: qi.scope == .token, y: ws.postActivation, rows: R,
-                    next: wo, parameters: p)
+                    q: wi.integers, scales: wi.scales, perRow: qi.scope == .token, y: ws.postActivation, sums: wi.sums,
+                    rows: R, next: wo, parameters: p)
                 outer.forwardInteger(
                     q: wo.integers, scales: wo.scales, perRow: true, y: y, sums: wo.sums, rows: R, parameters: p)
                 return

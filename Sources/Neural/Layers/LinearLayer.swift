@@ -85,7 +85,7 @@ public struct LinearLayer: Sendable {
     }
 
     /// Frozen ternary: y = (Q·W_tᵀ) / (s_x·s_w) + b from Q [rows, in] (Int8) and its scales s_x ([1] or [rows]).
-    /// `sums`: [rows, out] Int32 scratch (unused where the kernel rescales in registers, AVX-512 VNNI).
+    /// `sums`: [rows, out] Int32 scratch (the AVX2 kernel's sums; unused by the VNNI kernel, which rescales in registers).
     public func forwardInteger(
         q: UnsafePointer<Int8>, scales: UnsafePointer<Float>, perRow: Bool,
         y: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Int32>, rows: Int,
@@ -95,7 +95,8 @@ public struct LinearLayer: Sendable {
         let store = ternary!, sw = store.scales[slot]
         if TernaryMatrix.rescalesInKernel(kernels) {
             store.packed[slot].multiplyRescaled(
-                q, batch: rows, scales: scales, perRow: perRow, weightScale: sw, bias: bias.map { p + $0 }, into: y)
+                q, batch: rows, scales: scales, perRow: perRow, weightScale: sw, bias: bias.map { p + $0 }, into: y,
+                sums: sums, kernels: kernels)
             return
         }
         store.packed[slot].multiply(q, batch: rows, into: sums, kernels: kernels)
@@ -117,14 +118,15 @@ public struct LinearLayer: Sendable {
     /// (`TernaryMatrix.rescalesInKernel`): y = max(0, (Q·W_tᵀ) / (s_x·s_w) + b), and each row of y quantised for the
     /// next layer into `next` (token scope) — the bytes and scales of `forwardInteger`, ReLU and the quantiser in turn.
     public func forwardIntegerReLUQuantized(
-        q: UnsafePointer<Int8>, scales: UnsafePointer<Float>, perRow: Bool, y: UnsafeMutablePointer<Float>, rows: Int,
-        next: ActivationQuantizer.Workspace, parameters p: UnsafePointer<Float>
+        q: UnsafePointer<Int8>, scales: UnsafePointer<Float>, perRow: Bool, y: UnsafeMutablePointer<Float>,
+        sums: UnsafeMutablePointer<Int32>, rows: Int, next: ActivationQuantizer.Workspace,
+        parameters p: UnsafePointer<Float>, kernels: KernelPath = .best
     ) {
         precondition(kind == .ternaryFrozen, "LinearLayer.forwardIntegerReLUQuantized on a \(kind) layer")
         let store = ternary!
         store.packed[slot].multiplyRescaled(
             q, batch: rows, scales: scales, perRow: perRow, weightScale: store.scales[slot], bias: bias.map { p + $0 },
-            into: y, relu: true, quantized: (next.integers, next.scales))
+            into: y, sums: sums, relu: true, quantized: (next.integers, next.scales), kernels: kernels)
     }
 
     // dy: [rows, out], x: [rows, in] → dx: [rows, in] (written, or added to with accumulateDx), dW, db accumulated
