@@ -128,12 +128,15 @@ public struct MultiHeadAttention: Sendable {
         scoreScale: UnsafePointer<Float>? = nil, inputQuantized: Bool = false
     ) {
         let R = B * pattern.length, drop = dropoutOf(call)
-        let qkv = [(query, ws.q), (key, ws.k), (value, ws.v)]
-        if let qz = inputQuantizer, inputQuantized {
-            precondition(query.kind == .ternaryFrozen, "MultiHeadAttention: a quantised input feeds frozen layers only")
-            qz.projectQuantized(rows: R, workspace: ws.quantizedInput!, layers: qkv, parameters: p)
-        } else if let qz = inputQuantizer {
-            qz.project(x, rows: R, workspace: ws.quantizedInput!, layers: qkv, parameters: p)
+        if let qz = inputQuantizer {
+            let qkv = [(query, ws.q), (key, ws.k), (value, ws.v)]
+            if inputQuantized {
+                precondition(
+                    query.kind == .ternaryFrozen, "MultiHeadAttention: a quantised input feeds frozen layers only")
+                qz.projectQuantized(rows: R, workspace: ws.quantizedInput!, layers: qkv, parameters: p)
+            } else {
+                qz.project(x, rows: R, workspace: ws.quantizedInput!, layers: qkv, parameters: p)
+            }
         } else {
             query.forward(x: x, y: ws.q, rows: R, parameters: p)
             key.forward(x: x, y: ws.k, rows: R, parameters: p)
@@ -143,7 +146,7 @@ public struct MultiHeadAttention: Sendable {
             AttentionRings.supports(width: width, kernels: .best)
         {
             // frozen: the output projection's INT8 step fused into the kernel (each attended row quantised in L1)
-            let fused = output.kind == .ternaryFrozen ? attendedQuantizer?.rowKernel() : nil
+            let fused = call.fusesSteps && output.kind == .ternaryFrozen ? attendedQuantizer?.rowKernel() : nil
             let qa = ws.quantizedAttended
             MaskedAttention.forwardRings(
                 q: ws.q, k: ws.k, v: ws.v, out: ws.attended, rings: rings, length: pattern.length, batch: B,

@@ -126,11 +126,11 @@ public struct TransformerEncoder: Sendable {
             let handOver =
                 next < range.upperBound && !(i == midAfter && applyMidNorm && midNorm != nil)
                 && blocks[i].fusesQuantization(layerCall) && blocks[next].fusesQuantization(layerCall)
-            let quantizeOutput =
-                handOver
-                ? blocks[next].attention.inputQuantizer.map { q in
-                    ws.blocks[next].attention.quantizedInput.map { (q, $0) }
-                } ?? nil : nil
+            var quantizeOutput: (ActivationQuantizer, ActivationQuantizer.Workspace)? = nil
+            if handOver, let q = blocks[next].attention.inputQuantizer, let w = ws.blocks[next].attention.quantizedInput
+            {
+                quantizeOutput = (q, w)
+            }
             blocks[i].forward(
                 x: current, batch: B, workspace: ws.blocks[i], scratch: ws.scratch, parameters: p,
                 call: layerCall, scoreScale: scoreScales?(i), inputQuantized: inputQuantized,
