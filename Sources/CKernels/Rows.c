@@ -67,32 +67,36 @@ NK_AVX2 void nk_layernorm_forward(const float *x, const float *gamma, const floa
     nk_layernorm_forward_fused(x, NULL, gamma, beta, y, mean, rstd, rows, channels, eps, NULL, NULL, NULL);
 }
 
-/// x_r + residual_r, one 8-lane group (the residual may be NULL).
-NK_INLINE __m256 nk_layernorm_input(const float *xr, const float *rr, long g) {
-    __m256 v = _mm256_loadu_ps(xr + 8 * g);
-    return rr ? _mm256_add_ps(v, _mm256_loadu_ps(rr + 8 * g)) : v;
-}
-
 NK_AVX2 void nk_layernorm_forward_fused(const float *x, const float *residual, const float *gamma, const float *beta,
                                         float *y, float *mean, float *rstd, long rows, long channels, float eps,
                                         nk_row_quantizer quantize, int8_t *q, float *q_scales) {
     long groups = channels / 8;
     float inverse = 1.0f / (float)channels;
     for (long r = 0; r < rows; r++) {
-        const float *xr = x + r * channels, *rr = residual ? residual + r * channels : NULL;
+        const float *xr = x + r * channels;
         float *yr = y + r * channels;
         __m256 acc = _mm256_setzero_ps();
-        for (long g = 0; g < groups; g++) acc = _mm256_add_ps(acc, nk_layernorm_input(xr, rr, g));
+        if (residual) {  // the sum x + residual once, into y (L1), then normalised in place
+            const float *rr = residual + r * channels;
+            for (long g = 0; g < groups; g++) {
+                __m256 v = _mm256_add_ps(_mm256_loadu_ps(xr + 8 * g), _mm256_loadu_ps(rr + 8 * g));
+                _mm256_storeu_ps(yr + 8 * g, v);
+                acc = _mm256_add_ps(acc, v);
+            }
+            xr = yr;
+        } else {
+            for (long g = 0; g < groups; g++) acc = _mm256_add_ps(acc, _mm256_loadu_ps(xr + 8 * g));
+        }
         float m = nk_hsum(acc) * inverse;
         __m256 mv = nk_set1(m), sq = _mm256_setzero_ps();
         for (long g = 0; g < groups; g++) {
-            __m256 c = _mm256_sub_ps(nk_layernorm_input(xr, rr, g), mv);
+            __m256 c = _mm256_sub_ps(_mm256_loadu_ps(xr + 8 * g), mv);
             sq = _mm256_fmadd_ps(c, c, sq);
         }
         float s = 1.0f / sqrtf(nk_hsum(sq) * inverse + eps);
         __m256 sv = nk_set1(s);
         for (long g = 0; g < groups; g++) {
-            __m256 norm = _mm256_mul_ps(_mm256_sub_ps(nk_layernorm_input(xr, rr, g), mv), sv);
+            __m256 norm = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(xr + 8 * g), mv), sv);
             _mm256_storeu_ps(yr + 8 * g, _mm256_fmadd_ps(norm, _mm256_loadu_ps(gamma + 8 * g), _mm256_loadu_ps(beta + 8 * g)));
         }
         mean[r] = m;
