@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Session 9: a wider transformer (N = 2, d = 64) for the d = 3 circuit, its noise estimator (the 1.49 M parameters whose
+# shapes do not depend on d) warm-started from the shipped N2 d32 model; 30 epochs × 500 steps × 128, the recipe's
+# defaults otherwise (Adam 5e-4 → 1e-6 cosine). Resumable: rerun to continue. Not shipped (see Models/README.md).
+set -euo pipefail
+cd "$(dirname "$0")"
+bin=../../.build/release/eccbench
+dem=../../Tests/TestSupport/Resources/dem/surface-d3-r3.dem
+out=${OUT:-d64.safetensors}
+if [ -f "$out" ]; then
+  $bin qec train --dem "$dem" --out "$out" --resume --minutes "${MINUTES:-170}"
+else
+  $bin qec train --dem "$dem" --layers 2 --dim 64 --heads 8 --epochs 30 --steps-per-epoch 500 \
+    --validation-shots 20000 --warm-start ../../Sources/QECC/Models/dem-surface-d3-r3_circuit_T1_N2_d32.safetensors \
+    --out "$out" --curve curve-d64.csv --minutes "${MINUTES:-170}"
+fi
+$bin qec --dem "$dem" --decoders mwpm,neural:"$out",neural --min-shots 100000 --max-shots 100000 --min-errors 1 \
+  --threads 2 | tee evaluation-d64.txt
