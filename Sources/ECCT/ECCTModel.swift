@@ -160,6 +160,26 @@ public final class ECCTModel: @unchecked Sendable {
         network.tokens(channelOutput: y, batch: B, into: tokens)
     }
 
+    /// Logits [B, n] in evaluation mode of channel outputs y [B, n]: `logits(magnitude:syndrome:)` of their tokens.
+    public func logits(
+        channelOutput y: [Float], batch B: Int, threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) -> [Float] {
+        let n = code.n, m = code.m, L = n + m
+        precondition(y.count == B * n, "ECCT.logits: \(y.count) channel outputs for batch \(B)")
+        var tokens = [Float](repeating: 0, count: B * L)
+        y.withUnsafeBufferPointer { yp in
+            tokens.withUnsafeMutableBufferPointer {
+                self.tokens(channelOutput: yp.baseAddress!, batch: B, into: $0.baseAddress!)
+            }
+        }
+        var magnitude = [Float](repeating: 0, count: B * n), syndrome = [Float](repeating: 0, count: B * m)
+        for b in 0..<B {
+            for j in 0..<n { magnitude[b * n + j] = tokens[b * L + j] }
+            for c in 0..<m { syndrome[b * m + c] = tokens[b * L + n + c] }
+        }
+        return logits(magnitude: magnitude, syndrome: syndrome, batch: B, threads: threads)
+    }
+
     /// Logits [B, n] in evaluation mode (no dropout) from magnitude [B, n] and syndrome [B, m] (±1), for any B:
     /// chunks of `chunk` words on all cores with pooled workspaces (memory independent of B). Magnitudes are
     /// clamped to `ECCTNetwork.maxMagnitude`; the logits can still be non-finite when the weights overflow.

@@ -30,28 +30,10 @@ extension ECCTRecipe {
     /// The targets of a batch mixed with the teacher's soft decisions on its channel outputs y [B, n].
     func distilled(_ targets: [Float], input y: [Float]) -> [Float] {
         guard let teacher else { return targets }
-        let logits = Self.teacherLogits(teacher, input: y)
+        let logits = teacher.logits(channelOutput: y, batch: y.count / teacher.code.n)
         let α = settings.distillationWeight
         var out = targets
         for i in out.indices { out[i] = (1 - α) * targets[i] + α * Elementwise.sigmoid(logits[i]) }
         return out
-    }
-
-    /// The teacher's logits [B, n] on channel outputs y [B, n] (evaluation mode, 32-word chunks on all cores).
-    static func teacherLogits(_ teacher: ECCTModel, input y: [Float]) -> [Float] {
-        let n = teacher.code.n, m = teacher.code.m, L = n + m
-        let B = y.count / n
-        var tokens = [Float](repeating: 0, count: B * L)
-        y.withUnsafeBufferPointer { yp in
-            tokens.withUnsafeMutableBufferPointer {
-                teacher.tokens(channelOutput: yp.baseAddress!, batch: B, into: $0.baseAddress!)
-            }
-        }
-        var magnitude = [Float](repeating: 0, count: B * n), syndrome = [Float](repeating: 0, count: B * m)
-        for b in 0..<B {
-            for j in 0..<n { magnitude[b * n + j] = tokens[b * L + j] }
-            for c in 0..<m { syndrome[b * m + c] = tokens[b * L + n + c] }
-        }
-        return teacher.logits(magnitude: magnitude, syndrome: syndrome, batch: B)
     }
 }

@@ -68,8 +68,8 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
 
     public func batch(step s: Int) -> (input: [Float], targets: [Float]) {
         let (y, targets) = samples(step: s)
-        let batch = automorphisms.isEmpty ? (y, targets) : augmented(y, targets, step: s)
-        return teacher == nil ? batch : (batch.0, distilled(batch.1, input: batch.0))
+        let (input, plain) = automorphisms.isEmpty ? (y, targets) : augmented(y, targets, step: s)
+        return (input, distilled(plain, input: input))
     }
 
     /// Channel outputs y [B, n] and targets [B, n] (1 = not flipped, so BCE(f, 1 − flip) = BCE(−f, flip)) of step s:

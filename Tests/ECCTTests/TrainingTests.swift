@@ -104,14 +104,7 @@ final class TrainingTests: XCTestCase {
         var rng = SeededRNG(seed: 4)
         let B = 20, n = code.n
         let y = ECCTData.channelOutputs(code: code, count: B, ebN0: [2], rng: &rng)
-        var tokens = [Float](repeating: 0, count: B * model.length)
-        model.tokens(channelOutput: y, batch: B, into: &tokens)
-        var magnitude: [Float] = [], syndrome: [Float] = []
-        for b in 0..<B {
-            magnitude += tokens[(b * model.length)..<(b * model.length + n)]
-            syndrome += tokens[(b * model.length + n)..<((b + 1) * model.length)]
-        }
-        let f = model.logits(magnitude: magnitude, syndrome: syndrome, batch: B)
+        let f = model.logits(channelOutput: y, batch: B)
         let expected = (0..<(B * n)).map { UInt8((f[$0] < 0) != (y[$0] < 0) ? 1 : 0) }
         XCTAssertEqual(decoder.decode(llr: y, n: n), expected)
         let scale: Float = 2 / 0.7

@@ -42,27 +42,26 @@ public struct LayerNormLayer: Sendable {
         kernels: KernelPath = .best
     ) {
         precondition((quantizer == nil) == (qws == nil), "LayerNormLayer.forwardFused: a quantiser needs its buffers")
-        if width % 8 == 0, kernels.runnable.usesAVX2 {
-            let rowKernel = quantizer?.rowKernel(kernels)
+        let fused = width % 8 == 0 && kernels.runnable.usesAVX2
+        let rowKernel = fused ? quantizer?.rowKernel(kernels) : nil
+        if fused {
             nk_layernorm_forward_fused(
                 x, residual, p + gamma, p + beta, y, ws.mean, ws.rstd, R, width, LayerNormKernel.eps, rowKernel,
                 rowKernel == nil ? nil : qws?.integers, rowKernel == nil ? nil : qws?.scales)
-            if rowKernel == nil, let quantizer, let qws {
-                quantizer.forwardInteger(y, rows: R, workspace: qws, kernels: kernels)
-            }
-            return
-        }
-        if let residual {
-            for i in 0..<(R * width) { y[i] = x[i] + residual[i] }
-            LayerNormKernel.forward(
-                x: y, gamma: p + gamma, beta: p + beta, y: y, mean: ws.mean, rstd: ws.rstd, rows: R, channels: width,
-                kernels: kernels)
         } else {
+            var input = x
+            if let residual {
+                for i in 0..<(R * width) { y[i] = x[i] + residual[i] }
+                input = UnsafePointer(y)
+            }
             LayerNormKernel.forward(
-                x: x, gamma: p + gamma, beta: p + beta, y: y, mean: ws.mean, rstd: ws.rstd, rows: R, channels: width,
-                kernels: kernels)
+                x: input, gamma: p + gamma, beta: p + beta, y: y, mean: ws.mean, rstd: ws.rstd, rows: R,
+                channels: width, kernels: kernels)
         }
-        if let quantizer, let qws { quantizer.forwardInteger(y, rows: R, workspace: qws, kernels: kernels) }
+        // no row kernel (tensor scales, the portable paths): the quantiser as its own pass
+        if rowKernel == nil, let quantizer, let qws {
+            quantizer.forwardInteger(y, rows: R, workspace: qws, kernels: kernels)
+        }
     }
 
     /// dx += ∂ℓ/∂x; dγ, dβ accumulate.
