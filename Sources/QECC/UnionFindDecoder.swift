@@ -92,9 +92,12 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
             for i in 0..<w.fusedCount {
                 let e = w.fused[i]
                 let u = Int(graph.edgeU[e]), v = Int(graph.edgeV[e])
-                if !w.contains(u) { w.add(u, defect: false, boundary: u == graph.boundary) }
-                if !w.contains(v) { w.add(v, defect: false, boundary: v == graph.boundary) }
-                w.union(u, v, edge: e)
+                if w.contains(u) {
+                    w.join(u, v, edge: e, boundary: graph.boundary)
+                } else {  // v is in a cluster (a grown edge has a growing end)
+                    w.add(u, defect: false, boundary: u == graph.boundary)
+                    w.union(u, v, edge: e)
+                }
             }
         }
     }

@@ -1,16 +1,16 @@
-/// The clusters, edge growth and peeling forest of one `UnionFindDecoder` call, reused across shots: every buffer
-/// is valid only where its stamp equals the current shot, so nothing is cleared between shots, and nothing is
-/// allocated per shot (the border lists are linked lists through `next`; the buffers are `FixedBuffers`).
+/// The clusters, growth and peeling forest of one `UnionFindDecoder` call, reused across shots: every buffer is valid
+/// only where its stamp equals the current shot, so nothing is cleared between shots, and nothing is allocated per
+/// shot (the border lists are linked lists through `next`; the buffers are `FixedBuffers`).
+///
+/// Growth is kept per node, not per edge: a node's growth a ∈ {0, 1, 2} counts the rounds it has grown on its
+/// cluster's border, and an edge's growth is min(2, a_u + a_v) — each of its ends grew it by half an edge a round
+/// until it was full. A node leaves the border when all its edges are full, so it grows at most twice. The node
+/// words fit the first-level cache where a circuit's edge states do not, and a growth step writes no edge state.
 struct UnionFindWorkspace {
     var shot = 0, round = 0
-    /// The shot's stamp in `edgeState` (1 ..< 2³⁰; at the wrap the states are cleared and it restarts at 1).
-    var edgeShot: UInt32 = 0
-    let edgeCapacity: Int
     let storage = FixedBuffers()
+    /// Per node: 4 × the shot it joined a cluster in + its growth a; a node of an older shot is in no cluster (a = 0).
     let nodeStamp: UnsafeMutablePointer<Int>
-    /// Per edge: 4 × `edgeShot` of its last growth + its growth (0, 1 or 2 halves); older shots read as 0. Four
-    /// bytes an edge, so a circuit's graph stays in the first-level cache.
-    let edgeState: UnsafeMutablePointer<UInt32>
     let parent: UnsafeMutablePointer<Int32>, size: UnsafeMutablePointer<Int32>, parity: UnsafeMutablePointer<UInt8>
     let touchesBoundary: UnsafeMutablePointer<Bool>, roundMark: UnsafeMutablePointer<Int>
     /// Border nodes of each root's cluster (nodes with an edge not yet fully grown): head, tail, next (−1 ends).
@@ -31,7 +31,7 @@ struct UnionFindWorkspace {
 
     init(nodes: Int, edges: Int) {
         let b = storage
-        nodeStamp = b.make(nodes, -1); edgeState = b.make(edges, 0); edgeCapacity = edges
+        nodeStamp = b.make(nodes, -1)
         parent = b.make(nodes, 0); size = b.make(nodes, 0)
         parity = b.make(nodes, 0); touchesBoundary = b.make(nodes, false)
         roundMark = b.make(nodes, -1)
@@ -46,18 +46,13 @@ struct UnionFindWorkspace {
 
     mutating func begin() {
         shot += 1
-        edgeShot += 1
-        if edgeShot == 1 << 30 {
-            edgeState.update(repeating: 0, count: max(edgeCapacity, 1))
-            edgeShot = 1
-        }
         forestCount = 0
     }
 
-    @inline(__always) mutating func contains(_ x: Int) -> Bool { nodeStamp[x] == shot }
+    @inline(__always) func contains(_ x: Int) -> Bool { nodeStamp[x] >> 2 == shot }
 
     mutating func add(_ x: Int, defect: Bool, boundary: Bool) {
-        nodeStamp[x] = shot
+        nodeStamp[x] = shot << 2
         parent[x] = Int32(x); size[x] = 1
         parity[x] = defect ? 1 : 0
         touchesBoundary[x] = boundary
@@ -66,14 +61,17 @@ struct UnionFindWorkspace {
         if boundary { head[x] = -1; tail[x] = -1 } else { head[x] = Int32(x); tail[x] = Int32(x) }
     }
 
-    /// The growth (0, 1 or 2 halves) an edge state holds in the shot stamped `stamp` (= `edgeShot` << 2); a state from
-    /// an older shot reads as 0.
-    @inline(__always) static func growth(_ state: UInt32, stamp: UInt32) -> UInt32 {
-        state & ~3 == stamp ? state & 3 : 0
+    /// Node x's growth a (0, 1 or 2) in the shot stamped `stamp` (= `shot` << 2); a node of an older shot reads as 0.
+    @inline(__always) static func growth(_ word: Int, stamp: Int) -> Int {
+        word & ~3 == stamp ? word & 3 : 0
     }
 
-    @inline(__always) func growth(_ e: Int) -> UInt8 {
-        UInt8(truncatingIfNeeded: Self.growth(edgeState[e], stamp: edgeShot << 2))
+    /// The growth (0, 1 or 2 halves) of edge e: min(2, a_u + a_v).
+    func growth(_ e: Int, graph: UnionFindGraph) -> UInt8 {
+        let stamp = shot << 2
+        let a = Self.growth(nodeStamp[Int(graph.edgeU[e])], stamp: stamp)
+        let b = Self.growth(nodeStamp[Int(graph.edgeV[e])], stamp: stamp)
+        return UInt8(min(2, a + b))
     }
 
     mutating func find(_ x: Int) -> Int {
@@ -101,33 +99,56 @@ struct UnionFindWorkspace {
         head[rb] = -1; tail[rb] = -1
     }
 
+    /// Join fully grown edge e = (a, b): a is in a cluster, b may be in none yet. A fresh b hangs under a's root
+    /// directly — what `add` and `union` would do (its cluster of one never outweighs a's, so a's root stays the root
+    /// and b joins the end of its border), without setting up b as a root first.
+    @inline(__always) mutating func join(_ a: Int, _ b: Int, edge e: Int, boundary: Int) {
+        guard !contains(b) else { return union(a, b, edge: e) }
+        let r = find(a)
+        addForestEdge(e, a, b)
+        nodeStamp[b] = shot << 2
+        parent[b] = Int32(r)
+        size[r] += 1
+        if b == boundary {
+            touchesBoundary[r] = true
+        } else {
+            next[b] = -1
+            if head[r] < 0 { head[r] = Int32(b) } else { next[Int(tail[r])] = Int32(b) }
+            tail[r] = Int32(b)
+        }
+    }
+
     /// Grow every border edge of root r's cluster by half an edge; fully grown edges go to `fused`, nodes left with
     /// no open edge leave the border. True when some edge grew.
+    ///
+    /// Node u on the border grows each edge (u, v) from g = min(2, a_u + a_v) to min(2, g + 1): it fuses when g = 1,
+    /// stays open when g = 0. Reading a_v when u is scanned sees v's growth earlier in the same round, so the fused
+    /// edges and their order are those of growing per-edge states in the same scan order.
     mutating func grow(_ r: Int, graph: UnionFindGraph) -> Bool {
         var grew = false
         var previous: Int32 = -1
         var u = head[r]
         // locals, so the loop keeps them in registers (the pointer stores could otherwise alias the workspace)
-        let stamp = edgeShot << 2, states = edgeState, fusedList = fused, start = graph.start, edges = graph.edge
+        let stamp = shot << 2, words = nodeStamp, fusedList = fused, start = graph.start, edges = graph.edge
+        let across = graph.neighbour
         var count = fusedCount
         defer { fusedCount = count }
         while u >= 0 {
-            // branch-free over the edges (their growth states are data-dependent and unpredictable): a fully grown
-            // edge is rewritten unchanged, a fusing one is written to `fused` and counted, a half-grown one keeps u
-            // on the border
-            var open = false
-            for a in Int(start[Int(u)])..<Int(start[Int(u) + 1]) {
-                let e = Int(edges[a])
-                let g = Self.growth(states[e], stamp: stamp)
-                let next = g == 2 ? 2 : g + 1
-                states[e] = stamp | next
-                fusedList[count] = e
-                count += g == 1 ? 1 : 0
-                open = open || next == 1
-                grew = grew || g < 2
+            // branch-free over the edges (the neighbours' growth is data-dependent and unpredictable): every edge is
+            // written to `fused` and counted only when it fuses
+            let x = Int(u)
+            let au = words[x] & 3  // u is in this shot's cluster
+            words[x] += 1
+            var seen = 0  // bit k set when some edge had sum k (open: 0; fusing: 1; growing: 0 or 1)
+            for a in Int(start[x])..<Int(start[x + 1]) {
+                let sum = au &+ Self.growth(words[Int(across[a])], stamp: stamp)  // g = min(2, sum)
+                fusedList[count] = Int(edges[a])
+                count &+= (2 &>> sum) & 1
+                seen |= 1 &<< sum
             }
-            let following = next[Int(u)]
-            if open {
+            grew = grew || seen & 3 != 0
+            let following = next[x]
+            if seen & 1 != 0 {
                 previous = u
             } else {  // unlink u
                 if previous < 0 { head[r] = following } else { next[Int(previous)] = following }

@@ -1,4 +1,5 @@
 import Base
+import TestSupport
 import XCTest
 
 @testable import QECC
@@ -22,34 +23,46 @@ final class UnionFindKernelTests: XCTestCase {
         }
     }
 
-    /// The 4-byte edge stamps wrap after 2³⁰ − 1 shots: a used workspace taken past the wrap decodes as a fresh one.
-    func testEdgeStampsWrap() throws {
-        let problem = try DecodingProblem(code: try CSSCode.toric(5), noise: .independent)
-        let uf = try UnionFindDecoder(problem: problem, p: 0.1)
-        let sampler = try NoiseSampler(problem: problem, p: 0.12)
-        var rng = SeededRNG(seed: 9)
-        let (_, detections) = sampler.sample(count: 40, rng: &rng)
-        let M = problem.syndromeLength, graph = uf.views[0]
-        var fresh = uf.makeWorkspace(), aged = uf.makeWorkspace()
-        func flips(_ w: inout UnionFindWorkspace, _ defects: [Int]) -> [Int] {
-            var list: [Int] = []
-            uf.grow(graph, defects: defects, workspace: &w)
-            let grown = (0..<graph.edgeCount).filter { w.growth($0) > 0 }
-            _ = w.peel(graph: graph, defects: defects) { list.append($0) }
-            return grown + [-1] + list
+    /// Growth and peeling equal the plain twin (`UnionFindReference`) edge for edge — every edge's growth when no odd
+    /// cluster is left and the flipped edges in order — on toric graphs (one round and five, independent and
+    /// depolarising noise, sparse to dense defects) and Stim circuits' graphs (surface d = 3 and 5, repetition), all
+    /// decoded by one workspace in a row (its stamps must hide every earlier shot).
+    func testGrowthAndPeelingEqualThePlainTwin() throws {
+        var graphs: [DecodingGraph] = []
+        for (L, rounds, noise) in [(4, 1, PauliNoise.independent), (5, 1, .depolarizing), (4, 5, .independent)] {
+            let problem = try DecodingProblem(code: try CSSCode.toric(L), noise: noise, rounds: rounds)
+            graphs += try problem.matchingGraphs(p: 0.05, q: rounds > 1 ? 0.05 : nil)
         }
-        // the busiest shot decoded at stamp 1, then the stamp moved to the wrap: the next shot is stamp 1 again and
-        // must not see the busiest shot's growth
-        let rows = problem.halves[0].checks.rows
-        let shotDefects = (0..<40).map { s in (0..<rows).filter { detections[s * M + $0] != 0 } }
-        _ = flips(&aged, shotDefects.max { $0.count < $1.count }!)
-        aged.edgeShot = (1 << 30) - 1
-        var decoded = 0
-        for (s, defects) in shotDefects.enumerated() where !defects.isEmpty {
-            XCTAssertEqual(flips(&aged, defects), flips(&fresh, defects), "shot \(s)")
-            decoded += 1
+        for name in ["surface-d3-r3", "surface-d5-r5", "repetition-d5-r5"] {
+            let model = try DetectorErrorModel(contentsOf: TestResources.path("dem/\(name).dem"))
+            graphs.append(try DetectorErrorModelDecoder.matchingGraph(model).1)
         }
-        XCTAssertLessThan(aged.edgeShot, 100, "the stamp wrapped")
-        XCTAssertGreaterThan(decoded, 20)
+        var rng = SeededRNG(seed: 17)
+        var compared = 0, multiRound = 0
+        for graph in graphs {
+            let view = UnionFindGraph(graph), twin = UnionFindReference(graph: graph)
+            let uf = UnionFindDecoder(
+                name: "uf", problem: nil, graphs: [graph],
+                layout: HalfLayout(halves: [], errorLength: 0, syndromeLength: 0, rounds: 1))
+            var w = uf.makeWorkspace()
+            for density in [1, 3, 8, 20, 40] {
+                for shot in 0..<60 {
+                    let defects = (0..<graph.detectorCount).filter { _ in rng.next() % 100 < UInt64(density) }
+                    let before = w.round
+                    uf.grow(view, defects: defects, workspace: &w)
+                    let rounds = w.round - before
+                    let growth = (0..<graph.edgeCount).map { w.growth($0, graph: view) }
+                    var flips: [Int] = []
+                    _ = w.peel(graph: view, defects: defects) { flips.append($0) }
+                    let expected = twin.decode(defects: defects)
+                    XCTAssertEqual(growth, expected.growth, "\(graph.nodeCount) nodes, \(density)%, shot \(shot)")
+                    XCTAssertEqual(flips, expected.flips, "\(graph.nodeCount) nodes, \(density)%, shot \(shot)")
+                    if rounds > 3 { multiRound += 1 }
+                    compared += 1
+                }
+            }
+        }
+        XCTAssertEqual(compared, graphs.count * 300)
+        XCTAssertGreaterThan(multiRound, 100, "shots whose clusters grew for more than two rounds")
     }
 }
