@@ -14,6 +14,9 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
     /// The graphs as the growth and peeling loops read them (built once).
     let views: [UnionFindGraph]
     let layout: HalfLayout
+    /// Shots of isolated pairs take `UnionFindWorkspace.isolatedPairs` (the same correction; false in tests for the
+    /// plain path).
+    var shortcutsIsolatedPairs = true
 
     public init(problem: DecodingProblem, p: Double, q: Double? = nil, name: String = "uf") throws {
         self.init(
@@ -39,8 +42,12 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
         _ h: Int, defects: [Int], workspace w: inout UnionFindWorkspace, correction: UnsafeMutablePointer<UInt8>
     ) -> Int {
         let graph = views[h]
+        let flip = { (e: Int) in correction[Int(graph.qubit[e])] ^= 1 }
+        if shortcutsIsolatedPairs, let flipped = w.isolatedPairs(graph: graph, defects: defects, flip: flip) {
+            return flipped
+        }
         grow(graph, defects: defects, workspace: &w)
-        return w.peel(graph: graph, defects: defects) { correction[Int(graph.qubit[$0])] ^= 1 }
+        return w.peel(graph: graph, defects: defects, flip: flip)
     }
 
     /// A detector error model's predictions from the peeled edges' observables (`edgeMasks`, ≤ 64 observables):
@@ -56,9 +63,11 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
             detections: detections, count: count, detectors: layout.syndromeLength, observables: O, into: predictions
         ) { defects, _ in
             var mask: UInt64 = 0
-            grow(graph, defects: defects, workspace: &w)
             edgeMasks.withUnsafeBufferPointer { masks in
-                _ = w.peel(graph: graph, defects: defects) { mask ^= masks[$0] }
+                let flip = { (e: Int) in mask ^= masks[e] }
+                if shortcutsIsolatedPairs, w.isolatedPairs(graph: graph, defects: defects, flip: flip) != nil { return }
+                grow(graph, defects: defects, workspace: &w)
+                _ = w.peel(graph: graph, defects: defects, flip: flip)
             }
             return mask
         }

@@ -8,6 +8,9 @@
 /// words fit the first-level cache where a circuit's edge states do not, and a growth step writes no edge state.
 struct UnionFindWorkspace {
     var shot = 0, round = 0
+    /// `isolatedPairs`'s call count and, per node, the call it was a defect in.
+    var pairShot = 0
+    let defectStamp: UnsafeMutablePointer<Int>
     let storage = FixedBuffers()
     /// Per node: 4 × the shot it joined a cluster in + its growth a; a node of an older shot is in no cluster (a = 0).
     let nodeStamp: UnsafeMutablePointer<Int>
@@ -31,7 +34,7 @@ struct UnionFindWorkspace {
 
     init(nodes: Int, edges: Int) {
         let b = storage
-        nodeStamp = b.make(nodes, -1)
+        nodeStamp = b.make(nodes, -1); defectStamp = b.make(nodes, 0)
         parent = b.make(nodes, 0); size = b.make(nodes, 0)
         parity = b.make(nodes, 0); touchesBoundary = b.make(nodes, false)
         roundMark = b.make(nodes, -1)

@@ -66,3 +66,63 @@ final class UnionFindKernelTests: XCTestCase {
         XCTAssertGreaterThan(multiRound, 100, "shots whose clusters grew for more than two rounds")
     }
 }
+
+extension UnionFindKernelTests {
+    /// The isolated-pairs shortcut gives Union-Find's own correction: the same predictions with it and without on
+    /// Stim circuits' models at 0.2×, 1× and 3× the fixtures' priors (most shots take it at 0.2×, few at 3×), and the
+    /// same toric corrections (one round, depolarising; five rounds), with both paths taken many times.
+    func testIsolatedPairsShortcutGivesTheGrownCorrection() throws {
+        var rng = SeededRNG(seed: 23)
+        var taken = 0, declined = 0
+        for name in ["surface-d3-r3", "surface-d5-r5", "surface-d7-r3", "repetition-d5-r5"] {
+            for factor in [0.2, 1, 3] {
+                let model = try DetectorErrorModel(contentsOf: TestResources.path("dem/\(name).dem"))
+                    .scalingPriors(by: factor)
+                let (edges, graph, layout) = try DetectorErrorModelDecoder.matchingGraph(model)
+                let masks = edges.map { DetectorErrorModelDecoder.mask($0.observables) }
+                let shots = 400, D = model.detectorCount, O = model.observableCount
+                let events = DetectorErrorModelSampler(model: model).sample(count: shots, rng: &rng).events
+                var predictions: [[UInt8]] = []
+                for shortcut in [true, false] {
+                    var uf = UnionFindDecoder(name: "uf", problem: nil, graphs: [graph], layout: layout)
+                    uf.shortcutsIsolatedPairs = shortcut
+                    var out = [UInt8](repeating: 9, count: shots * O)
+                    events.withUnsafeBufferPointer { e in
+                        out.withUnsafeMutableBufferPointer {
+                            uf.predictObservables(
+                                detections: e, count: shots, observables: O, edgeMasks: masks, into: $0)
+                        }
+                    }
+                    predictions.append(out)
+                }
+                XCTAssertEqual(predictions[0], predictions[1], "\(name) × \(factor)")
+                // how often the shortcut applies
+                let uf = UnionFindDecoder(name: "uf", problem: nil, graphs: [graph], layout: layout)
+                var w = uf.makeWorkspace()
+                for s in 0..<shots {
+                    let defects = (0..<D).filter { events[s * D + $0] != 0 }
+                    guard !defects.isEmpty else { continue }
+                    if w.isolatedPairs(graph: uf.views[0], defects: defects, flip: { _ in }) != nil {
+                        taken += 1
+                    } else {
+                        declined += 1
+                    }
+                }
+            }
+        }
+        for (L, rounds, noise, p) in [(6, 1, PauliNoise.depolarizing, 0.02), (5, 5, .independent, 0.01)] {
+            let problem = try DecodingProblem(code: try CSSCode.toric(L), noise: noise, rounds: rounds)
+            let (_, detections) = try NoiseSampler(problem: problem, p: p, q: rounds > 1 ? p : nil)
+                .sample(count: 500, rng: &rng)
+            var corrections: [[UInt8]] = []
+            for shortcut in [true, false] {
+                var uf = try UnionFindDecoder(problem: problem, p: p, q: rounds > 1 ? p : nil)
+                uf.shortcutsIsolatedPairs = shortcut
+                corrections.append(uf.decode(detections: detections, count: 500, errorLength: problem.errorLength))
+            }
+            XCTAssertEqual(corrections[0], corrections[1], "toric-\(L), \(rounds) rounds")
+        }
+        XCTAssertGreaterThan(taken, 1000)
+        XCTAssertGreaterThan(declined, 1000)
+    }
+}
