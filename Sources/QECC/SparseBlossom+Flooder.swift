@@ -20,39 +20,36 @@ extension SparseBlossom {
         let r1 = localRadius(v)
         var best = Int.max, bestSlot = -1
         let first = Int(neighbourStart[v]), last = Int(neighbourStart[v &+ 1])
+        // Branch-free over the neighbours (their regions are data-dependent and unpredictable): a boundary slot
+        // (u < 0) or a node in no region reads node 0 or region 0 and masks what it read; a slot that raises
+        // nothing gets time Int.max; the first slot with the least time wins, as a branchy loop's `t < best`.
         if r1.slope > 0 {
             let top = nodeTop[v]
             for k in first..<last {
                 let u = Int(neighbour[k])
+                let node = u < 0 ? 0 : u
+                let uTop = u < 0 ? -1 : nodeTop[node]
+                let inRegion = uTop >= 0
+                let r2 = regionRadius[inRegion ? Int(uTop) : 0]
                 var t = neighbourWeight[k] &- r1.intercept
-                if u >= 0 {
-                    let uTop = nodeTop[u]
-                    if uTop == top { continue }
-                    if uTop >= 0 {
-                        let r2 = regionRadius[Int(uTop)]
-                        if r2.slope < 0 { continue }
-                        t = t &- r2.intercept &- nodeWrapped[u]
-                        if r2.slope > 0 { t >>= 1 }
-                    }
-                }
-                if t < best {
-                    best = t
-                    bestSlot = k
-                }
+                t = inRegion ? (t &- r2.intercept &- nodeWrapped[node]) >> (r2.slope > 0 ? 1 : 0) : t
+                let raises = uTop != top && !(inRegion && r2.slope < 0)
+                t = raises ? t : .max
+                let better = t < best
+                best = better ? t : best
+                bestSlot = better ? k : bestSlot
             }
         } else if r1.slope == 0 {
             for k in first..<last {
                 let u = Int(neighbour[k])
-                if u < 0 { continue }
-                let uTop = nodeTop[u]
-                guard uTop >= 0 else { continue }
-                let r2 = regionRadius[Int(uTop)]
-                guard r2.slope > 0 else { continue }
-                let t = neighbourWeight[k] &- r1.intercept &- r2.intercept &- nodeWrapped[u]
-                if t < best {
-                    best = t
-                    bestSlot = k
-                }
+                let node = u < 0 ? 0 : u
+                let uTop = u < 0 ? -1 : nodeTop[node]
+                let r2 = regionRadius[uTop >= 0 ? Int(uTop) : 0]
+                var t = neighbourWeight[k] &- r1.intercept &- r2.intercept &- nodeWrapped[node]
+                t = uTop >= 0 && r2.slope > 0 ? t : .max
+                let better = t < best
+                best = better ? t : best
+                bestSlot = better ? k : bestSlot
             }
         }
         return (bestSlot, best)
