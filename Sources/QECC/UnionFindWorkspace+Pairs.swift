@@ -11,8 +11,8 @@ extension UnionFindWorkspace {
     /// lone defects as its children, their other neighbours as defect-free leaves). Most shots at low noise have this
     /// form, and it costs one pass over the defects' edges where growth and peeling cost several.
     mutating func isolatedPairs(graph: UnionFindGraph, defects: [Int], flip: (Int) -> Void) -> Int? {
-        pairShot += 1
-        let stamp = pairShot, marks = defectStamp, start = graph.start, across = graph.neighbour
+        pairsStamp += 1
+        let stamp = pairsStamp, marks = defectStamp, start = graph.start, across = graph.neighbour
         for d in defects {
             guard d != graph.boundary else { return nil }
             marks[d] = stamp

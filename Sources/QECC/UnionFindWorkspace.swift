@@ -4,12 +4,13 @@
 ///
 /// Growth is kept per node, not per edge: a node's growth a ∈ {0, 1, 2} counts the rounds it has grown on its
 /// cluster's border, and an edge's growth is min(2, a_u + a_v) — each of its ends grew it by half an edge a round
-/// until it was full. A node leaves the border when all its edges are full, so it grows at most twice. The node
-/// words fit the first-level cache where a circuit's edge states do not, and a growth step writes no edge state.
+/// until it was full. A node leaves the border when all its edges are full, so it grows at most twice. A growth
+/// step reads its neighbours' node words and writes no edge state.
 struct UnionFindWorkspace {
     var shot = 0, round = 0
-    /// `isolatedPairs`'s call count and, per node, the call it was a defect in.
-    var pairShot = 0
+    /// `isolatedPairs`'s stamp (one per call) and its marks per node: the stamp on a defect, its negative on a lone
+    /// defect's neighbour.
+    var pairsStamp = 0
     let defectStamp: UnsafeMutablePointer<Int>
     let storage = FixedBuffers()
     /// Per node: 4 × the shot it joined a cluster in + its growth a; a node of an older shot is in no cluster (a = 0).
