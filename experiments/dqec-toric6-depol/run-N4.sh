@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# The shipped toric-6 depolarising model (issue 33): N = 4, d = 32, 8 heads, the recipe of run.sh (the shipped toric-4
-# model's) with four layers, 60 epochs × 1,000 steps × 128. Resumable: rerun to continue (the checkpoint with Adam's
-# moments stays out of git); ../ecct-ccsds128-64/ship.py strips the moments for Sources/QECC/Models, and the
-# evaluation is the 100,000-shot table of Models/README.md.
+# Session 9–10's toric-6 depolarising run (issue 33; not shipped, README.md): N = 4, d = 32, 8 heads, the recipe of
+# run.sh (the shipped toric-4 model's) with four layers, 60 epochs × 1,000 steps × 128. Resumable: rerun to continue
+# (the checkpoint with Adam's moments stays out of git); then the 100,000-shot evaluation of README.md.
 set -euo pipefail
 cd "$(dirname "$0")"
 bin=../../.build/release/eccbench
@@ -14,6 +13,6 @@ else
     --epochs 60 --steps-per-epoch 1000 --batch 128 --lr 1e-3 --min-lr 1e-5 --seed 1 \
     --validation-p 0.08,0.12,0.16 --validation-shots 4096 --out "$out" --minutes "${MINUTES:-170}"
 fi
-python3 ../ecct-ccsds128-64/ship.py "$out" ../../Sources/QECC/Models/toric-6_depolarizing_T1_N4_d32.safetensors
-$bin qec --code toric-6 --noise depolarizing --p 0.05:0.2:0.01 --decoders neural,mwpm,uf,bpm --min-shots 100000 \
-  --max-shots 100000 --min-failures 0 --threads 2 --json evaluation.json --plot evaluation.svg | tee evaluation.txt
+$bin qec --code toric-6 --noise depolarizing --p 0.05:0.2:0.01 --decoders neural=neural:"$out",mwpm,uf,bpm \
+  --min-shots 100000 --max-shots 100000 --min-failures 0 --threads 2 --json evaluation.json --plot evaluation.svg \
+  | tee evaluation.txt
