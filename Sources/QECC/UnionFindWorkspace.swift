@@ -22,7 +22,8 @@ struct UnionFindWorkspace {
     let visited: UnsafeMutablePointer<Int>, mark: UnsafeMutablePointer<UInt8>
     /// Per node of the peeling forest: the edge to its parent (−1 at a root) and the parent.
     let parentEdge: UnsafeMutablePointer<Int32>, parentNode: UnsafeMutablePointer<Int32>
-    /// Scratch lists (capacity: every node or edge once).
+    /// Scratch lists (capacity: every node or edge once; `isolatedPairs` collects its flips, distinct edges, in
+    /// `fused`).
     let active: UnsafeMutablePointer<Int>, fused: UnsafeMutablePointer<Int>, order: UnsafeMutablePointer<Int>
     var activeCount = 0, fusedCount = 0, orderCount = 0
     /// The spanning forest of the grown edges: the edges whose union merged two clusters, and per node the list of
