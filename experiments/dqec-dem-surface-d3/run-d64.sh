@@ -8,7 +8,8 @@ bin=../../.build/release/eccbench
 dem=../../Tests/TestSupport/Resources/dem/surface-d3-r3.dem
 out=${OUT:-d64.safetensors}
 if [ -f "$out" ]; then
-  $bin qec train --dem "$dem" --out "$out" --resume --minutes "${MINUTES:-170}"
+  # session 10: EPOCHS=60 stretched the cosine to 60 epochs from the 30-epoch checkpoint (train-d64-ext.log)
+  $bin qec train --dem "$dem" --out "$out" --resume ${EPOCHS:+--epochs "$EPOCHS"} --minutes "${MINUTES:-170}"
 else
   $bin qec train --dem "$dem" --layers 2 --dim 64 --heads 8 --epochs 30 --steps-per-epoch 500 \
     --validation-shots 20000 --warm-start ../../Sources/QECC/Models/dem-surface-d3-r3_circuit_T1_N2_d32.safetensors \
