@@ -85,7 +85,7 @@ struct QECDecode: ParsableCommand {
             predictions.withUnsafeMutableBufferPointer { p in
                 let (input, output) = (UnsafeSendable(e), UnsafeSendable(p))
                 let counter = BlockCounter()
-                let work: @Sendable () -> Void = {
+                DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks))) { _ in
                     while let b = counter.take(limit: blocks) {
                         let a = b * block, z = min(shots, a + block)
                         decoder.decode(
@@ -93,9 +93,6 @@ struct QECDecode: ParsableCommand {
                             into: UnsafeMutableBufferPointer(rebasing: output.value[(a * O)..<(z * O)]))
                     }
                 }
-                // one worker runs on this thread: Dispatch's pool would only spin beside it
-                let workers = max(1, min(threads, blocks))
-                if workers == 1 { work() } else { DispatchQueue.concurrentPerform(iterations: workers) { _ in work() } }
             }
         }
         return predictions
