@@ -42,7 +42,14 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
         _ h: Int, defects: [Int], workspace w: inout UnionFindWorkspace, correction: UnsafeMutablePointer<UInt8>
     ) -> Int {
         let graph = views[h]
-        let flip = { (e: Int) in correction[Int(graph.qubit[e])] ^= 1 }
+        return correct(graph, defects: defects, workspace: &w) { correction[Int(graph.qubit[$0])] ^= 1 }
+    }
+
+    /// One shot's correction on one graph: each flipped space edge through `flip`; returns their count. Shots of
+    /// isolated pairs take `UnionFindWorkspace.isolatedPairs`, the rest growth and peeling.
+    func correct(
+        _ graph: UnionFindGraph, defects: [Int], workspace w: inout UnionFindWorkspace, flip: (Int) -> Void
+    ) -> Int {
         if shortcutsIsolatedPairs, let flipped = w.isolatedPairs(graph: graph, defects: defects, flip: flip) {
             return flipped
         }
@@ -64,10 +71,7 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
         ) { defects, _ in
             var mask: UInt64 = 0
             edgeMasks.withUnsafeBufferPointer { masks in
-                let flip = { (e: Int) in mask ^= masks[e] }
-                if shortcutsIsolatedPairs, w.isolatedPairs(graph: graph, defects: defects, flip: flip) != nil { return }
-                grow(graph, defects: defects, workspace: &w)
-                _ = w.peel(graph: graph, defects: defects, flip: flip)
+                _ = correct(graph, defects: defects, workspace: &w) { mask ^= masks[$0] }
             }
             return mask
         }
