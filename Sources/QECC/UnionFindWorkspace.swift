@@ -19,19 +19,19 @@ struct UnionFindWorkspace {
     let touchesBoundary: UnsafeMutablePointer<Bool>, roundMark: UnsafeMutablePointer<Int>
     /// Border nodes of each root's cluster (nodes with an edge not yet fully grown): head, tail, next (−1 ends).
     let head: UnsafeMutablePointer<Int32>, tail: UnsafeMutablePointer<Int32>, next: UnsafeMutablePointer<Int32>
-    /// Per node, peeling's defect parity (zero between shots).
-    let mark: UnsafeMutablePointer<UInt8>
+    let visited: UnsafeMutablePointer<Int>, mark: UnsafeMutablePointer<UInt8>
+    /// Per node of the peeling forest: the edge to its parent (−1 at a root) and the parent.
+    let parentEdge: UnsafeMutablePointer<Int32>, parentNode: UnsafeMutablePointer<Int32>
     /// Scratch lists (capacity: every node or edge once; `isolatedPairs` collects its flips, distinct edges, in
-    /// `fused`; peeling's stack of leaves is `leaves`).
-    let active: UnsafeMutablePointer<Int>, fused: UnsafeMutablePointer<Int>, leaves: UnsafeMutablePointer<Int32>
-    var activeCount = 0, fusedCount = 0
-    /// The spanning forest of the grown edges: the edges whose union merged two clusters (entries 2i and 2i + 1 are
-    /// edge i seen from its two ends, `forestOther` the node across), and per node its number of forest edges and
-    /// the XOR of their entries (`forestDegree`, `forestXor`, valid where `forestStamp` is this shot): a leaf's XOR is
-    /// its one edge.
-    let forest: UnsafeMutablePointer<Int32>, forestOther: UnsafeMutablePointer<Int32>
-    let forestDegree: UnsafeMutablePointer<Int32>, forestXor: UnsafeMutablePointer<Int32>
-    let forestStamp: UnsafeMutablePointer<Int>
+    /// `fused`).
+    let active: UnsafeMutablePointer<Int>, fused: UnsafeMutablePointer<Int>, order: UnsafeMutablePointer<Int>
+    var activeCount = 0, fusedCount = 0, orderCount = 0
+    /// The spanning forest of the grown edges: the edges whose union merged two clusters, and per node the list of
+    /// its forest edges (entries 2i and 2i + 1 are edge i seen from its two ends, `forestOther` the node across;
+    /// `forestHead` valid where `forestStamp` is this shot).
+    let forest: UnsafeMutablePointer<Int32>, forestNext: UnsafeMutablePointer<Int32>
+    let forestOther: UnsafeMutablePointer<Int32>
+    let forestHead: UnsafeMutablePointer<Int32>, forestStamp: UnsafeMutablePointer<Int>
     var forestCount = 0
 
     init(nodes: Int, edges: Int) {
@@ -42,11 +42,11 @@ struct UnionFindWorkspace {
         roundMark = b.make(nodes, -1)
         head = b.make(nodes, -1); tail = b.make(nodes, -1)
         next = b.make(nodes, -1)
+        visited = b.make(nodes, -1); parentEdge = b.make(nodes, -1); parentNode = b.make(nodes, -1)
         mark = b.make(nodes, 0)
-        active = b.make(nodes, 0); fused = b.make(edges + 1, 0)  // grow writes one past
-        leaves = b.make(nodes + 1, 0)  // peel's first pass writes one past
-        forest = b.make(nodes, -1); forestOther = b.make(2 * nodes, -1)
-        forestDegree = b.make(nodes, 0); forestXor = b.make(nodes, 0); forestStamp = b.make(nodes, -1)
+        active = b.make(nodes, 0); fused = b.make(edges + 1, 0); order = b.make(nodes, 0)  // grow writes one past
+        forest = b.make(nodes, -1); forestNext = b.make(2 * nodes, -1); forestOther = b.make(2 * nodes, -1)
+        forestHead = b.make(nodes, -1); forestStamp = b.make(nodes, -1)
     }
 
     mutating func begin() {
@@ -176,58 +176,57 @@ struct UnionFindWorkspace {
     @inline(__always) mutating func link(_ entry: Int, to x: Int) {
         if forestStamp[x] != shot {
             forestStamp[x] = shot
-            forestDegree[x] = 0; forestXor[x] = 0
+            forestHead[x] = -1
         }
-        forestDegree[x] += 1
-        forestXor[x] ^= Int32(entry)
+        forestNext[entry] = forestHead[x]
+        forestHead[x] = Int32(entry)
     }
 
-    /// Peeling (Delfosse & Zémor 2020) on the spanning forest of the fully grown edges, from the leaves in: a leaf
-    /// holding a defect flips its edge and moves the defect across; the boundary is never peeled, so a tree that
-    /// reaches it is rooted there. Each flipped edge goes to `flip` (the edge index); returns the number of space
-    /// edges flipped.
-    ///
-    /// An edge is flipped when the part of its tree beyond it, seen from the root, holds an odd number of defects.
-    /// In a tree with the boundary the root is the boundary; a tree without it has an even number of defects (growth
-    /// stopped), so both sides of an edge have the same parity and the last node left is as good a root as any. The
-    /// flips are therefore those of a breadth-first forest rooted at the boundary, in another order. (Only a tree
-    /// left odd because its component has no boundary and an odd number of defects — no correction exists — depends
-    /// on which node is peeled last.) Marks are zero between shots (every marked node is a defect or in the forest,
-    /// and all are cleared at the end).
-    mutating func peel(graph: UnionFindGraph, defects: [Int], flip: (Int) -> Void) -> Int {
-        for d in defects { mark[d] = 1 }
-        let degree = forestDegree, xor = forestXor, other = forestOther, stack = leaves, boundary = graph.boundary
-        var top = 0
-        for j in 0..<2 * forestCount {  // every node of degree 1 is one entry's node across
-            let x = Int(other[j])
-            stack[top] = Int32(x)
-            top &+= degree[x] == 1 && x != boundary ? 1 : 0
+    /// The breadth-first tree of the spanning forest from `root` (skipped when already visited) appended to `order`.
+    mutating func tree(from root: Int) {
+        guard visited[root] != shot else { return }
+        visited[root] = shot; parentEdge[root] = -1
+        var h = orderCount
+        order[orderCount] = root
+        orderCount += 1
+        while h < orderCount {
+            let u = order[h]
+            h += 1
+            var j = forestStamp[u] == shot ? forestHead[u] : -1
+            while j >= 0 {
+                let e = forest[Int(j) >> 1], v = Int(forestOther[Int(j)])
+                j = forestNext[Int(j)]
+                guard visited[v] != shot else { continue }
+                visited[v] = shot; parentEdge[v] = e; parentNode[v] = Int32(u)
+                order[orderCount] = v
+                orderCount += 1
+            }
         }
+    }
+
+    /// Peeling (Delfosse & Zémor 2020) on the fully grown edges: a breadth-first forest, rooted at the boundary when
+    /// a tree reaches it, processed from the leaves; each peeled edge goes to `flip` (the edge index). Returns the
+    /// number of space edges flipped. Marks are zero between shots (every marked node is in `order` and cleared at
+    /// the end).
+    mutating func peel(graph: UnionFindGraph, defects: [Int], flip: (Int) -> Void) -> Int {
+        orderCount = 0
+        for d in defects { mark[d] = 1 }
+        if graph.boundary >= 0, contains(graph.boundary) { tree(from: graph.boundary) }
+        for d in defects { tree(from: d) }
         var flipped = 0
-        while top > 0 {
-            top -= 1
-            let u = Int(stack[top])
-            guard degree[u] == 1 else { continue }  // 0: its tree is peeled
-            let j = Int(xor[u]), v = Int(other[j])
-            degree[u] = 0
-            degree[v] -= 1
-            xor[v] ^= Int32(j ^ 1)
-            if mark[u] != 0 {
+        for k in stride(from: orderCount - 1, through: 0, by: -1) {
+            let u = order[k]
+            let e = Int(parentEdge[u])
+            if mark[u] == 1 && e >= 0 {
                 mark[u] = 0
-                mark[v] ^= 1
-                let e = Int(forest[j >> 1])
+                mark[Int(parentNode[u])] ^= 1
                 if graph.qubit[e] >= 0 {
                     flip(e)
                     flipped += 1
                 }
             }
-            if degree[v] == 1 && v != boundary {
-                stack[top] = Int32(v)
-                top += 1
-            }
         }
-        for d in defects { mark[d] = 0 }
-        for j in 0..<2 * forestCount { mark[Int(other[j])] = 0 }
+        for k in 0..<orderCount { mark[order[k]] = 0 }
         return flipped
     }
 }

@@ -5,8 +5,7 @@
 /// border nodes, the forest as a list of edges. It fixes the order choices the fast decoder makes (clusters grown in
 /// the order of their first defect; border nodes in the order they joined, the larger cluster's first, the first
 /// argument's on a tie; edges in adjacency order; forest edges seen newest first from each node; the boundary's tree
-/// first, then the defects' in order), so the two must agree edge for edge on the growth; the fast decoder peels from
-/// the leaves in, so its flips are the same edges in another order.
+/// first, then the defects' in order), so the two must agree edge for edge.
 struct UnionFindReference {
     let graph: DecodingGraph
 
