@@ -8,6 +8,9 @@ import Foundation
 /// - `b8`: ⌈bits/8⌉ bytes per shot, bit j in byte j/8 at position j mod 8 (least significant first).
 /// - `r8`: per shot, bytes counting the zeros before each one; 255 means 255 zeros and no one yet; every shot ends with
 ///   a one just past its last bit.
+/// - `ptb64`: shots in groups of 64; per group, per bit, 8 bytes holding that bit of the group's 64 shots (shot k of
+///   the group at bit k of the little-endian word). Only whole groups: a shot count that is not a multiple of 64
+///   cannot be written (Stim refuses it too).
 ///
 /// Bits are held as bytes 0/1, [shots, bits]. A file whose length does not fit the bit count is refused, naming the
 /// expected and found sizes.
@@ -15,10 +18,11 @@ public enum ShotFormat: String, CaseIterable, Sendable {
     case zeroOne = "01"
     case b8
     case r8
+    case ptb64
 
     public static func named(_ raw: String) throws -> ShotFormat {
         guard let f = ShotFormat(rawValue: raw.lowercased()) else {
-            throw QECCError("unknown shot format '\(raw)'; use 01, b8 or r8")
+            throw QECCError("unknown shot format '\(raw)'; use 01, b8, r8 or ptb64")
         }
         return f
     }
@@ -28,6 +32,27 @@ public enum ShotFormat: String, CaseIterable, Sendable {
         guard bitsPerShot >= 0 else { throw QECCError("\(source): negative bit count \(bitsPerShot)") }
         let bytes = [UInt8](data)
         switch self {
+        case .ptb64:
+            let group = 8 * bitsPerShot
+            guard group > 0 else {
+                throw QECCError(
+                    "\(source): ptb64 shots of 0 bits cannot be counted; use 01 for a model with no \(source)")
+            }
+            guard bytes.count % group == 0 else {
+                throw QECCError(
+                    "\(source): \(bytes.count) bytes is not a whole number of ptb64 groups of 64 shots of "
+                        + "\(bitsPerShot) bits (\(group) bytes each; \(bytes.count / group) groups and "
+                        + "\(bytes.count % group) bytes left over)")
+            }
+            let shots = bytes.count / group * 64
+            var bits = [UInt8](repeating: 0, count: shots * bitsPerShot)
+            for g in 0..<(shots / 64) {
+                for j in 0..<bitsPerShot {
+                    let word = g * group + 8 * j
+                    for k in 0..<64 { bits[(64 * g + k) * bitsPerShot + j] = bytes[word + k >> 3] >> UInt8(k & 7) & 1 }
+                }
+            }
+            return (shots, bits)
         case .b8:
             let per = (bitsPerShot + 7) / 8
             guard per > 0 else {
@@ -143,12 +168,24 @@ public enum ShotFormat: String, CaseIterable, Sendable {
         return word
     }
 
-    /// The bytes of `shots` shots of `bitsPerShot` bits in this format.
-    public func write(_ bits: [UInt8], bitsPerShot: Int) -> Data {
+    /// The bytes of `shots` shots of `bitsPerShot` bits in this format; ptb64 refuses a shot count that is not a
+    /// multiple of 64.
+    public func write(_ bits: [UInt8], bitsPerShot: Int) throws -> Data {
         precondition(bitsPerShot > 0 ? bits.count % bitsPerShot == 0 : bits.isEmpty, "shots of \(bitsPerShot) bits")
         let shots = bitsPerShot == 0 ? 0 : bits.count / bitsPerShot
         var out: [UInt8] = []
         switch self {
+        case .ptb64:
+            guard shots % 64 == 0 else {
+                throw QECCError("ptb64 holds shots in groups of 64: \(shots) shots is not a multiple of 64; use b8")
+            }
+            out = [UInt8](repeating: 0, count: shots / 8 * bitsPerShot)  // shots / 64 groups × bits × 8 bytes
+            for s in 0..<shots {
+                let group = s / 64 * 8 * bitsPerShot, k = s & 63
+                for j in 0..<bitsPerShot where bits[s * bitsPerShot + j] != 0 {
+                    out[group + 8 * j + k >> 3] |= 1 << UInt8(k & 7)
+                }
+            }
         case .b8:
             let per = (bitsPerShot + 7) / 8
             out = [UInt8](repeating: 0, count: shots * per)

@@ -23,11 +23,11 @@ struct QECDecode: ParsableCommand {
     var dem: String
     @Option(name: .customLong("in"), help: "Detection events, one shot per record.")
     var input: String
-    @Option(name: .long, help: "Format of --in: 01, b8 or r8.")
+    @Option(name: .long, help: "Format of --in: 01, b8, r8 or ptb64.")
     var inFormat: String = "01"
     @Option(name: .long, help: "Predicted observable flips, written atomically.")
     var out: String
-    @Option(name: .long, help: "Format of --out: 01, b8 or r8.")
+    @Option(name: .long, help: "Format of --out: 01, b8, r8 or ptb64 (a multiple of 64 shots).")
     var outFormat: String = "01"
     @Option(
         name: .long,
@@ -56,7 +56,7 @@ struct QECDecode: ParsableCommand {
         }
         // events are held unpacked, a byte a bit: at most 8 bits a byte of b8, one of 01, a shot a byte of r8
         let (unpacked, overflow) = size.multipliedReportingOverflow(
-            by: format == .r8 ? max(1, model.detectorCount) : (format == .b8 ? 8 : 1))
+            by: format == .r8 ? max(1, model.detectorCount) : (format == .zeroOne ? 1 : 8))
         guard !overflow, unpacked <= Self.maxEventBytes else {
             throw CommandError(
                 "--in '\(input)': \(size) bytes of \(format.rawValue) may hold more than \(Self.maxEventBytes >> 30) GiB "
@@ -67,9 +67,15 @@ struct QECDecode: ParsableCommand {
         }
         let (shots, events) = try format.read(
             data, bitsPerShot: model.detectorCount, source: "\(input) (\(model.detectorCount) detectors a shot)")
+        let outFormat = try ShotFormat.named(self.outFormat)
+        guard outFormat != .ptb64 || shots % 64 == 0 else {
+            throw CommandError(
+                "--out-format ptb64: \(shots) shots in '\(input)' is not a multiple of 64 (ptb64 holds groups of 64); "
+                    + "use b8")
+        }
         let predictions = Self.decode(decoder, events: events, shots: shots, threads: threads)
         try AtomicFile.write(
-            try ShotFormat.named(outFormat).write(predictions, bitsPerShot: model.observableCount), to: out)
+            try outFormat.write(predictions, bitsPerShot: model.observableCount), to: out)
     }
 
     /// Most bytes of unpacked detection events held at once.

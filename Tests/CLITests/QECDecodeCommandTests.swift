@@ -30,6 +30,30 @@ final class QECDecodeCommandTests: XCTestCase {
         let predictions = try ShotFormat.zeroOne.read(
             Data(contentsOf: URL(fileURLWithPath: out01)), bitsPerShot: 1, source: out01)
         XCTAssertEqual(predictions.shots, 400)
+        // ptb64 in and out (Stim's 64-shot fixture): the predictions of the b8 path, and 400 shots refused for ptb64
+        let small = TestResources.path("dem/surface-d5-r5.dem")
+        var outputs: [[UInt8]] = []
+        for format in ["b8", "ptb64"] {
+            let out = temp("predictions-64.\(format)")
+            try runSucceeding([
+                "qec", "decode", "--dem", small, "--in", TestResources.path("dem/surface-d5-r5.events.\(format)"),
+                "--in-format", format, "--out", out, "--out-format", format,
+            ])
+            outputs.append(
+                try ShotFormat.named(format).read(
+                    Data(contentsOf: URL(fileURLWithPath: out)), bitsPerShot: 1, source: out
+                ).bits)
+        }
+        XCTAssertEqual(outputs[0], outputs[1])
+        XCTAssertEqual(outputs[0].count, 64)
+        let never = temp("never.ptb64")
+        try runFailing(
+            [
+                "qec", "decode", "--dem", dem, "--in", events, "--in-format", "b8", "--out", never, "--out-format",
+                "ptb64",
+            ],
+            saying: "400 shots in")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: never))
     }
 
     func testBadInputIsRefusedAndNothingIsWritten() throws {

@@ -60,11 +60,12 @@ final class DetectorErrorModelTests: XCTestCase {
                     let data = try Data(contentsOf: URL(fileURLWithPath: path))
                     let (shots, values) = try format.read(data, bitsPerShot: bits, source: path)
                     XCTAssertEqual(shots, 64, path)
-                    XCTAssertEqual(format.write(values, bitsPerShot: bits), data, path)
+                    XCTAssertEqual(try format.write(values, bitsPerShot: bits), data, path)
                     decoded.append(values)
                 }
                 XCTAssertEqual(decoded[0], decoded[1], "\(name) \(kind): 01 vs b8")
                 XCTAssertEqual(decoded[0], decoded[2], "\(name) \(kind): 01 vs r8")
+                XCTAssertEqual(decoded[0], decoded[3], "\(name) \(kind): 01 vs ptb64")
                 XCTAssertTrue(decoded[0].contains(1), "\(name) \(kind): some bit set")
             }
         }
@@ -72,7 +73,7 @@ final class DetectorErrorModelTests: XCTestCase {
         var bits = [UInt8](repeating: 0, count: 3 * 600)
         bits[599] = 1
         bits[600 + 256] = 1
-        let r8 = ShotFormat.r8.write(bits, bitsPerShot: 600)
+        let r8 = try ShotFormat.r8.write(bits, bitsPerShot: 600)
         XCTAssertEqual(try ShotFormat.r8.read(r8, bitsPerShot: 600, source: "r8").bits, bits)
     }
 
@@ -144,12 +145,38 @@ final class DetectorErrorModelTests: XCTestCase {
             (.zeroOne, Data("01x1\n".utf8), 4, "'x' is not '0', '1'"),
             (.zeroOne, Data("0101".utf8), 4, "without a newline"),
             (.r8, Data([3]), 8, "cut off"), (.r8, Data([9]), 8, "past its 8 bits"),
+            (.ptb64, Data(count: 80), 9, "80 bytes is not a whole number of ptb64 groups of 64 shots of 9 bits (72"),
         ] {
             XCTAssertThrowsError(try format.read(data, bitsPerShot: bits, source: "f.\(format.rawValue)")) {
                 XCTAssertTrue("\($0)".contains(message), "\(format): \($0)")
             }
         }
         XCTAssertThrowsError(try ShotFormat.named("ptb65")) { XCTAssertTrue("\($0)".contains("'ptb65'")) }
+        XCTAssertThrowsError(try ShotFormat.ptb64.write([UInt8](repeating: 0, count: 100 * 3), bitsPerShot: 3)) {
+            XCTAssertTrue("\($0)".contains("100 shots is not a multiple of 64"), "\($0)")
+        }
+    }
+
+    /// ptb64 equals its definition bit for bit (shot 64g + k, bit j at bit k of the word g·8·bits + 8j), several groups
+    /// and widths, read and written.
+    func testPtb64EqualsItsDefinition() throws {
+        var rng = SeededRNG(seed: 12)
+        for width in [1, 7, 8, 9, 70] {
+            let shots = 192
+            let bits = (0..<(shots * width)).map { _ in UInt8(rng.next() % 2) }
+            var twin = [UInt8](repeating: 0, count: shots / 8 * width)
+            for s in 0..<shots {
+                for j in 0..<width where bits[s * width + j] == 1 {
+                    let byte = (s / 64) * 8 * width + 8 * j + (s % 64) / 8
+                    twin[byte] |= 1 << UInt8(s % 8)
+                }
+            }
+            let written = try ShotFormat.ptb64.write(bits, bitsPerShot: width)
+            XCTAssertEqual([UInt8](written), twin, "width \(width)")
+            let read = try ShotFormat.ptb64.read(written, bitsPerShot: width, source: "w\(width)")
+            XCTAssertEqual(read.shots, shots)
+            XCTAssertEqual(read.bits, bits, "width \(width)")
+        }
     }
 
     func testMalformedModelsAreRefusedNamingTheLine() throws {

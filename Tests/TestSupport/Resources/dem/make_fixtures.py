@@ -4,8 +4,9 @@
 For each model NAME: NAME.dem (the text our parser reads), NAME.expected.json (Stim's own reading: num_detectors,
 num_observables, and the columns of the check matrix after `flattened()` resolves repeat and shift_detectors, identical
 symptoms merged as independent events in order of first appearance; the matching edges likewise), and for the circuits
-NAME.events.{01,b8,r8} and NAME.obs.{01,b8,r8}: 64 shots sampled by Stim (seed 5); NAME.match.events.b8 (400 shots,
-seed 6) with PyMatching 2's predictions (NAME.match.pymatching.b8) and matching weights (NAME.match.weights.txt).
+NAME.events.{01,b8,r8,ptb64} and NAME.obs.{01,b8,r8,ptb64}: 64 shots sampled by Stim (seed 5); NAME.match.events.b8
+(400 shots, seed 6) with PyMatching 2's predictions (NAME.match.pymatching.b8) and matching weights
+(NAME.match.weights.txt).
 """
 import numpy as np
 import pymatching
@@ -105,7 +106,7 @@ for name, kind, d, r in [("surface-d3-r3", "surface_code:rotated_memory_z", 3, 3
     stim.write_shot_data_file(data=predictions.astype(bool), path=f"{name}.match.pymatching.b8", format="b8",
                               num_observables=dem.num_observables)
     np.savetxt(f"{name}.match.weights.txt", weights, fmt="%.17g")
-    for fmt in ["01", "b8", "r8"]:
+    for fmt in ["01", "b8", "r8", "ptb64"]:
         stim.write_shot_data_file(data=events, path=f"{name}.events.{fmt}", format=fmt, num_detectors=dem.num_detectors)
         stim.write_shot_data_file(data=obs, path=f"{name}.obs.{fmt}", format=fmt, num_observables=dem.num_observables)
 for name, dem in models.items():
