@@ -54,7 +54,7 @@ struct QECDecode: ParsableCommand {
         guard let size = (try? FileManager.default.attributesOfItem(atPath: input))?[.size] as? Int else {
             throw CommandError("--in: cannot read '\(input)'")
         }
-        // events are held unpacked, a byte a bit: at most 8 bits a byte of b8, one of 01, a shot a byte of r8
+        // events are held unpacked, a byte a bit: at most 8 bits a byte of b8 and ptb64, one of 01, a shot a byte of r8
         let (unpacked, overflow) = size.multipliedReportingOverflow(
             by: format == .r8 ? max(1, model.detectorCount) : (format == .zeroOne ? 1 : 8))
         guard !overflow, unpacked <= Self.maxEventBytes else {
