@@ -168,17 +168,21 @@ public enum ShotFormat: String, CaseIterable, Sendable {
         return word
     }
 
-    /// The bytes of `shots` shots of `bitsPerShot` bits in this format; ptb64 refuses a shot count that is not a
-    /// multiple of 64.
+    /// Refuses a shot count this format cannot write: ptb64 holds whole groups of 64 shots.
+    public func checkWritable(shots: Int) throws {
+        guard self != .ptb64 || shots % 64 == 0 else {
+            throw QECCError("ptb64 holds shots in groups of 64: \(shots) shots is not a multiple of 64; use b8")
+        }
+    }
+
+    /// The bytes of `shots` shots of `bitsPerShot` bits in this format; refuses what `checkWritable` refuses.
     public func write(_ bits: [UInt8], bitsPerShot: Int) throws -> Data {
         precondition(bitsPerShot > 0 ? bits.count % bitsPerShot == 0 : bits.isEmpty, "shots of \(bitsPerShot) bits")
         let shots = bitsPerShot == 0 ? 0 : bits.count / bitsPerShot
+        try checkWritable(shots: shots)
         var out: [UInt8] = []
         switch self {
         case .ptb64:
-            guard shots % 64 == 0 else {
-                throw QECCError("ptb64 holds shots in groups of 64: \(shots) shots is not a multiple of 64; use b8")
-            }
             out = [UInt8](repeating: 0, count: shots / 8 * bitsPerShot)  // shots / 64 groups × bits × 8 bytes
             for s in 0..<shots {
                 let group = s / 64 * 8 * bitsPerShot, k = s & 63

@@ -68,11 +68,7 @@ struct QECDecode: ParsableCommand {
         let (shots, events) = try format.read(
             data, bitsPerShot: model.detectorCount, source: "\(input) (\(model.detectorCount) detectors a shot)")
         let outFormat = try ShotFormat.named(self.outFormat)
-        guard outFormat != .ptb64 || shots % 64 == 0 else {
-            throw CommandError(
-                "--out-format ptb64: \(shots) shots in '\(input)' is not a multiple of 64 (ptb64 holds groups of 64); "
-                    + "use b8")
-        }
+        try outFormat.checkWritable(shots: shots)  // before decoding, not after
         let predictions = Self.decode(decoder, events: events, shots: shots, threads: threads)
         try AtomicFile.write(
             try outFormat.write(predictions, bitsPerShot: model.observableCount), to: out)

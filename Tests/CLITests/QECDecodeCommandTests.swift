@@ -52,7 +52,7 @@ final class QECDecodeCommandTests: XCTestCase {
                 "qec", "decode", "--dem", dem, "--in", events, "--in-format", "b8", "--out", never, "--out-format",
                 "ptb64",
             ],
-            saying: "400 shots in")
+            saying: "ptb64 holds shots in groups of 64: 400 shots is not a multiple of 64")
         XCTAssertFalse(FileManager.default.fileExists(atPath: never))
     }
 
