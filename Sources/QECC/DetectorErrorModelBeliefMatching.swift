@@ -56,10 +56,11 @@ struct DetectorErrorModelBeliefMatching: QuantumDecoder {
         var fired = [Double](repeating: 0, count: posteriors.priorLLR.count)
         var weights = [Int](repeating: 0, count: edgeColumns.count)
         var blossom = SparseBlossom(graph: graph)
+        guard count > 0, let rows = detections.baseAddress else { return }
         ObservablePredictions.run(
-            detections: detections, count: count, detectors: detectors, observables: observables, into: corrections
-        ) { defects, row in
-            posteriors.fired(syndrome: row, m: detectors, into: &fired, scratch: &scratch)
+            .bytes(rows, detectors: detectors), count: count, observables: observables, into: corrections
+        ) { defects, s in
+            posteriors.fired(syndrome: rows + s * detectors, m: detectors, into: &fired, scratch: &scratch)
             for e in weights.indices {
                 weights[e] = BeliefMatchingDecoder.weight(
                     probability: CosetPosteriors.oddProbability(edgeColumns[e], fired: fired))

@@ -149,33 +149,77 @@ public struct DetectorErrorModelDecoder: Sendable {
     public func decode(
         events: UnsafeBufferPointer<UInt8>, count: Int, into predictions: UnsafeMutableBufferPointer<UInt8>
     ) {
-        let D = model.detectorCount, O = model.observableCount, E = correctionLength
+        let D = model.detectorCount, O = model.observableCount
         precondition(events.count >= count * D && predictions.count >= count * O, "\(name): buffers too small")
-        if let matching = base as? MatchingDecoder, matching.tracksObservables {
-            matching.predictObservables(detections: events, count: count, observables: O, into: predictions)
-            return
-        }
-        if let uf = base as? UnionFindDecoder, let masks = edgeMasks {
-            uf.predictObservables(
-                detections: events, count: count, observables: O, edgeMasks: masks, into: predictions)
-            return
-        }
+        guard count > 0 else { return }
+        if decodeGraph(.bytes(events.baseAddress!, detectors: D), count: count, into: predictions) { return }
         let block = 256
-        var corrections = [UInt8](repeating: 0, count: block * E)
         var start = 0
         while start < count {
             let shots = min(block, count - start)
-            corrections.withUnsafeMutableBufferPointer {
-                base.decode(
-                    detections: UnsafeBufferPointer(rebasing: events[(start * D)..<((start + shots) * D)]),
-                    count: shots, into: $0)
-            }
-            for s in 0..<shots {
-                let out = predictions.baseAddress! + (start + s) * O
-                out.initialize(repeating: 0, count: O)
-                for e in 0..<E where corrections[s * E + e] != 0 { for o in edgeObservables[e] { out[o] ^= 1 } }
+            decodeCorrections(
+                events: UnsafeBufferPointer(rebasing: events[(start * D)..<((start + shots) * D)]), count: shots,
+                into: UnsafeMutableBufferPointer(rebasing: predictions[(start * O)..<((start + shots) * O)]))
+            start += shots
+        }
+    }
+
+    /// Shots `range` of bit-packed `events` (the model's detectors a shot); predictions: [range.count, observables],
+    /// written. mwpm and uf gather the fired detectors from the words; the other decoders decode the shots unpacked,
+    /// 256 at a time. The same predictions as `decode(events:count:into:)` on the unpacked shots.
+    public func decode(
+        packed events: PackedShots, shots range: Range<Int>, into predictions: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        let O = model.observableCount, W = events.wordsPerShot
+        precondition(events.bitsPerShot == model.detectorCount, "\(name): shots of \(events.bitsPerShot) bits")
+        precondition(range.lowerBound >= 0 && range.upperBound <= events.shots, "\(name): shots \(range)")
+        precondition(predictions.count >= range.count * O, "\(name): buffers too small")
+        guard !range.isEmpty else { return }
+        let graph = events.words.withUnsafeBufferPointer {
+            decodeGraph(
+                .packed($0.baseAddress! + range.lowerBound * W, wordsPerShot: W), count: range.count, into: predictions)
+        }
+        if graph { return }
+        var start = 0
+        while start < range.count {
+            let shots = min(256, range.count - start)
+            let bits = events.bits(shots: (range.lowerBound + start)..<(range.lowerBound + start + shots))
+            bits.withUnsafeBufferPointer {
+                decodeCorrections(
+                    events: $0, count: shots,
+                    into: UnsafeMutableBufferPointer(rebasing: predictions[(start * O)..<((start + shots) * O)]))
             }
             start += shots
+        }
+    }
+
+    /// mwpm and uf with observables tracked per edge: predictions straight from the rows; false for other decoders.
+    private func decodeGraph(
+        _ rows: DetectionRows, count: Int, into predictions: UnsafeMutableBufferPointer<UInt8>
+    ) -> Bool {
+        let O = model.observableCount
+        if let matching = base as? MatchingDecoder, matching.tracksObservables {
+            matching.predictObservables(rows, count: count, observables: O, into: predictions)
+            return true
+        }
+        if let uf = base as? UnionFindDecoder, let masks = edgeMasks {
+            uf.predictObservables(rows, count: count, observables: O, edgeMasks: masks, into: predictions)
+            return true
+        }
+        return false
+    }
+
+    /// The base decoder's corrections for `count` shots [count, detectors] mapped to observables [count, observables].
+    private func decodeCorrections(
+        events: UnsafeBufferPointer<UInt8>, count: Int, into predictions: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        let O = model.observableCount, E = correctionLength
+        var corrections = [UInt8](repeating: 0, count: count * E)
+        corrections.withUnsafeMutableBufferPointer { base.decode(detections: events, count: count, into: $0) }
+        for s in 0..<count {
+            let out = predictions.baseAddress! + s * O
+            out.initialize(repeating: 0, count: O)
+            for e in 0..<E where corrections[s * E + e] != 0 { for o in edgeObservables[e] { out[o] ^= 1 } }
         }
     }
 
@@ -185,6 +229,13 @@ public struct DetectorErrorModelDecoder: Sendable {
         events.withUnsafeBufferPointer { e in
             out.withUnsafeMutableBufferPointer { decode(events: e, count: count, into: $0) }
         }
+        return out
+    }
+
+    /// Array form of the packed decode: predictions [shots, observables].
+    public func decode(packed events: PackedShots) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: events.shots * model.observableCount)
+        out.withUnsafeMutableBufferPointer { decode(packed: events, shots: 0..<events.shots, into: $0) }
         return out
     }
 

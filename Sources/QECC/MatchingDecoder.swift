@@ -115,18 +115,15 @@ public struct MatchingDecoder: QuantumDecoder, HalfDecoder {
     var tracksObservables: Bool { edgeMasks != nil && algorithm == .sparseBlossom }
 
     /// A detector error model's predictions straight from the matched paths' observables (`SparseBlossom` tracks
-    /// them while flooding: no path search): detections [count, detectors] → predictions [count, observables].
+    /// them while flooding: no path search): detection rows of `count` shots → predictions [count, observables].
     /// A shot without a perfect matching goes through `decodeHalf` (the reference) and the edges' observables.
     func predictObservables(
-        detections: UnsafeBufferPointer<UInt8>, count: Int, observables O: Int,
-        into predictions: UnsafeMutableBufferPointer<UInt8>
+        _ rows: DetectionRows, count: Int, observables O: Int, into predictions: UnsafeMutableBufferPointer<UInt8>
     ) {
         precondition(graphs.count == 1 && layout.rounds == 1 && tracksObservables)
         var blossom = SparseBlossom(graph: sparseGraphs[0])
         var paths: ShortestPaths?  // the reference's buffers, built on the first shot that needs them
-        ObservablePredictions.run(
-            detections: detections, count: count, detectors: layout.syndromeLength, observables: O, into: predictions
-        ) { defects, _ in
+        ObservablePredictions.run(rows, count: count, observables: O, into: predictions) { defects, _ in
             var mask: UInt64 = 0
             if blossom.solve(events: defects) {
                 for e in blossom.matches { mask ^= e.mask }

@@ -1,19 +1,42 @@
+/// Detection events of a block of shots as the graph decoders read them: bytes 0/1 [shots, detectors], or bit-packed
+/// words [shots, wordsPerShot] (`PackedShots`' layout).
+enum DetectionRows {
+    case bytes(UnsafePointer<UInt8>, detectors: Int)
+    case packed(UnsafePointer<UInt64>, wordsPerShot: Int)
+
+    /// The detectors that fired in shot s, in increasing order, appended to `defects`.
+    @inline(__always)
+    func appendFired(shot s: Int, to defects: inout [Int]) {
+        switch self {
+        case .bytes(let rows, let D):
+            QECC.appendFired(rows + s * D, count: D, offset: 0, to: &defects)
+        case .packed(let rows, let W):
+            let row = rows + s * W
+            for w in 0..<W {
+                var word = row[w]
+                while word != 0 {
+                    defects.append(w << 6 + word.trailingZeroBitCount)
+                    word &= word &- 1
+                }
+            }
+        }
+    }
+}
+
 /// The per-shot loop of the detector-error-model decoders that predict observables from a bit mask (mwpm and uf
-/// tracking each edge's observables, bpm): detections [count, detectors] in; for each shot the detectors that fired
-/// (and the shot's detection row) go to `decode`, whose mask (bit o: observable o < 64) is written as predictions
-/// [count, observables]. A shot with no detection event predicts no flip without calling `decode`.
+/// tracking each edge's observables, bpm): for each of `count` shots the detectors that fired (and the shot's index)
+/// go to `decode`, whose mask (bit o: observable o < 64) is written as predictions [count, observables]. A shot with no
+/// detection event predicts no flip without calling `decode`.
 enum ObservablePredictions {
     static func run(
-        detections: UnsafeBufferPointer<UInt8>, count: Int, detectors D: Int, observables O: Int,
-        into predictions: UnsafeMutableBufferPointer<UInt8>,
-        decode: (_ defects: [Int], _ row: UnsafePointer<UInt8>) -> UInt64
+        _ rows: DetectionRows, count: Int, observables O: Int, into predictions: UnsafeMutableBufferPointer<UInt8>,
+        decode: (_ defects: [Int], _ shot: Int) -> UInt64
     ) {
         var defects: [Int] = []
         for s in 0..<count {
             defects.removeAll(keepingCapacity: true)
-            let row = detections.baseAddress! + s * D
-            appendFired(row, count: D, offset: 0, to: &defects)
-            let mask = defects.isEmpty ? 0 : decode(defects, row)
+            rows.appendFired(shot: s, to: &defects)
+            let mask = defects.isEmpty ? 0 : decode(defects, s)
             let out = predictions.baseAddress! + s * O
             for o in 0..<O { out[o] = UInt8(truncatingIfNeeded: mask >> UInt64(o) & 1) }
         }

@@ -54,22 +54,7 @@ public enum ShotFormat: String, CaseIterable, Sendable {
             }
             return (shots, bits)
         case .b8:
-            let per = (bitsPerShot + 7) / 8
-            guard per > 0 else {
-                throw QECCError("\(source): b8 shots of 0 bits cannot be counted; use 01 for a model with no \(source)")
-            }
-            guard bytes.count % per == 0 else {
-                throw QECCError(
-                    "\(source): \(bytes.count) bytes is not a whole number of b8 shots of \(bitsPerShot) bits "
-                        + "(\(per) bytes each; \(bytes.count / per) shots and \(bytes.count % per) bytes left over)")
-            }
-            let shots = bytes.count / per
-            let used = bitsPerShot & 7
-            if used != 0, let s = (0..<shots).first(where: { bytes[$0 * per + per - 1] >> UInt8(used) != 0 }) {
-                throw QECCError(
-                    "\(source): shot \(s) sets bits past its \(bitsPerShot) (padding bits of b8 must be 0): the file "
-                        + "was written for another bit count")
-            }
+            let shots = try bytes.withUnsafeBytes { try Self.checkB8($0, bitsPerShot: bitsPerShot, source: source) }
             var bits = [UInt8](repeating: 0, count: shots * bitsPerShot)
             bytes.withUnsafeBufferPointer { packed in
                 bits.withUnsafeMutableBufferPointer {

@@ -58,17 +58,15 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
     }
 
     /// A detector error model's predictions from the peeled edges' observables (`edgeMasks`, ≤ 64 observables):
-    /// detections [count, detectors] → predictions [count, observables].
+    /// detection rows of `count` shots → predictions [count, observables].
     func predictObservables(
-        detections: UnsafeBufferPointer<UInt8>, count: Int, observables O: Int, edgeMasks: [UInt64],
+        _ rows: DetectionRows, count: Int, observables O: Int, edgeMasks: [UInt64],
         into predictions: UnsafeMutableBufferPointer<UInt8>
     ) {
         precondition(graphs.count == 1 && layout.rounds == 1)
         let graph = views[0]
         var w = makeWorkspace()
-        ObservablePredictions.run(
-            detections: detections, count: count, detectors: layout.syndromeLength, observables: O, into: predictions
-        ) { defects, _ in
+        ObservablePredictions.run(rows, count: count, observables: O, into: predictions) { defects, _ in
             var mask: UInt64 = 0
             edgeMasks.withUnsafeBufferPointer { masks in
                 _ = correct(graph, defects: defects, workspace: &w) { mask ^= masks[$0] }

@@ -54,46 +54,49 @@ struct QECDecode: ParsableCommand {
         guard let size = (try? FileManager.default.attributesOfItem(atPath: input))?[.size] as? Int else {
             throw CommandError("--in: cannot read '\(input)'")
         }
-        // events are held unpacked, a byte a bit: at most 8 bits a byte of b8 and ptb64, one of 01, a shot a byte of r8
-        let (unpacked, overflow) = size.multipliedReportingOverflow(
-            by: format == .r8 ? max(1, model.detectorCount) : (format == .zeroOne ? 1 : 8))
-        guard !overflow, unpacked <= Self.maxEventBytes else {
+        // held packed, 64 bits a word: b8 straight from its rows (⌈D/64⌉ words for ⌈D/8⌉ bytes a shot); the other
+        // formats are read unpacked first, a byte a bit (at most 8 bits a byte of ptb64, one of 01, a shot a byte of r8)
+        let D = model.detectorCount, perShot = (D + 7) / 8
+        let (held, overflow) =
+            format == .b8
+            ? (size / max(1, perShot)).multipliedReportingOverflow(by: 8 * ((D + 63) / 64))
+            : size.multipliedReportingOverflow(by: format == .r8 ? max(1, D) : (format == .zeroOne ? 1 : 8))
+        guard !overflow, held <= Self.maxEventBytes else {
             throw CommandError(
                 "--in '\(input)': \(size) bytes of \(format.rawValue) may hold more than \(Self.maxEventBytes >> 30) GiB "
-                    + "of unpacked detection events; decode it in parts")
+                    + "of detection events in memory; decode it in parts")
         }
         guard let data = FileManager.default.contents(atPath: input) else {
             throw CommandError("--in: cannot read '\(input)'")
         }
-        let (shots, events) = try format.read(
-            data, bitsPerShot: model.detectorCount, source: "\(input) (\(model.detectorCount) detectors a shot)")
+        let events = try format.readPacked(
+            data, bitsPerShot: D, source: "\(input) (\(D) detectors a shot)")
+        let shots = events.shots
         let outFormat = try ShotFormat.named(self.outFormat)
         try outFormat.checkWritable(shots: shots)  // before decoding, not after
-        let predictions = Self.decode(decoder, events: events, shots: shots, threads: threads)
+        let predictions = Self.decode(decoder, events: events, threads: threads)
         try AtomicFile.write(
             try outFormat.write(predictions, bitsPerShot: model.observableCount), to: out)
     }
 
-    /// Most bytes of unpacked detection events held at once.
+    /// Most bytes of detection events held at once.
     static let maxEventBytes = 1 << 32
 
     /// Shots split into blocks of 4,096 over the threads (each block builds the decoder's per-thread state once);
     /// each block's predictions depend only on its shots.
-    static func decode(_ decoder: DetectorErrorModelDecoder, events: [UInt8], shots: Int, threads: Int) -> [UInt8] {
-        let D = decoder.model.detectorCount, O = decoder.model.observableCount, block = 4096
+    static func decode(_ decoder: DetectorErrorModelDecoder, events: PackedShots, threads: Int) -> [UInt8] {
+        let O = decoder.model.observableCount, shots = events.shots, block = 4096
         var predictions = [UInt8](repeating: 0, count: shots * O)
         let blocks = (shots + block - 1) / block
-        events.withUnsafeBufferPointer { e in
-            predictions.withUnsafeMutableBufferPointer { p in
-                let (input, output) = (UnsafeSendable(e), UnsafeSendable(p))
-                let counter = BlockCounter()
-                DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks))) { _ in
-                    while let b = counter.take(limit: blocks) {
-                        let a = b * block, z = min(shots, a + block)
-                        decoder.decode(
-                            events: UnsafeBufferPointer(rebasing: input.value[(a * D)..<(z * D)]), count: z - a,
-                            into: UnsafeMutableBufferPointer(rebasing: output.value[(a * O)..<(z * O)]))
-                    }
+        predictions.withUnsafeMutableBufferPointer { p in
+            let output = UnsafeSendable(p)
+            let counter = BlockCounter()
+            DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks))) { _ in
+                while let b = counter.take(limit: blocks) {
+                    let a = b * block, z = min(shots, a + block)
+                    decoder.decode(
+                        packed: events, shots: a..<z,
+                        into: UnsafeMutableBufferPointer(rebasing: output.value[(a * O)..<(z * O)]))
                 }
             }
         }

@@ -63,10 +63,10 @@ final class QECDecodeCommandTests: XCTestCase {
         try "error(0.1) D0 D1\nerror(0.1) D0 D1 D2\n".write(toFile: hyper, atomically: true, encoding: .utf8)
         try "error(0.1) D0\nerror(0.1) D0 Q1\n".write(toFile: broken, atomically: true, encoding: .utf8)
         let events = TestResources.path("dem/surface-d3-r3.match.events.b8")
-        let huge = temp("huge.b8")  // sparse: 600 MiB of b8 would unpack to 4.7 GiB
+        let huge = temp("huge.b8")  // sparse: 1,600 MiB of b8 (3 bytes a shot) would take 4.2 GiB of 64-bit words
         FileManager.default.createFile(atPath: huge, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: huge))
-        try handle.truncate(atOffset: 600 << 20)
+        try handle.truncate(atOffset: 1600 << 20)
         try handle.close()
         for (args, message) in [
             (["--dem", dem, "--in", huge, "--in-format", "b8"], "decode it in parts"),

@@ -61,6 +61,24 @@ final class DetectorErrorModelMatchingTests: XCTestCase {
         }
     }
 
+    /// Every decoder predicts the same from packed shots as from bytes 0/1 (mwpm and uf gather the fired detectors
+    /// from the words; bposd and bpm decode them unpacked), over the whole set and over a slice that starts mid-set.
+    func testPackedShotsDecodeAsTheBytes() throws {
+        for name in ["surface-d3-r3", "surface-d5-r5"] {
+            let (dem, events, _, weights) = try load(name)
+            let shots = weights.count, O = dem.observableCount
+            let packed = PackedShots(bits: events, bitsPerShot: dem.detectorCount)
+            for decoder in ["mwpm", "uf", "bposd", "bpm"] {
+                let d = try DetectorErrorModelDecoder(decoder, model: dem)
+                let bytes = d.decode(events: events, count: shots)
+                XCTAssertEqual(d.decode(packed: packed), bytes, "\(name) \(decoder)")
+                var slice = [UInt8](repeating: 9, count: 300 * O)
+                slice.withUnsafeMutableBufferPointer { d.decode(packed: packed, shots: 37..<337, into: $0) }
+                XCTAssertEqual(slice, Array(bytes[(37 * O)..<(337 * O)]), "\(name) \(decoder) shots 37..<337")
+            }
+        }
+    }
+
     /// uf returns a valid correction (its boundary is the events) and, on these low-noise shots, mostly the same
     /// predictions as matching.
     func testUnionFindCorrectsEveryShot() throws {

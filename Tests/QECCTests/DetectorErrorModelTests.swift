@@ -99,6 +99,44 @@ final class DetectorErrorModelTests: XCTestCase {
         }
     }
 
+    /// Packed shots equal their definition (bit j of a shot in word j/64 at j mod 64, zero padding) for widths 1…140
+    /// (64 bits a word, whole and ragged), unpack back to the bytes read, and `readPacked` gives the same words from
+    /// every format (b8 copied row by row, the others packed after reading) and refuses what `read` refuses.
+    func testPackedShotsEqualTheirDefinitionFromEveryFormat() throws {
+        var rng = SeededRNG(seed: 6)
+        for width in [1, 7, 8, 9, 63, 64, 65, 70, 127, 128, 129, 140] {
+            let shots = 128  // a multiple of 64, for ptb64
+            let bits = (0..<(shots * width)).map { _ in UInt8(rng.next() % 5 == 0 ? 1 : 0) }
+            let packed = PackedShots(bits: bits, bitsPerShot: width)
+            let W = (width + 63) / 64
+            XCTAssertEqual(packed.shots, shots)
+            XCTAssertEqual(packed.wordsPerShot, W)
+            for s in 0..<shots {
+                for w in 0..<W {
+                    var word: UInt64 = 0
+                    for j in (64 * w)..<min(width, 64 * w + 64) where bits[s * width + j] == 1 {
+                        word |= 1 << UInt64(j - 64 * w)
+                    }
+                    XCTAssertEqual(packed.words[s * W + w], word, "width \(width) shot \(s) word \(w)")
+                }
+            }
+            XCTAssertEqual(packed.bits(shots: 0..<shots), bits, "width \(width)")
+            XCTAssertEqual(packed.bits(shots: 5..<9), Array(bits[(5 * width)..<(9 * width)]), "width \(width)")
+            for format in ShotFormat.allCases {
+                let data = try format.write(bits, bitsPerShot: width)
+                XCTAssertEqual(
+                    try format.readPacked(data, bitsPerShot: width, source: "w"), packed, "\(format) width \(width)")
+            }
+        }
+        let b8 = Data([0x01, 0x02, 0x04])
+        XCTAssertThrowsError(try ShotFormat.b8.readPacked(b8, bitsPerShot: 9, source: "events.b8")) {
+            XCTAssertTrue("\($0)".contains("events.b8: 3 bytes is not a whole number of b8 shots of 9 bits"), "\($0)")
+        }
+        XCTAssertThrowsError(try ShotFormat.b8.readPacked(Data([0x00, 0x80]), bitsPerShot: 9, source: "w")) {
+            XCTAssertTrue("\($0)".contains("shot 0 sets bits past its 9"), "\($0)")
+        }
+    }
+
     /// Our sampler's detector rates against the exact rates (1 − Π(1 − 2p))/2 within 4.5σ for 20,000 shots, and with
     /// Stim's own sampler when it is installed (both within sampling error of the same rates); thread-free: a block's
     /// shots are a function of its stream.

@@ -7,13 +7,16 @@ import XCTest
 /// The graph decoders' word-wise pieces (detection gathering for mwpm, uf and bpm; uf's edge stamps) against their
 /// plain twins.
 final class UnionFindKernelTests: XCTestCase {
-    /// `appendFired` (eight bytes at a time) equals the byte-by-byte filter: every length 0…40 (ragged tails),
-    /// offsets, densities from empty to full, and non-unit byte values.
+    /// `appendFired` (64 and 8 bytes at a time) equals the byte-by-byte filter: every length 0…200 (ragged tails of
+    /// both widths), offsets, densities from empty to full, and non-unit byte values (0x80 and 0xFF among them).
     func testAppendFiredEqualsTheByteFilter() {
         var rng = SeededRNG(seed: 5)
-        for count in 0...40 {
+        for count in 0...200 {
             for density in [0, 3, 30, 100] {
-                let row = (0..<count).map { _ in rng.next() % 100 < UInt64(density) ? UInt8(1 + rng.next() % 255) : 0 }
+                let row = (0..<count).map { _ in
+                    rng.next() % 100 < UInt64(density)
+                        ? [1, 0x80, 0xFF, UInt8(1 + rng.next() % 255)][Int(rng.next() % 4)] : 0
+                }
                 let offset = Int(rng.next() % 50)
                 var fast = [7]
                 row.withUnsafeBufferPointer { appendFired($0.baseAddress!, count: count, offset: offset, to: &fast) }
@@ -90,7 +93,8 @@ extension UnionFindKernelTests {
                     events.withUnsafeBufferPointer { e in
                         out.withUnsafeMutableBufferPointer {
                             uf.predictObservables(
-                                detections: e, count: shots, observables: O, edgeMasks: masks, into: $0)
+                                .bytes(e.baseAddress!, detectors: D), count: shots, observables: O, edgeMasks: masks,
+                                into: $0)
                         }
                     }
                     predictions.append(out)
