@@ -138,7 +138,8 @@ enum QECCBenchmark {
     /// Section `qecc-dem` (`--only qecc` runs both): Stim circuits' detector error models: rotated surface-code
     /// memory circuits d = 5, 7, 9 (d rounds) at p = 0.001
     /// and 0.005 generated and sampled by Stim when it is installed (else the committed fixtures d = 3, 5, 7 at 0.005
-    /// with our sampler, no peer). Rows: mwpm and uf µs per shot in process (one thread), the whole
+    /// with our sampler, no peer). Rows: mwpm and uf µs per shot in process (one thread; shots as bytes, and
+    /// bit-packed against PyMatching's `bit_packed_shots`), the whole
     /// `eccbench qec decode` process against PyMatching 2's whole process (`pymatching_dem.py`: Python start, DEM
     /// load, decode_batch, write) and its decode_batch alone (goals for issue 31: mwpm ≤ 1.0× PyMatching, uf ≥ 3×
     /// faster than mwpm).
@@ -193,28 +194,34 @@ enum QECCBenchmark {
                 var rng = SeededRNG(seed: 11)
                 events = DetectorErrorModelSampler(model: model).sample(count: shots, rng: &rng).events
             }
-            var perShot: [String: Double] = [:]
+            let packed = PackedShots(bits: events, bitsPerShot: model.detectorCount)
+            var perShot: [String: Double] = [:], packedPerShot: [String: Double] = [:]
             for decoder in ["mwpm", "uf"] {
                 let d = try DetectorErrorModelDecoder(decoder, model: model)
-                let t = Harness.time(repeats: 3) { _ = d.decode(events: events, count: shots) }
-                perShot[decoder] = t / Double(shots) * 1e6
+                perShot[decoder] =
+                    Harness.time(repeats: 3) { _ = d.decode(events: events, count: shots) } / Double(shots) * 1e6
+                packedPerShot[decoder] = Harness.time(repeats: 3) { _ = d.decode(packed: packed) } / Double(shots) * 1e6
             }
             var note = String(
                 format: "uf %.2f µs (mwpm/uf %.1f×, goal ≥ 3×)", perShot["uf"]!, perShot["mwpm"]! / perShot["uf"]!)
+            var packedNote = String(
+                format: "uf %.2f µs (mwpm/uf %.1f×, goal ≥ 3×)", packedPerShot["uf"]!,
+                packedPerShot["mwpm"]! / packedPerShot["uf"]!)
             if let eventsPath, havePeer {
                 let out = dir.appendingPathComponent("pm.b8").path
                 var peerLine: String?
                 let theirProcess = Harness.time(repeats: 3) {
                     peerLine = Harness.shell(["python3", peer, path, eventsPath, out])
                 }
-                if let line = peerLine,
-                    let seconds = Double(
-                        line.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
-                {
-                    let their = seconds / Double(shots) * 1e6
+                let fields = (peerLine ?? "").split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
+                if fields.count == 3 {
+                    let (their, theirPacked) = (fields[1] / Double(shots) * 1e6, fields[2] / Double(shots) * 1e6)
                     note += String(
                         format: "; PyMatching decode_batch %.2f µs (mwpm/PyMatching %.2f×, goal ≤ 1.0×)", their,
                         perShot["mwpm"]! / their)
+                    packedNote += String(
+                        format: "; PyMatching decode_batch bit-packed %.2f µs (mwpm/PyMatching %.2f×, goal ≤ 1.0×)",
+                        theirPacked, packedPerShot["mwpm"]! / theirPacked)
                 }
                 if haveCommand {
                     let ours = Harness.time(repeats: 3) {
@@ -230,6 +237,7 @@ enum QECCBenchmark {
                         ours / theirProcess)
                 }
             }
+            Harness.report("qecc DEM \(label) mwpm bit-packed, 1 thread", packedPerShot["mwpm"]!, "µs/shot", packedNote)
             Harness.report("qecc DEM \(label) mwpm, 1 thread", perShot["mwpm"]!, "µs/shot", note)
         }
     }
