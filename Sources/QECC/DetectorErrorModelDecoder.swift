@@ -175,6 +175,10 @@ public struct DetectorErrorModelDecoder: Sendable {
         precondition(range.lowerBound >= 0 && range.upperBound <= events.shots, "\(name): shots \(range)")
         precondition(predictions.count >= range.count * O, "\(name): buffers too small")
         guard !range.isEmpty else { return }
+        guard W > 0 else {  // a model with no detectors: no detection event, no flip predicted
+            UnsafeMutableBufferPointer(rebasing: predictions[0..<(range.count * O)]).update(repeating: 0)
+            return
+        }
         let graph = events.words.withUnsafeBufferPointer {
             decodeGraph(
                 .packed($0.baseAddress! + range.lowerBound * W, wordsPerShot: W), count: range.count, into: predictions)

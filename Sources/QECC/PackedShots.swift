@@ -10,11 +10,14 @@ public struct PackedShots: Sendable, Equatable {
     public var wordsPerShot: Int { (bitsPerShot + 63) >> 6 }
     public internal(set) var words: [UInt64]
 
-    /// Bits as bytes (any non-zero byte is a one) [shots, bitsPerShot], packed.
-    public init(bits: [UInt8], bitsPerShot: Int) {
-        precondition(bitsPerShot > 0 ? bits.count % bitsPerShot == 0 : bits.isEmpty, "shots of \(bitsPerShot) bits")
+    /// Bits as bytes (any non-zero byte is a one) [shots, bitsPerShot], packed; `shots` is needed only for shots of
+    /// no bits (a model with no detectors), whose count the bytes cannot tell.
+    public init(bits: [UInt8], bitsPerShot: Int, shots: Int? = nil) {
+        let shots = shots ?? (bitsPerShot == 0 ? 0 : bits.count / bitsPerShot)
+        precondition(
+            bitsPerShot >= 0 && shots >= 0 && bits.count == shots * bitsPerShot, "shots of \(bitsPerShot) bits")
         self.bitsPerShot = bitsPerShot
-        shots = bitsPerShot == 0 ? 0 : bits.count / bitsPerShot
+        self.shots = shots
         let W = (bitsPerShot + 63) >> 6
         var words = [UInt64](repeating: 0, count: shots * W)
         for s in 0..<shots {
@@ -58,8 +61,8 @@ extension ShotFormat {
     /// words without being unpacked; the other formats are read as bytes first.
     public func readPacked(_ data: Data, bitsPerShot: Int, source: String) throws -> PackedShots {
         guard self == .b8 else {
-            return PackedShots(
-                bits: try read(data, bitsPerShot: bitsPerShot, source: source).bits, bitsPerShot: bitsPerShot)
+            let (shots, bits) = try read(data, bitsPerShot: bitsPerShot, source: source)
+            return PackedShots(bits: bits, bitsPerShot: bitsPerShot, shots: shots)
         }
         return try data.withUnsafeBytes { bytes in
             let shots = try Self.checkB8(bytes, bitsPerShot: bitsPerShot, source: source)

@@ -128,6 +128,11 @@ final class DetectorErrorModelTests: XCTestCase {
                     try format.readPacked(data, bitsPerShot: width, source: "w"), packed, "\(format) width \(width)")
             }
         }
+        // shots of no bits (a model with no detectors) keep their count
+        let empty = try ShotFormat.zeroOne.readPacked(Data("\n\n\n".utf8), bitsPerShot: 0, source: "none")
+        XCTAssertEqual(empty.shots, 3)
+        let none = try DetectorErrorModelDecoder("mwpm", model: try DetectorErrorModel(text: "error(0.1) L0\n"))
+        XCTAssertEqual(none.decode(packed: empty), [0, 0, 0])
         let b8 = Data([0x01, 0x02, 0x04])
         XCTAssertThrowsError(try ShotFormat.b8.readPacked(b8, bitsPerShot: 9, source: "events.b8")) {
             XCTAssertTrue("\($0)".contains("events.b8: 3 bytes is not a whole number of b8 shots of 9 bits"), "\($0)")
