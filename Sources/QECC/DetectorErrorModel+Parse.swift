@@ -5,16 +5,15 @@ import Foundation
 /// `repeat N { … }`, `#` comments and blank lines. Anything else, and every malformed line, throws a `QECCError` naming
 /// `source:line` and quoting the token.
 extension DetectorErrorModel {
-    /// Spaces, tabs and a Windows line end's carriage return.
-    static let blank = CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\r"))
-
     /// Most mechanisms after `repeat` blocks are expanded (checked before expanding).
     public static let maxMechanisms = 1 << 22
 
     public init(text: String, source: String = "DEM") throws {
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        var index = 0
-        let program = try Self.block(lines, &index, source: source, closing: nil)
+        var text = text
+        let program = try text.withUTF8 { bytes in
+            var lines = Lines(bytes)
+            return try Self.block(&lines, source: source, closing: nil)
+        }
         var size = 0
         guard Self.expandedErrors(program, limit: Self.maxMechanisms, into: &size) else {
             throw QECCError(
@@ -43,50 +42,112 @@ extension DetectorErrorModel {
     // MARK: - Syntax
 
     enum Statement {
-        case instruction(name: String, arguments: [Double], targets: [Substring], line: Int)
+        case instruction(name: String, arguments: [Double], targets: [String], line: Int)
         case repeatBlock(count: Int, body: [Statement], line: Int)
     }
 
-    static func block(_ lines: [Substring], _ i: inout Int, source: String, closing: Int?) throws -> [Statement] {
+    /// The lines of UTF-8 text, read byte by byte (the syntax is ASCII; tokens become small strings): a line ends at
+    /// '\n', '\r\n' or a lone '\r'; `number` counts from 1.
+    struct Lines {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0, number = 0
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        /// The next line without its comment and surrounding blanks (spaces, tabs, vertical tab, form feed), or nil
+        /// at the end.
+        mutating func next() -> Range<Int>? {
+            guard position < bytes.count else { return nil }
+            number += 1
+            var end = position
+            while end < bytes.count && bytes[end] != 10 && bytes[end] != 13 { end += 1 }
+            var line = position..<end
+            position =
+                end < bytes.count && bytes[end] == 13 && end + 1 < bytes.count && bytes[end + 1] == 10
+                ? end + 2 : end + 1
+            if let hash = line.first(where: { bytes[$0] == UInt8(ascii: "#") }) { line = line.lowerBound..<hash }
+            return trimmed(line)
+        }
+
+        static func isBlank(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 11 || b == 12 }
+
+        func trimmed(_ r: Range<Int>) -> Range<Int> {
+            var (a, z) = (r.lowerBound, r.upperBound)
+            while a < z && Self.isBlank(bytes[a]) { a += 1 }
+            while z > a && Self.isBlank(bytes[z - 1]) { z -= 1 }
+            return a..<z
+        }
+
+        func string(_ r: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self)
+        }
+
+        /// The tokens of `r` separated by `separator` (empty tokens kept) or, for nil, by runs of blanks (none empty).
+        func split(_ r: Range<Int>, by separator: UInt8?) -> [Range<Int>] {
+            var out: [Range<Int>] = [], a = r.lowerBound
+            if let separator {
+                for k in r where bytes[k] == separator {
+                    out.append(a..<k)
+                    a = k + 1
+                }
+                out.append(a..<r.upperBound)
+                return out
+            }
+            while a < r.upperBound {
+                while a < r.upperBound && Self.isBlank(bytes[a]) { a += 1 }
+                var z = a
+                while z < r.upperBound && !Self.isBlank(bytes[z]) { z += 1 }
+                if z > a { out.append(a..<z) }
+                a = z
+            }
+            return out
+        }
+    }
+
+    static func block(_ lines: inout Lines, source: String, closing: Int?) throws -> [Statement] {
         var out: [Statement] = []
-        while i < lines.count {
-            let number = i + 1
-            var text = lines[i]
-            i += 1
-            if let hash = text.firstIndex(of: "#") { text = text[..<hash] }
-            let line = text.trimmingCharacters(in: Self.blank)
+        while let line = lines.next() {
+            let number = lines.number
             if line.isEmpty { continue }
-            func fail(_ message: String) -> QECCError { QECCError("\(source):\(number): \(message) in '\(line)'") }
-            if line == "}" {
+            func fail(_ message: String) -> QECCError {
+                QECCError("\(source):\(number): \(message) in '\(lines.string(line))'")
+            }
+            let bytes = lines.bytes
+            if line.count == 1 && bytes[line.lowerBound] == UInt8(ascii: "}") {
                 guard closing != nil else { throw fail("'}' closes no repeat block") }
                 return out
             }
-            var rest = Substring(line)
-            let name = rest.prefix { $0.isLetter || $0 == "_" }.lowercased()
-            rest = rest.dropFirst(name.count)
+            var k = line.lowerBound
+            while k < line.upperBound
+                && (bytes[k] | 0x20 >= UInt8(ascii: "a") && bytes[k] | 0x20 <= UInt8(ascii: "z")
+                    || bytes[k] == UInt8(ascii: "_"))
+            { k += 1 }
+            let name = lines.string(line.lowerBound..<k).lowercased()
             var arguments: [Double] = []
-            if rest.first == "(" {
-                guard let close = rest.firstIndex(of: ")") else { throw fail("'(' without ')'") }
-                let inner = rest[rest.index(after: rest.startIndex)..<close]
-                if !inner.trimmingCharacters(in: .whitespaces).isEmpty {
-                    for token in inner.split(separator: ",", omittingEmptySubsequences: false) {
-                        let t = token.trimmingCharacters(in: .whitespaces)
+            if k < line.upperBound && bytes[k] == UInt8(ascii: "(") {
+                guard let close = (k..<line.upperBound).first(where: { bytes[$0] == UInt8(ascii: ")") }) else {
+                    throw fail("'(' without ')'")
+                }
+                let inner = (k + 1)..<close
+                if !lines.trimmed(inner).isEmpty {
+                    for token in lines.split(inner, by: UInt8(ascii: ",")) {
+                        let t = lines.string(lines.trimmed(token))
                         guard let v = Double(t), v.isFinite else {
                             throw fail("argument '\(t)' is not a finite number")
                         }
                         arguments.append(v)
                     }
                 }
-                rest = rest[rest.index(after: close)...]
+                k = close + 1
             }
-            var targets = rest.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            var targets = lines.split(k..<line.upperBound, by: nil).map(lines.string)
             if name == "repeat" {
                 guard targets.last == "{" else { throw fail("repeat needs 'repeat N {'") }
                 targets.removeLast()
                 guard targets.count == 1, arguments.isEmpty, let count = Int(targets[0]), count >= 1 else {
                     throw fail("repeat needs one count N ≥ 1, as 'repeat 10 {'")
                 }
-                let body = try block(lines, &i, source: source, closing: number)
+                let body = try block(&lines, source: source, closing: number)
                 out.append(.repeatBlock(count: count, body: body, line: number))
                 continue
             }
@@ -142,7 +203,7 @@ extension DetectorErrorModel {
         func fail(_ line: Int, _ message: String) -> QECCError { QECCError("\(source):\(line): \(message)") }
 
         /// `D5` → 5 + the shift, `L2` → 2; checked against the limits.
-        mutating func target(_ token: Substring, line: Int) throws -> (detector: Int?, observable: Int?) {
+        mutating func target(_ token: String, line: Int) throws -> (detector: Int?, observable: Int?) {
             let kind = token.first, digits = token.dropFirst()
             guard let kind, kind == "D" || kind == "L", !digits.isEmpty, digits.allSatisfy(\.isASCII),
                 let value = Int(digits), value >= 0
@@ -164,7 +225,7 @@ extension DetectorErrorModel {
             return (d, nil)
         }
 
-        mutating func execute(_ name: String, _ arguments: [Double], _ targets: [Substring], _ line: Int) throws {
+        mutating func execute(_ name: String, _ arguments: [Double], _ targets: [String], _ line: Int) throws {
             switch name {
             case "error":
                 guard arguments.count == 1 else {

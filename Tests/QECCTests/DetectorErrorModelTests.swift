@@ -236,6 +236,11 @@ final class DetectorErrorModelTests: XCTestCase {
             ("logical_observable D0", "logical_observable takes observable"),
             ("error(0.1) D2000000", "at most 1048576 detectors"),
             ("repeat 100000 {\nrepeat 100000 {\nerror(0.1) D0\n}\n}", "more than 4194304 error mechanisms"),
+            ("error(0.1) D0 # c\r\n\r\n  error(0.1) D0 Q1  # c\r\n", "m.dem:3: target 'Q1' is not a detector"),
+            ("error(0.1) D0\rerror(0.1) D0 Q1\n", "m.dem:2: target 'Q1'"),
+            ("error(0.1) D0\n\tqubit(1) 0 \t", "m.dem:2: unknown instruction 'qubit' in 'qubit(1) 0'"),
+            ("érror(0.1) D0", "m.dem:1: expected an instruction in 'érror(0.1) D0'"),
+            ("error(0.1,) D0", "argument '' is not a finite number"),
         ] {
             XCTAssertThrowsError(try DetectorErrorModel(text: text, source: "m.dem"), text) {
                 XCTAssertTrue("\($0)".contains(message), "\(text): \($0)")
