@@ -81,11 +81,11 @@ final class ForgivingInputCommandTests: XCTestCase {
         XCTAssertNotEqual(range.status, 0)
         XCTAssertTrue(range.stderr.contains("a range is start:stop:step, e.g. --ebn0 4:6:1"), range.stderr)
         let threshold = try run([
-            "qec", "threshold", "--family", "toric", "--sizes", "4,6", "--p", "0.1", "--decoders",
+            "qec", "threshold", "--family", "toric", "--sizes", "4,8", "--p", "0.1", "--decoders",
             "mwpm,neural", "--max-shots", "100",
         ])
         XCTAssertNotEqual(threshold.status, 0)
-        XCTAssertTrue(threshold.stderr.contains("decoder 'neural' on toric-6"), threshold.stderr)
+        XCTAssertTrue(threshold.stderr.contains("decoder 'neural' on toric-8"), threshold.stderr)
         XCTAssertFalse(threshold.stdout.contains("toric-4   "), "nothing was simulated first: \(threshold.stdout)")
     }
 }
