@@ -153,10 +153,9 @@ public struct DetectorErrorModelDecoder: Sendable {
         precondition(events.count >= count * D && predictions.count >= count * O, "\(name): buffers too small")
         guard count > 0 else { return }
         if decodeGraph(.bytes(events.baseAddress!, detectors: D), count: count, into: predictions) { return }
-        let block = 256
         var start = 0
         while start < count {
-            let shots = min(block, count - start)
+            let shots = min(Self.block, count - start)
             decodeCorrections(
                 events: UnsafeBufferPointer(rebasing: events[(start * D)..<((start + shots) * D)]), count: shots,
                 into: UnsafeMutableBufferPointer(rebasing: predictions[(start * O)..<((start + shots) * O)]))
@@ -185,17 +184,20 @@ public struct DetectorErrorModelDecoder: Sendable {
         }
         if graph { return }
         var start = 0
-        while start < range.count {
-            let shots = min(256, range.count - start)
+        while start < range.count {  // unpacked a block at a time, each through the bytes' decode
+            let shots = min(Self.block, range.count - start)
             let bits = events.bits(shots: (range.lowerBound + start)..<(range.lowerBound + start + shots))
             bits.withUnsafeBufferPointer {
-                decodeCorrections(
+                decode(
                     events: $0, count: shots,
                     into: UnsafeMutableBufferPointer(rebasing: predictions[(start * O)..<((start + shots) * O)]))
             }
             start += shots
         }
     }
+
+    /// Shots a call of the base decoder (and a block of unpacked shots) holds.
+    static let block = 256
 
     /// mwpm and uf with observables tracked per edge: predictions straight from the rows; false for other decoders.
     private func decodeGraph(
