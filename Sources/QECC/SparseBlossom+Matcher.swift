@@ -30,29 +30,40 @@ extension SparseBlossom {
     }
 
     mutating func addChild(_ parent: Int32, _ child: AltEdge) {
-        altChildren[Int(parent)].append(child)
-        altParent[Int(child.node)] = parent
-        altParentEdge[Int(child.node)] = child.edge.reversed
+        let p = Int(parent), c = Int(child.node), last = altLastChild[p]
+        altPreviousSibling[c] = last; altNextSibling[c] = -1
+        if last >= 0 { altNextSibling[Int(last)] = child.node } else { altFirstChild[p] = child.node }
+        altLastChild[p] = child.node
+        altParent[c] = parent
+        altParentEdge[c] = child.edge.reversed
     }
 
+    /// Remove child c of `parent`: the last child takes c's place (swap-with-last, as an array of children would).
     mutating func removeChild(_ parent: Int32, _ child: Int32) {
-        let p = Int(parent)
-        if let k = altChildren[p].firstIndex(where: { $0.node == child }) {
-            altChildren[p].swapAt(k, altChildren[p].count - 1)
-            altChildren[p].removeLast()
-        }
+        let p = Int(parent), c = Int(child), last = altLastChild[p]
+        assert(altParent[c] == parent, "removeChild: not a child")
+        let l = Int(last), beforeLast = altPreviousSibling[l]
+        // unlink the last child
+        altLastChild[p] = beforeLast
+        if beforeLast >= 0 { altNextSibling[Int(beforeLast)] = -1 } else { altFirstChild[p] = -1 }
+        guard last != child else { return }
+        // the last child in c's place
+        let previous = altPreviousSibling[c], next = altNextSibling[c]
+        altPreviousSibling[l] = previous; altNextSibling[l] = next
+        if previous >= 0 { altNextSibling[Int(previous)] = last } else { altFirstChild[p] = last }
+        if next >= 0 { altPreviousSibling[Int(next)] = last } else { altLastChild[p] = last }
     }
 
     /// Re-root a's tree at a: along the path to the old root, inner regions move one node up. Iterative (from the
     /// node below the root down to a), so deep trees cannot exhaust a worker thread's stack.
     mutating func becomeRoot(_ a: Int32) {
-        treePath.removeAll(keepingCapacity: true)
-        var x = a
+        var depth = 0, x = a
         while altParent[Int(x)] >= 0 {
-            treePath.append(x)
+            treePath[depth] = x
+            depth += 1
             x = altParent[Int(x)]
         }
-        for k in stride(from: treePath.count - 1, through: 0, by: -1) {
+        for k in stride(from: depth - 1, through: 0, by: -1) {
             let y = treePath[k], p = altParent[Int(y)]  // p is the current root
             let yi = Int(y), pi = Int(p)
             altInner[pi] = altInner[yi]
@@ -71,20 +82,17 @@ extension SparseBlossom {
     /// Post-order (each child's subtree in turn, then the node), iterative so that deep trees cannot exhaust a worker
     /// thread's stack.
     mutating func dissolve(_ a: Int32) {
-        treePath.removeAll(keepingCapacity: true)
-        treeNext.removeAll(keepingCapacity: true)
-        treePath.append(a)
-        treeNext.append(0)
-        while let x = treePath.last {
-            let k = treeNext[treeNext.count - 1]
-            if k < altChildren[Int(x)].count {
-                treeNext[treeNext.count - 1] = k + 1
-                treePath.append(altChildren[Int(x)][k].node)
-                treeNext.append(0)
+        var depth = 1
+        treePath[0] = a; treeCursor[0] = altFirstChild[Int(a)]
+        while depth > 0 {
+            let x = treePath[depth - 1], child = treeCursor[depth - 1]
+            if child >= 0 {
+                treeCursor[depth - 1] = altNextSibling[Int(child)]
+                treePath[depth] = child; treeCursor[depth] = altFirstChild[Int(child)]
+                depth += 1
                 continue
             }
-            treePath.removeLast()
-            treeNext.removeLast()
+            depth -= 1
             let xi = Int(x)
             let inner = altInner[xi], outer = altOuter[xi]
             if inner >= 0 {
@@ -179,7 +187,11 @@ extension SparseBlossom {
         var x = a
         while x != stop {
             let xi = Int(x)
-            orphans.append(contentsOf: altChildren[xi])
+            var child = altFirstChild[xi]
+            while child >= 0 {
+                orphans.append(AltEdge(node: child, edge: altParentEdge[Int(child)].reversed))
+                child = altNextSibling[Int(child)]
+            }
             let parent = altParent[xi]
             if back {
                 path.append(RegionEdge(region: altInner[xi], edge: altInnerToOuter[xi]))

@@ -118,7 +118,11 @@ struct SparseBlossom {
     let altInnerToOuter: UnsafeMutablePointer<CompressedEdge>, altParent: UnsafeMutablePointer<Int32>
     let altParentEdge: UnsafeMutablePointer<CompressedEdge>, altVisited: UnsafeMutablePointer<Bool>
     let freeAlts: UnsafeMutablePointer<Int32>
-    var altChildren: [[AltEdge]] = []
+    /// Each node's children as a list through the children (first, last; next and previous sibling; −1 ends), in the
+    /// order an array with swap-with-last removal would hold them (`addChild`, `removeChild`). A child's edge from the
+    /// parent's outer region is its `altParentEdge` reversed.
+    let altFirstChild: UnsafeMutablePointer<Int32>, altLastChild: UnsafeMutablePointer<Int32>
+    let altNextSibling: UnsafeMutablePointer<Int32>, altPreviousSibling: UnsafeMutablePointer<Int32>
     var altCount = 0, freeAltCount = 0, liveAlts = 0
 
     // The event queue: (time, item) with item ≥ 0 a node and item < 0 the region −1 − item, in a radix heap (times
@@ -130,8 +134,9 @@ struct SparseBlossom {
     // Scratch: the regions of one area (a region and everything inside it), and the walk's stack.
     let area: UnsafeMutablePointer<Int32>, stack: UnsafeMutablePointer<Int32>
     var areaCount = 0
-    var orphans: [AltEdge] = [], pathA: [RegionEdge] = [], pathB: [RegionEdge] = [], treePath: [Int32] = []
-    var treeNext: [Int] = []
+    var orphans: [AltEdge] = [], pathA: [RegionEdge] = [], pathB: [RegionEdge] = []
+    /// The tree walks' stack (`becomeRoot`, `dissolve`): nodes and, for `dissolve`, the next child of each to visit.
+    let treePath: UnsafeMutablePointer<Int32>, treeCursor: UnsafeMutablePointer<Int32>
 
     /// The matched pairs of the last `solve`: (event, event or −1 for the boundary, observables crossed).
     var matches: [CompressedEdge] = []
@@ -172,7 +177,9 @@ struct SparseBlossom {
         altInner = b.make(alts, -1); altOuter = b.make(alts, -1); altInnerToOuter = b.make(alts, .none)
         altParent = b.make(alts, -1); altParentEdge = b.make(alts, .none); altVisited = b.make(alts, false)
         freeAlts = b.make(alts, -1)
-        altChildren = [[AltEdge]](repeating: [], count: alts)
+        altFirstChild = b.make(alts, -1); altLastChild = b.make(alts, -1)
+        altNextSibling = b.make(alts, -1); altPreviousSibling = b.make(alts, -1)
+        treePath = b.make(alts, -1); treeCursor = b.make(alts, -1)
         area = b.make(regions, -1); stack = b.make(regions, -1)
         queue = RadixQueue(storage: b, capacity: 256)
     }
@@ -264,7 +271,7 @@ struct SparseBlossom {
         let i = Int(a)
         altInner[i] = inner; altOuter[i] = outer; altInnerToOuter[i] = innerToOuter
         altParent[i] = -1; altParentEdge[i] = .none; altVisited[i] = false
-        if !altChildren[i].isEmpty { altChildren[i].removeAll(keepingCapacity: true) }
+        altFirstChild[i] = -1; altLastChild[i] = -1
         if inner >= 0 { regionAlt[Int(inner)] = a }
         if outer >= 0 { regionAlt[Int(outer)] = a }
         liveAlts += 1
