@@ -11,7 +11,7 @@ import ScaleOut
 @main
 struct ECCBench: ParsableCommand {
     static func main() {
-        OpenBLASCore.ensureCoreType()
+        OpenBLASCore.ensureCoreType(singleThreaded: true)
         GEMM.useSingleThreadedBLAS()  // the engine parallelises over the batch itself
         // under mpirun or srun: every rank runs the command, rank 0 prints and writes (docs/ARCHITECTURE.md §13)
         let ranks = MPIProcessGroup.start()

@@ -19,13 +19,18 @@ public enum OpenBLASCore {
     }
 
     /// If OPENBLAS_CORETYPE is unset and the CPU supports a better kernel set, set it and re-execute this
-    /// program with the same arguments (once: the variable marks the second run). Returns if nothing to do.
-    public static func ensureCoreType() {
-        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-            ProcessInfo.processInfo.environment["ECCBENCH_NO_REEXEC"] == nil,
+    /// program with the same arguments (once: the variable marks the second run). Returns if nothing to do, or when
+    /// ECCBENCH_NO_REEXEC is set. With `singleThreaded`, the re-execution also sets an unset OPENBLAS_NUM_THREADS to 1:
+    /// OpenBLAS then starts no worker threads at load (they spin for a while before they sleep, 40–50 ms of CPU a
+    /// process on the 2-core machine, which sinter's one-core workers pay for every batch). It never re-executes for
+    /// that alone (a re-execution costs more wall time than the threads).
+    public static func ensureCoreType(singleThreaded: Bool = false) {
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["OPENBLAS_CORETYPE"] == nil, environment["ECCBENCH_NO_REEXEC"] == nil,
             let core = detectedCoreType()
         else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
+        if singleThreaded && environment["OPENBLAS_NUM_THREADS"] == nil { setenv("OPENBLAS_NUM_THREADS", "1", 1) }
         let args = CommandLine.arguments
         var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) }
         cargs.append(nil)
