@@ -7,7 +7,8 @@ import Neural
 extension DecoderCatalog {
     /// `ecct`, `ecct-N<l>-d<w>`, `ecct:FILE` and the AECCT's alike. A model runs with the H it was trained on: for a
     /// code given by another H of the same code (same row space) it computes its syndrome with its own H; a model of
-    /// another code is refused, naming both.
+    /// another code is refused, naming both. A model trained on non-zero syndromes only passes codewords through
+    /// (`ECCTCheckpoint.trainedOnNonzeroSyndromesOnly`).
     static func ecctDecoder(_ name: String, architecture arch: String, code: LinearCode) throws -> any Decoder {
         let lower = name.lowercased()
         if lower.hasPrefix(arch + ":") {
@@ -26,7 +27,8 @@ extension DecoderCatalog {
                 let holds = model.architecture.isAECCT ? "aecct" : "ecct"
                 throw CodeError("decoder '\(name)': \(path) holds an \(holds.uppercased()); use \(holds):FILE")
             }
-            return ECCTDecoder(model: model, name: name)
+            return ECCTDecoder(
+                model: model, name: name, gatesCodewords: ECCTCheckpoint.trainedOnNonzeroSyndromesOnly(metadata: meta))
         }
         let shipped = PretrainedModels.applicable(to: code, architecture: arch)
         let chosen =
@@ -39,8 +41,10 @@ extension DecoderCatalog {
                     + "; train one with `eccbench train --code \(code.name)\(arch == "aecct" ? " --arch aecct" : "") "
                     + "--out FILE` and use \(arch):FILE")
         }
+        let (tensors, meta) = try SafeTensors.read(path: chosen.entry.path)
         return ECCTDecoder(
-            model: try ECCTModel.load(code: chosen.decodingCode, weightsAt: chosen.entry.path), name: lower)
+            model: try ECCTModel.load(code: chosen.decodingCode, tensors: tensors, source: chosen.entry.path),
+            name: lower, gatesCodewords: ECCTCheckpoint.trainedOnNonzeroSyndromesOnly(metadata: meta))
     }
 
     /// The code an ECCT file runs with for `code`: `code` itself when the file was trained on its H (or records nothing

@@ -75,3 +75,17 @@ public enum ECCTCheckpoint {
         return try RunCheckpoint.run(stored, model: model, settings: config, workers: workers, parallel: parallel)
     }
 }
+
+extension ECCTCheckpoint {
+    /// Whether the weights of a file come from training on words with a non-zero syndrome only
+    /// (`--reject-zero-syndrome`): the settings of the phase that made them — `training` for a checkpoint (fp or
+    /// QAT), `qat_training` for a frozen model — say so. Such a network has never seen a codeword, so its decoder
+    /// passes codewords through (`ECCTDecoder(model:gatesCodewords:)`). False when the file records no settings
+    /// (reference exports) or they cannot be read.
+    public static func trainedOnNonzeroSyndromesOnly(metadata: [String: String]) -> Bool {
+        guard let text = metadata["training"] ?? metadata["qat_training"],
+            let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        else { return false }
+        return object["rejectZeroSyndrome"] as? Bool ?? false
+    }
+}

@@ -15,7 +15,11 @@ extension NeuralDecoder where Network == ECCTNetwork {
         }
     }
 
-    public init(model: ECCTModel, name: String = "ecct", chunk: Int? = nil) {
-        self.init(network: model.network, name: name, chunk: chunk ?? Self.defaultChunk(for: model))
+    /// `gatesCodewords`: words whose hard decision is a codeword skip the network (for a model trained on non-zero
+    /// syndromes only: `ECCTCheckpoint.trainedOnNonzeroSyndromesOnly`).
+    public init(model: ECCTModel, name: String = "ecct", chunk: Int? = nil, gatesCodewords: Bool = false) {
+        self.init(
+            network: model.network, name: name, chunk: chunk ?? Self.defaultChunk(for: model),
+            codewordGate: gatesCodewords ? model.code.tannerGraph : nil)
     }
 }

@@ -27,7 +27,9 @@ public final class ECCTRecipe: TrainingRecipe, @unchecked Sendable {
     let automorphisms: [[Int]]
     /// Fixed validation words [validationWords, n] per validation point, the same for every run.
     private var validationSets: [[Float]] = []
-    private lazy var validationDecoder = ECCTDecoder(model: model, chunk: 256)
+    /// Validation decodes as `eccbench` will: a model trained on non-zero syndromes only passes codewords through.
+    private lazy var validationDecoder = ECCTDecoder(
+        model: model, chunk: 256, gatesCodewords: settings.rejectZeroSyndrome == true)
     /// The teacher of `settings.distillFrom` (evaluation mode), or nil.
     let teacher: ECCTModel?
 

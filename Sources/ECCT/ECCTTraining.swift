@@ -216,13 +216,6 @@ public enum ECCTData {
 
     /// True when the hard decision of one word y [n] violates some check.
     public static func hasNonzeroSyndrome(word y: UnsafePointer<Float>, graph: TannerGraph) -> Bool {
-        var e = 0
-        for c in 0..<graph.m {
-            var parity = false
-            let end = graph.checkEdgeStart[c + 1]
-            while e < end { if y[graph.edgeVariable[e]] < 0 { parity.toggle() }; e += 1 }
-            if parity { return true }
-        }
-        return false
+        graph.hasNonzeroSyndrome(hardDecisionOf: y)
     }
 }

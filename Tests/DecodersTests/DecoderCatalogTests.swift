@@ -50,6 +50,16 @@ final class DecoderCatalogTests: XCTestCase {
         XCTAssertNoThrow(try DecoderCatalog.quantum("uf", problem: toric, p: 0.05))
     }
 
+    /// Shipped models trained on non-zero syndromes only (the AECCTs' recipe, `--reject-zero-syndrome`) pass codewords
+    /// through; the ECCTs, trained on every word as the reference, run the network on every word.
+    func testModelsTrainedOnNonzeroSyndromesGateCodewords() throws {
+        let bch = try Catalog.code(named: "BCH-63-45")
+        let aecct = try XCTUnwrap(try DecoderCatalog.make("aecct", code: bch) as? ECCTDecoder)
+        XCTAssertNotNil(aecct.codewordGate)
+        let ecct = try XCTUnwrap(try DecoderCatalog.make("ecct", code: bch) as? ECCTDecoder)
+        XCTAssertNil(ecct.codewordGate)
+    }
+
     /// `ecct` for BCH-63-45 is the model trained on the standard-form H (the better one by its validation), running with
     /// its own H; a model used on another H of its code decides exactly as on its own H.
     func testModelsAreKeyedByTheCode() throws {
