@@ -3,6 +3,7 @@ import Channels
 import Codes
 import Decoders
 import Foundation
+import Neural
 
 /// `eccbench simulate` (the default): Monte Carlo BER/FER of decoders over a range of operating points.
 struct Simulate: ParsableCommand {
@@ -94,6 +95,12 @@ struct Simulate: ParsableCommand {
         let engine = MonteCarlo(code: code, config: config)
         let report = Report(code: code, channel: model, config: config)
         print(report.header())
+        let gated = decs.filter { ($0 as? any CodewordGating)?.gatesCodewords == true }.map(\.name)
+        if !gated.isEmpty {
+            print(
+                "trained on words with a non-zero syndrome only: \(gated.joined(separator: ", ")) (a word whose hard "
+                    + "decision is a codeword skips the network, as in SBND's protocol)")
+        }
         if let note = rule.note { print(note) }
         print(Report.tableHeader(model))
         fflush(nil)

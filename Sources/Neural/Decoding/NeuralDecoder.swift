@@ -124,6 +124,15 @@ public struct NeuralDecoder<Network: TrainableNetwork>: Decoder, FallbackReporti
     }
 }
 
+/// A decoder that may pass codewords through without running its network (`NeuralDecoder.codewordGate`).
+public protocol CodewordGating {
+    var gatesCodewords: Bool { get }
+}
+
+extension NeuralDecoder: CodewordGating {
+    public var gatesCodewords: Bool { codewordGate != nil }
+}
+
 /// A count shared by the threads that decode with one decoder (frames or shots decoded by a fallback).
 public final class FallbackCounter: @unchecked Sendable {
     private var count = 0
