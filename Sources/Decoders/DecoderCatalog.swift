@@ -8,9 +8,9 @@ import QECC
 /// Every decoder by name, for the command and for library users alike: `DecoderCatalog.make("bp50", code: code)`.
 ///
 /// Classical (`DecoderRegistry`): bpN, msN, nmsN, omsN, lbpN, osd0…osd3, bm, sc, sclL. Neural: `ecct` (the best shipped
-/// ECCT for the code), `ecct-N<l>-d<w>` (a shipped size), `ecct:FILE`; `aecct`, `aecct-N<l>-d<w>`, `aecct:FILE[@tensor]`;
-/// `dc-ecct` (a shipped learned code's joint decoder), `dc-ecct:FILE`. Combinator: `D+ttaK`, decoder D over K
-/// automorphisms of the code. Quantum decoders: `quantum(_:problem:p:q:)` (mwpm, uf, bposd, neural, neural:FILE).
+/// ECCT for the code), `ecct-N<l>-d<w>` (a shipped size), `ecct:FILE`; `aecct`, `aecct-N<l>-d<w>`,
+/// `aecct:FILE[@tensor|@none]`; `dc-ecct` (a shipped learned code's joint decoder), `dc-ecct:FILE`. Combinator:
+/// `D+ttaK`, decoder D over K automorphisms of the code. Quantum decoders: `quantum(_:problem:p:q:)` (mwpm, uf, bposd, neural, neural:FILE).
 ///
 /// Errors are `CodeError`s that quote the name and say what would work (the valid names, the shipped sizes, how to
 /// train a missing model).
@@ -19,7 +19,8 @@ public enum DecoderCatalog {
         DecoderRegistry.help + "\n" + """
             ecct  the best shipped ECCT model for the code, ecct-N6-d128 a given size, ecct:FILE.safetensors your weights
             aecct  the shipped ternary AECCT for the code, aecct-N2-d32 a given size, aecct:FILE.safetensors your weights
-                   (aecct:FILE@tensor: the reference's batch-wide INT8 scales, over each chunk of 32 words)
+                   (aecct:FILE@tensor: the reference's batch-wide INT8 scales, over each chunk of 32 words;
+                   aecct:FILE@none: float activations, a QAT file's ternary weights alone)
             dc-ecct  a learned code's joint decoder: the shipped one (LEARNED-31-16), dc-ecct:FILE.safetensors from learn-code
             D+ttaK  any decoder D over K automorphisms of the code, keeping the best codeword (ecct+tta8, bp50+tta4)
             D+osdK  OSD of order K (0…3) on D's soft-output order and on the channel's, the likeliest kept (ecct+osd1,

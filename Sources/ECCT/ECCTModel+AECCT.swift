@@ -37,6 +37,10 @@ extension ECCTModel {
             throw SettingsError(
                 "AECCT: width d = \(width) must exceed the \(ECCTNetwork.spectralChannels) spectral channels")
         }
+        if precision == .frozen && scope == .none {
+            throw SettingsError(
+                "AECCT: a frozen model runs its linears on INT8 activations; activation scale 'none' is for fp and qat")
+        }
         guard heads >= 2, heads % 2 == 0 else {
             throw SettingsError("AECCT: \(heads) heads; HPSA splits an even count in two rings")
         }

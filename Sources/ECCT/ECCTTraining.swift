@@ -65,7 +65,9 @@ public struct ECCTTrainingConfig: RunSettings {
     /// The model family these settings train.
     public var modelArchitecture: ECCTArchitecture {
         guard architecture == "aecct" else { return .ecct }
-        return .aecct(precision == "qat" ? .qat : .fp, activationScale == "tensor" ? .tensor : .token)
+        return .aecct(
+            precision == "qat" ? .qat : .fp,
+            ActivationQuantization.Scope(rawValue: activationScale ?? "token") ?? .token)
     }
 
     /// Throws naming the field of an impossible setting.
@@ -111,8 +113,11 @@ public struct ECCTTrainingConfig: RunSettings {
         if let precision, !(architecture == "aecct" && ["fp", "qat"].contains(precision)) {
             throw fail("precision '\(precision)' needs the aecct architecture and is fp or qat")
         }
-        if let activationScale, !(architecture == "aecct" && ["token", "tensor"].contains(activationScale)) {
-            throw fail("activation scale '\(activationScale)' needs the aecct architecture and is token or tensor")
+        if let activationScale,
+            !(architecture == "aecct" && ActivationQuantization.Scope(rawValue: activationScale) != nil)
+        {
+            throw fail(
+                "activation scale '\(activationScale)' needs the aecct architecture and is token, tensor or none")
         }
         if let distillWeight {
             guard distillFrom != nil else {

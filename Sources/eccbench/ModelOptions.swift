@@ -37,7 +37,7 @@ struct AECCTRunOptions: ParsableArguments {
     @Option(
         name: .customLong("activation-scale"),
         help:
-            "AECCT INT8 activation scales: token (one per token row, batch-independent; default) or tensor (the reference's, over every word given)."
+            "AECCT INT8 activation scales: token (one per token row, batch-independent; default) or tensor (the reference's, over every word given); none: float activations (fp and qat only)."
     )
     var activationScale: ActivationQuantization.Scope = .token
 }

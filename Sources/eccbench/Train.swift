@@ -68,7 +68,7 @@ struct Train: ParsableCommand {
     @Option(
         name: .customLong("activation-scale"),
         help:
-            "AECCT phase 2: INT8 activation scales, token (default: per token row) or tensor (the reference's, over the batch: one worker)."
+            "AECCT phase 2: INT8 activation scales, token (default: per token row) or tensor (the reference's, over the batch: one worker); none keeps the activations float (ternary weights alone: a diagnostic, not for a frozen model)."
     )
     var activationScale: ActivationQuantization.Scope?
     @Option(

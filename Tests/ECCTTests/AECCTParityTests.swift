@@ -74,6 +74,28 @@ final class AECCTParityTests: XCTestCase {
         print("AECCT frozen vs qat (ours): mean |difference| \(mean) (reference: 4.26e-5)")
         XCTAssertLessThan(mean, 1e-3)
     }
+
+    /// Scope `none`: the QAT file's ternary weights on float activations (a diagnostic of the quantisation's two
+    /// halves). Each word's logits are its own (no batch-wide scale), differ from the INT8 ones by the activations'
+    /// rounding alone, and a frozen model refuses the scope by name.
+    func testTernaryWeightsOnFloatActivations() throws {
+        let (ours, model) = try logits("weights.safetensors", precision: .qat, scope: .none)
+        XCTAssertEqual(model.architecture, .aecct(.qat, .none))
+        let (int8, _) = try logits("weights.safetensors", precision: .qat, scope: .token)
+        let mean = zip(ours, int8).reduce(0) { $0 + abs($1.0 - $1.1) } / Float(ours.count)
+        print("AECCT qat, float vs INT8 token activations: mean |logit difference| \(mean)")
+        XCTAssertGreaterThan(mean, 1e-5)
+        XCTAssertLessThan(mean, 0.05)
+        let (code, io) = try Self.fixture()
+        let magnitude = try XCTUnwrap(io["magnitude"]), syndrome = try XCTUnwrap(io["syndrome"])
+        let one = model.logits(
+            magnitude: Array(magnitude.values[(5 * code.n)..<(6 * code.n)]),
+            syndrome: Array(syndrome.values[(5 * code.m)..<(6 * code.m)]), batch: 1)
+        XCTAssertLessThan(maxDifference(one, Array(ours[(5 * code.n)..<(6 * code.n)])), 1e-4)
+        XCTAssertThrowsError(try logits("weights_int.safetensors", precision: nil, scope: .none)) {
+            XCTAssertTrue("\($0)".contains("'none'"), "\($0)")
+        }
+    }
 }
 
 /// Gradients of BCE(−f, y < 0) for every parameter against the reference's `grad_fp.*` / `grad_qat.*`, to 1e-4 of each

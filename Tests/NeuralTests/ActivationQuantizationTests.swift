@@ -20,4 +20,24 @@ final class ActivationQuantizationTests: XCTestCase {
         // the tensor scope couples the rows: the first row's codes depend on the second row's maximum
         XCTAssertNotEqual(Array(q[0..<3]), [63, -127, 32])
     }
+
+    /// Scope `none` (ternary weights alone): x̃ = x exactly, and the gradient passes unchanged (written or added).
+    func testNoneScopePassesActivationsAndGradientsThrough() {
+        let R = 3, w = 5
+        let x: [Float] = (0..<(R * w)).map { Float($0) * 0.37 - 2.1 }
+        let g: [Float] = (0..<(R * w)).map { Float($0 % 4) - 1.5 }
+        let quantizer = ActivationQuantizer(scope: .none, width: w)
+        let ws = ActivationQuantizer.Workspace(rows: R, width: w, outputs: 1, arena: Arena())
+        quantizer.forward(x, rows: R, workspace: ws)
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: ws.dequantized, count: R * w)), x)
+        var dx = [Float](repeating: 1, count: R * w)
+        quantizer.backward(g, x: x, dx: &dx, rows: R, workspace: ws)
+        XCTAssertEqual(dx, g)
+        quantizer.backward(g, x: x, dx: &dx, rows: R, workspace: ws, accumulate: true)
+        XCTAssertEqual(dx, g.map { 2 * $0 })
+        // the token scope on the same x does quantise (the test would pass vacuously otherwise)
+        ActivationQuantizer(scope: .token, width: w).forward(x, rows: R, workspace: ws)
+        XCTAssertNotEqual(Array(UnsafeBufferPointer(start: ws.dequantized, count: R * w)), x)
+        XCTAssertEqual(ActivationQuantization.scales(x, rows: R, width: w, scope: .none), [])
+    }
 }

@@ -12,7 +12,8 @@ import CKernels
 /// lets the gradient through (`ClampGradient`: with `strict`, the fixture's rule, not where Q = 127, which the
 /// group's positive maximum reaches). Ties of the max give the whole share to the first entry.
 ///
-/// x, x̃: [rows, width]. `integer` mode writes Q as Int8 for the integer kernel instead of x̃.
+/// x, x̃: [rows, width]. `integer` mode writes Q as Int8 for the integer kernel instead of x̃. Scope `none` passes x
+/// through (x̃ = x, ∂ℓ/∂x = g) and has no integer mode.
 public struct ActivationQuantizer: Sendable {
     public let scope: ActivationQuantization.Scope
     public let width: Int
@@ -64,6 +65,7 @@ public struct ActivationQuantizer: Sendable {
 
     /// x̃ = Q / s into `ws.dequantized` (quantisation-aware training).
     public func forward(_ x: UnsafePointer<Float>, rows R: Int, workspace ws: Workspace) {
+        if scope == .none { return ws.dequantized.update(from: x, count: R * width) }
         let G = measure(x, rows: R, workspace: ws), size = groups(rows: R).size
         for gr in 0..<G {
             let s = ws.scales[gr]
@@ -79,6 +81,7 @@ public struct ActivationQuantizer: Sendable {
     public func forwardInteger(
         _ x: UnsafePointer<Float>, rows R: Int, workspace ws: Workspace, kernels: KernelPath = .best
     ) {
+        precondition(scope != .none, "ActivationQuantizer: integer activations need a scope of scales, not none")
         let (G, size) = groups(rows: R)
         if scope == .token, TernaryMatrix.usesVNNI(kernels) {
             nk_quantize_int8_rows512(x, ws.integers, ws.scales, R, size)
@@ -111,6 +114,14 @@ public struct ActivationQuantizer: Sendable {
         _ g: UnsafePointer<Float>, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, rows R: Int,
         workspace ws: Workspace, accumulate: Bool = false
     ) {
+        if scope == .none {
+            if accumulate {
+                for i in 0..<(R * width) { dx[i] += g[i] }
+            } else if UnsafePointer(dx) != g {
+                dx.update(from: g, count: R * width)
+            }
+            return
+        }
         let (G, size) = groups(rows: R)
         for gr in 0..<G {
             let s = ws.scales[gr], base = gr * size
