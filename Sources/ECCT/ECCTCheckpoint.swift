@@ -66,7 +66,7 @@ public enum ECCTCheckpoint {
         if case .aecct(let precision, let scope) = config.modelArchitecture {
             model = try ECCTModel.loadAECCT(
                 code: code, tensors: stored.tensors, source: path, precision: precision, scope: scope,
-                attentionDropout: config.attentionDropout)
+                attentionDropout: config.attentionDropout, clampGradient: config.straightThroughClamp)
         } else {
             let (layers, width) = try ECCTModel.size(of: stored.tensors, code: code, source: path)
             model = try ECCTModel(code: code, layers: layers, width: width, attentionDropout: config.attentionDropout)

@@ -11,7 +11,8 @@ public enum ECCTArchitecture: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .ecct: return "ecct"
         case .aecct(let precision, let scope):
-            return precision == .fp ? "aecct (fp32)" : "aecct (\(precision.rawValue), \(scope.rawValue) scales)"
+            let activations = scope == .none ? "float activations" : "\(scope.rawValue) scales"
+            return precision == .fp ? "aecct (fp32)" : "aecct (\(precision.rawValue), \(activations))"
         }
     }
     public var isAECCT: Bool { if case .aecct = self { return true } else { return false } }
@@ -31,7 +32,7 @@ extension ECCTModel {
     public static func aecct(
         code: LinearCode, layers: Int, width: Int, heads: Int = 8, precision: AECCTPrecision = .fp,
         scope: ActivationQuantization.Scope = .token, attentionDropout: Float = 0.1, seed: UInt64 = 0,
-        spectralTable: [Float]? = nil
+        spectralTable: [Float]? = nil, clampGradient: ClampGradient = .strict
     ) throws -> ECCTModel {
         guard width > ECCTNetwork.spectralChannels else {
             throw SettingsError(
@@ -53,7 +54,9 @@ extension ECCTModel {
             pattern: config.pattern, bits: code.n, heads: heads, firstRingHeads: heads / 2)
         switch precision {
         case .fp: break
-        case .qat: config.quantization = LinearQuantization(weights: TernaryWeights(mode: .qat), scope: scope)
+        case .qat:
+            config.quantization = LinearQuantization(
+                weights: TernaryWeights(mode: .qat, clampGradient: clampGradient), scope: scope)
         case .frozen: config.quantization = LinearQuantization(weights: TernaryWeights(mode: .frozen), scope: scope)
         }
         let L = code.n + code.m
@@ -86,7 +89,7 @@ extension ECCTModel {
     public static func loadAECCT(
         code: LinearCode, tensors: [String: SafeTensors.Tensor], source: String,
         precision: AECCTPrecision? = nil, scope: ActivationQuantization.Scope = .token,
-        layers: Int? = nil, width: Int? = nil, attentionDropout: Float = 0.1
+        layers: Int? = nil, width: Int? = nil, attentionDropout: Float = 0.1, clampGradient: ClampGradient = .strict
     ) throws -> ECCTModel {
         guard let table = tensors[ECCTNames.spectralTable] else {
             throw CheckpointError(
@@ -121,7 +124,7 @@ extension ECCTModel {
         }
         let model = try aecct(
             code: code, layers: fileLayers, width: fileWidth, precision: precision, scope: scope,
-            attentionDropout: attentionDropout, spectralTable: table.values)
+            attentionDropout: attentionDropout, spectralTable: table.values, clampGradient: clampGradient)
         let ignored: (String) -> Bool = { name in
             name.hasPrefix("optimizer.") || name == ECCTNames.spectralTable
                 || (precision != .qat && name.hasSuffix(".delta")) || (precision != .frozen && name.hasSuffix(".s_w"))
@@ -141,11 +144,12 @@ extension ECCTModel {
 
 extension ECCTModel {
     /// Phase 2 of the AECCT recipe: a QAT model of the same code and size started from a phase-1 (fp) model's weights
-    /// and `lpe` table, every δ = 1 (the reference's `load_state_dict(strict=False)`). Throws when the file is not an
-    /// AECCT, was trained on another H, or is already frozen.
+    /// and `lpe` table, every δ = 1 (the reference's `load_state_dict(strict=False)`); `clampGradient` is the
+    /// straight-through rule of its training. Throws when the file is not an AECCT, was trained on another H, or is
+    /// already frozen.
     public static func qatFromPhaseOne(
         code: LinearCode, path: String, scope: ActivationQuantization.Scope,
-        attentionDropout: Float, seed: UInt64
+        attentionDropout: Float, seed: UInt64, clampGradient: ClampGradient = .strict
     ) throws -> ECCTModel {
         let (tensors, meta) = try SafeTensors.read(path: path)
         guard let held = aecctPrecision(of: tensors) else {
@@ -164,7 +168,8 @@ extension ECCTModel {
             code: code, tensors: tensors, source: path, precision: .fp, attentionDropout: attentionDropout)
         let model = try aecct(
             code: code, layers: fp.layers, width: fp.width, heads: fp.heads, precision: .qat, scope: scope,
-            attentionDropout: attentionDropout, seed: seed, spectralTable: fp.network.spectralTable)
+            attentionDropout: attentionDropout, seed: seed, spectralTable: fp.network.spectralTable,
+            clampGradient: clampGradient)
         var weights = fp.network.parameters.tensors
         for e in model.network.parameters.entries where e.name.hasSuffix(".delta") {
             weights[e.name] = tensors[e.name] ?? Tensor(shape: [1], values: [1])

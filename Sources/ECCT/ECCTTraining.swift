@@ -50,6 +50,10 @@ public struct ECCTTrainingConfig: RunSettings {
     /// runs as one slice on one worker).
     public var activationScale: String?
     public var qatFrom: String?
+    /// AECCT phase 2: where the straight-through gradient of the quantisers' clamps passes, `strict` (nil: the
+    /// reference fixture's rule, strictly inside, so a weight at ±1 gets none) or `inclusive` (the bounds too: the
+    /// reference code under torch ≥ 2; `ClampGradient`).
+    public var clampGradient: String?
     // Knowledge distillation (issue 32); nil is plain training, so older checkpoints still resume.
     /// A teacher model file (any ECCT-family model on the same H, e.g. the AECCT's own phase 1 for its QAT): each
     /// target becomes t′ = (1 − α)·t + α·σ(f_T), f_T the teacher's logit on the same sample (evaluation mode).
@@ -69,6 +73,9 @@ public struct ECCTTrainingConfig: RunSettings {
             precision == "qat" ? .qat : .fp,
             ActivationQuantization.Scope(rawValue: activationScale ?? "token") ?? .token)
     }
+
+    /// The straight-through rule of `clampGradient` (strict when nil).
+    public var straightThroughClamp: ClampGradient { clampGradient.flatMap(ClampGradient.init(rawValue:)) ?? .strict }
 
     /// Throws naming the field of an impossible setting.
     public func validate() throws {
@@ -118,6 +125,9 @@ public struct ECCTTrainingConfig: RunSettings {
         {
             throw fail(
                 "activation scale '\(activationScale)' needs the aecct architecture and is token, tensor or none")
+        }
+        if let clampGradient, !(precision == "qat" && ClampGradient(rawValue: clampGradient) != nil) {
+            throw fail("clamp gradient '\(clampGradient)' needs AECCT phase 2 (qat) and is strict or inclusive")
         }
         if let distillWeight {
             guard distillFrom != nil else {

@@ -24,6 +24,7 @@ struct ModelSizeOptions: ParsableArguments {
 
 extension AECCTPrecision: ExpressibleByArgument {}
 extension ActivationQuantization.Scope: ExpressibleByArgument {}
+extension ClampGradient: ExpressibleByArgument {}
 
 /// How an AECCT file runs, shared by `infer` and the decoders: the precision (default: what the file holds) and
 /// the scope of the INT8 activation scales.

@@ -72,6 +72,12 @@ struct Train: ParsableCommand {
     )
     var activationScale: ActivationQuantization.Scope?
     @Option(
+        name: .customLong("clamp-gradient"),
+        help:
+            "AECCT phase 2: where the straight-through gradient passes the quantisers' clamps, strict (default: the reference fixture's, so a weight at ±1 gets none) or inclusive (the bounds too, as the reference code under torch 2)."
+    )
+    var clampGradient: ClampGradient?
+    @Option(
         name: .customLong("distill-from"),
         help:
             "Knowledge distillation: mix each target with this teacher model's soft decision on the same sample (e.g. the phase-1 model for AECCT phase 2)."
@@ -91,7 +97,7 @@ struct Train: ParsableCommand {
         "weightDecay": "--weight-decay", "rejectZeroSyndrome": "--reject-zero-syndrome", "dataset": "--data",
         "batchMix": "--batch-mix", "augment": "--augment", "architecture": "--arch", "precision": "--qat-from",
         "qatFrom": "--qat-from", "activationScale": "--activation-scale", "distillFrom": "--distill-from",
-        "distillWeight": "--distill-weight",
+        "distillWeight": "--distill-weight", "clampGradient": "--clamp-gradient",
     ]
 
     func validate() throws {
@@ -108,6 +114,8 @@ struct Train: ParsableCommand {
             if training.initFrom != nil {
                 throw ValidationError("--qat-from starts phase 2 from a phase-1 model; drop --init-from")
             }
+        } else if clampGradient != nil && !training.resume {
+            throw ValidationError("--clamp-gradient belongs to AECCT phase 2 (--qat-from)")
         } else if activationScale != nil && !training.resume {
             throw ValidationError(
                 "--activation-scale belongs to AECCT phase 2 (--qat-from); phase 1 has no quantised activations")
@@ -142,6 +150,7 @@ struct Train: ParsableCommand {
         } else if let activationScale {
             c.activationScale = activationScale.rawValue
         }
+        if let clampGradient { c.clampGradient = clampGradient.rawValue }
         if let distillFrom { c.distillFrom = distillFrom }
         if let distillWeight { c.distillWeight = distillWeight }
         return c
@@ -183,6 +192,9 @@ struct Train: ParsableCommand {
                     ?? (c.rejectZeroSyndrome == true ? " (zero-syndrome samples redrawn)" : ""),
                 c.attentionDropout, c.seed,
                 KernelPath.best.rawValue))
+        if c.straightThroughClamp == .inclusive {
+            print("straight-through gradients pass the quantisers' clamp bounds (inclusive): weights at ±1 learn too")
+        }
         if let teacher = c.distillFrom {
             print(
                 String(
@@ -240,7 +252,8 @@ struct Train: ParsableCommand {
         case .aecct(.qat, let scope):
             model = try ECCTModel.qatFromPhaseOne(
                 code: code, path: qatFrom!, scope: scope,
-                attentionDropout: config.attentionDropout, seed: config.seed)
+                attentionDropout: config.attentionDropout, seed: config.seed, clampGradient: config.straightThroughClamp
+            )
             guard size.layers.map({ $0 == model.layers }) ?? true, size.dim.map({ $0 == model.width }) ?? true else {
                 throw CommandError(
                     "--qat-from \(qatFrom!) holds N = \(model.layers), d = \(model.width); drop --layers/--dim")

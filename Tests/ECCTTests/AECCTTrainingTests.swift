@@ -11,11 +11,11 @@ import XCTest
 /// AECCT training (both phases resume exactly), the freeze, and bad input: files and settings that do not fit get
 /// errors naming the field.
 final class AECCTTrainingTests: XCTestCase {
-    func config(qat: Bool, scope: String = "token") -> ECCTTrainingConfig {
+    func config(qat: Bool, scope: String = "token", clamp: String? = nil) -> ECCTTrainingConfig {
         var c = ECCTTrainingConfig()
         c.epochs = 2; c.stepsPerEpoch = 3; c.batchSize = 16; c.validationWords = 64; c.learningRate = 1e-3; c.seed = 5
         c.architecture = "aecct"
-        if qat { c.precision = "qat"; c.activationScale = scope }
+        if qat { c.precision = "qat"; c.activationScale = scope; c.clampGradient = clamp }
         return c
     }
 
@@ -27,7 +27,11 @@ final class AECCTTrainingTests: XCTestCase {
         return t
     }
 
-    func assertResumesExactly(code: LinearCode, config: ECCTTrainingConfig, makeModel: () throws -> ECCTModel) throws {
+    /// Returns the uninterrupted run's final parameters.
+    @discardableResult
+    func assertResumesExactly(code: LinearCode, config: ECCTTrainingConfig, makeModel: () throws -> ECCTModel) throws
+        -> [Float]
+    {
         let straight = try ECCTTrainer(model: try makeModel(), config: config, workers: 2)
         XCTAssertEqual(try straight.train(checkpoint: nil), .finished)
         let path = temp("aecct-resume.safetensors")
@@ -42,6 +46,7 @@ final class AECCTTrainingTests: XCTestCase {
         XCTAssertEqual(run.model.network.parameters.values, straight.model.network.parameters.values)
         XCTAssertEqual(run.optimizer.m, straight.optimizer.m)
         XCTAssertEqual(run.state.curve.map(\.validationBER), straight.state.curve.map(\.validationBER))
+        return straight.model.network.parameters.values
     }
 
     func testBothPhasesResumeExactlyAndFreeze() throws {
@@ -52,13 +57,20 @@ final class AECCTTrainingTests: XCTestCase {
         let p1 = temp("aecct-p1.safetensors")
         let one = try phaseOne(code, path: p1)
         XCTAssertTrue(one.model.network.parameters.values.allSatisfy(\.isFinite))
+        var trained: [String: [Float]] = [:]
         for scope in ["token", "tensor"] {
-            try assertResumesExactly(code: code, config: config(qat: true, scope: scope)) {
+            trained[scope] = try assertResumesExactly(code: code, config: config(qat: true, scope: scope)) {
                 try ECCTModel.qatFromPhaseOne(
                     code: code, path: p1, scope: scope == "tensor" ? .tensor : .token,
                     attentionDropout: 0.1, seed: 2)
             }
         }
+        // the inclusive straight-through rule (weights at ±1 learn too) resumes as such, and trains otherwise
+        let inclusive = try assertResumesExactly(code: code, config: config(qat: true, clamp: "inclusive")) {
+            try ECCTModel.qatFromPhaseOne(
+                code: code, path: p1, scope: .token, attentionDropout: 0.1, seed: 2, clampGradient: .inclusive)
+        }
+        XCTAssertNotEqual(inclusive, trained["token"])
         // phase 2 starts from phase 1's weights with δ = 1
         let qat = try ECCTModel.qatFromPhaseOne(code: code, path: p1, scope: .token, attentionDropout: 0.1, seed: 2)
         XCTAssertEqual(Array(qat.network.parameters["src_embed"]), Array(one.model.network.parameters["src_embed"]))
@@ -129,6 +141,10 @@ final class AECCTTrainingTests: XCTestCase {
         assertError(try c.validate(), contains: ["precision 'int4'"])
         c = ECCTTrainingConfig(); c.activationScale = "token"
         assertError(try c.validate(), contains: ["activation scale", "aecct"])
+        c = config(qat: false); c.clampGradient = "inclusive"
+        assertError(try c.validate(), contains: ["clamp gradient 'inclusive'", "qat"])
+        c = config(qat: true, clamp: "loose")
+        assertError(try c.validate(), contains: ["clamp gradient 'loose'", "strict or inclusive"])
         assertError(
             try ECCTTrainer(
                 model: try ECCTModel(code: code, layers: 1, width: 8), config: config(qat: false), workers: 1),
