@@ -75,14 +75,16 @@ NK_VNNI void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32
         // a short last tile repeats its first row in the missing slots (valid memory; those sums are never stored)
         for (long i = 0; i < 8; i++) xr[i] = x + (b0 + (i < live ? i : 0)) * C;
         __m512i sx[8];
-        __m512 den[8];
+        __m512 den[8], xs[8];  // xs: the rows' activation scales, for per-row weight scales
         for (long i = 0; i < 8; i++) {
             int32_t s = 0;
             for (long c = 0; c < C; c++) s += xr[i][c];
             sx[i] = _mm512_set1_epi32(s);
-            den[i] = _mm512_set1_ps(rescale ? rescale->scales[rescale->per_row ? b0 + (i < live ? i : 0) : 0] * rescale->sw
-                                            : 1.0f);
+            float scale = rescale ? rescale->scales[rescale->per_row ? b0 + (i < live ? i : 0) : 0] : 1.0f;
+            xs[i] = _mm512_set1_ps(scale);
+            den[i] = _mm512_set1_ps(rescale ? scale * rescale->sw : 1.0f);
         }
+        const float *swr = rescale ? rescale->sw_rows : NULL;
         for (long r0 = 0; r0 < Rp; r0 += 32) {
             __m512i a[8][2];
             for (long i = 0; i < 8; i++) a[i][0] = a[i][1] = _mm512_setzero_si512();
@@ -109,11 +111,19 @@ NK_VNNI void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32
             long n0 = R - r0 < 16 ? R - r0 : 16, n1 = R - r0 - 16 < 16 ? R - r0 - 16 : 16;
             const float *bias = rescale && rescale->bias ? rescale->bias + r0 : NULL;
             int relu = rescale && rescale->relu;
+            // per-row weight scales: this tile's 2 × 16 of them (lanes past R read as 0; those lanes are not stored)
+            __m512 w0 = _mm512_setzero_ps(), w1 = w0;
+            if (swr) {
+                w0 = _mm512_maskz_loadu_ps(n0 >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n0) - 1), swr + r0);
+                if (n1 > 0)
+                    w1 = _mm512_maskz_loadu_ps(n1 >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n1) - 1), swr + r0 + 16);
+            }
             for (long i = 0; i < live; i++) {
                 int32_t *out = rescale ? NULL : acc + (b0 + i) * R + r0;
                 float *y = rescale ? rescale->y + (b0 + i) * R + r0 : NULL;
-                nk_ternary_store16(out, y, bias, relu, den[i], a[i][0], sx[i], n0);
-                nk_ternary_store16(out ? out + 16 : NULL, y ? y + 16 : NULL, bias ? bias + 16 : NULL, relu, den[i],
+                __m512 d0 = swr ? _mm512_mul_ps(xs[i], w0) : den[i], d1 = swr ? _mm512_mul_ps(xs[i], w1) : den[i];
+                nk_ternary_store16(out, y, bias, relu, d0, a[i][0], sx[i], n0);
+                nk_ternary_store16(out ? out + 16 : NULL, y ? y + 16 : NULL, bias ? bias + 16 : NULL, relu, d1,
                                    a[i][1], sx[i], n1);
             }
         }

@@ -44,19 +44,21 @@ NK_INLINE int16_t nk_ternary_pair(const int8_t *row, long c) {
     return v;
 }
 
-/// One row of the rescale: y[o] = sums[o] / den + bias[o], then max(y, 0) with `relu` (the operations of
-/// `nk_ternary_rescale` and of the ReLU, so the same bits).
-NK_INLINE void nk_ternary_rescale_row(const int32_t *a, float den, const float *bias, int relu, float *yr, long outputs) {
-    __m256 d8 = _mm256_set1_ps(den);
+/// One row of the rescale: y[o] = sums[o] / (sx·s_w[o]) + bias[o] (s_w[o] = sw_rows[o], or sw), then max(y, 0) with
+/// `relu` (the operations of `nk_ternary_rescale` and of the ReLU, so the same bits).
+NK_INLINE void nk_ternary_rescale_row(const int32_t *a, float sx, float sw, const float *sw_rows, const float *bias,
+                                      int relu, float *yr, long outputs) {
+    __m256 d8 = _mm256_set1_ps(sx * sw), s8 = _mm256_set1_ps(sx);
     long o = 0;
     for (; o + 8 <= outputs; o += 8) {
-        __m256 v = _mm256_div_ps(_mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(a + o))), d8);
+        __m256 den = sw_rows ? _mm256_mul_ps(s8, _mm256_loadu_ps(sw_rows + o)) : d8;
+        __m256 v = _mm256_div_ps(_mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(a + o))), den);
         if (bias) v = _mm256_add_ps(v, _mm256_loadu_ps(bias + o));
         if (relu) v = _mm256_max_ps(v, _mm256_setzero_ps());
         _mm256_storeu_ps(yr + o, v);
     }
     for (; o < outputs; o++) {
-        float v = (float)a[o] / den + (bias ? bias[o] : 0.0f);
+        float v = (float)a[o] / (sx * (sw_rows ? sw_rows[o] : sw)) + (bias ? bias[o] : 0.0f);
         yr[o] = relu ? (v > 0.0f ? v : 0.0f) : v;
     }
 }
@@ -114,8 +116,8 @@ NK_AVX2 void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *a
         for (long i = 0; i < live; i++) {
             long b = b0 + i;
             float *y = rescale->y + b * R;
-            nk_ternary_rescale_row(acc + b * R, rescale->scales[rescale->per_row ? b : 0] * rescale->sw, rescale->bias,
-                                   rescale->relu, y, R);
+            nk_ternary_rescale_row(acc + b * R, rescale->scales[rescale->per_row ? b : 0], rescale->sw, rescale->sw_rows,
+                                   rescale->bias, rescale->relu, y, R);
             if (rescale->q) nk_quantize_int8(y, rescale->q + b * R, rescale->q_scales + b, 1, R);
         }
     }
@@ -162,13 +164,16 @@ NK_AVX2 void nk_quantize_int8(const float *x, int8_t *q, float *scales, long gro
 }
 
 /// `LinearLayer.forwardInteger`'s rescale: y[r, o] = sums[r, o] / (scale_r·s_w) + b[o] (a division, as the reference).
-NK_AVX2 void nk_ternary_rescale(const int32_t *sums, const float *scales, int per_row, float sw, const float *bias,
-                                float *y, long rows, long outputs) {
+NK_AVX2 void nk_ternary_rescale(const int32_t *sums, const float *scales, int per_row, float sw, const float *sw_rows,
+                                const float *bias, float *y, long rows, long outputs) {
     for (long r = 0; r < rows; r++)
-        nk_ternary_rescale_row(sums + r * outputs, scales[per_row ? r : 0] * sw, bias, 0, y + r * outputs, outputs);
+        nk_ternary_rescale_row(sums + r * outputs, scales[per_row ? r : 0], sw, sw_rows, bias, 0, y + r * outputs,
+                               outputs);
 }
 #else
 void nk_quantize_int8(const float *x, int8_t *q, float *scales, long groups, long size) { (void)x; (void)q; (void)scales; (void)groups; (void)size; }
-void nk_ternary_rescale(const int32_t *sums, const float *scales, int per_row, float sw, const float *bias, float *y,
-                        long rows, long outputs) { (void)sums; (void)scales; (void)per_row; (void)sw; (void)bias; (void)y; (void)rows; (void)outputs; }
+void nk_ternary_rescale(const int32_t *sums, const float *scales, int per_row, float sw, const float *sw_rows,
+                        const float *bias, float *y, long rows, long outputs) {
+    (void)sums; (void)scales; (void)per_row; (void)sw; (void)sw_rows; (void)bias; (void)y; (void)rows; (void)outputs;
+}
 #endif

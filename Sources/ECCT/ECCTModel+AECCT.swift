@@ -32,7 +32,7 @@ extension ECCTModel {
     public static func aecct(
         code: LinearCode, layers: Int, width: Int, heads: Int = 8, precision: AECCTPrecision = .fp,
         scope: ActivationQuantization.Scope = .token, attentionDropout: Float = 0.1, seed: UInt64 = 0,
-        spectralTable: [Float]? = nil, clampGradient: ClampGradient = .strict
+        spectralTable: [Float]? = nil, clampGradient: ClampGradient = .strict, rowScales: Bool = false
     ) throws -> ECCTModel {
         guard width > ECCTNetwork.spectralChannels else {
             throw SettingsError(
@@ -56,8 +56,10 @@ extension ECCTModel {
         case .fp: break
         case .qat:
             config.quantization = LinearQuantization(
-                weights: TernaryWeights(mode: .qat, clampGradient: clampGradient), scope: scope)
-        case .frozen: config.quantization = LinearQuantization(weights: TernaryWeights(mode: .frozen), scope: scope)
+                weights: TernaryWeights(mode: .qat, clampGradient: clampGradient, rowScales: rowScales), scope: scope)
+        case .frozen:
+            config.quantization = LinearQuantization(
+                weights: TernaryWeights(mode: .frozen, rowScales: rowScales), scope: scope)
         }
         let L = code.n + code.m
         let table = try spectralTable ?? SpectralPositionalEncoding.table(code: code)
@@ -72,6 +74,12 @@ extension ECCTModel {
             for slot in store.slots { for i in 0..<slot.count { network.parameters.values[slot.weight + i] = 0 } }
         }
         return ECCTModel(code: code, network: network, architecture: .aecct(precision, scope))
+    }
+
+    /// Whether a QAT or frozen file's ternary matrices have one scale per row: a `.delta` or `.s_w` of more than one
+    /// entry.
+    public static func hasRowScales(_ tensors: [String: SafeTensors.Tensor]) -> Bool {
+        tensors.contains { ($0.key.hasSuffix(".delta") || $0.key.hasSuffix(".s_w")) && $0.value.values.count > 1 }
     }
 
     /// The precision a weights file holds: `s_w` tensors → frozen, `delta` → qat, else fp; nil without an `lpe` table
@@ -124,7 +132,8 @@ extension ECCTModel {
         }
         let model = try aecct(
             code: code, layers: fileLayers, width: fileWidth, precision: precision, scope: scope,
-            attentionDropout: attentionDropout, spectralTable: table.values, clampGradient: clampGradient)
+            attentionDropout: attentionDropout, spectralTable: table.values, clampGradient: clampGradient,
+            rowScales: precision != .fp && hasRowScales(tensors))
         let ignored: (String) -> Bool = { name in
             name.hasPrefix("optimizer.") || name == ECCTNames.spectralTable
                 || (precision != .qat && name.hasSuffix(".delta")) || (precision != .frozen && name.hasSuffix(".s_w"))
@@ -145,11 +154,11 @@ extension ECCTModel {
 extension ECCTModel {
     /// Phase 2 of the AECCT recipe: a QAT model of the same code and size started from a phase-1 (fp) model's weights
     /// and `lpe` table, every δ = 1 (the reference's `load_state_dict(strict=False)`); `clampGradient` is the
-    /// straight-through rule of its training. Throws when the file is not an AECCT, was trained on another H, or is
-    /// already frozen.
+    /// straight-through rule of its training; `rowScales`, one γ, δ and s_w per row of each ternary matrix. Throws
+    /// when the file is not an AECCT, was trained on another H, or is already frozen.
     public static func qatFromPhaseOne(
         code: LinearCode, path: String, scope: ActivationQuantization.Scope,
-        attentionDropout: Float, seed: UInt64, clampGradient: ClampGradient = .strict
+        attentionDropout: Float, seed: UInt64, clampGradient: ClampGradient = .strict, rowScales: Bool = false
     ) throws -> ECCTModel {
         let (tensors, meta) = try SafeTensors.read(path: path)
         guard let held = aecctPrecision(of: tensors) else {
@@ -169,10 +178,10 @@ extension ECCTModel {
         let model = try aecct(
             code: code, layers: fp.layers, width: fp.width, heads: fp.heads, precision: .qat, scope: scope,
             attentionDropout: attentionDropout, seed: seed, spectralTable: fp.network.spectralTable,
-            clampGradient: clampGradient)
+            clampGradient: clampGradient, rowScales: rowScales)
         var weights = fp.network.parameters.tensors
         for e in model.network.parameters.entries where e.name.hasSuffix(".delta") {
-            weights[e.name] = tensors[e.name] ?? Tensor(shape: [1], values: [1])
+            weights[e.name] = Tensor(shape: e.shape, values: .init(repeating: 1, count: e.count))
         }
         try model.load(weights, source: path)
         return model
@@ -182,7 +191,7 @@ extension ECCTModel {
 /// `eccbench quantize`: the frozen AECCT from a QAT one, as the reference's `freeze_weights` does it.
 public enum AECCTFreezer {
     /// For every quantised matrix (a `.weight` with a `.delta`): W_t = clamp(round(W·s_w), −1, 1) and `.s_w` =
-    /// 1/(γ·δ + 1e-6), γ the 0.45-quantile of |W|; every other tensor (δ, biases, norms, embedding, head, `lpe`) kept;
+    /// 1/(γ·δ + 1e-6), γ the 0.45-quantile of |W| (per row, with a δ per row); every other tensor (δ, biases, norms, embedding, head, `lpe`) kept;
     /// optimizer state dropped. Throws when the tensors are not a QAT AECCT.
     public static func freeze(_ tensors: [String: Tensor], source: String, percentile: Float = 0.45) throws -> [String:
         Tensor]
@@ -204,18 +213,27 @@ public enum AECCTFreezer {
             guard let w = tensors[base + ".weight"], w.shape.count == 2 else {
                 throw CheckpointError("\(source): '\(name)' has no matrix '\(base).weight'")
             }
-            let delta = tensors[name]!
-            guard delta.shape == [1], delta.values[0].isFinite, delta.values[0] > 0 else {
+            let delta = tensors[name]!, rows = w.shape[0]
+            guard delta.shape == [1] || delta.shape == [rows], delta.values.allSatisfy({ $0.isFinite && $0 > 0 })
+            else {
                 throw CheckpointError(
-                    "\(source): '\(name)' is \(delta.values) with shape \(delta.shape); δ is one positive number")
+                    "\(source): '\(name)' is \(delta.values) with shape \(delta.shape); δ is positive, one per matrix "
+                        + "or one per row [\(rows)]")
             }
-            let (ternary, scale) = TernaryQuantization.freeze(
-                weights: w.values, delta: delta.values[0], percentile: percentile)
-            guard scale.isFinite else {
-                throw CheckpointError("\(source): '\(base).weight' gives a non-finite scale s_w")
+            // one scale group per δ: the matrix, or each row
+            let size = w.values.count / delta.values.count
+            var ternary: [Float] = [], scales: [Float] = []
+            for (g, d) in delta.values.enumerated() {
+                let (t, scale) = TernaryQuantization.freeze(
+                    weights: Array(w.values[(g * size)..<((g + 1) * size)]), delta: d, percentile: percentile)
+                guard scale.isFinite else {
+                    throw CheckpointError("\(source): '\(base).weight' gives a non-finite scale s_w (group \(g))")
+                }
+                ternary += t
+                scales.append(scale)
             }
             out[base + ".weight"] = Tensor(shape: w.shape, values: ternary)
-            out[base + ".s_w"] = Tensor(shape: [1], values: [scale])
+            out[base + ".s_w"] = Tensor(shape: delta.shape, values: scales)
         }
         return out
     }

@@ -54,6 +54,8 @@ public struct ECCTTrainingConfig: RunSettings {
     /// reference fixture's rule, strictly inside, so a weight at ±1 gets none) or `inclusive` (the bounds too: the
     /// reference code under torch ≥ 2; `ClampGradient`).
     public var clampGradient: String?
+    /// AECCT phase 2: `matrix` (nil: the paper's one ternary scale per matrix) or `row` (one γ, δ, s_w per output).
+    public var ternaryScale: String?
     // Knowledge distillation (issue 32); nil is plain training, so older checkpoints still resume.
     /// A teacher model file (any ECCT-family model on the same H, e.g. the AECCT's own phase 1 for its QAT): each
     /// target becomes t′ = (1 − α)·t + α·σ(f_T), f_T the teacher's logit on the same sample (evaluation mode).
@@ -128,6 +130,9 @@ public struct ECCTTrainingConfig: RunSettings {
         }
         if let clampGradient, !(precision == "qat" && ClampGradient(rawValue: clampGradient) != nil) {
             throw fail("clamp gradient '\(clampGradient)' needs AECCT phase 2 (qat) and is strict or inclusive")
+        }
+        if let ternaryScale, !(precision == "qat" && ["matrix", "row"].contains(ternaryScale)) {
+            throw fail("ternary scale '\(ternaryScale)' needs AECCT phase 2 (qat) and is matrix or row")
         }
         if let distillWeight {
             guard distillFrom != nil else {

@@ -78,6 +78,12 @@ struct Train: ParsableCommand {
     )
     var clampGradient: ClampGradient?
     @Option(
+        name: .customLong("ternary-scale"),
+        help:
+            "AECCT phase 2: one ternary scale per matrix (default, the paper's) or per row (one γ, δ and s_w per output; the frozen kernels rescale each output anyway)."
+    )
+    var ternaryScale: String?
+    @Option(
         name: .customLong("distill-from"),
         help:
             "Knowledge distillation: mix each target with this teacher model's soft decision on the same sample (e.g. the phase-1 model for AECCT phase 2)."
@@ -97,7 +103,7 @@ struct Train: ParsableCommand {
         "weightDecay": "--weight-decay", "rejectZeroSyndrome": "--reject-zero-syndrome", "dataset": "--data",
         "batchMix": "--batch-mix", "augment": "--augment", "architecture": "--arch", "precision": "--qat-from",
         "qatFrom": "--qat-from", "activationScale": "--activation-scale", "distillFrom": "--distill-from",
-        "distillWeight": "--distill-weight", "clampGradient": "--clamp-gradient",
+        "distillWeight": "--distill-weight", "clampGradient": "--clamp-gradient", "ternaryScale": "--ternary-scale",
     ]
 
     func validate() throws {
@@ -114,8 +120,8 @@ struct Train: ParsableCommand {
             if training.initFrom != nil {
                 throw ValidationError("--qat-from starts phase 2 from a phase-1 model; drop --init-from")
             }
-        } else if clampGradient != nil && !training.resume {
-            throw ValidationError("--clamp-gradient belongs to AECCT phase 2 (--qat-from)")
+        } else if (clampGradient != nil || ternaryScale != nil) && !training.resume {
+            throw ValidationError("--clamp-gradient and --ternary-scale belong to AECCT phase 2 (--qat-from)")
         } else if activationScale != nil && !training.resume {
             throw ValidationError(
                 "--activation-scale belongs to AECCT phase 2 (--qat-from); phase 1 has no quantised activations")
@@ -151,6 +157,7 @@ struct Train: ParsableCommand {
             c.activationScale = activationScale.rawValue
         }
         if let clampGradient { c.clampGradient = clampGradient.rawValue }
+        if let ternaryScale { c.ternaryScale = ternaryScale.lowercased() }
         if let distillFrom { c.distillFrom = distillFrom }
         if let distillWeight { c.distillWeight = distillWeight }
         return c
@@ -192,6 +199,9 @@ struct Train: ParsableCommand {
                     ?? (c.rejectZeroSyndrome == true ? " (zero-syndrome samples redrawn)" : ""),
                 c.attentionDropout, c.seed,
                 KernelPath.best.rawValue))
+        if c.ternaryScale == "row" {
+            print("ternary scales per row: one γ, δ and s_w for each output of every quantised matrix")
+        }
         if c.straightThroughClamp == .inclusive {
             print("straight-through gradients pass the quantisers' clamp bounds (inclusive): weights at ±1 learn too")
         }
@@ -252,8 +262,9 @@ struct Train: ParsableCommand {
         case .aecct(.qat, let scope):
             model = try ECCTModel.qatFromPhaseOne(
                 code: code, path: qatFrom!, scope: scope,
-                attentionDropout: config.attentionDropout, seed: config.seed, clampGradient: config.straightThroughClamp
-            )
+                attentionDropout: config.attentionDropout, seed: config.seed,
+                clampGradient: config.straightThroughClamp,
+                rowScales: config.ternaryScale == "row")
             guard size.layers.map({ $0 == model.layers }) ?? true, size.dim.map({ $0 == model.width }) ?? true else {
                 throw CommandError(
                     "--qat-from \(qatFrom!) holds N = \(model.layers), d = \(model.width); drop --layers/--dim")

@@ -11,11 +11,15 @@ import XCTest
 /// AECCT training (both phases resume exactly), the freeze, and bad input: files and settings that do not fit get
 /// errors naming the field.
 final class AECCTTrainingTests: XCTestCase {
-    func config(qat: Bool, scope: String = "token", clamp: String? = nil) -> ECCTTrainingConfig {
+    func config(qat: Bool, scope: String = "token", clamp: String? = nil, ternaryScale: String? = nil)
+        -> ECCTTrainingConfig
+    {
         var c = ECCTTrainingConfig()
         c.epochs = 2; c.stepsPerEpoch = 3; c.batchSize = 16; c.validationWords = 64; c.learningRate = 1e-3; c.seed = 5
         c.architecture = "aecct"
-        if qat { c.precision = "qat"; c.activationScale = scope; c.clampGradient = clamp }
+        if qat {
+            c.precision = "qat"; c.activationScale = scope; c.clampGradient = clamp; c.ternaryScale = ternaryScale
+        }
         return c
     }
 
@@ -76,7 +80,43 @@ final class AECCTTrainingTests: XCTestCase {
         XCTAssertEqual(Array(qat.network.parameters["src_embed"]), Array(one.model.network.parameters["src_embed"]))
         XCTAssertEqual(Array(qat.network.parameters["decoder.layers.1.feed_forward.w_2.delta"]), [1])
         // the frozen model holds W_t ∈ {−1, 0, 1} and decodes like the QAT model (rounding aside)
-        let p2 = temp("aecct-p2.safetensors")
+        try assertFreezesAndAgrees(qat, code: code, name: "aecct-p2.safetensors")
+    }
+
+    /// One γ, δ, s_w per row: phase 2 resumes exactly (the shapes of δ tell the kind), and freezes to per-row s_w that
+    /// decode like the QAT model.
+    func testRowScalesResumeAndFreeze() throws {
+        let code = try Catalog.code(named: "HAMMING-7-4")
+        let p1 = temp("aecct-row-p1.safetensors")
+        _ = try phaseOne(code, path: p1)
+        let make = {
+            try ECCTModel.qatFromPhaseOne(
+                code: code, path: p1, scope: .token, attentionDropout: 0.1, seed: 2, clampGradient: .inclusive,
+                rowScales: true)
+        }
+        let trained = try assertResumesExactly(
+            code: code, config: config(qat: true, clamp: "inclusive", ternaryScale: "row"), makeModel: make)
+        let qat = try make()
+        XCTAssertEqual(qat.network.parameters["decoder.layers.0.feed_forward.w_1.delta"].count, 4 * 16)
+        try qat.load(
+            Dictionary(
+                uniqueKeysWithValues: qat.network.parameters.entries.map {
+                    ($0.name, Tensor(shape: $0.shape, values: Array(trained[$0.offset..<($0.offset + $0.count)])))
+                }), source: "trained")
+        let frozen = try assertFreezesAndAgrees(qat, code: code, name: "aecct-row-p2.safetensors")
+        XCTAssertEqual(frozen["decoder.layers.0.feed_forward.w_1.s_w"]?.shape, [4 * 16])
+        XCTAssertGreaterThan(Set(frozen["decoder.layers.0.feed_forward.w_1.s_w"]!.values).count, 1)
+        var c = config(qat: true, ternaryScale: "column")
+        assertError(try c.validate(), contains: ["ternary scale 'column'", "matrix or row"])
+        c = config(qat: false); c.ternaryScale = "row"
+        assertError(try c.validate(), contains: ["ternary scale 'row'", "qat"])
+    }
+
+    /// Saves `qat`, freezes it, loads the frozen model and checks that it decides as the QAT model on 256 words at
+    /// 3 dB (> 99% of the bits). Returns the frozen tensors.
+    @discardableResult
+    func assertFreezesAndAgrees(_ qat: ECCTModel, code: LinearCode, name: String) throws -> [String: Tensor] {
+        let p2 = temp(name)
         try ECCTCheckpoint.save(model: qat, optimizer: nil, config: nil, state: nil, to: p2)
         let frozen = try AECCTFreezer.freeze(try SafeTensors.read(path: p2).tensors, source: p2)
         XCTAssertTrue(
@@ -94,6 +134,7 @@ final class AECCTTrainingTests: XCTestCase {
             b = f.logits(magnitude: magnitude, syndrome: syndrome, batch: 256)
         let agree = zip(a, b).filter { ($0 < 0) == ($1 < 0) }.count
         XCTAssertGreaterThan(Double(agree) / Double(a.count), 0.99, "frozen and QAT decisions")
+        return frozen
     }
 
     func testBadFilesAndSettingsNameTheField() throws {

@@ -81,13 +81,15 @@ void nk_bp_sum_product_lanes(const float *llr, uint8_t *bits, long count, long n
 /// (s0, s1, s2, s3), one Box–Muller step per 16 samples (a tail consumes a whole step), Cephes log and sin/cos.
 void nk_gaussian_fill(uint32_t *state, float *out, long n);
 
-/// The frozen linear layer's rescale, y[b, r] = sum[b, r] / (scales[per_row ? b : 0]·sw) + bias[r] (bias may be NULL),
+/// The frozen linear layer's rescale, y[b, r] = sum[b, r] / (scales[per_row ? b : 0]·s_w[r]) + bias[r] (bias may be
+/// NULL; s_w[r] = sw_rows[r], or sw for every r when sw_rows is NULL),
 /// then with `relu` y = max(y, 0), and with `q` (not NULL) each finished row of y quantised as `nk_quantize_int8` with
 /// one group per row (token scales): q[b, r] and q_scales[b] (the next linear layer's INT8 input).
 typedef struct {
     const float *scales;
     int per_row;
     float sw;
+    const float *sw_rows;
     const float *bias;
     float *y;
     int relu;
@@ -114,9 +116,10 @@ void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32_t *acc,
 /// `ActivationQuantizer.forwardInteger`: per group of `size` floats, scales[g] = 127 / (max|x| + 1e-6) and
 /// q = clamp(round half to even(x·scale), −128, 127).
 void nk_quantize_int8(const float *x, int8_t *q, float *scales, long groups, long size);
-/// `LinearLayer.forwardInteger`'s rescale: y[r, o] = sums[r, o] / (scales[per_row ? r : 0]·sw) + bias[o] (bias may be NULL).
-void nk_ternary_rescale(const int32_t *sums, const float *scales, int per_row, float sw, const float *bias, float *y,
-                        long rows, long outputs);
+/// `LinearLayer.forwardInteger`'s rescale: y[r, o] = sums[r, o] / (scales[per_row ? r : 0]·s_w[o]) + bias[o] (bias may
+/// be NULL; s_w[o] = sw_rows[o], or sw when sw_rows is NULL).
+void nk_ternary_rescale(const int32_t *sums, const float *scales, int per_row, float sw, const float *sw_rows,
+                        const float *bias, float *y, long rows, long outputs);
 
 #ifdef __cplusplus
 }

@@ -13,7 +13,8 @@ public enum LinearKind: String, Sendable, Equatable {
 
 /// A fully connected layer y = x·Wᵀ + b (PyTorch layout) that owns the offsets of its parameters in a
 /// `ParameterSet`: `<name>.weight` [out, in] (Xavier-uniform) and `<name>.bias` [out] (U(±1/√in)); the ternary kinds
-/// add `<name>.delta` [1] (= 1, QAT) or `<name>.s_w` [1] (frozen), registered after the bias (the reference order).
+/// add `<name>.delta` (= 1, QAT) or `<name>.s_w` (frozen), [1] or [out] with the store's `rowScales`, registered after
+/// the bias (the reference order).
 ///
 /// x: [rows, in], y: [rows, out]. `backward` accumulates dW and db and writes (or accumulates) dx; for `ternaryQAT`
 /// dW is ∂ℓ/∂W_eff until the store's `finishGradients`. `ternaryFrozen` has no float forward and no backward: it
@@ -57,12 +58,14 @@ public struct LinearLayer: Sendable {
         case .dense:
             self.ternary = nil; slot = -1
         case .ternaryQAT:
-            let delta = parameters.add("\(name).delta", shape: [1], initial: [1])
+            let groups = ternary!.scaleGroups(rows: outFeatures)
+            let delta = parameters.add("\(name).delta", shape: [groups], initial: .init(repeating: 1, count: groups))
             self.ternary = ternary
             slot = ternary!.register(
                 name: name, weight: weight, delta: delta, scale: nil, rows: outFeatures, columns: inFeatures)
         case .ternaryFrozen:
-            let scale = parameters.add("\(name).s_w", shape: [1], initial: [1])
+            let groups = ternary!.scaleGroups(rows: outFeatures)
+            let scale = parameters.add("\(name).s_w", shape: [groups], initial: .init(repeating: 1, count: groups))
             self.ternary = ternary
             slot = ternary!.register(
                 name: name, weight: weight, delta: nil, scale: scale, rows: outFeatures, columns: inFeatures)
@@ -84,7 +87,8 @@ public struct LinearLayer: Sendable {
             inFeatures: inFeatures, outFeatures: outFeatures)
     }
 
-    /// Frozen ternary: y = (Q·W_tᵀ) / (s_x·s_w) + b from Q [rows, in] (Int8) and its scales s_x ([1] or [rows]).
+    /// Frozen ternary: y = (Q·W_tᵀ) / (s_x·s_w) + b from Q [rows, in] (Int8) and its scales s_x ([1] or [rows]); s_w
+    /// one per matrix or one per output.
     /// `sums`: [rows, out] Int32 scratch (the AVX2 kernel's sums; unused by the VNNI kernel, which rescales in registers).
     public func forwardInteger(
         q: UnsafePointer<Int8>, scales: UnsafePointer<Float>, perRow: Bool,
@@ -92,24 +96,23 @@ public struct LinearLayer: Sendable {
         parameters p: UnsafePointer<Float>, kernels: KernelPath = .best
     ) {
         precondition(kind == .ternaryFrozen, "LinearLayer.forwardInteger on a \(kind) layer")
-        let store = ternary!, sw = store.scales[slot]
+        let store = ternary!, (sw, swRows) = store.weightScales(slot)
         if TernaryMatrix.rescalesInKernel(kernels) {
             store.packed[slot].multiplyRescaled(
-                q, batch: rows, scales: scales, perRow: perRow, weightScale: sw, bias: bias.map { p + $0 }, into: y,
-                sums: sums, kernels: kernels)
+                q, batch: rows, scales: scales, perRow: perRow, weightScale: sw, weightScales: swRows,
+                bias: bias.map { p + $0 }, into: y, sums: sums, kernels: kernels)
             return
         }
         store.packed[slot].multiply(q, batch: rows, into: sums, kernels: kernels)
         if kernels.runnable.usesAVX2 {
-            nk_ternary_rescale(sums, scales, perRow ? 1 : 0, sw, bias.map { p + $0 }, y, rows, outFeatures)
+            nk_ternary_rescale(sums, scales, perRow ? 1 : 0, sw, swRows, bias.map { p + $0 }, y, rows, outFeatures)
             return
         }
         for r in 0..<rows {
-            let denominator = scales[perRow ? r : 0] * sw, row = y + r * outFeatures, acc = sums + r * outFeatures
-            if let bias {
-                for o in 0..<outFeatures { row[o] = Float(acc[o]) / denominator + p[bias + o] }
-            } else {
-                for o in 0..<outFeatures { row[o] = Float(acc[o]) / denominator }
+            let sx = scales[perRow ? r : 0], row = y + r * outFeatures, acc = sums + r * outFeatures
+            for o in 0..<outFeatures {
+                let v = Float(acc[o]) / (sx * (swRows?[o] ?? sw))
+                row[o] = bias.map { v + p[$0 + o] } ?? v
             }
         }
     }
@@ -123,10 +126,11 @@ public struct LinearLayer: Sendable {
         parameters p: UnsafePointer<Float>, kernels: KernelPath = .best
     ) {
         precondition(kind == .ternaryFrozen, "LinearLayer.forwardIntegerReLUQuantized on a \(kind) layer")
-        let store = ternary!
+        let store = ternary!, (sw, swRows) = store.weightScales(slot)
         store.packed[slot].multiplyRescaled(
-            q, batch: rows, scales: scales, perRow: perRow, weightScale: store.scales[slot], bias: bias.map { p + $0 },
-            into: y, sums: sums, relu: true, quantized: (next.integers, next.scales), kernels: kernels)
+            q, batch: rows, scales: scales, perRow: perRow, weightScale: sw, weightScales: swRows,
+            bias: bias.map { p + $0 }, into: y, sums: sums, relu: true, quantized: (next.integers, next.scales),
+            kernels: kernels)
     }
 
     // dy: [rows, out], x: [rows, in] → dx: [rows, in] (written, or added to with accumulateDx), dW, db accumulated

@@ -13,11 +13,17 @@
 ///
 /// `frozen`: the weight slot holds W_t ∈ {−1, 0, 1} and `<name>.s_w` its scale; `prepare` packs W_t into bit planes
 /// for the integer kernel (`TernaryMatrix`). `validate` says which entry is not ternary.
+///
+/// `rowScales` (an extension of the paper's per-matrix scale): every row of W — one output — has its own γ, δ and
+/// s_w (`<name>.delta` and `<name>.s_w` of shape [out]), the formulas above applied to each row as a matrix of one
+/// row. The integer kernel's rescale already divides each output by its own s_x·s_w, so inference costs the same.
 public final class TernaryWeights: @unchecked Sendable {
     public enum Mode: String, Sendable, CaseIterable { case qat, frozen }
     public let mode: Mode
     public let percentile: Float
     public let clampGradient: ClampGradient
+    /// One scale per row (output) instead of one per matrix.
+    public let rowScales: Bool
 
     public struct Slot: Sendable {
         public let name: String
@@ -29,33 +35,55 @@ public final class TernaryWeights: @unchecked Sendable {
         public let columns: Int
         /// Offset of this matrix in the effective-weight buffer.
         let offset: Int
+        /// Its first entry in `scales`; its scale groups (1, or one per row) and their size.
+        public let firstScale: Int
+        public let groups: Int
         public var count: Int { rows * columns }
+        public var groupSize: Int { count / groups }
     }
     public private(set) var slots: [Slot] = []
     private var total = 0
     private var effective: UnsafeMutablePointer<Float>?
     private var pairs: UnsafeMutablePointer<(Float, Int32)>?
-    /// After `prepare` (qat): per slot s_w, γ, δ, the quantile's entries and interpolation weight.
+    /// After `prepare`: per slot and group (`Slot.firstScale`) s_w; qat: γ, δ, the quantile's entries (in the group)
+    /// and interpolation weight.
     public private(set) var scales: [Float] = []
+    private var scaleCount = 0
+    /// The frozen scales (`scales`) in stable storage, for the kernels' per-row rescale.
+    private var frozenScales: UnsafeMutablePointer<Float>?
     private var state: [(gamma: Float, delta: Float, lower: Int, upper: Int, t: Float)] = []
     /// After `prepare` (frozen): the packed matrices.
     public private(set) var packed: [TernaryMatrix] = []
 
-    public init(mode: Mode, percentile: Float = 0.45, clampGradient: ClampGradient = .strict) {
+    public init(mode: Mode, percentile: Float = 0.45, clampGradient: ClampGradient = .strict, rowScales: Bool = false) {
         precondition((0...1).contains(percentile), "TernaryWeights: percentile \(percentile)")
         self.mode = mode
         self.percentile = percentile
         self.clampGradient = clampGradient
+        self.rowScales = rowScales
     }
 
-    deinit { effective?.deallocate(); pairs?.deallocate() }
+    /// Scale groups of a matrix with `rows` rows: the length of its δ or s_w.
+    public func scaleGroups(rows: Int) -> Int { rowScales ? rows : 1 }
+
+    deinit { effective?.deallocate(); pairs?.deallocate(); frozenScales?.deallocate() }
+
+    /// A frozen slot's s_w: one for the matrix (`rows` nil), or one per row (`rows` [out]; `scalar` then unused).
+    public func weightScales(_ slot: Int) -> (scalar: Float, rows: UnsafePointer<Float>?) {
+        let s = slots[slot]
+        return s.groups == 1 ? (scales[s.firstScale], nil) : (1, UnsafePointer(frozenScales! + s.firstScale))
+    }
 
     /// Registers a matrix; returns its slot. Only before the first `prepare`.
     func register(name: String, weight: Int, delta: Int?, scale: Int?, rows: Int, columns: Int) -> Int {
         precondition(effective == nil && packed.isEmpty, "TernaryWeights: register after prepare")
+        let groups = scaleGroups(rows: rows)
         slots.append(
-            Slot(name: name, weight: weight, delta: delta, scale: scale, rows: rows, columns: columns, offset: total))
+            Slot(
+                name: name, weight: weight, delta: delta, scale: scale, rows: rows, columns: columns, offset: total,
+                firstScale: scaleCount, groups: groups))
         total += rows * columns
+        scaleCount += groups
         return slots.count - 1
     }
 
@@ -70,8 +98,10 @@ public final class TernaryWeights: @unchecked Sendable {
             // qat: δ scales the quantile γ; δ ≤ 0 (or not finite) makes s_w infinite, as `quantize` refuses
             for s in slots {
                 guard let d = s.delta else { continue }
-                guard p[d].isFinite && p[d] > 0 else {
-                    throw CheckpointError("\(source): '\(s.name).delta' is \(p[d]); δ is one positive number")
+                for g in 0..<s.groups where !(p[d + g].isFinite && p[d + g] > 0) {
+                    throw CheckpointError(
+                        "\(source): '\(s.name).delta'\(s.groups > 1 ? " entry \(g)" : "") is \(p[d + g]); δ is positive"
+                    )
                 }
             }
             return
@@ -82,9 +112,12 @@ public final class TernaryWeights: @unchecked Sendable {
                     "\(source): '\(s.name).weight' entry \(i) (row \(i / s.columns), column \(i % s.columns)) is "
                         + "\(p[s.weight + i]); a frozen ternary matrix holds only −1, 0 and 1")
             }
-            let sw = p[s.scale!]
-            guard sw.isFinite && sw > 0 else {
-                throw CheckpointError("\(source): '\(s.name).s_w' is \(sw); it must be positive")
+            for g in 0..<s.groups {
+                let sw = p[s.scale! + g]
+                guard sw.isFinite && sw > 0 else {
+                    throw CheckpointError(
+                        "\(source): '\(s.name).s_w'\(s.groups > 1 ? " entry \(g)" : "") is \(sw); it must be positive")
+                }
             }
         }
     }
@@ -97,7 +130,9 @@ public final class TernaryWeights: @unchecked Sendable {
                 TernaryMatrix(
                     ternary: UnsafeBufferPointer(start: p + s.weight, count: s.count), rows: s.rows, columns: s.columns)
             }
-            scales = slots.map { p[$0.scale!] }
+            scales = slots.flatMap { s in (0..<s.groups).map { p[s.scale! + $0] } }
+            if frozenScales == nil { frozenScales = .allocate(capacity: max(1, scaleCount)) }
+            frozenScales!.update(from: scales, count: scales.count)
         case .qat:
             if effective == nil {
                 effective = .allocate(capacity: max(1, total))
@@ -105,15 +140,16 @@ public final class TernaryWeights: @unchecked Sendable {
             }
             scales = []; state = []
             for s in slots {
-                let w = p + s.weight, e = effective! + s.offset
-                let (gamma, lower, upper, t) = TernaryQuantization.selectQuantile(
-                    w, count: s.count, q: percentile,
-                    scratch: pairs!)
-                let delta = p[s.delta!]
-                let sw = TernaryQuantization.scale(gamma: gamma, delta: delta)
-                for i in 0..<s.count { e[i] = TernaryQuantization.ternary(w[i], scale: sw) / sw }
-                scales.append(sw)
-                state.append((gamma, delta, lower, upper, t))
+                for g in 0..<s.groups {
+                    let w = p + s.weight + g * s.groupSize, e = effective! + s.offset + g * s.groupSize
+                    let (gamma, lower, upper, t) = TernaryQuantization.selectQuantile(
+                        w, count: s.groupSize, q: percentile, scratch: pairs!)
+                    let delta = p[s.delta! + g]
+                    let sw = TernaryQuantization.scale(gamma: gamma, delta: delta)
+                    for i in 0..<s.groupSize { e[i] = TernaryQuantization.ternary(w[i], scale: sw) / sw }
+                    scales.append(sw)
+                    state.append((gamma, delta, lower, upper, t))
+                }
             }
         }
     }
@@ -122,29 +158,40 @@ public final class TernaryWeights: @unchecked Sendable {
     /// `prepare` with the same parameters). No-op when frozen.
     public func finishGradients(parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
         guard mode == .qat else { return }
-        precondition(state.count == slots.count, "TernaryWeights.finishGradients before prepare")
-        for (k, s) in slots.enumerated() {
-            let w = p + s.weight, gw = g + s.weight, e = effective! + s.offset, sw = scales[k], st = state[k]
-            var dS: Double = 0
-            for i in 0..<s.count {
-                let pass = clampGradient.passes(TernaryQuantization.rounded(w[i], scale: sw), low: -1, high: 1)
-                dS += Double(gw[i]) * Double((pass ? w[i] : 0) - e[i])
-                gw[i] = pass ? gw[i] : 0
+        precondition(state.count == scaleCount, "TernaryWeights.finishGradients before prepare")
+        for s in slots {
+            for group in 0..<s.groups {
+                finishGradients(s, group: group, parameters: p, gradients: g)
             }
-            let dScale = Float(dS) / sw
-            let dGamma = -st.delta * sw * sw * dScale
-            g[s.delta!] += -st.gamma * sw * sw * dScale
-            func sign(_ x: Float) -> Float { x > 0 ? 1 : (x < 0 ? -1 : 0) }
-            gw[st.lower] += dGamma * (1 - st.t) * sign(w[st.lower])
-            gw[st.upper] += dGamma * st.t * sign(w[st.upper])
         }
+    }
+
+    /// One scale group's share of `finishGradients`.
+    private func finishGradients(
+        _ s: Slot, group: Int, parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>
+    ) {
+        let k = s.firstScale + group, start = group * s.groupSize
+        let w = p + s.weight + start, gw = g + s.weight + start, e = effective! + s.offset + start
+        let sw = scales[k], st = state[k]
+        var dS: Double = 0
+        for i in 0..<s.groupSize {
+            let pass = clampGradient.passes(TernaryQuantization.rounded(w[i], scale: sw), low: -1, high: 1)
+            dS += Double(gw[i]) * Double((pass ? w[i] : 0) - e[i])
+            gw[i] = pass ? gw[i] : 0
+        }
+        let dScale = Float(dS) / sw
+        let dGamma = -st.delta * sw * sw * dScale
+        g[s.delta! + group] += -st.gamma * sw * sw * dScale
+        func sign(_ x: Float) -> Float { x > 0 ? 1 : (x < 0 ? -1 : 0) }
+        gw[st.lower] += dGamma * (1 - st.t) * sign(w[st.lower])
+        gw[st.upper] += dGamma * st.t * sign(w[st.upper])
     }
 
     /// Bytes of the quantised matrices as fp32 and packed (two bit planes, rows padded to 8 columns, and s_w).
     public var bytes: (fp32: Int, packed: Int) {
         (
             slots.reduce(0) { $0 + 4 * $1.count },
-            slots.reduce(0) { $0 + TernaryMatrix.packedBytes(rows: $1.rows, columns: $1.columns) + 4 }
+            slots.reduce(0) { $0 + TernaryMatrix.packedBytes(rows: $1.rows, columns: $1.columns) + 4 * $1.groups }
         )
     }
 }
