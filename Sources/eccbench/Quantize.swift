@@ -8,7 +8,7 @@ struct Quantize: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantize",
         abstract:
-            "Freeze a QAT AECCT (train --qat-from): W_t ∈ {−1, 0, 1} and s_w per quantised matrix, for the integer kernel.",
+            "Freeze a QAT AECCT (train --qat-from): W_t ∈ {−1, 0, 1} and s_w per quantised matrix (or per row), for the integer kernel.",
         discussion: "Example: eccbench quantize p2.safetensors --out BCH-63-45_AECCT_N2_d32.safetensors")
 
     @Argument(help: "QAT checkpoint (safetensors with 'lpe' and '.delta' tensors).")
@@ -43,7 +43,7 @@ struct Quantize: ParsableCommand {
             let w = frozen[name + ".weight"]!
             let (rows, columns) = (w.shape[0], w.shape[1])
             fp32 += 4 * rows * columns
-            packed += TernaryMatrix.packedBytes(rows: rows, columns: columns) + 4
+            packed += TernaryMatrix.packedBytes(rows: rows, columns: columns) + 4 * frozen[name + ".s_w"]!.values.count
             zeros += w.values.filter { $0 == 0 }.count
             entries += w.values.count
         }
