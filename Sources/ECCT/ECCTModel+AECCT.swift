@@ -191,8 +191,8 @@ extension ECCTModel {
 /// `eccbench quantize`: the frozen AECCT from a QAT one, as the reference's `freeze_weights` does it.
 public enum AECCTFreezer {
     /// For every quantised matrix (a `.weight` with a `.delta`): W_t = clamp(round(W·s_w), −1, 1) and `.s_w` =
-    /// 1/(γ·δ + 1e-6), γ the 0.45-quantile of |W| (per row, with a δ per row); every other tensor (δ, biases, norms, embedding, head, `lpe`) kept;
-    /// optimizer state dropped. Throws when the tensors are not a QAT AECCT.
+    /// 1/(γ·δ + 1e-6), γ the 0.45-quantile of |W| (per row, with a δ per row); every other tensor (δ, biases, norms,
+    /// embedding, head, `lpe`) kept; optimizer state dropped. Throws when the tensors are not a QAT AECCT.
     public static func freeze(_ tensors: [String: Tensor], source: String, percentile: Float = 0.45) throws -> [String:
         Tensor]
     {
