@@ -153,7 +153,8 @@ extension ECCTModel {
 
 extension ECCTModel {
     /// Phase 2 of the AECCT recipe: a QAT model of the same code and size started from a phase-1 (fp) model's weights
-    /// and `lpe` table, every δ = 1 (the reference's `load_state_dict(strict=False)`); `clampGradient` is the
+    /// and `lpe` table, every δ = 1 (the reference's `load_state_dict(strict=False)`; a QAT file keeps its δ of the
+    /// same shape); `clampGradient` is the
     /// straight-through rule of its training; `rowScales`, one γ, δ and s_w per row of each ternary matrix. Throws
     /// when the file is not an AECCT, was trained on another H, or is already frozen.
     public static func qatFromPhaseOne(
@@ -181,7 +182,10 @@ extension ECCTModel {
             clampGradient: clampGradient, rowScales: rowScales)
         var weights = fp.network.parameters.tensors
         for e in model.network.parameters.entries where e.name.hasSuffix(".delta") {
-            weights[e.name] = Tensor(shape: e.shape, values: .init(repeating: 1, count: e.count))
+            // a QAT file's own δ when it has this model's shape, else 1
+            weights[e.name] =
+                tensors[e.name].flatMap { $0.shape == e.shape ? $0 : nil }
+                ?? Tensor(shape: e.shape, values: .init(repeating: 1, count: e.count))
         }
         try model.load(weights, source: path)
         return model

@@ -76,6 +76,9 @@ public struct ECCTTrainingConfig: RunSettings {
             ActivationQuantization.Scope(rawValue: activationScale ?? "token") ?? .token)
     }
 
+    /// Whether `ternaryScale` asks for one scale per row.
+    public var rowScales: Bool { ternaryScale == "row" }
+
     /// The straight-through rule of `clampGradient` (strict when nil).
     public var straightThroughClamp: ClampGradient { clampGradient.flatMap(ClampGradient.init(rawValue:)) ?? .strict }
 

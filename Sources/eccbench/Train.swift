@@ -199,7 +199,7 @@ struct Train: ParsableCommand {
                     ?? (c.rejectZeroSyndrome == true ? " (zero-syndrome samples redrawn)" : ""),
                 c.attentionDropout, c.seed,
                 KernelPath.best.rawValue))
-        if c.ternaryScale == "row" {
+        if c.rowScales {
             print("ternary scales per row: one γ, δ and s_w for each output of every quantised matrix")
         }
         if c.straightThroughClamp == .inclusive {
@@ -264,7 +264,7 @@ struct Train: ParsableCommand {
                 code: code, path: qatFrom!, scope: scope,
                 attentionDropout: config.attentionDropout, seed: config.seed,
                 clampGradient: config.straightThroughClamp,
-                rowScales: config.ternaryScale == "row")
+                rowScales: config.rowScales)
             guard size.layers.map({ $0 == model.layers }) ?? true, size.dim.map({ $0 == model.width }) ?? true else {
                 throw CommandError(
                     "--qat-from \(qatFrom!) holds N = \(model.layers), d = \(model.width); drop --layers/--dim")

@@ -30,8 +30,9 @@ extension TernaryMatrix {
     /// The frozen linear layer in one pass: y[b, r] = (Σ_c W_t[r, c]·x[b, c]) / (scales[perRow ? b : 0]·s_w[r]) +
     /// bias[r] (s_w[r] = weightScales[r], or sw for every row when nil), the bits of the separate rescale. With `relu`,
     /// y = max(y, 0); with `quantized`, each row of y is also quantised to int8 with its own scale
-    /// (`ActivationQuantizer.forwardInteger`, token scope: the same bytes and scales) while it is in cache. The VNNI kernel rescales from its registers (no int32 sums in memory); the AVX2 kernel rescales
-    /// each finished tile of 4 rows from L1, its sums in `sums` [B, rows]. Call only when `rescalesInKernel`.
+    /// (`ActivationQuantizer.forwardInteger`, token scope: the same bytes and scales) while it is in cache. The VNNI
+    /// kernel rescales from its registers (no int32 sums in memory); the AVX2 kernel rescales each finished tile of 4
+    /// rows from L1, its sums in `sums` [B, rows]. Call only when `rescalesInKernel`.
     // x: [B, columns] Int8 → y: [B, rows] Float (and q: [B, rows] Int8, s: [B])
     public func multiplyRescaled(
         _ x: UnsafePointer<Int8>, batch B: Int, scales: UnsafePointer<Float>, perRow: Bool, weightScale sw: Float,
