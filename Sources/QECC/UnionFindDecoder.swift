@@ -99,7 +99,10 @@ public struct UnionFindDecoder: QuantumDecoder, HalfDecoder {
             w.fusedCount = 0
             var grew = false
             for i in 0..<w.activeCount where w.grow(w.active[i], graph: graph) { grew = true }
-            if !grew { break }  // an odd cluster spanning its whole component: no valid correction exists
+            if !grew {  // an odd cluster spanning its whole component: no valid correction exists
+                w.stuck = true
+                break
+            }
             for i in 0..<w.fusedCount {
                 let e = w.fused[i]
                 let u = Int(graph.edgeU[e]), v = Int(graph.edgeV[e])

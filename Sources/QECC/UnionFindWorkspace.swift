@@ -19,20 +19,17 @@ struct UnionFindWorkspace {
     let touchesBoundary: UnsafeMutablePointer<Bool>, roundMark: UnsafeMutablePointer<Int>
     /// Border nodes of each root's cluster (nodes with an edge not yet fully grown): head, tail, next (−1 ends).
     let head: UnsafeMutablePointer<Int32>, tail: UnsafeMutablePointer<Int32>, next: UnsafeMutablePointer<Int32>
-    let visited: UnsafeMutablePointer<Int>, mark: UnsafeMutablePointer<UInt8>
-    /// Per node of the peeling forest: the edge to its parent (−1 at a root) and the parent.
+    let mark: UnsafeMutablePointer<UInt8>, children: UnsafeMutablePointer<Int32>
+    /// The spanning forest of the fully grown edges, rooted, kept as growth builds it: per node its parent and the edge
+    /// to it (−1 at a root). A tree that holds the boundary is rooted there.
     let parentEdge: UnsafeMutablePointer<Int32>, parentNode: UnsafeMutablePointer<Int32>
     /// Scratch lists (capacity: every node or edge once; `isolatedPairs` collects its flips, distinct edges, in
-    /// `fused`).
-    let active: UnsafeMutablePointer<Int>, fused: UnsafeMutablePointer<Int>, order: UnsafeMutablePointer<Int>
-    var activeCount = 0, fusedCount = 0, orderCount = 0
-    /// The spanning forest of the grown edges: the edges whose union merged two clusters, and per node the list of
-    /// its forest edges (entries 2i and 2i + 1 are edge i seen from its two ends, `forestOther` the node across;
-    /// `forestHead` valid where `forestStamp` is this shot).
-    let forest: UnsafeMutablePointer<Int32>, forestNext: UnsafeMutablePointer<Int32>
-    let forestOther: UnsafeMutablePointer<Int32>
-    let forestHead: UnsafeMutablePointer<Int32>, forestStamp: UnsafeMutablePointer<Int>
-    var forestCount = 0
+    /// `fused`; peeling stacks its leaves in `active`), and the shot's cluster nodes in the order they joined.
+    let active: UnsafeMutablePointer<Int>, fused: UnsafeMutablePointer<Int>, members: UnsafeMutablePointer<Int>
+    var activeCount = 0, fusedCount = 0, memberCount = 0
+    /// Growth stopped with an odd cluster that could not grow (no valid correction; its tree is rooted at its first
+    /// defect before peeling, as a breadth-first peeling from the defects in order would root it).
+    var stuck = false
 
     init(nodes: Int, edges: Int) {
         let b = storage
@@ -42,16 +39,15 @@ struct UnionFindWorkspace {
         roundMark = b.make(nodes, -1)
         head = b.make(nodes, -1); tail = b.make(nodes, -1)
         next = b.make(nodes, -1)
-        visited = b.make(nodes, -1); parentEdge = b.make(nodes, -1); parentNode = b.make(nodes, -1)
-        mark = b.make(nodes, 0)
-        active = b.make(nodes, 0); fused = b.make(edges + 1, 0); order = b.make(nodes, 0)  // grow writes one past
-        forest = b.make(nodes, -1); forestNext = b.make(2 * nodes, -1); forestOther = b.make(2 * nodes, -1)
-        forestHead = b.make(nodes, -1); forestStamp = b.make(nodes, -1)
+        parentEdge = b.make(nodes, -1); parentNode = b.make(nodes, -1)
+        mark = b.make(nodes, 0); children = b.make(nodes, 0)
+        active = b.make(nodes, 0); fused = b.make(edges + 1, 0); members = b.make(nodes, 0)  // grow writes one past
     }
 
     mutating func begin() {
         shot += 1
-        forestCount = 0
+        memberCount = 0
+        stuck = false
     }
 
     @inline(__always) func contains(_ x: Int) -> Bool { nodeStamp[x] >> 2 == shot }
@@ -62,6 +58,9 @@ struct UnionFindWorkspace {
         parity[x] = defect ? 1 : 0
         touchesBoundary[x] = boundary
         next[x] = -1
+        parentNode[x] = -1; parentEdge[x] = -1
+        members[memberCount] = x
+        memberCount += 1
         // the boundary never grows
         if boundary { head[x] = -1; tail[x] = -1 } else { head[x] = Int32(x); tail[x] = Int32(x) }
     }
@@ -91,7 +90,13 @@ struct UnionFindWorkspace {
     mutating func union(_ a: Int, _ b: Int, edge e: Int) {
         var ra = find(a), rb = find(b)
         guard ra != rb else { return }
-        addForestEdge(e, a, b)
+        // the forest edge: one tree rerooted at its end of e and hung from the other end — never the boundary's tree
+        // (it stays rooted there), else the smaller
+        if touchesBoundary[rb] || (!touchesBoundary[ra] && size[ra] < size[rb]) {
+            hang(a, from: b, edge: e)
+        } else {
+            hang(b, from: a, edge: e)
+        }
         if size[ra] < size[rb] { swap(&ra, &rb) }
         parent[rb] = Int32(ra)
         size[ra] += size[rb]
@@ -110,13 +115,17 @@ struct UnionFindWorkspace {
     @inline(__always) mutating func join(_ a: Int, _ b: Int, edge e: Int, boundary: Int) {
         guard !contains(b) else { return union(a, b, edge: e) }
         let r = find(a)
-        addForestEdge(e, a, b)
         nodeStamp[b] = shot << 2
         parent[b] = Int32(r)
         size[r] += 1
-        if b == boundary {
+        members[memberCount] = b
+        memberCount += 1
+        if b == boundary {  // the tree is rerooted at the boundary
+            parentNode[b] = -1; parentEdge[b] = -1
+            hang(a, from: b, edge: e)
             touchesBoundary[r] = true
         } else {
+            parentNode[b] = Int32(a); parentEdge[b] = Int32(e)
             next[b] = -1
             if head[r] < 0 { head[r] = Int32(b) } else { next[Int(tail[r])] = Int32(b) }
             tail[r] = Int32(b)
@@ -164,69 +173,64 @@ struct UnionFindWorkspace {
         return grew
     }
 
-    mutating func addForestEdge(_ e: Int, _ a: Int, _ b: Int) {
-        let i = forestCount
-        forest[i] = Int32(e)
-        forestCount += 1
-        link(2 * i, to: a)
-        link(2 * i + 1, to: b)
-        forestOther[2 * i] = Int32(b); forestOther[2 * i + 1] = Int32(a)
-    }
-
-    @inline(__always) mutating func link(_ entry: Int, to x: Int) {
-        if forestStamp[x] != shot {
-            forestStamp[x] = shot
-            forestHead[x] = -1
-        }
-        forestNext[entry] = forestHead[x]
-        forestHead[x] = Int32(entry)
-    }
-
-    /// The breadth-first tree of the spanning forest from `root` (skipped when already visited) appended to `order`.
-    mutating func tree(from root: Int) {
-        guard visited[root] != shot else { return }
-        visited[root] = shot; parentEdge[root] = -1
-        var h = orderCount
-        order[orderCount] = root
-        orderCount += 1
-        while h < orderCount {
-            let u = order[h]
-            h += 1
-            var j = forestStamp[u] == shot ? forestHead[u] : -1
-            while j >= 0 {
-                let e = forest[Int(j) >> 1], v = Int(forestOther[Int(j)])
-                j = forestNext[Int(j)]
-                guard visited[v] != shot else { continue }
-                visited[v] = shot; parentEdge[v] = e; parentNode[v] = Int32(u)
-                order[orderCount] = v
-                orderCount += 1
-            }
+    /// Reroot x's tree at x (the parent links on the path from x to the root reversed), then hang x from node `from`
+    /// by edge e (from = −1: x stays the root).
+    mutating func hang(_ x: Int, from: Int, edge e: Int) {
+        var previous = Int32(from), previousEdge = Int32(e), u = Int32(x)
+        while u >= 0 {
+            let up = parentNode[Int(u)], upEdge = parentEdge[Int(u)]
+            parentNode[Int(u)] = previous; parentEdge[Int(u)] = previousEdge
+            previous = u; previousEdge = upEdge; u = up
         }
     }
 
-    /// Peeling (Delfosse & Zémor 2020) on the fully grown edges: a breadth-first forest, rooted at the boundary when
-    /// a tree reaches it, processed from the leaves; each peeled edge goes to `flip` (the edge index). Returns the
-    /// number of space edges flipped. Marks are zero between shots (every marked node is in `order` and cleared at
-    /// the end).
+    /// Peeling (Delfosse & Zémor 2020) on the rooted forest growth built: nodes processed from the leaves (a node once
+    /// all its children are done); a defect flips the edge to its parent and moves to it. Each peeled space edge goes
+    /// to `flip` (the edge index); returns their count. In a tree with an even number of defects, or rooted at the
+    /// boundary, the flipped edges are those whose far side holds an odd number of defects — the one correction on
+    /// that tree, whichever node is its root. Marks are zero between shots.
     mutating func peel(graph: UnionFindGraph, defects: [Int], flip: (Int) -> Void) -> Int {
-        orderCount = 0
+        if stuck { rootStuckTrees(defects: defects) }
+        let count = memberCount
+        for k in 0..<count { children[members[k]] = 0 }
+        for k in 0..<count where parentNode[members[k]] >= 0 { children[Int(parentNode[members[k]])] += 1 }
         for d in defects { mark[d] = 1 }
-        if graph.boundary >= 0, contains(graph.boundary) { tree(from: graph.boundary) }
-        for d in defects { tree(from: d) }
+        var top = 0
+        for k in 0..<count where children[members[k]] == 0 {
+            active[top] = members[k]
+            top += 1
+        }
         var flipped = 0
-        for k in stride(from: orderCount - 1, through: 0, by: -1) {
-            let u = order[k]
-            let e = Int(parentEdge[u])
-            if mark[u] == 1 && e >= 0 {
+        while top > 0 {
+            top -= 1
+            let u = active[top], up = Int(parentNode[u])
+            guard up >= 0 else { continue }
+            if mark[u] == 1 {
                 mark[u] = 0
-                mark[Int(parentNode[u])] ^= 1
+                mark[up] ^= 1
+                let e = Int(parentEdge[u])
                 if graph.qubit[e] >= 0 {
                     flip(e)
                     flipped += 1
                 }
             }
+            children[up] -= 1
+            if children[up] == 0 {
+                active[top] = up
+                top += 1
+            }
         }
-        for k in 0..<orderCount { mark[order[k]] = 0 }
+        for k in 0..<count { mark[members[k]] = 0 }
         return flipped
+    }
+
+    /// Each odd cluster left without the boundary rerooted at its first defect in `defects` order.
+    mutating func rootStuckTrees(defects: [Int]) {
+        for d in defects {
+            let r = find(d)
+            guard parity[r] == 1, !touchesBoundary[r], roundMark[r] != -1 else { continue }
+            roundMark[r] = -1  // done (rounds only grow, so no later round reads −1 as its own)
+            hang(d, from: -1, edge: -1)
+        }
     }
 }

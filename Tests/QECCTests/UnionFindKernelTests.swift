@@ -27,7 +27,7 @@ final class UnionFindKernelTests: XCTestCase {
     }
 
     /// Growth and peeling equal the plain twin (`UnionFindReference`) edge for edge — every edge's growth when no odd
-    /// cluster is left and the flipped edges in order — on toric graphs (one round and five, independent and
+    /// cluster is left and the flipped edges (each once; the peeling's order is its own) — on toric graphs (one round and five, independent and
     /// depolarising noise, sparse to dense defects) and Stim circuits' graphs (surface d = 3 and 5, repetition), all
     /// decoded by one workspace in a row (its stamps must hide every earlier shot).
     func testGrowthAndPeelingEqualThePlainTwin() throws {
@@ -59,7 +59,9 @@ final class UnionFindKernelTests: XCTestCase {
                     _ = w.peel(graph: view, defects: defects) { flips.append($0) }
                     let expected = twin.decode(defects: defects)
                     XCTAssertEqual(growth, expected.growth, "\(graph.nodeCount) nodes, \(density)%, shot \(shot)")
-                    XCTAssertEqual(flips, expected.flips, "\(graph.nodeCount) nodes, \(density)%, shot \(shot)")
+                    XCTAssertEqual(flips.count, Set(flips).count)
+                    XCTAssertEqual(
+                        flips.sorted(), expected.flips.sorted(), "\(graph.nodeCount) nodes, \(density)%, shot \(shot)")
                     if rounds > 3 { multiRound += 1 }
                     compared += 1
                 }
