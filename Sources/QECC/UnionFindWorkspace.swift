@@ -20,6 +20,8 @@ struct UnionFindWorkspace {
     /// Border nodes of each root's cluster (nodes with an edge not yet fully grown): head, tail, next (−1 ends).
     let head: UnsafeMutablePointer<Int32>, tail: UnsafeMutablePointer<Int32>, next: UnsafeMutablePointer<Int32>
     let mark: UnsafeMutablePointer<UInt8>, children: UnsafeMutablePointer<Int32>
+    /// `peelByPaths`'s toggled nodes (capacity: its budget).
+    let toggled: UnsafeMutablePointer<Int>
     /// The spanning forest of the fully grown edges, rooted, kept as growth builds it: per node its parent and the edge
     /// to it (−1 at a root). A tree that holds the boundary is rooted there.
     let parentEdge: UnsafeMutablePointer<Int32>, parentNode: UnsafeMutablePointer<Int32>
@@ -40,7 +42,7 @@ struct UnionFindWorkspace {
         head = b.make(nodes, -1); tail = b.make(nodes, -1)
         next = b.make(nodes, -1)
         parentEdge = b.make(nodes, -1); parentNode = b.make(nodes, -1)
-        mark = b.make(nodes, 0); children = b.make(nodes, 0)
+        mark = b.make(nodes, 0); children = b.make(nodes, 0); toggled = b.make(2 * nodes + 16, 0)
         active = b.make(nodes, 0); fused = b.make(edges + 1, 0); members = b.make(nodes, 0)  // grow writes one past
     }
 
@@ -184,13 +186,51 @@ struct UnionFindWorkspace {
         }
     }
 
-    /// Peeling (Delfosse & Zémor 2020) on the rooted forest growth built: nodes processed from the leaves (a node once
-    /// all its children are done); a defect flips the edge to its parent and moves to it. Each peeled space edge goes
-    /// to `flip` (the edge index); returns their count. In a tree with an even number of defects, or rooted at the
-    /// boundary, the flipped edges are those whose far side holds an odd number of defects — the one correction on
-    /// that tree, whichever node is its root. Marks are zero between shots.
+    /// Peeling (Delfosse & Zémor 2020) on the rooted forest growth built: each peeled space edge goes to `flip` (the
+    /// edge index); returns their count. In a tree with an even number of defects, or rooted at the boundary, the
+    /// flipped edges are those whose far side from the root holds an odd number of defects — the one correction on that
+    /// tree, whichever node is its root. `peelByPaths` finds them when the defects' paths to their roots are short (as
+    /// they are in most shots), else `peelFromLeaves`. Marks are zero between shots.
     mutating func peel(graph: UnionFindGraph, defects: [Int], flip: (Int) -> Void) -> Int {
         if stuck { rootStuckTrees(defects: defects) }
+        if let flipped = peelByPaths(graph: graph, defects: defects, flip: flip) { return flipped }
+        return peelFromLeaves(graph: graph, defects: defects, flip: flip)
+    }
+
+    /// Each defect toggles every node on its path to its root; a node toggled an odd number of times flips the edge to
+    /// its parent. nil, with nothing flipped and the marks clear, when the paths are longer than 2 × the clusters'
+    /// nodes + 16 in all (large trees, where `peelFromLeaves`' linear cost is the lower).
+    mutating func peelByPaths(graph: UnionFindGraph, defects: [Int], flip: (Int) -> Void) -> Int? {
+        let budget = 2 * memberCount + 16
+        var count = 0
+        for d in defects {
+            var u = d
+            while parentNode[u] >= 0 {
+                guard count < budget else {
+                    for k in 0..<count { mark[toggled[k]] = 0 }
+                    return nil
+                }
+                mark[u] ^= 1
+                toggled[count] = u
+                count += 1
+                u = Int(parentNode[u])
+            }
+        }
+        var flipped = 0
+        for k in 0..<count where mark[toggled[k]] == 1 {
+            let u = toggled[k], e = Int(parentEdge[u])
+            mark[u] = 0
+            if graph.qubit[e] >= 0 {
+                flip(e)
+                flipped += 1
+            }
+        }
+        return flipped
+    }
+
+    /// Nodes processed from the leaves (a node once all its children are done); a defect flips the edge to its parent
+    /// and moves to it.
+    mutating func peelFromLeaves(graph: UnionFindGraph, defects: [Int], flip: (Int) -> Void) -> Int {
         let count = memberCount
         for k in 0..<count { children[members[k]] = 0 }
         for k in 0..<count where parentNode[members[k]] >= 0 { children[Int(parentNode[members[k]])] += 1 }

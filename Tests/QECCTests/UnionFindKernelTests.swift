@@ -41,7 +41,7 @@ final class UnionFindKernelTests: XCTestCase {
             graphs.append(try DetectorErrorModelDecoder.matchingGraph(model).1)
         }
         var rng = SeededRNG(seed: 17)
-        var compared = 0, multiRound = 0
+        var compared = 0, multiRound = 0, pathsTaken = 0
         for graph in graphs {
             let view = UnionFindGraph(graph), twin = UnionFindReference(graph: graph)
             let uf = UnionFindDecoder(
@@ -55,8 +55,14 @@ final class UnionFindKernelTests: XCTestCase {
                     uf.grow(view, defects: defects, workspace: &w)
                     let rounds = w.round - before
                     let growth = (0..<graph.edgeCount).map { w.growth($0, graph: view) }
-                    var flips: [Int] = []
+                    var flips: [Int] = [], fromLeaves: [Int] = [], byPaths: [Int] = []
                     _ = w.peel(graph: view, defects: defects) { flips.append($0) }
+                    _ = w.peelFromLeaves(graph: view, defects: defects) { fromLeaves.append($0) }
+                    if w.peelByPaths(graph: view, defects: defects, flip: { byPaths.append($0) }) != nil {
+                        XCTAssertEqual(byPaths.sorted(), fromLeaves.sorted())
+                        pathsTaken += 1
+                    }
+                    XCTAssertEqual(fromLeaves.sorted(), flips.sorted())
                     let expected = twin.decode(defects: defects)
                     XCTAssertEqual(growth, expected.growth, "\(graph.nodeCount) nodes, \(density)%, shot \(shot)")
                     XCTAssertEqual(flips.count, Set(flips).count)
@@ -69,6 +75,8 @@ final class UnionFindKernelTests: XCTestCase {
         }
         XCTAssertEqual(compared, graphs.count * 300)
         XCTAssertGreaterThan(multiRound, 100, "shots whose clusters grew for more than two rounds")
+        XCTAssertGreaterThan(pathsTaken, compared / 4, "shots peeled by paths")
+        XCTAssertLessThan(pathsTaken, compared, "shots over the paths' budget")
     }
 }
 
