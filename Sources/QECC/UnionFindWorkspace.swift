@@ -1,20 +1,21 @@
-/// The clusters, growth and peeling forest of one `UnionFindDecoder` call, reused across shots: every buffer is valid
-/// only where its stamp equals the current shot, so nothing is cleared between shots, and nothing is allocated per
-/// shot (the border lists are linked lists through `next`; the buffers are `FixedBuffers`).
+/// The clusters, growth and peeling forest of one `UnionFindDecoder` call, reused across shots: every per-node buffer
+/// is valid only at the shot's cluster nodes (`state` ≠ 0, listed in `members`), and `begin` clears the previous shot's
+/// states alone; nothing is allocated per shot (the border lists are linked lists through `next`; the buffers are
+/// `FixedBuffers`).
 ///
 /// Growth is kept per node, not per edge: a node's growth a ∈ {0, 1, 2} counts the rounds it has grown on its
 /// cluster's border, and an edge's growth is min(2, a_u + a_v) — each of its ends grew it by half an edge a round
 /// until it was full. A node leaves the border when all its edges are full, so it grows at most twice. A growth
-/// step reads its neighbours' node words and writes no edge state.
+/// step reads its neighbours' state bytes and writes no edge state.
 struct UnionFindWorkspace {
-    var shot = 0, round = 0
+    var round = 0
     /// `isolatedPairs`'s stamp (one per call) and its marks per node: the stamp on a defect, its negative on a lone
     /// defect's neighbour.
     var pairsStamp = 0
     let defectStamp: UnsafeMutablePointer<Int>
     let storage = FixedBuffers()
-    /// Per node: 4 × the shot it joined a cluster in + its growth a; a node of an older shot is in no cluster (a = 0).
-    let nodeStamp: UnsafeMutablePointer<Int>
+    /// Per node: 4 + its growth a when it is in one of this shot's clusters, else 0 (a = 0).
+    let state: UnsafeMutablePointer<UInt8>
     let parent: UnsafeMutablePointer<Int32>, size: UnsafeMutablePointer<Int32>, parity: UnsafeMutablePointer<UInt8>
     let touchesBoundary: UnsafeMutablePointer<Bool>, roundMark: UnsafeMutablePointer<Int>
     /// Border nodes of each root's cluster (nodes with an edge not yet fully grown): head, tail, next (−1 ends).
@@ -35,7 +36,7 @@ struct UnionFindWorkspace {
 
     init(nodes: Int, edges: Int) {
         let b = storage
-        nodeStamp = b.make(nodes, -1); defectStamp = b.make(nodes, 0)
+        state = b.make(nodes, 0); defectStamp = b.make(nodes, 0)
         parent = b.make(nodes, 0); size = b.make(nodes, 0)
         parity = b.make(nodes, 0); touchesBoundary = b.make(nodes, false)
         roundMark = b.make(nodes, -1)
@@ -47,15 +48,15 @@ struct UnionFindWorkspace {
     }
 
     mutating func begin() {
-        shot += 1
+        for k in 0..<memberCount { state[members[k]] = 0 }
         memberCount = 0
         stuck = false
     }
 
-    @inline(__always) func contains(_ x: Int) -> Bool { nodeStamp[x] >> 2 == shot }
+    @inline(__always) func contains(_ x: Int) -> Bool { state[x] != 0 }
 
     mutating func add(_ x: Int, defect: Bool, boundary: Bool) {
-        nodeStamp[x] = shot << 2
+        state[x] = 4
         parent[x] = Int32(x); size[x] = 1
         parity[x] = defect ? 1 : 0
         touchesBoundary[x] = boundary
@@ -67,17 +68,9 @@ struct UnionFindWorkspace {
         if boundary { head[x] = -1; tail[x] = -1 } else { head[x] = Int32(x); tail[x] = Int32(x) }
     }
 
-    /// Node x's growth a (0, 1 or 2) in the shot stamped `stamp` (= `shot` << 2); a node of an older shot reads as 0.
-    @inline(__always) static func growth(_ word: Int, stamp: Int) -> Int {
-        word & ~3 == stamp ? word & 3 : 0
-    }
-
     /// The growth (0, 1 or 2 halves) of edge e: min(2, a_u + a_v).
     func growth(_ e: Int, graph: UnionFindGraph) -> UInt8 {
-        let stamp = shot << 2
-        let a = Self.growth(nodeStamp[Int(graph.edgeU[e])], stamp: stamp)
-        let b = Self.growth(nodeStamp[Int(graph.edgeV[e])], stamp: stamp)
-        return UInt8(min(2, a + b))
+        min(2, (state[Int(graph.edgeU[e])] & 3) + (state[Int(graph.edgeV[e])] & 3))
     }
 
     mutating func find(_ x: Int) -> Int {
@@ -117,7 +110,7 @@ struct UnionFindWorkspace {
     @inline(__always) mutating func join(_ a: Int, _ b: Int, edge e: Int, boundary: Int) {
         guard !contains(b) else { return union(a, b, edge: e) }
         let r = find(a)
-        nodeStamp[b] = shot << 2
+        state[b] = 4
         parent[b] = Int32(r)
         size[r] += 1
         members[memberCount] = b
@@ -145,7 +138,7 @@ struct UnionFindWorkspace {
         var previous: Int32 = -1
         var u = head[r]
         // locals, so the loop keeps them in registers (the pointer stores could otherwise alias the workspace)
-        let stamp = shot << 2, words = nodeStamp, fusedList = fused, start = graph.start, edges = graph.edge
+        let states = state, fusedList = fused, start = graph.start, edges = graph.edge
         let across = graph.neighbour
         var count = fusedCount
         defer { fusedCount = count }
@@ -153,11 +146,11 @@ struct UnionFindWorkspace {
             // branch-free over the edges (the neighbours' growth is data-dependent and unpredictable): every edge is
             // written to `fused` and counted only when it fuses
             let x = Int(u)
-            let au = words[x] & 3  // u is in this shot's cluster
-            words[x] += 1
+            let au = Int(states[x] & 3)
+            states[x] &+= 1
             var seen = 0  // bit k set when some edge had sum k (open: 0; fusing: 1; growing: 0 or 1)
             for a in Int(start[x])..<Int(start[x + 1]) {
-                let sum = au &+ Self.growth(words[Int(across[a])], stamp: stamp)  // g = min(2, sum)
+                let sum = au &+ Int(states[Int(across[a])] & 3)  // g = min(2, sum)
                 fusedList[count] = Int(edges[a])
                 count &+= (2 &>> sum) & 1
                 seen |= 1 &<< sum
