@@ -2,10 +2,11 @@
 
 /// The plain twin of `UnionFindDecoder`'s growth and peeling (Delfosse & Nickerson 2021; peeling: Delfosse & Zémor
 /// 2020) on one decoding graph and one shot, written for reading: a growth count per edge, clusters as arrays of
-/// border nodes, the forest as a list of edges. It fixes the order choices the fast decoder makes (clusters grown in
-/// the order of their first defect; border nodes in the order they joined, the larger cluster's first, the first
-/// argument's on a tie; edges in adjacency order; forest edges seen newest first from each node; the boundary's tree
-/// first, then the defects' in order), so the two must agree edge for edge.
+/// border nodes, the forest as a list of edges, peeled breadth-first. It fixes the order choices the fast decoder makes
+/// (clusters grown in the order of their first defect; border nodes in the order they joined, the larger cluster's
+/// first, the first argument's on a tie; edges in adjacency order), so the two must agree edge for edge on the growth
+/// and the forest. The peeling's correction on a tree does not depend on its root (when the tree is valid: an even
+/// number of defects, or the boundary, which is the root); a tree left odd is rooted at its first defect, as here.
 struct UnionFindReference {
     let graph: DecodingGraph
 
