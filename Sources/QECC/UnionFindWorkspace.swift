@@ -261,8 +261,9 @@ struct UnionFindWorkspace {
     mutating func rootStuckTrees(defects: [Int]) {
         for d in defects {
             let r = find(d)
-            guard parity[r] == 1, !touchesBoundary[r], roundMark[r] != -1 else { continue }
-            roundMark[r] = -1  // done (rounds only grow, so no later round reads −1 as its own)
+            // the stuck clusters are the odd ones the last round found active (its mark), each rerooted once
+            guard parity[r] == 1, !touchesBoundary[r], roundMark[r] == round else { continue }
+            roundMark[r] = -1
             hang(d, from: -1, edge: -1)
         }
     }
