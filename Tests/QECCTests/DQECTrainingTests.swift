@@ -225,7 +225,7 @@ final class DQECWarmStartTests: XCTestCase {
 extension ShippedQuantumModelTests {
     /// The shipped toric-6 depolarising model (N4 d32) loads, is the default `neural`, and on 16,384 fixed shots at
     /// p = 0.1 beats mwpm by more than four standard errors of the difference (unpaired, so conservative; measured on
-    /// 100,000 shots: 0.1404 against 0.1691, below mwpm at every p of 0.05…0.20 with the intervals apart).
+    /// 100,000 shots: 0.1310 against 0.1691, below mwpm at every p of 0.05…0.20 with the intervals apart).
     func testShippedToric6ModelBeatsMatching() throws {
         let problem = try DecodingProblem(code: try CSSCode.toric(6), noise: .depolarizing)
         XCTAssertEqual(

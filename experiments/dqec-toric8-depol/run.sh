@@ -19,7 +19,9 @@ else
   $bin qec train --code toric-8 --noise depolarizing --out "$out" --resume --minutes "${MINUTES:-170}" | tee -a train.log
 fi
 tail -3 train.log | grep -q "^120 of 120 epochs done" || exit 0  # stopped by --minutes: rerun to continue
-python3 ../ecct-ccsds128-64/ship.py "$out" ../../Sources/QECC/Models/toric-8_depolarizing_T1_N4_d32.safetensors
-$bin qec --code toric-8 --noise depolarizing --p 0.05:0.2:0.01 --decoders neural,mwpm,uf,bpm \
+model=../../Sources/QECC/Models/toric-8_depolarizing_T1_N4_d32.safetensors
+python3 ../ecct-ccsds128-64/ship.py "$out" "$model"
+# the shipped file named: a binary copied elsewhere reads the models bundled at its build, not Sources/
+$bin qec --code toric-8 --noise depolarizing --p 0.05:0.2:0.01 --decoders "neural=neural:$model,mwpm,uf,bpm" \
   --min-shots 100000 --max-shots 100000 --min-failures 0 --threads 2 --json evaluation.json \
   --plot evaluation.svg | tee evaluation.txt
