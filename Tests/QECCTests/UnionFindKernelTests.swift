@@ -4,8 +4,8 @@ import XCTest
 
 @testable import QECC
 
-/// The graph decoders' word-wise pieces (detection gathering for mwpm, uf and bpm; uf's growth and peeling) against their
-/// plain twins.
+/// The graph decoders' word-wise pieces (detection gathering for mwpm, uf and bpm; uf's growth and peeling) against
+/// their plain twins.
 final class UnionFindKernelTests: XCTestCase {
     /// `appendFired` (64 and 8 bytes at a time) equals the byte-by-byte filter: every length 0…200 (ragged tails of
     /// both widths), offsets, densities from empty to full, and non-unit byte values (0x80 and 0xFF among them).
@@ -27,9 +27,10 @@ final class UnionFindKernelTests: XCTestCase {
     }
 
     /// Growth and peeling equal the plain twin (`UnionFindReference`) edge for edge — every edge's growth when no odd
-    /// cluster is left and the flipped edges (each once; the peeling's order is its own) — on toric graphs (one round and five, independent and
-    /// depolarising noise, sparse to dense defects) and Stim circuits' graphs (surface d = 3 and 5, repetition), all
-    /// decoded by one workspace in a row (each shot must clear what the one before left).
+    /// cluster is left and the flipped edges (each once; the peeling's order is its own), by paths and from the leaves
+    /// alike — on toric graphs (one round and five, independent and depolarising noise, sparse to dense defects) and
+    /// Stim circuits' graphs (surface d = 3 and 5, repetition), all decoded by one workspace in a row (each shot must
+    /// clear what the one before left).
     func testGrowthAndPeelingEqualThePlainTwin() throws {
         var graphs: [DecodingGraph] = []
         for (L, rounds, noise) in [(4, 1, PauliNoise.independent), (5, 1, .depolarizing), (4, 5, .independent)] {
