@@ -74,7 +74,11 @@ struct UnionFindWorkspace {
     }
 
     mutating func find(_ x: Int) -> Int {
-        var r = x
+        // a root or a root's child (most calls: union by size, path compression) without the loop, whose trip count
+        // of 0 or 1 the branch predictor cannot tell; nothing to compress there
+        let up = Int(parent[x]), upper = Int(parent[up])
+        if up == upper { return up }
+        var r = upper
         while Int(parent[r]) != r { r = Int(parent[r]) }
         var y = x
         while Int(parent[y]) != r { let up = Int(parent[y]); parent[y] = Int32(r); y = up }
