@@ -213,10 +213,18 @@ struct UnionFindWorkspace {
                 u = Int(parentNode[u])
             }
         }
-        var flipped = 0
-        for k in 0..<count where mark[toggled[k]] == 1 {
-            let u = toggled[k], e = Int(parentEdge[u])
+        // the nodes toggled an odd number of times, compacted in place without a branch on the unpredictable mark (a
+        // node's first entry reads its mark and clears it, so it is kept once)
+        var odd = 0
+        for k in 0..<count {
+            let u = toggled[k], m = Int(mark[u])
             mark[u] = 0
+            toggled[odd] = u
+            odd &+= m
+        }
+        var flipped = 0
+        for k in 0..<odd {
+            let e = Int(parentEdge[toggled[k]])
             if graph.qubit[e] >= 0 {
                 flip(e)
                 flipped += 1
