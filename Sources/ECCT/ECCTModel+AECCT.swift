@@ -154,9 +154,9 @@ extension ECCTModel {
 extension ECCTModel {
     /// Phase 2 of the AECCT recipe: a QAT model of the same code and size started from a phase-1 (fp) model's weights
     /// and `lpe` table, every δ = 1 (the reference's `load_state_dict(strict=False)`; a QAT file keeps its δ of the
-    /// same shape); `clampGradient` is the
-    /// straight-through rule of its training; `rowScales`, one γ, δ and s_w per row of each ternary matrix. Throws
-    /// when the file is not an AECCT, was trained on another H, or is already frozen.
+    /// same shape); `clampGradient` is the straight-through rule of its training; `rowScales`, one γ, δ and s_w per
+    /// row of each ternary matrix. Throws when the file is not an AECCT, was trained on another H, or is already
+    /// frozen.
     public static func qatFromPhaseOne(
         code: LinearCode, path: String, scope: ActivationQuantization.Scope,
         attentionDropout: Float, seed: UInt64, clampGradient: ClampGradient = .strict, rowScales: Bool = false
