@@ -48,7 +48,12 @@ final class TernaryMatrixTests: XCTestCase {
             let w: [Float] = (0..<(rows * columns)).map { _ in Float(Int.random(in: -1...1, using: &rng)) }
             let m = w.withUnsafeBufferPointer { TernaryMatrix(ternary: $0, rows: rows, columns: columns) }
             let x: [Int8] = (0..<(batch * columns)).map { _ in Int8.random(in: -127...127, using: &rng) }
-            let scales: [Float] = (0..<batch).map { _ in Float.random(in: 0.5...40, using: &rng) }
+            // every third row's scale anywhere in 2^±40 (the AVX2 rescale's quotient without a division, and its
+            // fallback to the division outside 2^±60 for sx·s_w)
+            let scales: [Float] = (0..<batch).map {
+                $0 % 3 == 2
+                    ? Float(exp2(Double.random(in: -40...40, using: &rng))) : Float.random(in: 0.5...40, using: &rng)
+            }
             let bias: [Float] = (0..<rows).map { _ in Float.random(in: -2...2, using: &rng) }
             let sw: Float = 1.7
             let swRows: [Float] = (0..<rows).map { _ in Float.random(in: 0.3...5, using: &rng) }

@@ -98,11 +98,12 @@ typedef struct {
 } nk_rescale;
 
 /// `TernaryMatrix.multiplyPortable` by byte multiply-adds (`vpmaddubsw`): acc[b, r] = Σ_c W_t[r, c]·x[b, c].
-/// x: [B, C] int8; pairs: [⌈C/2⌉, Rp, 2] bytes W_t[r, c] + 1 (0 in padding; Rp = R rounded up to 32); acc: [B, R] int32.
+/// x: [B, C] int8; pairs: [⌈C/2⌉, Rp, 2] signed bytes W_t[r, c] (0 in padding; Rp = R rounded up to 32); offsets:
+/// [Rp] int32, −128·Σ_c W_t[r, c]; acc: [B, R] int32.
 /// With `rescale` (not NULL) each finished tile of 4 rows is also rescaled into y (and ReLU, and quantised) while its
 /// sums are in L1, with the bits of `nk_ternary_rescale`, the ReLU and `nk_quantize_int8`; acc is still written.
-void nk_ternary_matmul(const int8_t *x, const uint8_t *pairs, int32_t *acc, long B, long C, long R, long Rp,
-                       const nk_rescale *rescale);
+void nk_ternary_matmul(const int8_t *x, const int8_t *pairs, const int32_t *offsets, int32_t *acc, long B, long C,
+                       long R, long Rp, const nk_rescale *rescale);
 /// `nk_quantize_int8` with one group per row (token scales) on AVX-512 (the same bytes and scales); call only when
 /// `cpu_has_avx512vnni()` (it lives beside the VNNI kernel, whose fused quantiser it shares).
 void nk_quantize_int8_rows512(const float *x, int8_t *q, float *scales, long rows, long width);

@@ -5,7 +5,11 @@ import CKernels
 /// when `KernelPath.avx2Available`.
 extension TernaryMatrix {
     func multiplyAVX2(_ x: UnsafePointer<Int8>, batch B: Int, into acc: UnsafeMutablePointer<Int32>) {
-        pairs.withUnsafeBufferPointer { nk_ternary_matmul(x, $0.baseAddress, acc, B, columns, rows, paddedRows, nil) }
+        pairs.withUnsafeBufferPointer { w in
+            offsets.withUnsafeBufferPointer {
+                nk_ternary_matmul(x, w.baseAddress, $0.baseAddress, acc, B, columns, rows, paddedRows, nil)
+            }
+        }
     }
 }
 
@@ -51,8 +55,10 @@ extension TernaryMatrix {
                 nk_ternary_matmul_vnni(x, $0.baseAddress, nil, B, columns, rows, paddedRows, &rescale)
             }
         } else {
-            pairs.withUnsafeBufferPointer {
-                nk_ternary_matmul(x, $0.baseAddress, sums, B, columns, rows, paddedRows, &rescale)
+            pairs.withUnsafeBufferPointer { w in
+                offsets.withUnsafeBufferPointer {
+                    nk_ternary_matmul(x, w.baseAddress, $0.baseAddress, sums, B, columns, rows, paddedRows, &rescale)
+                }
             }
         }
     }

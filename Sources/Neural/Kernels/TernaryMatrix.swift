@@ -10,8 +10,8 @@ import Base
 ///
 /// Paths (`KernelPath`): `reference` (plain loops over every column, the weight read from its two bits), `portable`
 /// (the bit planes, one set bit at a time), `avx2` (the C kernel `nk_ternary_matmul`, outer-product form on `pairs`,
-/// the weights expanded once at load into unsigned bytes W_t + 1 in column pairs: tiles of 4 input rows × 32 outputs
-/// accumulated in registers by `vpmaddubsw` + `vpaddw`, Σ_c x[b, c] subtracted at the end), `avx512`
+/// the weights expanded once at load into signed bytes W_t in column pairs and the activations offset to x + 128: tiles
+/// of 4 input rows × 32 outputs accumulated in registers by `vpmaddubsw` + `vpaddw`, starting from `offsets`), `avx512`
 /// (`nk_ternary_matmul_vnni` where the CPU has AVX-512 VNNI: the same bytes in column quads, `quads`, 8 input rows × 32
 /// outputs accumulated in int32 by `vpdpbusd`; the AVX2 kernel on AVX-512 CPUs without VNNI). All give the same
 /// integers.
@@ -21,9 +21,11 @@ public struct TernaryMatrix: Sendable {
     public let rowBytes: Int
     public let plus: [UInt8]
     public let minus: [UInt8]
-    /// The AVX2 kernel's layout, built once: [⌈columns/2⌉, paddedRows, 2] bytes W_t[r, c] + 1 ∈ {0, 1, 2}, 0 in the
-    /// padding (rows to a multiple of 32, columns to a multiple of 2), so padding adds nothing.
-    let pairs: [UInt8]
+    /// The AVX2 kernel's layout, built once: [⌈columns/2⌉, paddedRows, 2] signed bytes W_t[r, c], 0 in the padding
+    /// (rows to a multiple of 32, columns to a multiple of 2), so padding adds nothing; and [paddedRows] offsets
+    /// −128·Σ_c W_t[r, c], which take away the +128 of the kernel's unsigned activations.
+    let pairs: [Int8]
+    let offsets: [Int32]
     /// The VNNI kernel's layout, built once: [⌈columns/4⌉, paddedRows, 4] bytes W_t[r, c] + 1, 0 in the padding.
     let quads: [UInt8]
     let paddedRows: Int
@@ -35,7 +37,8 @@ public struct TernaryMatrix: Sendable {
         rowBytes = (columns + 7) / 8
         let padded = (rows + 31) / 32 * 32
         var plus = [UInt8](repeating: 0, count: rows * rowBytes), minus = plus
-        var pairs = [UInt8](repeating: 0, count: (columns + 1) / 2 * padded * 2)
+        var pairs = [Int8](repeating: 0, count: (columns + 1) / 2 * padded * 2)
+        var offsets = [Int32](repeating: 0, count: padded)
         var quads = [UInt8](repeating: 0, count: (columns + 3) / 4 * padded * 4)
         for r in 0..<rows {
             for c in 0..<columns {
@@ -43,7 +46,8 @@ public struct TernaryMatrix: Sendable {
                 precondition(v == 1 || v == 0 || v == -1, "TernaryMatrix: entry (\(r), \(c)) is \(v)")
                 if v > 0 { plus[r * rowBytes + c / 8] |= 1 << UInt8(c % 8) }
                 if v < 0 { minus[r * rowBytes + c / 8] |= 1 << UInt8(c % 8) }
-                pairs[(c / 2 * padded + r) * 2 + c % 2] = UInt8(Int(v) + 1)
+                pairs[(c / 2 * padded + r) * 2 + c % 2] = Int8(v)
+                offsets[r] -= 128 * Int32(v)
                 quads[(c / 4 * padded + r) * 4 + c % 4] = UInt8(Int(v) + 1)
             }
         }
@@ -51,6 +55,7 @@ public struct TernaryMatrix: Sendable {
         self.minus = minus
         paddedRows = padded
         self.pairs = pairs
+        self.offsets = offsets
         self.quads = quads
     }
 
