@@ -39,22 +39,23 @@ NK_INLINE void nk_ternary_put16(int32_t *acc, __m256i s, const int32_t *base, lo
 
 /// a / d for 8 lanes, correctly rounded, without a division: q = a·r, e = a − q·d (exact, by FMA), q + e·r, with
 /// r = 1/d correctly rounded (Markstein, IBM J. Res. Dev. 34(1), 1990: the correction of a faithful quotient by the
-/// remainder and a correctly rounded reciprocal gives the correctly rounded quotient). The same bits as
-/// `_mm256_div_ps(a, d)` when neither the quotient nor r over- or underflows: the caller keeps 2^−60 < |d| < 2^60 with
-/// |a| < 2^31. Checked against the division on every significand of d (2^23 values × 256 sums, and 1.2·10^10 random
-/// pairs) when it was written; the twin tests compare it with the Swift division.
+/// remainder and a correctly rounded reciprocal gives the correctly rounded quotient). Checked exhaustively against
+/// `_mm256_div_ps(a, d)` when it was written: every significand of d against every integer a with 2^16 ≤ a < 2^17
+/// (5.5·10^11 pairs, the same bits), which covers every integer |a| < 2^17 and every exponent of d while neither the
+/// quotient nor r over- or underflows; so the caller keeps |a| < 2^17 (sums of at most 1,024 columns: |a| ≤ 128·C)
+/// and 2^−60 < |d| < 2^60. The twin tests compare it with the Swift division.
 NK_INLINE __m256 nk_quotient(__m256 a, __m256 d, __m256 r) {
     __m256 q = _mm256_mul_ps(a, r);
     return _mm256_fmadd_ps(_mm256_fnmadd_ps(q, d, a), r, q);
 }
 
 /// One row of the rescale: y[o] = sums[o] / (sx·s_w[o]) + bias[o] (s_w[o] = sw_rows[o], or sw), then max(y, 0) with
-/// `relu` (the operations of `nk_ternary_rescale` and of the ReLU, so the same bits; with one s_w the quotient by
-/// `nk_quotient` when sx·sw is in its range, else by division).
+/// `relu` (the operations of `nk_ternary_rescale` and of the ReLU, so the same bits; with one s_w, sums of at most 1,024
+/// columns (`short_sums`) and sx·sw in its range the quotient by `nk_quotient`, else by division).
 NK_INLINE void nk_ternary_rescale_row(const int32_t *a, float sx, float sw, const float *sw_rows, const float *bias,
-                                      int relu, float *yr, long outputs) {
+                                      int relu, int short_sums, float *yr, long outputs) {
     float den = sx * sw, mag = den < 0 ? -den : den;
-    int reciprocal = !sw_rows && mag > 0x1p-60f && mag < 0x1p60f;
+    int reciprocal = short_sums && !sw_rows && mag > 0x1p-60f && mag < 0x1p60f;
     __m256 d8 = _mm256_set1_ps(den), s8 = _mm256_set1_ps(sx), r8 = _mm256_set1_ps(reciprocal ? 1.0f / den : 0.0f);
     long o = 0;
     for (; o + 8 <= outputs; o += 8) {
@@ -82,11 +83,14 @@ NK_AVX2 void nk_ternary_matmul(const int8_t *x, const int8_t *pairs, const int32
     const __m256i flip = _mm256_set1_epi8((char)0x80);
     for (long b0 = 0; b0 < B; b0 += 4) {
         long live = B - b0 < 4 ? B - b0 : 4;
+        // the tile's sums: its rows of acc, or with a rescale the first rows of acc for every tile (they stay in L1
+        // and the sums never go out to memory)
+        int32_t *sums = rescale ? acc : acc + b0 * R;
         const int8_t *xr[4];
         // a short last tile repeats its first row in the missing slots (valid memory; those sums are never stored)
         for (long i = 0; i < 4; i++) xr[i] = x + (b0 + (i < live ? i : 0)) * C;
         if (C <= 0)
-            for (long i = 0; i < live; i++) memcpy(acc + (b0 + i) * R, offsets, (size_t)R * sizeof(int32_t));
+            for (long i = 0; i < live; i++) memcpy(sums + i * R, offsets, (size_t)R * sizeof(int32_t));
         for (long c0 = 0; c0 < C; c0 += 128) {
             long n = C - c0 < 128 ? C - c0 : 128, np = (n + 1) >> 1;
             for (long i = 0; i < 4; i++) {
@@ -126,7 +130,7 @@ NK_AVX2 void nk_ternary_matmul(const int8_t *x, const int8_t *pairs, const int32
                 __m256i tile[4][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
                 long n0 = R - r0 < 16 ? R - r0 : 16, n1 = R - r0 - 16 < 16 ? R - r0 - 16 : 16;
                 for (long i = 0; i < live; i++) {
-                    int32_t *out = acc + (b0 + i) * R + r0;
+                    int32_t *out = sums + i * R + r0;
                     const int32_t *base = c0 == 0 ? offsets + r0 : out;  // the first chunk starts from the offsets
                     nk_ternary_put16(out, tile[i][0], base, n0);
                     if (n1 > 0) nk_ternary_put16(out + 16, tile[i][1], base + 16, n1);
@@ -138,8 +142,8 @@ NK_AVX2 void nk_ternary_matmul(const int8_t *x, const int8_t *pairs, const int32
         for (long i = 0; i < live; i++) {
             long b = b0 + i;
             float *y = rescale->y + b * R;
-            nk_ternary_rescale_row(acc + b * R, rescale->scales[rescale->per_row ? b : 0], rescale->sw, rescale->sw_rows,
-                                   rescale->bias, rescale->relu, y, R);
+            nk_ternary_rescale_row(sums + i * R, rescale->scales[rescale->per_row ? b : 0], rescale->sw, rescale->sw_rows,
+                                   rescale->bias, rescale->relu, C <= 1024, y, R);
             if (rescale->q) nk_quantize_int8(y, rescale->q + b * R, rescale->q_scales + b, 1, R);
         }
     }
@@ -192,7 +196,7 @@ NK_AVX2 void nk_quantize_int8(const float *x, int8_t *q, float *scales, long gro
 NK_AVX2 void nk_ternary_rescale(const int32_t *sums, const float *scales, int per_row, float sw, const float *sw_rows,
                                 const float *bias, float *y, long rows, long outputs) {
     for (long r = 0; r < rows; r++)
-        nk_ternary_rescale_row(sums + r * outputs, scales[per_row ? r : 0], sw, sw_rows, bias, 0, y + r * outputs,
+        nk_ternary_rescale_row(sums + r * outputs, scales[per_row ? r : 0], sw, sw_rows, bias, 0, 0, y + r * outputs,
                                outputs);
 }
 #else

@@ -100,8 +100,9 @@ typedef struct {
 /// `TernaryMatrix.multiplyPortable` by byte multiply-adds (`vpmaddubsw`): acc[b, r] = Σ_c W_t[r, c]·x[b, c].
 /// x: [B, C] int8; pairs: [⌈C/2⌉, Rp, 2] signed bytes W_t[r, c] (0 in padding; Rp = R rounded up to 32); offsets:
 /// [Rp] int32, −128·Σ_c W_t[r, c]; acc: [B, R] int32.
-/// With `rescale` (not NULL) each finished tile of 4 rows is also rescaled into y (and ReLU, and quantised) while its
-/// sums are in L1, with the bits of `nk_ternary_rescale`, the ReLU and `nk_quantize_int8`; acc is still written.
+/// With `rescale` (not NULL) each finished tile of 4 rows is rescaled into y (and ReLU, and quantised) while its sums
+/// are in L1, with the bits of `nk_ternary_rescale`, the ReLU and `nk_quantize_int8`; acc is then scratch for one tile's
+/// sums (its first min(B, 4)·R entries are overwritten).
 void nk_ternary_matmul(const int8_t *x, const int8_t *pairs, const int32_t *offsets, int32_t *acc, long B, long C,
                        long R, long Rp, const nk_rescale *rescale);
 /// `nk_quantize_int8` with one group per row (token scales) on AVX-512 (the same bytes and scales); call only when

@@ -36,7 +36,7 @@ extension TernaryMatrix {
     /// y = max(y, 0); with `quantized`, each row of y is also quantised to int8 with its own scale
     /// (`ActivationQuantizer.forwardInteger`, token scope: the same bytes and scales) while it is in cache. The VNNI
     /// kernel rescales from its registers (no int32 sums in memory); the AVX2 kernel rescales each finished tile of 4
-    /// rows from L1, its sums in `sums` [B, rows]. Call only when `rescalesInKernel`.
+    /// rows from L1, its sums in the first rows of `sums` (scratch of [B, rows]). Call only when `rescalesInKernel`.
     // x: [B, columns] Int8 → y: [B, rows] Float (and q: [B, rows] Int8, s: [B])
     public func multiplyRescaled(
         _ x: UnsafePointer<Int8>, batch B: Int, scales: UnsafePointer<Float>, perRow: Bool, weightScale sw: Float,
