@@ -25,7 +25,7 @@ HORowitz_45NM = {"fp32_mul": 3.7, "fp32_add": 0.9, "int32_add": 0.1, "int8_add":
 JOUPPI_7NM = {"fp32_mul": 1.31, "fp32_add": 0.38, "int8_add": 0.007}
 
 CLASSES = [
-    # byte multiply-adds of the ternary kernels: vpmaddubsw (AVX2: (W + 1)·x, pairs added in int16), vpdpbusd (VNNI:
+    # byte multiply-adds of the ternary kernels: vpmaddubsw (AVX2: (x + 128)·W, pairs added in int16), vpdpbusd (VNNI:
     # quads added into int32); a lane is one byte product
     ("int8_dot", re.compile(r"^v?(pmaddubsw|pdpbusds?)$")),
     ("fma", re.compile(r"^vfn?m(add|sub)(sub|add)?\d{3}(ss|sd|ps|pd)$")),
