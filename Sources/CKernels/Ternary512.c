@@ -7,7 +7,7 @@
 // A tile of 8 input rows × 32 outputs keeps 16 zmm accumulators; a column quad costs 2 weight loads, 8 broadcasts and
 // 16 `vpdpbusd`. Σ_c x[b, c] is subtracted at the end (the +1 of the weights). Equal on every path.
 // With a rescale (`nk_rescale`, the frozen linear layer), the tile is stored as y = sum / (s_x·s_w) + b straight from
-// the registers (the operations of `nk_ternary_rescale`, so the same bits) and the int32 sums never reach memory.
+// the registers (the operations of `LinearLayer.forwardInteger`'s rescale, so the same bits) and the int32 sums never reach memory.
 #pragma STDC FP_CONTRACT OFF
 #pragma clang fp contract(off)
 #include "CKernels.h"

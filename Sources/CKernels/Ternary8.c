@@ -37,6 +37,16 @@ NK_INLINE void nk_ternary_put16(int32_t *acc, __m256i s, const int32_t *base, lo
     for (long i = 0; i < n; i++) acc[i] = base[i] + t[i];
 }
 
+/// One row's column pair against 32 outputs: the pair (x[c] + 128, x[c+1] + 128) at `pair` broadcast, multiplied by
+/// the weight bytes w0 (outputs 0–15) and w1 (16–31) and added to the int16 sums lo and hi.
+NK_INLINE void nk_ternary_pair_madd(__m256i *lo, __m256i *hi, const uint8_t *pair, __m256i w0, __m256i w1) {
+    int16_t p;
+    memcpy(&p, pair, 2);
+    __m256i v = _mm256_set1_epi16(p);
+    *lo = _mm256_add_epi16(*lo, _mm256_maddubs_epi16(v, w0));
+    *hi = _mm256_add_epi16(*hi, _mm256_maddubs_epi16(v, w1));
+}
+
 /// a / d for 8 lanes, correctly rounded, without a division: q = a·r, e = a − q·d (exact, by FMA), q + e·r, with
 /// r = 1/d correctly rounded (Markstein, IBM J. Res. Dev. 34(1), 1990: the correction of a faithful quotient by the
 /// remainder and a correctly rounded reciprocal gives the correctly rounded quotient). Checked exhaustively against
@@ -50,7 +60,7 @@ NK_INLINE __m256 nk_quotient(__m256 a, __m256 d, __m256 r) {
 }
 
 /// One row of the rescale: y[o] = sums[o] / (sx·s_w[o]) + bias[o] (s_w[o] = sw_rows[o], or sw), then max(y, 0) with
-/// `relu` (the operations of `nk_ternary_rescale` and of the ReLU, so the same bits; with one s_w, sums of at most 1,024
+/// `relu` (the bits of `LinearLayer.forwardInteger`'s rescale loop and of the ReLU; with one s_w, sums of at most 1,024
 /// columns (`short_sums`) and sx·sw in its range the quotient by `nk_quotient`, else by division).
 NK_INLINE void nk_ternary_rescale_row(const int32_t *a, float sx, float sw, const float *sw_rows, const float *bias,
                                       int relu, int short_sums, float *yr, long outputs) {
@@ -109,23 +119,10 @@ NK_AVX2 void nk_ternary_matmul(const int8_t *x, const int8_t *pairs, const int32
                 for (long k = 0; k < np; k++, w += Rp * 2) {
                     __m256i w0 = _mm256_loadu_si256((const __m256i *)w);
                     __m256i w1 = _mm256_loadu_si256((const __m256i *)(w + 32));
-                    int16_t p;
-                    memcpy(&p, xs[0] + 2 * k, 2);
-                    __m256i v = _mm256_set1_epi16(p);
-                    a00 = _mm256_add_epi16(a00, _mm256_maddubs_epi16(v, w0));
-                    a01 = _mm256_add_epi16(a01, _mm256_maddubs_epi16(v, w1));
-                    memcpy(&p, xs[1] + 2 * k, 2);
-                    v = _mm256_set1_epi16(p);
-                    a10 = _mm256_add_epi16(a10, _mm256_maddubs_epi16(v, w0));
-                    a11 = _mm256_add_epi16(a11, _mm256_maddubs_epi16(v, w1));
-                    memcpy(&p, xs[2] + 2 * k, 2);
-                    v = _mm256_set1_epi16(p);
-                    a20 = _mm256_add_epi16(a20, _mm256_maddubs_epi16(v, w0));
-                    a21 = _mm256_add_epi16(a21, _mm256_maddubs_epi16(v, w1));
-                    memcpy(&p, xs[3] + 2 * k, 2);
-                    v = _mm256_set1_epi16(p);
-                    a30 = _mm256_add_epi16(a30, _mm256_maddubs_epi16(v, w0));
-                    a31 = _mm256_add_epi16(a31, _mm256_maddubs_epi16(v, w1));
+                    nk_ternary_pair_madd(&a00, &a01, xs[0] + 2 * k, w0, w1);
+                    nk_ternary_pair_madd(&a10, &a11, xs[1] + 2 * k, w0, w1);
+                    nk_ternary_pair_madd(&a20, &a21, xs[2] + 2 * k, w0, w1);
+                    nk_ternary_pair_madd(&a30, &a31, xs[3] + 2 * k, w0, w1);
                 }
                 __m256i tile[4][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
                 long n0 = R - r0 < 16 ? R - r0 : 16, n1 = R - r0 - 16 < 16 ? R - r0 - 16 : 16;
@@ -191,18 +188,6 @@ NK_AVX2 void nk_quantize_int8(const float *x, int8_t *q, float *scales, long gro
     }
 }
 
-/// `LinearLayer.forwardInteger`'s rescale: y[r, o] = sums[r, o] / (scale_r·s_w) + b[o] (the quotient of a division, as
-/// the reference).
-NK_AVX2 void nk_ternary_rescale(const int32_t *sums, const float *scales, int per_row, float sw, const float *sw_rows,
-                                const float *bias, float *y, long rows, long outputs) {
-    for (long r = 0; r < rows; r++)
-        nk_ternary_rescale_row(sums + r * outputs, scales[per_row ? r : 0], sw, sw_rows, bias, 0, 0, y + r * outputs,
-                               outputs);
-}
 #else
 void nk_quantize_int8(const float *x, int8_t *q, float *scales, long groups, long size) { (void)x; (void)q; (void)scales; (void)groups; (void)size; }
-void nk_ternary_rescale(const int32_t *sums, const float *scales, int per_row, float sw, const float *sw_rows,
-                        const float *bias, float *y, long rows, long outputs) {
-    (void)sums; (void)scales; (void)per_row; (void)sw; (void)sw_rows; (void)bias; (void)y; (void)rows; (void)outputs;
-}
 #endif

@@ -101,8 +101,8 @@ typedef struct {
 /// x: [B, C] int8; pairs: [⌈C/2⌉, Rp, 2] signed bytes W_t[r, c] (0 in padding; Rp = R rounded up to 32); offsets:
 /// [Rp] int32, −128·Σ_c W_t[r, c]; acc: [B, R] int32.
 /// With `rescale` (not NULL) each finished tile of 4 rows is rescaled into y (and ReLU, and quantised) while its sums
-/// are in L1, with the bits of `nk_ternary_rescale`, the ReLU and `nk_quantize_int8`; acc is then scratch for one tile's
-/// sums (its first min(B, 4)·R entries are overwritten).
+/// are in L1, with the bits of `nk_rescale`'s formula, the ReLU and `nk_quantize_int8`; acc is then scratch for one
+/// tile's sums (its first min(B, 4)·R entries are overwritten).
 void nk_ternary_matmul(const int8_t *x, const int8_t *pairs, const int32_t *offsets, int32_t *acc, long B, long C,
                        long R, long Rp, const nk_rescale *rescale);
 /// `nk_quantize_int8` with one group per row (token scales) on AVX-512 (the same bytes and scales); call only when
@@ -111,17 +111,13 @@ void nk_quantize_int8_rows512(const float *x, int8_t *q, float *scales, long row
 /// The same product by byte dot products (`vpdpbusd`, AVX-512 VNNI) on `TernaryMatrix.quads`
 /// ([⌈C/4⌉, Rp, 4] bytes W_t + 1, 0 in padding); call only when `cpu_has_avx512vnni()`. With `rescale` (not NULL)
 /// the sums are not stored: y [B, R] is written instead (`acc` is not touched and may be NULL), with the bits of
-/// `nk_ternary_rescale`.
+/// `nk_rescale`'s formula as `LinearLayer.forwardInteger` computes it.
 void nk_ternary_matmul_vnni(const int8_t *x, const uint8_t *quads, int32_t *acc, long B, long C, long R, long Rp,
                             const nk_rescale *rescale);
 
 /// `ActivationQuantizer.forwardInteger`: per group of `size` floats, scales[g] = 127 / (max|x| + 1e-6) and
 /// q = clamp(round half to even(x·scale), −128, 127).
 void nk_quantize_int8(const float *x, int8_t *q, float *scales, long groups, long size);
-/// `LinearLayer.forwardInteger`'s rescale: y[r, o] = sums[r, o] / (scales[per_row ? r : 0]·s_w[o]) + bias[o] (bias may
-/// be NULL; s_w[o] = sw_rows[o], or sw when sw_rows is NULL).
-void nk_ternary_rescale(const int32_t *sums, const float *scales, int per_row, float sw, const float *sw_rows,
-                        const float *bias, float *y, long rows, long outputs);
 
 #ifdef __cplusplus
 }

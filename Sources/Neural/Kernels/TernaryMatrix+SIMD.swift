@@ -5,11 +5,12 @@ import CKernels
 /// when `KernelPath.avx2Available`.
 extension TernaryMatrix {
     func multiplyAVX2(_ x: UnsafePointer<Int8>, batch B: Int, into acc: UnsafeMutablePointer<Int32>) {
-        pairs.withUnsafeBufferPointer { w in
-            offsets.withUnsafeBufferPointer {
-                nk_ternary_matmul(x, w.baseAddress, $0.baseAddress, acc, B, columns, rows, paddedRows, nil)
-            }
-        }
+        withAVX2Layout { nk_ternary_matmul(x, $0, $1, acc, B, columns, rows, paddedRows, nil) }
+    }
+
+    /// The AVX2 kernel's weight bytes (`pairs`) and `offsets` for the duration of `body`.
+    func withAVX2Layout<Result>(_ body: (UnsafePointer<Int8>?, UnsafePointer<Int32>?) -> Result) -> Result {
+        pairs.withUnsafeBufferPointer { w in offsets.withUnsafeBufferPointer { body(w.baseAddress, $0.baseAddress) } }
     }
 }
 
@@ -55,11 +56,7 @@ extension TernaryMatrix {
                 nk_ternary_matmul_vnni(x, $0.baseAddress, nil, B, columns, rows, paddedRows, &rescale)
             }
         } else {
-            pairs.withUnsafeBufferPointer { w in
-                offsets.withUnsafeBufferPointer {
-                    nk_ternary_matmul(x, w.baseAddress, $0.baseAddress, sums, B, columns, rows, paddedRows, &rescale)
-                }
-            }
+            withAVX2Layout { nk_ternary_matmul(x, $0, $1, sums, B, columns, rows, paddedRows, &rescale) }
         }
     }
 }

@@ -1,5 +1,4 @@
 import Base
-import CKernels
 
 /// How a linear layer stores and applies its weight. `dense`: an fp32 matrix on OpenBLAS. `ternaryQAT`: the AECCT's
 /// AAP quantisation-aware weight W_eff = clamp(round(W·s_w), −1, 1)/s_w with a learnable `<name>.delta` (from a
@@ -104,10 +103,6 @@ public struct LinearLayer: Sendable {
             return
         }
         store.packed[slot].multiply(q, batch: rows, into: sums, kernels: kernels)
-        if kernels.runnable.usesAVX2 {
-            nk_ternary_rescale(sums, scales, perRow ? 1 : 0, sw, swRows, bias.map { p + $0 }, y, rows, outFeatures)
-            return
-        }
         for r in 0..<rows {
             let sx = scales[perRow ? r : 0], row = y + r * outFeatures, acc = sums + r * outFeatures
             for o in 0..<outFeatures {
